@@ -1,0 +1,1 @@
+//! Docker config JSON (pull secrets): lossless parsing, merging and credential lookup.

@@ -1,0 +1,1 @@
+//! OpenShift image configuration objects: ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet and friends.

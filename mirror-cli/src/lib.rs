@@ -1,0 +1,1 @@
+//! The cluster semantics behind `mirror-cli`: which object feeds which node file.

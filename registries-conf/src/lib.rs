@@ -1,0 +1,9 @@
+//! containers-registries.conf(5) version 2: render from mirror rules, parse, validate, edit and resolve.
+//!
+//! This crate knows nothing of Kubernetes: its inputs are plain mirror rules and files.
+
+#![forbid(unsafe_code)]
+
+pub mod model;
+
+pub use model::{Mirror, PullFromMirror, RegistriesConf, Registry};
