@@ -4,6 +4,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod error;
 pub mod model;
 
+pub use error::Error;
 pub use model::{Mirror, PullFromMirror, RegistriesConf, Registry};

@@ -1,0 +1,4 @@
+//! Benchmarks for rendering and resolving.
+fn main() {
+    divan::main();
+}
