@@ -182,11 +182,8 @@ fn digest_matches(s: &[u8], start: usize) -> Result<(), usize> {
     Ok(())
 }
 
-/// Matches `path-component... [":" tag] ["@" digest]` from `start` to the end of `s`.
-fn match_remainder(
-    s: &[u8],
-    start: usize,
-) -> Result<(Range<usize>, Option<Range<usize>>, Option<Range<usize>>), usize> {
+/// Matches `path-component... [":" tag] ["@" digest]` from `start` to the end of `s` (no domain).
+fn match_remainder(s: &[u8], start: usize) -> Result<Parts, usize> {
     let path_end = remote_name_end(s, start)?;
     let mut pos = path_end;
     let mut tag = None;
@@ -204,7 +201,12 @@ fn match_remainder(
     if pos != s.len() {
         return Err(pos);
     }
-    Ok((start..path_end, tag, digest))
+    Ok(Parts {
+        domain: None,
+        path: start..path_end,
+        tag,
+        digest,
+    })
 }
 
 /// Matches a whole reference; on failure, the furthest offset any reading reached.
@@ -212,30 +214,20 @@ pub(crate) fn match_reference(s: &[u8]) -> Result<Parts, usize> {
     // The domain, when there is one, is everything before the first `/`: it can hold no `/` and must be followed
     // by one. The grammar prefers reading the first component as a domain when both readings match.
     let mut furthest = 0;
-    if let Some(slash) = s.iter().position(|&b| b == b'/') {
-        if is_domain_and_port(&s[..slash]) {
-            match match_remainder(s, slash + 1) {
-                Ok((path, tag, digest)) => {
-                    return Ok(Parts {
-                        domain: Some(0..slash),
-                        path,
-                        tag,
-                        digest,
-                    });
-                }
-                Err(offset) => furthest = offset,
+    if let Some(slash) = s.iter().position(|&b| b == b'/')
+        && is_domain_and_port(&s[..slash])
+    {
+        match match_remainder(s, slash + 1) {
+            Ok(parts) => {
+                return Ok(Parts {
+                    domain: Some(0..slash),
+                    ..parts
+                });
             }
+            Err(offset) => furthest = offset,
         }
     }
-    match match_remainder(s, 0) {
-        Ok((path, tag, digest)) => Ok(Parts {
-            domain: None,
-            path,
-            tag,
-            digest,
-        }),
-        Err(offset) => Err(offset.max(furthest)),
-    }
+    match_remainder(s, 0).map_err(|offset| offset.max(furthest))
 }
 
 /// Whether `s` is a 64-character lowercase hexadecimal string (an image ID).
