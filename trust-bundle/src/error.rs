@@ -1,0 +1,196 @@
+//! The crate's one error type.
+
+use std::fmt;
+
+/// Where a bundle came from: a ConfigMap field or a file given on the command line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Origin {
+    /// The ConfigMap's `data` map.
+    Data,
+    /// The ConfigMap's `binaryData` map.
+    BinaryData,
+    /// A file read by the caller (`--from-file HOST[:PORT]=FILE`).
+    File(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Data => f.write_str("data"),
+            Self::BinaryData => f.write_str("binaryData"),
+            Self::File(path) => write!(f, "file {path:?}"),
+        }
+    }
+}
+
+/// Everything that can go wrong. Each variant names where (ConfigMap field and key, file,
+/// PEM line) and what. Certificate or key material is never part of a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The key is not a valid ConfigMap key, or could name something outside `certs.d`.
+    #[error("ConfigMap key {key:?}: {reason}")]
+    InvalidKey {
+        /// The key as given.
+        key: String,
+        /// Why it is refused.
+        reason: String,
+    },
+
+    /// The key is a valid ConfigMap key but its `certs.d` folder is not a registry `host[:port]`.
+    #[error(
+        "ConfigMap key {key:?}: folder {folder:?} is not a registry host[:port]: {reason}{}",
+        legacy_note(key, folder, legacy_folder.as_deref())
+    )]
+    NotRegistryHost {
+        /// The key as given.
+        key: String,
+        /// The folder OpenShift (machine-config-operator) would create for it.
+        folder: String,
+        /// The folder the older node-ca daemon would have created, when it differs.
+        legacy_folder: Option<String>,
+        /// What is wrong with the folder name.
+        reason: String,
+    },
+
+    /// A registry host cannot be turned into a ConfigMap key.
+    #[error("registry host {host:?} cannot be a ConfigMap key: {reason}")]
+    UnrepresentableHost {
+        /// The host as given.
+        host: String,
+        /// Why.
+        reason: String,
+    },
+
+    /// The same key twice (in `data` and `binaryData`, or twice among `--from-file` pairs).
+    #[error("ConfigMap key {key:?} appears twice ({first} and {second})")]
+    DuplicateKey {
+        /// The key.
+        key: String,
+        /// Where it appeared first.
+        first: Origin,
+        /// Where it appeared again.
+        second: Origin,
+    },
+
+    /// Two bundles would be written to the same `certs.d` folder.
+    #[error(
+        "ConfigMap keys {first_key:?} and {second_key:?} both map to certs.d folder {folder:?}"
+    )]
+    DuplicateFolder {
+        /// The folder.
+        folder: String,
+        /// The first key.
+        first_key: String,
+        /// The second key.
+        second_key: String,
+    },
+
+    /// A `binaryData` value is not base64.
+    #[error("binaryData[{key:?}]: not valid base64: {reason}")]
+    BinaryDataNotBase64 {
+        /// The key.
+        key: String,
+        /// The decoder's complaint.
+        reason: String,
+    },
+
+    /// A `--from-file` argument is not `HOST[:PORT]=FILE`.
+    #[error("--from-file {arg:?}: {reason}")]
+    FromFileArg {
+        /// The argument as given.
+        arg: String,
+        /// What is wrong.
+        reason: String,
+    },
+
+    /// The bundle holds a private key: refused, and the key is never echoed.
+    #[error(
+        "{origin}[{key:?}]: line {line}: the bundle holds a private key ({label:?} block); \
+         a CA bundle must hold certificates only: remove the key and rotate it"
+    )]
+    PrivateKey {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based line of the `-----BEGIN` marker.
+        line: usize,
+        /// The PEM label, e.g. `RSA PRIVATE KEY`.
+        label: String,
+    },
+
+    /// The bundle is empty or holds no PEM `CERTIFICATE` block.
+    #[error(
+        "{origin}[{key:?}]: no PEM CERTIFICATE block ({what}); containers/image would ignore \
+         this ca.crt and pulls would fail with `x509: certificate signed by unknown authority`"
+    )]
+    NoCertificates {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// What was found instead (empty, text, other blocks).
+        what: String,
+    },
+
+    /// The bundle is a binary DER certificate; containers/image only reads PEM.
+    #[error(
+        "{origin}[{key:?}]: the bundle is a DER (binary) certificate, but containers/image reads \
+         only PEM; convert it with `openssl x509 -inform der -in FILE -out ca.crt`"
+    )]
+    DerNotPem {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+    },
+
+    /// The PEM framing is broken (no END marker, bad base64, bad BEGIN line).
+    #[error("{origin}[{key:?}]: line {line}: broken PEM: {reason}")]
+    Pem {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based line where the problem starts.
+        line: usize,
+        /// What is broken.
+        reason: String,
+    },
+
+    /// A `CERTIFICATE` block does not hold a parseable X.509 certificate.
+    #[error(
+        "{origin}[{key:?}]: certificate #{index} (line {line}): not a valid X.509 certificate: {reason}"
+    )]
+    BadCertificate {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based position of the certificate in the bundle.
+        index: usize,
+        /// 1-based line of its `-----BEGIN` marker.
+        line: usize,
+        /// The parser's complaint.
+        reason: String,
+    },
+
+    /// A node path would not stay under the target root.
+    #[error("node path {path:?} would leave the target root: {reason}")]
+    UnsafePath {
+        /// The path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn legacy_note(key: &str, folder: &str, legacy: Option<&str>) -> String {
+    match legacy {
+        Some(legacy) if legacy != folder => format!(
+            " (the older node-ca daemon, which replaced only the last `..`, would have used {legacy:?} for {key:?})"
+        ),
+        _ => String::new(),
+    }
+}
