@@ -37,30 +37,31 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// Matches `domain-and-port` against the whole of `s`.
-pub(crate) fn is_domain_and_port(s: &[u8]) -> bool {
+/// Matches `domain-and-port` against the whole of `s`; on mismatch, the offset where it stopped.
+fn domain_and_port(s: &[u8]) -> Result<(), usize> {
     let host_end = if s.first() == Some(&b'[') {
-        match s.iter().position(|&b| b == b']') {
-            Some(close)
-                if close > 1
-                    && s[1..close]
-                        .iter()
-                        .all(|&b| b.is_ascii_hexdigit() || b == b':') =>
-            {
-                close + 1
-            }
-            _ => return false,
+        let inner = s[1..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_hexdigit() || b == b':')
+            .count();
+        if inner == 0 || s.get(1 + inner) != Some(&b']') {
+            return Err(1 + inner);
         }
+        inner + 2
     } else {
-        match domain_name_end(s) {
-            Some(end) => end,
-            None => return false,
-        }
+        domain_name_end(s).ok_or(0usize)?
     };
     match &s[host_end..] {
-        [] => true,
-        [b':', port @ ..] => !port.is_empty() && port.iter().all(u8::is_ascii_digit),
-        _ => false,
+        [] => Ok(()),
+        [b':', port @ ..] => {
+            let digits = port.iter().take_while(|b| b.is_ascii_digit()).count();
+            if digits > 0 && digits == port.len() {
+                Ok(())
+            } else {
+                Err(host_end + 1 + digits)
+            }
+        }
+        _ => Err(host_end),
     }
 }
 
@@ -214,16 +215,15 @@ pub(crate) fn match_reference(s: &[u8]) -> Result<Parts, usize> {
     // The domain, when there is one, is everything before the first `/`: it can hold no `/` and must be followed
     // by one. The grammar prefers reading the first component as a domain when both readings match.
     let mut furthest = 0;
-    if let Some(slash) = s.iter().position(|&b| b == b'/')
-        && is_domain_and_port(&s[..slash])
-    {
-        match match_remainder(s, slash + 1) {
-            Ok(parts) => {
-                return Ok(Parts {
-                    domain: Some(0..slash),
-                    ..parts
-                });
-            }
+    if let Some(slash) = s.iter().position(|&b| b == b'/') {
+        match domain_and_port(&s[..slash]) {
+            Ok(()) => match match_remainder(s, slash + 1) {
+                Ok(parts) => {
+                    let domain = Some(0..slash);
+                    return Ok(Parts { domain, ..parts });
+                }
+                Err(offset) => furthest = offset,
+            },
             Err(offset) => furthest = offset,
         }
     }

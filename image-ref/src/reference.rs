@@ -101,7 +101,15 @@ impl Reference {
         Reference::parse(&composed).map_err(|e| {
             // Point at the byte of the caller's input, not of the composed string.
             let start = split.domain.len() + 1 + split.library.len();
-            let map = |o: usize| o.saturating_sub(start) + split.remainder_offset;
+            let domain_from_input =
+                split.remainder_offset > 0 && split.domain.len() + 1 == split.remainder_offset;
+            let map = |o: usize| {
+                if o < start && domain_from_input {
+                    o
+                } else {
+                    o.saturating_sub(start) + split.remainder_offset
+                }
+            };
             match e {
                 Error::InvalidFormat { offset } => Error::InvalidFormat {
                     offset: map(offset),
