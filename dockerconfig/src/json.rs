@@ -1,0 +1,614 @@
+//! A small lossless JSON tree: every scalar keeps the exact text it was read from, so writing the tree back
+//! compactly is Go's `json.Compact` of the input. serde_json cannot do this (it folds duplicate keys, rewrites
+//! escapes and numbers, and gives no positions after the fact).
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use zeroize::Zeroize;
+
+use crate::{Error, MAX_DEPTH, MAX_INPUT_BYTES};
+
+/// A string that is wiped from memory when dropped: every piece of a parsed document is one, because any of
+/// them may be a credential.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub(crate) struct Text(String);
+
+impl Text {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for Text {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// One node of the tree.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Node {
+    Object(Vec<Member>),
+    Array(Vec<Node>),
+    /// A string (with its quotes and escapes as written), number, `true`, `false` or `null`.
+    Scalar(Text),
+}
+
+/// A member of an object.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Member {
+    pub(crate) key: Key,
+    pub(crate) value: Node,
+    /// Byte offset of the key in the source, for messages (0 for members made here).
+    pub(crate) at: usize,
+}
+
+/// An object key: as written (with quotes) and decoded.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct Key {
+    pub(crate) raw: Text,
+    pub(crate) text: Text,
+}
+
+impl Key {
+    /// A key made here, encoded as Go's `json.Marshal` would.
+    pub(crate) fn new(text: &str) -> Self {
+        Key {
+            raw: Text(encode_string(text)),
+            text: Text(text.to_owned()),
+        }
+    }
+}
+
+impl Node {
+    /// A string scalar made here, encoded as Go's `json.Marshal` would.
+    pub(crate) fn string(text: &str) -> Self {
+        Node::Scalar(Text(encode_string(text)))
+    }
+
+    pub(crate) fn null() -> Self {
+        Node::Scalar(Text("null".to_owned()))
+    }
+
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self, Node::Scalar(t) if t.as_str() == "null")
+    }
+
+    /// The JSON type name, for messages.
+    pub(crate) fn type_name(&self) -> &'static str {
+        match self {
+            Node::Object(_) => "an object",
+            Node::Array(_) => "an array",
+            Node::Scalar(t) => match t.as_str().as_bytes().first() {
+                Some(b'"') => "a string",
+                Some(b't' | b'f') => "a boolean",
+                Some(b'n') => "null",
+                _ => "a number",
+            },
+        }
+    }
+
+    /// The decoded text of a string scalar.
+    pub(crate) fn as_string(&self) -> Option<Text> {
+        match self {
+            Node::Scalar(t) if t.as_str().starts_with('"') => Some(Text(unescape(t.as_str()))),
+            _ => None,
+        }
+    }
+}
+
+/// Go's `json.Marshal` string encoding (HTML-safe: `<`, `>`, `&`, U+2028 and U+2029 escaped).
+pub(crate) fn encode_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Decodes a string lexeme (quotes included) that the parser has already checked. Lone surrogates become
+/// U+FFFD, as in Go.
+pub(crate) fn unescape(raw: &str) -> String {
+    let inner = &raw[1..raw.len() - 1];
+    if !inner.contains('\\') {
+        return inner.to_owned();
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push('\u{8}'),
+            Some('f') => out.push('\u{c}'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('u') => {
+                let high = hex4(&mut chars);
+                if (0xD800..0xDC00).contains(&high) {
+                    // A high surrogate pairs only with an immediately following \u low surrogate.
+                    let mut look = chars.clone();
+                    if look.next() == Some('\\') && look.next() == Some('u') {
+                        let low = hex4(&mut look);
+                        if (0xDC00..0xE000).contains(&low) {
+                            let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                            out.push(char::from_u32(code).unwrap_or('\u{FFFD}'));
+                            chars = look;
+                            continue;
+                        }
+                    }
+                    out.push('\u{FFFD}');
+                } else {
+                    out.push(char::from_u32(high).unwrap_or('\u{FFFD}'));
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
+    let mut v = 0;
+    for _ in 0..4 {
+        v = v * 16 + chars.next().and_then(|c| c.to_digit(16)).unwrap_or(0);
+    }
+    v
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    // Count characters, not bytes: continuation bytes are not characters.
+    let column = before[line_start..]
+        .iter()
+        .filter(|&&b| (b & 0xC0) != 0x80)
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Parses one JSON document. `reject_duplicates` makes a repeated key in any object an error.
+pub(crate) fn parse(bytes: &[u8], origin: &str, reject_duplicates: bool) -> Result<Node, Error> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            origin: origin.to_owned(),
+            size: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let src = match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => {
+            let (line, column) = line_col(bytes, e.valid_up_to());
+            return Err(Error::InvalidUtf8 {
+                origin: origin.to_owned(),
+                line,
+                column,
+            });
+        }
+    };
+    let mut p = Parser {
+        src,
+        b: src.as_bytes(),
+        pos: 0,
+        depth: 0,
+        origin,
+        reject_duplicates,
+    };
+    p.ws();
+    let node = p.value("the top-level value")?;
+    p.ws();
+    if p.pos < p.b.len() {
+        return Err(p.syntax(format!("{} after top-level value", describe(p.b[p.pos]))));
+    }
+    Ok(node)
+}
+
+/// Names a byte for a message without echoing text that may be part of a secret.
+fn describe(b: u8) -> String {
+    match b {
+        b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"' => {
+            format!("invalid character '{}'", b as char)
+        }
+        _ => "invalid character".to_owned(),
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    pos: usize,
+    depth: usize,
+    origin: &'a str,
+    reject_duplicates: bool,
+}
+
+impl Parser<'_> {
+    fn syntax_at(&self, at: usize, what: String) -> Error {
+        let (line, column) = line_col(self.b, at);
+        Error::Syntax {
+            origin: self.origin.to_owned(),
+            line,
+            column,
+            what,
+        }
+    }
+
+    fn syntax(&self, what: String) -> Error {
+        if self.pos >= self.b.len() {
+            return self.syntax_at(self.pos, "unexpected end of JSON input".to_owned());
+        }
+        self.syntax_at(self.pos, what)
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self, looking: &str) -> Result<Node, Error> {
+        match self.b.get(self.pos) {
+            Some(b'{') => self.object(),
+            Some(b'[') => self.array(),
+            Some(b'"') => {
+                let start = self.pos;
+                self.string()?;
+                Ok(Node::Scalar(Text(self.src[start..self.pos].to_owned())))
+            }
+            Some(b't') => self.literal("true"),
+            Some(b'f') => self.literal("false"),
+            Some(b'n') => self.literal("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(&c) => Err(self.syntax(format!(
+                "{} looking for beginning of {looking}",
+                describe(c)
+            ))),
+            None => Err(self.syntax(String::new())),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), Error> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let (line, column) = line_col(self.b, self.pos);
+            return Err(Error::TooDeep {
+                origin: self.origin.to_owned(),
+                line,
+                column,
+                limit: MAX_DEPTH,
+            });
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Node, Error> {
+        self.enter()?;
+        let open = self.pos;
+        self.pos += 1;
+        self.ws();
+        let mut members = Vec::new();
+        let mut seen = HashSet::new();
+        if self.b.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Node::Object(members));
+        }
+        loop {
+            self.ws();
+            let at = self.pos;
+            if self.b.get(at) != Some(&b'"') {
+                let what = match self.b.get(at) {
+                    Some(&c) => {
+                        format!("{} looking for beginning of object key string", describe(c))
+                    }
+                    None => String::new(),
+                };
+                return Err(self.syntax(what));
+            }
+            self.string()?;
+            let raw = Text(self.src[at..self.pos].to_owned());
+            let text = Text(unescape(raw.as_str()));
+            if self.reject_duplicates && !seen.insert(text.as_str().to_owned()) {
+                let (line, column) = line_col(self.b, at);
+                return Err(Error::DuplicateKey {
+                    origin: self.origin.to_owned(),
+                    line,
+                    column,
+                    object: self.object_name(open),
+                    key: text.as_str().to_owned(),
+                });
+            }
+            self.ws();
+            match self.b.get(self.pos) {
+                Some(b':') => self.pos += 1,
+                Some(&c) => return Err(self.syntax(format!("{} after object key", describe(c)))),
+                None => return Err(self.syntax(String::new())),
+            }
+            self.ws();
+            let value = self.value("value")?;
+            members.push(Member {
+                key: Key { raw, text },
+                value,
+                at,
+            });
+            self.ws();
+            match self.b.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Node::Object(members));
+                }
+                Some(&c) => {
+                    return Err(self.syntax(format!("{} after object key:value pair", describe(c))));
+                }
+                None => return Err(self.syntax(String::new())),
+            }
+        }
+    }
+
+    /// Names the object opened at `open` for a duplicate-key message: the key it is the value of, if any.
+    fn object_name(&self, open: usize) -> String {
+        let before = self.src[..open].trim_end();
+        let Some(before) = before.strip_suffix(':') else {
+            return if open == 0 || self.src[..open].trim().is_empty() {
+                "the top-level object".to_owned()
+            } else {
+                "an object".to_owned()
+            };
+        };
+        let before = before.trim_end();
+        // The key is the string literal ending here; find its opening quote (skipping escaped quotes).
+        let bytes = before.as_bytes();
+        if bytes.last() != Some(&b'"') {
+            return "an object".to_owned();
+        }
+        let mut i = bytes.len() - 1;
+        while i > 0 {
+            i -= 1;
+            if bytes[i] == b'"' {
+                let mut backslashes = 0;
+                while i > backslashes && bytes[i - 1 - backslashes] == b'\\' {
+                    backslashes += 1;
+                }
+                if backslashes % 2 == 0 {
+                    return format!("the object {:?}", unescape(&before[i..]));
+                }
+            }
+        }
+        "an object".to_owned()
+    }
+
+    fn array(&mut self) -> Result<Node, Error> {
+        self.enter()?;
+        self.pos += 1;
+        self.ws();
+        let mut items = Vec::new();
+        if self.b.get(self.pos) == Some(&b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(Node::Array(items));
+        }
+        loop {
+            self.ws();
+            items.push(self.value("value")?);
+            self.ws();
+            match self.b.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(Node::Array(items));
+                }
+                Some(&c) => return Err(self.syntax(format!("{} after array element", describe(c)))),
+                None => return Err(self.syntax(String::new())),
+            }
+        }
+    }
+
+    /// Scans a string lexeme starting at the opening quote; leaves `pos` after the closing quote.
+    fn string(&mut self) -> Result<(), Error> {
+        self.pos += 1;
+        loop {
+            match self.b.get(self.pos) {
+                None => return Err(self.syntax(String::new())),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.b.get(self.pos) {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            for _ in 0..4 {
+                                match self.b.get(self.pos) {
+                                    Some(c) if c.is_ascii_hexdigit() => self.pos += 1,
+                                    Some(_) => {
+                                        return Err(self.syntax(
+                                            "invalid character in \\u hexadecimal character escape"
+                                                .to_owned(),
+                                        ));
+                                    }
+                                    None => return Err(self.syntax(String::new())),
+                                }
+                            }
+                        }
+                        Some(_) => {
+                            return Err(
+                                self.syntax("invalid character in string escape code".to_owned())
+                            );
+                        }
+                        None => return Err(self.syntax(String::new())),
+                    }
+                }
+                Some(&c) if c < 0x20 => {
+                    return Err(
+                        self.syntax("invalid control character in string literal".to_owned())
+                    );
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &str) -> Result<Node, Error> {
+        for &expected in word.as_bytes() {
+            match self.b.get(self.pos) {
+                Some(&c) if c == expected => self.pos += 1,
+                Some(&c) => {
+                    return Err(self.syntax(format!(
+                        "{} in literal {word} (expecting '{}')",
+                        describe(c),
+                        expected as char
+                    )));
+                }
+                None => return Err(self.syntax(String::new())),
+            }
+        }
+        Ok(Node::Scalar(Text(word.to_owned())))
+    }
+
+    fn number(&mut self) -> Result<Node, Error> {
+        let start = self.pos;
+        if self.b.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.b.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            Some(&c) => return Err(self.syntax(format!("{} in numeric literal", describe(c)))),
+            None => return Err(self.syntax(String::new())),
+        }
+        if self.b.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            self.require_digit("after decimal point in numeric literal")?;
+        }
+        if let Some(b'e' | b'E') = self.b.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.b.get(self.pos) {
+                self.pos += 1;
+            }
+            self.require_digit("in exponent of numeric literal")?;
+        }
+        Ok(Node::Scalar(Text(self.src[start..self.pos].to_owned())))
+    }
+
+    fn require_digit(&mut self, context: &str) -> Result<(), Error> {
+        match self.b.get(self.pos) {
+            Some(b'0'..=b'9') => {
+                self.digits();
+                Ok(())
+            }
+            Some(&c) => Err(self.syntax(format!("{} {context}", describe(c)))),
+            None => Err(self.syntax(String::new())),
+        }
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.b.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+}
+
+/// Writes a node with no insignificant whitespace and every lexeme as read.
+pub(crate) fn write_compact(node: &Node, out: &mut String) {
+    match node {
+        Node::Object(members) => {
+            out.push('{');
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(m.key.raw.as_str());
+                out.push(':');
+                write_compact(&m.value, out);
+            }
+            out.push('}');
+        }
+        Node::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_compact(item, out);
+            }
+            out.push(']');
+        }
+        Node::Scalar(t) => out.push_str(t.as_str()),
+    }
+}
+
+/// Writes a node as Go's `json.Indent(dst, src, "", "  ")` would.
+pub(crate) fn write_pretty(node: &Node, depth: usize, out: &mut String) {
+    fn newline(out: &mut String, depth: usize) {
+        out.push('\n');
+        for _ in 0..depth {
+            out.push_str("  ");
+        }
+    }
+    match node {
+        Node::Object(members) if members.is_empty() => out.push_str("{}"),
+        Node::Array(items) if items.is_empty() => out.push_str("[]"),
+        Node::Object(members) => {
+            out.push('{');
+            for (i, m) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                out.push_str(m.key.raw.as_str());
+                out.push_str(": ");
+                write_pretty(&m.value, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push('}');
+        }
+        Node::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                newline(out, depth + 1);
+                write_pretty(item, depth + 1, out);
+            }
+            newline(out, depth);
+            out.push(']');
+        }
+        Node::Scalar(t) => out.push_str(t.as_str()),
+    }
+}
