@@ -95,7 +95,7 @@ pub fn render_text(checks: &[KeyCheck]) -> String {
         let verdict = if check.is_accepted() { "ok" } else { "REFUSED" };
         let _ = writeln!(out, "{}[{:?}]: {verdict}", check.origin, check.key);
         if let Ok(folder) = &check.folder {
-            let _ = writeln!(out, "  folder: etc/docker/certs.d/{folder}/ca.crt");
+            let _ = writeln!(out, "  file: etc/docker/certs.d/{folder}/ca.crt");
         }
         if let Ok(report) = &check.bundle {
             for cert in &report.certificates {

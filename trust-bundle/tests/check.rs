@@ -1,0 +1,218 @@
+//! Bundle checks: a snapshot table over the fixed PEM files in tests/data, assertions over
+//! freshly generated certificates, and proptest for panics and secret leaks.
+
+mod common;
+
+use base64::Engine as _;
+use proptest::prelude::*;
+use trust_bundle::{
+    Bundle, ConfigMapData, Error, Origin, Warning, check_bundle, check_bundles, read_config_map,
+    render_text,
+};
+
+fn data(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    std::fs::read(path).expect("fixture")
+}
+
+fn text(name: &str) -> String {
+    String::from_utf8(data(name)).expect("utf-8 fixture")
+}
+
+fn bundle(key: &str, bytes: impl Into<Vec<u8>>) -> Bundle {
+    Bundle {
+        key: key.to_owned(),
+        origin: Origin::Data,
+        bytes: bytes.into(),
+    }
+}
+
+/// One ConfigMap holding every fixture, the way a user would ship them.
+fn fixtures_config_map() -> ConfigMapData {
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let mut cm = ConfigMapData::default();
+    for (key, file) in [
+        ("ca.example.com..5000", "ca.pem"),
+        ("chain.example.com..443", "chain.pem"),
+        ("leaf.example.com", "leaf.pem"),
+        ("expired.example.com..5000", "expired-ca.pem"),
+        ("future.example.com..5000", "future-ca.pem"),
+        ("withkey.example.com..5000", "ca-with-key.pem"),
+        ("pubkey.example.com..5000", "ca-and-public-key.pem"),
+        ("crlf.example.com..5000", "ca-crlf.pem"),
+        ("garbage.example.com..5000", "not-pem.crt"),
+        ("truncated.example.com..5000", "truncated.pem"),
+        ("ca.crt", "ca.pem"),
+        ("a..b..5000", "ca.pem"),
+    ] {
+        cm.data.insert(key.to_owned(), text(file));
+    }
+    // base64 text in `data` is decoded by OpenShift before it is written.
+    cm.data.insert("b64text.example.com".to_owned(), b64(&data("ca.pem")));
+    cm.data.insert("empty.example.com..5000".to_owned(), String::new());
+    cm.binary_data.insert("der.example.com..5000".to_owned(), b64(&data("ca.der")));
+    cm.binary_data.insert("binpem.example.com..5000".to_owned(), b64(&data("chain.pem")));
+    cm
+}
+
+#[test]
+fn fixture_table() {
+    let bundles = read_config_map(&fixtures_config_map()).expect("read");
+    let checks = check_bundles(&bundles, common::now());
+    insta::assert_snapshot!(render_text(&checks));
+}
+
+#[test]
+fn fixture_verdicts() {
+    let bundles = read_config_map(&fixtures_config_map()).expect("read");
+    let checks = check_bundles(&bundles, common::now());
+    let accepted: Vec<&str> = checks
+        .iter()
+        .filter(|c| c.is_accepted())
+        .map(|c| c.key.as_str())
+        .collect();
+    assert_eq!(
+        accepted,
+        [
+            "b64text.example.com",
+            "ca.crt",
+            "ca.example.com..5000",
+            "chain.example.com..443",
+            "crlf.example.com..5000",
+            "expired.example.com..5000",
+            "future.example.com..5000",
+            "leaf.example.com",
+            "pubkey.example.com..5000",
+            "binpem.example.com..5000",
+        ]
+    );
+}
+
+#[test]
+fn generated_ca_is_clean() {
+    let ca = common::ca();
+    let report = check_bundle(&bundle("r..5000", ca.pem.clone()), common::now()).expect("accepted");
+    assert_eq!(report.certificates.len(), 1);
+    let cert = &report.certificates[0];
+    assert_eq!(cert.subject, "O=Example Mirror, CN=Mirror Test Root CA");
+    assert_eq!(cert.issuer, cert.subject);
+    assert_eq!(cert.not_before, "2020-01-01T00:00:00Z");
+    assert_eq!(cert.not_after, "2040-01-01T00:00:00Z");
+    assert!(cert.is_ca);
+    assert_eq!(cert.line, 1);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
+#[test]
+fn generated_leaf_warns_not_ca() {
+    let ca = common::ca();
+    let leaf = common::leaf(&ca);
+    let report = check_bundle(&bundle("r", leaf.pem), common::now()).expect("accepted");
+    assert_eq!(report.certificates[0].issuer, "O=Example Mirror, CN=Mirror Test Root CA");
+    assert!(matches!(
+        report.warnings.as_slice(),
+        [Warning::NotCa { index: 1, subject, .. }] if subject == "O=Example Mirror, CN=mirror.example.com"
+    ));
+}
+
+#[test]
+fn generated_expired_and_future_warn_by_now() {
+    let expired = check_bundle(&bundle("r", common::expired_ca().pem), common::now()).expect("ok");
+    assert!(matches!(
+        expired.warnings.as_slice(),
+        [Warning::Expired { not_after, .. }] if not_after == "2010-01-01T00:00:00Z"
+    ));
+    let future = check_bundle(&bundle("r", common::future_ca().pem), common::now()).expect("ok");
+    assert!(matches!(
+        future.warnings.as_slice(),
+        [Warning::NotYetValid { not_before, .. }] if not_before == "2090-01-01T00:00:00Z"
+    ));
+    // The same certificates judged at another "now" are clean: time is a parameter.
+    let in_2095 = trust_bundle::UnixTime::since_unix_epoch(std::time::Duration::from_secs(3_944_678_400));
+    let future = check_bundle(&bundle("r", common::future_ca().pem), in_2095).expect("ok");
+    assert!(future.warnings.is_empty());
+}
+
+#[test]
+fn generated_bundle_with_key_is_refused_without_echo() {
+    let ca = common::ca();
+    let key_pem = ca.key.serialize_pem();
+    let bytes = format!("{}{}", ca.pem, key_pem);
+    let err = check_bundle(&bundle("r..5000", bytes), common::now()).expect_err("refused");
+    assert!(matches!(&err, Error::PrivateKey { line: 12, label, .. } if label == "PRIVATE KEY"), "{err:?}");
+    let shown = format!("{err} {err:?}");
+    for body_line in key_pem.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(!shown.contains(body_line), "key material leaked: {shown}");
+    }
+}
+
+#[test]
+fn key_is_refused_even_in_broken_pem() {
+    let ca = common::ca();
+    let bytes = format!(
+        "-----BEGIN CERTIFICATE-----\nnot base64\n{}",
+        ca.key.serialize_pem().replace("-----END PRIVATE KEY-----\n", "")
+    );
+    let err = check_bundle(&bundle("r", bytes), common::now()).expect_err("refused");
+    assert!(matches!(err, Error::PrivateKey { .. }), "{err:?}");
+}
+
+#[test]
+fn der_is_refused_with_a_hint() {
+    let err = check_bundle(&bundle("r", common::ca().der), common::now()).expect_err("refused");
+    assert!(matches!(err, Error::DerNotPem { .. }));
+    assert!(err.to_string().contains("openssl x509 -inform der"));
+}
+
+#[test]
+fn corrupt_certificate_body_is_refused() {
+    let pem = common::ca().pem;
+    // Valid base64, but the DER inside is cut short.
+    let mut lines: Vec<&str> = pem.lines().collect();
+    lines.remove(2);
+    let err = check_bundle(&bundle("r", lines.join("\n")), common::now()).expect_err("refused");
+    assert!(
+        matches!(err, Error::BadCertificate { index: 1, line: 1, .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn empty_and_blank_are_refused() {
+    for bytes in [&b""[..], b"\n  \n"] {
+        let err = check_bundle(&bundle("r", bytes), common::now()).expect_err("refused");
+        assert!(matches!(&err, Error::NoCertificates { what, .. } if what == "the bundle is empty"));
+        assert!(err.to_string().contains("x509: certificate signed by unknown authority"));
+    }
+}
+
+proptest! {
+    #[test]
+    fn never_panics_on_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+        let _ = check_bundle(&bundle("r", bytes), common::now());
+    }
+
+    #[test]
+    fn never_panics_on_mangled_pem(cut in 0usize..603, insert in "[-A-Za-z \n=]{0,12}") {
+        let mut pem = text("chain.pem");
+        let cut = cut.min(pem.len());
+        pem.insert_str(cut, &insert);
+        let _ = check_bundle(&bundle("r", pem), common::now());
+    }
+
+    #[test]
+    fn rfc3339_matches_known_points(days in 0i64..200_000) {
+        // Day boundaries format as midnight and parse back through the same arithmetic.
+        let s = trust_bundle::rfc3339(days * 86_400);
+        prop_assert!(s.ends_with("T00:00:00Z"), "{}", s);
+        prop_assert_eq!(s.len(), 20);
+    }
+}
+
+#[test]
+fn rfc3339_fixed_points() {
+    assert_eq!(trust_bundle::rfc3339(0), "1970-01-01T00:00:00Z");
+    assert_eq!(trust_bundle::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    assert_eq!(trust_bundle::rfc3339(1_748_736_000 + 3661), "2025-06-01T01:01:01Z");
+    assert_eq!(trust_bundle::rfc3339(-1), "1969-12-31T23:59:59Z");
+}
