@@ -35,14 +35,22 @@ pub(crate) enum Node {
     Scalar(Text),
 }
 
-/// A member of an object.
-#[derive(Clone, PartialEq, Eq)]
+/// A member of an object. Equality ignores `at`: the same text read from two places is the same member.
+#[derive(Clone)]
 pub(crate) struct Member {
     pub(crate) key: Key,
     pub(crate) value: Node,
     /// Byte offset of the key in the source, for messages (0 for members made here).
     pub(crate) at: usize,
 }
+
+impl PartialEq for Member {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key && self.value == other.value
+    }
+}
+
+impl Eq for Member {}
 
 /// An object key: as written (with quotes) and decoded.
 #[derive(Clone, PartialEq, Eq)]
