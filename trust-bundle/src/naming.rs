@@ -95,6 +95,9 @@ pub fn check_registry_host(folder: &str) -> Result<(), String> {
     if folder.starts_with('[') {
         return Err("an IPv6 literal cannot be spelt as a ConfigMap key".to_owned());
     }
+    if folder.contains('/') {
+        return Err("`/`: give only host[:port], without scheme or path".to_owned());
+    }
     let (host, port) = match folder.split_once(':') {
         Some((host, port)) => (host, Some(port)),
         None => (folder, None),

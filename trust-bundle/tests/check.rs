@@ -11,7 +11,9 @@ use trust_bundle::{
 };
 
 fn data(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     std::fs::read(path).expect("fixture")
 }
 
@@ -48,10 +50,16 @@ fn fixtures_config_map() -> ConfigMapData {
         cm.data.insert(key.to_owned(), text(file));
     }
     // base64 text in `data` is decoded by OpenShift before it is written.
-    cm.data.insert("b64text.example.com".to_owned(), b64(&data("ca.pem")));
-    cm.data.insert("empty.example.com..5000".to_owned(), String::new());
-    cm.binary_data.insert("der.example.com..5000".to_owned(), b64(&data("ca.der")));
-    cm.binary_data.insert("binpem.example.com..5000".to_owned(), b64(&data("chain.pem")));
+    cm.data
+        .insert("b64text.example.com".to_owned(), b64(&data("ca.pem")));
+    cm.data
+        .insert("empty.example.com..5000".to_owned(), String::new());
+    cm.binary_data
+        .insert("der.example.com..5000".to_owned(), b64(&data("ca.der")));
+    cm.binary_data.insert(
+        "binpem.example.com..5000".to_owned(),
+        b64(&data("chain.pem")),
+    );
     cm
 }
 
@@ -108,7 +116,10 @@ fn generated_leaf_warns_not_ca() {
     let ca = common::ca();
     let leaf = common::leaf(&ca);
     let report = check_bundle(&bundle("r", leaf.pem), common::now()).expect("accepted");
-    assert_eq!(report.certificates[0].issuer, "O=Example Mirror, CN=Mirror Test Root CA");
+    assert_eq!(
+        report.certificates[0].issuer,
+        "O=Example Mirror, CN=Mirror Test Root CA"
+    );
     assert!(matches!(
         report.warnings.as_slice(),
         [Warning::NotCa { index: 1, subject, .. }] if subject == "O=Example Mirror, CN=mirror.example.com"
@@ -128,7 +139,8 @@ fn generated_expired_and_future_warn_by_now() {
         [Warning::NotYetValid { not_before, .. }] if not_before == "2090-01-01T00:00:00Z"
     ));
     // The same certificates judged at another "now" are clean: time is a parameter.
-    let in_2095 = trust_bundle::UnixTime::since_unix_epoch(std::time::Duration::from_secs(3_944_678_400));
+    let in_2095 =
+        trust_bundle::UnixTime::since_unix_epoch(std::time::Duration::from_secs(3_944_678_400));
     let future = check_bundle(&bundle("r", common::future_ca().pem), in_2095).expect("ok");
     assert!(future.warnings.is_empty());
 }
@@ -139,7 +151,10 @@ fn generated_bundle_with_key_is_refused_without_echo() {
     let key_pem = ca.key.serialize_pem();
     let bytes = format!("{}{}", ca.pem, key_pem);
     let err = check_bundle(&bundle("r..5000", bytes), common::now()).expect_err("refused");
-    assert!(matches!(&err, Error::PrivateKey { line: 12, label, .. } if label == "PRIVATE KEY"), "{err:?}");
+    assert!(
+        matches!(&err, Error::PrivateKey { line: 12, label, .. } if label == "PRIVATE KEY"),
+        "{err:?}"
+    );
     let shown = format!("{err} {err:?}");
     for body_line in key_pem.lines().filter(|l| !l.starts_with("-----")) {
         assert!(!shown.contains(body_line), "key material leaked: {shown}");
@@ -151,7 +166,9 @@ fn key_is_refused_even_in_broken_pem() {
     let ca = common::ca();
     let bytes = format!(
         "-----BEGIN CERTIFICATE-----\nnot base64\n{}",
-        ca.key.serialize_pem().replace("-----END PRIVATE KEY-----\n", "")
+        ca.key
+            .serialize_pem()
+            .replace("-----END PRIVATE KEY-----\n", "")
     );
     let err = check_bundle(&bundle("r", bytes), common::now()).expect_err("refused");
     assert!(matches!(err, Error::PrivateKey { .. }), "{err:?}");
@@ -172,7 +189,14 @@ fn corrupt_certificate_body_is_refused() {
     lines.remove(2);
     let err = check_bundle(&bundle("r", lines.join("\n")), common::now()).expect_err("refused");
     assert!(
-        matches!(err, Error::BadCertificate { index: 1, line: 1, .. }),
+        matches!(
+            err,
+            Error::BadCertificate {
+                index: 1,
+                line: 1,
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -181,8 +205,13 @@ fn corrupt_certificate_body_is_refused() {
 fn empty_and_blank_are_refused() {
     for bytes in [&b""[..], b"\n  \n"] {
         let err = check_bundle(&bundle("r", bytes), common::now()).expect_err("refused");
-        assert!(matches!(&err, Error::NoCertificates { what, .. } if what == "the bundle is empty"));
-        assert!(err.to_string().contains("x509: certificate signed by unknown authority"));
+        assert!(
+            matches!(&err, Error::NoCertificates { what, .. } if what == "the bundle is empty")
+        );
+        assert!(
+            err.to_string()
+                .contains("x509: certificate signed by unknown authority")
+        );
     }
 }
 
@@ -213,6 +242,9 @@ proptest! {
 fn rfc3339_fixed_points() {
     assert_eq!(trust_bundle::rfc3339(0), "1970-01-01T00:00:00Z");
     assert_eq!(trust_bundle::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-    assert_eq!(trust_bundle::rfc3339(1_748_736_000 + 3661), "2025-06-01T01:01:01Z");
+    assert_eq!(
+        trust_bundle::rfc3339(1_748_736_000 + 3661),
+        "2025-06-01T01:01:01Z"
+    );
     assert_eq!(trust_bundle::rfc3339(-1), "1969-12-31T23:59:59Z");
 }

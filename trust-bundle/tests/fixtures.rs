@@ -24,10 +24,7 @@ fn regenerate_fixtures() {
         "ca-and-public-key.pem",
         format!("# exported by hand\n{}{}", ca.pem, ca.key.public_key_pem()).as_bytes(),
     );
-    write(
-        "ca-crlf.pem",
-        ca.pem.replace('\n', "\r\n").as_bytes(),
-    );
+    write("ca-crlf.pem", ca.pem.replace('\n', "\r\n").as_bytes());
     write("not-pem.crt", b"this is not a certificate\n");
     let truncated: String = ca.pem.lines().take(5).map(|l| format!("{l}\n")).collect();
     write("truncated.pem", truncated.as_bytes());

@@ -12,7 +12,13 @@ pub fn now() -> UnixTime {
     UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_748_736_000))
 }
 
-fn params(cn: &str, serial: u64, from: (i32, u8, u8), to: (i32, u8, u8), ca: bool) -> CertificateParams {
+fn params(
+    cn: &str,
+    serial: u64,
+    from: (i32, u8, u8),
+    to: (i32, u8, u8),
+    ca: bool,
+) -> CertificateParams {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::OrganizationName, "Example Mirror");
@@ -50,17 +56,35 @@ fn self_signed(params: CertificateParams) -> Made {
 
 /// A root CA valid 2020..2040.
 pub fn ca() -> Made {
-    self_signed(params("Mirror Test Root CA", 1, (2020, 1, 1), (2040, 1, 1), true))
+    self_signed(params(
+        "Mirror Test Root CA",
+        1,
+        (2020, 1, 1),
+        (2040, 1, 1),
+        true,
+    ))
 }
 
 /// A root CA that expired in 2010.
 pub fn expired_ca() -> Made {
-    self_signed(params("Expired Root CA", 2, (2000, 1, 1), (2010, 1, 1), true))
+    self_signed(params(
+        "Expired Root CA",
+        2,
+        (2000, 1, 1),
+        (2010, 1, 1),
+        true,
+    ))
 }
 
 /// A root CA valid only from 2090.
 pub fn future_ca() -> Made {
-    self_signed(params("Future Root CA", 3, (2090, 1, 1), (2100, 1, 1), true))
+    self_signed(params(
+        "Future Root CA",
+        3,
+        (2090, 1, 1),
+        (2100, 1, 1),
+        true,
+    ))
 }
 
 /// A server certificate for mirror.example.com signed by `issuer`.

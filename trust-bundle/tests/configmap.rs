@@ -1,0 +1,217 @@
+//! Reading and building the ConfigMap maps, and the certs.d layout built from them.
+
+mod common;
+
+use base64::Engine as _;
+use proptest::prelude::*;
+use trust_bundle::{
+    Bundle, ConfigMapData, DIR_MODE, Error, FILE_MODE, Origin, build_config_map, go_base64_decode,
+    node_files, parse_from_file_arg, read_config_map,
+};
+
+const PEM: &str = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[test]
+fn read_orders_keys_data_first_and_decodes_like_openshift() {
+    let mut cm = ConfigMapData::default();
+    cm.data.insert("z.example.com".into(), PEM.into());
+    cm.data.insert("a.example.com".into(), b64(b"decoded!"));
+    cm.data
+        .insert("m.example.com".into(), "aGVsbG8=\r\n".into()); // Go skips \r and \n
+    cm.data.insert("n.example.com".into(), "aGVsbG8".into()); // unpadded: not base64 for Go
+    cm.binary_data
+        .insert("b.example.com".into(), b64(&[0, 159, 146, 150]));
+    let bundles = read_config_map(&cm).expect("read");
+    let rows: Vec<(&str, &Origin, &[u8])> = bundles
+        .iter()
+        .map(|b| (b.key.as_str(), &b.origin, b.bytes.as_slice()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("a.example.com", &Origin::Data, &b"decoded!"[..]),
+            ("m.example.com", &Origin::Data, b"hello"),
+            ("n.example.com", &Origin::Data, b"aGVsbG8"),
+            ("z.example.com", &Origin::Data, PEM.as_bytes()),
+            ("b.example.com", &Origin::BinaryData, &[0, 159, 146, 150]),
+        ]
+    );
+}
+
+#[test]
+fn go_base64_accepts_non_zero_trailing_bits() {
+    // "aGVsbG9=" has non-zero trailing bits; Go's non-strict StdEncoding accepts it.
+    assert_eq!(go_base64_decode("aGVsbG9=").expect("decodes"), b"hello");
+    assert!(go_base64_decode("aGVsbG8").is_err());
+    assert_eq!(go_base64_decode("").expect("empty"), b"");
+}
+
+#[test]
+fn read_refuses_bad_binary_data_and_duplicates() {
+    let mut cm = ConfigMapData::default();
+    cm.binary_data.insert("r".into(), "not base64!".into());
+    let err = read_config_map(&cm).expect_err("refused");
+    assert!(matches!(&err, Error::BinaryDataNotBase64 { key, .. } if key == "r"));
+
+    let mut cm = ConfigMapData::default();
+    cm.data.insert("r".into(), PEM.into());
+    cm.binary_data.insert("r".into(), b64(PEM.as_bytes()));
+    let err = read_config_map(&cm).expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "ConfigMap key \"r\" appears twice (data and binaryData)"
+    );
+}
+
+#[test]
+fn build_like_oc_create_configmap_from_file() {
+    let der = common::ca().der;
+    let cm = build_config_map([
+        ("mirror.example.com:5000", "ca.crt", PEM.as_bytes()),
+        ("10.0.0.1:5000", "ca.der", der.as_slice()),
+        ("plain.example.com", "p.crt", PEM.as_bytes()),
+    ])
+    .expect("built");
+    assert_eq!(
+        cm.data.keys().collect::<Vec<_>>(),
+        ["mirror.example.com..5000", "plain.example.com"]
+    );
+    assert_eq!(cm.data["mirror.example.com..5000"], PEM);
+    assert_eq!(
+        cm.binary_data.keys().collect::<Vec<_>>(),
+        ["10.0.0.1..5000"]
+    );
+    assert_eq!(cm.binary_data["10.0.0.1..5000"], b64(&der));
+}
+
+#[test]
+fn build_refuses_duplicates_and_ipv6() {
+    let err = build_config_map([
+        ("r.example.com:5000", "a.crt", PEM.as_bytes()),
+        ("r.example.com:5000", "b.crt", PEM.as_bytes()),
+    ])
+    .expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "ConfigMap key \"r.example.com..5000\" appears twice (file \"a.crt\" and file \"b.crt\")"
+    );
+    let err = build_config_map([("[fd00::1]:5000", "a.crt", PEM.as_bytes())]).expect_err("refused");
+    assert!(matches!(err, Error::UnrepresentableHost { .. }));
+}
+
+#[test]
+fn from_file_arguments() {
+    let parsed = parse_from_file_arg("mirror.example.com:5000=/tmp/ca=1.crt").expect("parsed");
+    assert_eq!(parsed.host, "mirror.example.com:5000");
+    assert_eq!(parsed.key, "mirror.example.com..5000");
+    assert_eq!(parsed.path, "/tmp/ca=1.crt");
+    for bad in ["ca.crt", "=ca.crt", "host:5000=", "[::1]:5000=ca.crt"] {
+        assert!(parse_from_file_arg(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn layout_of_a_config_map() {
+    let mut cm = ConfigMapData::default();
+    cm.data
+        .insert("mirror.example.com..5000".into(), PEM.into());
+    cm.binary_data
+        .insert("bin.example.com".into(), b64(&[1, 2, 3]));
+    let files = node_files(&read_config_map(&cm).expect("read")).expect("layout");
+    let rows: Vec<(String, String, usize)> = files
+        .iter()
+        .map(|f| {
+            (
+                f.path.display().to_string(),
+                format!("{:o}", f.mode),
+                f.bytes.len(),
+            )
+        })
+        .collect();
+    insta::assert_debug_snapshot!(rows);
+    assert_eq!(
+        files[4].bytes,
+        PEM.as_bytes(),
+        "bytes unchanged, no newline added"
+    );
+    assert!(files[0].is_dir() && files[0].permissions() == 0o755 && files[0].mode == DIR_MODE);
+    assert!(!files[2].is_dir() && files[2].permissions() == 0o644 && files[2].mode == FILE_MODE);
+}
+
+#[test]
+fn layout_refuses_two_bundles_for_one_folder() {
+    let bundle = |origin| Bundle {
+        key: "r..5000".into(),
+        origin,
+        bytes: PEM.into(),
+    };
+    let err =
+        node_files(&[bundle(Origin::Data), bundle(Origin::File("x".into()))]).expect_err("dup");
+    assert!(matches!(err, Error::DuplicateFolder { folder, .. } if folder == "r:5000"));
+}
+
+#[test]
+fn target_under_root_rechecks() {
+    let files = node_files(&[Bundle {
+        key: "r..5000".into(),
+        origin: Origin::Data,
+        bytes: PEM.into(),
+    }])
+    .expect("layout");
+    let root = std::path::Path::new("/sysroot");
+    assert_eq!(
+        files[2].target_under(root).expect("inside"),
+        std::path::Path::new("/sysroot/etc/docker/certs.d/r:5000/ca.crt")
+    );
+    let mut evil = files[2].clone();
+    evil.path = "etc/../../x".into();
+    assert!(matches!(
+        evil.target_under(root),
+        Err(Error::UnsafePath { .. })
+    ));
+    evil.path = "/etc/x".into();
+    assert!(matches!(
+        evil.target_under(root),
+        Err(Error::UnsafePath { .. })
+    ));
+    assert!(
+        !format!("{:?}", files[2]).contains("BEGIN"),
+        "Debug shows no content"
+    );
+}
+
+proptest! {
+    #[test]
+    fn build_then_read_gives_the_bytes_back(
+        text in "-----BEGIN [ -~\n]{0,80}",
+        binary in proptest::collection::vec(any::<u8>(), 0..80),
+    ) {
+        // PEM text never decodes as base64 ('-' and ' ' are outside the alphabet), so
+        // OpenShift writes it unchanged; non-UTF-8 goes through binaryData.
+        let mut binary = binary;
+        binary.push(0xff); // never valid UTF-8
+        let cm = build_config_map([
+            ("t.example.com", "t", text.as_bytes()),
+            ("b.example.com:1", "b", binary.as_slice()),
+        ]).expect("built");
+        let bundles = read_config_map(&cm).expect("read");
+        prop_assert_eq!(&bundles[0].bytes, &text.into_bytes());
+        prop_assert_eq!(&bundles[1].bytes, &binary);
+        prop_assert_eq!(&bundles[1].origin, &Origin::BinaryData);
+    }
+
+    #[test]
+    fn read_never_panics(
+        data in proptest::collection::btree_map("[-._a-z0-9]{0,8}", any::<String>(), 0..4),
+        binary in proptest::collection::btree_map("[-._A-Z0-9]{0,8}", "[A-Za-z0-9+/=\r\n]{0,24}", 0..4),
+    ) {
+        let cm = ConfigMapData { data, binary_data: binary };
+        if let Ok(bundles) = read_config_map(&cm) {
+            let _ = node_files(&bundles);
+        }
+    }
+}
