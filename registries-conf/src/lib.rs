@@ -6,6 +6,9 @@
 
 pub mod error;
 pub mod model;
+pub mod parse;
+pub mod resolve;
+pub mod validate;
 
 pub use error::Error;
 pub use model::{Mirror, PullFromMirror, RegistriesConf, Registry};

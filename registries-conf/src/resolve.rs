@@ -1,0 +1,285 @@
+//! The ordered pull sources containers/image (5.23, the docker:// transport) tries for an image reference.
+//!
+//! The rules, with the surprising ones, are in spec 05; in short:
+//! - the entry whose prefix matches the reference's name and is the longest (`len(prefix)`) wins; between a
+//!   wildcard and an exact prefix of the same length, the one first in sorted (byte) order, so `*.x` wins;
+//! - a prefix matches at a `:`, `/` or `@` boundary, so `example.com` matches `example.com:5000/…` and the port is
+//!   carried into the rewritten reference; `*.example.com` only looks at the first occurrence of `.example.com`;
+//! - mirrors come first (filtered by `mirror-by-digest-only` / `pull-from-mirror`), the primary last; every
+//!   rewritten reference must be canonical, else the whole pull fails before any attempt;
+//! - `blocked` is checked per source on the *rewritten* reference; `insecure` of a mirror is the mirror's own, of
+//!   the primary the matching entry's.
+//!
+//! Lookups use an index (a hash of every prefix, and of every wildcard's domain suffix) instead of scanning all
+//! entries: a name is looked up at each of its `:`, `/` boundaries and at each `.` of its host, so the cost depends
+//! on the reference, not on the number of entries.
+
+use std::collections::HashMap;
+
+use image_ref::Reference;
+
+use crate::error::Error;
+use crate::model::{PullFromMirror, RegistriesConf, Registry};
+use crate::validate::dedup_and_sort;
+
+/// Where containers/image says a blocked registry is configured, by default (skopeo run by a user with no
+/// `~/.config/containers/registries.conf`).
+pub const DEFAULT_CONFIG_PATH: &str = "/etc/containers/registries.conf";
+/// The drop-in folder containers/image names in the blocked message by default: the *user* one.
+pub const DEFAULT_CONFIG_DIR_PATH: &str = "$HOME/.config/containers/registries.conf.d";
+
+/// One place containers/image would try to pull from, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullSource {
+    /// The (rewritten) reference, fully qualified, e.g. `mirror.example.net/ns/app:1`.
+    pub reference: String,
+    /// Whether this is a mirror (every source but the last).
+    pub is_mirror: bool,
+    /// Whether plain HTTP and unverified TLS are allowed for this attempt.
+    pub insecure: bool,
+    /// Set when the attempt fails at once because the rewritten reference falls under a blocked entry.
+    pub blocked: Option<Blocked>,
+}
+
+/// Why a pull source is blocked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    /// The prefix of the blocked entry that matches the rewritten reference.
+    pub prefix: String,
+    /// containers/image's message, e.g. `registry example.com is blocked in /etc/containers/registries.conf or
+    /// $HOME/.config/containers/registries.conf.d`.
+    pub message: String,
+}
+
+/// A validated configuration, indexed for lookups.
+#[derive(Debug, Clone)]
+pub struct Resolver {
+    /// Deduplicated by prefix and sorted, as containers/image keeps them.
+    registries: Vec<Registry>,
+    /// Exact (non-wildcard) prefix → index.
+    exact: HashMap<Box<str>, usize>,
+    /// Wildcard `*.example.com` keyed by `.example.com` → index.
+    wildcard: HashMap<Box<str>, usize>,
+    /// Wildcards with `:`, `/` or `@` (refused by the validator, matched by a scan if given anyway).
+    odd_wildcards: Vec<usize>,
+    config_path: String,
+    config_dir_path: String,
+}
+
+impl Resolver {
+    /// Indexes a configuration; give it [`crate::validate::validate`]'s output (entries are deduplicated and sorted
+    /// here again, which changes nothing for a validated one).
+    pub fn new(config: &RegistriesConf) -> Resolver {
+        let registries = dedup_and_sort(config.registries.clone());
+        let mut exact = HashMap::with_capacity(registries.len());
+        let mut wildcard = HashMap::new();
+        let mut odd_wildcards = Vec::new();
+        for (i, reg) in registries.iter().enumerate() {
+            match reg.prefix.strip_prefix('*') {
+                Some(suffix) if suffix.starts_with('.') => {
+                    if suffix.contains([':', '/', '@']) {
+                        odd_wildcards.push(i);
+                    } else {
+                        wildcard.insert(suffix.into(), i);
+                    }
+                }
+                _ => {
+                    exact.insert(reg.prefix.as_str().into(), i);
+                }
+            }
+        }
+        Resolver {
+            registries,
+            exact,
+            wildcard,
+            odd_wildcards,
+            config_path: DEFAULT_CONFIG_PATH.to_owned(),
+            config_dir_path: DEFAULT_CONFIG_DIR_PATH.to_owned(),
+        }
+    }
+
+    /// Sets the two places the blocked message names (containers/image's `ConfigPath` and `ConfigDirPath`).
+    pub fn with_config_paths(mut self, config_path: &str, config_dir_path: &str) -> Resolver {
+        config_path.clone_into(&mut self.config_path);
+        config_dir_path.clone_into(&mut self.config_dir_path);
+        self
+    }
+
+    /// The entries, deduplicated by prefix and sorted, as containers/image keeps them.
+    pub fn registries(&self) -> &[Registry] {
+        &self.registries
+    }
+
+    /// The entry containers/image's `FindRegistry` picks for a repository name (`domain/path`, no tag or digest).
+    pub fn find_registry(&self, name: &str) -> Option<&Registry> {
+        self.find_index(name).map(|i| &self.registries[i])
+    }
+
+    /// The same answer as [`Resolver::find_registry`], by scanning every entry as containers/image does. Slow; kept
+    /// as the reference the index is tested against.
+    pub fn find_registry_by_scan(&self, name: &str) -> Option<&Registry> {
+        let mut best: Option<&Registry> = None;
+        for reg in &self.registries {
+            if matching_prefix_len(name, &reg.prefix).is_some()
+                && reg.prefix.len() > best.map_or(0, |b| b.prefix.len())
+            {
+                best = Some(reg);
+            }
+        }
+        best
+    }
+
+    fn find_index(&self, name: &str) -> Option<usize> {
+        let bytes = name.as_bytes();
+        // (length of the prefix, index); the same length goes to the prefix first in byte order.
+        let mut best: Option<(usize, usize)> = None;
+        let mut consider = |index: usize| {
+            let len = self.registries[index].prefix.len();
+            let better = match best {
+                None => len > 0,
+                Some((best_len, best_index)) => {
+                    len > best_len
+                        || (len == best_len && self.registries[index].prefix < self.registries[best_index].prefix)
+                }
+            };
+            if better {
+                best = Some((len, index));
+            }
+        };
+        for end in 1..=bytes.len() {
+            if end == bytes.len() || matches!(bytes[end], b':' | b'/' | b'@') {
+                if let Some(&i) = self.exact.get(&name[..end]) {
+                    consider(i);
+                }
+            }
+        }
+        if !self.wildcard.is_empty() {
+            let host_end = name.find('/').unwrap_or(name.len());
+            for start in 0..host_end {
+                if bytes[start] != b'.' {
+                    continue;
+                }
+                let end = name[start..host_end].find(':').map_or(host_end, |c| start + c);
+                let suffix = &name[start..end];
+                if let Some(&i) = self.wildcard.get(suffix) {
+                    // containers/image only looks at the first occurrence of the suffix.
+                    if name.find(suffix) == Some(start) {
+                        consider(i);
+                    }
+                }
+            }
+        }
+        for &i in &self.odd_wildcards {
+            if matching_prefix_len(name, &self.registries[i].prefix).is_some() {
+                consider(i);
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// The pull sources for `reference` (as typed: short names are normalised), in the order they are tried.
+    ///
+    /// Errors are those that stop the pull before any attempt: an invalid reference, a tag and a digest together,
+    /// or a rewrite into an invalid reference. A blocked source is not an error: it is marked.
+    pub fn pull_sources(&self, reference: &str) -> Result<Vec<PullSource>, Error> {
+        let logical = Reference::parse_normalized(reference).map_err(|source| Error::InvalidReference {
+            reference: reference.to_owned(),
+            source,
+        })?;
+        if logical.tag().is_some() && logical.digest().is_some() {
+            return Err(Error::TagAndDigest {
+                reference: reference.to_owned(),
+            });
+        }
+        let logical = logical.with_default_tag();
+        let name = logical.name();
+        let full = logical.to_string();
+        let Some(index) = self.find_index(&name) else {
+            // No entry: the reference itself, never blocked, never insecure.
+            return Ok(vec![PullSource {
+                reference: full,
+                is_mirror: false,
+                insecure: false,
+                blocked: None,
+            }]);
+        };
+        let reg = &self.registries[index];
+        let digested = logical.digest().is_some();
+        let mut sources = Vec::with_capacity(reg.mirrors.len() + 1);
+        for mirror in &reg.mirrors {
+            let used = if reg.mirror_by_digest_only {
+                digested
+            } else {
+                match mirror.pull_from_mirror {
+                    PullFromMirror::DigestOnly => digested,
+                    PullFromMirror::TagOnly => !digested,
+                    PullFromMirror::Unset | PullFromMirror::All => true,
+                }
+            };
+            if used {
+                let (reference, physical_name) = rewrite(&full, &name, &reg.prefix, &mirror.location)?;
+                sources.push((reference, physical_name, true, mirror.insecure));
+            }
+        }
+        let (primary, primary_name) = rewrite(&full, &name, &reg.prefix, &reg.location)?;
+        sources.push((primary, primary_name, false, reg.insecure));
+        Ok(sources
+            .into_iter()
+            .map(|(reference, physical_name, is_mirror, insecure)| PullSource {
+                blocked: self.blocked(&physical_name),
+                reference,
+                is_mirror,
+                insecure,
+            })
+            .collect())
+    }
+
+    fn blocked(&self, physical_name: &str) -> Option<Blocked> {
+        let reg = self.find_registry(physical_name)?;
+        reg.blocked.then(|| Blocked {
+            prefix: reg.prefix.clone(),
+            message: format!(
+                "registry {} is blocked in {} or {}",
+                reg.prefix, self.config_path, self.config_dir_path
+            ),
+        })
+    }
+}
+
+/// containers/image's `rewriteReference`: the matched prefix of `full` replaced by `location`, which must give a
+/// canonical reference. An empty location (a wildcard entry's primary) keeps the reference. Returns the reference
+/// and its name.
+fn rewrite(full: &str, name: &str, prefix: &str, location: &str) -> Result<(String, String), Error> {
+    if location.is_empty() {
+        return Ok((full.to_owned(), name.to_owned()));
+    }
+    let cut = matching_prefix_len(full, prefix).unwrap_or(prefix.len().min(full.len()));
+    let rewritten = format!("{location}{}", &full[cut..]);
+    match Reference::parse_canonical(&rewritten) {
+        Ok(r) => Ok((rewritten, r.name())),
+        Err(source) => Err(Error::Rewrite {
+            prefix: prefix.to_owned(),
+            rewritten,
+            source,
+        }),
+    }
+}
+
+/// containers/image's `refMatchingPrefix`: the length of `reference` that `prefix` matches, if it does.
+pub fn matching_prefix_len(reference: &str, prefix: &str) -> Option<usize> {
+    if let Some(suffix) = prefix.strip_prefix('*').filter(|s| s.starts_with('.')) {
+        let index = reference.find(suffix)?;
+        if reference[..index].contains('/') {
+            return None;
+        }
+        let end = index + suffix.len();
+        return (end == reference.len() || matches!(reference.as_bytes()[end], b':' | b'/' | b'@'))
+            .then_some(end);
+    }
+    let len = prefix.len();
+    if reference.len() < len || !reference.starts_with(prefix) {
+        return None;
+    }
+    // "example.com" matching "example.com:5000" is unintended upstream ("DON'T RELY ON THE CURRENT BEHAVIOR").
+    (reference.len() == len || matches!(reference.as_bytes()[len], b':' | b'/' | b'@')).then_some(len)
+}
