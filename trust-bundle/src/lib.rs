@@ -2,7 +2,7 @@
 //!
 //! The flow, all pure:
 //! [`read_config_map`] (or [`build_config_map`] from `HOST[:PORT]=FILE` pairs) →
-//! [`check_bundles`] / [`check_bundle`] → [`node_files`], the rows an atomic writer puts
+//! [`check_bundles`] / [`check_bundle`] → [`node_files`] ([`plan_node_files`] does both), the rows an atomic writer puts
 //! under a root. The crate knows no YAML: a ConfigMap is two plain maps ([`ConfigMapData`]).
 //!
 //! ```
@@ -37,6 +37,6 @@ pub use naming::{
     MAX_KEY_LEN, Naming, check_registry_host, folder_for_key, key_for_host, mco_folder_name,
     node_ca_folder_name, validate_config_map_key,
 };
-pub use report::{KeyCheck, check_bundles, render_text};
+pub use report::{KeyCheck, Plan, check_bundles, plan_node_files, render_text};
 pub use rustls_pki_types::UnixTime;
 pub use warning::Warning;

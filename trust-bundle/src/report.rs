@@ -7,6 +7,7 @@ use rustls_pki_types::UnixTime;
 use crate::check::{BundleReport, check_bundle};
 use crate::configmap::Bundle;
 use crate::error::{Error, Origin};
+use crate::layout::{NodeFile, node_files};
 use crate::naming::{folder_for_key, mco_folder_name, node_ca_folder_name};
 use crate::warning::Warning;
 
@@ -118,4 +119,37 @@ pub fn render_text(checks: &[KeyCheck]) -> String {
         }
     }
     out
+}
+
+/// What to write on a node, with the checks that cleared it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The `certs.d` rows, as [`node_files`] gives them.
+    pub files: Vec<NodeFile>,
+    /// One report per bundle, in input order.
+    pub reports: Vec<BundleReport>,
+    /// Every warning (keys' and bundles'), in input order.
+    pub warnings: Vec<Warning>,
+}
+
+/// The safe path from bundles to node files: every key and bundle is checked at `now`, and
+/// the first refusal stops everything (nothing half-written). Use [`check_bundles`] to list
+/// all problems at once.
+pub fn plan_node_files(bundles: &[Bundle], now: UnixTime) -> Result<Plan, Error> {
+    let mut reports = Vec::with_capacity(bundles.len());
+    let mut warnings = Vec::new();
+    for check in check_bundles(bundles, now) {
+        if let Some(error) = check.errors().next() {
+            return Err(error.clone());
+        }
+        warnings.extend(check.warnings().cloned());
+        if let Ok(report) = check.bundle {
+            reports.push(report);
+        }
+    }
+    Ok(Plan {
+        files: node_files(bundles)?,
+        reports,
+        warnings,
+    })
 }

@@ -248,3 +248,25 @@ fn rfc3339_fixed_points() {
     );
     assert_eq!(trust_bundle::rfc3339(-1), "1969-12-31T23:59:59Z");
 }
+
+#[test]
+fn plan_checks_before_laying_out() {
+    let ca = common::ca();
+    let good = bundle("r.example.com..5000", ca.pem.clone());
+    let leaf = bundle("leaf.example.com", common::leaf(&ca).pem);
+    let plan =
+        trust_bundle::plan_node_files(&[good.clone(), leaf.clone()], common::now()).expect("plan");
+    assert_eq!(plan.files.len(), 5);
+    assert_eq!(plan.reports.len(), 2);
+    assert!(
+        matches!(plan.warnings.as_slice(), [Warning::NotCa { key, .. }] if key == "leaf.example.com")
+    );
+
+    let empty = bundle("empty.example.com", "");
+    let err =
+        trust_bundle::plan_node_files(&[good.clone(), empty], common::now()).expect_err("refused");
+    assert!(matches!(err, Error::NoCertificates { key, .. } if key == "empty.example.com"));
+    let bad_key = bundle("a/b", ca.pem);
+    let err = trust_bundle::plan_node_files(&[good, bad_key], common::now()).expect_err("refused");
+    assert!(matches!(err, Error::InvalidKey { .. }));
+}
