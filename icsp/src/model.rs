@@ -510,9 +510,12 @@ impl Object {
         meta.name.as_deref()
     }
 
-    /// `Kind/name`, as used in messages.
+    /// `Kind/name` (or `Kind` without a name), as used in messages.
     pub fn display_name(&self) -> String {
-        format!("{}/{}", self.kind(), self.name().unwrap_or(""))
+        match self.name() {
+            Some(name) => format!("{}/{name}", self.kind()),
+            None => self.kind().to_owned(),
+        }
     }
 
     /// The object as JSON with `apiVersion` and `kind` first; `None` for [`Object::Other`],

@@ -51,6 +51,8 @@ impl Limits {
         options.alias_limits.max_total_replayed_events = self.max_alias_expansion;
         options.duplicate_keys = DuplicateKeyPolicy::Error;
         options.with_snippet = false;
+        // Kubernetes YAML is read as JSON-compatible YAML: `y`, `n`, `on`, `off` are strings.
+        options.strict_booleans = true;
         options
     }
 }
@@ -91,6 +93,19 @@ pub fn read_objects(
     for result in serde_saphyr::read_with_options::<_, Spanned<Node>>(&mut reader, limits.options())
     {
         let root = result.map_err(|e| parse_error(name, document, e))?;
+        if document >= limits.max_documents {
+            // serde-saphyr's streaming reader does not count documents itself.
+            return Err(Error::Budget {
+                at: Box::new(Where {
+                    file: name.to_owned(),
+                    document: Some(document),
+                    line: Some(root.referenced.line()).filter(|l| *l > 0),
+                    column: Some(root.referenced.column()).filter(|_| root.referenced.line() > 0),
+                    ..Where::default()
+                }),
+                message: format!("more than {} documents", limits.max_documents),
+            });
+        }
         let ctx = Ctx {
             file: name.to_owned(),
             document: Some(document),
@@ -112,8 +127,16 @@ fn parse_error(file: &str, document: usize, e: serde_saphyr::Error) -> Error {
         column: line.and(location.map(|l| l.column())),
         ..Where::default()
     });
-    let message = e.without_snippet().to_string();
-    if matches!(e, serde_saphyr::Error::Budget { .. }) || message.contains("budget") {
+    let mut message = e.without_snippet().to_string();
+    // The position is already in `at`; the hint about parser options means nothing to users.
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    message = message.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    if matches!(e, serde_saphyr::Error::Budget { .. })
+        || message.contains("budget")
+        || message.contains("limit exceeded")
+    {
         Error::Budget { at, message }
     } else {
         Error::Syntax { at, message }
@@ -224,7 +247,10 @@ fn read_object(
     ctx: &Ctx,
 ) -> Result<Object, Error> {
     let mut ctx = ctx.clone();
-    ctx.object = Some(format!("{kind}/{}", name_of(node).unwrap_or_default()));
+    ctx.object = Some(match name_of(node) {
+        Some(name) => format!("{kind}/{name}"),
+        None => kind.to_owned(),
+    });
     let at = At {
         node,
         path: &Path::Root,

@@ -87,10 +87,12 @@ fn check_source(f: &mut Findings, at: &str, source: &str, allow_wildcard: bool) 
     if source.is_empty() {
         f.push(format!("{at}.source"), "source is required".into());
     } else if !is_valid_mirror_scope(source, allow_wildcard) {
-        let hint = if !allow_wildcard && source.starts_with("*.") {
-            " (a *.domain wildcard is only allowed in ImageDigestMirrorSet and ImageTagMirrorSet sources)"
-        } else {
-            " (expected host[:port][/lowercase/path] or *.domain)"
+        let hint = match (allow_wildcard, source.starts_with("*.")) {
+            (false, true) => {
+                " (a *.domain wildcard is only allowed in ImageDigestMirrorSet and ImageTagMirrorSet sources)"
+            }
+            (false, false) => " (expected host[:port][/lowercase/path])",
+            (true, _) => " (expected host[:port][/lowercase/path] or *.domain)",
         };
         f.push(
             format!("{at}.source"),
