@@ -270,3 +270,77 @@ fn plan_checks_before_laying_out() {
     let err = trust_bundle::plan_node_files(&[good, bad_key], common::now()).expect_err("refused");
     assert!(matches!(err, Error::InvalidKey { .. }));
 }
+
+#[test]
+fn framing_and_label_table() {
+    let ca = text("ca.pem");
+    let body: String = ca
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "encrypted key",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"
+                .into(),
+        ),
+        (
+            "openssh key",
+            format!("{ca}-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n"),
+        ),
+        (
+            "headers",
+            format!(
+                "-----BEGIN CERTIFICATE-----\nProc-Type: 4,X\n\n{body}-----END CERTIFICATE-----\n"
+            ),
+        ),
+        (
+            "only trusted",
+            format!(
+                "-----BEGIN TRUSTED CERTIFICATE-----\n{body}-----END TRUSTED CERTIFICATE-----\n"
+            ),
+        ),
+        (
+            "end without begin",
+            format!("{ca}-----END CERTIFICATE-----\n"),
+        ),
+        ("nested begin", format!("-----BEGIN CERTIFICATE-----\n{ca}")),
+        (
+            "mismatched end",
+            format!("-----BEGIN CERTIFICATE-----\n{body}-----END X509 CRL-----\n"),
+        ),
+        (
+            "bad marker",
+            "-----BEGIN CERTIFICATE----\nAAAA\n-----END CERTIFICATE-----\n".into(),
+        ),
+        (
+            "text around",
+            format!("subject=CN = Mirror\n{ca}\ntrailing notes\n"),
+        ),
+        ("lone CR lines", ca.replace('\n', "\r")),
+        ("trailing data", {
+            let mut der = common::ca().der;
+            der.extend_from_slice(b"xx");
+            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n")
+        }),
+    ];
+    let mut out = String::new();
+    for (name, bytes) in cases {
+        let verdict = match check_bundle(&bundle("r", bytes), common::now()) {
+            Ok(report) => format!(
+                "ok: {} certificate(s), warnings: {:?}",
+                report.certificates.len(),
+                report
+                    .warnings
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            ),
+            Err(e) => format!("refused: {e}"),
+        };
+        out.push_str(&format!("{name}: {verdict}\n"));
+    }
+    insta::assert_snapshot!(out);
+}
