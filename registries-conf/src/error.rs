@@ -5,11 +5,40 @@
 #[non_exhaustive]
 pub enum Error {
     // --- Rendering from mirror rules (render.rs) ---
-    /// OpenShift refused the mirror rules; the message is OpenShift's own text.
-    #[error("{message}")]
+    /// OpenShift refused the mirror rules (validation or rendering); displayed exactly as the controller reports it.
+    #[error("could not update registries config with new changes: {message}")]
     InvalidRules {
-        /// OpenShift's message, e.g. `invalid format for source "X"`.
+        /// Where in the rules, e.g. `digest_mirror_sets[2].mirrors[0]`, `insecure[1]` (empty when not one field).
+        field: String,
+        /// OpenShift's own message, e.g. `invalid format for source "X"`.
         message: String,
+    },
+    /// OpenShift refused the blocked/allowed lists of policy.json; displayed exactly as the controller reports it.
+    #[error("could not update policy json with new changes: {message}")]
+    InvalidPolicyLists {
+        /// Where, e.g. `allowed[0]` (empty when both lists are at fault).
+        field: String,
+        /// OpenShift's own message.
+        message: String,
+    },
+    /// The release payload is not a canonical image reference (OpenShift stops the whole sync).
+    #[error("error parsing reference of release image {release_image:?}: {reason}")]
+    InvalidReleaseImage {
+        /// The reference given.
+        release_image: String,
+        /// Why it does not parse.
+        reason: String,
+    },
+    /// The legacy layout (`mirror-by-digest-only`) cannot express tag mirror sets.
+    #[error(
+        "the legacy registries.conf layout cannot express tag mirror sets (tag_mirror_sets[{index}], source \
+         {set_source:?}): render with the current layout"
+    )]
+    LegacyLayoutTagMirrors {
+        /// Index of the first tag mirror set.
+        index: usize,
+        /// Its source.
+        set_source: String,
     },
     // --- Parsing, validating, resolving (parse.rs, validate.rs, resolve.rs) ---
     /// The file is not valid TOML, or a value has the wrong type for its key.

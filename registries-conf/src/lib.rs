@@ -4,11 +4,21 @@
 
 #![forbid(unsafe_code)]
 
+pub mod encode;
 pub mod error;
 pub mod model;
 pub mod parse;
 pub mod resolve;
 pub mod validate;
+pub mod render;
+mod render_merge;
+pub mod render_payload;
+mod render_scope;
+pub mod rules;
 
 pub use error::Error;
 pub use model::{Mirror, PullFromMirror, RegistriesConf, Registry};
+pub use encode::{Layout, encode};
+pub use render::{Rendered, render};
+pub use render_payload::{PayloadCheck, check_blocked_registries, check_policy_lists};
+pub use rules::{MirrorRules, MirrorSet, SourcePolicy};

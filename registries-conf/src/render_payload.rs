@@ -1,0 +1,249 @@
+//! The release payload against `blockedRegistries`: which blocked entries OpenShift keeps for registries.conf and
+//! for policy.json, and what it adds to policy.json's allowed list (machine-config-operator
+//! `getValidBlockedAndAllowedRegistries`, `payloadRepoHasUnblockedMirror`), plus the checks `updatePolicyJSON` makes
+//! on the resulting lists.
+//!
+//! Differences from OpenShift, both on inputs it would mishandle: OpenShift round-trips a temporary registries.conf
+//! through containers/image (which trims trailing `/` and refuses URL schemes); this check reads the in-memory
+//! model directly. When no entry of that file matches the payload OpenShift dereferences a nil registry; here the
+//! payload then simply has no usable pull source.
+
+use image_ref::Reference;
+use image_ref::scope::is_nested;
+
+use crate::error::Error;
+use crate::model::{PullFromMirror, Registry};
+use crate::render::edit_registries;
+use crate::render_merge::merge_sets;
+use crate::render_scope::go_quote_list;
+use crate::rules::{MirrorRules, check_registry_scopes};
+
+/// `spec.registrySources` lists of the Image `cluster` object, as given (`None`: not set).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistrySources {
+    /// `insecureRegistries`.
+    pub insecure: Option<Vec<String>>,
+    /// `blockedRegistries`, before the payload check.
+    pub blocked: Option<Vec<String>>,
+    /// `allowedRegistries`.
+    pub allowed: Option<Vec<String>>,
+}
+
+/// What the payload check decided. `None` where OpenShift ends with a nil list (nothing appended).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PayloadCheck {
+    /// Blocked scopes for registries.conf ([`MirrorRules::blocked`]).
+    pub registries_blocked: Option<Vec<String>>,
+    /// Blocked scopes for policy.json.
+    pub policy_blocked: Option<Vec<String>>,
+    /// Allowed scopes for policy.json: the payload repository (once per kept blocked entry covering it, as
+    /// OpenShift appends it), then `allowedRegistries`.
+    pub policy_allowed: Option<Vec<String>>,
+    /// Blocked entries dropped because they would leave the payload with no pull source.
+    pub dropped: Vec<String>,
+    /// OpenShift's warnings, verbatim (e.g. `error adding ["quay.io"] to blocked registries, cannot block the
+    /// repository being used by the payload`).
+    pub warnings: Vec<String>,
+}
+
+/// Filters `sources.blocked` against the payload `release_image` (a canonical reference, usually by digest).
+///
+/// A blocked entry that covers the payload repository is kept only if the payload still has a pull source (its
+/// digest mirrors from `rules`' IDMS and ICSP sets, then itself) outside every blocked entry; it then stays in
+/// registries.conf, goes to policy.json only if it is not exactly the payload repository, and the payload repository
+/// is allowed in policy.json. Otherwise it is dropped with OpenShift's warning. `rules.blocked` and its tag sets are
+/// not read.
+pub fn check_blocked_registries(
+    release_image: &str,
+    sources: &RegistrySources,
+    rules: &MirrorRules,
+) -> Result<PayloadCheck, Error> {
+    let payload = Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
+        release_image: release_image.to_string(),
+        reason: e.to_string(),
+    })?;
+    let payload_repo = payload.name();
+    let blocked = sources.blocked.as_deref().unwrap_or_default();
+
+    let mut check = PayloadCheck::default();
+    let mut registries_blocked = Vec::new();
+    let mut policy_blocked = Vec::new();
+    let mut allowed = Vec::new();
+    let mut has_unblocked_source: Option<bool> = None;
+    for scope in blocked {
+        if !is_nested(&payload_repo, scope) {
+            registries_blocked.push(scope.clone());
+            policy_blocked.push(scope.clone());
+            continue;
+        }
+        let usable = match has_unblocked_source {
+            Some(usable) => usable,
+            None => match payload_has_unblocked_source(&payload, sources, rules) {
+                Ok(usable) => *has_unblocked_source.insert(usable),
+                Err(message) => {
+                    // OpenShift logs the error and goes on with no blocked or allowed list at all.
+                    return Ok(PayloadCheck { warnings: vec![message], ..PayloadCheck::default() });
+                }
+            },
+        };
+        if !usable {
+            check.dropped.push(scope.clone());
+            continue;
+        }
+        registries_blocked.push(scope.clone());
+        if *scope != payload_repo {
+            policy_blocked.push(scope.clone());
+        }
+        allowed.push(payload_repo.clone());
+    }
+    if !check.dropped.is_empty() {
+        let dropped: Vec<&str> = check.dropped.iter().map(String::as_str).collect();
+        check.warnings.push(format!(
+            "error adding {} to blocked registries, cannot block the repository being used by the payload",
+            go_quote_list(&dropped)
+        ));
+    }
+    allowed.extend(sources.allowed.iter().flatten().cloned());
+    check.registries_blocked = non_empty(registries_blocked);
+    check.policy_blocked = non_empty(policy_blocked);
+    check.policy_allowed = non_empty(allowed);
+    Ok(check)
+}
+
+/// The checks OpenShift's `updatePolicyJSON` makes on the policy lists: not both allowed and blocked (unless allowed
+/// is exactly the payload repository), then every blocked and allowed entry a valid scope.
+pub fn check_policy_lists(
+    policy_blocked: Option<&[String]>,
+    policy_allowed: Option<&[String]>,
+    release_image: &str,
+) -> Result<(), Error> {
+    let blocked = policy_blocked.unwrap_or_default();
+    let allowed = policy_allowed.unwrap_or_default();
+    if !allowed.is_empty() && !blocked.is_empty() {
+        let payload = Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
+            release_image: release_image.to_string(),
+            reason: e.to_string(),
+        })?;
+        if !(allowed.len() == 1 && allowed[0] == payload.name()) {
+            return Err(Error::InvalidPolicyLists {
+                field: String::new(),
+                message: "invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified"
+                    .to_string(),
+            });
+        }
+    }
+    check_registry_scopes("blocked", blocked)
+        .and_then(|()| check_registry_scopes("allowed", allowed))
+        .map_err(|(field, message)| Error::InvalidPolicyLists { field, message })
+}
+
+fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
+    (!list.is_empty()).then_some(list)
+}
+
+/// `payloadRepoHasUnblockedMirror`: renders a registries.conf from insecure, every blocked entry and the digest
+/// sets, finds the payload's entry, and asks whether one of its pull sources lies outside every blocked entry.
+/// `Err` is OpenShift's message for a failure on the way.
+fn payload_has_unblocked_source(
+    payload: &Reference,
+    sources: &RegistrySources,
+    rules: &MirrorRules,
+) -> Result<bool, String> {
+    let blocked = sources.blocked.as_deref().unwrap_or_default();
+    let digest = merge_sets(rules.digest_sets_in_order().map(|(_, _, set, policy)| (set, policy)));
+    let registries = edit_registries(sources.insecure.as_deref().unwrap_or_default(), blocked, &digest, &[])?;
+
+    let name = payload.name();
+    let Some(registry) = find_registry(&registries, &name) else {
+        return Ok(false);
+    };
+    let digested = payload.digest().is_some();
+    let mirrors = registry.mirrors.iter().filter(|mirror| {
+        if registry.mirror_by_digest_only {
+            return digested;
+        }
+        match mirror.pull_from_mirror {
+            PullFromMirror::DigestOnly => digested,
+            PullFromMirror::TagOnly => !digested,
+            PullFromMirror::Unset | PullFromMirror::All => true,
+        }
+    });
+    let prefix = registry_prefix(registry);
+    let reference = payload.to_string();
+    let mut pull_names = Vec::new();
+    for location in mirrors.map(|m| m.location.as_str()).chain([registry.location.as_str()]) {
+        pull_names.push(rewritten_name(&reference, &name, prefix, location)?);
+    }
+    Ok(pull_names.iter().any(|pulled| !blocked.iter().any(|scope| is_nested(pulled, scope))))
+}
+
+/// containers/image `Registry.Prefix` after loading: the location when no prefix is set.
+fn registry_prefix(registry: &Registry) -> &str {
+    if registry.prefix.is_empty() { &registry.location } else { &registry.prefix }
+}
+
+/// containers/image `FindRegistry`: the entry with the longest matching prefix; among equal lengths the smallest
+/// prefix (entries are sorted by prefix when loaded).
+fn find_registry<'r>(registries: &'r [Registry], name: &str) -> Option<&'r Registry> {
+    registries
+        .iter()
+        .filter(|registry| ref_matching_prefix(name, registry_prefix(registry)).is_some())
+        .min_by(|a, b| {
+            let (a, b) = (registry_prefix(a), registry_prefix(b));
+            b.len().cmp(&a.len()).then_with(|| a.cmp(b))
+        })
+}
+
+/// containers/image `refMatchingPrefix`: how much of `reference` the prefix covers, if it matches.
+fn ref_matching_prefix(reference: &str, prefix: &str) -> Option<usize> {
+    if let Some(domain) = prefix.strip_prefix('*').filter(|_| prefix.starts_with("*.")) {
+        let index = reference.find(domain)?;
+        if reference[..index].contains('/') {
+            return None;
+        }
+        let end = index + domain.len();
+        return match reference.as_bytes().get(end) {
+            None | Some(b':' | b'/' | b'@') => Some(end),
+            Some(_) => None,
+        };
+    }
+    if reference == prefix {
+        return Some(prefix.len());
+    }
+    match reference.strip_prefix(prefix)?.as_bytes().first() {
+        Some(b':' | b'/' | b'@') => Some(prefix.len()),
+        _ => None,
+    }
+}
+
+/// containers/image `rewriteReference` followed by `Name()`.
+fn rewritten_name(reference: &str, name: &str, prefix: &str, location: &str) -> Result<String, String> {
+    let Some(prefix_len) = ref_matching_prefix(reference, prefix) else {
+        return Err(format!("invalid prefix '{prefix}' for reference '{reference}'"));
+    };
+    if location.is_empty() {
+        if !prefix.starts_with("*.") {
+            return Err(format!("invalid prefix '{prefix}' for empty location, should be in the format: *.example.com"));
+        }
+        return Ok(name.to_string());
+    }
+    let rewritten = format!("{location}{}", &reference[prefix_len..]);
+    Reference::parse_canonical(&rewritten)
+        .map(|r| r.name())
+        .map_err(|e| format!("rewriting reference: {}", e.upstream_message()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_matching_follows_containers_image() {
+        assert_eq!(ref_matching_prefix("quay.io/ns/repo", "quay.io"), Some(7));
+        assert_eq!(ref_matching_prefix("quay.io:443/ns", "quay.io"), Some(7));
+        assert_eq!(ref_matching_prefix("quay.ioo/ns", "quay.io"), None);
+        assert_eq!(ref_matching_prefix("a.example.com/x", "*.example.com"), Some(13));
+        assert_eq!(ref_matching_prefix("example.com/x", "*.example.com"), None);
+        assert_eq!(ref_matching_prefix("q.io/a.example.com", "*.example.com"), None);
+    }
+}
