@@ -182,10 +182,12 @@ impl Resolver {
     /// Errors are those that stop the pull before any attempt: an invalid reference, a tag and a digest together,
     /// or a rewrite into an invalid reference. A blocked source is not an error: it is marked.
     pub fn pull_sources(&self, reference: &str) -> Result<Vec<PullSource>, Error> {
-        let logical = Reference::parse_normalized(reference).map_err(|source| Error::InvalidReference {
-            reference: reference.to_owned(),
-            source,
-        })?;
+        let logical = Reference::parse_normalized(reference)
+            .and_then(check_name_length)
+            .map_err(|source| Error::InvalidReference {
+                reference: reference.to_owned(),
+                source,
+            })?;
         if logical.tag().is_some() && logical.digest().is_some() {
             return Err(Error::TagAndDigest {
                 reference: reference.to_owned(),
@@ -255,7 +257,7 @@ fn rewrite(full: &str, name: &str, prefix: &str, location: &str) -> Result<(Stri
     }
     let cut = matching_prefix_len(full, prefix).unwrap_or(prefix.len().min(full.len()));
     let rewritten = format!("{location}{}", &full[cut..]);
-    match Reference::parse_canonical(&rewritten) {
+    match Reference::parse_canonical(&rewritten).and_then(check_name_length) {
         Ok(r) => Ok((rewritten, r.name())),
         Err(source) => Err(Error::Rewrite {
             prefix: prefix.to_owned(),
@@ -263,6 +265,16 @@ fn rewrite(full: &str, name: &str, prefix: &str, location: &str) -> Result<(Stri
             source,
         }),
     }
+}
+
+/// docker/distribution (as vendored by containers/image 5.23 to 5.35) limits the whole name, domain included, to 255
+/// characters; image-ref limits only the path, so the rest is checked here.
+fn check_name_length(reference: Reference) -> Result<Reference, image_ref::Error> {
+    let length = reference.domain().len() + 1 + reference.path().len();
+    if !reference.domain().is_empty() && length > image_ref::NAME_TOTAL_LENGTH_MAX {
+        return Err(image_ref::Error::NameTooLong { length });
+    }
+    Ok(reference)
 }
 
 /// containers/image's `refMatchingPrefix`: the length of `reference` that `prefix` matches, if it does.
