@@ -72,10 +72,10 @@ impl fmt::Display for MergeReport {
 
 impl DockerConfig {
     /// Merges a later file into this one. Per registry the later entry wins and replaces the earlier one whole
-    /// (no stale `identitytoken` beside a new `auth`). A later key is matched first by exact spelling, then by
-    /// normalised key ([`normalize_key`]: `https://`, a path such as `/v1/`, the docker.io spellings) against
-    /// the entries this file had before the merge, each of which can be claimed once; the earlier spelling and
-    /// place are kept. Unmatched keys are appended. Top-level members other than `auths` are replaced whole
+    /// (no stale `identitytoken` beside a new `auth`). Later keys first claim the earlier entries they name
+    /// exactly; the others then claim, by normalised key ([`normalize_key`]: `https://`, a path such as `/v1/`,
+    /// the docker.io spellings), the first unclaimed earlier entry of the same registry. Each earlier entry is
+    /// claimed at most once; its spelling and place are kept. Unmatched keys are appended. Top-level members other than `auths` are replaced whole
     /// by exact key, or appended.
     ///
     /// `a.merge(&a)` leaves `a` unchanged and reports every key unchanged.
@@ -84,25 +84,33 @@ impl DockerConfig {
         let base_len = self.entries.len();
         let mut claimed = vec![false; base_len];
         let mut changed = false;
-        for incoming in &later.entries {
+        // Exact spellings claim their entries first, so a normalised match never takes an entry that a later key
+        // names exactly; then the remaining keys match by normalised key among unclaimed earlier entries.
+        let mut targets: Vec<Option<usize>> = later
+            .entries
+            .iter()
+            .map(|incoming| (0..base_len).find(|&i| self.entries[i].key.text == incoming.key.text))
+            .collect();
+        for t in targets.iter().flatten() {
+            claimed[*t] = true;
+        }
+        for (incoming, target) in later.entries.iter().zip(targets.iter_mut()) {
+            if target.is_none() {
+                let wanted = normalize_key(incoming.key.text.as_str(), later.format);
+                *target = (0..base_len).find(|&i| {
+                    !claimed[i]
+                        && normalize_key(self.entries[i].key.text.as_str(), self.format) == wanted
+                });
+                if let Some(i) = *target {
+                    claimed[i] = true;
+                }
+            }
+        }
+        for (incoming, index) in later.entries.iter().zip(targets) {
             let key = incoming.key.text.as_str();
             let wanted = normalize_key(key, later.format);
-            let index = self
-                .entries
-                .iter()
-                .position(|e| e.key.text.as_str() == key)
-                .or_else(|| {
-                    (0..base_len).find(|&i| {
-                        !claimed[i]
-                            && normalize_key(self.entries[i].key.text.as_str(), self.format)
-                                == wanted
-                    })
-                });
             let kind = match index {
                 Some(i) => {
-                    if i < base_len {
-                        claimed[i] = true;
-                    }
                     let others: Vec<String> = self
                         .entries
                         .iter()

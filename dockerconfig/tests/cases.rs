@@ -17,12 +17,23 @@ fn describe(name: &str, input: &[u8]) -> String {
         Ok(config) => {
             writeln!(out, "format: {:?}", config.format()).unwrap();
             writeln!(out, "keys: {:?}", config.keys().collect::<Vec<_>>()).unwrap();
-            writeln!(out, "other top-level keys: {:?}", config.other_top_level_keys()).unwrap();
+            writeln!(
+                out,
+                "other top-level keys: {:?}",
+                config.other_top_level_keys()
+            )
+            .unwrap();
             writeln!(out, "credential helpers: {:?}", config.credential_helpers()).unwrap();
             writeln!(out, "debug: {config:?}").unwrap();
             writeln!(out, "display:\n{config}").unwrap();
             for (key, entry) in config.entries() {
-                writeln!(out, "entry {key:?}: fields {:?}, decoded {:?}", entry.field_names(), entry.decode()).unwrap();
+                writeln!(
+                    out,
+                    "entry {key:?}: fields {:?}, decoded {:?}",
+                    entry.field_names(),
+                    entry.decode()
+                )
+                .unwrap();
             }
             writeln!(out, "problems:").unwrap();
             for p in config.problems() {
@@ -30,17 +41,32 @@ fn describe(name: &str, input: &[u8]) -> String {
             }
             let compacted = config.to_compact();
             // Lossless: an unedited file writes back as Go's json.Compact of its bytes.
-            assert_eq!(*compacted, common::reference_compact(input), "{name}: compact differs from json.Compact");
-            assert_eq!(*compacted, *compact(input, name).unwrap(), "{name}: compact() differs");
+            assert_eq!(
+                *compacted,
+                common::reference_compact(input),
+                "{name}: compact differs from json.Compact"
+            );
+            assert_eq!(
+                *compacted,
+                *compact(input, name).unwrap(),
+                "{name}: compact() differs"
+            );
             let kubelet = config.kubelet_config_json();
             assert_eq!(kubelet.last(), Some(&b'\n'));
             assert_eq!(&kubelet[..kubelet.len() - 1], &compacted[..]);
             // What is written reads back the same.
-            let reread = DockerConfig::parse_as(&compacted, config.format(), config.origin()).unwrap();
-            assert_eq!(reread, config, "{name}: compact output reads back differently");
+            let reread =
+                DockerConfig::parse_as(&compacted, config.format(), config.origin()).unwrap();
+            assert_eq!(
+                reread, config,
+                "{name}: compact output reads back differently"
+            );
             let pretty = config.to_pretty();
             let reread = DockerConfig::parse_as(&pretty, config.format(), config.origin()).unwrap();
-            assert_eq!(reread, config, "{name}: pretty output reads back differently");
+            assert_eq!(
+                reread, config,
+                "{name}: pretty output reads back differently"
+            );
             common::assert_no_secret(&out, input, "Debug/Display/problems");
             writeln!(out, "compact:\n{}", String::from_utf8_lossy(&compacted)).unwrap();
             writeln!(out, "pretty:\n{}", String::from_utf8_lossy(&pretty)).unwrap();

@@ -8,7 +8,10 @@ use dockerconfig::{DockerConfig, Format, MatchKind, Outcome};
 
 fn fixture() -> (DockerConfig, Vec<u8>) {
     let bytes = include_bytes!("lookup-fixture.json.txt").to_vec();
-    (DockerConfig::parse(&bytes, "lookup-fixture.json").unwrap(), bytes)
+    (
+        DockerConfig::parse(&bytes, "lookup-fixture.json").unwrap(),
+        bytes,
+    )
 }
 
 #[test]
@@ -54,13 +57,23 @@ fn lookups_explained() {
 fn most_specific_key_wins_and_password_is_decoded() {
     let (config, _) = fixture();
     let l = config.lookup("quay.io/org/team/app:1.0").unwrap();
-    assert_eq!(l.matched, Some(("quay.io/org/team/app".to_owned(), MatchKind::Exact)));
-    let Outcome::Credentials(c) = l.outcome else { panic!("credentials expected") };
+    assert_eq!(
+        l.matched,
+        Some(("quay.io/org/team/app".to_owned(), MatchKind::Exact))
+    );
+    let Outcome::Credentials(c) = l.outcome else {
+        panic!("credentials expected")
+    };
     assert_eq!((c.username(), c.password().expose()), ("app", "PW-app"));
     assert!(c.identity_token().is_none());
     let l = config.lookup("quay.io/x/y").unwrap();
-    let Outcome::Credentials(c) = l.outcome else { panic!("credentials expected") };
-    assert_eq!(c.identity_token().map(|t| t.expose().to_owned()).as_deref(), Some("TOKEN-quay-1212"));
+    let Outcome::Credentials(c) = l.outcome else {
+        panic!("credentials expected")
+    };
+    assert_eq!(
+        c.identity_token().map(|t| t.expose().to_owned()).as_deref(),
+        Some("TOKEN-quay-1212")
+    );
 }
 
 #[test]
@@ -76,12 +89,28 @@ fn docker_hub_spellings_normalise_and_first_in_file_order_is_taken() {
     let (config, _) = fixture();
     let l = config.lookup("busybox").unwrap();
     assert_eq!(l.name, "docker.io/library/busybox");
-    assert_eq!(l.tried, ["docker.io/library/busybox", "docker.io/library", "docker.io"]);
+    assert_eq!(
+        l.tried,
+        [
+            "docker.io/library/busybox",
+            "docker.io/library",
+            "docker.io"
+        ]
+    );
     match l.matched {
-        Some((key, MatchKind::Normalized { normalized, candidates })) => {
+        Some((
+            key,
+            MatchKind::Normalized {
+                normalized,
+                candidates,
+            },
+        )) => {
             assert_eq!(key, "https://index.docker.io/v1/");
             assert_eq!(normalized, "index.docker.io");
-            assert_eq!(candidates, ["https://index.docker.io/v1/", "registry-1.docker.io"]);
+            assert_eq!(
+                candidates,
+                ["https://index.docker.io/v1/", "registry-1.docker.io"]
+            );
         }
         other => panic!("unexpected match {other:?}"),
     }
@@ -89,7 +118,8 @@ fn docker_hub_spellings_normalise_and_first_in_file_order_is_taken() {
 
 #[test]
 fn legacy_files_try_the_host_only() {
-    let bytes = br#"{"quay.io/ns":{"auth":"bnM6UFctbnM="},"https://quay.io/v1/":{"auth":"aDpQVy1o"}}"#;
+    let bytes =
+        br#"{"quay.io/ns":{"auth":"bnM6UFctbnM="},"https://quay.io/v1/":{"auth":"aDpQVy1o"}}"#;
     let config = DockerConfig::parse(bytes, "dockercfg").unwrap();
     assert_eq!(config.format(), Format::Legacy);
     let l = config.lookup("quay.io/ns/app").unwrap();

@@ -31,7 +31,10 @@ fn later_wins_whole_entries_first_spelling_kept() {
     let mut base = parse(BASE, "pull-secret");
     let report = base.merge(&parse(MIRROR, "mirror.json"));
     insta::assert_snapshot!("merge_report", report.to_string());
-    insta::assert_snapshot!("merge_result", String::from_utf8(base.to_pretty().to_vec()).unwrap());
+    insta::assert_snapshot!(
+        "merge_result",
+        String::from_utf8(base.to_pretty().to_vec()).unwrap()
+    );
     // No stale identitytoken beside the new auth.
     let quay = base.get("quay.io").unwrap();
     assert!(quay.identity_token().is_none());
@@ -39,7 +42,9 @@ fn later_wins_whole_entries_first_spelling_kept() {
     // docker.io replaced the https://index.docker.io/v1/ entry under its old spelling, email gone with it.
     let hub = base.get("https://index.docker.io/v1/").unwrap();
     assert_eq!(hub.email(), None);
-    let Outcome::Credentials(c) = base.lookup("busybox").unwrap().outcome else { panic!() };
+    let Outcome::Credentials(c) = base.lookup("busybox").unwrap().outcome else {
+        panic!()
+    };
     assert_eq!(c.password().expose(), "PW-new-hub");
     assert_eq!(report.of_kind(&ChangeKind::Added).count(), 2);
     assert_eq!(report.of_kind(&ChangeKind::Replaced).count(), 2);
@@ -55,13 +60,23 @@ fn merge_with_itself_changes_nothing() {
         let report = merged.merge(&a);
         assert_eq!(merged, a);
         assert_eq!(compact(&merged), compact(&a));
-        assert!(report.changes.iter().all(|c| c.kind == ChangeKind::Unchanged), "{report}");
+        assert!(
+            report
+                .changes
+                .iter()
+                .all(|c| c.kind == ChangeKind::Unchanged),
+            "{report}"
+        );
     }
 }
 
 #[test]
 fn merged_folds_in_order() {
-    let files = [parse(BASE, "one"), parse(MIRROR, "two"), parse(BASE, "three")];
+    let files = [
+        parse(BASE, "one"),
+        parse(MIRROR, "two"),
+        parse(BASE, "three"),
+    ];
     let (result, report) = DockerConfig::merged(&files);
     // The third file brings the old quay.io entry back, whole, identitytoken included.
     assert_eq!(result.get("quay.io"), parse(BASE, "x").get("quay.io"));
@@ -73,67 +88,122 @@ fn merged_folds_in_order() {
 
 #[test]
 fn other_spellings_left_behind_are_warned_about() {
-    let mut base = parse(r#"{"auths":{"docker.io":{"auth":"YTpi"},"https://index.docker.io/v1/":{"auth":"YzpkZA=="}}}"#, "base");
-    let report = base.merge(&parse(r#"{"auths":{"index.docker.io":{"auth":"ZTpm"}}}"#, "later"));
+    let mut base = parse(
+        r#"{"auths":{"docker.io":{"auth":"YTpi"},"https://index.docker.io/v1/":{"auth":"YzpkZA=="}}}"#,
+        "base",
+    );
+    let report = base.merge(&parse(
+        r#"{"auths":{"index.docker.io":{"auth":"ZTpm"}}}"#,
+        "later",
+    ));
     insta::assert_snapshot!("merge_warning", report.to_string());
 }
 
 #[test]
 fn set_and_remove_one_registry() {
     let mut config = parse(BASE, "pull-secret");
-    let entry = AuthEntry::from_user_password("mirror", "PW-set").unwrap().with_email("m@example.com");
+    let entry = AuthEntry::from_user_password("mirror", "PW-set")
+        .unwrap()
+        .with_email("m@example.com");
     assert_eq!(
-        config.set("mirror.example.com:5000", entry.clone()).unwrap(),
-        SetOutcome::Added { key: "mirror.example.com:5000".into() }
+        config
+            .set("mirror.example.com:5000", entry.clone())
+            .unwrap(),
+        SetOutcome::Added {
+            key: "mirror.example.com:5000".into()
+        }
     );
     assert_eq!(
         config.set("mirror.example.com:5000", entry).unwrap(),
-        SetOutcome::Unchanged { key: "mirror.example.com:5000".into() }
+        SetOutcome::Unchanged {
+            key: "mirror.example.com:5000".into()
+        }
     );
-    let outcome = config.set("registry-1.docker.io", AuthEntry::from_user_password("u", "PW-u").unwrap()).unwrap();
-    assert_eq!(outcome, SetOutcome::Replaced { key: "https://index.docker.io/v1/".into(), also_removed: vec![] });
+    let outcome = config
+        .set(
+            "registry-1.docker.io",
+            AuthEntry::from_user_password("u", "PW-u").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        outcome,
+        SetOutcome::Replaced {
+            key: "https://index.docker.io/v1/".into(),
+            also_removed: vec![]
+        }
+    );
     assert_eq!(config.remove("https://quay.io/v1/"), ["quay.io"]);
     assert_eq!(config.remove("quay.io"), Vec::<String>::new());
     insta::assert_snapshot!("set_remove_result", compact(&config));
-    assert!(config.set("", AuthEntry::from_user_password("a", "b").unwrap()).is_err());
+    assert!(
+        config
+            .set("", AuthEntry::from_user_password("a", "b").unwrap())
+            .is_err()
+    );
     assert!(AuthEntry::from_user_password("a:b", "c").is_err());
 }
 
 #[test]
 fn null_documents_become_objects_when_edited() {
     let mut config = parse("null", "n");
-    config.set("quay.io", AuthEntry::from_user_password("a", "b").unwrap()).unwrap();
+    config
+        .set("quay.io", AuthEntry::from_user_password("a", "b").unwrap())
+        .unwrap();
     assert_eq!(compact(&config), r#"{"auths":{"quay.io":{"auth":"YTpi"}}}"#);
     let mut config = parse(r#"{"auths":null,"credsStore":"pass"}"#, "n");
-    config.set("quay.io", AuthEntry::from_user_password("a", "b").unwrap()).unwrap();
-    assert_eq!(compact(&config), r#"{"auths":{"quay.io":{"auth":"YTpi"}},"credsStore":"pass"}"#);
+    config
+        .set("quay.io", AuthEntry::from_user_password("a", "b").unwrap())
+        .unwrap();
+    assert_eq!(
+        compact(&config),
+        r#"{"auths":{"quay.io":{"auth":"YTpi"}},"credsStore":"pass"}"#
+    );
     let mut config = parse(r#"{"credsStore":"pass"}"#, "n");
-    config.set("quay.io", AuthEntry::from_user_password("a", "b").unwrap()).unwrap();
-    assert_eq!(compact(&config), r#"{"credsStore":"pass","auths":{"quay.io":{"auth":"YTpi"}}}"#);
+    config
+        .set("quay.io", AuthEntry::from_user_password("a", "b").unwrap())
+        .unwrap();
+    assert_eq!(
+        compact(&config),
+        r#"{"credsStore":"pass","auths":{"quay.io":{"auth":"YTpi"}}}"#
+    );
 }
 
 #[test]
 fn legacy_into_auths_and_secret_data() {
-    let legacy = parse(r#"{"https://index.docker.io/v1/":{"auth":"YTpi","email":"e@x"}}"#, "dockercfg");
+    let legacy = parse(
+        r#"{"https://index.docker.io/v1/":{"auth":"YTpi","email":"e@x"}}"#,
+        "dockercfg",
+    );
     let data = legacy.secret_data();
-    assert_eq!(data.bytes(), br#"{"auths":{"https://index.docker.io/v1/":{"auth":"YTpi","email":"e@x"}}}"#);
+    assert_eq!(
+        data.bytes(),
+        br#"{"auths":{"https://index.docker.io/v1/":{"auth":"YTpi","email":"e@x"}}}"#
+    );
     assert_eq!(
         data.base64().as_str(),
         "eyJhdXRocyI6eyJodHRwczovL2luZGV4LmRvY2tlci5pby92MS8iOnsiYXV0aCI6IllUcGkiLCJlbWFpbCI6ImVAeCJ9fX0="
     );
-    assert_eq!(format!("{data:?}"), r#"SecretData { type: "kubernetes.io/dockerconfigjson", key: ".dockerconfigjson", bytes: <71 bytes> }"#);
+    assert_eq!(
+        format!("{data:?}"),
+        r#"SecretData { type: "kubernetes.io/dockerconfigjson", key: ".dockerconfigjson", bytes: <71 bytes> }"#
+    );
     assert!(dockerconfig::check_secret_type("kubernetes.io/dockerconfigjson").is_ok());
     insta::assert_snapshot!(dockerconfig::check_secret_type("Opaque").unwrap_err().to_string(), @"expected secret type kubernetes.io/dockerconfigjson found Opaque");
 }
 
 #[test]
 fn new_strings_are_escaped_as_go_marshal_does() {
-    let entry = AuthEntry::from_user_password("u", "p").unwrap().with_email("<a&b>\u{2028}\"\\\n\u{1}");
+    let entry = AuthEntry::from_user_password("u", "p")
+        .unwrap()
+        .with_email("<a&b>\u{2028}\"\\\n\u{1}");
     let mut config = DockerConfig::new();
     config.set("quay.io", entry).unwrap();
     assert_eq!(
         compact(&config),
         r#"{"auths":{"quay.io":{"auth":"dTpw","email":"\u003ca\u0026b\u003e\u2028\"\\\n\u0001"}}}"#
     );
-    assert_eq!(config.get("quay.io").unwrap().email().as_deref(), Some("<a&b>\u{2028}\"\\\n\u{1}"));
+    assert_eq!(
+        config.get("quay.io").unwrap().email().as_deref(),
+        Some("<a&b>\u{2028}\"\\\n\u{1}")
+    );
 }

@@ -15,19 +15,35 @@ fn check(text: &str, auth_b64: &str, what: &str) {
 
 #[test]
 fn no_type_prints_a_secret() {
-    let entry = AuthEntry::from_user_password("alice", PASSWORD).unwrap().with_identity_token(TOKEN);
+    let entry = AuthEntry::from_user_password("alice", PASSWORD)
+        .unwrap()
+        .with_identity_token(TOKEN);
     let mut config = DockerConfig::new();
     config.set("quay.io", entry.clone()).unwrap();
     let compact = String::from_utf8(config.to_compact().to_vec()).unwrap();
-    let auth_b64 = compact.split("\"auth\":\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let auth_b64 = compact
+        .split("\"auth\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
     // The secrets are really there, so their absence below means something.
     assert!(compact.contains(TOKEN) && !auth_b64.is_empty());
     let decoded = entry.decode().unwrap();
-    let dockerconfig::Decoded::Credentials(creds) = &decoded else { panic!() };
+    let dockerconfig::Decoded::Credentials(creds) = &decoded else {
+        panic!()
+    };
     assert_eq!(creds.password().expose(), PASSWORD);
     let lookup = config.lookup("quay.io/a/b").unwrap();
     let mut other = DockerConfig::new();
-    other.set("quay.io", AuthEntry::from_user_password("bob", "PW-other").unwrap()).unwrap();
+    other
+        .set(
+            "quay.io",
+            AuthEntry::from_user_password("bob", "PW-other").unwrap(),
+        )
+        .unwrap();
     let report = config.clone().merge(&other);
     let secret = Secret::new(PASSWORD);
     let texts = [
@@ -45,8 +61,14 @@ fn no_type_prints_a_secret() {
         ("MergeReport Debug", format!("{report:?}")),
         ("MergeReport Display", report.to_string()),
         ("SecretData Debug", format!("{:?}", config.secret_data())),
-        ("string_field Debug", format!("{:?}", entry.string_field("identitytoken"))),
-        ("identity_token Debug", format!("{:?}", entry.identity_token())),
+        (
+            "string_field Debug",
+            format!("{:?}", entry.string_field("identitytoken")),
+        ),
+        (
+            "identity_token Debug",
+            format!("{:?}", entry.identity_token()),
+        ),
     ];
     for (what, text) in &texts {
         check(text, &auth_b64, what);
@@ -61,21 +83,30 @@ fn errors_never_print_secrets() {
     let inputs: Vec<Vec<u8>> = vec![
         format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}" "x"}}}}}}"#).into_bytes(),
         format!(r#"{{"auths":{{"q.io":{{"auth":{auth}}}}}}}"#).into_bytes(),
-        format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}","identitytoken":{TOKEN}}}}}}}"#).into_bytes(),
+        format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}","identitytoken":{TOKEN}}}}}}}"#)
+            .into_bytes(),
         format!(r#"{{"auths":{{"q.io":"{auth}"}}}}"#).into_bytes(),
         format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}","auth":"{auth}"}}}}}}"#).into_bytes(),
         format!("{{\"auths\":{{\"q.io\":{{\"auth\":\"{auth}\u{1}\"}}}}}}").into_bytes(),
         format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}\q"}}}}}}"#).into_bytes(),
         format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}"#).into_bytes(),
-        [format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}"#).as_bytes(), &[0xff, 0xfe], b"\"}}}"].concat(),
+        [
+            format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}"#).as_bytes(),
+            &[0xff, 0xfe],
+            b"\"}}}",
+        ]
+        .concat(),
         format!(r#"{{"auths":{{"q.io":{{"auth":"{PASSWORD}"}}}}}}"#).into_bytes(),
-        format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}","identitytoken":["{TOKEN}"]}}}}}}"#).into_bytes(),
+        format!(r#"{{"auths":{{"q.io":{{"auth":"{auth}","identitytoken":["{TOKEN}"]}}}}}}"#)
+            .into_bytes(),
     ];
     let mut seen = 0;
     for input in &inputs {
         let error: Error = match DockerConfig::parse(input, "secret openshift-config/pull-secret") {
             Err(e) => e,
-            Ok(config) => config.lookup("q.io/x").expect_err("a broken entry must fail the lookup"),
+            Ok(config) => config
+                .lookup("q.io/x")
+                .expect_err("a broken entry must fail the lookup"),
         };
         seen += 1;
         check(&error.to_string(), auth, "error Display");
@@ -83,6 +114,7 @@ fn errors_never_print_secrets() {
         common::assert_no_secret(&error.to_string(), input, "error Display");
     }
     assert_eq!(seen, inputs.len());
-    let e = DockerConfig::parse(&vec![b' '; dockerconfig::MAX_INPUT_BYTES + 1], "huge").unwrap_err();
+    let e =
+        DockerConfig::parse(&vec![b' '; dockerconfig::MAX_INPUT_BYTES + 1], "huge").unwrap_err();
     assert!(matches!(e, Error::TooLarge { .. }), "{e}");
 }

@@ -10,7 +10,12 @@ pub fn data_files() -> Vec<(String, Vec<u8>)> {
         .expect("tests/data")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -49,17 +54,22 @@ pub const SECRET_MARKERS: &[&str] = &["PW-", "TOKEN-"];
 pub fn planted_secret_strings(input: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(input);
     let mut found = Vec::new();
-    for field in ["\"auth\"", "\"Auth\"", "\"identitytoken\"", "\"IdentityToken\"", "\"registrytoken\""] {
+    for field in [
+        "\"auth\"",
+        "\"Auth\"",
+        "\"identitytoken\"",
+        "\"IdentityToken\"",
+        "\"registrytoken\"",
+    ] {
         let mut rest = &*text;
         while let Some(i) = rest.find(field) {
             rest = &rest[i + field.len()..];
             let after = rest.trim_start().trim_start_matches(':').trim_start();
-            if let Some(stripped) = after.strip_prefix('"') {
-                if let Some(end) = stripped.find('"') {
-                    if end >= 4 {
-                        found.push(stripped[..end].to_owned());
-                    }
-                }
+            if let Some(stripped) = after.strip_prefix('"')
+                && let Some(end) = stripped.find('"')
+                && end >= 4
+            {
+                found.push(stripped[..end].to_owned());
             }
         }
     }
@@ -69,9 +79,15 @@ pub fn planted_secret_strings(input: &[u8]) -> Vec<String> {
 /// Panics if `text` shows a planted secret.
 pub fn assert_no_secret(text: &str, input: &[u8], what: &str) {
     for marker in SECRET_MARKERS {
-        assert!(!text.contains(marker), "{what} shows a secret ({marker}...): {text}");
+        assert!(
+            !text.contains(marker),
+            "{what} shows a secret ({marker}...): {text}"
+        );
     }
     for secret in planted_secret_strings(input) {
-        assert!(!text.contains(&secret), "{what} shows an auth value: {text}");
+        assert!(
+            !text.contains(&secret),
+            "{what} shows an auth value: {text}"
+        );
     }
 }
