@@ -45,7 +45,10 @@ pub fn to_yaml(object: &Object, style: YamlStyle) -> Option<String> {
 
 /// Writes objects as one stream, documents separated by `---` lines, for `oc apply -f -`.
 /// [`Object::Other`] values are skipped since their content is not kept.
-pub fn to_yaml_stream<'a>(objects: impl IntoIterator<Item = &'a Object>, style: YamlStyle) -> String {
+pub fn to_yaml_stream<'a>(
+    objects: impl IntoIterator<Item = &'a Object>,
+    style: YamlStyle,
+) -> String {
     objects
         .into_iter()
         .filter_map(|o| to_yaml(o, style))
@@ -55,7 +58,10 @@ pub fn to_yaml_stream<'a>(objects: impl IntoIterator<Item = &'a Object>, style: 
 
 /// Writes any JSON value as a YAML document, with mapping keys sorted as go-yaml sorts them.
 pub fn value_to_yaml(value: &Value, style: YamlStyle) -> String {
-    let mut w = Writer { out: String::new(), style };
+    let mut w = Writer {
+        out: String::new(),
+        style,
+    };
     w.node(value, 0, Place::Top);
     w.out
 }
@@ -154,11 +160,13 @@ impl Writer {
                 Style::Single => single_quoted(&mut self.out, s),
                 Style::Double => double_quoted(&mut self.out, s),
                 Style::Literal => {
-                    let content_indent = match place {
-                        Place::MapValue => self.style.child(indent),
-                        _ => indent.max(self.style.indent()),
+                    // (indent of the parent node, indent of the block's lines)
+                    let (parent, content) = match place {
+                        Place::MapValue => (indent, self.style.child(indent)),
+                        Place::SeqItem => (indent - 2, indent),
+                        Place::Top => (0, self.style.indent()),
                     };
-                    self.literal(s, content_indent);
+                    self.literal(s, parent, content);
                 }
             },
             Value::Object(_) => self.out.push_str("{}"),
@@ -167,10 +175,11 @@ impl Writer {
     }
 
     /// A `|` block scalar; the trailing newline is written by the caller.
-    fn literal(&mut self, s: &str, indent: usize) {
+    fn literal(&mut self, s: &str, parent: usize, indent: usize) {
         self.out.push('|');
         if s.starts_with(' ') || s.starts_with('\n') {
-            self.out.push_str(&self.style.indent().to_string());
+            // The indentation indicator counts from the parent node's indent.
+            self.out.push_str(&(indent - parent).to_string());
         }
         let body = if let Some(b) = s.strip_suffix('\n') {
             if b.ends_with('\n') || b.is_empty() {
@@ -200,8 +209,17 @@ enum Style {
 
 /// go-yaml's choice of scalar style for a string (encoder `stringv` + emitter analysis).
 fn string_style(s: &str, is_key: bool) -> Style {
-    if s.contains('\n') && !is_key {
-        return if block_allowed(s) { Style::Literal } else { Style::Double };
+    // Other YAML line breaks would be normalised to `\n` by a reader: escape them.
+    if s.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+        return Style::Double;
+    }
+    if s.contains('\n') {
+        // Keys are simple keys: no block scalars there.
+        return if !is_key && block_allowed(s) {
+            Style::Literal
+        } else {
+            Style::Double
+        };
     }
     if resolves_to_non_string(s) {
         return Style::Double;
@@ -272,7 +290,8 @@ fn analyze(s: &str) -> Analysis {
 fn block_allowed(s: &str) -> bool {
     !(s.ends_with(' ')
         || s.contains(" \n")
-        || s.chars().any(|c| c == '\t' || (c != '\n' && !is_printable(c))))
+        || s.chars()
+            .any(|c| c == '\t' || (c != '\n' && !is_printable(c))))
 }
 
 /// Whether a plain scalar `s` would read back as something other than a string in go-yaml
@@ -347,13 +366,16 @@ fn looks_like_timestamp(s: &str) -> bool {
         return false;
     };
     let num = |x: &str| {
-        (1..=2).contains(&x.len()) && x.bytes().all(|c| c.is_ascii_digit()) && x.parse::<u32>().is_ok()
+        (1..=2).contains(&x.len())
+            && x.bytes().all(|c| c.is_ascii_digit())
+            && x.parse::<u32>().is_ok()
     };
     if !num(m) || !num(d) {
         return false;
     }
     let (m, d): (u32, u32) = (m.parse().unwrap_or(0), d.parse().unwrap_or(0));
-    (1..=12).contains(&m) && (1..=31).contains(&d)
+    (1..=12).contains(&m)
+        && (1..=31).contains(&d)
         && (date_end == rest.len() || rest[date_end + 1..].contains(':'))
 }
 
@@ -468,12 +490,16 @@ fn go_yaml_less(a: &str, b: &str) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
             bi += 1;
         }
         if an != bn {

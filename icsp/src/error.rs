@@ -87,7 +87,9 @@ pub enum Error {
         message: String,
     },
     /// `migrate_icsp` was given an object that is not an ImageContentSourcePolicy.
-    #[error("{at}: expected an ImageContentSourcePolicy (operator.openshift.io/v1alpha1), found {found}")]
+    #[error(
+        "{at}: expected an ImageContentSourcePolicy (operator.openshift.io/v1alpha1), found {found}"
+    )]
     NotAnIcsp {
         /// The offending object.
         at: Box<Where>,

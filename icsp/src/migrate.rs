@@ -6,7 +6,7 @@ use crate::emit::{YamlStyle, value_to_yaml};
 use crate::error::{Error, Where};
 use crate::model::{
     CONFIG_V1, ImageContentSourcePolicy, ImageDigestMirrorSet, ImageDigestMirrorSetSpec,
-    ImageMirrors, ObjectMeta, Object,
+    ImageMirrors, Object, ObjectMeta,
 };
 use crate::read::Located;
 
@@ -94,7 +94,10 @@ fn oc_value(idms: &ImageDigestMirrorSet) -> Value {
         meta.insert("labels".into(), serde_json::json!(idms.metadata.labels));
     }
     if !idms.metadata.annotations.is_empty() {
-        meta.insert("annotations".into(), serde_json::json!(idms.metadata.annotations));
+        meta.insert(
+            "annotations".into(),
+            serde_json::json!(idms.metadata.annotations),
+        );
     }
     meta.extend(idms.metadata.extra.clone());
     let mirrors: Vec<Value> = idms

@@ -84,7 +84,10 @@ pub struct ImageContentSourcePolicy {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct IcspSpec {
     /// `spec.repositoryDigestMirrors`.
-    #[serde(rename = "repositoryDigestMirrors", skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        rename = "repositoryDigestMirrors",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub repository_digest_mirrors: Vec<RepositoryDigestMirrors>,
     /// Unknown spec fields.
     #[serde(flatten)]
@@ -221,7 +224,10 @@ pub struct ImageSpec {
     #[serde(rename = "registrySources", skip_serializing_if = "Option::is_none")]
     pub registry_sources: Option<RegistrySources>,
     /// `spec.additionalTrustedCA`.
-    #[serde(rename = "additionalTrustedCA", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "additionalTrustedCA",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub additional_trusted_ca: Option<ConfigMapNameReference>,
     /// Unknown spec fields.
     #[serde(flatten)]
@@ -716,8 +722,11 @@ fn read_image_spec(at: At<'_>) -> Result<ImageSpec, Error> {
                 insecure_registries: g.read(&a, "insecureRegistries", |l| l.strings())?,
                 blocked_registries: g.read(&a, "blockedRegistries", |l| l.strings())?,
                 allowed_registries: g.read(&a, "allowedRegistries", |l| l.strings())?,
-                container_runtime_search_registries: g
-                    .read(&a, "containerRuntimeSearchRegistries", |l| l.strings())?,
+                container_runtime_search_registries: g.read(
+                    &a,
+                    "containerRuntimeSearchRegistries",
+                    |l| l.strings(),
+                )?,
                 extra: g.rest(&a)?,
             })
         })?,

@@ -89,9 +89,9 @@ pub fn read_objects(
     }
     let mut reader = bytes;
     let mut out = Vec::new();
-    let mut document = 0;
-    for result in serde_saphyr::read_with_options::<_, Spanned<Node>>(&mut reader, limits.options())
-    {
+    let documents =
+        serde_saphyr::read_with_options::<_, Spanned<Node>>(&mut reader, limits.options());
+    for (document, result) in documents.enumerate() {
         let root = result.map_err(|e| parse_error(name, document, e))?;
         if document >= limits.max_documents {
             // serde-saphyr's streaming reader does not count documents itself.
@@ -112,7 +112,6 @@ pub fn read_objects(
             ..Ctx::default()
         };
         read_document(&root, ctx, &mut out)?;
-        document += 1;
     }
     Ok(out)
 }
@@ -235,7 +234,9 @@ fn type_of(node: &Spanned<Node>, ctx: &Ctx) -> Result<(String, String), Error> {
             } else {
                 "kind"
             };
-            Err(at.error(format!("missing {missing}: every object needs apiVersion and kind")))
+            Err(at.error(format!(
+                "missing {missing}: every object needs apiVersion and kind"
+            )))
         }
     }
 }

@@ -170,7 +170,10 @@ impl<'a> At<'a> {
     }
 
     fn expected(&self, what: &str) -> Error {
-        self.error(format!("expected {what}, found {}", self.node.value.shape()))
+        self.error(format!(
+            "expected {what}, found {}",
+            self.node.value.shape()
+        ))
     }
 
     pub(crate) fn string(&self) -> Result<String, Error> {
@@ -272,7 +275,7 @@ impl<'a> At<'a> {
     }
 
     /// The node as JSON, for fields this crate does not model.
-    pub(crate) fn to_value(&self) -> Result<Value, Error> {
+    pub(crate) fn json(self) -> Result<Value, Error> {
         Ok(match &self.node.value {
             Node::Null => Value::Null,
             Node::Bool(b) => Value::Bool(*b),
@@ -282,12 +285,12 @@ impl<'a> At<'a> {
                 .map(Value::Number)
                 .ok_or_else(|| self.error("numbers must be finite"))?,
             Node::Str(s) => Value::String(s.clone()),
-            Node::Seq(_) => Value::Array(self.list(|at| at.to_value())?),
+            Node::Seq(_) => Value::Array(self.list(|at| at.json())?),
             Node::Map(_) => {
                 let fields = self.fields()?;
                 let mut map = Map::new();
                 for (key, node) in fields.entries {
-                    let value = self.with_key(key, node, |at| at.to_value())?;
+                    let value = self.with_key(key, node, |at| at.json())?;
                     map.insert(key.to_owned(), value);
                 }
                 Value::Object(map)
@@ -326,7 +329,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn rest(self, at: &At<'_>) -> Result<Map<String, Value>, Error> {
         let mut map = Map::new();
         for (key, node) in self.entries {
-            let value = at.with_key(key, node, |a| a.to_value())?;
+            let value = at.with_key(key, node, |a| a.json())?;
             map.insert(key.to_owned(), value);
         }
         Ok(map)

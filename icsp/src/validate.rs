@@ -205,5 +205,6 @@ fn is_search_registry(s: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(label_ok)
-        && port.is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+        && port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
 }

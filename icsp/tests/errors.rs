@@ -15,7 +15,9 @@ fn err_with(input: &str, limits: &Limits) -> String {
 
 #[test]
 fn bad_yaml_has_line_and_column() {
-    insta::assert_snapshot!(err("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   bad: [\n"));
+    insta::assert_snapshot!(err(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   bad: [\n"
+    ));
 }
 
 #[test]
@@ -72,7 +74,9 @@ items:
 
 #[test]
 fn label_values_must_be_strings() {
-    insta::assert_snapshot!(err("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    n: 1\n"));
+    insta::assert_snapshot!(err(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    n: 1\n"
+    ));
 }
 
 #[test]
@@ -99,12 +103,16 @@ fn document_that_is_not_a_mapping() {
 
 #[test]
 fn duplicate_keys_are_refused() {
-    insta::assert_snapshot!(err("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: one\n  a: two\n"));
+    insta::assert_snapshot!(err(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: one\n  a: two\n"
+    ));
 }
 
 #[test]
 fn nested_lists_are_refused() {
-    insta::assert_snapshot!(err("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n"));
+    insta::assert_snapshot!(err(
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n"
+    ));
 }
 
 #[test]
@@ -132,7 +140,11 @@ fn too_deep() {
         max_depth: 8,
         ..Limits::default()
     };
-    let deep = format!("apiVersion: v1\nkind: ConfigMap\nx: {}{}\n", "[".repeat(20), "]".repeat(20));
+    let deep = format!(
+        "apiVersion: v1\nkind: ConfigMap\nx: {}{}\n",
+        "[".repeat(20),
+        "]".repeat(20)
+    );
     insta::assert_snapshot!(err_with(&deep, &limits));
 }
 
@@ -142,13 +154,17 @@ fn too_many_nodes() {
         max_nodes: 100,
         ..Limits::default()
     };
-    let big = format!("apiVersion: v1\nkind: ConfigMap\ndata:\n{}", (0..200).map(|i| format!("  k{i}: v\n")).collect::<String>());
+    let big = format!(
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n{}",
+        (0..200).map(|i| format!("  k{i}: v\n")).collect::<String>()
+    );
     insta::assert_snapshot!(err_with(&big, &limits));
 }
 
 #[test]
 fn alias_bomb_fails_fast() {
-    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut bomb =
+        String::from("apiVersion: v1\nkind: ConfigMap\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for i in 1..10 {
         let p = i - 1;
         bomb.push_str(&format!(
@@ -157,7 +173,11 @@ fn alias_bomb_fails_fast() {
     }
     let started = std::time::Instant::now();
     let e = err(&bomb);
-    assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
     insta::assert_snapshot!(e);
 }
 
@@ -173,5 +193,7 @@ fn too_many_aliases() {
 
 #[test]
 fn json_errors_have_positions_too() {
-    insta::assert_snapshot!(err(r#"{"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": 1}}"#));
+    insta::assert_snapshot!(err(
+        r#"{"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": 1}}"#
+    ));
 }

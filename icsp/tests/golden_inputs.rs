@@ -23,7 +23,10 @@ fn every_golden_input_reads_and_yields_the_expected_kinds() {
         let kinds: Vec<String> = objects
             .iter()
             .map(|o| {
-                assert!(!matches!(o.value, Object::Other { .. }), "{name}: unexpected kind");
+                assert!(
+                    !matches!(o.value, Object::Other { .. }),
+                    "{name}: unexpected kind"
+                );
                 o.value.display_name()
             })
             .collect();

@@ -56,13 +56,24 @@ spec:
     assert_eq!(single.yaml, expected_one("convert", "1"));
     assert_eq!(single.file_name, "imagedigestmirrorset_convert.yaml");
 
-    let input = format!("{}---\n{}", one("multiple-convert-1", "1"), one("multiple-convert-2", "2"));
+    let input = format!(
+        "{}---\n{}",
+        one("multiple-convert-1", "1"),
+        one("multiple-convert-2", "2")
+    );
     let multi = migrate(&input);
     assert_eq!(
         multi.yaml,
-        format!("{}---\n{}", expected_one("multiple-convert-1", "1"), expected_one("multiple-convert-2", "2"))
+        format!(
+            "{}---\n{}",
+            expected_one("multiple-convert-1", "1"),
+            expected_one("multiple-convert-2", "2")
+        )
     );
-    assert_eq!(multi.file_name, "imagedigestmirrorset_multiple-convert-1.yaml");
+    assert_eq!(
+        multi.file_name,
+        "imagedigestmirrorset_multiple-convert-1.yaml"
+    );
 }
 
 #[test]
@@ -87,7 +98,9 @@ fn golden_seed_icsp() {
 
 #[test]
 fn two_icsps_same_source_no_dedupe() {
-    let m = migrate(include_str!("data/registries-conf-02-icsp-multi-same-source-merge.yaml"));
+    let m = migrate(include_str!(
+        "data/registries-conf-02-icsp-multi-same-source-merge.yaml"
+    ));
     insta::assert_snapshot!(m.yaml);
 }
 
@@ -157,9 +170,15 @@ fn other_kinds_are_refused() {
         &Limits::default(),
     )
     .unwrap();
-    insta::assert_snapshot!(migrate_icsp("mixed.yaml", &objects, None).unwrap_err().to_string());
+    insta::assert_snapshot!(
+        migrate_icsp("mixed.yaml", &objects, None)
+            .unwrap_err()
+            .to_string()
+    );
     insta::assert_snapshot!(
         "no_icsp",
-        migrate_icsp("none.yaml", &[], None).unwrap_err().to_string()
+        migrate_icsp("none.yaml", &[], None)
+            .unwrap_err()
+            .to_string()
     );
 }

@@ -18,10 +18,30 @@ const IMAGE: &str = "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: 
 
 #[test]
 fn valid_objects_have_no_findings() {
-    assert_eq!(findings(&format!("{IDMS}  - source: \"*.example.com\"\n    mirrors: [m.example.com:5000/a/b-c, 10.0.0.1/x]\n    mirrorSourcePolicy: NeverContactSource\n")), "");
-    assert_eq!(findings(&format!("{ITMS}  - source: quay.io/ns\n    mirrors: [m.example.com]\n    mirrorSourcePolicy: AllowContactingSource\n")), "");
-    assert_eq!(findings(&format!("{ICSP}  - source: quay.io/ns\n    mirrors: [m.example.com, m.example.com]\n")), "");
-    assert_eq!(findings(&format!("{IMAGE}    insecureRegistries: [\"*.example.com\", quay.io/ns]\n    allowedRegistries: [a.io, a.io]\n    containerRuntimeSearchRegistries: [reg1.io, reg3.io:5000]\n")), "");
+    assert_eq!(
+        findings(&format!(
+            "{IDMS}  - source: \"*.example.com\"\n    mirrors: [m.example.com:5000/a/b-c, 10.0.0.1/x]\n    mirrorSourcePolicy: NeverContactSource\n"
+        )),
+        ""
+    );
+    assert_eq!(
+        findings(&format!(
+            "{ITMS}  - source: quay.io/ns\n    mirrors: [m.example.com]\n    mirrorSourcePolicy: AllowContactingSource\n"
+        )),
+        ""
+    );
+    assert_eq!(
+        findings(&format!(
+            "{ICSP}  - source: quay.io/ns\n    mirrors: [m.example.com, m.example.com]\n"
+        )),
+        ""
+    );
+    assert_eq!(
+        findings(&format!(
+            "{IMAGE}    insecureRegistries: [\"*.example.com\", quay.io/ns]\n    allowedRegistries: [a.io, a.io]\n    containerRuntimeSearchRegistries: [reg1.io, reg3.io:5000]\n"
+        )),
+        ""
+    );
 }
 
 #[test]

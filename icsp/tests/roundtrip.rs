@@ -1,0 +1,260 @@
+//! read(write(x)) == x for every type and both YAML styles; reading never panics.
+
+use std::collections::BTreeMap;
+
+use icsp::*;
+use proptest::prelude::*;
+use serde_json::{Map, Value};
+
+/// Strings that stress quoting: indicators, numbers, booleans, colons, quotes, spaces, newlines.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-z0-9.:/_-]{1,16}",
+        "[ -~]{0,12}",
+        "[ -~\n\t]{0,12}",
+        Just("yes".to_owned()),
+        Just("0777".to_owned()),
+        Just("1.5e3".to_owned()),
+        Just("2024-01-02".to_owned()),
+        Just("~".to_owned()),
+        Just("*.example.com".to_owned()),
+        Just("- a".to_owned()),
+        Just("a: b".to_owned()),
+        Just(" lead".to_owned()),
+        Just("line\n".to_owned()),
+        Just("\n\nx\n\n".to_owned()),
+        Just("é ü ✓".to_owned()),
+    ]
+}
+
+fn strings() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(text(), 0..4)
+}
+
+fn string_map() -> impl Strategy<Value = BTreeMap<String, String>> {
+    prop::collection::btree_map(text(), text(), 0..3)
+}
+
+fn extra() -> impl Strategy<Value = Map<String, Value>> {
+    prop::collection::btree_map(
+        "x[a-zA-Z]{1,6}",
+        prop_oneof![
+            text().prop_map(Value::String),
+            any::<i64>().prop_map(Value::from),
+            any::<bool>().prop_map(Value::Bool),
+            strings().prop_map(|v| serde_json::json!(v)),
+            string_map().prop_map(|m| serde_json::json!({ "nested": m })),
+        ],
+        0..3,
+    )
+    .prop_map(|m| m.into_iter().collect())
+}
+
+fn meta() -> impl Strategy<Value = ObjectMeta> {
+    (
+        proptest::option::of(text()),
+        proptest::option::of(text()),
+        string_map(),
+        string_map(),
+        extra(),
+    )
+        .prop_map(|(name, namespace, labels, annotations, extra)| ObjectMeta {
+            name,
+            namespace,
+            labels,
+            annotations,
+            extra,
+        })
+}
+
+fn policy() -> impl Strategy<Value = Option<MirrorSourcePolicy>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(MirrorSourcePolicy::NeverContactSource)),
+        Just(Some(MirrorSourcePolicy::AllowContactingSource)),
+        text().prop_map(|t| Some(MirrorSourcePolicy::Unknown(t))),
+    ]
+    .prop_map(|p| match p {
+        Some(MirrorSourcePolicy::Unknown(t))
+            if t == "NeverContactSource" || t == "AllowContactingSource" =>
+        {
+            None
+        }
+        p => p,
+    })
+}
+
+fn mirrors() -> impl Strategy<Value = Vec<ImageMirrors>> {
+    prop::collection::vec(
+        (text(), strings(), policy(), extra()).prop_map(
+            |(source, mirrors, mirror_source_policy, extra)| ImageMirrors {
+                source,
+                mirrors,
+                mirror_source_policy,
+                extra,
+            },
+        ),
+        0..3,
+    )
+}
+
+fn opt_list() -> impl Strategy<Value = Option<Vec<String>>> {
+    proptest::option::of(strings())
+}
+
+fn object() -> impl Strategy<Value = Object> {
+    prop_oneof![
+        (
+            meta(),
+            prop::collection::vec((text(), strings(), extra()), 0..3),
+            extra(),
+            extra()
+        )
+            .prop_map(|(metadata, rdm, spec_extra, extra)| {
+                Object::ImageContentSourcePolicy(ImageContentSourcePolicy {
+                    metadata,
+                    spec: IcspSpec {
+                        repository_digest_mirrors: rdm
+                            .into_iter()
+                            .map(|(source, mirrors, extra)| RepositoryDigestMirrors {
+                                source,
+                                mirrors,
+                                extra,
+                            })
+                            .collect(),
+                        extra: spec_extra,
+                    },
+                    extra,
+                })
+            }),
+        (meta(), mirrors(), extra()).prop_map(|(metadata, m, extra)| Object::ImageDigestMirrorSet(
+            ImageDigestMirrorSet {
+                metadata,
+                spec: ImageDigestMirrorSetSpec {
+                    image_digest_mirrors: m,
+                    extra: Map::new()
+                },
+                extra,
+            }
+        )),
+        (meta(), mirrors(), extra()).prop_map(|(metadata, m, extra)| Object::ImageTagMirrorSet(
+            ImageTagMirrorSet {
+                metadata,
+                spec: ImageTagMirrorSetSpec {
+                    image_tag_mirrors: m,
+                    extra: Map::new()
+                },
+                extra,
+            }
+        )),
+        (
+            meta(),
+            proptest::option::of((opt_list(), opt_list(), opt_list(), opt_list(), extra())),
+            proptest::option::of(text()),
+            extra()
+        )
+            .prop_map(|(metadata, rs, ca, extra)| Object::Image(Image {
+                metadata,
+                spec: ImageSpec {
+                    registry_sources: rs.map(|(i, b, a, s, extra)| RegistrySources {
+                        insecure_registries: i,
+                        blocked_registries: b,
+                        allowed_registries: a,
+                        container_runtime_search_registries: s,
+                        extra,
+                    }),
+                    additional_trusted_ca: ca.map(|name| ConfigMapNameReference {
+                        name,
+                        extra: Map::new()
+                    }),
+                    extra: Map::new(),
+                },
+                extra,
+            })),
+        (
+            meta(),
+            proptest::option::of(proptest::option::of(text())),
+            extra()
+        )
+            .prop_map(
+                |(metadata, image, extra)| Object::ClusterVersion(ClusterVersion {
+                    metadata,
+                    status: image.map(|image| ClusterVersionStatus {
+                        desired: Some(Release {
+                            image,
+                            extra: Map::new()
+                        }),
+                        extra: Map::new(),
+                    }),
+                    extra,
+                })
+            ),
+        (
+            meta(),
+            proptest::option::of(text()),
+            prop::collection::btree_map(text(), prop::collection::vec(any::<u8>(), 0..20), 0..3),
+            prop::collection::btree_map(text(), text(), 0..2),
+            extra()
+        )
+            .prop_map(|(metadata, type_, data, sd, extra)| Object::Secret(Secret {
+                metadata,
+                type_,
+                data: data
+                    .into_iter()
+                    .map(|(k, v)| (k, SecretBytes::new(v)))
+                    .collect(),
+                string_data: sd
+                    .into_iter()
+                    .map(|(k, v)| (k, SecretText::new(v)))
+                    .collect(),
+                extra,
+            })),
+        (
+            meta(),
+            string_map(),
+            prop::collection::btree_map(text(), prop::collection::vec(any::<u8>(), 0..20), 0..3),
+            extra()
+        )
+            .prop_map(|(metadata, data, bin, extra)| Object::ConfigMap(ConfigMap {
+                metadata,
+                data,
+                binary_data: bin.into_iter().map(|(k, v)| (k, Base64Bytes(v))).collect(),
+                extra,
+            })),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn read_of_write_is_identity(object in object(), v3 in any::<bool>()) {
+        let style = if v3 { YamlStyle::GoYamlV3 } else { YamlStyle::SigsYaml };
+        let yaml = to_yaml(&object, style).unwrap();
+        let back = read_objects("rt.yaml", yaml.as_bytes(), &Limits::default())
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+        prop_assert_eq!(back.len(), 1, "{}", yaml);
+        prop_assert_eq!(&back[0].value, &object, "{}", yaml);
+    }
+
+    #[test]
+    fn streams_of_several_objects_round_trip(objects in prop::collection::vec(object(), 1..4)) {
+        let yaml = to_yaml_stream(&objects, YamlStyle::SigsYaml);
+        let back: Vec<Object> = read_objects("rt.yaml", yaml.as_bytes(), &Limits::default())
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?
+            .into_iter()
+            .map(|l| l.value)
+            .collect();
+        prop_assert_eq!(back, objects);
+    }
+
+    #[test]
+    fn reading_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = read_objects("fuzz", &bytes, &Limits::default());
+    }
+
+    #[test]
+    fn reading_yamlish_text_never_panics(text in "[-:{}\\[\\],&*!|>'\"%@#? \nab0-9]{0,200}") {
+        let _ = read_objects("fuzz", text.as_bytes(), &Limits::default());
+    }
+}
