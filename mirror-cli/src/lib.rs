@@ -3,8 +3,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cluster;
+mod error;
+pub mod node;
 pub mod policy_json;
 pub mod writer;
+
+pub use error::Error;
 
 /// Quotes `s` as Go's `%q` does (the form OpenShift's messages use): `"` and `\` escaped, control and
 /// non-printable characters as `\n`, `\t`, `\xNN` or `\uNNNN`; printable Unicode kept.

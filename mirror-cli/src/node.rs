@@ -1,0 +1,339 @@
+//! From the cluster objects to the files a node holds: the render plan shared by `render`, `verify` and
+//! `ignition`. Pure: it returns bytes and modes; only [`crate::writer`] touches a disk.
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use icsp::{ImageMirrors, MirrorSourcePolicy};
+use registries_conf::render_payload::RegistrySources;
+use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
+use trust_bundle::{BundleReport, ConfigMapData, UnixTime};
+
+use crate::cluster::{Cluster, Input, describe};
+use crate::writer::NodeFile;
+use crate::{Error, policy_json};
+
+/// Where each node file lives, relative to the node's root.
+pub mod paths {
+    /// The registries configuration CRI-O and podman read.
+    pub const REGISTRIES_CONF: &str = "etc/containers/registries.conf";
+    /// The drop-in holding `containerRuntimeSearchRegistries`.
+    pub const SEARCH_REGISTRIES_DROP_IN: &str =
+        "etc/containers/registries.conf.d/01-image-searchRegistries.conf";
+    /// The signature policy.
+    pub const POLICY_JSON: &str = "etc/containers/policy.json";
+    /// The kubelet's (and CRI-O's) pull secret.
+    pub const KUBELET_CONFIG_JSON: &str = "var/lib/kubelet/config.json";
+    /// Per-registry CA folders.
+    pub const CERTS_D: &str = "etc/docker/certs.d";
+}
+
+/// The Secret type OpenShift requires of the pull secret.
+pub const DOCKERCONFIGJSON_TYPE: &str = "kubernetes.io/dockerconfigjson";
+
+/// How to render.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// registries.conf layout.
+    pub layout: Layout,
+    /// Overrides the release payload the ClusterVersion names (or the default).
+    pub release_image: Option<String>,
+    /// A bare `.dockerconfigjson` given beside the objects; it replaces the pull-secret Secret.
+    pub pull_secret: Option<Input>,
+    /// "Now", for certificate validity warnings.
+    pub now: UnixTime,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            layout: Layout::Current,
+            release_image: None,
+            pull_secret: None,
+            now: UnixTime::now(),
+        }
+    }
+}
+
+/// Everything a node should hold, and what is worth telling the user.
+#[derive(Debug)]
+pub struct NodePlan {
+    /// The files, in a stable order.
+    pub files: Vec<NodeFile>,
+    /// Non-fatal problems (OpenShift's warnings verbatim, certificate warnings, objects the API would refuse).
+    pub warnings: Vec<String>,
+    /// Facts worth knowing (a file kept as the template, objects ignored).
+    pub notes: Vec<String>,
+    /// One report per CA bundle.
+    pub trust_reports: Vec<BundleReport>,
+    /// The plain rules registries.conf was rendered from.
+    pub rules: MirrorRules,
+}
+
+fn source_policy(policy: &Option<MirrorSourcePolicy>) -> SourcePolicy {
+    match policy {
+        None => SourcePolicy::Unset,
+        Some(MirrorSourcePolicy::NeverContactSource) => SourcePolicy::NeverContactSource,
+        Some(MirrorSourcePolicy::AllowContactingSource) => SourcePolicy::AllowContactingSource,
+        // The API server refuses other values; validation reports them. Treat them as the default.
+        Some(MirrorSourcePolicy::Unknown(_)) => SourcePolicy::Unset,
+    }
+}
+
+fn mirror_set(item: &ImageMirrors) -> MirrorSet {
+    MirrorSet {
+        source: item.source.clone(),
+        mirrors: item.mirrors.clone(),
+        policy: source_policy(&item.mirror_source_policy),
+    }
+}
+
+/// The plain mirror rules the objects say, before the payload check (`blocked` unset).
+pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
+    let sources = cluster
+        .image
+        .as_ref()
+        .and_then(|i| i.value.spec.registry_sources.as_ref());
+    MirrorRules {
+        digest_mirror_sets: cluster
+            .idms
+            .iter()
+            .flat_map(|o| o.value.spec.image_digest_mirrors.iter().map(mirror_set))
+            .collect(),
+        legacy_digest_mirror_sets: cluster
+            .icsps
+            .iter()
+            .flat_map(|o| {
+                o.value
+                    .spec
+                    .repository_digest_mirrors
+                    .iter()
+                    .map(|m| MirrorSet::new(&m.source, &m.mirrors))
+            })
+            .collect(),
+        tag_mirror_sets: cluster
+            .itms
+            .iter()
+            .flat_map(|o| o.value.spec.image_tag_mirrors.iter().map(mirror_set))
+            .collect(),
+        insecure: sources.and_then(|s| s.insecure_registries.clone()),
+        blocked: None,
+        search_registries: sources.and_then(|s| s.container_runtime_search_registries.clone()),
+    }
+}
+
+fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
+    NodeFile {
+        path: PathBuf::from(path),
+        bytes: bytes.into(),
+        mode,
+    }
+}
+
+/// Renders every node file from `cluster`, all or nothing.
+pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Error> {
+    let mut warnings = Vec::new();
+    let mut notes = cluster.ignored.clone();
+    let mut files = Vec::new();
+
+    // Objects the API server would refuse: OpenShift never sees them, so say so, but render what the controller
+    // would do with them (its own checks, with its own messages, come next).
+    for finding in validation_findings(cluster) {
+        warnings.push(format!("the API server would refuse this: {finding}"));
+    }
+
+    // registries.conf, with the payload check on the blocked list.
+    let release_image = options
+        .release_image
+        .as_deref()
+        .unwrap_or(cluster.release_image());
+    let payload_repo = image_ref::Reference::parse_normalized(release_image)
+        .map_err(|e| Error::Inconsistent {
+            message: format!("release image {release_image:?}: {e}"),
+        })?
+        .name();
+    let mut rules = mirror_rules(cluster);
+    let sources = cluster
+        .image
+        .as_ref()
+        .and_then(|i| i.value.spec.registry_sources.as_ref());
+    let registry_sources = RegistrySources {
+        insecure: rules.insecure.clone(),
+        blocked: sources.and_then(|s| s.blocked_registries.clone()),
+        allowed: sources.and_then(|s| s.allowed_registries.clone()),
+    };
+    let payload =
+        registries_conf::check_blocked_registries(release_image, &registry_sources, &rules)
+            .map_err(|e| Error::Refused {
+                message: e.to_string(),
+            })?;
+    warnings.extend(payload.warnings.iter().cloned());
+    rules.blocked = payload.registries_blocked.clone();
+
+    let rendered = registries_conf::render(&rules, options.layout).map_err(|e| Error::Refused {
+        message: e.to_string(),
+    })?;
+    warnings.extend(rendered.warnings.iter().cloned());
+    if !rendered.regenerated {
+        notes.push(format!(
+            "{}: no mirror set, insecure or blocked registry: the node keeps the template",
+            paths::REGISTRIES_CONF
+        ));
+    }
+    files.push(file(
+        paths::REGISTRIES_CONF,
+        rendered.registries_conf.clone(),
+        0o644,
+    ));
+    if let Some(drop_in) = &rendered.search_registries_drop_in {
+        files.push(file(
+            paths::SEARCH_REGISTRIES_DROP_IN,
+            drop_in.clone(),
+            0o644,
+        ));
+    }
+
+    // policy.json.
+    let policy = policy_json::render(
+        payload.policy_allowed.as_deref().unwrap_or_default(),
+        payload.policy_blocked.as_deref().unwrap_or_default(),
+        &payload_repo,
+    )
+    .map_err(|e| Error::Refused {
+        message: e.to_string(),
+    })?;
+    if policy == policy_json::TEMPLATE {
+        notes.push(format!(
+            "{}: no allowed or blocked registry: the node keeps the template",
+            paths::POLICY_JSON
+        ));
+    }
+    files.push(file(paths::POLICY_JSON, policy, 0o644));
+
+    // The pull secret.
+    if let Some(bytes) = pull_secret_bytes(cluster, options)? {
+        files.push(file(paths::KUBELET_CONFIG_JSON, bytes, 0o600));
+    }
+
+    // The CAs.
+    let mut trust_reports = Vec::new();
+    if let Some(config_map) = cluster.trusted_ca_config_map()? {
+        let data = ConfigMapData {
+            data: config_map.value.data.clone(),
+            binary_data: config_map
+                .value
+                .binary_data
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        base64::engine::general_purpose::STANDARD.encode(&v.0),
+                    )
+                })
+                .collect(),
+        };
+        let bundles = trust_bundle::read_config_map(&data)?;
+        if bundles.is_empty() {
+            warnings.push(format!(
+                "{}: the ConfigMap holds no CA bundle",
+                describe(
+                    config_map,
+                    &format!(
+                        "ConfigMap/{}",
+                        config_map.value.metadata.name.as_deref().unwrap_or("")
+                    )
+                )
+            ));
+        }
+        let trust = trust_bundle::plan_node_files(&bundles, options.now)?;
+        warnings.extend(trust.warnings.iter().map(|w| w.to_string()));
+        trust_reports = trust.reports;
+        // Folders are created 0755 by the writer; only the files are listed.
+        files.extend(
+            trust
+                .files
+                .into_iter()
+                .filter(|f| f.mode & trust_bundle::S_IFDIR == 0)
+                .map(|f| NodeFile {
+                    path: f.path,
+                    bytes: f.bytes,
+                    mode: f.mode & 0o7777,
+                }),
+        );
+    }
+
+    Ok(NodePlan {
+        files,
+        warnings,
+        notes,
+        trust_reports,
+        rules,
+    })
+}
+
+/// openshift/api's per-object findings for every object that shapes the node.
+pub fn validation_findings(cluster: &Cluster) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |object: icsp::Object, located: String| {
+        for finding in icsp::validate(&object) {
+            out.push(format!("{located}: {finding}"));
+        }
+    };
+    for o in &cluster.icsps {
+        push(
+            icsp::Object::ImageContentSourcePolicy(o.value.clone()),
+            o.file.clone(),
+        );
+    }
+    for o in &cluster.idms {
+        push(
+            icsp::Object::ImageDigestMirrorSet(o.value.clone()),
+            o.file.clone(),
+        );
+    }
+    for o in &cluster.itms {
+        push(
+            icsp::Object::ImageTagMirrorSet(o.value.clone()),
+            o.file.clone(),
+        );
+    }
+    if let Some(o) = &cluster.image {
+        push(icsp::Object::Image(o.value.clone()), o.file.clone());
+    }
+    out
+}
+
+/// The bytes of `/var/lib/kubelet/config.json`: from `--pull-secret` when given, else from the Secret.
+fn pull_secret_bytes(cluster: &Cluster, options: &RenderOptions) -> Result<Option<Vec<u8>>, Error> {
+    let (origin, raw): (String, &[u8]) = if let Some(input) = &options.pull_secret {
+        (input.name.clone(), &input.bytes)
+    } else if let Some(secret) = &cluster.pull_secret {
+        let origin = describe(secret, "Secret/openshift-config/pull-secret");
+        let found = secret.value.type_.as_deref().unwrap_or("");
+        if found != DOCKERCONFIGJSON_TYPE {
+            return Err(Error::PullSecret {
+                origin,
+                message: format!("expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"),
+            });
+        }
+        let Some(bytes) = secret.value.get(".dockerconfigjson") else {
+            return Err(Error::PullSecret {
+                origin,
+                message: "has no .dockerconfigjson key".to_owned(),
+            });
+        };
+        (origin, bytes)
+    } else {
+        return Ok(None);
+    };
+    // Check it as containers/image would read it, then write Go's json.Compact of the bytes.
+    dockerconfig::DockerConfig::parse(raw, &origin).map_err(|e| Error::PullSecret {
+        origin: origin.clone(),
+        message: e.to_string(),
+    })?;
+    let bytes = dockerconfig::kubelet_config_json(raw, &origin).map_err(|e| Error::PullSecret {
+        origin,
+        message: e.to_string(),
+    })?;
+    Ok(Some(bytes.to_vec()))
+}
