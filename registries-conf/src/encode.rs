@@ -25,7 +25,11 @@ pub enum Layout {
 pub fn encode(conf: &RegistriesConf, layout: Layout) -> String {
     let mut out = Encoder::default();
     if !conf.unqualified_search_registries.is_empty() {
-        out.key_value(0, "unqualified-search-registries", &string_array(&conf.unqualified_search_registries));
+        out.key_value(
+            0,
+            "unqualified-search-registries",
+            &string_array(&conf.unqualified_search_registries),
+        );
     }
     write_header_tail(&mut out, conf, layout);
     for registry in &conf.registries {
@@ -44,18 +48,30 @@ pub fn encode(conf: &RegistriesConf, layout: Layout) -> String {
 /// when empty, as OpenShift does for an explicit empty list).
 pub fn encode_search_registries_drop_in(registries: &[String], layout: Layout) -> String {
     let mut out = Encoder::default();
-    out.key_value(0, "unqualified-search-registries", &string_array(registries));
+    out.key_value(
+        0,
+        "unqualified-search-registries",
+        &string_array(registries),
+    );
     write_header_tail(&mut out, &RegistriesConf::default(), layout);
     out.text
 }
 
 fn write_header_tail(out: &mut Encoder, conf: &RegistriesConf, layout: Layout) {
     if !conf.credential_helpers.is_empty() {
-        out.key_value(0, "credential-helpers", &string_array(&conf.credential_helpers));
+        out.key_value(
+            0,
+            "credential-helpers",
+            &string_array(&conf.credential_helpers),
+        );
     }
     if layout == Layout::Current {
         out.key_value(0, "short-name-mode", &quoted(&conf.short_name_mode));
-        out.key_value(0, "additional-layer-store-auth-helper", &quoted(&conf.additional_layer_store_auth_helper));
+        out.key_value(
+            0,
+            "additional-layer-store-auth-helper",
+            &quoted(&conf.additional_layer_store_auth_helper),
+        );
     }
 }
 
@@ -129,7 +145,11 @@ fn string_array(items: &[String]) -> String {
 
 /// A TOML key as BurntSushi writes it: bare when only `A-Za-z0-9_-`, else quoted.
 fn bare_or_quoted_key(key: &str) -> String {
-    if !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+    if !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
         key.to_string()
     } else {
         quoted(key)

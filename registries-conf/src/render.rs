@@ -3,7 +3,7 @@
 //! BurntSushi/toml).
 //!
 //! OpenShift finds entries by linear scan and tests nesting over all pairs; here entries are indexed by scope and a
-//! scope's containers are found by walking its own `/`-prefixes and wildcard parents ([`crate::render_scope`]), so
+//! scope's containers are found by walking its own `/`-prefixes and wildcard parents (module `render_scope`), so
 //! rendering is O(total input length) hash lookups plus the sort of the sources.
 
 use std::collections::HashMap;
@@ -18,9 +18,11 @@ use crate::rules::{MirrorRules, validate};
 /// Where the node keeps registries.conf.
 pub const REGISTRIES_CONF_PATH: &str = "/etc/containers/registries.conf";
 /// Where OpenShift writes `containerRuntimeSearchRegistries`.
-pub const SEARCH_REGISTRIES_DROP_IN_PATH: &str = "/etc/containers/registries.conf.d/01-image-searchRegistries.conf";
+pub const SEARCH_REGISTRIES_DROP_IN_PATH: &str =
+    "/etc/containers/registries.conf.d/01-image-searchRegistries.conf";
 /// The machine-config-operator template, kept verbatim when nothing asks for a regeneration (single quotes).
-pub const TEMPLATE: &str = "unqualified-search-registries = ['registry.access.redhat.com', 'docker.io']\n";
+pub const TEMPLATE: &str =
+    "unqualified-search-registries = ['registry.access.redhat.com', 'docker.io']\n";
 /// The search registries of [`TEMPLATE`].
 pub const TEMPLATE_SEARCH_REGISTRIES: [&str; 2] = ["registry.access.redhat.com", "docker.io"];
 
@@ -47,14 +49,22 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
     if layout == Layout::Legacy
         && let Some(set) = rules.tag_mirror_sets.first()
     {
-        return Err(Error::LegacyLayoutTagMirrors { index: 0, set_source: set.source.clone() });
+        return Err(Error::LegacyLayoutTagMirrors {
+            index: 0,
+            set_source: set.source.clone(),
+        });
     }
-    let search_registries_drop_in =
-        rules.search_registries.as_deref().map(|registries| encode_search_registries_drop_in(registries, layout));
+    let search_registries_drop_in = rules
+        .search_registries
+        .as_deref()
+        .map(|registries| encode_search_registries_drop_in(registries, layout));
 
     if !rules.regenerates() {
         let model = RegistriesConf {
-            unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES.iter().map(|s| s.to_string()).collect(),
+            unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             ..RegistriesConf::default()
         };
         return Ok(Rendered {
@@ -67,7 +77,11 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
     }
 
     validate(rules)?;
-    let digest = merge_sets(rules.digest_sets_in_order().map(|(_, _, set, policy)| (set, policy)));
+    let digest = merge_sets(
+        rules
+            .digest_sets_in_order()
+            .map(|(_, _, set, policy)| (set, policy)),
+    );
     let tag = merge_sets(rules.tag_mirror_sets.iter().map(|set| (set, set.policy)));
     let warnings = digest
         .iter()
@@ -88,17 +102,29 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
         &digest,
         &tag,
     )
-    .map_err(|message| Error::InvalidRules { field: String::new(), message })?;
+    .map_err(|message| Error::InvalidRules {
+        field: String::new(),
+        message,
+    })?;
 
     let mut model = RegistriesConf {
-        unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES.iter().map(|s| s.to_string()).collect(),
+        unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         registries,
         ..RegistriesConf::default()
     };
     if layout == Layout::Legacy {
         to_legacy_layout(&mut model);
     }
-    Ok(Rendered { registries_conf: encode(&model, layout), regenerated: true, search_registries_drop_in, model, warnings })
+    Ok(Rendered {
+        registries_conf: encode(&model, layout),
+        regenerated: true,
+        search_registries_drop_in,
+        model,
+        warnings,
+    })
 }
 
 /// Before per-mirror `pull-from-mirror`, OpenShift marked the registry `mirror-by-digest-only` instead (every
@@ -123,16 +149,21 @@ pub(crate) fn edit_registries<'a>(
 ) -> Result<Vec<Registry>, String> {
     let mut book = Entries::default();
 
-    for (sets, pull_from_mirror) in [(digest, PullFromMirror::DigestOnly), (tag, PullFromMirror::TagOnly)] {
+    for (sets, pull_from_mirror) in [
+        (digest, PullFromMirror::DigestOnly),
+        (tag, PullFromMirror::TagOnly),
+    ] {
         for set in sets {
             let entry = book.entry(set.source);
             let registry = &mut book.registries[entry];
             registry.blocked |= set.never_contact_source;
-            registry.mirrors.extend(set.mirrors.iter().map(|location| Mirror {
-                location: location.to_string(),
-                insecure: false,
-                pull_from_mirror,
-            }));
+            registry
+                .mirrors
+                .extend(set.mirrors.iter().map(|location| Mirror {
+                    location: location.to_string(),
+                    insecure: false,
+                    pull_from_mirror,
+                }));
         }
     }
     // Blocked entries come before insecure ones (OpenShift does so to mark `*.blocked.insecure.com` both ways).
@@ -191,12 +222,18 @@ pub(crate) fn edit_registries<'a>(
         let copied: Vec<Mirror> = book.registries[parent]
             .mirrors
             .iter()
-            .map(|mirror| Mirror { location: format!("{}{adjustment}", mirror.location), ..mirror.clone() })
+            .map(|mirror| Mirror {
+                location: format!("{}{adjustment}", mirror.location),
+                ..mirror.clone()
+            })
             .collect();
         book.registries[entry].mirrors = copied;
     }
     if let Some(rank) = first_wildcard_failure {
-        return Err(format!("internal error: mirrorsAdjustedForNestedScope for a wildcard scope {}", go_quote(walk[rank])));
+        return Err(format!(
+            "internal error: mirrorsAdjustedForNestedScope for a wildcard scope {}",
+            go_quote(walk[rank])
+        ));
     }
     Ok(book.registries)
 }
@@ -224,9 +261,15 @@ impl<'a> Entries<'a> {
             return entry;
         }
         let registry = if scope.starts_with("*.") {
-            Registry { prefix: scope.to_string(), ..Registry::default() }
+            Registry {
+                prefix: scope.to_string(),
+                ..Registry::default()
+            }
         } else {
-            Registry { location: scope.to_string(), ..Registry::default() }
+            Registry {
+                location: scope.to_string(),
+                ..Registry::default()
+            }
         };
         self.registries.push(registry);
         self.scopes.push(scope);

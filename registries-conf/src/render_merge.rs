@@ -20,7 +20,9 @@ pub(crate) struct MergedSet<'a> {
 
 /// Groups `sets` by exact source, skipping sets with no mirror other than their source, and merges each group;
 /// the result is sorted by source (byte order).
-pub(crate) fn merge_sets<'a>(sets: impl Iterator<Item = (&'a MirrorSet, SourcePolicy)>) -> Vec<MergedSet<'a>> {
+pub(crate) fn merge_sets<'a>(
+    sets: impl Iterator<Item = (&'a MirrorSet, SourcePolicy)>,
+) -> Vec<MergedSet<'a>> {
     let mut groups: HashMap<&'a str, (Vec<&'a [String]>, bool)> = HashMap::new();
     for (set, policy) in sets {
         let source = set.source.as_str();
@@ -36,7 +38,12 @@ pub(crate) fn merge_sets<'a>(sets: impl Iterator<Item = (&'a MirrorSet, SourcePo
         .into_iter()
         .map(|(source, (lists, never_contact_source))| {
             let (mirrors, cycle_broken) = merge_mirror_lists(source, &lists);
-            MergedSet { source, mirrors, never_contact_source, cycle_broken }
+            MergedSet {
+                source,
+                mirrors,
+                never_contact_source,
+                cycle_broken,
+            }
         })
         .collect();
     merged.sort_unstable_by(|a, b| a.source.cmp(b.source));
@@ -49,11 +56,18 @@ pub(crate) fn merge_sets<'a>(sets: impl Iterator<Item = (&'a MirrorSet, SourcePo
 /// broken.
 fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]]) -> (Vec<&'a str>, bool) {
     // Nodes in byte order: a node's index is its rank, so sorting indices sorts by name.
-    let mut nodes: Vec<&'a str> = lists.iter().flat_map(|list| list.iter().map(String::as_str)).collect();
+    let mut nodes: Vec<&'a str> = lists
+        .iter()
+        .flat_map(|list| list.iter().map(String::as_str))
+        .collect();
     nodes.push(source);
     nodes.sort_unstable();
     nodes.dedup();
-    let rank = |name: &str| nodes.binary_search(&name).unwrap_or_else(|_| unreachable!("every name is a node"));
+    let rank = |name: &str| {
+        nodes
+            .binary_search(&name)
+            .unwrap_or_else(|_| unreachable!("every name is a node"))
+    };
 
     let mut edges: Vec<(u32, u32)> = Vec::new();
     for list in lists {
@@ -79,7 +93,11 @@ fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]]) -> (Vec<&'a s
         out_start[i + 1] += out_start[i];
     }
     // `edges` is sorted by `from`, so it already is the adjacency list, successors in byte order.
-    let successors = |node: usize| edges[out_start[node]..out_start[node + 1]].iter().map(|&(_, to)| to as usize);
+    let successors = |node: usize| {
+        edges[out_start[node]..out_start[node + 1]]
+            .iter()
+            .map(|&(_, to)| to as usize)
+    };
 
     let mut used = vec![false; nodes.len()];
     let mut ready: VecDeque<usize> = (0..nodes.len()).filter(|&n| in_degree[n] == 0).collect();
@@ -118,22 +136,34 @@ mod tests {
     use super::*;
 
     fn lists(raw: &[&[&str]]) -> Vec<Vec<String>> {
-        raw.iter().map(|l| l.iter().map(|s| s.to_string()).collect()).collect()
+        raw.iter()
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .collect()
     }
 
     fn merge(source: &str, raw: &[&[&str]]) -> Vec<String> {
         let owned = lists(raw);
         let refs: Vec<&[String]> = owned.iter().map(Vec::as_slice).collect();
-        merge_mirror_lists(source, &refs).0.into_iter().map(str::to_string).collect()
+        merge_mirror_lists(source, &refs)
+            .0
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     #[test]
     fn runtime_utils_examples() {
         assert_eq!(merge("s", &[&["b", "c"], &["a", "b"]]), ["a", "b", "c"]);
-        assert_eq!(merge("s", &[&["mb", "ma"], &["ma", "mb", "mc"]]), ["ma", "mb", "mc"]);
+        assert_eq!(
+            merge("s", &[&["mb", "ma"], &["ma", "mb", "mc"]]),
+            ["ma", "mb", "mc"]
+        );
         assert_eq!(merge("src", &[&["z1", "src", "y2"]]), ["z1", "src", "y2"]);
         assert_eq!(merge("src", &[&["z1", "src"]]), ["z1"]);
-        assert_eq!(merge("s", &[&["r1", "r2"], &["local", "r2", "r1"]]), ["local", "r1", "r2"]);
+        assert_eq!(
+            merge("s", &[&["r1", "r2"], &["local", "r2", "r1"]]),
+            ["local", "r1", "r2"]
+        );
         assert_eq!(merge("s", &[&["a", "a"]]), ["a"]);
     }
 }

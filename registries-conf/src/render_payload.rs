@@ -58,10 +58,11 @@ pub fn check_blocked_registries(
     sources: &RegistrySources,
     rules: &MirrorRules,
 ) -> Result<PayloadCheck, Error> {
-    let payload = Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
-        release_image: release_image.to_string(),
-        reason: e.to_string(),
-    })?;
+    let payload =
+        Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
+            release_image: release_image.to_string(),
+            reason: e.to_string(),
+        })?;
     let payload_repo = payload.name();
     let blocked = sources.blocked.as_deref().unwrap_or_default();
 
@@ -82,7 +83,10 @@ pub fn check_blocked_registries(
                 Ok(usable) => *has_unblocked_source.insert(usable),
                 Err(message) => {
                     // OpenShift logs the error and goes on with no blocked or allowed list at all.
-                    return Ok(PayloadCheck { warnings: vec![message], ..PayloadCheck::default() });
+                    return Ok(PayloadCheck {
+                        warnings: vec![message],
+                        ..PayloadCheck::default()
+                    });
                 }
             },
         };
@@ -120,10 +124,11 @@ pub fn check_policy_lists(
     let blocked = policy_blocked.unwrap_or_default();
     let allowed = policy_allowed.unwrap_or_default();
     if !allowed.is_empty() && !blocked.is_empty() {
-        let payload = Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
-            release_image: release_image.to_string(),
-            reason: e.to_string(),
-        })?;
+        let payload =
+            Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
+                release_image: release_image.to_string(),
+                reason: e.to_string(),
+            })?;
         if !(allowed.len() == 1 && allowed[0] == payload.name()) {
             return Err(Error::InvalidPolicyLists {
                 field: String::new(),
@@ -150,8 +155,17 @@ fn payload_has_unblocked_source(
     rules: &MirrorRules,
 ) -> Result<bool, String> {
     let blocked = sources.blocked.as_deref().unwrap_or_default();
-    let digest = merge_sets(rules.digest_sets_in_order().map(|(_, _, set, policy)| (set, policy)));
-    let registries = edit_registries(sources.insecure.as_deref().unwrap_or_default(), blocked, &digest, &[])?;
+    let digest = merge_sets(
+        rules
+            .digest_sets_in_order()
+            .map(|(_, _, set, policy)| (set, policy)),
+    );
+    let registries = edit_registries(
+        sources.insecure.as_deref().unwrap_or_default(),
+        blocked,
+        &digest,
+        &[],
+    )?;
 
     let name = payload.name();
     let Some(registry) = find_registry(&registries, &name) else {
@@ -171,15 +185,24 @@ fn payload_has_unblocked_source(
     let prefix = registry_prefix(registry);
     let reference = payload.to_string();
     let mut pull_names = Vec::new();
-    for location in mirrors.map(|m| m.location.as_str()).chain([registry.location.as_str()]) {
+    for location in mirrors
+        .map(|m| m.location.as_str())
+        .chain([registry.location.as_str()])
+    {
         pull_names.push(rewritten_name(&reference, &name, prefix, location)?);
     }
-    Ok(pull_names.iter().any(|pulled| !blocked.iter().any(|scope| is_nested(pulled, scope))))
+    Ok(pull_names
+        .iter()
+        .any(|pulled| !blocked.iter().any(|scope| is_nested(pulled, scope))))
 }
 
 /// containers/image `Registry.Prefix` after loading: the location when no prefix is set.
 fn registry_prefix(registry: &Registry) -> &str {
-    if registry.prefix.is_empty() { &registry.location } else { &registry.prefix }
+    if registry.prefix.is_empty() {
+        &registry.location
+    } else {
+        &registry.prefix
+    }
 }
 
 /// containers/image `FindRegistry`: the entry with the longest matching prefix; among equal lengths the smallest
@@ -196,7 +219,10 @@ fn find_registry<'r>(registries: &'r [Registry], name: &str) -> Option<&'r Regis
 
 /// containers/image `refMatchingPrefix`: how much of `reference` the prefix covers, if it matches.
 fn ref_matching_prefix(reference: &str, prefix: &str) -> Option<usize> {
-    if let Some(domain) = prefix.strip_prefix('*').filter(|_| prefix.starts_with("*.")) {
+    if let Some(domain) = prefix
+        .strip_prefix('*')
+        .filter(|_| prefix.starts_with("*."))
+    {
         let index = reference.find(domain)?;
         if reference[..index].contains('/') {
             return None;
@@ -217,13 +243,22 @@ fn ref_matching_prefix(reference: &str, prefix: &str) -> Option<usize> {
 }
 
 /// containers/image `rewriteReference` followed by `Name()`.
-fn rewritten_name(reference: &str, name: &str, prefix: &str, location: &str) -> Result<String, String> {
+fn rewritten_name(
+    reference: &str,
+    name: &str,
+    prefix: &str,
+    location: &str,
+) -> Result<String, String> {
     let Some(prefix_len) = ref_matching_prefix(reference, prefix) else {
-        return Err(format!("invalid prefix '{prefix}' for reference '{reference}'"));
+        return Err(format!(
+            "invalid prefix '{prefix}' for reference '{reference}'"
+        ));
     };
     if location.is_empty() {
         if !prefix.starts_with("*.") {
-            return Err(format!("invalid prefix '{prefix}' for empty location, should be in the format: *.example.com"));
+            return Err(format!(
+                "invalid prefix '{prefix}' for empty location, should be in the format: *.example.com"
+            ));
         }
         return Ok(name.to_string());
     }
@@ -242,8 +277,14 @@ mod tests {
         assert_eq!(ref_matching_prefix("quay.io/ns/repo", "quay.io"), Some(7));
         assert_eq!(ref_matching_prefix("quay.io:443/ns", "quay.io"), Some(7));
         assert_eq!(ref_matching_prefix("quay.ioo/ns", "quay.io"), None);
-        assert_eq!(ref_matching_prefix("a.example.com/x", "*.example.com"), Some(13));
+        assert_eq!(
+            ref_matching_prefix("a.example.com/x", "*.example.com"),
+            Some(13)
+        );
         assert_eq!(ref_matching_prefix("example.com/x", "*.example.com"), None);
-        assert_eq!(ref_matching_prefix("q.io/a.example.com", "*.example.com"), None);
+        assert_eq!(
+            ref_matching_prefix("q.io/a.example.com", "*.example.com"),
+            None
+        );
     }
 }

@@ -31,7 +31,10 @@ pub(crate) struct ScopeIndex<'a, V> {
 impl<'a, V: Copy> ScopeIndex<'a, V> {
     /// An empty index.
     pub(crate) fn new() -> Self {
-        ScopeIndex { exact: HashMap::new(), wildcard: HashMap::new() }
+        ScopeIndex {
+            exact: HashMap::new(),
+            wildcard: HashMap::new(),
+        }
     }
 
     /// Adds `scope` with `value`, keeping the first value for a scope added twice.
@@ -100,7 +103,9 @@ pub(crate) fn go_quote(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             // Go prints non-ASCII letters as they are; control and non-ASCII space characters are escaped.
             c if c.is_control() || (!c.is_ascii() && c.is_whitespace()) => {
                 if (c as u32) <= 0xffff {
@@ -129,8 +134,22 @@ mod tests {
 
     #[test]
     fn index_agrees_with_pairwise_nesting() {
-        let scopes = ["quay.io", "quay.io/ns", "*.example.com", "*.a.example.com", "a.example.com:5000", "x/"];
-        let subs = ["quay.io/ns/repo", "b.a.example.com/x", "a.example.com:5000/p", "x//y", "*.a.example.com", "q"];
+        let scopes = [
+            "quay.io",
+            "quay.io/ns",
+            "*.example.com",
+            "*.a.example.com",
+            "a.example.com:5000",
+            "x/",
+        ];
+        let subs = [
+            "quay.io/ns/repo",
+            "b.a.example.com/x",
+            "a.example.com:5000/p",
+            "x//y",
+            "*.a.example.com",
+            "q",
+        ];
         let mut index = ScopeIndex::new();
         for (i, scope) in scopes.iter().enumerate() {
             index.insert(scope, i);
@@ -140,7 +159,9 @@ mod tests {
             index.for_each_container(sub, |_, v| found.push(v));
             found.sort_unstable();
             found.dedup();
-            let expected: Vec<usize> = (0..scopes.len()).filter(|&i| is_nested(sub, scopes[i])).collect();
+            let expected: Vec<usize> = (0..scopes.len())
+                .filter(|&i| is_nested(sub, scopes[i]))
+                .collect();
             assert_eq!(found, expected, "{sub}");
         }
     }

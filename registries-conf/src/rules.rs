@@ -46,8 +46,15 @@ pub struct MirrorSet {
 
 impl MirrorSet {
     /// A set with an unset policy.
-    pub fn new(source: impl Into<String>, mirrors: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        MirrorSet { source: source.into(), mirrors: mirrors.into_iter().map(Into::into).collect(), policy: SourcePolicy::Unset }
+    pub fn new(
+        source: impl Into<String>,
+        mirrors: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        MirrorSet {
+            source: source.into(),
+            mirrors: mirrors.into_iter().map(Into::into).collect(),
+            policy: SourcePolicy::Unset,
+        }
     }
 
     /// The same set with `policy`.
@@ -92,8 +99,14 @@ impl MirrorRules {
 
     /// Digest sets in OpenShift's order (IDMS items, then ICSP items with their policy cleared) paired with where
     /// they came from.
-    pub(crate) fn digest_sets_in_order(&self) -> impl Iterator<Item = (SetOrigin, usize, &MirrorSet, SourcePolicy)> {
-        let idms = self.digest_mirror_sets.iter().enumerate().map(|(i, set)| (SetOrigin::Digest, i, set, set.policy));
+    pub(crate) fn digest_sets_in_order(
+        &self,
+    ) -> impl Iterator<Item = (SetOrigin, usize, &MirrorSet, SourcePolicy)> {
+        let idms = self
+            .digest_mirror_sets
+            .iter()
+            .enumerate()
+            .map(|(i, set)| (SetOrigin::Digest, i, set, set.policy));
         let icsp = self
             .legacy_digest_mirror_sets
             .iter()
@@ -126,11 +139,17 @@ impl SetOrigin {
 /// OpenShift's message, wrapped as the registries.conf update error.
 pub fn validate(rules: &MirrorRules) -> Result<(), Error> {
     let invalid = |field: String, message: String| Error::InvalidRules { field, message };
-    check_registry_scopes("insecure", rules.insecure.as_deref().unwrap_or_default()).map_err(|(f, m)| invalid(f, m))?;
-    check_registry_scopes("blocked", rules.blocked.as_deref().unwrap_or_default()).map_err(|(f, m)| invalid(f, m))?;
+    check_registry_scopes("insecure", rules.insecure.as_deref().unwrap_or_default())
+        .map_err(|(f, m)| invalid(f, m))?;
+    check_registry_scopes("blocked", rules.blocked.as_deref().unwrap_or_default())
+        .map_err(|(f, m)| invalid(f, m))?;
 
     let mut policies: HashMap<&str, SourcePolicy> = HashMap::new();
-    let tag_sets = rules.tag_mirror_sets.iter().enumerate().map(|(i, set)| (SetOrigin::Tag, i, set, set.policy));
+    let tag_sets = rules
+        .tag_mirror_sets
+        .iter()
+        .enumerate()
+        .map(|(i, set)| (SetOrigin::Tag, i, set, set.policy));
     for (origin, index, set, policy) in rules.digest_sets_in_order().chain(tag_sets) {
         check_mirror_set(set, policy, &mut policies).map_err(|(field, message)| {
             invalid(format!("{}.{field}", origin.field(index)), message)
@@ -143,7 +162,10 @@ pub fn validate(rules: &MirrorRules) -> Result<(), Error> {
 pub(crate) fn check_registry_scopes(kind: &str, scopes: &[String]) -> Result<(), (String, String)> {
     for (index, scope) in scopes.iter().enumerate() {
         if !is_valid_registry_scope(scope) {
-            return Err((format!("{kind}[{index}]"), format!("invalid entry for {kind} registries {}", go_quote(scope))));
+            return Err((
+                format!("{kind}[{index}]"),
+                format!("invalid entry for {kind} registries {}", go_quote(scope)),
+            ));
         }
     }
     Ok(())
@@ -157,7 +179,10 @@ fn check_mirror_set<'a>(
 ) -> Result<(), (String, String)> {
     let source = set.source.as_str();
     if !is_valid_mirror_scope(source, true) {
-        return Err(("source".into(), format!("invalid format for source {}", go_quote(source))));
+        return Err((
+            "source".into(),
+            format!("invalid format for source {}", go_quote(source)),
+        ));
     }
     let policy = policy.effective();
     match policies.get(source) {
@@ -178,7 +203,10 @@ fn check_mirror_set<'a>(
     }
     for (index, mirror) in set.mirrors.iter().enumerate() {
         if !is_valid_mirror_scope(mirror, false) {
-            return Err((format!("mirrors[{index}]"), format!("invalid format for mirror {}", go_quote(mirror))));
+            return Err((
+                format!("mirrors[{index}]"),
+                format!("invalid format for mirror {}", go_quote(mirror)),
+            ));
         }
         if policy == SourcePolicy::NeverContactSource && mirror == source {
             return Err((

@@ -11,12 +11,12 @@ use std::path::{Path, PathBuf};
 
 use registries_conf::render_payload::RegistrySources;
 use registries_conf::{
-    Layout, MirrorRules, MirrorSet, SourcePolicy, check_blocked_registries, check_policy_lists, render,
+    Layout, MirrorRules, MirrorSet, SourcePolicy, check_blocked_registries, check_policy_lists,
+    render,
 };
 use serde_json::Value;
 
-const DEFAULT_RELEASE_IMAGE: &str =
-    "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
+const DEFAULT_RELEASE_IMAGE: &str = "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The plain inputs one `input.yaml` describes (a test-only reader: the real one lives in mirror-cli).
 #[derive(Debug, Default)]
@@ -28,7 +28,12 @@ struct Inputs {
 }
 
 fn strings(value: &Value) -> Option<Vec<String>> {
-    value.as_array().map(|items| items.iter().map(|v| v.as_str().expect("a string").to_string()).collect())
+    value.as_array().map(|items| {
+        items
+            .iter()
+            .map(|v| v.as_str().expect("a string").to_string())
+            .collect()
+    })
 }
 
 fn mirror_sets(items: &Value) -> Vec<MirrorSet> {
@@ -60,10 +65,19 @@ fn read_inputs(path: &Path) -> Inputs {
         let spec = &document["spec"];
         match document["kind"].as_str().expect("kind") {
             "ImageContentSourcePolicy" => {
-                inputs.rules.legacy_digest_mirror_sets.extend(mirror_sets(&spec["repositoryDigestMirrors"]));
+                inputs
+                    .rules
+                    .legacy_digest_mirror_sets
+                    .extend(mirror_sets(&spec["repositoryDigestMirrors"]));
             }
-            "ImageDigestMirrorSet" => inputs.rules.digest_mirror_sets.extend(mirror_sets(&spec["imageDigestMirrors"])),
-            "ImageTagMirrorSet" => inputs.rules.tag_mirror_sets.extend(mirror_sets(&spec["imageTagMirrors"])),
+            "ImageDigestMirrorSet" => inputs
+                .rules
+                .digest_mirror_sets
+                .extend(mirror_sets(&spec["imageDigestMirrors"])),
+            "ImageTagMirrorSet" => inputs
+                .rules
+                .tag_mirror_sets
+                .extend(mirror_sets(&spec["imageTagMirrors"])),
             "Image" => {
                 let sources = &spec["registrySources"];
                 inputs.has_image_config = true;
@@ -72,10 +86,13 @@ fn read_inputs(path: &Path) -> Inputs {
                     blocked: strings(&sources["blockedRegistries"]),
                     allowed: strings(&sources["allowedRegistries"]),
                 };
-                inputs.rules.search_registries = strings(&sources["containerRuntimeSearchRegistries"]);
+                inputs.rules.search_registries =
+                    strings(&sources["containerRuntimeSearchRegistries"]);
             }
             "ClusterVersion" => {
-                inputs.release_image = document["status"]["desired"]["image"].as_str().map(str::to_string);
+                inputs.release_image = document["status"]["desired"]["image"]
+                    .as_str()
+                    .map(str::to_string);
             }
             other => panic!("unexpected kind {other} in {}", path.display()),
         }
@@ -96,8 +113,15 @@ struct Outcome {
 fn run_case(dir: &Path) -> Outcome {
     let inputs = read_inputs(&dir.join("input.yaml"));
     let note = fs::read_to_string(dir.join("NOTE.txt")).unwrap_or_default();
-    let layout = if note.contains("--layout legacy") { Layout::Legacy } else { Layout::Current };
-    let release_image = inputs.release_image.clone().unwrap_or_else(|| DEFAULT_RELEASE_IMAGE.to_string());
+    let layout = if note.contains("--layout legacy") {
+        Layout::Legacy
+    } else {
+        Layout::Current
+    };
+    let release_image = inputs
+        .release_image
+        .clone()
+        .unwrap_or_else(|| DEFAULT_RELEASE_IMAGE.to_string());
     let mut outcome = Outcome::default();
 
     let check = if inputs.has_image_config {
@@ -112,7 +136,10 @@ fn run_case(dir: &Path) -> Outcome {
         Default::default()
     };
     outcome.warnings = check.warnings.clone();
-    let json_list = |list: &Option<Vec<String>>| list.as_ref().map_or(Value::Null, |l| Value::from(l.clone()));
+    let json_list = |list: &Option<Vec<String>>| {
+        list.as_ref()
+            .map_or(Value::Null, |l| Value::from(l.clone()))
+    };
     outcome.lists = Some(serde_json::json!({
         "insecure": json_list(&inputs.sources.insecure),
         "policyAllowed": json_list(&check.policy_allowed),
@@ -134,9 +161,11 @@ fn run_case(dir: &Path) -> Outcome {
             return outcome;
         }
     }
-    if let Err(error) =
-        check_policy_lists(check.policy_blocked.as_deref(), check.policy_allowed.as_deref(), &release_image)
-    {
+    if let Err(error) = check_policy_lists(
+        check.policy_blocked.as_deref(),
+        check.policy_allowed.as_deref(),
+        &release_image,
+    ) {
         outcome.error = Some(error.to_string());
     }
     outcome
@@ -144,8 +173,11 @@ fn run_case(dir: &Path) -> Outcome {
 
 fn case_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/registries-conf");
-    let mut dirs: Vec<PathBuf> =
-        fs::read_dir(&root).expect("golden folder").map(|e| e.expect("entry").path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .expect("golden folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     dirs
 }
@@ -164,7 +196,11 @@ fn every_golden_case_matches() {
         match read("error.txt") {
             Some(expected) => {
                 if outcome.error.as_deref() != Some(expected.trim_end()) {
-                    failures.push(format!("{name}: error {:?}, expected {:?}", outcome.error, expected.trim_end()));
+                    failures.push(format!(
+                        "{name}: error {:?}, expected {:?}",
+                        outcome.error,
+                        expected.trim_end()
+                    ));
                 }
                 continue;
             }
@@ -178,25 +214,47 @@ fn every_golden_case_matches() {
         if let Some(expected) = read("registries.conf") {
             checked_bytes += 1;
             if outcome.registries_conf.as_deref() != Some(expected.as_str()) {
-                failures.push(format!("{name}: registries.conf differs:\n{}\n--- expected:\n{expected}", outcome.registries_conf.unwrap_or_default()));
+                failures.push(format!(
+                    "{name}: registries.conf differs:\n{}\n--- expected:\n{expected}",
+                    outcome.registries_conf.unwrap_or_default()
+                ));
             }
         }
         let expected_drop_in = read("01-image-searchRegistries.conf");
         if !name.starts_with("policy-") && outcome.drop_in != expected_drop_in {
-            failures.push(format!("{name}: drop-in {:?}, expected {expected_drop_in:?}", outcome.drop_in));
+            failures.push(format!(
+                "{name}: drop-in {:?}, expected {expected_drop_in:?}",
+                outcome.drop_in
+            ));
         }
-        let expected_warnings: Vec<String> =
-            read("warning.txt").map(|w| w.lines().map(str::to_string).collect()).unwrap_or_default();
+        let expected_warnings: Vec<String> = read("warning.txt")
+            .map(|w| w.lines().map(str::to_string).collect())
+            .unwrap_or_default();
         if outcome.warnings != expected_warnings {
-            failures.push(format!("{name}: warnings {:?}, expected {expected_warnings:?}", outcome.warnings));
+            failures.push(format!(
+                "{name}: warnings {:?}, expected {expected_warnings:?}",
+                outcome.warnings
+            ));
         }
         if let Some(expected) = read("derived-lists.json") {
             let expected: Value = serde_json::from_str(&expected).expect("derived-lists.json");
             if outcome.lists.as_ref() != Some(&expected) {
-                failures.push(format!("{name}: lists {:?}, expected {expected}", outcome.lists));
+                failures.push(format!(
+                    "{name}: lists {:?}, expected {expected}",
+                    outcome.lists
+                ));
             }
         }
     }
-    assert!(checked_bytes >= 15, "only {checked_bytes} registries.conf files compared");
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), dirs.len(), failures.join("\n\n"));
+    assert!(
+        checked_bytes >= 15,
+        "only {checked_bytes} registries.conf files compared"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n\n")
+    );
 }

@@ -2,8 +2,8 @@
 
 use registries_conf::render_payload::RegistrySources;
 use registries_conf::{
-    Layout, MirrorRules, MirrorSet, RegistriesConf, Registry, SourcePolicy, check_blocked_registries,
-    check_policy_lists, encode, render,
+    Layout, MirrorRules, MirrorSet, RegistriesConf, Registry, SourcePolicy,
+    check_blocked_registries, check_policy_lists, encode, render,
 };
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -34,22 +34,34 @@ fn outcome(rules: &MirrorRules, layout: Layout) -> String {
 
 #[test]
 fn template_kept_when_nothing_regenerates() {
-    let rules = MirrorRules { search_registries: Some(vec![]), ..MirrorRules::default() };
+    let rules = MirrorRules {
+        search_registries: Some(vec![]),
+        ..MirrorRules::default()
+    };
     let rendered = render(&rules, Layout::Current).unwrap();
     assert!(!rendered.regenerated);
-    insta::assert_snapshot!("template_and_empty_search_drop_in", outcome(&rules, Layout::Current));
+    insta::assert_snapshot!(
+        "template_and_empty_search_drop_in",
+        outcome(&rules, Layout::Current)
+    );
 }
 
 #[test]
 fn explicit_empty_insecure_regenerates() {
-    let rules = MirrorRules { insecure: Some(vec![]), ..MirrorRules::default() };
+    let rules = MirrorRules {
+        insecure: Some(vec![]),
+        ..MirrorRules::default()
+    };
     insta::assert_snapshot!("explicit_empty_insecure", outcome(&rules, Layout::Current));
 }
 
 #[test]
 fn nested_scope_inherits_outermost_parent() {
     let rules = MirrorRules {
-        digest_mirror_sets: vec![set("quay.io", &["m1.example.net/quay"]), set("quay.io/a", &["m2.example.net/a"])],
+        digest_mirror_sets: vec![
+            set("quay.io", &["m1.example.net/quay"]),
+            set("quay.io/a", &["m2.example.net/a"]),
+        ],
         insecure: Some(strings(&["quay.io/a/b/c", "quay.io/z"])),
         ..MirrorRules::default()
     };
@@ -61,12 +73,18 @@ fn nested_copies_keep_flags_as_computed() {
     // The copy of `insecure.example.com/m` into `src.example.com/ns` keeps insecure = true, and the copied
     // `plain.example.com/m/ns` is not re-checked against the insecure scope `plain.example.com/m/ns`.
     let rules = MirrorRules {
-        digest_mirror_sets: vec![set("src.example.com", &["insecure.example.com/m", "plain.example.com/m"])],
+        digest_mirror_sets: vec![set(
+            "src.example.com",
+            &["insecure.example.com/m", "plain.example.com/m"],
+        )],
         insecure: Some(strings(&["insecure.example.com", "plain.example.com/m/ns"])),
         blocked: Some(strings(&["src.example.com/ns"])),
         ..MirrorRules::default()
     };
-    insta::assert_snapshot!("nested_flags_not_recomputed", outcome(&rules, Layout::Current));
+    insta::assert_snapshot!(
+        "nested_flags_not_recomputed",
+        outcome(&rules, Layout::Current)
+    );
 }
 
 #[test]
@@ -93,7 +111,8 @@ fn wildcard_parent_of_a_mirrorless_scope_is_an_error() {
 fn never_contact_source_blocks_the_source() {
     let rules = MirrorRules {
         digest_mirror_sets: vec![
-            set("registry.example.com/ns", &["mirror.example.net/ns"]).with_policy(SourcePolicy::NeverContactSource),
+            set("registry.example.com/ns", &["mirror.example.net/ns"])
+                .with_policy(SourcePolicy::NeverContactSource),
             set("registry.example.com/ns", &["mirror2.example.net/ns"]),
         ],
         ..MirrorRules::default()
@@ -101,10 +120,12 @@ fn never_contact_source_blocks_the_source() {
     insta::assert_snapshot!("never_contact_conflict", outcome(&rules, Layout::Current));
     let consistent = MirrorRules {
         digest_mirror_sets: vec![
-            set("registry.example.com/ns", &["mirror.example.net/ns"]).with_policy(SourcePolicy::NeverContactSource),
+            set("registry.example.com/ns", &["mirror.example.net/ns"])
+                .with_policy(SourcePolicy::NeverContactSource),
         ],
         tag_mirror_sets: vec![
-            set("registry.example.com/ns", &["tags.example.net/ns"]).with_policy(SourcePolicy::NeverContactSource),
+            set("registry.example.com/ns", &["tags.example.net/ns"])
+                .with_policy(SourcePolicy::NeverContactSource),
         ],
         ..MirrorRules::default()
     };
@@ -115,7 +136,10 @@ fn never_contact_source_blocks_the_source() {
 fn cycle_is_broken_in_byte_order() {
     let rules = MirrorRules {
         digest_mirror_sets: vec![
-            set("src.example.com/r", &["c.example.net/r", "b.example.net/r", "a.example.net/r"]),
+            set(
+                "src.example.com/r",
+                &["c.example.net/r", "b.example.net/r", "a.example.net/r"],
+            ),
             set("src.example.com/r", &["a.example.net/r", "c.example.net/r"]),
         ],
         ..MirrorRules::default()
@@ -127,7 +151,10 @@ fn cycle_is_broken_in_byte_order() {
 fn insecure_propagates_to_registries_and_mirrors() {
     let rules = MirrorRules {
         legacy_digest_mirror_sets: vec![
-            set("quay.io/ns/app", &["lab.example.com:5000/ns/app", "lab.example.com/ns/app"]),
+            set(
+                "quay.io/ns/app",
+                &["lab.example.com:5000/ns/app", "lab.example.com/ns/app"],
+            ),
             set("docker.io/library", &["lab.example.com:5000/library"]),
         ],
         insecure: Some(strings(&["lab.example.com:5000", "quay.io/ns"])),
@@ -151,7 +178,10 @@ fn blocked_propagates_to_registries_only() {
 fn digest_and_tag_mirrors_on_one_source() {
     let rules = MirrorRules {
         digest_mirror_sets: vec![set("registry.example.com", &["d.example.net"])],
-        tag_mirror_sets: vec![set("registry.example.com", &["t.example.net"]), set("registry.example.com/sub/x", &["t2.example.net/x"])],
+        tag_mirror_sets: vec![
+            set("registry.example.com", &["t.example.net"]),
+            set("registry.example.com/sub/x", &["t2.example.net/x"]),
+        ],
         insecure: Some(strings(&["registry.example.com/sub"])),
         ..MirrorRules::default()
     };
@@ -166,40 +196,91 @@ fn legacy_layout() {
         ..MirrorRules::default()
     };
     insta::assert_snapshot!("legacy_layout", outcome(&rules, Layout::Legacy));
-    let with_tags = MirrorRules { tag_mirror_sets: vec![set("quay.io", &["tags.example.com"])], ..rules };
-    insta::assert_snapshot!("legacy_layout_refuses_tags", outcome(&with_tags, Layout::Legacy));
+    let with_tags = MirrorRules {
+        tag_mirror_sets: vec![set("quay.io", &["tags.example.com"])],
+        ..rules
+    };
+    insta::assert_snapshot!(
+        "legacy_layout_refuses_tags",
+        outcome(&with_tags, Layout::Legacy)
+    );
 }
 
 #[test]
 fn validation_messages_in_openshift_order() {
     let cases: Vec<(&str, MirrorRules)> = vec![
-        ("bad insecure", MirrorRules { insecure: Some(strings(&["ok.io", "*.a/b"])), ..MirrorRules::default() }),
-        ("bad blocked", MirrorRules { blocked: Some(strings(&[""])), ..MirrorRules::default() }),
-        ("insecure before mirrors", MirrorRules {
-            insecure: Some(strings(&["a*"])),
-            digest_mirror_sets: vec![set("Bad_Source", &["m.io"])],
-            ..MirrorRules::default()
-        }),
-        ("bad source", MirrorRules { digest_mirror_sets: vec![set("quay.io/Upper", &["m.io"])], ..MirrorRules::default() }),
-        ("wildcard mirror", MirrorRules { tag_mirror_sets: vec![set("quay.io", &["*.m.io"])], ..MirrorRules::default() }),
-        ("quoted source", MirrorRules {
-            legacy_digest_mirror_sets: vec![set("quay.io/\"x\"\n", &["m.io"])],
-            ..MirrorRules::default()
-        }),
-        ("conflicting policy across IDMS and ICSP", MirrorRules {
-            digest_mirror_sets: vec![set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::NeverContactSource)],
-            legacy_digest_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
-            ..MirrorRules::default()
-        }),
-        ("unset equals allow", MirrorRules {
-            digest_mirror_sets: vec![set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::AllowContactingSource)],
-            tag_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
-            ..MirrorRules::default()
-        }),
-        ("never contact with the source as a mirror", MirrorRules {
-            tag_mirror_sets: vec![set("quay.io/a", &["quay.io/a"]).with_policy(SourcePolicy::NeverContactSource)],
-            ..MirrorRules::default()
-        }),
+        (
+            "bad insecure",
+            MirrorRules {
+                insecure: Some(strings(&["ok.io", "*.a/b"])),
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "bad blocked",
+            MirrorRules {
+                blocked: Some(strings(&[""])),
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "insecure before mirrors",
+            MirrorRules {
+                insecure: Some(strings(&["a*"])),
+                digest_mirror_sets: vec![set("Bad_Source", &["m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "bad source",
+            MirrorRules {
+                digest_mirror_sets: vec![set("quay.io/Upper", &["m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "wildcard mirror",
+            MirrorRules {
+                tag_mirror_sets: vec![set("quay.io", &["*.m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "quoted source",
+            MirrorRules {
+                legacy_digest_mirror_sets: vec![set("quay.io/\"x\"\n", &["m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "conflicting policy across IDMS and ICSP",
+            MirrorRules {
+                digest_mirror_sets: vec![
+                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::NeverContactSource),
+                ],
+                legacy_digest_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "unset equals allow",
+            MirrorRules {
+                digest_mirror_sets: vec![
+                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::AllowContactingSource),
+                ],
+                tag_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "never contact with the source as a mirror",
+            MirrorRules {
+                tag_mirror_sets: vec![
+                    set("quay.io/a", &["quay.io/a"]).with_policy(SourcePolicy::NeverContactSource),
+                ],
+                ..MirrorRules::default()
+            },
+        ),
     ];
     let text: String = cases
         .iter()
@@ -222,9 +303,12 @@ fn escaping_in_the_encoder() {
             location: "ünïcode.example/é".into(),
             ..Registry::default()
         }],
-        aliases: [("bare-key_1".to_string(), "quay.io/a".to_string()), ("needs.quotes/x".to_string(), "b".to_string())]
-            .into_iter()
-            .collect(),
+        aliases: [
+            ("bare-key_1".to_string(), "quay.io/a".to_string()),
+            ("needs.quotes/x".to_string(), "b".to_string()),
+        ]
+        .into_iter()
+        .collect(),
         ..RegistriesConf::default()
     };
     insta::assert_snapshot!("escaping", encode(&conf, Layout::Current));
@@ -234,29 +318,76 @@ fn payload_outcome(sources: RegistrySources, rules: MirrorRules, release_image: 
     match check_blocked_registries(release_image, &sources, &rules) {
         Err(error) => format!("error: {error}\n"),
         Ok(check) => {
-            let policy = check_policy_lists(check.policy_blocked.as_deref(), check.policy_allowed.as_deref(), release_image);
+            let policy = check_policy_lists(
+                check.policy_blocked.as_deref(),
+                check.policy_allowed.as_deref(),
+                release_image,
+            );
             format!("{check:#?}\npolicy lists: {policy:?}\n")
         }
     }
 }
 
-const PAYLOAD: &str =
-    "quay.io/openshift-release-dev/ocp-release@sha256:4207ba569ff014931f1b5d125fe3751936a768e119546683c899eb09f3cdceb0";
+const PAYLOAD: &str = "quay.io/openshift-release-dev/ocp-release@sha256:4207ba569ff014931f1b5d125fe3751936a768e119546683c899eb09f3cdceb0";
 
 #[test]
 fn payload_check() {
-    let blocked = |list: &[&str]| RegistrySources { blocked: Some(strings(list)), ..RegistrySources::default() };
+    let blocked = |list: &[&str]| RegistrySources {
+        blocked: Some(strings(list)),
+        ..RegistrySources::default()
+    };
     let mirrored = MirrorRules {
-        legacy_digest_mirror_sets: vec![set("quay.io/openshift-release-dev", &["mirror.example.com/ocp"])],
+        legacy_digest_mirror_sets: vec![set(
+            "quay.io/openshift-release-dev",
+            &["mirror.example.com/ocp"],
+        )],
         ..MirrorRules::default()
     };
     let cases = [
-        ("no mirror: dropped with the warning", payload_outcome(blocked(&["quay.io", "docker.io", "quay.io/openshift-release-dev"]), MirrorRules::default(), PAYLOAD)),
-        ("unblocked mirror: kept, payload repo allowed", payload_outcome(blocked(&["quay.io", "quay.io/openshift-release-dev/ocp-release"]), mirrored.clone(), PAYLOAD)),
-        ("the mirror is blocked too: dropped", payload_outcome(blocked(&["quay.io", "mirror.example.com"]), mirrored.clone(), PAYLOAD)),
-        ("tag-only payload: digest mirrors do not count", payload_outcome(blocked(&["quay.io"]), mirrored, "quay.io/openshift-release-dev/ocp-release:4.16")),
-        ("release image not canonical", payload_outcome(blocked(&["quay.io"]), MirrorRules::default(), "ocp-release:4.16")),
+        (
+            "no mirror: dropped with the warning",
+            payload_outcome(
+                blocked(&["quay.io", "docker.io", "quay.io/openshift-release-dev"]),
+                MirrorRules::default(),
+                PAYLOAD,
+            ),
+        ),
+        (
+            "unblocked mirror: kept, payload repo allowed",
+            payload_outcome(
+                blocked(&["quay.io", "quay.io/openshift-release-dev/ocp-release"]),
+                mirrored.clone(),
+                PAYLOAD,
+            ),
+        ),
+        (
+            "the mirror is blocked too: dropped",
+            payload_outcome(
+                blocked(&["quay.io", "mirror.example.com"]),
+                mirrored.clone(),
+                PAYLOAD,
+            ),
+        ),
+        (
+            "tag-only payload: digest mirrors do not count",
+            payload_outcome(
+                blocked(&["quay.io"]),
+                mirrored,
+                "quay.io/openshift-release-dev/ocp-release:4.16",
+            ),
+        ),
+        (
+            "release image not canonical",
+            payload_outcome(
+                blocked(&["quay.io"]),
+                MirrorRules::default(),
+                "ocp-release:4.16",
+            ),
+        ),
     ];
-    let text: String = cases.iter().map(|(name, out)| format!("## {name}\n{out}\n")).collect();
+    let text: String = cases
+        .iter()
+        .map(|(name, out)| format!("## {name}\n{out}\n"))
+        .collect();
     insta::assert_snapshot!("payload_check", text);
 }
