@@ -4,6 +4,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod dropin;
+pub mod edit;
 pub mod encode;
 pub mod error;
 pub mod model;

@@ -259,6 +259,9 @@ struct Reader<'a> {
     warnings: Vec<Warning>,
 }
 
+/// A table (`[[x]]` or inline) and where it is.
+type SpannedTable<'t> = (&'t dyn TableLike, Option<Range<usize>>);
+
 /// One key of a table, found regardless of case.
 struct Entry<'t> {
     key: &'t str,
@@ -395,7 +398,7 @@ impl<'a> Reader<'a> {
         &self,
         entry: &Entry<'t>,
         key: &str,
-    ) -> Result<Vec<(&'t dyn TableLike, Option<Range<usize>>)>, Error> {
+    ) -> Result<Vec<SpannedTable<'t>>, Error> {
         match entry.item {
             Item::ArrayOfTables(array) => Ok(array
                 .iter()

@@ -147,10 +147,9 @@ impl Resolver {
             }
         };
         for end in 1..=bytes.len() {
-            if end == bytes.len() || matches!(bytes[end], b':' | b'/' | b'@') {
-                if let Some(&i) = self.exact.get(&name[..end]) {
-                    consider(i);
-                }
+            let at_boundary = end == bytes.len() || matches!(bytes[end], b':' | b'/' | b'@');
+            if let Some(&i) = self.exact.get(&name[..end]).filter(|_| at_boundary) {
+                consider(i);
             }
         }
         if !self.wildcard.is_empty() {

@@ -1,0 +1,316 @@
+//! Lossless edits of an existing registries.conf: add, replace or remove a `[[registry]]` or a
+//! `[[registry.mirror]]`, leaving comments, order, formatting and unknown keys of everything else as they were.
+//!
+//! Entries are found by their effective prefix (`prefix`, or `location` when there is none, trailing slashes
+//! ignored, as containers/image compares them); mirrors by their `location`. Table and key names are matched
+//! regardless of case, as containers/image reads them. Entries written as inline arrays (`registry = [{…}]`,
+//! `mirror = [{…}]`) are not edited: the edit is refused with a message saying so.
+
+use std::fmt;
+
+use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
+
+use crate::error::Error;
+use crate::model::{Mirror, PullFromMirror, Registry};
+
+/// A registries.conf being edited.
+#[derive(Debug, Clone)]
+pub struct Editor {
+    path: String,
+    doc: DocumentMut,
+}
+
+impl fmt::Display for Editor {
+    /// The edited file.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.doc.fmt(f)
+    }
+}
+
+fn effective_prefix(table: &Table) -> String {
+    let prefix = string_field(table, "prefix");
+    let prefix = if prefix.is_empty() { string_field(table, "location") } else { prefix };
+    prefix.trim_end_matches('/').to_owned()
+}
+
+/// The key of `table` that is `name` regardless of case (the exact spelling first).
+fn find_key(table: &Table, name: &str) -> Option<String> {
+    if table.contains_key(name) {
+        return Some(name.to_owned());
+    }
+    table.iter().map(|(k, _)| k).find(|k| k.eq_ignore_ascii_case(name)).map(str::to_owned)
+}
+
+fn string_field(table: &Table, name: &str) -> String {
+    find_key(table, name)
+        .and_then(|k| table.get(&k).and_then(|i| i.as_str()).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// Sets `name` to `value`, keeping the key's spelling and the value's surrounding whitespace and comments; a key
+/// that is absent is only added when the value is not the default.
+fn set_field(table: &mut Table, name: &str, value: Value, is_default: bool) {
+    match find_key(table, name) {
+        Some(key) => {
+            let item = &mut table[key.as_str()];
+            let mut value = value;
+            if let Some(old) = item.as_value() {
+                *value.decor_mut() = old.decor().clone();
+            }
+            *item = Item::Value(value);
+        }
+        None if !is_default => {
+            table.insert(name, Item::Value(value));
+        }
+        None => {}
+    }
+}
+
+fn write_registry_fields(table: &mut Table, registry: &Registry) {
+    set_field(table, "prefix", registry.prefix.as_str().into(), registry.prefix.is_empty());
+    set_field(table, "location", registry.location.as_str().into(), registry.location.is_empty());
+    set_field(table, "insecure", registry.insecure.into(), !registry.insecure);
+    set_field(table, "blocked", registry.blocked.into(), !registry.blocked);
+    set_field(
+        table,
+        "mirror-by-digest-only",
+        registry.mirror_by_digest_only.into(),
+        !registry.mirror_by_digest_only,
+    );
+}
+
+fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
+    set_field(table, "location", mirror.location.as_str().into(), mirror.location.is_empty());
+    set_field(table, "insecure", mirror.insecure.into(), !mirror.insecure);
+    set_field(
+        table,
+        "pull-from-mirror",
+        mirror.pull_from_mirror.as_str().into(),
+        mirror.pull_from_mirror == PullFromMirror::Unset,
+    );
+}
+
+fn new_mirror_table(mirror: &Mirror) -> Table {
+    let mut table = Table::new();
+    write_mirror_fields(&mut table, mirror);
+    table
+}
+
+impl Editor {
+    /// Reads a file to edit (only its TOML syntax is checked).
+    pub fn parse(path: &str, text: &str) -> Result<Editor, Error> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let before = &text[..offset.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            Error::Toml {
+                path: path.to_owned(),
+                drop_in: false,
+                line,
+                column,
+                message: e.message().trim_end().to_owned(),
+            }
+        })?;
+        Ok(Editor {
+            path: path.to_owned(),
+            doc,
+        })
+    }
+
+    fn error(&self, message: String) -> Error {
+        Error::Edit {
+            path: self.path.clone(),
+            message,
+        }
+    }
+
+    /// The `[[registry]]` array, created when `create` and absent.
+    fn registries(&mut self, create: bool) -> Result<Option<&mut ArrayOfTables>, Error> {
+        let key = match find_key(self.doc.as_table(), "registry") {
+            Some(key) => key,
+            None if create => {
+                self.doc.insert("registry", Item::ArrayOfTables(ArrayOfTables::new()));
+                "registry".to_owned()
+            }
+            None => return Ok(None),
+        };
+        let path = self.path.clone();
+        match &mut self.doc[key.as_str()] {
+            Item::ArrayOfTables(array) => Ok(Some(array)),
+            _ => Err(Error::Edit {
+                path,
+                message: format!("`{key}` is not written as [[{key}]] tables; this editor only edits those"),
+            }),
+        }
+    }
+
+    fn registry_index(&mut self, prefix: &str) -> Result<usize, Error> {
+        let wanted = prefix.trim_end_matches('/').to_owned();
+        let found = match self.registries(false)? {
+            Some(array) => array.iter().position(|t| effective_prefix(t) == wanted),
+            None => None,
+        };
+        found.ok_or_else(|| self.error(format!("no [[registry]] with prefix {wanted:?}")))
+    }
+
+    fn registry_table(&mut self, prefix: &str) -> Result<&mut Table, Error> {
+        let index = self.registry_index(prefix)?;
+        Ok(self
+            .registries(false)?
+            .and_then(|a| a.get_mut(index))
+            .expect("the index was just found"))
+    }
+
+    /// Appends a `[[registry]]` (with its mirrors) after the last one; refused if its prefix is already there.
+    pub fn add_registry(&mut self, registry: &Registry) -> Result<(), Error> {
+        let prefix = if registry.prefix.is_empty() { &registry.location } else { &registry.prefix };
+        if self.registry_index(prefix).is_ok() {
+            return Err(self.error(format!("a [[registry]] with prefix {prefix:?} is already there")));
+        }
+        let mut table = Table::new();
+        write_registry_fields(&mut table, registry);
+        if !registry.mirrors.is_empty() {
+            let mut mirrors = ArrayOfTables::new();
+            for mirror in &registry.mirrors {
+                mirrors.push(new_mirror_table(mirror));
+            }
+            table.insert("mirror", Item::ArrayOfTables(mirrors));
+        }
+        self.registries(true)?
+            .expect("created when absent")
+            .push(table);
+        Ok(())
+    }
+
+    /// Replaces the fields and mirrors of the `[[registry]]` whose prefix is `prefix`, in place: its comments and
+    /// unknown keys stay, and mirrors that remain (same location) keep theirs.
+    pub fn replace_registry(&mut self, prefix: &str, registry: &Registry) -> Result<(), Error> {
+        let path = self.path.clone();
+        let table = self.registry_table(prefix)?;
+        write_registry_fields(table, registry);
+        let mirror_key = find_key(table, "mirror");
+        let mut old: Vec<Option<Table>> = match mirror_key.as_deref().map(|k| table.remove(k)) {
+            Some(Some(Item::ArrayOfTables(array))) => array.into_iter().map(Some).collect(),
+            Some(Some(other)) => {
+                // Put it back untouched and refuse: inline mirror arrays are not edited.
+                table.insert(mirror_key.as_deref().unwrap_or("mirror"), other);
+                return Err(Error::Edit {
+                    path,
+                    message: format!("the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"),
+                });
+            }
+            _ => Vec::new(),
+        };
+        let mut mirrors = ArrayOfTables::new();
+        let mut last_position: Option<isize> = None;
+        for mirror in &registry.mirrors {
+            let reused = old
+                .iter_mut()
+                .find(|t| t.as_ref().is_some_and(|t| string_field(t, "location") == mirror.location))
+                .and_then(Option::take);
+            let mut table = match reused {
+                Some(mut table) => {
+                    write_mirror_fields(&mut table, mirror);
+                    table
+                }
+                None => new_mirror_table(mirror),
+            };
+            // Tables are printed in position order: a reused table that would jump backwards follows its
+            // predecessor instead.
+            match (table.position(), last_position) {
+                (Some(p), Some(last)) if p < last => table.set_position(None),
+                (Some(p), _) => last_position = Some(p),
+                (None, _) => {}
+            }
+            mirrors.push(table);
+        }
+        if !mirrors.is_empty() {
+            table.insert(mirror_key.as_deref().unwrap_or("mirror"), Item::ArrayOfTables(mirrors));
+        }
+        Ok(())
+    }
+
+    /// Removes the `[[registry]]` whose prefix is `prefix`, with its mirrors and the comments above it.
+    pub fn remove_registry(&mut self, prefix: &str) -> Result<(), Error> {
+        let index = self.registry_index(prefix)?;
+        let array = self.registries(false)?.expect("found above");
+        array.remove(index);
+        if array.is_empty()
+            && let Some(key) = find_key(self.doc.as_table(), "registry")
+        {
+            self.doc.remove(&key);
+        }
+        Ok(())
+    }
+
+    fn mirrors(&mut self, prefix: &str, create: bool) -> Result<Option<&mut ArrayOfTables>, Error> {
+        let path = self.path.clone();
+        let table = self.registry_table(prefix)?;
+        let key = match find_key(table, "mirror") {
+            Some(key) => key,
+            None if create => {
+                table.insert("mirror", Item::ArrayOfTables(ArrayOfTables::new()));
+                "mirror".to_owned()
+            }
+            None => return Ok(None),
+        };
+        match &mut table[key.as_str()] {
+            Item::ArrayOfTables(array) => Ok(Some(array)),
+            _ => Err(Error::Edit {
+                path,
+                message: format!("the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"),
+            }),
+        }
+    }
+
+    /// Appends a mirror to the `[[registry]]` whose prefix is `prefix`; refused if that location is already one.
+    pub fn add_mirror(&mut self, prefix: &str, mirror: &Mirror) -> Result<(), Error> {
+        let exists = self
+            .mirrors(prefix, false)?
+            .is_some_and(|a| a.iter().any(|t| string_field(t, "location") == mirror.location));
+        if exists {
+            return Err(self.error(format!(
+                "{prefix:?} already has a mirror at {:?}",
+                mirror.location
+            )));
+        }
+        self.mirrors(prefix, true)?
+            .expect("created when absent")
+            .push(new_mirror_table(mirror));
+        Ok(())
+    }
+
+    /// Replaces, in place, the mirror at `location` of the `[[registry]]` whose prefix is `prefix`.
+    pub fn replace_mirror(&mut self, prefix: &str, location: &str, mirror: &Mirror) -> Result<(), Error> {
+        let table = self
+            .mirrors(prefix, false)?
+            .and_then(|a| a.iter_mut().find(|t| string_field(t, "location") == location));
+        match table {
+            Some(table) => {
+                write_mirror_fields(table, mirror);
+                Ok(())
+            }
+            None => Err(self.error(format!("{prefix:?} has no mirror at {location:?}"))),
+        }
+    }
+
+    /// Removes the mirror at `location` of the `[[registry]]` whose prefix is `prefix`.
+    pub fn remove_mirror(&mut self, prefix: &str, location: &str) -> Result<(), Error> {
+        let index = self
+            .mirrors(prefix, false)?
+            .and_then(|a| a.iter().position(|t| string_field(t, "location") == location));
+        let Some(index) = index else {
+            return Err(self.error(format!("{prefix:?} has no mirror at {location:?}")));
+        };
+        let array = self.mirrors(prefix, false)?.expect("found above");
+        array.remove(index);
+        if array.is_empty() {
+            let table = self.registry_table(prefix)?;
+            if let Some(key) = find_key(table, "mirror") {
+                table.remove(&key);
+            }
+        }
+        Ok(())
+    }
+}
