@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cluster;
+pub mod commands;
 mod error;
 pub mod node;
 pub mod policy_json;

@@ -1,0 +1,109 @@
+//! `mirror-cli render`: the node files from the cluster objects, written all or nothing under a root.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{Exit, Style, report};
+use crate::Error;
+use crate::cluster::{Cluster, Input};
+use crate::node::{RenderOptions, paths, plan};
+use crate::writer::{WriteOutcome, write_all};
+
+/// The procedure's own scenario (mirror.registry.com:443 for the OpenShift release), built into the binary.
+pub const EXAMPLE: &str = include_str!("../example/cluster.yaml");
+
+/// What `render` was asked.
+#[derive(Debug, Default)]
+pub struct RenderRequest {
+    /// The object streams.
+    pub inputs: Vec<Input>,
+    /// Use [`EXAMPLE`] as an extra input.
+    pub example: bool,
+    /// Where to write; `None` lists what would be written.
+    pub root: Option<PathBuf>,
+    /// Print each file's content (credentials never shown).
+    pub show: bool,
+    /// How to render.
+    pub options: RenderOptions,
+}
+
+/// The inputs of a request, the example first when asked.
+pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
+    let mut all = Vec::with_capacity(inputs.len() + 1);
+    if example {
+        all.push(Input {
+            name: "<built-in example>".into(),
+            bytes: EXAMPLE.as_bytes().to_vec(),
+        });
+    }
+    all.extend(inputs.iter().cloned());
+    all
+}
+
+/// Runs `render`.
+pub fn run(
+    request: &RenderRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let inputs = all_inputs(&request.inputs, request.example);
+    if inputs.is_empty() && request.options.pull_secret.is_none() {
+        return Err(Error::Usage {
+            message: "nothing to render: give -f FILE (or --example)".into(),
+        });
+    }
+    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    let plan = plan(&cluster, &request.options)?;
+    let io = |e: std::io::Error| Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    };
+    report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
+
+    let outcomes = match &request.root {
+        Some(root) => {
+            // The root itself may be new (`--root ./node`); everything under it is written all or nothing.
+            std::fs::create_dir_all(root).map_err(|e| Error::Io {
+                path: root.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            Some(write_all(root, &plan.files)?)
+        }
+        None => None,
+    };
+    for (i, file) in plan.files.iter().enumerate() {
+        let what = match outcomes.as_ref().map(|o| o[i]) {
+            None => "would write",
+            Some(WriteOutcome::Created) => "created",
+            Some(WriteOutcome::Replaced) => "replaced",
+            Some(WriteOutcome::Unchanged) => "unchanged",
+        };
+        let shown = match &request.root {
+            Some(root) => root.join(&file.path),
+            None => PathBuf::from("/").join(&file.path),
+        };
+        writeln!(
+            out,
+            "{what:<11} {} ({:04o}, {} bytes)",
+            shown.display(),
+            file.mode,
+            file.bytes.len()
+        )
+        .map_err(io)?;
+        if request.show {
+            if file.path == std::path::Path::new(paths::KUBELET_CONFIG_JSON) {
+                writeln!(
+                    out,
+                    "    (holds credentials: not shown; see `mirror-cli pull-secret get`)"
+                )
+                .map_err(io)?;
+            } else {
+                for line in String::from_utf8_lossy(&file.bytes).lines() {
+                    writeln!(out, "    {line}").map_err(io)?;
+                }
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
