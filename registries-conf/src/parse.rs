@@ -195,11 +195,13 @@ fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Err
             message: message.to_owned(),
         });
     }
+    let mut warnings = reader.warnings;
+    warnings.sort_by_key(|w| (w.line, w.column));
     Ok(ParsedFile {
         path: path.to_owned(),
         drop_in,
         config,
-        warnings: reader.warnings,
+        warnings,
         extras,
     })
 }
