@@ -47,10 +47,8 @@ pub fn render(
     blocked: &[String],
     payload_repo: &str,
 ) -> Result<String, PolicyError> {
-    if !allowed.is_empty()
-        && !blocked.is_empty()
-        && !(allowed.len() == 1 && allowed[0] == payload_repo)
-    {
+    let allowed_is_only_payload = allowed.len() == 1 && allowed[0] == payload_repo;
+    if !allowed.is_empty() && !blocked.is_empty() && !allowed_is_only_payload {
         return Err(PolicyError::BothListsSet);
     }
     if allowed.is_empty() && blocked.is_empty() {
