@@ -86,13 +86,14 @@ pub fn render(
         .filter(|(scope, _)| scope.matches('/').count() < 3)
         .map(|(k, v)| (*k, *v))
         .collect();
-    let mut transports: Vec<(&str, BTreeMap<&str, &str>)> = Vec::new();
-    transports.push(("atomic", atomic));
-    transports.push(("docker", scopes));
-    transports.push((
-        "docker-daemon",
-        BTreeMap::from([("", "insecureAcceptAnything")]),
-    ));
+    let transports = [
+        ("atomic", atomic),
+        ("docker", scopes),
+        (
+            "docker-daemon",
+            BTreeMap::from([("", "insecureAcceptAnything")]),
+        ),
+    ];
 
     let mut out = String::new();
     out.push_str("{\n  \"default\": ");
