@@ -60,7 +60,16 @@ fn set_field(table: &mut Table, name: &str, value: Value, is_default: bool) {
             *item = Item::Value(value);
         }
         None if !is_default => {
+            // Indented like the table's first key, when it has one.
+            let indent = table
+                .iter()
+                .next()
+                .and_then(|(k, _)| table.key(k))
+                .and_then(|k| k.leaf_decor().prefix().and_then(|p| p.as_str()).map(str::to_owned));
             table.insert(name, Item::Value(value));
+            if let (Some(indent), Some(mut key)) = (indent, table.key_mut(name)) {
+                key.leaf_decor_mut().set_prefix(indent);
+            }
         }
         None => {}
     }
@@ -88,6 +97,26 @@ fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
         mirror.pull_from_mirror.as_str().into(),
         mirror.pull_from_mirror == PullFromMirror::Unset,
     );
+}
+
+/// Gives a new table the indentation of a sibling: its header's and its keys' (never the sibling's comments).
+fn style_like(table: &mut Table, sibling: &Table) {
+    let indent = |raw: Option<&str>| raw.map(|r| r.rsplit('\n').next().unwrap_or("").to_owned());
+    let header_indent = indent(sibling.decor().prefix().and_then(|p| p.as_str())).unwrap_or_default();
+    table.decor_mut().set_prefix(format!("\n{header_indent}"));
+    let key_indent = sibling
+        .iter()
+        .next()
+        .and_then(|(k, _)| sibling.key(k))
+        .and_then(|k| indent(k.leaf_decor().prefix().and_then(|p| p.as_str())));
+    if let Some(key_indent) = key_indent {
+        let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
+        for key in keys {
+            if let Some(mut key) = table.key_mut(&key) {
+                key.leaf_decor_mut().set_prefix(key_indent.clone());
+            }
+        }
+    }
 }
 
 fn new_mirror_table(mirror: &Mirror) -> Table {
@@ -125,61 +154,92 @@ impl Editor {
         }
     }
 
-    /// The `[[registry]]` array, created when `create` and absent.
-    fn registries(&mut self, create: bool) -> Result<Option<&mut ArrayOfTables>, Error> {
-        let key = match find_key(self.doc.as_table(), "registry") {
-            Some(key) => key,
-            None if create => {
-                self.doc.insert("registry", Item::ArrayOfTables(ArrayOfTables::new()));
-                "registry".to_owned()
+    /// Every `[[registry]]` table, across the arrays whose names differ only in case (`[[registry]]` and
+    /// `[[Registry]]` are two arrays to TOML, one to containers/image): (array key, index, effective prefix).
+    fn registry_tables(&self) -> Result<Vec<(String, usize, String)>, Error> {
+        let mut found = Vec::new();
+        for (key, item) in self.doc.as_table().iter() {
+            if !key.eq_ignore_ascii_case("registry") {
+                continue;
             }
-            None => return Ok(None),
-        };
-        let path = self.path.clone();
-        match &mut self.doc[key.as_str()] {
-            Item::ArrayOfTables(array) => Ok(Some(array)),
-            _ => Err(Error::Edit {
-                path,
-                message: format!("`{key}` is not written as [[{key}]] tables; this editor only edits those"),
-            }),
+            match item {
+                Item::ArrayOfTables(array) => {
+                    found.extend(array.iter().enumerate().map(|(i, t)| (key.to_owned(), i, effective_prefix(t))));
+                }
+                _ => {
+                    return Err(self.error(format!(
+                        "`{key}` is not written as [[{key}]] tables; this editor only edits those"
+                    )));
+                }
+            }
         }
+        Ok(found)
     }
 
-    fn registry_index(&mut self, prefix: &str) -> Result<usize, Error> {
-        let wanted = prefix.trim_end_matches('/').to_owned();
-        let found = match self.registries(false)? {
-            Some(array) => array.iter().position(|t| effective_prefix(t) == wanted),
-            None => None,
-        };
-        found.ok_or_else(|| self.error(format!("no [[registry]] with prefix {wanted:?}")))
+    fn registry_position(&self, prefix: &str) -> Result<(String, usize), Error> {
+        let wanted = prefix.trim_end_matches('/');
+        self.registry_tables()?
+            .into_iter()
+            .find(|(_, _, p)| p == wanted)
+            .map(|(key, index, _)| (key, index))
+            .ok_or_else(|| self.error(format!("no [[registry]] with prefix {wanted:?}")))
     }
 
     fn registry_table(&mut self, prefix: &str) -> Result<&mut Table, Error> {
-        let index = self.registry_index(prefix)?;
-        Ok(self
-            .registries(false)?
+        let (key, index) = self.registry_position(prefix)?;
+        Ok(self.doc[key.as_str()]
+            .as_array_of_tables_mut()
             .and_then(|a| a.get_mut(index))
-            .expect("the index was just found"))
+            .expect("the table was just found"))
     }
 
-    /// Appends a `[[registry]]` (with its mirrors) after the last one; refused if its prefix is already there.
+    /// Appends a `[[registry]]` (with its mirrors) after the last one, indented like it; refused if its prefix is
+    /// already there.
     pub fn add_registry(&mut self, registry: &Registry) -> Result<(), Error> {
         let prefix = if registry.prefix.is_empty() { &registry.location } else { &registry.prefix };
-        if self.registry_index(prefix).is_ok() {
+        if self.registry_position(prefix).is_ok() {
             return Err(self.error(format!("a [[registry]] with prefix {prefix:?} is already there")));
         }
+        let tables = self.registry_tables()?;
+        // The array holding the entry printed last: a new table follows the table printed before it.
+        let key = tables
+            .iter()
+            .max_by_key(|(key, index, _)| {
+                self.doc[key.as_str()].as_array_of_tables().and_then(|a| a.get(*index)).and_then(Table::position)
+            })
+            .map_or_else(|| "registry".to_owned(), |(key, _, _)| key.clone());
+        let array = match self.doc.get_mut(&key) {
+            Some(Item::ArrayOfTables(array)) => array,
+            _ => {
+                self.doc.insert(&key, Item::ArrayOfTables(ArrayOfTables::new()));
+                self.doc[key.as_str()].as_array_of_tables_mut().expect("just inserted")
+            }
+        };
+        let sibling = array.iter().last().cloned();
         let mut table = Table::new();
         write_registry_fields(&mut table, registry);
+        if let Some(sibling) = &sibling {
+            style_like(&mut table, sibling);
+        }
         if !registry.mirrors.is_empty() {
+            let sibling_mirror = sibling.as_ref().and_then(|s| {
+                find_key(s, "mirror").and_then(|k| s.get(&k)?.as_array_of_tables()?.iter().last().cloned())
+            });
             let mut mirrors = ArrayOfTables::new();
             for mirror in &registry.mirrors {
-                mirrors.push(new_mirror_table(mirror));
+                let mut mirror_table = new_mirror_table(mirror);
+                if let Some(sibling_mirror) = &sibling_mirror {
+                    style_like(&mut mirror_table, sibling_mirror);
+                }
+                mirrors.push(mirror_table);
             }
-            table.insert("mirror", Item::ArrayOfTables(mirrors));
+            let mirror_key = sibling
+                .as_ref()
+                .and_then(|s| find_key(s, "mirror"))
+                .unwrap_or_else(|| "mirror".to_owned());
+            table.insert(&mirror_key, Item::ArrayOfTables(mirrors));
         }
-        self.registries(true)?
-            .expect("created when absent")
-            .push(table);
+        array.push(table);
         Ok(())
     }
 
@@ -214,7 +274,13 @@ impl Editor {
                     write_mirror_fields(&mut table, mirror);
                     table
                 }
-                None => new_mirror_table(mirror),
+                None => {
+                    let mut table = new_mirror_table(mirror);
+                    if let Some(sibling) = old.iter().flatten().next().or(mirrors.iter().last()) {
+                        style_like(&mut table, sibling);
+                    }
+                    table
+                }
             };
             // Tables are printed in position order: a reused table that would jump backwards follows its
             // predecessor instead.
@@ -233,12 +299,10 @@ impl Editor {
 
     /// Removes the `[[registry]]` whose prefix is `prefix`, with its mirrors and the comments above it.
     pub fn remove_registry(&mut self, prefix: &str) -> Result<(), Error> {
-        let index = self.registry_index(prefix)?;
-        let array = self.registries(false)?.expect("found above");
+        let (key, index) = self.registry_position(prefix)?;
+        let array = self.doc[key.as_str()].as_array_of_tables_mut().expect("found above");
         array.remove(index);
-        if array.is_empty()
-            && let Some(key) = find_key(self.doc.as_table(), "registry")
-        {
+        if array.is_empty() {
             self.doc.remove(&key);
         }
         Ok(())
@@ -275,9 +339,12 @@ impl Editor {
                 mirror.location
             )));
         }
-        self.mirrors(prefix, true)?
-            .expect("created when absent")
-            .push(new_mirror_table(mirror));
+        let array = self.mirrors(prefix, true)?.expect("created when absent");
+        let mut table = new_mirror_table(mirror);
+        if let Some(sibling) = array.iter().last() {
+            style_like(&mut table, sibling);
+        }
+        array.push(table);
         Ok(())
     }
 
