@@ -1,11 +1,12 @@
-//! Regenerates the fixed PEM files under tests/data (run with `-- --ignored`); the files are
-//! committed so the snapshot tables stay byte-stable.
+//! Regenerates the fixed PEM files under tests/data:
+//! `cargo run -p trust-bundle --example regenerate_fixtures`. The files are committed so the
+//! snapshot tables stay stable; regenerating changes keys and signatures (and may shift a line
+//! number in the tables, as signature lengths vary by a byte or two).
 
+#[path = "../tests/common/mod.rs"]
 mod common;
 
-#[test]
-#[ignore = "writes tests/data; run by hand to regenerate the fixtures"]
-fn regenerate_fixtures() {
+fn main() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let ca = common::ca();
     let leaf = common::leaf(&ca);
