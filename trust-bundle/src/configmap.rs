@@ -30,12 +30,27 @@ pub fn go_base64_decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
 
 /// A ConfigMap's two maps, as plain strings: `data` (key → text) and `binaryData`
 /// (key → base64), exactly as they appear in the YAML.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConfigMapData {
     /// `data`: key → UTF-8 text.
     pub data: BTreeMap<String, String>,
     /// `binaryData`: key → standard base64 with padding.
     pub binary_data: BTreeMap<String, String>,
+}
+
+impl fmt::Debug for ConfigMapData {
+    // Values may (wrongly) hold a private key: show keys and lengths only.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lengths = |map: &BTreeMap<String, String>| {
+            map.iter()
+                .map(|(k, v)| (k.clone(), format!("<{} chars>", v.len())))
+                .collect::<BTreeMap<_, _>>()
+        };
+        f.debug_struct("ConfigMapData")
+            .field("data", &lengths(&self.data))
+            .field("binary_data", &lengths(&self.binary_data))
+            .finish()
+    }
 }
 
 /// One bundle: the bytes that become `certs.d/<folder>/ca.crt`.
