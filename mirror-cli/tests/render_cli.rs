@@ -1,0 +1,141 @@
+//! `mirror-cli render`: what it prints and writes, and that it writes nothing on error.
+
+use std::fs;
+use std::path::Path;
+
+use mirror_cli::cluster::Input;
+use mirror_cli::commands::render::{RenderRequest, run};
+use mirror_cli::commands::{Exit, Style};
+
+fn render(request: &RenderRequest) -> (Result<Exit, mirror_cli::Error>, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let result = run(request, &mut out, &mut err, &Style::plain());
+    (
+        result,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+fn tree(root: &Path) -> String {
+    let mut rows = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path);
+            } else {
+                use std::os::unix::fs::PermissionsExt;
+                let rel = path.strip_prefix(root).unwrap().display().to_string();
+                let content = if rel.ends_with("config.json") {
+                    "(credentials)".to_owned()
+                } else {
+                    fs::read_to_string(&path).unwrap()
+                };
+                rows.push(format!(
+                    "== {rel} ({:o})\n{content}",
+                    meta.permissions().mode() & 0o7777
+                ));
+            }
+        }
+    }
+    rows.sort();
+    rows.join("\n")
+}
+
+#[test]
+fn example_lists_what_it_would_write() {
+    let request = RenderRequest {
+        example: true,
+        show: true,
+        ..Default::default()
+    };
+    let (result, out, err) = render(&request);
+    assert_eq!(result.unwrap(), Exit::Ok);
+    insta::assert_snapshot!("example_dry_run_stdout", out);
+    insta::assert_snapshot!("example_dry_run_stderr", err);
+}
+
+#[test]
+fn example_writes_a_node_root() {
+    let root = tempfile::tempdir().unwrap();
+    let request = RenderRequest {
+        example: true,
+        root: Some(root.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (result, out, _) = render(&request);
+    assert_eq!(result.unwrap(), Exit::Ok);
+    assert!(out.contains("created"), "{out}");
+    insta::assert_snapshot!("example_root", tree(root.path()));
+    // A second render changes nothing.
+    let (_, again, _) = render(&request);
+    assert_eq!(again.matches("unchanged").count(), 4, "{again}");
+}
+
+#[test]
+fn an_error_writes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let bad = Input {
+        name: "bad.yaml".into(),
+        bytes: b"apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata: {name: x}\n\
+spec:\n  repositoryDigestMirrors:\n  - source: Quay.io/Bad\n    mirrors: [mirror.example.com/bad]\n"
+            .to_vec(),
+    };
+    let request = RenderRequest {
+        inputs: vec![bad],
+        example: true,
+        root: Some(root.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (result, out, _) = render(&request);
+    let err = result.unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "could not update registries config with new changes: invalid format for source \"Quay.io/Bad\""
+    );
+    assert_eq!(out, "");
+    assert_eq!(
+        fs::read_dir(root.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_wrong_secret_type_is_refused_with_openshifts_message() {
+    let secret = Input {
+        name: "secret.yaml".into(),
+        bytes: b"apiVersion: v1\nkind: Secret\nmetadata: {name: pull-secret, namespace: openshift-config}\n\
+type: Opaque\ndata: {.dockerconfigjson: e30=}\n"
+            .to_vec(),
+    };
+    let (result, _, _) = render(&RenderRequest {
+        inputs: vec![secret],
+        ..Default::default()
+    });
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.ends_with("expected secret type kubernetes.io/dockerconfigjson found Opaque"),
+        "{err}"
+    );
+    assert!(err.starts_with("secret.yaml: document 0"), "{err}");
+}
+
+#[test]
+fn other_kinds_are_reported_not_dropped() {
+    let other = Input {
+        name: "mixed.yaml".into(),
+        bytes: b"apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n---\napiVersion: config.openshift.io/v1\n\
+kind: Image\nmetadata: {name: not-cluster}\nspec: {}\n"
+            .to_vec(),
+    };
+    let (result, _, err) = render(&RenderRequest {
+        inputs: vec![other],
+        ..Default::default()
+    });
+    assert_eq!(result.unwrap(), Exit::Ok);
+    insta::assert_snapshot!("other_kinds_stderr", err);
+}
