@@ -33,6 +33,19 @@ enum Command {
         etc/containers/policy.json, var/lib/kubelet/config.json (0600) and etc/docker/certs.d/<host:port>/ca.crt\n\
         under the root: all or nothing, each file atomically.")]
     Render(RenderArgs),
+    /// List the pull sources containers/image would try for an image, in order, and why
+    #[command(after_help = "Examples:\n  \
+        mirror-cli resolve quay.io/openshift-release-dev/ocp-release@sha256:<digest> --root /host\n  \
+        mirror-cli resolve busybox --registries-conf ./registries.conf --output json\n  \
+        cut -f1 images.txt | mirror-cli resolve --batch --root ./node > sources.tsv\n\n\
+        One line per pull source, mirrors first, the source last: the reference, then `mirror` or `source`,\n\
+        `blocked`, `insecure`, `digest-only`/`tag-only`, and with --root the credentials entry of\n\
+        var/lib/kubelet/config.json (key and user name only) and the certs.d folder it would use.\n\
+        --batch: one reference per stdin line; prints REF<TAB>SOURCE SOURCE... (a blocked one ends in [blocked])\n\
+        or REF<TAB>error: <reason>.\n\n\
+        Exit codes: 0 resolved, 1 a source is blocked (or, with --batch, any line failed),\n\
+        2 a bad reference or configuration (the reason on stderr).")]
+    Resolve(ResolveArgs),
 }
 
 #[derive(Args)]
@@ -58,6 +71,34 @@ struct RenderArgs {
     /// Print each file's content (credentials are never shown)
     #[arg(long)]
     show: bool,
+}
+
+#[derive(Args)]
+#[command(group = clap::ArgGroup::new("config").required(true).args(["registries_conf", "root"]))]
+struct ResolveArgs {
+    /// The image reference (as typed: short names are normalised); omit with --batch
+    #[arg(value_name = "REF", required_unless_present = "batch")]
+    reference: Option<String>,
+    /// One registries.conf file (no drop-ins)
+    #[arg(long, value_name = "FILE")]
+    registries_conf: Option<PathBuf>,
+    /// A node's root: etc/containers/registries.conf + registries.conf.d/*.conf, var/lib/kubelet/config.json, certs.d
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Read references from stdin, one per line; write REF<TAB>SOURCES per line
+    #[arg(long, conflicts_with = "reference")]
+    batch: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputArg::Text)]
+    output: OutputArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputArg {
+    /// Lines for people
+    Text,
+    /// JSON for scripts
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,6 +133,20 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
                 },
             };
             commands::render::run(&request, &mut out, &mut err, style)
+        }
+        Command::Resolve(args) => {
+            let config = match (args.registries_conf, args.root) {
+                (Some(file), _) => commands::resolve::ConfigSource::File(file),
+                (None, Some(root)) => commands::resolve::ConfigSource::Root(root),
+                (None, None) => unreachable!("clap requires --registries-conf or --root"),
+            };
+            let request = commands::resolve::ResolveRequest {
+                config,
+                reference: args.reference,
+                batch: args.batch,
+                json: args.output == OutputArg::Json,
+            };
+            commands::resolve::run(&request, &mut out, &mut err, style)
         }
     }
 }

@@ -2,6 +2,8 @@
 //! are given (so tests can read them) and return the process exit code.
 
 pub mod render;
+pub mod resolve;
+pub mod verify;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::Path;

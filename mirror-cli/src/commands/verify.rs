@@ -1,0 +1,1 @@
+//! `mirror-cli verify` (in progress).
