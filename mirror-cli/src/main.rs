@@ -46,6 +46,28 @@ enum Command {
         Exit codes: 0 resolved, 1 a source is blocked (or, with --batch, any line failed),\n\
         2 a bad reference or configuration (the reason on stderr).")]
     Resolve(ResolveArgs),
+    /// Check a node's files against what render produces (step 4 of the procedure, and more)
+    #[command(after_help = "Examples:\n  \
+        mirror-cli verify --example --root ./node\n  \
+        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml > objects.yaml\n  \
+        oc debug node/worker-0 -- chroot /host tar -C / -cf - etc/containers etc/docker/certs.d var/lib/kubelet/config.json \\\n    \
+        | tar -C ./worker-0 -xf - && mirror-cli verify -f objects.yaml --pull-secret ps.json --root ./worker-0\n\n\
+        registries.conf (with registries.conf.d/*.conf merged in) is compared by meaning: the same scopes, locations,\n\
+        insecure/blocked flags and mirrors with their digest/tag usage, so an older node's mirror-by-digest-only layout\n\
+        verifies too. Every other file must match exactly (bytes and mode). Also checked, as a person would: a\n\
+        [[registry]] per source with its mirrors, the mirror's credentials in var/lib/kubelet/config.json, and a\n\
+        certs.d/<host:port> folder for each mirror with a CA. The kubelet's config.json is never printed.\n\n\
+        Exit codes: 0 the node is as rendered, 1 drift (or something missing), 2 bad input.")]
+    Verify(VerifyArgs),
+    /// Merge, add, remove and explain pull secret credentials (never printing a password)
+    #[command(name = "pull-secret", subcommand_required = true)]
+    PullSecret(PullSecretArgs),
+    /// Registry CA bundles: the ConfigMap nodes read them from, checked; certs.d naming
+    #[command(subcommand_required = true)]
+    Trust(TrustArgs),
+    /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
+    #[command(subcommand_required = true)]
+    Icsp(IcspArgs),
 }
 
 #[derive(Args)]
@@ -93,6 +115,31 @@ struct ResolveArgs {
     output: OutputArg,
 }
 
+#[derive(Args)]
+struct VerifyArgs {
+    /// The node's root (e.g. /host under `oc debug node/X`, or files copied off a node)
+    #[arg(long, value_name = "DIR")]
+    root: PathBuf,
+    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    files: Vec<String>,
+    /// Also read the built-in example (the procedure's own mirror scenario)
+    #[arg(long)]
+    example: bool,
+    /// registries.conf layout to render (it is compared by meaning, so either verifies either)
+    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
+    layout: LayoutArg,
+    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
+    #[arg(long, value_name = "FILE")]
+    pull_secret: Option<PathBuf>,
+    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
+    #[arg(long, value_name = "REF")]
+    release_image: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputArg::Text)]
+    output: OutputArg,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputArg {
     /// Lines for people
@@ -107,6 +154,289 @@ enum LayoutArg {
     Current,
     /// mirror-by-digest-only on the registry, no header lines (the original procedure's node output)
     Legacy,
+}
+
+#[derive(Args)]
+struct PullSecretArgs {
+    #[command(subcommand)]
+    command: PullSecretCommand,
+}
+
+/// FILE is a bare docker config JSON (config.json, auth.json, a .dockerconfigjson) or a Secret manifest
+/// (YAML or JSON, type kubernetes.io/dockerconfigjson); `-` reads standard input.
+#[derive(Subcommand)]
+enum PullSecretCommand {
+    /// Merge pull secrets, later files winning per registry; the merged JSON on stdout, what changed on stderr
+    #[command(after_help = "Examples:\n  \
+        oc get secret/pull-secret -n openshift-config -o yaml > pull-secret.yaml\n  \
+        mirror-cli pull-secret merge pull-secret.yaml ~/.docker/config.json > merged.json\n  \
+        mirror-cli pull-secret merge --compact pull-secret.yaml mirror-auth.json -o config.json\n\n\
+        An entry is replaced whole (no stale identitytoken); keys match after normalisation (https://, /v1/,\n\
+        docker.io spellings), the first spelling kept. Exit codes: 0 merged, 2 bad input (nothing written).")]
+    Merge {
+        /// The files, earliest first
+        #[arg(value_name = "FILE", num_args = 2.., required = true)]
+        files: Vec<String>,
+        /// The kubelet's form (one line, as /var/lib/kubelet/config.json) instead of indented JSON
+        #[arg(long)]
+        compact: bool,
+        /// Write the result to this file (atomically, mode 0600) instead of stdout
+        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Add or replace one registry's credentials; the password is read from stdin, never from arguments
+    #[command(after_help = "Examples:\n  \
+        printf '%s\\n' \"$MIRROR_PASSWORD\" | mirror-cli pull-secret add pull-secret.yaml \\\n    \
+        --registry mirror.registry.com:443 --username mirror --password-stdin -o pull-secret.yaml\n  \
+        mirror-cli pull-secret add config.json --registry mirror.example.com:5000/ocp --username ci --password-stdin < pw.txt\n\n\
+        The first line of stdin is the password (its newline stripped). A Secret manifest gives back a Secret\n\
+        manifest (YAML); a bare file gives back JSON. Exit codes: 0 written, 2 bad input (nothing written).")]
+    Add {
+        /// The pull secret to add to
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The registry: HOST[:PORT], or HOST[:PORT]/NAMESPACE for one namespace only
+        #[arg(long, value_name = "HOST[:PORT]")]
+        registry: String,
+        /// The user name
+        #[arg(long, short = 'u', value_name = "USER")]
+        username: String,
+        /// Read the password from stdin (required: a password never goes in arguments)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The kubelet's form (one line) for a bare file
+        #[arg(long)]
+        compact: bool,
+        /// Write the result to this file (atomically, mode 0600) instead of stdout
+        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Remove one registry's credentials (every spelling of its key)
+    #[command(after_help = "Examples:\n  \
+        mirror-cli pull-secret remove pull-secret.yaml --registry old-mirror.example.com:5000 -o pull-secret.yaml\n\n\
+        Exit codes: 0 written, 2 bad input or no such entry (nothing written; see --ignore-not-found).")]
+    Remove {
+        /// The pull secret to remove from
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The registry: HOST[:PORT] or HOST[:PORT]/NAMESPACE
+        #[arg(long, value_name = "HOST[:PORT]")]
+        registry: String,
+        /// Succeed (writing the file unchanged) when there is no such entry
+        #[arg(long)]
+        ignore_not_found: bool,
+        /// The kubelet's form (one line) for a bare file
+        #[arg(long)]
+        compact: bool,
+        /// Write the result to this file (atomically, mode 0600) instead of stdout
+        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Which entry containers/image would use for an image, and why (redacted: user name and ***)
+    #[command(after_help = "Examples:\n  \
+        mirror-cli pull-secret get pull-secret.yaml mirror.registry.com:443/ocp/release@sha256:<digest>\n  \
+        mirror-cli pull-secret get /var/lib/kubelet/config.json busybox\n\n\
+        Exit codes: 0 credentials (or a credential helper) found, 1 none (an anonymous pull), 2 bad input.")]
+    Get {
+        /// The pull secret to look in
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// The image reference (docker rules: busybox is docker.io/library/busybox)
+        #[arg(value_name = "REF")]
+        reference: String,
+    },
+}
+
+#[derive(Args)]
+struct TrustArgs {
+    #[command(subcommand)]
+    command: TrustCommand,
+}
+
+#[derive(Subcommand)]
+enum TrustCommand {
+    /// The ConfigMap of registry CAs (oc create configmap --from-file), checked; YAML on stdout, report on stderr
+    #[command(after_help = "Examples:\n  \
+        mirror-cli trust configmap mirror.registry.com:443=ca.crt | oc apply -f -\n  \
+        mirror-cli trust configmap --name registry-config mirror.example.com:5000=ca.pem registry.local=local-ca.pem -o cm.yaml\n  \
+        oc patch image.config.openshift.io/cluster --type=merge -p '{\"spec\":{\"additionalTrustedCA\":{\"name\":\"registry-config\"}}}'\n\n\
+        Keys are spelled host..port; each node gets etc/docker/certs.d/<host:port>/ca.crt. A bundle holding a\n\
+        private key, an empty or unreadable bundle, or a bad host is refused. Exit codes: 0 written, 2 refused\n\
+        (nothing written).")]
+    Configmap {
+        /// metadata.name
+        #[arg(long, default_value = commands::trust::DEFAULT_NAME)]
+        name: String,
+        /// metadata.namespace
+        #[arg(long, default_value = commands::trust::DEFAULT_NAMESPACE)]
+        namespace: String,
+        /// A registry and its CA bundle file
+        #[arg(value_name = "HOST[:PORT]=CAFILE", required = true)]
+        pairs: Vec<String>,
+        /// Write the YAML to this file (atomically) instead of stdout
+        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check CA bundle files as containers/image will read them (report only)
+    #[command(after_help = "Examples:\n  \
+        mirror-cli trust check ca.crt\n\n\
+        Exit codes: 0 every bundle usable, 1 one is refused, 2 a file cannot be read.")]
+    Check {
+        /// The CA bundle files
+        #[arg(value_name = "CAFILE", required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// The certs.d folder a ConfigMap key becomes (host..port -> host:port)
+    #[command(after_help = "Example:\n  mirror-cli trust folder mirror.registry.com..443")]
+    Folder {
+        /// The ConfigMap key
+        key: String,
+    },
+    /// The ConfigMap key for a registry (host:port -> host..port)
+    #[command(after_help = "Example:\n  mirror-cli trust key mirror.registry.com:443")]
+    Key {
+        /// The registry
+        #[arg(value_name = "HOST[:PORT]")]
+        host: String,
+    },
+}
+
+#[derive(Args)]
+struct IcspArgs {
+    #[command(subcommand)]
+    command: IcspCommand,
+}
+
+#[derive(Subcommand)]
+enum IcspCommand {
+    /// ImageContentSourcePolicy to ImageDigestMirrorSet, as `oc adm migrate icsp` does
+    #[command(after_help = "Examples:\n  \
+        mirror-cli icsp migrate icsp.yaml | oc apply -f -\n  \
+        mirror-cli icsp migrate icsp-*.yaml --dest-dir ./idms\n\n\
+        Without --dest-dir the IDMS YAML goes to stdout. With it, one file per input,\n\
+        imagedigestmirrorset_<name>.<suffix>.yaml, the suffix derived from the input (same input, same name)\n\
+        unless --random-suffix. Exit codes: 0 migrated, 2 bad input (nothing written).")]
+    Migrate {
+        /// ICSP files (`-` for stdin)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+        /// Write oc-style files here instead of printing the YAML
+        #[arg(long, value_name = "DIR")]
+        dest_dir: Option<PathBuf>,
+        /// A random file name suffix, as oc uses
+        #[arg(long, requires = "dest_dir")]
+        random_suffix: bool,
+    },
+    /// Check mirror objects as the API server and machine-config-operator would
+    #[command(after_help = "Examples:\n  \
+        mirror-cli icsp validate icsp.yaml idms.yaml image.yaml\n  \
+        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml | mirror-cli icsp validate -\n\n\
+        Every openshift/api finding per object, then the cross-object checks (conflicting mirrorSourcePolicy,\n\
+        NeverContactSource with the source as a mirror, insecure/blocked entries, the release payload) with\n\
+        OpenShift's messages. Exit codes: 0 clean, 1 a problem found, 2 unreadable input.")]
+    Validate {
+        /// Object streams (files, folders, `-` for stdin)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<String>,
+    },
+}
+
+/// Reads one FILE argument (a file or `-`), refusing a folder.
+fn one_input(file: &str) -> Result<mirror_cli::cluster::Input, mirror_cli::Error> {
+    if std::path::Path::new(file).is_dir() && file != "-" {
+        return Err(mirror_cli::Error::Usage {
+            message: format!("{file}: is a folder; give one file"),
+        });
+    }
+    let mut inputs = commands::read_inputs(&[file.to_owned()])?;
+    Ok(inputs.remove(0))
+}
+
+fn pull_secret_command(
+    args: PullSecretArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, mirror_cli::Error> {
+    use commands::pull_secret::{self as ps, OutputOptions, PullSecretRequest};
+    let request = match args.command {
+        PullSecretCommand::Merge { files, compact, output } => {
+            PullSecretRequest::Merge(ps::MergeRequest {
+                inputs: files.iter().map(|f| one_input(f)).collect::<Result<_, _>>()?,
+                output: OutputOptions { compact, output },
+            })
+        }
+        PullSecretCommand::Add { file, registry, username, password_stdin: _, compact, output } => {
+            if file == "-" {
+                return Err(mirror_cli::Error::Usage {
+                    message: "pull-secret add: stdin carries the password; give FILE as a path".into(),
+                });
+            }
+            let input = one_input(&file)?;
+            let password = ps::read_password(&mut std::io::stdin().lock())?;
+            PullSecretRequest::Add(ps::AddRequest {
+                input,
+                registry,
+                username,
+                password,
+                output: OutputOptions { compact, output },
+            })
+        }
+        PullSecretCommand::Remove { file, registry, ignore_not_found, compact, output } => {
+            PullSecretRequest::Remove(ps::RemoveRequest {
+                input: one_input(&file)?,
+                registry,
+                ignore_not_found,
+                output: OutputOptions { compact, output },
+            })
+        }
+        PullSecretCommand::Get { file, reference } => PullSecretRequest::Get(ps::GetRequest {
+            input: one_input(&file)?,
+            reference,
+        }),
+    };
+    ps::run(&request, out, err, style)
+}
+
+fn trust_command(
+    args: TrustArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, mirror_cli::Error> {
+    use commands::trust::{self, TrustRequest};
+    let now = trust_bundle::UnixTime::now();
+    let request = match args.command {
+        TrustCommand::Configmap { name, namespace, pairs, output } => {
+            TrustRequest::ConfigMap(trust::ConfigMapRequest { name, namespace, pairs, output, now })
+        }
+        TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
+        TrustCommand::Folder { key } => TrustRequest::Folder { key },
+        TrustCommand::Key { host } => TrustRequest::Key { host },
+    };
+    trust::run(&request, out, err, style)
+}
+
+fn icsp_command(
+    args: IcspArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, mirror_cli::Error> {
+    use commands::icsp_cmd::{self, IcspRequest, Suffix};
+    let request = match args.command {
+        IcspCommand::Migrate { files, dest_dir, random_suffix } => {
+            IcspRequest::Migrate(icsp_cmd::MigrateRequest {
+                inputs: commands::read_inputs(&files)?,
+                dest_dir,
+                suffix: if random_suffix { Suffix::Random } else { Suffix::Deterministic },
+            })
+        }
+        IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            inputs: commands::read_inputs(&files)?,
+        }),
+    };
+    icsp_cmd::run(&request, out, err, style)
 }
 
 fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
@@ -148,6 +478,31 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
             };
             commands::resolve::run(&request, &mut out, &mut err, style)
         }
+        Command::Verify(args) => {
+            let request = commands::verify::VerifyRequest {
+                root: args.root,
+                inputs: commands::read_inputs(&args.files)?,
+                example: args.example,
+                options: mirror_cli::node::RenderOptions {
+                    layout: match args.layout {
+                        LayoutArg::Current => registries_conf::Layout::Current,
+                        LayoutArg::Legacy => registries_conf::Layout::Legacy,
+                    },
+                    release_image: args.release_image,
+                    pull_secret: args
+                        .pull_secret
+                        .as_deref()
+                        .map(commands::read_file)
+                        .transpose()?,
+                    ..Default::default()
+                },
+                json: args.output == OutputArg::Json,
+            };
+            commands::verify::run(&request, &mut out, &mut err, style)
+        }
+        Command::PullSecret(args) => pull_secret_command(args, &mut out, &mut err, style),
+        Command::Trust(args) => trust_command(args, &mut out, &mut err, style),
+        Command::Icsp(args) => icsp_command(args, &mut out, &mut err, style),
     }
 }
 

@@ -1,1 +1,1006 @@
-//! `mirror-cli verify` (in progress).
+//! `mirror-cli verify`: step 4 of the procedure, and more. Runs the same pipeline as `render` ([`crate::node::plan`])
+//! and compares what a node root holds with it:
+//! - registries.conf (merged with its `registries.conf.d/*.conf` drop-ins, as containers/image merges them) by
+//!   meaning: the same scopes, each with the same location, `insecure`, `blocked`, and mirrors (location, `insecure`,
+//!   effective digest/tag usage), so a legacy `mirror-by-digest-only` node verifies against today's
+//!   `pull-from-mirror = "digest-only"`; the same search registries, short-name mode, credential helpers and aliases;
+//! - every other file exactly: bytes and mode;
+//! - what a person checks by hand: a `[[registry]]` per source with its mirrors, the mirror's credentials in the
+//!   kubelet's config.json, a `certs.d/<host:port>` folder for each mirror with a CA.
+//!
+//! The kubelet's config.json is never shown: its diff names the registries that differ, with user names only.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::{ErrorKind, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use dockerconfig::{Decoded, DockerConfig};
+use registries_conf::RegistriesConf;
+use registries_conf::dropin::{InMemoryFile, load_in_memory};
+use registries_conf::parse::parse_drop_in;
+use registries_conf::validate::validate;
+use serde_json::{Value, json};
+
+use super::resolve::{AuthUse, REGISTRIES_CONF_D, auth_use, certs_d_folder, mirror_usage};
+use super::{Exit, Style, report};
+use crate::cluster::{Cluster, Input};
+use crate::node::{NodePlan, RenderOptions, paths, plan};
+use crate::writer::NodeFile;
+use crate::{Error, go_quote};
+
+/// What `verify` was asked.
+#[derive(Debug, Default)]
+pub struct VerifyRequest {
+    /// The node's root (`/host` under `oc debug node/X`, or files copied off a node).
+    pub root: PathBuf,
+    /// The object streams.
+    pub inputs: Vec<Input>,
+    /// Use the built-in example as an extra input.
+    pub example: bool,
+    /// How to render (the layout does not matter to registries.conf, which is compared by meaning).
+    pub options: RenderOptions,
+    /// Print a JSON report instead of the checklist.
+    pub json: bool,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// As rendered.
+    Ok,
+    /// Present, but not as rendered.
+    Drift,
+    /// Not on the node.
+    Missing,
+}
+
+impl Status {
+    /// The word the checklist prints.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Drift => "DRIFT",
+            Status::Missing => "missing",
+        }
+    }
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// What kind of check: `meaning`, `file`, `registry`, `credentials`, `certs.d`.
+    pub kind: &'static str,
+    /// The node file (or folder) concerned, relative to the root.
+    pub path: String,
+    /// The outcome.
+    pub status: Status,
+    /// A short reason.
+    pub reason: String,
+    /// A unified diff (rendered → node), or for the kubelet's config.json a redacted list of registries that
+    /// differ.
+    pub diff: Option<String>,
+}
+
+fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<String>) -> Check {
+    Check {
+        kind,
+        path: path.to_owned(),
+        status,
+        reason: reason.into(),
+        diff: None,
+    }
+}
+
+/// Runs `verify`: renders, compares, prints the checklist (or JSON), exit 0 all good, 1 drift.
+pub fn run(
+    request: &VerifyRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let inputs = super::render::all_inputs(&request.inputs, request.example);
+    if inputs.is_empty() && request.options.pull_secret.is_none() {
+        return Err(Error::Usage {
+            message: "nothing to verify against: give -f FILE (or --example) with the cluster objects".into(),
+        });
+    }
+    if !request.root.is_dir() {
+        return Err(Error::Io {
+            path: request.root.display().to_string(),
+            reason: "not a folder (give the node's root, e.g. /host)".into(),
+        });
+    }
+    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    let plan = plan(&cluster, &request.options)?;
+    let io = |e: std::io::Error| Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    };
+    report(err, style, &plan.warnings, &[]).map_err(io)?;
+    let checks = verify(&request.root, &plan)?;
+    if request.json {
+        let document = json_report(&request.root, &checks);
+        writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default()).map_err(io)?;
+    } else {
+        out.write_all(checklist(&checks).as_bytes()).map_err(io)?;
+    }
+    Ok(if checks.iter().all(|c| c.status == Status::Ok) {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    })
+}
+
+/// The checklist: one line per check, a summary, then each diff.
+pub fn checklist(checks: &[Check]) -> String {
+    let mut text = String::new();
+    for c in checks {
+        let _ = writeln!(text, "{:<8} {}: {}", c.status.label(), c.path, c.reason);
+    }
+    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    let _ = writeln!(
+        text,
+        "{} ok, {} drift, {} missing",
+        count(Status::Ok),
+        count(Status::Drift),
+        count(Status::Missing)
+    );
+    for c in checks {
+        if let Some(diff) = &c.diff {
+            text.push('\n');
+            text.push_str(diff);
+        }
+    }
+    text
+}
+
+/// The JSON report.
+pub fn json_report(root: &Path, checks: &[Check]) -> Value {
+    let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
+    json!({
+        "root": root.display().to_string(),
+        "ok": checks.iter().all(|c| c.status == Status::Ok),
+        "summary": {"ok": count(Status::Ok), "drift": count(Status::Drift), "missing": count(Status::Missing)},
+        "checks": checks.iter().map(|c| json!({
+            "kind": c.kind,
+            "path": c.path,
+            "status": c.status.label().to_lowercase(),
+            "reason": c.reason,
+            "diff": c.diff,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// A node file as found: bytes and mode.
+struct Found {
+    bytes: Vec<u8>,
+    mode: u32,
+}
+
+fn read_node_file(root: &Path, relative: &str) -> Result<Option<Found>, Error> {
+    let path = root.join(relative);
+    let io = |e: std::io::Error| Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => Ok(Some(Found {
+            bytes: std::fs::read(&path).map_err(io)?,
+            mode: meta.permissions().mode() & 0o7777,
+        })),
+        // A folder where a file should be: nothing a client could read.
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io(e)),
+    }
+}
+
+/// The node's `registries.conf.d/*.conf` files, by name.
+fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
+    let dir = root.join(REGISTRIES_CONF_D);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => {
+            return Err(Error::Io {
+                path: dir.display().to_string(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".conf"))
+        .collect();
+    names.sort();
+    let mut found = Vec::new();
+    for name in names {
+        let relative = format!("{REGISTRIES_CONF_D}/{name}");
+        if let Some(file) = read_node_file(root, &relative)? {
+            found.push((relative, file));
+        }
+    }
+    Ok(found)
+}
+
+fn is_drop_in(path: &Path) -> bool {
+    path.parent() == Some(Path::new(REGISTRIES_CONF_D))
+}
+
+/// Compares the node under `root` with `plan`. Reads the root; never writes.
+pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
+    let mut checks = Vec::new();
+
+    // registries.conf and its drop-ins, by meaning.
+    let expected_main = plan
+        .files
+        .iter()
+        .find(|f| f.path == Path::new(paths::REGISTRIES_CONF));
+    let expected_drop_ins: Vec<&NodeFile> = plan.files.iter().filter(|f| is_drop_in(&f.path)).collect();
+    let expected_config = merged(
+        expected_main.map(|f| f.bytes.as_slice()),
+        &expected_drop_ins
+            .iter()
+            .map(|f| (f.path.display().to_string(), f.bytes.as_slice()))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(|e| Error::Refused {
+        message: format!("the rendered registries.conf does not load: {e}"),
+    })?;
+    let node_main = read_node_file(root, paths::REGISTRIES_CONF)?;
+    let node_drop_ins = node_drop_ins(root)?;
+    let node_config = merged(
+        node_main.as_ref().map(|f| f.bytes.as_slice()),
+        &node_drop_ins
+            .iter()
+            .map(|(p, f)| (p.clone(), f.bytes.as_slice()))
+            .collect::<Vec<_>>(),
+    );
+    checks.push(registries_conf_check(
+        &expected_config,
+        node_main.as_ref(),
+        &node_drop_ins,
+        &node_config,
+    ));
+    for file in &expected_drop_ins {
+        let relative = file.path.display().to_string();
+        let found = node_drop_ins.iter().find(|(p, _)| *p == relative).map(|(_, f)| f);
+        checks.push(drop_in_check(file, found));
+    }
+
+    // Every other file, exactly.
+    for file in plan
+        .files
+        .iter()
+        .filter(|f| f.path != Path::new(paths::REGISTRIES_CONF) && !is_drop_in(&f.path))
+    {
+        let relative = file.path.display().to_string();
+        let found = read_node_file(root, &relative)?;
+        checks.push(exact_check(file, found.as_ref()));
+    }
+
+    // What the procedure's step 4 has a person check.
+    let node_config = node_config.ok();
+    checks.extend(registry_checks(plan, node_config.as_ref()));
+    let node_auth = read_node_file(root, paths::KUBELET_CONFIG_JSON)?;
+    checks.extend(credentials_checks(&expected_config, node_auth.as_ref()));
+    checks.extend(certs_d_checks(root, plan, &expected_config));
+    Ok(checks)
+}
+
+/// Loads a main file and drop-ins as containers/image merges them; paths named as on the node.
+fn merged(main: Option<&[u8]>, drop_ins: &[(String, &[u8])]) -> Result<RegistriesConf, registries_conf::Error> {
+    let main_path = format!("/{}", paths::REGISTRIES_CONF);
+    let drop_in_paths: Vec<String> = drop_ins.iter().map(|(p, _)| format!("/{p}")).collect();
+    let files: Vec<InMemoryFile<'_>> = drop_ins
+        .iter()
+        .zip(&drop_in_paths)
+        .map(|((_, bytes), path)| InMemoryFile { path, bytes })
+        .collect();
+    load_in_memory(main.map(|bytes| InMemoryFile { path: &main_path, bytes }), &files).map(|l| l.config)
+}
+
+/// One scope's behaviour, as containers/image uses it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ScopeMeaning {
+    location: String,
+    insecure: bool,
+    blocked: bool,
+    /// (location as written, insecure, usage).
+    mirrors: Vec<(String, bool, &'static str)>,
+}
+
+/// A configuration's meaning: what pulls do with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Meaning {
+    settings: BTreeMap<&'static str, String>,
+    scopes: BTreeMap<String, ScopeMeaning>,
+}
+
+fn meaning(config: &RegistriesConf) -> Meaning {
+    let list = |l: &[String]| format!("[{}]", l.iter().map(|s| go_quote(s)).collect::<Vec<_>>().join(", "));
+    let mut settings = BTreeMap::new();
+    settings.insert("unqualified-search-registries", list(&config.unqualified_search_registries));
+    settings.insert("short-name-mode", go_quote(&config.short_name_mode));
+    settings.insert("credential-helpers", list(&config.credential_helpers));
+    settings.insert(
+        "additional-layer-store-auth-helper",
+        go_quote(&config.additional_layer_store_auth_helper),
+    );
+    settings.insert(
+        "aliases",
+        format!(
+            "{{{}}}",
+            config
+                .aliases
+                .iter()
+                .map(|(k, v)| format!("{} = {}", go_quote(k), go_quote(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    );
+    let scopes = config
+        .registries
+        .iter()
+        .map(|r| {
+            let mirrors = r
+                .mirrors
+                .iter()
+                .map(|m| (m.location.clone(), m.insecure, mirror_usage(r, m.pull_from_mirror).unwrap_or("all")))
+                .collect();
+            (
+                r.prefix.clone(),
+                ScopeMeaning {
+                    location: r.location.clone(),
+                    insecure: r.insecure,
+                    blocked: r.blocked,
+                    mirrors,
+                },
+            )
+        })
+        .collect();
+    Meaning { settings, scopes }
+}
+
+/// One line per fact, for diffs.
+fn meaning_text(m: &Meaning) -> String {
+    let mut text = String::new();
+    for (key, value) in &m.settings {
+        let _ = writeln!(text, "{key} = {value}");
+    }
+    for (prefix, scope) in &m.scopes {
+        let _ = writeln!(
+            text,
+            "[[registry]] prefix={} location={} insecure={} blocked={}",
+            go_quote(prefix),
+            go_quote(&scope.location),
+            scope.insecure,
+            scope.blocked
+        );
+        for (location, insecure, usage) in &scope.mirrors {
+            let _ = writeln!(text, "  mirror location={} insecure={insecure} usage={usage}", go_quote(location));
+        }
+    }
+    text
+}
+
+fn differences(expected: &Meaning, node: &Meaning) -> Vec<String> {
+    let mut reasons = Vec::new();
+    for (key, value) in &expected.settings {
+        if node.settings.get(key) != Some(value) {
+            reasons.push(format!("{key} differs"));
+        }
+    }
+    let prefixes: BTreeSet<&String> = expected.scopes.keys().chain(node.scopes.keys()).collect();
+    for prefix in prefixes {
+        match (expected.scopes.get(prefix), node.scopes.get(prefix)) {
+            (Some(_), None) => reasons.push(format!("no [[registry]] for {}", go_quote(prefix))),
+            (None, Some(_)) => reasons.push(format!("extra [[registry]] {}", go_quote(prefix))),
+            (Some(e), Some(n)) if e != n => {
+                let mut fields = Vec::new();
+                if e.location != n.location {
+                    fields.push("location");
+                }
+                if e.insecure != n.insecure {
+                    fields.push("insecure");
+                }
+                if e.blocked != n.blocked {
+                    fields.push("blocked");
+                }
+                if e.mirrors != n.mirrors {
+                    fields.push("mirrors");
+                }
+                reasons.push(format!("{}: {} differ", go_quote(prefix), fields.join(", ")));
+            }
+            _ => {}
+        }
+    }
+    reasons
+}
+
+fn summarize(reasons: &[String]) -> String {
+    const SHOWN: usize = 3;
+    let mut text = reasons.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    if reasons.len() > SHOWN {
+        let _ = write!(text, "; and {} more", reasons.len() - SHOWN);
+    }
+    text
+}
+
+fn mode_reason(found: u32, expected: u32) -> Option<String> {
+    (found != expected).then(|| format!("mode {found:04o}, expected {expected:04o}"))
+}
+
+fn registries_conf_check(
+    expected: &RegistriesConf,
+    node_main: Option<&Found>,
+    node_drop_ins: &[(String, Found)],
+    node: &Result<RegistriesConf, registries_conf::Error>,
+) -> Check {
+    let path = paths::REGISTRIES_CONF;
+    let Some(main) = node_main else {
+        return check("meaning", path, Status::Missing, "not on the node");
+    };
+    let node = match node {
+        Ok(config) => config,
+        Err(e) => {
+            return check(
+                "meaning",
+                path,
+                Status::Drift,
+                format!("containers/image would refuse it: {e}"),
+            );
+        }
+    };
+    let (expected_meaning, node_meaning) = (meaning(expected), meaning(node));
+    let mut reasons = differences(&expected_meaning, &node_meaning);
+    reasons.extend(mode_reason(main.mode, 0o644));
+    let merged_with = if node_drop_ins.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (merged with {})",
+            node_drop_ins
+                .iter()
+                .map(|(p, _)| p.rsplit('/').next().unwrap_or(p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    if reasons.is_empty() {
+        let scopes = expected_meaning.scopes.len();
+        return check(
+            "meaning",
+            path,
+            Status::Ok,
+            format!(
+                "same pull sources and flags for {scopes} scope{}{merged_with}",
+                if scopes == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    let mut c = check("meaning", path, Status::Drift, format!("{}{merged_with}", summarize(&reasons)));
+    let (before, after) = (meaning_text(&expected_meaning), meaning_text(&node_meaning));
+    if before != after {
+        c.diff = Some(unified_diff(
+            &format!("rendered/{path} (meaning, drop-ins merged)"),
+            &format!("node/{path} (meaning, drop-ins merged)"),
+            &before,
+            &after,
+        ));
+    }
+    c
+}
+
+fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
+    let path = expected.path.display().to_string();
+    let Some(found) = found else {
+        return check("meaning", &path, Status::Missing, "not on the node");
+    };
+    let load = |bytes: &[u8]| {
+        parse_drop_in(&format!("/{path}"), bytes)
+            .and_then(|p| validate(&p))
+            .map(|c| meaning(&c))
+    };
+    let expected_meaning = match load(&expected.bytes) {
+        Ok(m) => m,
+        Err(e) => return check("meaning", &path, Status::Drift, format!("the rendered drop-in does not load: {e}")),
+    };
+    let node_meaning = match load(&found.bytes) {
+        Ok(m) => m,
+        Err(e) => return check("meaning", &path, Status::Drift, format!("containers/image would refuse it: {e}")),
+    };
+    let mut reasons = differences(&expected_meaning, &node_meaning);
+    reasons.extend(mode_reason(found.mode, expected.mode));
+    if reasons.is_empty() {
+        return check("meaning", &path, Status::Ok, "same settings");
+    }
+    let mut c = check("meaning", &path, Status::Drift, summarize(&reasons));
+    let (before, after) = (meaning_text(&expected_meaning), meaning_text(&node_meaning));
+    if before != after {
+        c.diff = Some(unified_diff(
+            &format!("rendered/{path} (meaning)"),
+            &format!("node/{path} (meaning)"),
+            &before,
+            &after,
+        ));
+    }
+    c
+}
+
+fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
+    let path = expected.path.display().to_string();
+    let Some(found) = found else {
+        return check("file", &path, Status::Missing, "not on the node");
+    };
+    let same_bytes = found.bytes == expected.bytes;
+    let mut reasons = Vec::new();
+    if !same_bytes {
+        reasons.push("content differs".to_owned());
+    }
+    reasons.extend(mode_reason(found.mode, expected.mode));
+    if reasons.is_empty() {
+        return check("file", &path, Status::Ok, format!("same bytes and mode ({:04o})", expected.mode));
+    }
+    let mut c = check("file", &path, Status::Drift, reasons.join("; "));
+    if !same_bytes {
+        c.diff = Some(if path == paths::KUBELET_CONFIG_JSON {
+            auth_diff(&path, &expected.bytes, &found.bytes)
+        } else {
+            unified_diff(
+                &format!("rendered/{path}"),
+                &format!("node/{path}"),
+                &String::from_utf8_lossy(&expected.bytes),
+                &String::from_utf8_lossy(&found.bytes),
+            )
+        });
+    }
+    c
+}
+
+/// Which registries of two docker config files differ, without any secret: user names only.
+fn auth_diff(path: &str, expected: &[u8], found: &[u8]) -> String {
+    let mut text = format!("--- rendered/{path} (redacted)\n+++ node/{path} (redacted)\n");
+    let expected = match DockerConfig::parse(expected, &format!("rendered/{path}")) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(text, "! the rendered file does not parse: {e}");
+            return text;
+        }
+    };
+    let found = match DockerConfig::parse(found, &format!("node/{path}")) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(text, "! the node's file does not parse: {e}");
+            return text;
+        }
+    };
+    let user = |config: &DockerConfig, key: &str| match config.decode(key) {
+        Some(Ok(Decoded::Credentials(c))) => format!("user {}", c.username()),
+        Some(Ok(_)) => "no credentials".to_owned(),
+        Some(Err(_)) => "undecodable auth".to_owned(),
+        None => String::new(),
+    };
+    let keys: Vec<&str> = {
+        let mut keys: Vec<&str> = expected.keys().collect();
+        for key in found.keys() {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    };
+    let mut any = false;
+    for key in keys {
+        match (expected.get(key), found.get(key)) {
+            (Some(_), None) => {
+                let _ = writeln!(text, "- {} ({}): only in the rendered file", go_quote(key), user(&expected, key));
+            }
+            (None, Some(_)) => {
+                let _ = writeln!(text, "+ {} ({}): only on the node", go_quote(key), user(&found, key));
+            }
+            (Some(a), Some(b)) if a != b => {
+                let (ua, ub) = (user(&expected, key), user(&found, key));
+                let detail = if ua == ub { format!("{ua}, other fields or secret") } else { format!("{ua} -> {ub}") };
+                let _ = writeln!(text, "~ {}: entry differs ({detail})", go_quote(key));
+            }
+            _ => continue,
+        }
+        any = true;
+    }
+    if expected.other_top_level_keys() != found.other_top_level_keys() {
+        let _ = writeln!(
+            text,
+            "~ top-level keys besides auths differ: rendered {:?}, node {:?}",
+            expected.other_top_level_keys(),
+            found.other_top_level_keys()
+        );
+        any = true;
+    }
+    if !any {
+        text.push_str("~ the same registries and entries, other bytes (order or spacing)\n");
+    }
+    text
+}
+
+/// The source scopes of the mirror rules, in order, each with its mirrors.
+fn rule_sources(plan: &NodePlan) -> Vec<(String, Vec<String>)> {
+    let mut sources: Vec<(String, Vec<String>)> = Vec::new();
+    let rules = &plan.rules;
+    for set in rules
+        .digest_mirror_sets
+        .iter()
+        .chain(&rules.legacy_digest_mirror_sets)
+        .chain(&rules.tag_mirror_sets)
+    {
+        if set.mirrors.is_empty() {
+            continue;
+        }
+        match sources.iter_mut().find(|(s, _)| *s == set.source) {
+            Some((_, mirrors)) => {
+                for m in &set.mirrors {
+                    if !mirrors.contains(m) {
+                        mirrors.push(m.clone());
+                    }
+                }
+            }
+            None => sources.push((set.source.clone(), set.mirrors.clone())),
+        }
+    }
+    sources
+}
+
+fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check> {
+    rule_sources(plan)
+        .into_iter()
+        .map(|(source, mirrors)| {
+            let entry = node.and_then(|c| c.registries.iter().find(|r| r.prefix == source));
+            let Some(entry) = entry else {
+                return check(
+                    "registry",
+                    paths::REGISTRIES_CONF,
+                    Status::Missing,
+                    format!("no [[registry]] for source {}", go_quote(&source)),
+                );
+            };
+            let absent: Vec<&String> = mirrors
+                .iter()
+                .filter(|m| !entry.mirrors.iter().any(|nm| nm.location == **m))
+                .collect();
+            if absent.is_empty() {
+                check(
+                    "registry",
+                    paths::REGISTRIES_CONF,
+                    Status::Ok,
+                    format!(
+                        "[[registry]] {} has [[registry.mirror]] {}",
+                        go_quote(&source),
+                        mirrors.iter().map(|m| go_quote(m)).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            } else {
+                check(
+                    "registry",
+                    paths::REGISTRIES_CONF,
+                    Status::Missing,
+                    format!(
+                        "[[registry]] {} lacks [[registry.mirror]] {}",
+                        go_quote(&source),
+                        absent.iter().map(|m| go_quote(m)).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            }
+        })
+        .collect()
+}
+
+/// Every mirror location of a configuration, once, in order.
+fn mirror_locations(config: &RegistriesConf) -> Vec<String> {
+    let mut locations: Vec<String> = Vec::new();
+    for reg in &config.registries {
+        for m in &reg.mirrors {
+            if !locations.contains(&m.location) {
+                locations.push(m.location.clone());
+            }
+        }
+    }
+    locations
+}
+
+fn credentials_checks(expected: &RegistriesConf, node_auth: Option<&Found>) -> Vec<Check> {
+    let path = paths::KUBELET_CONFIG_JSON;
+    let locations = mirror_locations(expected);
+    if locations.is_empty() {
+        return Vec::new();
+    }
+    let config = match node_auth.map(|f| DockerConfig::parse(&f.bytes, &format!("node/{path}"))) {
+        None => {
+            return vec![check(
+                "credentials",
+                path,
+                Status::Missing,
+                format!("not on the node: no credentials for the mirror(s) {}", locations.join(", ")),
+            )];
+        }
+        Some(Err(e)) => return vec![check("credentials", path, Status::Drift, format!("unreadable: {e}"))],
+        Some(Ok(config)) => config,
+    };
+    locations
+        .iter()
+        .map(|location| match auth_use(&config, location) {
+            AuthUse::Entry { key, user } => check(
+                "credentials",
+                path,
+                Status::Ok,
+                format!("mirror {location}: entry {} (user {user})", go_quote(&key)),
+            ),
+            AuthUse::Helper(helper) => check(
+                "credentials",
+                path,
+                Status::Ok,
+                format!("mirror {location}: credHelpers sends it to docker-credential-{helper}"),
+            ),
+            AuthUse::Empty { key } => check(
+                "credentials",
+                path,
+                Status::Missing,
+                format!("mirror {location}: entry {} holds no credentials", go_quote(&key)),
+            ),
+            AuthUse::None | AuthUse::NoFile => check(
+                "credentials",
+                path,
+                Status::Missing,
+                format!("mirror {location}: no entry matches (pulls would be anonymous)"),
+            ),
+            AuthUse::Invalid(reason) => check("credentials", path, Status::Drift, format!("mirror {location}: {reason}")),
+        })
+        .collect()
+}
+
+/// The `host[:port]` of a mirror location (the certs.d folder name a pull looks for).
+fn location_host(location: &str) -> &str {
+    location.split('/').next().unwrap_or(location)
+}
+
+fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Vec<Check> {
+    let ca_folders: Vec<String> = plan
+        .files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(paths::CERTS_D).ok())
+        .filter_map(|rest| rest.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let mut hosts: Vec<String> = Vec::new();
+    for location in mirror_locations(expected) {
+        let host = location_host(&location);
+        if !hosts.iter().any(|h| h == host) {
+            hosts.push(host.to_owned());
+        }
+    }
+    let mut checks = Vec::new();
+    for host in &hosts {
+        let folder = format!("{}/{host}", paths::CERTS_D);
+        let bare = host.split(':').next().unwrap_or(host);
+        if ca_folders.iter().any(|f| f == host) {
+            let expected_path = format!("/{folder}");
+            checks.push(match certs_d_folder(root, host) {
+                Some(used) if used == expected_path => {
+                    check("certs.d", &folder, Status::Ok, format!("mirror host {host}: CA folder present"))
+                }
+                Some(used) => check(
+                    "certs.d",
+                    &folder,
+                    Status::Drift,
+                    format!("mirror host {host}: pulls read {used} first, which shadows this folder"),
+                ),
+                None => check("certs.d", &folder, Status::Missing, format!("mirror host {host}: no CA folder")),
+            });
+        } else if let Some(near) = ca_folders
+            .iter()
+            .find(|f| f.split(':').next() == Some(bare))
+        {
+            checks.push(check(
+                "certs.d",
+                &folder,
+                Status::Missing,
+                format!(
+                    "mirror host {host}: the CA is under {}/{near}, but pulls look for {host} exactly",
+                    paths::CERTS_D
+                ),
+            ));
+        } else {
+            checks.push(check(
+                "certs.d",
+                &folder,
+                Status::Ok,
+                format!("mirror host {host}: no CA in the cluster objects (the system trust store is used)"),
+            ));
+        }
+    }
+    checks
+}
+
+/// A unified diff of two texts (3 lines of context), `---`/`+++` headers named as given. Empty texts and a
+/// missing final newline are shown as diff(1) shows them.
+pub fn unified_diff(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
+    let split = |s: &str| -> Vec<String> {
+        let mut lines: Vec<String> = s.split_inclusive('\n').map(str::to_owned).collect();
+        if let Some(last) = lines.last_mut()
+            && !last.ends_with('\n')
+        {
+            last.push_str("\n\\ No newline at end of file\n");
+        }
+        lines
+    };
+    let (a, b) = (split(old), split(new));
+    let ops = line_ops(&a, &b);
+    let mut text = format!("--- {old_name}\n+++ {new_name}\n");
+    const CONTEXT: usize = 3;
+    // Group the edit script into hunks: runs of changes with at most 2*CONTEXT equal lines between them.
+    let mut i = 0;
+    while i < ops.len() {
+        if ops[i] == Op::Equal {
+            i += 1;
+            continue;
+        }
+        let start = i.saturating_sub(CONTEXT);
+        let mut end = i;
+        let mut equal_run = 0;
+        let mut j = i;
+        while j < ops.len() {
+            if ops[j] == Op::Equal {
+                equal_run += 1;
+                if equal_run > 2 * CONTEXT {
+                    break;
+                }
+            } else {
+                equal_run = 0;
+                end = j;
+            }
+            j += 1;
+        }
+        let stop = (end + 1 + CONTEXT).min(ops.len());
+        // Line numbers at `start`.
+        let (mut old_line, mut new_line) = (0, 0);
+        for op in &ops[..start] {
+            match op {
+                Op::Equal => {
+                    old_line += 1;
+                    new_line += 1;
+                }
+                Op::Delete => old_line += 1,
+                Op::Insert => new_line += 1,
+            }
+        }
+        let old_count = ops[start..stop].iter().filter(|o| **o != Op::Insert).count();
+        let new_count = ops[start..stop].iter().filter(|o| **o != Op::Delete).count();
+        let range = |line: usize, count: usize| match count {
+            0 => format!("{line},0"),
+            1 => format!("{}", line + 1),
+            _ => format!("{},{count}", line + 1),
+        };
+        let _ = writeln!(text, "@@ -{} +{} @@", range(old_line, old_count), range(new_line, new_count));
+        let (mut ai, mut bi) = (old_line, new_line);
+        for op in &ops[start..stop] {
+            match op {
+                Op::Equal => {
+                    text.push(' ');
+                    text.push_str(&a[ai]);
+                    ai += 1;
+                    bi += 1;
+                }
+                Op::Delete => {
+                    text.push('-');
+                    text.push_str(&a[ai]);
+                    ai += 1;
+                }
+                Op::Insert => {
+                    text.push('+');
+                    text.push_str(&b[bi]);
+                    bi += 1;
+                }
+            }
+        }
+        i = stop;
+    }
+    text
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Equal,
+    Delete,
+    Insert,
+}
+
+/// An edit script from `a` to `b`: common head and tail kept, the middle by longest common subsequence (or, when
+/// the middle is too large for the quadratic table, deleted and inserted whole).
+fn line_ops(a: &[String], b: &[String]) -> Vec<Op> {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (ma, mb) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let mut ops = vec![Op::Equal; head];
+    const MAX_TABLE: usize = 4_000_000;
+    if ma.len().saturating_mul(mb.len()) > MAX_TABLE {
+        ops.extend(std::iter::repeat_n(Op::Delete, ma.len()));
+        ops.extend(std::iter::repeat_n(Op::Insert, mb.len()));
+    } else {
+        // lcs[i][j]: the LCS length of ma[i..] and mb[j..].
+        let width = mb.len() + 1;
+        let mut lcs = vec![0u32; (ma.len() + 1) * width];
+        for i in (0..ma.len()).rev() {
+            for j in (0..mb.len()).rev() {
+                lcs[i * width + j] = if ma[i] == mb[j] {
+                    lcs[(i + 1) * width + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < ma.len() || j < mb.len() {
+            if i < ma.len() && j < mb.len() && ma[i] == mb[j] {
+                ops.push(Op::Equal);
+                i += 1;
+                j += 1;
+            } else if j == mb.len() || (i < ma.len() && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) {
+                ops.push(Op::Delete);
+                i += 1;
+            } else {
+                ops.push(Op::Insert);
+                j += 1;
+            }
+        }
+    }
+    ops.extend(std::iter::repeat_n(Op::Equal, tail));
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_of_one_changed_line_has_context() {
+        let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
+        let new = "a\nb\nc\nd\nE\nf\ng\nh\n";
+        assert_eq!(
+            unified_diff("old", "new", old, new),
+            "--- old\n+++ new\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n"
+        );
+    }
+
+    #[test]
+    fn diff_marks_a_missing_final_newline_and_empty_sides() {
+        assert_eq!(
+            unified_diff("o", "n", "x", "x\n"),
+            "--- o\n+++ n\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n"
+        );
+        assert_eq!(unified_diff("o", "n", "", "y\n"), "--- o\n+++ n\n@@ -0,0 +1 @@\n+y\n");
+        assert_eq!(unified_diff("o", "n", "same\n", "same\n"), "--- o\n+++ n\n");
+    }
+
+    #[test]
+    fn distant_changes_make_two_hunks() {
+        let old: String = (0..20).map(|i| format!("{i}\n")).collect();
+        let new: String = (0..20)
+            .map(|i| match i {
+                2 => "two\n".to_owned(),
+                17 => "seventeen\n".to_owned(),
+                i => format!("{i}\n"),
+            })
+            .collect();
+        let diff = unified_diff("o", "n", &old, &new);
+        assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
+        assert!(diff.contains("@@ -1,6 +1,6 @@"), "{diff}");
+        assert!(diff.contains("@@ -15,6 +15,6 @@"), "{diff}");
+    }
+}
