@@ -1,8 +1,11 @@
 //! The commands behind `mirror-cli`, each a function from plain options to output. They write to the writers they
 //! are given (so tests can read them) and return the process exit code.
 
+pub mod icsp_cmd;
+pub mod pull_secret;
 pub mod render;
 pub mod resolve;
+pub mod trust;
 pub mod verify;
 
 use std::io::{IsTerminal, Read, Write};
@@ -153,4 +156,31 @@ pub fn report(
         writeln!(err, "{} {note}", style.note())?;
     }
     Ok(())
+}
+
+/// Writes one output file (`-o FILE`) atomically: the bytes go to a temporary file beside it, synced, then renamed
+/// over it, with `mode` (0600 for anything holding credentials). The folder must exist; a symbolic link as the
+/// target is refused. Nothing is changed on error.
+pub fn write_output_file(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+) -> Result<crate::writer::WriteOutcome, Error> {
+    let usage = |why: &str| Error::Usage {
+        message: format!("-o {}: {why}", path.display()),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| usage("not a file name"))?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let file = crate::writer::NodeFile {
+        path: name.into(),
+        bytes: bytes.to_vec(),
+        mode,
+    };
+    let outcomes = crate::writer::write_all(folder, std::slice::from_ref(&file))?;
+    Ok(outcomes[0])
 }

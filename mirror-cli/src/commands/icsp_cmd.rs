@@ -1,0 +1,226 @@
+//! `mirror-cli icsp`: migrate ImageContentSourcePolicy objects to ImageDigestMirrorSets as `oc adm migrate icsp`
+//! does, and validate mirror objects as the API server and machine-config-operator would.
+
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::{Exit, Style, report};
+use crate::Error;
+use crate::cluster::{Cluster, Input};
+use crate::writer::{NodeFile, WriteOutcome, write_all};
+
+/// The mode of a written IDMS file (oc asks for 0777 less the umask; a manifest need not be executable).
+pub const IDMS_FILE_MODE: u32 = 0o644;
+
+/// What an `icsp` command was asked.
+#[derive(Debug)]
+pub enum IcspRequest {
+    /// `icsp migrate FILE ...`
+    Migrate(MigrateRequest),
+    /// `icsp validate FILE ...`
+    Validate(ValidateRequest),
+}
+
+/// How the file name suffix is chosen with `--dest-dir`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Suffix {
+    /// Derived from the input's bytes: the same input always gives the same file name.
+    #[default]
+    Deterministic,
+    /// Random, as oc does.
+    Random,
+}
+
+/// `icsp migrate`.
+#[derive(Debug, Default)]
+pub struct MigrateRequest {
+    /// The ICSP files, one IDMS file each.
+    pub inputs: Vec<Input>,
+    /// Write `imagedigestmirrorset_<name>.<suffix>.yaml` files here instead of printing the YAML.
+    pub dest_dir: Option<PathBuf>,
+    /// How the suffix is chosen.
+    pub suffix: Suffix,
+}
+
+/// `icsp validate`.
+#[derive(Debug, Default)]
+pub struct ValidateRequest {
+    /// The object streams.
+    pub inputs: Vec<Input>,
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    }
+}
+
+/// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
+fn deterministic_suffix(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash >> 1
+}
+
+fn random_suffix(bytes: &[u8]) -> u64 {
+    // RandomState is seeded from the OS per process: enough for a file name, no extra dependency.
+    RandomState::new().hash_one(bytes) >> 1
+}
+
+/// Runs an `icsp` command.
+pub fn run(
+    request: &IcspRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    match request {
+        IcspRequest::Migrate(r) => migrate(r, out),
+        IcspRequest::Validate(r) => validate(r, out, err, style),
+    }
+}
+
+fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error> {
+    if request.inputs.is_empty() {
+        return Err(Error::Usage {
+            message: "icsp migrate expects at least one argument, path to an imagecontentsourcepolicy file".into(),
+        });
+    }
+    let mut migrated = Vec::with_capacity(request.inputs.len());
+    for input in &request.inputs {
+        let objects = icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())?;
+        let suffix = match request.suffix {
+            Suffix::Deterministic => deterministic_suffix(&input.bytes),
+            Suffix::Random => random_suffix(&input.bytes),
+        };
+        migrated.push(icsp::migrate_icsp(&input.name, &objects, Some(suffix))?);
+    }
+    let Some(dir) = &request.dest_dir else {
+        let yaml: Vec<&str> = migrated.iter().map(|m| m.yaml.as_str()).collect();
+        out.write_all(yaml.join("---\n").as_bytes())
+            .map_err(io_error)?;
+        return Ok(Exit::Ok);
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage {
+            message: format!("--dest-dir {}: exists and is not a folder", dir.display()),
+        });
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let files: Vec<NodeFile> = migrated
+        .iter()
+        .map(|m| NodeFile {
+            path: m.file_name.clone().into(),
+            bytes: m.yaml.clone().into_bytes(),
+            mode: IDMS_FILE_MODE,
+        })
+        .collect();
+    // All files or none (two inputs with the same name and bytes are refused as one path twice).
+    let outcomes = write_all(dir, &files)?;
+    for (file, outcome) in files.iter().zip(outcomes) {
+        let path = dir.join(&file.path);
+        match outcome {
+            WriteOutcome::Unchanged => {
+                writeln!(out, "ImageDigestMirrorSet unchanged in {}", path.display())
+            }
+            // oc's own words.
+            _ => writeln!(out, "wrote ImageDigestMirrorSet to {}", path.display()),
+        }
+        .map_err(io_error)?;
+    }
+    Ok(Exit::Ok)
+}
+
+fn validate(
+    request: &ValidateRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    if request.inputs.is_empty() {
+        return Err(Error::Usage {
+            message: "icsp validate needs at least one FILE".into(),
+        });
+    }
+    let mut findings = Vec::new();
+    let mut checked = 0usize;
+    for input in &request.inputs {
+        for located in icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())? {
+            checked += 1;
+            let mut at = format!("{}: document {}", located.file, located.document);
+            if let Some(item) = located.item {
+                at.push_str(&format!(" item {item}"));
+            }
+            for finding in icsp::validate(&located.value) {
+                findings.push(format!("{at}: the API server would refuse this: {finding}"));
+            }
+        }
+    }
+
+    // Across objects, as machine-config-operator checks them before writing registries.conf and policy.json.
+    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
+    match Cluster::read(&request.inputs, &icsp::Limits::default()) {
+        Err(e) => findings.push(e.to_string()),
+        Ok(cluster) => {
+            notes.extend(cluster.ignored.iter().cloned());
+            let rules = crate::node::mirror_rules(&cluster);
+            if let Err(e) = registries_conf::rules::validate(&rules) {
+                findings.push(format!("machine-config-operator would refuse this: {e}"));
+            }
+            let sources = cluster
+                .image
+                .as_ref()
+                .and_then(|i| i.value.spec.registry_sources.as_ref());
+            let registry_sources = registries_conf::render_payload::RegistrySources {
+                insecure: rules.insecure.clone(),
+                blocked: sources.and_then(|s| s.blocked_registries.clone()),
+                allowed: sources.and_then(|s| s.allowed_registries.clone()),
+            };
+            let release_image = cluster.release_image();
+            match registries_conf::check_blocked_registries(
+                release_image,
+                &registry_sources,
+                &rules,
+            ) {
+                Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
+                Ok(payload) => {
+                    warnings.extend(payload.warnings.iter().cloned());
+                    if let Err(e) = registries_conf::check_policy_lists(
+                        payload.policy_blocked.as_deref(),
+                        payload.policy_allowed.as_deref(),
+                        release_image,
+                    ) {
+                        findings.push(format!("machine-config-operator would refuse this: {e}"));
+                    }
+                }
+            }
+        }
+    }
+
+    report(err, style, &warnings, &notes).map_err(io_error)?;
+    for finding in &findings {
+        writeln!(out, "{finding}").map_err(io_error)?;
+    }
+    if findings.is_empty() {
+        writeln!(out, "{checked} object(s) checked: no problem found").map_err(io_error)?;
+        Ok(Exit::Ok)
+    } else {
+        writeln!(
+            out,
+            "{checked} object(s) checked: {} problem(s) found",
+            findings.len()
+        )
+        .map_err(io_error)?;
+        Ok(Exit::Failed)
+    }
+}

@@ -1,0 +1,617 @@
+//! `mirror-cli pull-secret`: merge, add, remove and explain the credentials a node pulls with.
+//!
+//! A FILE is either a bare docker config JSON (`config.json`, `auth.json`, a `.dockerconfigjson`, or a legacy
+//! `.dockercfg`) or a Secret manifest (YAML or JSON) of type `kubernetes.io/dockerconfigjson`; every message says
+//! which. `add` and `remove` give back the same shape they read (a Secret manifest stays a Secret manifest, as
+//! YAML); `merge` gives the merged docker config JSON. Passwords come from standard input only, and only the
+//! requested output (the merged or edited file) ever holds an `auth`: messages show `user:***` at most.
+
+use std::io::{BufRead, Read, Write};
+use std::path::PathBuf;
+
+use dockerconfig::{
+    AuthEntry, ChangeKind, DockerConfig, Format, MatchKind, Outcome, Secret, SetOutcome,
+};
+use icsp::{Object, SecretBytes, YamlStyle};
+
+use super::{Exit, Style, report, write_output_file};
+use crate::Error;
+use crate::cluster::Input;
+use crate::node::DOCKERCONFIGJSON_TYPE;
+use crate::writer::WriteOutcome;
+
+/// The Secret key that holds the docker config JSON.
+pub const SECRET_KEY: &str = ".dockerconfigjson";
+
+/// The mode of a written file that holds credentials.
+pub const CREDENTIALS_MODE: u32 = 0o600;
+
+/// The longest password line read from standard input.
+pub const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
+
+/// What a `pull-secret` command was asked.
+#[derive(Debug)]
+pub enum PullSecretRequest {
+    /// `pull-secret merge FILE FILE ...`
+    Merge(MergeRequest),
+    /// `pull-secret add FILE --registry R --username U --password-stdin`
+    Add(AddRequest),
+    /// `pull-secret remove FILE --registry R`
+    Remove(RemoveRequest),
+    /// `pull-secret get FILE REF`
+    Get(GetRequest),
+}
+
+/// How to write the docker config JSON of a bare file.
+#[derive(Debug, Clone, Default)]
+pub struct OutputOptions {
+    /// The kubelet form (Go `json.Compact` plus a newline) instead of the indented one.
+    pub compact: bool,
+    /// Write to this file (atomically, mode 0600) instead of standard output.
+    pub output: Option<PathBuf>,
+}
+
+/// `pull-secret merge`.
+#[derive(Debug)]
+pub struct MergeRequest {
+    /// The files, earliest first (later wins per registry).
+    pub inputs: Vec<Input>,
+    /// Where and how to write the result.
+    pub output: OutputOptions,
+}
+
+/// `pull-secret add`.
+#[derive(Debug)]
+pub struct AddRequest {
+    /// The file to add to.
+    pub input: Input,
+    /// `host[:port]`, optionally with a namespace path (`host:port/ns`), as containers-auth.json(5) keys are.
+    pub registry: String,
+    /// The user name.
+    pub username: String,
+    /// The password (read from standard input).
+    pub password: Secret,
+    /// Where and how to write the result.
+    pub output: OutputOptions,
+}
+
+/// `pull-secret remove`.
+#[derive(Debug)]
+pub struct RemoveRequest {
+    /// The file to remove from.
+    pub input: Input,
+    /// The registry whose entries (every spelling) go.
+    pub registry: String,
+    /// Succeed, writing the file unchanged, when there is no such entry.
+    pub ignore_not_found: bool,
+    /// Where and how to write the result.
+    pub output: OutputOptions,
+}
+
+/// `pull-secret get`.
+#[derive(Debug)]
+pub struct GetRequest {
+    /// The file to look in.
+    pub input: Input,
+    /// The image reference (docker normalisation: `busybox` is `docker.io/library/busybox`).
+    pub reference: String,
+}
+
+/// The shape a FILE had.
+#[derive(Debug, Clone)]
+pub enum Shape {
+    /// A bare docker config JSON.
+    Bare,
+    /// A Secret manifest; the Secret is kept to be written back.
+    Secret(Box<icsp::Secret>),
+}
+
+/// A FILE read as a pull secret.
+#[derive(Debug)]
+pub struct PullSecretFile {
+    /// The credentials.
+    pub config: DockerConfig,
+    /// What the FILE was.
+    pub shape: Shape,
+    /// For messages: `NAME (a bare docker config JSON)` or `NAME (Secret openshift-config/pull-secret, key
+    /// .dockerconfigjson)`.
+    pub label: String,
+}
+
+impl PullSecretFile {
+    /// A short account of what the file is, for messages.
+    pub fn describe(&self) -> &str {
+        &self.label
+    }
+}
+
+fn secret_name(secret: &icsp::Secret) -> String {
+    let name = secret.metadata.name.as_deref().unwrap_or("<unnamed>");
+    match secret.metadata.namespace.as_deref() {
+        Some(ns) => format!("{ns}/{name}"),
+        None => name.to_owned(),
+    }
+}
+
+fn pull_secret_error(origin: &str, message: impl Into<String>) -> Error {
+    Error::PullSecret {
+        origin: origin.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// Reads a FILE: a bare docker config JSON, or a Secret manifest (YAML or JSON) of type
+/// `kubernetes.io/dockerconfigjson` holding `.dockerconfigjson`.
+pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
+    // JSON first: a bare file, or a Secret manifest written as JSON (it has a top-level `kind`).
+    let as_json = DockerConfig::parse(&input.bytes, &input.name);
+    match as_json {
+        Ok(config) if !config.other_top_level_keys().iter().any(|k| k == "kind") => {
+            let what = match config.format() {
+                Format::Auths => "a bare docker config JSON",
+                Format::Legacy => "a bare legacy .dockercfg JSON",
+            };
+            let label = format!("{} ({what})", input.name);
+            let config = DockerConfig::parse(&input.bytes, &label)
+                .map_err(|e| pull_secret_error(&input.name, e.to_string()))?;
+            return Ok(PullSecretFile {
+                config,
+                shape: Shape::Bare,
+                label,
+            });
+        }
+        Ok(_) => {}
+        Err(json_error) => {
+            let first = input.bytes.iter().find(|b| !b.is_ascii_whitespace());
+            if first == Some(&b'{') || first == Some(&b'[') {
+                // It is meant as JSON: say what is wrong with it as JSON.
+                return Err(pull_secret_error(
+                    &input.name,
+                    format!("neither a docker config JSON nor a Secret manifest: {json_error}"),
+                ));
+            }
+        }
+    }
+    let objects = icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())?;
+    let mut secrets = Vec::new();
+    let mut others = Vec::new();
+    for located in objects {
+        match located.value {
+            Object::Secret(secret) => secrets.push(secret),
+            other => others.push(other.display_name()),
+        }
+    }
+    let secret = match (secrets.len(), others.is_empty()) {
+        (1, true) => secrets.remove(0),
+        (0, _) => {
+            return Err(pull_secret_error(
+                &input.name,
+                format!(
+                    "neither a docker config JSON nor a Secret manifest (found {})",
+                    if others.is_empty() {
+                        "nothing".to_owned()
+                    } else {
+                        others.join(", ")
+                    }
+                ),
+            ));
+        }
+        _ => {
+            return Err(pull_secret_error(
+                &input.name,
+                format!(
+                    "expected one Secret, found {} Secret(s){}",
+                    secrets.len(),
+                    if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" and {}", others.join(", "))
+                    }
+                ),
+            ));
+        }
+    };
+    let label = format!(
+        "{} (Secret {}, key {SECRET_KEY})",
+        input.name,
+        secret_name(&secret)
+    );
+    let found = secret.type_.as_deref().unwrap_or("");
+    if found != DOCKERCONFIGJSON_TYPE {
+        // machine-config-operator's own words.
+        return Err(pull_secret_error(
+            &label,
+            format!("expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"),
+        ));
+    }
+    let Some(bytes) = secret.get(SECRET_KEY) else {
+        return Err(pull_secret_error(
+            &label,
+            format!(
+                "the Secret has no {SECRET_KEY} key (keys: {})",
+                secret.keys().join(", ")
+            ),
+        ));
+    };
+    let config = DockerConfig::parse_as(bytes, Format::Auths, &label)
+        .map_err(|e| pull_secret_error(&input.name, e.to_string()))?;
+    Ok(PullSecretFile {
+        config,
+        shape: Shape::Secret(Box::new(secret)),
+        label,
+    })
+}
+
+/// Reads a password from `reader`: the first line, its `\n` (or `\r\n`) stripped. Empty is refused.
+pub fn read_password(reader: &mut dyn Read) -> Result<Secret, Error> {
+    let mut line = String::new();
+    let mut limited = std::io::BufReader::new(reader.take(MAX_PASSWORD_BYTES + 1));
+    let read = limited.read_line(&mut line);
+    // Wrap at once so the text is wiped whatever happens next.
+    let mut password = Secret::new(line);
+    let io = |reason: String| Error::Io {
+        path: "<stdin>".into(),
+        reason,
+    };
+    read.map_err(|e| io(format!("reading the password: {e}")))?;
+    let text = password.expose();
+    if text.len() as u64 > MAX_PASSWORD_BYTES {
+        return Err(io(format!(
+            "the password line is longer than {MAX_PASSWORD_BYTES} bytes"
+        )));
+    }
+    let trimmed = text
+        .strip_suffix('\n')
+        .map(|t| t.strip_suffix('\r').unwrap_or(t))
+        .unwrap_or(text);
+    if trimmed.len() != text.len() {
+        password = Secret::new(trimmed.to_owned());
+    }
+    if password.expose().is_empty() {
+        return Err(Error::Usage {
+            message: "--password-stdin: standard input held no password (an empty first line)"
+                .into(),
+        });
+    }
+    Ok(password)
+}
+
+/// Checks a `--registry` value: `host[:port]` (a registry host as image references spell it), optionally followed by
+/// a namespace path (`host:port/ns/repo`), which containers-auth.json(5) also accepts as a key.
+pub fn check_registry(registry: &str) -> Result<(), Error> {
+    let refuse = |why: String| Error::Usage {
+        message: format!("--registry {registry:?}: {why}"),
+    };
+    if registry.contains("://") {
+        return Err(refuse(
+            "give host[:port] without a scheme (containers/image keys have none)".into(),
+        ));
+    }
+    let (host, path) = match registry.split_once('/') {
+        Some((host, path)) => (host, Some(path)),
+        None => (registry, None),
+    };
+    trust_bundle::check_registry_host(host)
+        .map_err(|why| refuse(format!("not host[:port]: {why}")))?;
+    if let Some(path) = path {
+        let parsed = image_ref::Reference::parse(registry)
+            .map_err(|e| refuse(format!("not host[:port]/namespace: {e}")))?;
+        if parsed.domain() != host
+            || parsed.tag().is_some()
+            || parsed.digest().is_some()
+            || path.is_empty()
+        {
+            return Err(refuse(
+                "a registry key is host[:port] or host[:port]/namespace, without a tag or digest"
+                    .into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The bytes to output for a file of `shape` holding `config`.
+fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> {
+    match shape {
+        Shape::Bare => {
+            if compact {
+                config.kubelet_config_json().to_vec()
+            } else {
+                config.to_pretty().to_vec()
+            }
+        }
+        Shape::Secret(secret) => {
+            let mut secret = (**secret).clone();
+            // stringData overrides data on the server: the new value goes to data alone.
+            secret.string_data.remove(SECRET_KEY);
+            secret.data.insert(
+                SECRET_KEY.to_owned(),
+                SecretBytes::new(config.secret_data().bytes().to_vec()),
+            );
+            let mut yaml = icsp::to_yaml(&Object::Secret(secret), YamlStyle::SigsYaml)
+                .unwrap_or_default()
+                .into_bytes();
+            if !yaml.ends_with(b"\n") {
+                yaml.push(b'\n');
+            }
+            yaml
+        }
+    }
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    }
+}
+
+/// Writes the result to `-o FILE` (mode 0600) or standard output, and says so on `err`.
+fn emit(
+    bytes: &[u8],
+    options: &OutputOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<(), Error> {
+    match &options.output {
+        Some(path) => {
+            let outcome = write_output_file(path, bytes, CREDENTIALS_MODE)?;
+            let what = match outcome {
+                WriteOutcome::Created => "created",
+                WriteOutcome::Replaced => "replaced",
+                WriteOutcome::Unchanged => "unchanged",
+            };
+            writeln!(
+                err,
+                "{} {what} {} (0600, {} bytes)",
+                style.note(),
+                path.display(),
+                bytes.len()
+            )
+            .map_err(io_error)
+        }
+        None => out.write_all(bytes).map_err(io_error),
+    }
+}
+
+/// What containers/image would complain about in `config`, as warnings (never a secret).
+fn problems(config: &DockerConfig) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for problem in config.problems() {
+        match problem {
+            dockerconfig::Problem::Error(e) => {
+                warnings.push(format!("{e} (a pull through this entry fails)"))
+            }
+            dockerconfig::Problem::Warning(w) => warnings.push(w),
+            _ => {}
+        }
+    }
+    warnings
+}
+
+/// Runs a `pull-secret` command.
+pub fn run(
+    request: &PullSecretRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    match request {
+        PullSecretRequest::Merge(r) => merge(r, out, err, style),
+        PullSecretRequest::Add(r) => add(r, out, err, style),
+        PullSecretRequest::Remove(r) => remove(r, out, err, style),
+        PullSecretRequest::Get(r) => get(r, out, err, style),
+    }
+}
+
+fn merge(
+    request: &MergeRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    if request.inputs.len() < 2 {
+        return Err(Error::Usage {
+            message: format!(
+                "pull-secret merge needs at least two files (got {})",
+                request.inputs.len()
+            ),
+        });
+    }
+    let files = request
+        .inputs
+        .iter()
+        .map(read_pull_secret)
+        .collect::<Result<Vec<_>, _>>()?;
+    let configs: Vec<DockerConfig> = files.iter().map(|f| f.config.clone()).collect();
+    let (merged, merge_report) = DockerConfig::merged(&configs);
+    writeln!(
+        err,
+        "base: {}, {} entries",
+        files[0].describe(),
+        files[0].config.len()
+    )
+    .map_err(io_error)?;
+    for change in &merge_report.changes {
+        let kind = match change.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Replaced => "replaced",
+            ChangeKind::Unchanged => "unchanged",
+            _ => "changed",
+        };
+        let what = if change.top_level {
+            "top-level field "
+        } else {
+            ""
+        };
+        let spelled = if change.incoming_key != change.key {
+            format!(" (spelled {:?} there)", change.incoming_key)
+        } else {
+            String::new()
+        };
+        writeln!(
+            err,
+            "{kind:<9} {what}{:?} from {}{spelled}",
+            change.key, change.from
+        )
+        .map_err(io_error)?;
+    }
+    let mut warnings = problems(&merged);
+    warnings.extend(merge_report.warnings.iter().cloned());
+    report(err, style, &warnings, &[]).map_err(io_error)?;
+    let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
+    emit(&bytes, &request.output, out, err, style)?;
+    Ok(Exit::Ok)
+}
+
+fn add(
+    request: &AddRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    check_registry(&request.registry)?;
+    let file = read_pull_secret(&request.input)?;
+    let entry = AuthEntry::from_user_password(&request.username, request.password.expose())
+        .map_err(|e| Error::Usage {
+            message: format!("--username: {e}"),
+        })?;
+    let mut config = file.config;
+    let outcome = config
+        .set(&request.registry, entry)
+        .map_err(|e| Error::Usage {
+            message: format!("--registry: {e}"),
+        })?;
+    let said = match &outcome {
+        SetOutcome::Added { key } => format!("added {key:?} ({}:***)", request.username),
+        SetOutcome::Replaced { key, also_removed } if also_removed.is_empty() => {
+            format!("replaced {key:?} ({}:***)", request.username)
+        }
+        SetOutcome::Replaced { key, also_removed } => format!(
+            "replaced {key:?} ({}:***); also removed other spellings {also_removed:?}",
+            request.username
+        ),
+        SetOutcome::Unchanged { key } => {
+            format!("unchanged {key:?}: it already held these credentials")
+        }
+        _ => "changed".to_owned(),
+    };
+    writeln!(err, "{said} in {}", file.label).map_err(io_error)?;
+    let warnings = problems(&config);
+    report(err, style, &warnings, &[]).map_err(io_error)?;
+    let bytes = output_bytes(&config, &file.shape, request.output.compact);
+    emit(&bytes, &request.output, out, err, style)?;
+    Ok(Exit::Ok)
+}
+
+fn remove(
+    request: &RemoveRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    check_registry(&request.registry)?;
+    let file = read_pull_secret(&request.input)?;
+    let mut config = file.config;
+    let removed = config.remove(&request.registry);
+    if removed.is_empty() {
+        let message = format!(
+            "{}: no entry for {:?} (nothing to remove)",
+            file.label, request.registry
+        );
+        if !request.ignore_not_found {
+            return Err(Error::Usage {
+                message: format!("{message}; pass --ignore-not-found to accept that"),
+            });
+        }
+        report(err, style, &[], &[message]).map_err(io_error)?;
+    } else {
+        writeln!(err, "removed {removed:?} from {}", file.label).map_err(io_error)?;
+    }
+    let bytes = output_bytes(&config, &file.shape, request.output.compact);
+    emit(&bytes, &request.output, out, err, style)?;
+    Ok(Exit::Ok)
+}
+
+fn get(
+    request: &GetRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let file = read_pull_secret(&request.input)?;
+    let lookup = file
+        .config
+        .lookup(&request.reference)
+        .map_err(|e| pull_secret_error(&request.input.name, e.to_string()))?;
+    let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(io_error);
+    w(out, format!("file:    {}", file.label))?;
+    w(out, format!("image:   {}", lookup.name))?;
+    let mut notes = Vec::new();
+    let exit = match &lookup.outcome {
+        Outcome::CredentialHelper(helper) => {
+            w(
+                out,
+                format!(
+                    "helper:  credHelpers sends {} to docker-credential-{helper}",
+                    lookup.registry
+                ),
+            )?;
+            notes.push(
+                "containers/image runs the helper and does not read \"auths\" for this registry"
+                    .to_owned(),
+            );
+            Exit::Ok
+        }
+        outcome => {
+            w(out, format!("tried:   {}", lookup.tried.join(", ")))?;
+            match &lookup.matched {
+                None => w(out, "matched: nothing".to_owned())?,
+                Some((key, MatchKind::Exact)) => w(out, format!("matched: {key:?} (exact key)"))?,
+                Some((
+                    key,
+                    MatchKind::Normalized {
+                        normalized,
+                        candidates,
+                    },
+                )) => {
+                    w(
+                        out,
+                        format!("matched: {key:?} (normalised to {normalized})"),
+                    )?;
+                    if candidates.len() > 1 {
+                        notes.push(format!(
+                            "also {:?} normalise to {normalized}: containers/image picks one of them at random",
+                            &candidates[1..]
+                        ));
+                    }
+                }
+                Some((key, _)) => w(out, format!("matched: {key:?}"))?,
+            }
+            match outcome {
+                Outcome::Credentials(c) => {
+                    w(out, format!("sends:   {c}"))?;
+                    Exit::Ok
+                }
+                Outcome::EmptyEntry => {
+                    w(out, "sends:   nothing (the entry has no auth; less specific keys are not tried)".to_owned())?;
+                    Exit::Failed
+                }
+                Outcome::MissingColon => {
+                    w(
+                        out,
+                        "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
+                    )?;
+                    Exit::Failed
+                }
+                _ => {
+                    w(out, "sends:   nothing (an anonymous pull)".to_owned())?;
+                    Exit::Failed
+                }
+            }
+        }
+    };
+    report(err, style, &[], &notes).map_err(io_error)?;
+    Ok(exit)
+}

@@ -1,0 +1,291 @@
+//! `mirror-cli trust`: the ConfigMap of per-registry CA bundles (step 2 of the procedure), checked before it is
+//! made, and the naming of `certs.d` folders both ways.
+//!
+//! `trust configmap` builds what `oc create configmap registry-config -n openshift-config
+//! --from-file=<host>..<port>=ca.crt` would, after checking every bundle as the node will use it: a bundle holding a
+//! private key, an empty or unreadable one, or a host that cannot be a ConfigMap key is refused and nothing is
+//! written. The certificate report goes to standard error, the YAML to standard output (or `-o FILE`).
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use icsp::{Base64Bytes, ConfigMap, Object, ObjectMeta, YamlStyle};
+use trust_bundle::{Bundle, Origin, UnixTime};
+
+use super::{Exit, Style, read_file, report, write_output_file};
+use crate::Error;
+use crate::writer::WriteOutcome;
+
+/// The ConfigMap name the procedure uses.
+pub const DEFAULT_NAME: &str = "registry-config";
+/// The namespace the Image config's `additionalTrustedCA` refers to.
+pub const DEFAULT_NAMESPACE: &str = crate::cluster::CONFIG_NAMESPACE;
+
+/// What a `trust` command was asked.
+#[derive(Debug)]
+pub enum TrustRequest {
+    /// `trust configmap HOST[:PORT]=CAFILE ...`
+    ConfigMap(ConfigMapRequest),
+    /// `trust check CAFILE ...`
+    Check(CheckRequest),
+    /// `trust folder KEY`: the `certs.d` folder for a ConfigMap key.
+    Folder {
+        /// The ConfigMap key (`host..port`).
+        key: String,
+    },
+    /// `trust key HOST[:PORT]`: the ConfigMap key for a registry.
+    Key {
+        /// The registry `host[:port]`.
+        host: String,
+    },
+}
+
+/// `trust configmap`.
+#[derive(Debug)]
+pub struct ConfigMapRequest {
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.namespace`.
+    pub namespace: String,
+    /// `HOST[:PORT]=CAFILE` arguments, as given.
+    pub pairs: Vec<String>,
+    /// Write the YAML here (atomically, mode 0644) instead of standard output.
+    pub output: Option<PathBuf>,
+    /// "Now", for expiry warnings.
+    pub now: UnixTime,
+}
+
+/// `trust check`.
+#[derive(Debug)]
+pub struct CheckRequest {
+    /// The CA files.
+    pub files: Vec<PathBuf>,
+    /// "Now", for expiry warnings.
+    pub now: UnixTime,
+}
+
+fn io_error(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    }
+}
+
+/// Kubernetes object names: a DNS subdomain (RFC 1123), at most 253 characters.
+fn check_object_name(flag: &str, value: &str, max: usize) -> Result<(), Error> {
+    let ok = !value.is_empty()
+        && value.len() <= max
+        && value.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage {
+            message: format!(
+                "{flag} {value:?}: not a valid Kubernetes name (lowercase letters, digits, '-' and '.', at most \
+                 {max} characters)"
+            ),
+        })
+    }
+}
+
+/// Runs a `trust` command.
+pub fn run(
+    request: &TrustRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    match request {
+        TrustRequest::ConfigMap(r) => config_map(r, out, err, style),
+        TrustRequest::Check(r) => check(r, out, style),
+        TrustRequest::Folder { key } => {
+            let naming = trust_bundle::folder_for_key(key)?;
+            writeln!(out, "{}", naming.folder).map_err(io_error)?;
+            let warnings: Vec<String> = naming.warnings.iter().map(|w| w.to_string()).collect();
+            report(err, style, &warnings, &[]).map_err(io_error)?;
+            Ok(Exit::Ok)
+        }
+        TrustRequest::Key { host } => {
+            let key = trust_bundle::key_for_host(host)?;
+            writeln!(out, "{key}").map_err(io_error)?;
+            Ok(Exit::Ok)
+        }
+    }
+}
+
+/// The ConfigMap object for checked pairs, as `oc create configmap --from-file` builds it.
+pub fn build(
+    name: &str,
+    namespace: &str,
+    files: &[(String, String, Vec<u8>)],
+) -> Result<ConfigMap, Error> {
+    let data = trust_bundle::build_config_map(
+        files
+            .iter()
+            .map(|(host, path, bytes)| (host.as_str(), path.as_str(), bytes.as_slice())),
+    )?;
+    let binary_data = data
+        .binary_data
+        .iter()
+        .map(|(k, v)| {
+            trust_bundle::go_base64_decode(v)
+                .map(|bytes| (k.clone(), Base64Bytes(bytes)))
+                .map_err(|e| {
+                    Error::Trust(trust_bundle::Error::BinaryDataNotBase64 {
+                        key: k.clone(),
+                        reason: e.to_string(),
+                    })
+                })
+        })
+        .collect::<Result<BTreeMap<_, _>, _>>()?;
+    let mut metadata = ObjectMeta::named(name);
+    metadata.namespace = Some(namespace.to_owned());
+    Ok(ConfigMap {
+        metadata,
+        data: data.data,
+        binary_data,
+        extra: Default::default(),
+    })
+}
+
+fn config_map(
+    request: &ConfigMapRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    check_object_name("--name", &request.name, 253)?;
+    check_object_name("--namespace", &request.namespace, 63)?;
+    if request.pairs.is_empty() {
+        return Err(Error::Usage {
+            message: "trust configmap needs at least one HOST[:PORT]=CAFILE".into(),
+        });
+    }
+    let mut files = Vec::with_capacity(request.pairs.len());
+    for pair in &request.pairs {
+        let parsed = trust_bundle::parse_from_file_arg(pair)?;
+        let input = read_file(Path::new(&parsed.path))?;
+        files.push((parsed.host, parsed.path, input.bytes));
+    }
+    let config_map = build(&request.name, &request.namespace, &files)?;
+
+    // Check the bundles as the node will read them (machine-config-operator's decoding), naming the files.
+    let data = trust_bundle::ConfigMapData {
+        data: config_map.data.clone(),
+        binary_data: config_map
+            .binary_data
+            .iter()
+            .map(|(k, v)| {
+                use base64::Engine as _;
+                (
+                    k.clone(),
+                    base64::engine::general_purpose::STANDARD.encode(&v.0),
+                )
+            })
+            .collect(),
+    };
+    let path_of: BTreeMap<String, String> = files
+        .iter()
+        .filter_map(|(host, path, _)| {
+            trust_bundle::key_for_host(host)
+                .ok()
+                .map(|key| (key, path.clone()))
+        })
+        .collect();
+    let bundles: Vec<Bundle> = trust_bundle::read_config_map(&data)?
+        .into_iter()
+        .map(|b| Bundle {
+            origin: path_of
+                .get(&b.key)
+                .map(|p| Origin::File(p.clone()))
+                .unwrap_or(b.origin),
+            ..b
+        })
+        .collect();
+    let checks = trust_bundle::check_bundles(&bundles, request.now);
+    err.write_all(trust_bundle::render_text(&checks).as_bytes())
+        .map_err(io_error)?;
+    if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
+        return Err(Error::Trust(first.clone()));
+    }
+    // The node layout too: it refuses two keys that would share a certs.d folder.
+    trust_bundle::plan_node_files(&bundles, request.now)?;
+
+    let mut yaml = icsp::to_yaml(&Object::ConfigMap(config_map), YamlStyle::SigsYaml)
+        .unwrap_or_default()
+        .into_bytes();
+    if !yaml.ends_with(b"\n") {
+        yaml.push(b'\n');
+    }
+    match &request.output {
+        Some(path) => {
+            let outcome = write_output_file(path, &yaml, 0o644)?;
+            let what = match outcome {
+                WriteOutcome::Created => "created",
+                WriteOutcome::Replaced => "replaced",
+                WriteOutcome::Unchanged => "unchanged",
+            };
+            report(
+                err,
+                style,
+                &[],
+                &[format!("{what} {} ({} bytes)", path.display(), yaml.len())],
+            )
+            .map_err(io_error)?;
+        }
+        None => out.write_all(&yaml).map_err(io_error)?,
+    }
+    Ok(Exit::Ok)
+}
+
+fn check(request: &CheckRequest, out: &mut dyn Write, style: &Style) -> Result<Exit, Error> {
+    if request.files.is_empty() {
+        return Err(Error::Usage {
+            message: "trust check needs at least one CAFILE".into(),
+        });
+    }
+    let mut exit = Exit::Ok;
+    for path in &request.files {
+        let input = read_file(path)?;
+        let bundle = Bundle {
+            key: input.name.clone(),
+            origin: Origin::File(input.name.clone()),
+            bytes: input.bytes,
+        };
+        match trust_bundle::check_bundle(&bundle, request.now) {
+            Ok(bundle_report) => {
+                writeln!(out, "{}: ok", input.name).map_err(io_error)?;
+                for cert in &bundle_report.certificates {
+                    writeln!(
+                        out,
+                        "  #{} subject: {}\n     issuer: {}\n     not before: {}\n     not after: {}{}",
+                        cert.index,
+                        cert.subject,
+                        cert.issuer,
+                        cert.not_before,
+                        cert.not_after,
+                        if cert.is_ca { " (CA)" } else { "" }
+                    )
+                    .map_err(io_error)?;
+                }
+                for warning in &bundle_report.warnings {
+                    writeln!(out, "  {} {warning}", style.warning()).map_err(io_error)?;
+                }
+            }
+            Err(e) => {
+                exit = Exit::Failed;
+                writeln!(out, "{}: REFUSED\n  {} {e}", input.name, style.error())
+                    .map_err(io_error)?;
+            }
+        }
+    }
+    Ok(exit)
+}
