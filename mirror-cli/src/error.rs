@@ -39,6 +39,15 @@ pub enum Error {
     RegistriesConf(registries_conf::Error),
     /// Writing the node files failed; nothing was changed.
     Write(crate::writer::WriteError),
+    /// A line of a mapping file is unusable.
+    Mapping {
+        /// The file.
+        file: String,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// A command-line value is wrong.
     Usage {
         /// What is wrong.
@@ -57,6 +66,11 @@ impl fmt::Display for Error {
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
+            Error::Mapping {
+                file,
+                line,
+                message,
+            } => write!(f, "file {file}, line {line}: {message}"),
             Error::Usage { message } => f.write_str(message),
         }
     }

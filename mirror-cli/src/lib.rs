@@ -6,6 +6,7 @@
 pub mod cluster;
 pub mod commands;
 mod error;
+pub mod mapping;
 pub mod node;
 pub mod policy_json;
 pub mod writer;
