@@ -33,6 +33,16 @@ enum Command {
         etc/containers/policy.json, var/lib/kubelet/config.json (0600) and etc/docker/certs.d/<host:port>/ca.crt\n\
         under the root: all or nothing, each file atomically.")]
     Render(RenderArgs),
+    /// Render the node files as an Ignition config, for hosts no operator manages
+    #[command(after_help = "Examples:\n  \
+        mirror-cli ignition --example > mirror.ign\n  \
+        mirror-cli ignition -f objects.yaml --pull-secret pull-secret.json -o mirror.ign\n  \
+        mirror-cli ignition -f objects.yaml --spec-version 3.3.0 | ignition-validate -\n\n\
+        The same files as `render` (the same plan), as storage.files[] entries the way the machine-config-operator\n\
+        writes them: absolute paths, decimal modes (0644 is 420, 0600 is 384), overwrite: true, and the bytes as\n\
+        data:text/plain;charset=utf-8;base64,... URLs. Spec versions 3.0.0 to 3.4.0 (default 3.2.0). The config\n\
+        holds the pull secret: -o writes it with mode 0600, atomically.")]
+    Ignition(IgnitionArgs),
     /// List the pull sources containers/image would try for an image, in order, and why
     #[command(after_help = "Examples:\n  \
         mirror-cli resolve quay.io/openshift-release-dev/ocp-release@sha256:<digest> --root /host\n  \
@@ -68,6 +78,31 @@ enum Command {
     /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
     #[command(subcommand_required = true)]
     Icsp(IcspArgs),
+}
+
+#[derive(Args)]
+struct IgnitionArgs {
+    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    files: Vec<String>,
+    /// Also read the built-in example (the procedure's own mirror scenario)
+    #[arg(long)]
+    example: bool,
+    /// ignition.version of the config
+    #[arg(long, value_name = "VERSION", default_value = commands::ignition::DEFAULT_SPEC_VERSION)]
+    spec_version: String,
+    /// Write the config to this file (mode 0600) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// registries.conf layout: today's, or the original procedure's (ICSP era)
+    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
+    layout: LayoutArg,
+    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
+    #[arg(long, value_name = "FILE")]
+    pull_secret: Option<PathBuf>,
+    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
+    #[arg(long, value_name = "REF")]
+    release_image: Option<String>,
 }
 
 #[derive(Args)]
@@ -439,9 +474,36 @@ fn icsp_command(
     icsp_cmd::run(&request, out, err, style)
 }
 
+/// Render options from the flags the node-file commands share.
+fn node_options(
+    layout: LayoutArg,
+    release_image: Option<String>,
+    pull_secret: Option<&std::path::Path>,
+) -> Result<mirror_cli::node::RenderOptions, mirror_cli::Error> {
+    Ok(mirror_cli::node::RenderOptions {
+        layout: match layout {
+            LayoutArg::Current => registries_conf::Layout::Current,
+            LayoutArg::Legacy => registries_conf::Layout::Legacy,
+        },
+        release_image,
+        pull_secret: pull_secret.map(commands::read_file).transpose()?,
+        ..Default::default()
+    })
+}
+
 fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
+        Command::Ignition(args) => {
+            let request = commands::ignition::IgnitionRequest {
+                inputs: commands::read_inputs(&args.files)?,
+                example: args.example,
+                spec_version: args.spec_version,
+                output: args.output,
+                options: node_options(args.layout, args.release_image, args.pull_secret.as_deref())?,
+            };
+            commands::ignition::run(&request, &mut out, &mut err, style)
+        }
         Command::Render(args) => {
             let request = commands::render::RenderRequest {
                 inputs: commands::read_inputs(&args.files)?,
