@@ -133,6 +133,16 @@ fn secret_name(secret: &icsp::Secret) -> String {
     }
 }
 
+/// A dockerconfig error about the file `origin`: its text already starts with the origin, said once.
+fn config_error(origin: &str, e: &dockerconfig::Error) -> Error {
+    let text = e.to_string();
+    let message = text
+        .strip_prefix(origin)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(&text);
+    pull_secret_error(origin, message)
+}
+
 fn pull_secret_error(origin: &str, message: impl Into<String>) -> Error {
     Error::PullSecret {
         origin: origin.to_owned(),
@@ -152,8 +162,8 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
                 Format::Legacy => "a bare legacy .dockercfg JSON",
             };
             let label = format!("{} ({what})", input.name);
-            let config = DockerConfig::parse(&input.bytes, &label)
-                .map_err(|e| pull_secret_error(&input.name, e.to_string()))?;
+            let config =
+                DockerConfig::parse(&input.bytes, &label).map_err(|e| config_error(&label, &e))?;
             return Ok(PullSecretFile {
                 config,
                 shape: Shape::Bare,
@@ -165,14 +175,24 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
             let first = input.bytes.iter().find(|b| !b.is_ascii_whitespace());
             if first == Some(&b'{') || first == Some(&b'[') {
                 // It is meant as JSON: say what is wrong with it as JSON.
+                let Error::PullSecret { message, .. } = config_error(&input.name, &json_error)
+                else {
+                    unreachable!("config_error gives Error::PullSecret");
+                };
                 return Err(pull_secret_error(
                     &input.name,
-                    format!("neither a docker config JSON nor a Secret manifest: {json_error}"),
+                    format!("neither a docker config JSON nor a Secret manifest: {message}"),
                 ));
             }
         }
     }
-    let objects = icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())?;
+    let objects =
+        icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default()).map_err(|e| {
+            pull_secret_error(
+                &input.name,
+                format!("neither a docker config JSON nor a Secret manifest: {e}"),
+            )
+        })?;
     let mut secrets = Vec::new();
     let mut others = Vec::new();
     for located in objects {
@@ -234,7 +254,7 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
         ));
     };
     let config = DockerConfig::parse_as(bytes, Format::Auths, &label)
-        .map_err(|e| pull_secret_error(&input.name, e.to_string()))?;
+        .map_err(|e| config_error(&label, &e))?;
     Ok(PullSecretFile {
         config,
         shape: Shape::Secret(Box::new(secret)),
@@ -474,8 +494,11 @@ fn add(
     check_registry(&request.registry)?;
     let file = read_pull_secret(&request.input)?;
     let entry = AuthEntry::from_user_password(&request.username, request.password.expose())
-        .map_err(|e| Error::Usage {
-            message: format!("--username: {e}"),
+        .map_err(|_| Error::Usage {
+            message: format!(
+                "--username {:?}: a user name must not contain ':' (auth is user:password)",
+                request.username
+            ),
         })?;
     let mut config = file.config;
     let outcome = config
@@ -544,7 +567,7 @@ fn get(
     let lookup = file
         .config
         .lookup(&request.reference)
-        .map_err(|e| pull_secret_error(&request.input.name, e.to_string()))?;
+        .map_err(|e| config_error(&file.label, &e))?;
     let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(io_error);
     w(out, format!("file:    {}", file.label))?;
     w(out, format!("image:   {}", lookup.name))?;
