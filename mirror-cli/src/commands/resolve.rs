@@ -190,6 +190,26 @@ impl Explainer {
         self.resolver.pull_sources(reference)
     }
 
+    /// The mirrors of the matching entry that `reference` does not use, each with its restriction (`digest-only`
+    /// for a tag reference, `tag-only` for a digest one).
+    pub fn skipped_mirrors(&self, reference: &str) -> Vec<(String, &'static str)> {
+        let Ok(logical) = Reference::parse_normalized(reference) else {
+            return Vec::new();
+        };
+        let digested = logical.digest().is_some();
+        let Some(reg) = self.resolver.find_registry(&logical.name()) else {
+            return Vec::new();
+        };
+        reg.mirrors
+            .iter()
+            .filter_map(|m| match mirror_usage(reg, m.pull_from_mirror) {
+                Some("digest-only") if !digested => Some((m.location.clone(), "digest-only")),
+                Some("tag-only") if digested => Some((m.location.clone(), "tag-only")),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The `digest-only` / `tag-only` restriction of each mirror actually used, in order. `pull_sources` has
     /// already accepted the reference, so it parses here.
     fn mirror_usages(&self, reference: &str, used: usize) -> Vec<Option<&'static str>> {
@@ -418,6 +438,10 @@ pub fn run_with_input(
         for e in &explained {
             writeln!(out, "{}", e.line()).map_err(io_error)?;
         }
+    }
+    for (location, usage) in explainer.skipped_mirrors(reference) {
+        let why = if usage == "digest-only" { "the reference has no digest" } else { "the reference has a digest" };
+        writeln!(err, "{} mirror {location} not tried: it is {usage} and {why}", style.note()).map_err(io_error)?;
     }
     let mut exit = Exit::Ok;
     for e in &explained {
