@@ -291,12 +291,7 @@ fn password_from_stdin() {
     );
     assert!(read(b"").is_err());
     let long = vec![b'x'; 70 * 1024];
-    assert!(
-        read(&long)
-            .unwrap_err()
-            .to_string()
-            .contains("longer than")
-    );
+    assert!(read(&long).unwrap_err().to_string().contains("longer than"));
 }
 
 fn binary() -> Command {
@@ -362,7 +357,11 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
         .output()
         .unwrap();
     assert_eq!(get.status.code(), Some(0));
-    assert!(String::from_utf8(get.stdout).unwrap().contains("sends:   mirror:***"));
+    assert!(
+        String::from_utf8(get.stdout)
+            .unwrap()
+            .contains("sends:   mirror:***")
+    );
 }
 
 #[test]

@@ -105,7 +105,7 @@ pub fn run(
 ) -> Result<Exit, Error> {
     match request {
         TrustRequest::ConfigMap(r) => config_map(r, out, err, style),
-        TrustRequest::Check(r) => check(r, out, style),
+        TrustRequest::Check(r) => check(r, out),
         TrustRequest::Folder { key } => {
             let naming = trust_bundle::folder_for_key(key)?;
             writeln!(out, "{}", naming.folder).map_err(io_error)?;
@@ -171,6 +171,11 @@ fn config_map(
     }
     let mut files = Vec::with_capacity(request.pairs.len());
     for pair in &request.pairs {
+        if !pair.contains('=') {
+            return Err(Error::Usage {
+                message: format!("{pair:?}: expected HOST[:PORT]=CAFILE"),
+            });
+        }
         let parsed = trust_bundle::parse_from_file_arg(pair)?;
         let input = read_file(Path::new(&parsed.path))?;
         files.push((parsed.host, parsed.path, input.bytes));
@@ -246,7 +251,7 @@ fn config_map(
     Ok(Exit::Ok)
 }
 
-fn check(request: &CheckRequest, out: &mut dyn Write, style: &Style) -> Result<Exit, Error> {
+fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
     if request.files.is_empty() {
         return Err(Error::Usage {
             message: "trust check needs at least one CAFILE".into(),
@@ -259,6 +264,13 @@ fn check(request: &CheckRequest, out: &mut dyn Write, style: &Style) -> Result<E
             key: input.name.clone(),
             origin: Origin::File(input.name.clone()),
             bytes: input.bytes,
+        };
+        // Messages start with `file "NAME"["NAME"]: `; the report line already names the file.
+        let prefix = format!("{}[{:?}]: ", bundle.origin, bundle.key);
+        let unprefixed = |text: String| {
+            text.strip_prefix(&prefix)
+                .map(str::to_owned)
+                .unwrap_or(text)
         };
         match trust_bundle::check_bundle(&bundle, request.now) {
             Ok(bundle_report) => {
@@ -277,13 +289,19 @@ fn check(request: &CheckRequest, out: &mut dyn Write, style: &Style) -> Result<E
                     .map_err(io_error)?;
                 }
                 for warning in &bundle_report.warnings {
-                    writeln!(out, "  {} {warning}", style.warning()).map_err(io_error)?;
+                    writeln!(out, "  warning: {}", unprefixed(warning.to_string()))
+                        .map_err(io_error)?;
                 }
             }
             Err(e) => {
                 exit = Exit::Failed;
-                writeln!(out, "{}: REFUSED\n  {} {e}", input.name, style.error())
-                    .map_err(io_error)?;
+                writeln!(
+                    out,
+                    "{}: REFUSED\n  error: {}",
+                    input.name,
+                    unprefixed(e.to_string())
+                )
+                .map_err(io_error)?;
             }
         }
     }
