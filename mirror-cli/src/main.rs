@@ -31,7 +31,12 @@ enum Command {
         mirror-cli render -f manifests/ --show\n\n\
         Writes etc/containers/registries.conf, etc/containers/registries.conf.d/01-image-searchRegistries.conf,\n\
         etc/containers/policy.json, var/lib/kubelet/config.json (0600) and etc/docker/certs.d/<host:port>/ca.crt\n\
-        under the root: all or nothing, each file atomically.")]
+        under the root: all or nothing, each file atomically.\n\n\
+        --target microshift (a MicroShift or plain CRI-O host): the mirrors as a drop-in,\n\
+        etc/containers/registries.conf.d/999-microshift-mirror.conf ([[registry]] tables with [[registry.mirror]],\n\
+        so pulls still fall back to the source), the pull secret at etc/crio/openshift-pull-secret (0600) and the\n\
+        CAs under etc/docker/certs.d; the host's own registries.conf and policy.json are left alone:\n  \
+        mirror-cli render -f idms.yaml -f image.yaml -f configmap.yaml --pull-secret ps.json --target microshift --root /")]
     Render(RenderArgs),
     /// Render the node files as an Ignition config, for hosts no operator manages
     #[command(after_help = "Examples:\n  \
@@ -128,6 +133,26 @@ struct RenderArgs {
     /// Print each file's content (credentials are never shown)
     #[arg(long)]
     show: bool,
+    /// The kind of host the files are for
+    #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
+    target: TargetArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TargetArg {
+    /// An OpenShift node, as the machine-config-operator writes it
+    Openshift,
+    /// A MicroShift or plain CRI-O host: a registries.conf.d drop-in, /etc/crio/openshift-pull-secret, certs.d
+    Microshift,
+}
+
+impl From<TargetArg> for mirror_cli::node::Target {
+    fn from(target: TargetArg) -> Self {
+        match target {
+            TargetArg::Openshift => mirror_cli::node::Target::OpenShift,
+            TargetArg::Microshift => mirror_cli::node::Target::MicroShift,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -511,6 +536,7 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
                 root: args.root,
                 show: args.show,
                 options: mirror_cli::node::RenderOptions {
+                    target: args.target.into(),
                     layout: match args.layout {
                         LayoutArg::Current => registries_conf::Layout::Current,
                         LayoutArg::Legacy => registries_conf::Layout::Legacy,

@@ -26,6 +26,28 @@ pub mod paths {
     pub const KUBELET_CONFIG_JSON: &str = "var/lib/kubelet/config.json";
     /// Per-registry CA folders.
     pub const CERTS_D: &str = "etc/docker/certs.d";
+    /// MicroShift: the mirrors, as a drop-in beside the host's own registries.conf.
+    pub const MICROSHIFT_MIRROR_DROP_IN: &str =
+        "etc/containers/registries.conf.d/999-microshift-mirror.conf";
+    /// MicroShift: the pull secret CRI-O reads (`global_auth_file`).
+    pub const MICROSHIFT_PULL_SECRET: &str = "etc/crio/openshift-pull-secret";
+}
+
+/// Whether the node file at `path` (relative to the root) holds credentials: never print its content.
+pub fn holds_credentials(path: &std::path::Path) -> bool {
+    path == std::path::Path::new(paths::KUBELET_CONFIG_JSON)
+        || path == std::path::Path::new(paths::MICROSHIFT_PULL_SECRET)
+}
+
+/// Which kind of host the files are for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Target {
+    /// An OpenShift node, as machine-config-operator writes it.
+    #[default]
+    OpenShift,
+    /// A MicroShift (or plain CRI-O) host: the mirrors in a registries.conf.d drop-in that keeps the host's own
+    /// registries.conf, the pull secret at `/etc/crio/openshift-pull-secret`, the CAs under certs.d; no policy.json.
+    MicroShift,
 }
 
 /// The Secret type OpenShift requires of the pull secret.
@@ -42,6 +64,8 @@ pub struct RenderOptions {
     pub pull_secret: Option<Input>,
     /// "Now", for certificate validity warnings.
     pub now: UnixTime,
+    /// The kind of host.
+    pub target: Target,
 }
 
 impl Default for RenderOptions {
@@ -51,6 +75,7 @@ impl Default for RenderOptions {
             release_image: None,
             pull_secret: None,
             now: UnixTime::now(),
+            target: Target::OpenShift,
         }
     }
 }
@@ -174,17 +199,28 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         message: e.to_string(),
     })?;
     warnings.extend(rendered.warnings.iter().cloned());
-    if !rendered.regenerated {
-        notes.push(format!(
-            "{}: no mirror set, insecure or blocked registry: the node keeps the template",
-            paths::REGISTRIES_CONF
-        ));
+    match options.target {
+        Target::OpenShift => {
+            if !rendered.regenerated {
+                notes.push(format!(
+                    "{}: no mirror set, insecure or blocked registry: the node keeps the template",
+                    paths::REGISTRIES_CONF
+                ));
+            }
+            files.push(file(
+                paths::REGISTRIES_CONF,
+                rendered.registries_conf.clone(),
+                0o644,
+            ));
+        }
+        Target::MicroShift => match microshift_drop_in(&rendered.model, options.layout) {
+            Some(drop_in) => files.push(file(paths::MICROSHIFT_MIRROR_DROP_IN, drop_in, 0o644)),
+            None => notes.push(format!(
+                "{}: no mirror set, insecure or blocked registry: nothing to add to the host's registries.conf",
+                paths::MICROSHIFT_MIRROR_DROP_IN
+            )),
+        },
     }
-    files.push(file(
-        paths::REGISTRIES_CONF,
-        rendered.registries_conf.clone(),
-        0o644,
-    ));
     if let Some(drop_in) = &rendered.search_registries_drop_in {
         files.push(file(
             paths::SEARCH_REGISTRIES_DROP_IN,
@@ -202,17 +238,32 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     .map_err(|e| Error::Refused {
         message: e.to_string(),
     })?;
-    if policy == policy_json::TEMPLATE {
-        notes.push(format!(
-            "{}: no allowed or blocked registry: the node keeps the template",
+    match options.target {
+        Target::OpenShift => {
+            if policy == policy_json::TEMPLATE {
+                notes.push(format!(
+                    "{}: no allowed or blocked registry: the node keeps the template",
+                    paths::POLICY_JSON
+                ));
+            }
+            files.push(file(paths::POLICY_JSON, policy, 0o644));
+        }
+        // The host's policy.json (signature checks for Red Hat registries, ...) is its own: never replaced.
+        Target::MicroShift if policy != policy_json::TEMPLATE => warnings.push(format!(
+            "{}: not written for a MicroShift host: allowedRegistries is not enforced there (blocked registries \
+             are, through the drop-in)",
             paths::POLICY_JSON
-        ));
+        )),
+        Target::MicroShift => {}
     }
-    files.push(file(paths::POLICY_JSON, policy, 0o644));
 
     // The pull secret.
     if let Some(bytes) = pull_secret_bytes(cluster, options)? {
-        files.push(file(paths::KUBELET_CONFIG_JSON, bytes, 0o600));
+        let path = match options.target {
+            Target::OpenShift => paths::KUBELET_CONFIG_JSON,
+            Target::MicroShift => paths::MICROSHIFT_PULL_SECRET,
+        };
+        files.push(file(path, bytes, 0o600));
     }
 
     // The CAs.
@@ -269,6 +320,27 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         trust_reports,
         rules,
     })
+}
+
+/// The MicroShift drop-in: only the `[[registry]]` tables of `model`, with registries-conf's encoder, and no header
+/// keys. containers/image merges a drop-in's registries by prefix and takes `unqualified-search-registries`,
+/// `credential-helpers` (when present) and a non-empty `short-name-mode` from it; leaving every header key out
+/// keeps the host's own. `None` when there is no registry to add.
+pub fn microshift_drop_in(
+    model: &registries_conf::RegistriesConf,
+    layout: Layout,
+) -> Option<String> {
+    if model.registries.is_empty() {
+        return None;
+    }
+    let only_registries = registries_conf::RegistriesConf {
+        registries: model.registries.clone(),
+        ..Default::default()
+    };
+    let encoded = registries_conf::encode(&only_registries, layout);
+    // What precedes the first table is the header the encoder always writes (`short-name-mode = ""`, ...).
+    let start = encoded.find("[[registry]]")?;
+    Some(encoded[start..].to_owned())
 }
 
 /// openshift/api's per-object findings for every object that shapes the node.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
-use crate::node::{RenderOptions, paths, plan};
+use crate::node::{RenderOptions, holds_credentials, plan};
 use crate::writer::{WriteOutcome, write_all};
 
 /// The procedure's own scenario (mirror.registry.com:443 for the OpenShift release), built into the binary.
@@ -92,7 +92,7 @@ pub fn run(
         )
         .map_err(io)?;
         if request.show {
-            if file.path == std::path::Path::new(paths::KUBELET_CONFIG_JSON) {
+            if holds_credentials(&file.path) {
                 writeln!(
                     out,
                     "    (holds credentials: not shown; see `mirror-cli pull-secret get`)"
