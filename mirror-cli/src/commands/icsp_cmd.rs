@@ -140,6 +140,64 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
     Ok(Exit::Ok)
 }
 
+/// Every problem `registries_conf::rules::validate` finds, not only the first: OpenShift stops at the first (and
+/// says only that one); here the offending entry is set aside and the check runs again, so one run lists them all,
+/// each in OpenShift's words and in OpenShift's order.
+fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_conf::Error> {
+    let mut rules = rules.clone();
+    let mut errors = Vec::new();
+    // Each round removes one entry, so this ends; the bound is a guard against a field name not understood.
+    let entries = rules.digest_mirror_sets.len()
+        + rules.legacy_digest_mirror_sets.len()
+        + rules.tag_mirror_sets.len()
+        + rules.insecure.as_ref().map_or(0, Vec::len)
+        + rules.blocked.as_ref().map_or(0, Vec::len);
+    for _ in 0..=entries {
+        let Err(e) = registries_conf::rules::validate(&rules) else {
+            break;
+        };
+        let removed = match &e {
+            registries_conf::Error::InvalidRules { field, .. } => remove_entry(&mut rules, field),
+            _ => false,
+        };
+        errors.push(e);
+        if !removed {
+            break;
+        }
+    }
+    errors
+}
+
+/// Removes what a field path points at: a mirror (`tag_mirror_sets[2].mirrors[0]`), so the set's other checks still
+/// run, or else the whole entry (`digest_mirror_sets[1].source`, `insecure[1]`).
+fn remove_entry(rules: &mut registries_conf::MirrorRules, field: &str) -> bool {
+    fn index_of(text: &str) -> Option<(&str, usize, &str)> {
+        let (list, rest) = text.split_once('[')?;
+        let (index, rest) = rest.split_once(']')?;
+        Some((list, index.parse().ok()?, rest))
+    }
+    fn take<T>(items: &mut Vec<T>, index: usize) -> bool {
+        (index < items.len()).then(|| items.remove(index)).is_some()
+    }
+    let Some((list, index, rest)) = index_of(field) else {
+        return false;
+    };
+    let sets = match list {
+        "digest_mirror_sets" => &mut rules.digest_mirror_sets,
+        "legacy_digest_mirror_sets" => &mut rules.legacy_digest_mirror_sets,
+        "tag_mirror_sets" => &mut rules.tag_mirror_sets,
+        "insecure" => return rules.insecure.as_mut().is_some_and(|l| take(l, index)),
+        "blocked" => return rules.blocked.as_mut().is_some_and(|l| take(l, index)),
+        _ => return false,
+    };
+    match rest.strip_prefix('.').and_then(index_of) {
+        Some(("mirrors", mirror, _)) => sets
+            .get_mut(index)
+            .is_some_and(|set| take(&mut set.mirrors, mirror)),
+        _ => take(sets, index),
+    }
+}
+
 fn validate(
     request: &ValidateRequest,
     out: &mut dyn Write,
@@ -174,7 +232,7 @@ fn validate(
         Ok(cluster) => {
             notes.extend(cluster.ignored.iter().cloned());
             let rules = crate::node::mirror_rules(&cluster);
-            if let Err(e) = registries_conf::rules::validate(&rules) {
+            for e in every_rules_error(&rules) {
                 findings.push(format!("machine-config-operator would refuse this: {e}"));
             }
             let sources = cluster
