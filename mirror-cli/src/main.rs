@@ -48,6 +48,16 @@ enum Command {
         data:text/plain;charset=utf-8;base64,... URLs. Spec versions 3.0.0 to 3.4.0 (default 3.2.0). The config\n\
         holds the pull secret: -o writes it with mode 0600, atomically.")]
     Ignition(IgnitionArgs),
+    /// Before applying: what the proposed objects change on the nodes, and whether nodes drain
+    #[command(after_help = "Examples:\n  \
+        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml > current.yaml\n  \
+        mirror-cli diff --from current.yaml --to current.yaml --to new-idms.yaml\n  \
+        mirror-cli diff --from old/ --to new/\n\n\
+        Prints the registries.conf change as a unified diff, then each node file that changes and what the\n\
+        machine-config daemon does about it: registries.conf and policy.json reload CRI-O; a registries.conf change\n\
+        also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
+        the pull secret needs nothing. Exit code 0 whenever both sets of objects render (2 on bad input).")]
+    Diff(DiffArgs),
     /// List the pull sources containers/image would try for an image, in order, and why
     #[command(after_help = "Examples:\n  \
         mirror-cli resolve quay.io/openshift-release-dev/ocp-release@sha256:<digest> --root /host\n  \
@@ -83,6 +93,22 @@ enum Command {
     /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
     #[command(subcommand_required = true)]
     Icsp(IcspArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The objects the cluster holds now (a file, a folder, or - for stdin); repeatable
+    #[arg(long, value_name = "FILE", required = true)]
+    from: Vec<String>,
+    /// The objects about to be applied (a file, a folder, or - for stdin); repeatable
+    #[arg(long, value_name = "FILE", required = true)]
+    to: Vec<String>,
+    /// registries.conf layout: today's, or the original procedure's (ICSP era)
+    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
+    layout: LayoutArg,
+    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
+    #[arg(long, value_name = "REF")]
+    release_image: Option<String>,
 }
 
 #[derive(Args)]
@@ -519,6 +545,14 @@ fn node_options(
 fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
+        Command::Diff(args) => {
+            let request = commands::diff::DiffRequest {
+                from: commands::read_inputs(&args.from)?,
+                to: commands::read_inputs(&args.to)?,
+                options: node_options(args.layout, args.release_image, None)?,
+            };
+            commands::diff::run(&request, &mut out, &mut err, style)
+        }
         Command::Ignition(args) => {
             let request = commands::ignition::IgnitionRequest {
                 inputs: commands::read_inputs(&args.files)?,

@@ -3,6 +3,7 @@
 
 pub mod icsp_cmd;
 pub mod pull_secret;
+pub mod diff;
 pub mod ignition;
 pub mod render;
 pub mod resolve;
