@@ -58,6 +58,19 @@ enum Command {
         also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
         the pull secret needs nothing. Exit code 0 whenever both sets of objects render (2 on bad input).")]
     Diff(DiffArgs),
+    /// Steps 1-3 of the procedure as one YAML stream for `oc apply -f -`
+    #[command(after_help = "Examples:\n  \
+        printf '%s\\n' \"$MIRROR_PASSWORD\" | mirror-cli manifests --registry mirror.example.com:5000 --ca ca.crt \\\n    \
+        --pull-secret pull-secret.json --username admin --password-stdin \\\n    \
+        --map quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release \\\n    \
+        --map quay.io/openshift-release-dev/ocp-v4.0-art-dev=mirror.example.com:5000/ocp/release | oc apply -f -\n  \
+        ... --mapping oc-mirror-workspace/results-1700000000/mapping.txt --tags -o manifests.yaml\n\n\
+        The stream: the Secret openshift-config/pull-secret (the given pull secret with the mirror's credentials\n\
+        set), the ConfigMap openshift-config/registry-config (the CA, checked, keyed host..port), the Image\n\
+        cluster naming it in spec.additionalTrustedCA, and an ImageDigestMirrorSet (plus an ImageTagMirrorSet\n\
+        with --tags). --mapping reads oc image mirror files and oc-mirror v1/v2 mapping.txt and groups them as\n\
+        oc-mirror does. The stream holds the pull secret: -o writes it with mode 0600.")]
+    Manifests(ManifestsArgs),
     /// List the pull sources containers/image would try for an image, in order, and why
     #[command(after_help = "Examples:\n  \
         mirror-cli resolve quay.io/openshift-release-dev/ocp-release@sha256:<digest> --root /host\n  \
@@ -93,6 +106,38 @@ enum Command {
     /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
     #[command(subcommand_required = true)]
     Icsp(IcspArgs),
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("rules").required(true).args(["maps", "mapping"])))]
+struct ManifestsArgs {
+    /// The mirror registry, HOST[:PORT]
+    #[arg(long, value_name = "HOST[:PORT]")]
+    registry: String,
+    /// The mirror's CA certificate (PEM)
+    #[arg(long, value_name = "FILE")]
+    ca: PathBuf,
+    /// The cluster's pull secret: a .dockerconfigjson, or the Secret manifest
+    #[arg(long, value_name = "FILE")]
+    pull_secret: PathBuf,
+    /// The mirror user
+    #[arg(long, value_name = "USER")]
+    username: String,
+    /// Read the mirror password from the first line of standard input (required: never in argv)
+    #[arg(long, required = true)]
+    password_stdin: bool,
+    /// A mirror rule SOURCE=MIRROR (scopes, as in an ImageDigestMirrorSet); repeatable
+    #[arg(long = "map", value_name = "SOURCE=MIRROR")]
+    maps: Vec<String>,
+    /// A mapping file: oc image mirror (SRC=DST, SRC DST...), oc-mirror v1 or v2 mapping.txt
+    #[arg(long, value_name = "FILE", conflicts_with = "maps")]
+    mapping: Option<PathBuf>,
+    /// Also emit an ImageTagMirrorSet (for images pulled by tag)
+    #[arg(long)]
+    tags: bool,
+    /// Write the stream to this file (mode 0600) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -446,16 +491,29 @@ fn pull_secret_command(
 ) -> Result<Exit, mirror_cli::Error> {
     use commands::pull_secret::{self as ps, OutputOptions, PullSecretRequest};
     let request = match args.command {
-        PullSecretCommand::Merge { files, compact, output } => {
-            PullSecretRequest::Merge(ps::MergeRequest {
-                inputs: files.iter().map(|f| one_input(f)).collect::<Result<_, _>>()?,
-                output: OutputOptions { compact, output },
-            })
-        }
-        PullSecretCommand::Add { file, registry, username, password_stdin: _, compact, output } => {
+        PullSecretCommand::Merge {
+            files,
+            compact,
+            output,
+        } => PullSecretRequest::Merge(ps::MergeRequest {
+            inputs: files
+                .iter()
+                .map(|f| one_input(f))
+                .collect::<Result<_, _>>()?,
+            output: OutputOptions { compact, output },
+        }),
+        PullSecretCommand::Add {
+            file,
+            registry,
+            username,
+            password_stdin: _,
+            compact,
+            output,
+        } => {
             if file == "-" {
                 return Err(mirror_cli::Error::Usage {
-                    message: "pull-secret add: stdin carries the password; give FILE as a path".into(),
+                    message: "pull-secret add: stdin carries the password; give FILE as a path"
+                        .into(),
                 });
             }
             let input = one_input(&file)?;
@@ -468,14 +526,18 @@ fn pull_secret_command(
                 output: OutputOptions { compact, output },
             })
         }
-        PullSecretCommand::Remove { file, registry, ignore_not_found, compact, output } => {
-            PullSecretRequest::Remove(ps::RemoveRequest {
-                input: one_input(&file)?,
-                registry,
-                ignore_not_found,
-                output: OutputOptions { compact, output },
-            })
-        }
+        PullSecretCommand::Remove {
+            file,
+            registry,
+            ignore_not_found,
+            compact,
+            output,
+        } => PullSecretRequest::Remove(ps::RemoveRequest {
+            input: one_input(&file)?,
+            registry,
+            ignore_not_found,
+            output: OutputOptions { compact, output },
+        }),
         PullSecretCommand::Get { file, reference } => PullSecretRequest::Get(ps::GetRequest {
             input: one_input(&file)?,
             reference,
@@ -493,9 +555,18 @@ fn trust_command(
     use commands::trust::{self, TrustRequest};
     let now = trust_bundle::UnixTime::now();
     let request = match args.command {
-        TrustCommand::Configmap { name, namespace, pairs, output } => {
-            TrustRequest::ConfigMap(trust::ConfigMapRequest { name, namespace, pairs, output, now })
-        }
+        TrustCommand::Configmap {
+            name,
+            namespace,
+            pairs,
+            output,
+        } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
+            name,
+            namespace,
+            pairs,
+            output,
+            now,
+        }),
         TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
         TrustCommand::Folder { key } => TrustRequest::Folder { key },
         TrustCommand::Key { host } => TrustRequest::Key { host },
@@ -511,13 +582,19 @@ fn icsp_command(
 ) -> Result<Exit, mirror_cli::Error> {
     use commands::icsp_cmd::{self, IcspRequest, Suffix};
     let request = match args.command {
-        IcspCommand::Migrate { files, dest_dir, random_suffix } => {
-            IcspRequest::Migrate(icsp_cmd::MigrateRequest {
-                inputs: commands::read_inputs(&files)?,
-                dest_dir,
-                suffix: if random_suffix { Suffix::Random } else { Suffix::Deterministic },
-            })
-        }
+        IcspCommand::Migrate {
+            files,
+            dest_dir,
+            random_suffix,
+        } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
+            inputs: commands::read_inputs(&files)?,
+            dest_dir,
+            suffix: if random_suffix {
+                Suffix::Random
+            } else {
+                Suffix::Deterministic
+            },
+        }),
         IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
             inputs: commands::read_inputs(&files)?,
         }),
@@ -545,6 +622,25 @@ fn node_options(
 fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
     let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     match cli.command {
+        Command::Manifests(args) => {
+            let _ = args.password_stdin;
+            let rules = match &args.mapping {
+                Some(file) => commands::manifests::Rules::Mapping(commands::read_file(file)?),
+                None => commands::manifests::Rules::Maps(args.maps),
+            };
+            let request = commands::manifests::ManifestsRequest {
+                registry: args.registry,
+                ca: commands::read_file(&args.ca)?,
+                pull_secret: commands::read_file(&args.pull_secret)?,
+                username: args.username,
+                password: commands::pull_secret::read_password(&mut std::io::stdin().lock())?,
+                rules,
+                tags: args.tags,
+                output: args.output,
+                now: trust_bundle::UnixTime::now(),
+            };
+            commands::manifests::run(&request, &mut out, &mut err, style)
+        }
         Command::Diff(args) => {
             let request = commands::diff::DiffRequest {
                 from: commands::read_inputs(&args.from)?,
@@ -559,7 +655,11 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
                 example: args.example,
                 spec_version: args.spec_version,
                 output: args.output,
-                options: node_options(args.layout, args.release_image, args.pull_secret.as_deref())?,
+                options: node_options(
+                    args.layout,
+                    args.release_image,
+                    args.pull_secret.as_deref(),
+                )?,
             };
             commands::ignition::run(&request, &mut out, &mut err, style)
         }

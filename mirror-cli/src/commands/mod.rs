@@ -5,6 +5,7 @@ pub mod icsp_cmd;
 pub mod pull_secret;
 pub mod diff;
 pub mod ignition;
+pub mod manifests;
 pub mod render;
 pub mod resolve;
 pub mod trust;
@@ -171,9 +172,7 @@ pub fn write_output_file(
     let usage = |why: &str| Error::Usage {
         message: format!("-o {}: {why}", path.display()),
     };
-    let name = path
-        .file_name()
-        .ok_or_else(|| usage("not a file name"))?;
+    let name = path.file_name().ok_or_else(|| usage("not a file name"))?;
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
