@@ -15,6 +15,7 @@
 //! on the reference, not on the number of entries.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use image_ref::Reference;
 
@@ -51,15 +52,37 @@ pub struct Blocked {
     pub message: String,
 }
 
+/// FNV-1a: prefixes are short and come from a trusted file, so a simple hash beats SipHash here.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type PrefixMap = HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>;
+
 /// A validated configuration, indexed for lookups.
 #[derive(Debug, Clone)]
 pub struct Resolver {
     /// Deduplicated by prefix and sorted, as containers/image keeps them.
     registries: Vec<Registry>,
     /// Exact (non-wildcard) prefix → index.
-    exact: HashMap<Box<str>, usize>,
+    exact: PrefixMap,
     /// Wildcard `*.example.com` keyed by `.example.com` → index.
-    wildcard: HashMap<Box<str>, usize>,
+    wildcard: PrefixMap,
+    /// Whether any entry is blocked (else the per-source blocked lookup is skipped).
+    any_blocked: bool,
     /// Wildcards with `:`, `/` or `@` (refused by the validator, matched by a scan if given anyway).
     odd_wildcards: Vec<usize>,
     config_path: String,
@@ -71,8 +94,8 @@ impl Resolver {
     /// here again, which changes nothing for a validated one).
     pub fn new(config: &RegistriesConf) -> Resolver {
         let registries = dedup_and_sort(config.registries.clone());
-        let mut exact = HashMap::with_capacity(registries.len());
-        let mut wildcard = HashMap::new();
+        let mut exact = PrefixMap::with_capacity_and_hasher(registries.len(), BuildHasherDefault::default());
+        let mut wildcard = PrefixMap::default();
         let mut odd_wildcards = Vec::new();
         for (i, reg) in registries.iter().enumerate() {
             match reg.prefix.strip_prefix('*') {
@@ -89,6 +112,7 @@ impl Resolver {
             }
         }
         Resolver {
+            any_blocked: registries.iter().any(|r| r.blocked),
             registries,
             exact,
             wildcard,
@@ -218,16 +242,21 @@ impl Resolver {
                 }
             };
             if used {
-                let (reference, physical_name) = rewrite(&full, &name, &reg.prefix, &mirror.location)?;
-                sources.push((reference, physical_name, true, mirror.insecure));
+                let (reference, physical) = rewrite(&full, &reg.prefix, &mirror.location)?;
+                sources.push((reference, physical, true, mirror.insecure));
             }
         }
-        let (primary, primary_name) = rewrite(&full, &name, &reg.prefix, &reg.location)?;
-        sources.push((primary, primary_name, false, reg.insecure));
+        let (primary, physical) = rewrite(&full, &reg.prefix, &reg.location)?;
+        sources.push((primary, physical, false, reg.insecure));
         Ok(sources
             .into_iter()
-            .map(|(reference, physical_name, is_mirror, insecure)| PullSource {
-                blocked: self.blocked(&physical_name),
+            .map(|(reference, physical, is_mirror, insecure)| PullSource {
+                // Checked on the physical (rewritten) reference's name, as containers/image does per attempt.
+                blocked: if self.any_blocked {
+                    self.blocked(&physical.map_or_else(|| name.clone(), |r| r.name()))
+                } else {
+                    None
+                },
                 reference,
                 is_mirror,
                 insecure,
@@ -248,16 +277,15 @@ impl Resolver {
 }
 
 /// containers/image's `rewriteReference`: the matched prefix of `full` replaced by `location`, which must give a
-/// canonical reference. An empty location (a wildcard entry's primary) keeps the reference. Returns the reference
-/// and its name.
-fn rewrite(full: &str, name: &str, prefix: &str, location: &str) -> Result<(String, String), Error> {
+/// canonical reference. An empty location (a wildcard entry's primary) keeps the reference (`None`).
+fn rewrite(full: &str, prefix: &str, location: &str) -> Result<(String, Option<Reference>), Error> {
     if location.is_empty() {
-        return Ok((full.to_owned(), name.to_owned()));
+        return Ok((full.to_owned(), None));
     }
     let cut = matching_prefix_len(full, prefix).unwrap_or(prefix.len().min(full.len()));
     let rewritten = format!("{location}{}", &full[cut..]);
     match Reference::parse_canonical(&rewritten).and_then(check_name_length) {
-        Ok(r) => Ok((rewritten, r.name())),
+        Ok(r) => Ok((rewritten, Some(r))),
         Err(source) => Err(Error::Rewrite {
             prefix: prefix.to_owned(),
             rewritten,
