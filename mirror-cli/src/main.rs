@@ -98,7 +98,13 @@ enum Command {
         Exit codes: 0 the node is as rendered, 1 drift (or something missing), 2 bad input.")]
     Verify(VerifyArgs),
     /// Merge, add, remove and explain pull secret credentials (never printing a password)
-    #[command(name = "pull-secret", subcommand_required = true)]
+    #[command(
+        name = "pull-secret",
+        subcommand_required = true,
+        after_help = "FILE is a bare docker config JSON (config.json, auth.json, a .dockerconfigjson, a legacy \
+                      .dockercfg) or a Secret\nmanifest (YAML or JSON, type kubernetes.io/dockerconfigjson); `-` \
+                      reads stdin. Messages say which, and show\ncredentials as user:*** at most."
+    )]
     PullSecret(PullSecretArgs),
     /// Registry CA bundles: the ConfigMap nodes read them from, checked; certs.d naming
     #[command(subcommand_required = true)]
