@@ -87,6 +87,7 @@ enum Command {
     /// Check a node's files against what render produces (step 4 of the procedure, and more)
     #[command(after_help = "Examples:\n  \
         mirror-cli verify --example --root ./node\n  \
+        mirror-cli verify -f objects.yaml --pull-secret ps.json --root ./worker-0 --root ./worker-1 --root ./master-0\n  \
         oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml > objects.yaml\n  \
         oc debug node/worker-0 -- chroot /host tar -C / -cf - etc/containers etc/docker/certs.d var/lib/kubelet/config.json \\\n    \
         | tar -C ./worker-0 -xf - && mirror-cli verify -f objects.yaml --pull-secret ps.json --root ./worker-0\n\n\
@@ -95,7 +96,10 @@ enum Command {
         verifies too. Every other file must match exactly (bytes and mode). Also checked, as a person would: a\n\
         [[registry]] per source with its mirrors, the mirror's credentials in var/lib/kubelet/config.json, and a\n\
         certs.d/<host:port> folder for each mirror with a CA. The kubelet's config.json is never printed.\n\n\
-        Exit codes: 0 the node is as rendered, 1 drift (or something missing), 2 bad input.")]
+        Several --root: one per node; the objects are rendered once and the output is a table, a row per node and a\n\
+        column per check (numbered, with a legend), then each failing check per node; --output json gives each\n\
+        node's report and a summary.\n\n\
+        Exit codes: 0 the node is (every node is) as rendered, 1 drift (or something missing), 2 bad input.")]
     Verify(VerifyArgs),
     /// Merge, add, remove and explain pull secret credentials (never printing a password)
     #[command(
@@ -254,9 +258,9 @@ struct ResolveArgs {
 
 #[derive(Args)]
 struct VerifyArgs {
-    /// The node's root (e.g. /host under `oc debug node/X`, or files copied off a node)
-    #[arg(long, value_name = "DIR")]
-    root: PathBuf,
+    /// The node's root (e.g. /host under `oc debug node/X`, or files copied off a node); repeat for several nodes
+    #[arg(long = "root", value_name = "DIR", required = true)]
+    roots: Vec<PathBuf>,
     /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     files: Vec<String>,
@@ -707,8 +711,18 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
             commands::resolve::run(&request, &mut out, &mut err, style)
         }
         Command::Verify(args) => {
+            if args.roots.len() > 1 {
+                let request = commands::verify::FleetRequest {
+                    roots: args.roots,
+                    inputs: commands::read_inputs(&args.files)?,
+                    example: args.example,
+                    options: node_options(args.layout, args.release_image, args.pull_secret.as_deref())?,
+                    json: args.output == OutputArg::Json,
+                };
+                return commands::verify::run_fleet(&request, &mut out, &mut err, style);
+            }
             let request = commands::verify::VerifyRequest {
-                root: args.root,
+                root: args.roots[0].clone(),
                 inputs: commands::read_inputs(&args.files)?,
                 example: args.example,
                 options: mirror_cli::node::RenderOptions {

@@ -964,6 +964,223 @@ fn line_ops(a: &[String], b: &[String]) -> Vec<Op> {
     ops
 }
 
+/// What `verify` was asked for several nodes at once (one root per node).
+#[derive(Debug, Default)]
+pub struct FleetRequest {
+    /// The nodes' roots, in the order given; each is named in the table as given.
+    pub roots: Vec<PathBuf>,
+    /// The object streams.
+    pub inputs: Vec<Input>,
+    /// Use the built-in example as an extra input.
+    pub example: bool,
+    /// How to render.
+    pub options: RenderOptions,
+    /// Print a JSON report instead of the table.
+    pub json: bool,
+}
+
+/// One node's checks.
+#[derive(Debug, Clone)]
+pub struct NodeChecks {
+    /// The root, as given.
+    pub root: PathBuf,
+    /// Its checks, in [`verify`]'s order.
+    pub checks: Vec<Check>,
+}
+
+impl NodeChecks {
+    /// Whether every check passed.
+    pub fn ok(&self) -> bool {
+        self.checks.iter().all(|c| c.status == Status::Ok)
+    }
+}
+
+/// The table: a row per node, a numbered column per check (the plan is the same for every node, so are the
+/// checks; a check repeated for several sources is told apart by its rank), a legend, then each failing check's
+/// reason per node. Nodes are named by their folder's name, or by the path as given when two names clash.
+pub fn fleet_table(nodes: &[NodeChecks]) -> String {
+    // Column key: (kind, path, rank among the checks with that kind and path).
+    let keyed = |checks: &[Check]| -> Vec<((&'static str, String, usize), usize)> {
+        let mut seen: BTreeMap<(&'static str, &str), usize> = BTreeMap::new();
+        checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let rank = seen.entry((c.kind, c.path.as_str())).or_default();
+                *rank += 1;
+                ((c.kind, c.path.clone(), *rank), i)
+            })
+            .collect()
+    };
+    let mut columns: Vec<(&'static str, String, usize)> = Vec::new();
+    let mut legend_reason: Vec<String> = Vec::new();
+    for node in nodes {
+        for (key, i) in keyed(&node.checks) {
+            if !columns.contains(&key) {
+                columns.push(key);
+                legend_reason.push(node.checks[i].reason.clone());
+            }
+        }
+    }
+    let repeated = |kind: &str, path: &str| {
+        columns
+            .iter()
+            .filter(|(k, p, _)| *k == kind && p == path)
+            .count()
+            > 1
+    };
+    let short: Vec<String> = nodes
+        .iter()
+        .map(|n| {
+            n.root
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let unique = short
+        .iter()
+        .all(|n| !n.is_empty() && short.iter().filter(|m| *m == n).count() == 1);
+    let names: Vec<String> = if unique {
+        short
+    } else {
+        nodes.iter().map(|n| n.root.display().to_string()).collect()
+    };
+    let name_width = names
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .max("node".len());
+    let width = "missing".len();
+    let mut text = String::new();
+    let _ = write!(text, "{:<name_width$}", "node");
+    for i in 0..columns.len() {
+        let _ = write!(text, "  {:<width$}", i + 1);
+    }
+    text.truncate(text.trim_end_matches(' ').len());
+    text.push('\n');
+    for (node, name) in nodes.iter().zip(&names) {
+        let _ = write!(text, "{name:<name_width$}");
+        let cells: BTreeMap<_, _> = keyed(&node.checks).into_iter().collect();
+        for key in &columns {
+            let label = cells
+                .get(key)
+                .map_or("-", |&i| node.checks[i].status.label());
+            let _ = write!(text, "  {label:<width$}");
+        }
+        text.truncate(text.trim_end_matches(' ').len());
+        text.push('\n');
+    }
+    text.push('\n');
+    for (i, ((kind, path, _), reason)) in columns.iter().zip(&legend_reason).enumerate() {
+        if repeated(kind, path) {
+            let _ = writeln!(text, "{:>3}  {kind} {path} ({reason})", i + 1);
+        } else {
+            let _ = writeln!(text, "{:>3}  {kind} {path}", i + 1);
+        }
+    }
+    let drifting = nodes.iter().filter(|n| !n.ok()).count();
+    let _ = writeln!(
+        text,
+        "\n{} nodes: {} as rendered, {drifting} drifting",
+        nodes.len(),
+        nodes.len() - drifting
+    );
+    for (node, name) in nodes.iter().zip(&names) {
+        for c in node.checks.iter().filter(|c| c.status != Status::Ok) {
+            let _ = writeln!(
+                text,
+                "{name}: {} {}: {}",
+                c.status.label(),
+                c.path,
+                c.reason
+            );
+        }
+    }
+    text
+}
+
+/// The JSON report for several nodes: each node's [`json_report`], and a summary.
+pub fn fleet_json(nodes: &[NodeChecks]) -> Value {
+    let drifting: Vec<String> = nodes
+        .iter()
+        .filter(|n| !n.ok())
+        .map(|n| n.root.display().to_string())
+        .collect();
+    json!({
+        "ok": drifting.is_empty(),
+        "summary": {"nodes": nodes.len(), "drifting": drifting.len()},
+        "drifting": drifting,
+        "nodes": nodes.iter().map(|n| json_report(&n.root, &n.checks)).collect::<Vec<_>>(),
+    })
+}
+
+/// Runs `verify` over several roots: the objects are rendered once, each root is compared with the plan. Exit 0
+/// when every node is as rendered, 1 when any drifts.
+pub fn run_fleet(
+    request: &FleetRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let inputs = super::render::all_inputs(&request.inputs, request.example);
+    if inputs.is_empty() && request.options.pull_secret.is_none() {
+        return Err(Error::Usage {
+            message:
+                "nothing to verify against: give -f FILE (or --example) with the cluster objects"
+                    .into(),
+        });
+    }
+    if request.roots.is_empty() {
+        return Err(Error::Usage {
+            message: "give each node's root with --root DIR".into(),
+        });
+    }
+    for root in &request.roots {
+        if !root.is_dir() {
+            return Err(Error::Io {
+                path: root.display().to_string(),
+                reason: "not a folder (give each node's root, e.g. files copied with oc debug)"
+                    .into(),
+            });
+        }
+    }
+    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    let plan = plan(&cluster, &request.options)?;
+    let io = |e: std::io::Error| Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    };
+    report(err, style, &plan.warnings, &[]).map_err(io)?;
+    let nodes = request
+        .roots
+        .iter()
+        .map(|root| {
+            Ok(NodeChecks {
+                root: root.clone(),
+                checks: verify(root, &plan)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    if request.json {
+        let document = fleet_json(&nodes);
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        )
+        .map_err(io)?;
+    } else {
+        out.write_all(fleet_table(&nodes).as_bytes()).map_err(io)?;
+    }
+    Ok(if nodes.iter().all(NodeChecks::ok) {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
