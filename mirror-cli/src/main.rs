@@ -716,7 +716,11 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
                     roots: args.roots,
                     inputs: commands::read_inputs(&args.files)?,
                     example: args.example,
-                    options: node_options(args.layout, args.release_image, args.pull_secret.as_deref())?,
+                    options: node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                    )?,
                     json: args.output == OutputArg::Json,
                 };
                 return commands::verify::run_fleet(&request, &mut out, &mut err, style);
