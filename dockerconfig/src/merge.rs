@@ -1,5 +1,6 @@
 //! Merging several files: later wins per registry, entries replaced whole.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::config::{DockerConfig, Entry, Format, normalize_key};
@@ -85,41 +86,65 @@ impl DockerConfig {
         let mut claimed = vec![false; base_len];
         let mut changed = false;
         // Exact spellings claim their entries first, so a normalised match never takes an entry that a later key
-        // names exactly; then the remaining keys match by normalised key among unclaimed earlier entries.
+        // names exactly; then the remaining keys match by normalised key among unclaimed earlier entries. Indexes
+        // keep this linear: pull secrets with thousands of entries exist.
+        let exact: HashMap<&str, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.key.text.as_str(), i))
+            .collect();
+        let mut by_registry: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            by_registry
+                .entry(normalize_key(e.key.text.as_str(), self.format))
+                .or_default()
+                .push(i);
+        }
         let mut targets: Vec<Option<usize>> = later
             .entries
             .iter()
-            .map(|incoming| (0..base_len).find(|&i| self.entries[i].key.text == incoming.key.text))
+            .map(|incoming| exact.get(incoming.key.text.as_str()).copied())
             .collect();
         for t in targets.iter().flatten() {
             claimed[*t] = true;
         }
-        for (incoming, target) in later.entries.iter().zip(targets.iter_mut()) {
+        let wanted: Vec<String> = later
+            .entries
+            .iter()
+            .map(|incoming| normalize_key(incoming.key.text.as_str(), later.format))
+            .collect();
+        for (target, wanted) in targets.iter_mut().zip(&wanted) {
             if target.is_none() {
-                let wanted = normalize_key(incoming.key.text.as_str(), later.format);
-                *target = (0..base_len).find(|&i| {
-                    !claimed[i]
-                        && normalize_key(self.entries[i].key.text.as_str(), self.format) == wanted
-                });
+                *target = by_registry
+                    .get(wanted)
+                    .and_then(|same| same.iter().copied().find(|&i| !claimed[i]));
                 if let Some(i) = *target {
                     claimed[i] = true;
                 }
             }
         }
-        for (incoming, index) in later.entries.iter().zip(targets) {
+        let others_of = |i: usize, wanted: &str| -> Vec<String> {
+            by_registry
+                .get(wanted)
+                .map(|same| {
+                    same.iter()
+                        .filter(|&&j| j != i)
+                        .map(|&j| self.entries[j].key.text.as_str().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let others: Vec<Vec<String>> = targets
+            .iter()
+            .zip(&wanted)
+            .map(|(t, w)| t.map(|i| others_of(i, w)).unwrap_or_default())
+            .collect();
+        drop(exact);
+        for ((incoming, index), others) in later.entries.iter().zip(targets).zip(others) {
             let key = incoming.key.text.as_str();
-            let wanted = normalize_key(key, later.format);
             let kind = match index {
                 Some(i) => {
-                    let others: Vec<String> = self
-                        .entries
-                        .iter()
-                        .enumerate()
-                        .filter(|&(j, e)| {
-                            j != i && normalize_key(e.key.text.as_str(), self.format) == wanted
-                        })
-                        .map(|(_, e)| e.key.text.as_str().to_owned())
-                        .collect();
                     if !others.is_empty() {
                         report.warnings.push(format!(
                             "{:?} from {} replaced {:?}, but the result also has {:?} for the same registry; \
