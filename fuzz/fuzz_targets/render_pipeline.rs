@@ -8,7 +8,7 @@ use std::time::Duration;
 use icsp::Limits;
 use libfuzzer_sys::fuzz_target;
 use mirror_cli::cluster::{Cluster, Input};
-use mirror_cli::node::{RenderOptions, plan};
+use mirror_cli::node::{RenderOptions, Target, plan};
 use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
@@ -24,12 +24,16 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    for layout in [Layout::Current, Layout::Legacy] {
+    for (layout, target) in [
+        (Layout::Current, Target::OpenShift),
+        (Layout::Legacy, Target::OpenShift),
+        (Layout::Current, Target::MicroShift),
+    ] {
         let options = RenderOptions {
             layout,
-            release_image: None,
-            pull_secret: None,
+            target,
             now: UnixTime::since_unix_epoch(Duration::from_secs(1_704_067_200)),
+            ..RenderOptions::default()
         };
         match plan(&cluster, &options) {
             Ok(node) => {
