@@ -19,7 +19,10 @@ fn config(n: usize) -> RegistriesConf {
             if i % 50 == 0 {
                 Registry {
                     prefix: format!("*.d{i}.example.org"),
-                    mirrors: vec![Mirror { location: format!("wild.example.net/d{i}"), ..Mirror::default() }],
+                    mirrors: vec![Mirror {
+                        location: format!("wild.example.net/d{i}"),
+                        ..Mirror::default()
+                    }],
                     ..Registry::default()
                 }
             } else {
@@ -27,13 +30,19 @@ fn config(n: usize) -> RegistriesConf {
                     prefix: format!("reg{}.example.com/ns{i}", i % 100),
                     location: format!("reg{}.example.com/ns{i}", i % 100),
                     mirror_by_digest_only: i % 10 == 0,
-                    mirrors: vec![Mirror { location: format!("mirror.example.net:5000/m{i}"), ..Mirror::default() }],
+                    mirrors: vec![Mirror {
+                        location: format!("mirror.example.net:5000/m{i}"),
+                        ..Mirror::default()
+                    }],
                     ..Registry::default()
                 }
             }
         })
         .collect();
-    RegistriesConf { registries, ..RegistriesConf::default() }
+    RegistriesConf {
+        registries,
+        ..RegistriesConf::default()
+    }
 }
 
 /// References hitting namespaces, wildcards, and nothing.
@@ -90,5 +99,14 @@ fn parse_and_validate(bencher: Bencher, n: usize) {
     let text = registries_conf::encode(&config(n), registries_conf::Layout::Current);
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| validate(&parse("/etc/containers/registries.conf", black_box(text.as_bytes())).unwrap()).unwrap());
+        .bench(|| {
+            validate(
+                &parse(
+                    "/etc/containers/registries.conf",
+                    black_box(text.as_bytes()),
+                )
+                .unwrap(),
+            )
+            .unwrap()
+        });
 }

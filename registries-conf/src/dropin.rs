@@ -41,7 +41,10 @@ pub struct InMemoryFile<'a> {
 
 /// Merges an in-memory main file (`None`: absent) and drop-ins. Drop-ins are filtered (`*.conf` only) and sorted by
 /// file name within each folder, the folders keeping the order of their first file in `drop_ins`.
-pub fn load_in_memory(main: Option<InMemoryFile<'_>>, drop_ins: &[InMemoryFile<'_>]) -> Result<Loaded, Error> {
+pub fn load_in_memory(
+    main: Option<InMemoryFile<'_>>,
+    drop_ins: &[InMemoryFile<'_>],
+) -> Result<Loaded, Error> {
     let mut loaded = Loaded {
         config: RegistriesConf::default(),
         files: Vec::new(),
@@ -85,7 +88,10 @@ pub fn load(main: &Path, drop_in_dirs: &[&Path]) -> Result<Loaded, Error> {
         let mut paths = Vec::new();
         for entry in entries {
             let entry = entry.map_err(|e| io_error(dir, e))?;
-            let is_dir = entry.file_type().map_err(|e| io_error(&entry.path(), e))?.is_dir();
+            let is_dir = entry
+                .file_type()
+                .map_err(|e| io_error(&entry.path(), e))?
+                .is_dir();
             if !is_dir && entry.file_name().to_string_lossy().ends_with(".conf") {
                 paths.push(entry.path());
             }
@@ -118,7 +124,11 @@ fn order_drop_ins<'a>(files: &[InMemoryFile<'a>]) -> Vec<InMemoryFile<'a>> {
             dirs.push(dir);
         }
     }
-    let mut ordered: Vec<InMemoryFile<'a>> = files.iter().copied().filter(|f| f.path.ends_with(".conf")).collect();
+    let mut ordered: Vec<InMemoryFile<'a>> = files
+        .iter()
+        .copied()
+        .filter(|f| f.path.ends_with(".conf"))
+        .collect();
     ordered.sort_by(|a, b| {
         let rank = |f: &InMemoryFile<'_>| dirs.iter().position(|d| *d == dir_of(f.path));
         rank(a).cmp(&rank(b)).then_with(|| a.path.cmp(b.path))

@@ -29,7 +29,11 @@ impl fmt::Display for Editor {
 
 fn effective_prefix(table: &Table) -> String {
     let prefix = string_field(table, "prefix");
-    let prefix = if prefix.is_empty() { string_field(table, "location") } else { prefix };
+    let prefix = if prefix.is_empty() {
+        string_field(table, "location")
+    } else {
+        prefix
+    };
     prefix.trim_end_matches('/').to_owned()
 }
 
@@ -38,7 +42,11 @@ fn find_key(table: &Table, name: &str) -> Option<String> {
     if table.contains_key(name) {
         return Some(name.to_owned());
     }
-    table.iter().map(|(k, _)| k).find(|k| k.eq_ignore_ascii_case(name)).map(str::to_owned)
+    table
+        .iter()
+        .map(|(k, _)| k)
+        .find(|k| k.eq_ignore_ascii_case(name))
+        .map(str::to_owned)
 }
 
 fn string_field(table: &Table, name: &str) -> String {
@@ -65,7 +73,12 @@ fn set_field(table: &mut Table, name: &str, value: Value, is_default: bool) {
                 .iter()
                 .next()
                 .and_then(|(k, _)| table.key(k))
-                .and_then(|k| k.leaf_decor().prefix().and_then(|p| p.as_str()).map(str::to_owned));
+                .and_then(|k| {
+                    k.leaf_decor()
+                        .prefix()
+                        .and_then(|p| p.as_str())
+                        .map(str::to_owned)
+                });
             table.insert(name, Item::Value(value));
             if let (Some(indent), Some(mut key)) = (indent, table.key_mut(name)) {
                 key.leaf_decor_mut().set_prefix(indent);
@@ -76,9 +89,24 @@ fn set_field(table: &mut Table, name: &str, value: Value, is_default: bool) {
 }
 
 fn write_registry_fields(table: &mut Table, registry: &Registry) {
-    set_field(table, "prefix", registry.prefix.as_str().into(), registry.prefix.is_empty());
-    set_field(table, "location", registry.location.as_str().into(), registry.location.is_empty());
-    set_field(table, "insecure", registry.insecure.into(), !registry.insecure);
+    set_field(
+        table,
+        "prefix",
+        registry.prefix.as_str().into(),
+        registry.prefix.is_empty(),
+    );
+    set_field(
+        table,
+        "location",
+        registry.location.as_str().into(),
+        registry.location.is_empty(),
+    );
+    set_field(
+        table,
+        "insecure",
+        registry.insecure.into(),
+        !registry.insecure,
+    );
     set_field(table, "blocked", registry.blocked.into(), !registry.blocked);
     set_field(
         table,
@@ -89,7 +117,12 @@ fn write_registry_fields(table: &mut Table, registry: &Registry) {
 }
 
 fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
-    set_field(table, "location", mirror.location.as_str().into(), mirror.location.is_empty());
+    set_field(
+        table,
+        "location",
+        mirror.location.as_str().into(),
+        mirror.location.is_empty(),
+    );
     set_field(table, "insecure", mirror.insecure.into(), !mirror.insecure);
     set_field(
         table,
@@ -102,7 +135,8 @@ fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
 /// Gives a new table the indentation of a sibling: its header's and its keys' (never the sibling's comments).
 fn style_like(table: &mut Table, sibling: &Table) {
     let indent = |raw: Option<&str>| raw.map(|r| r.rsplit('\n').next().unwrap_or("").to_owned());
-    let header_indent = indent(sibling.decor().prefix().and_then(|p| p.as_str())).unwrap_or_default();
+    let header_indent =
+        indent(sibling.decor().prefix().and_then(|p| p.as_str())).unwrap_or_default();
     table.decor_mut().set_prefix(format!("\n{header_indent}"));
     let key_indent = sibling
         .iter()
@@ -164,7 +198,12 @@ impl Editor {
             }
             match item {
                 Item::ArrayOfTables(array) => {
-                    found.extend(array.iter().enumerate().map(|(i, t)| (key.to_owned(), i, effective_prefix(t))));
+                    found.extend(
+                        array
+                            .iter()
+                            .enumerate()
+                            .map(|(i, t)| (key.to_owned(), i, effective_prefix(t))),
+                    );
                 }
                 _ => {
                     return Err(self.error(format!(
@@ -196,23 +235,35 @@ impl Editor {
     /// Appends a `[[registry]]` (with its mirrors) after the last one, indented like it; refused if its prefix is
     /// already there.
     pub fn add_registry(&mut self, registry: &Registry) -> Result<(), Error> {
-        let prefix = if registry.prefix.is_empty() { &registry.location } else { &registry.prefix };
+        let prefix = if registry.prefix.is_empty() {
+            &registry.location
+        } else {
+            &registry.prefix
+        };
         if self.registry_position(prefix).is_ok() {
-            return Err(self.error(format!("a [[registry]] with prefix {prefix:?} is already there")));
+            return Err(self.error(format!(
+                "a [[registry]] with prefix {prefix:?} is already there"
+            )));
         }
         let tables = self.registry_tables()?;
         // The array holding the entry printed last: a new table follows the table printed before it.
         let key = tables
             .iter()
             .max_by_key(|(key, index, _)| {
-                self.doc[key.as_str()].as_array_of_tables().and_then(|a| a.get(*index)).and_then(Table::position)
+                self.doc[key.as_str()]
+                    .as_array_of_tables()
+                    .and_then(|a| a.get(*index))
+                    .and_then(Table::position)
             })
             .map_or_else(|| "registry".to_owned(), |(key, _, _)| key.clone());
         let array = match self.doc.get_mut(&key) {
             Some(Item::ArrayOfTables(array)) => array,
             _ => {
-                self.doc.insert(&key, Item::ArrayOfTables(ArrayOfTables::new()));
-                self.doc[key.as_str()].as_array_of_tables_mut().expect("just inserted")
+                self.doc
+                    .insert(&key, Item::ArrayOfTables(ArrayOfTables::new()));
+                self.doc[key.as_str()]
+                    .as_array_of_tables_mut()
+                    .expect("just inserted")
             }
         };
         let sibling = array.iter().last().cloned();
@@ -223,7 +274,8 @@ impl Editor {
         }
         if !registry.mirrors.is_empty() {
             let sibling_mirror = sibling.as_ref().and_then(|s| {
-                find_key(s, "mirror").and_then(|k| s.get(&k)?.as_array_of_tables()?.iter().last().cloned())
+                find_key(s, "mirror")
+                    .and_then(|k| s.get(&k)?.as_array_of_tables()?.iter().last().cloned())
             });
             let mut mirrors = ArrayOfTables::new();
             for mirror in &registry.mirrors {
@@ -257,7 +309,9 @@ impl Editor {
                 table.insert(mirror_key.as_deref().unwrap_or("mirror"), other);
                 return Err(Error::Edit {
                     path,
-                    message: format!("the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"),
+                    message: format!(
+                        "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
+                    ),
                 });
             }
             _ => Vec::new(),
@@ -267,7 +321,10 @@ impl Editor {
         for mirror in &registry.mirrors {
             let reused = old
                 .iter_mut()
-                .find(|t| t.as_ref().is_some_and(|t| string_field(t, "location") == mirror.location))
+                .find(|t| {
+                    t.as_ref()
+                        .is_some_and(|t| string_field(t, "location") == mirror.location)
+                })
                 .and_then(Option::take);
             let mut table = match reused {
                 Some(mut table) => {
@@ -292,7 +349,10 @@ impl Editor {
             mirrors.push(table);
         }
         if !mirrors.is_empty() {
-            table.insert(mirror_key.as_deref().unwrap_or("mirror"), Item::ArrayOfTables(mirrors));
+            table.insert(
+                mirror_key.as_deref().unwrap_or("mirror"),
+                Item::ArrayOfTables(mirrors),
+            );
         }
         Ok(())
     }
@@ -300,7 +360,9 @@ impl Editor {
     /// Removes the `[[registry]]` whose prefix is `prefix`, with its mirrors and the comments above it.
     pub fn remove_registry(&mut self, prefix: &str) -> Result<(), Error> {
         let (key, index) = self.registry_position(prefix)?;
-        let array = self.doc[key.as_str()].as_array_of_tables_mut().expect("found above");
+        let array = self.doc[key.as_str()]
+            .as_array_of_tables_mut()
+            .expect("found above");
         array.remove(index);
         if array.is_empty() {
             self.doc.remove(&key);
@@ -323,16 +385,19 @@ impl Editor {
             Item::ArrayOfTables(array) => Ok(Some(array)),
             _ => Err(Error::Edit {
                 path,
-                message: format!("the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"),
+                message: format!(
+                    "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
+                ),
             }),
         }
     }
 
     /// Appends a mirror to the `[[registry]]` whose prefix is `prefix`; refused if that location is already one.
     pub fn add_mirror(&mut self, prefix: &str, mirror: &Mirror) -> Result<(), Error> {
-        let exists = self
-            .mirrors(prefix, false)?
-            .is_some_and(|a| a.iter().any(|t| string_field(t, "location") == mirror.location));
+        let exists = self.mirrors(prefix, false)?.is_some_and(|a| {
+            a.iter()
+                .any(|t| string_field(t, "location") == mirror.location)
+        });
         if exists {
             return Err(self.error(format!(
                 "{prefix:?} already has a mirror at {:?}",
@@ -349,10 +414,16 @@ impl Editor {
     }
 
     /// Replaces, in place, the mirror at `location` of the `[[registry]]` whose prefix is `prefix`.
-    pub fn replace_mirror(&mut self, prefix: &str, location: &str, mirror: &Mirror) -> Result<(), Error> {
-        let table = self
-            .mirrors(prefix, false)?
-            .and_then(|a| a.iter_mut().find(|t| string_field(t, "location") == location));
+    pub fn replace_mirror(
+        &mut self,
+        prefix: &str,
+        location: &str,
+        mirror: &Mirror,
+    ) -> Result<(), Error> {
+        let table = self.mirrors(prefix, false)?.and_then(|a| {
+            a.iter_mut()
+                .find(|t| string_field(t, "location") == location)
+        });
         match table {
             Some(table) => {
                 write_mirror_fields(table, mirror);
@@ -364,9 +435,10 @@ impl Editor {
 
     /// Removes the mirror at `location` of the `[[registry]]` whose prefix is `prefix`.
     pub fn remove_mirror(&mut self, prefix: &str, location: &str) -> Result<(), Error> {
-        let index = self
-            .mirrors(prefix, false)?
-            .and_then(|a| a.iter().position(|t| string_field(t, "location") == location));
+        let index = self.mirrors(prefix, false)?.and_then(|a| {
+            a.iter()
+                .position(|t| string_field(t, "location") == location)
+        });
         let Some(index) = index else {
             return Err(self.error(format!("{prefix:?} has no mirror at {location:?}")));
         };

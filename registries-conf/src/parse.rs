@@ -30,7 +30,11 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
     }
 }
 
@@ -116,7 +120,8 @@ impl Error {
             Error::InvalidConfig { .. } => Some(self.to_string()),
             Error::InvalidReference { source, .. } => Some(source.upstream_message()),
             Error::TagAndDigest { .. } => Some(
-                "Docker references with both a tag and digest are currently not supported".to_owned(),
+                "Docker references with both a tag and digest are currently not supported"
+                    .to_owned(),
             ),
             Error::Rewrite { source, .. } => Some(format!(
                 "rewriting reference: {}",
@@ -276,7 +281,13 @@ impl<'a> Reader<'a> {
         self.lines.position(span.as_ref().map_or(0, |s| s.start))
     }
 
-    fn type_error(&self, span: &Option<Range<usize>>, key: &str, expected: &str, item: &Item) -> Error {
+    fn type_error(
+        &self,
+        span: &Option<Range<usize>>,
+        key: &str,
+        expected: &str,
+        item: &Item,
+    ) -> Error {
         let (line, column) = self.line_col(span);
         Error::Toml {
             path: self.path.to_owned(),
@@ -327,7 +338,9 @@ impl<'a> Reader<'a> {
                 self.warn(
                     &span,
                     dotted.clone(),
-                    format!("unknown key `{dotted}` is ignored, as containers/image ignores it{hint}"),
+                    format!(
+                        "unknown key `{dotted}` is ignored, as containers/image ignores it{hint}"
+                    ),
                 );
                 continue;
             };
@@ -337,7 +350,11 @@ impl<'a> Reader<'a> {
                         "`{dotted}` repeats `{}` in another case; containers/image uses one of them at random, this \
                          crate the {}",
                         first.key,
-                        if first.key == *name { "exact spelling" } else { "first" }
+                        if first.key == *name {
+                            "exact spelling"
+                        } else {
+                            "first"
+                        }
                     );
                     self.warn(&span, dotted, message);
                 }
@@ -364,14 +381,24 @@ impl<'a> Reader<'a> {
     fn string(&self, entry: &Entry<'_>, key: &str) -> Result<String, Error> {
         match entry.item.as_str() {
             Some(s) => Ok(s.to_owned()),
-            None => Err(self.type_error(&entry.item.span().or(entry.span.clone()), key, "a string", entry.item)),
+            None => Err(self.type_error(
+                &entry.item.span().or(entry.span.clone()),
+                key,
+                "a string",
+                entry.item,
+            )),
         }
     }
 
     fn boolean(&self, entry: &Entry<'_>, key: &str) -> Result<bool, Error> {
         match entry.item.as_bool() {
             Some(b) => Ok(b),
-            None => Err(self.type_error(&entry.item.span().or(entry.span.clone()), key, "a boolean", entry.item)),
+            None => Err(self.type_error(
+                &entry.item.span().or(entry.span.clone()),
+                key,
+                "a boolean",
+                entry.item,
+            )),
         }
     }
 
@@ -396,11 +423,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The tables of a `[[x]]` array of tables or an inline `x = [{…}, …]` array.
-    fn tables<'t>(
-        &self,
-        entry: &Entry<'t>,
-        key: &str,
-    ) -> Result<Vec<SpannedTable<'t>>, Error> {
+    fn tables<'t>(&self, entry: &Entry<'t>, key: &str) -> Result<Vec<SpannedTable<'t>>, Error> {
         match entry.item {
             Item::ArrayOfTables(array) => Ok(array
                 .iter()
@@ -445,7 +468,10 @@ impl<'a> Reader<'a> {
         const HINTS: &[(&str, &str)] = &[
             ("registrys", "registry"),
             ("mirror", "registry.mirror"),
-            ("unqualified-search-registry", "unqualified-search-registries"),
+            (
+                "unqualified-search-registry",
+                "unqualified-search-registries",
+            ),
             ("credential-helper", "credential-helpers"),
             ("alias", "aliases"),
         ];
@@ -456,7 +482,9 @@ impl<'a> Reader<'a> {
         for (name, entry) in &fields {
             match *name {
                 "registry" => {
-                    for (i, (table, span)) in self.tables(entry, "registry")?.into_iter().enumerate() {
+                    for (i, (table, span)) in
+                        self.tables(entry, "registry")?.into_iter().enumerate()
+                    {
                         let (registry, registry_extras) = self.registry(table, i, &span)?;
                         config.registries.push(registry);
                         extras.registries.push(registry_extras);
@@ -556,11 +584,16 @@ impl<'a> Reader<'a> {
                 "location" => registry.location = self.string(entry, &key)?,
                 "insecure" => registry.insecure = self.boolean(entry, &key)?,
                 "blocked" => registry.blocked = self.boolean(entry, &key)?,
-                "mirror-by-digest-only" => registry.mirror_by_digest_only = self.boolean(entry, &key)?,
+                "mirror-by-digest-only" => {
+                    registry.mirror_by_digest_only = self.boolean(entry, &key)?
+                }
                 "pull-from-mirror" => extras.pull_from_mirror = self.string(entry, &key)?,
                 "mirror" => {
-                    for (j, (mirror_table, mirror_span)) in self.tables(entry, &key)?.into_iter().enumerate() {
-                        let (mirror, raw) = self.mirror(mirror_table, &format!("{key}[{j}]"), &mirror_span)?;
+                    for (j, (mirror_table, mirror_span)) in
+                        self.tables(entry, &key)?.into_iter().enumerate()
+                    {
+                        let (mirror, raw) =
+                            self.mirror(mirror_table, &format!("{key}[{j}]"), &mirror_span)?;
                         registry.mirrors.push(mirror);
                         extras.mirror_pull_from_mirror.push(raw);
                     }
@@ -579,7 +612,12 @@ impl<'a> Reader<'a> {
     ) -> Result<(Mirror, String), Error> {
         const HINTS: &[(&str, &str)] = &[("pull-from-mirrors", "pull-from-mirror")];
         let _ = span;
-        let fields = self.fields(table, context, &["location", "insecure", "pull-from-mirror"], HINTS);
+        let fields = self.fields(
+            table,
+            context,
+            &["location", "insecure", "pull-from-mirror"],
+            HINTS,
+        );
         let mut mirror = Mirror::default();
         let mut raw = String::new();
         for (name, entry) in &fields {
@@ -590,7 +628,8 @@ impl<'a> Reader<'a> {
                 "pull-from-mirror" => {
                     raw = self.string(entry, &key)?;
                     // An unknown value is kept raw and refused by the validator, in containers/image's order.
-                    mirror.pull_from_mirror = PullFromMirror::from_str_exact(&raw).unwrap_or_default();
+                    mirror.pull_from_mirror =
+                        PullFromMirror::from_str_exact(&raw).unwrap_or_default();
                 }
                 _ => unreachable!("only known keys are returned"),
             }

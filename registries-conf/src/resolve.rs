@@ -62,7 +62,11 @@ impl Hasher for Fnv {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
@@ -94,7 +98,8 @@ impl Resolver {
     /// here again, which changes nothing for a validated one).
     pub fn new(config: &RegistriesConf) -> Resolver {
         let registries = dedup_and_sort(config.registries.clone());
-        let mut exact = PrefixMap::with_capacity_and_hasher(registries.len(), BuildHasherDefault::default());
+        let mut exact =
+            PrefixMap::with_capacity_and_hasher(registries.len(), BuildHasherDefault::default());
         let mut wildcard = PrefixMap::default();
         let mut odd_wildcards = Vec::new();
         for (i, reg) in registries.iter().enumerate() {
@@ -163,7 +168,8 @@ impl Resolver {
                 None => len > 0,
                 Some((best_len, best_index)) => {
                     len > best_len
-                        || (len == best_len && self.registries[index].prefix < self.registries[best_index].prefix)
+                        || (len == best_len
+                            && self.registries[index].prefix < self.registries[best_index].prefix)
                 }
             };
             if better {
@@ -182,7 +188,9 @@ impl Resolver {
                 if bytes[start] != b'.' {
                     continue;
                 }
-                let end = name[start..host_end].find(':').map_or(host_end, |c| start + c);
+                let end = name[start..host_end]
+                    .find(':')
+                    .map_or(host_end, |c| start + c);
                 let suffix = &name[start..end];
                 if let Some(&i) = self.wildcard.get(suffix) {
                     // containers/image only looks at the first occurrence of the suffix.
@@ -320,5 +328,6 @@ pub fn matching_prefix_len(reference: &str, prefix: &str) -> Option<usize> {
         return None;
     }
     // "example.com" matching "example.com:5000" is unintended upstream ("DON'T RELY ON THE CURRENT BEHAVIOR").
-    (reference.len() == len || matches!(reference.as_bytes()[len], b':' | b'/' | b'@')).then_some(len)
+    (reference.len() == len || matches!(reference.as_bytes()[len], b':' | b'/' | b'@'))
+        .then_some(len)
 }

@@ -51,14 +51,20 @@ pub fn validate(file: &ParsedFile) -> Result<RegistriesConf, Error> {
         if extras.is_some_and(|e| !e.pull_from_mirror.is_empty()) {
             return Err(fail(
                 line,
-                format!("pull-from-mirror must not be set for a non-mirror registry {:?}", reg.prefix),
+                format!(
+                    "pull-from-mirror must not be set for a non-mirror registry {:?}",
+                    reg.prefix
+                ),
             ));
         }
         for (j, mirror) in reg.mirrors.iter().enumerate() {
             // Checked trimmed, kept as written (containers/image 5.23 assigns to a copy).
             let trimmed = parse_location(&mirror.location).map_err(|m| fail(line, m))?;
             if trimmed.is_empty() {
-                return Err(fail(line, "invalid condition: mirror location is unset".to_owned()));
+                return Err(fail(
+                    line,
+                    "invalid condition: mirror location is unset".to_owned(),
+                ));
             }
             let raw = extras
                 .and_then(|e| e.mirror_pull_from_mirror.get(j).cloned())
@@ -101,7 +107,10 @@ pub fn validate(file: &ParsedFile) -> Result<RegistriesConf, Error> {
     let registries = dedup_and_sort(registries);
 
     if !config.short_name_mode.is_empty()
-        && !matches!(config.short_name_mode.as_str(), "disabled" | "enforcing" | "permissive")
+        && !matches!(
+            config.short_name_mode.as_str(),
+            "disabled" | "enforcing" | "permissive"
+        )
     {
         return Err(fail(
             None,
@@ -122,7 +131,8 @@ pub fn validate(file: &ParsedFile) -> Result<RegistriesConf, Error> {
         }
     }
 
-    check_aliases(&config.aliases).map_err(|m| fail(None, format!("validating short-name aliases: {m}")))?;
+    check_aliases(&config.aliases)
+        .map_err(|m| fail(None, format!("validating short-name aliases: {m}")))?;
 
     Ok(RegistriesConf {
         unqualified_search_registries: unqualified,
@@ -143,14 +153,19 @@ pub fn validate_model(path: &str, config: &RegistriesConf) -> Result<RegistriesC
 fn parse_location(input: &str) -> Result<String, String> {
     let trimmed = input.trim_end_matches('/');
     if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
-        return Err(format!("invalid location '{input}': URI schemes are not supported"));
+        return Err(format!(
+            "invalid location '{input}': URI schemes are not supported"
+        ));
     }
     Ok(trimmed.to_owned())
 }
 
 /// Entries with the same location (or, without one, the same prefix) must agree on `insecure` and `blocked`. The
 /// first entry in file order whose group disagrees is reported, naming its location (empty for a wildcard).
-fn check_conflicts(registries: &[Registry], lines: &[Option<usize>]) -> Result<(), (Option<usize>, String)> {
+fn check_conflicts(
+    registries: &[Registry],
+    lines: &[Option<usize>],
+) -> Result<(), (Option<usize>, String)> {
     let key = |r: &Registry| {
         if r.location.is_empty() {
             r.prefix.clone()
@@ -236,22 +251,31 @@ fn has_registry(domain: &str) -> bool {
 }
 
 fn check_short_name(name: &str) -> Result<(), String> {
-    let r = Reference::parse(name)
-        .map_err(|e| format!("cannot parse short name: {name:?}: {}", e.upstream_message()))?;
+    let r = Reference::parse(name).map_err(|e| {
+        format!(
+            "cannot parse short name: {name:?}: {}",
+            e.upstream_message()
+        )
+    })?;
     if r.digest().is_some() {
-        return Err(format!("invalid short name {name:?}: must not contain digest"));
+        return Err(format!(
+            "invalid short name {name:?}: must not contain digest"
+        ));
     }
     if r.tag().is_some() {
         return Err(format!("invalid short name {name:?}: must not contain tag"));
     }
     if has_registry(r.domain()) {
-        return Err(format!("invalid short name {name:?}: must not contain registry"));
+        return Err(format!(
+            "invalid short name {name:?}: must not contain registry"
+        ));
     }
     Ok(())
 }
 
 fn check_alias_value(value: &str) -> Result<(), String> {
-    let r = Reference::parse(value).map_err(|e| format!("parsing alias {value:?}: {}", e.upstream_message()))?;
+    let r = Reference::parse(value)
+        .map_err(|e| format!("parsing alias {value:?}: {}", e.upstream_message()))?;
     if r.digest().is_some() {
         return Err(format!("invalid alias {value:?}: must not contain digest"));
     }
@@ -259,7 +283,9 @@ fn check_alias_value(value: &str) -> Result<(), String> {
         return Err(format!("invalid alias {value:?}: must not contain tag"));
     }
     if !has_registry(r.domain()) {
-        return Err(format!("invalid alias {value:?}: must contain registry and repository"));
+        return Err(format!(
+            "invalid alias {value:?}: must contain registry and repository"
+        ));
     }
     Reference::parse_normalized(value).map_err(|e| e.upstream_message())?;
     Ok(())

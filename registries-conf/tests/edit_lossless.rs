@@ -82,7 +82,10 @@ fn replace_registry_keeps_comments_unknown_keys_and_remaining_mirrors() {
                 prefix: "".into(),
                 location: "quay.io/openshift-release-dev/ocp-release".into(),
                 mirror_by_digest_only: false,
-                mirrors: vec![mirror("new.example.net/ocp"), mirror("mirror.example.net:5000/ocp/release")],
+                mirrors: vec![
+                    mirror("new.example.net/ocp"),
+                    mirror("mirror.example.net:5000/ocp/release"),
+                ],
                 ..Registry::default()
             },
         )
@@ -101,7 +104,8 @@ fn remove_registry_matched_by_location_in_any_case() {
 fn mirror_edits() {
     let prefix = "quay.io/openshift-release-dev/ocp-release";
     let after = edit(|e| {
-        e.add_mirror(prefix, &mirror("third.example.net/ocp")).unwrap();
+        e.add_mirror(prefix, &mirror("third.example.net/ocp"))
+            .unwrap();
         e.replace_mirror(
             prefix,
             "backup.example.net/ocp/release",
@@ -112,8 +116,10 @@ fn mirror_edits() {
             },
         )
         .unwrap();
-        e.remove_mirror(prefix, "mirror.example.net:5000/ocp/release").unwrap();
-        e.add_mirror("bad.example.com", &mirror("bad-mirror.example.net")).unwrap();
+        e.remove_mirror(prefix, "mirror.example.net:5000/ocp/release")
+            .unwrap();
+        e.add_mirror("bad.example.com", &mirror("bad-mirror.example.net"))
+            .unwrap();
     });
     insta::assert_snapshot!(after);
 }
@@ -122,20 +128,35 @@ fn mirror_edits() {
 fn refusals() {
     let mut e = Editor::parse("/etc/containers/registries.conf", BEFORE).unwrap();
     let messages = [
-        e.remove_registry("nothing.example.com").unwrap_err().to_string(),
-        e.add_registry(&Registry { location: "bad.example.com".into(), ..Registry::default() })
+        e.remove_registry("nothing.example.com")
             .unwrap_err()
             .to_string(),
-        e.add_mirror("quay.io/openshift-release-dev/ocp-release", &mirror("backup.example.net/ocp/release"))
+        e.add_registry(&Registry {
+            location: "bad.example.com".into(),
+            ..Registry::default()
+        })
+        .unwrap_err()
+        .to_string(),
+        e.add_mirror(
+            "quay.io/openshift-release-dev/ocp-release",
+            &mirror("backup.example.net/ocp/release"),
+        )
+        .unwrap_err()
+        .to_string(),
+        e.remove_mirror("bad.example.com", "x.example.net")
             .unwrap_err()
             .to_string(),
-        e.remove_mirror("bad.example.com", "x.example.net").unwrap_err().to_string(),
-        Editor::parse("p.conf", "[[registry]]\nlocation = \"a.com\"\nmirror = [{ location = \"m.net\" }]\n")
-            .unwrap()
-            .add_mirror("a.com", &mirror("n.net"))
+        Editor::parse(
+            "p.conf",
+            "[[registry]]\nlocation = \"a.com\"\nmirror = [{ location = \"m.net\" }]\n",
+        )
+        .unwrap()
+        .add_mirror("a.com", &mirror("n.net"))
+        .unwrap_err()
+        .to_string(),
+        Editor::parse("p.conf", "[[registry]\n")
             .unwrap_err()
             .to_string(),
-        Editor::parse("p.conf", "[[registry]\n").unwrap_err().to_string(),
     ];
     // A refused edit leaves the file as it was.
     assert_eq!(e.to_string(), BEFORE);

@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use registries_conf::parse::parse;
 use registries_conf::validate::validate;
 use registries_conf::{
-    Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, RegistriesConf, Registry, SourcePolicy, encode, render,
+    Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, RegistriesConf, Registry, SourcePolicy,
+    encode, render,
 };
 
 const PATH: &str = "/etc/containers/registries.conf";
@@ -32,20 +33,32 @@ fn mirror() -> impl Strategy<Value = Mirror> {
             PullFromMirror::TagOnly,
         ]),
     )
-        .prop_map(|(location, insecure, pull_from_mirror)| Mirror { location, insecure, pull_from_mirror })
+        .prop_map(|(location, insecure, pull_from_mirror)| Mirror {
+            location,
+            insecure,
+            pull_from_mirror,
+        })
 }
 
 fn registry() -> impl Strategy<Value = Registry> {
-    (text(), text(), any::<bool>(), any::<bool>(), any::<bool>(), prop::collection::vec(mirror(), 0..3)).prop_map(
-        |(prefix, location, insecure, blocked, mirror_by_digest_only, mirrors)| Registry {
-            prefix,
-            location,
-            insecure,
-            blocked,
-            mirror_by_digest_only,
-            mirrors,
-        },
+    (
+        text(),
+        text(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        prop::collection::vec(mirror(), 0..3),
     )
+        .prop_map(
+            |(prefix, location, insecure, blocked, mirror_by_digest_only, mirrors)| Registry {
+                prefix,
+                location,
+                insecure,
+                blocked,
+                mirror_by_digest_only,
+                mirrors,
+            },
+        )
 }
 
 fn model() -> impl Strategy<Value = RegistriesConf> {
@@ -58,7 +71,14 @@ fn model() -> impl Strategy<Value = RegistriesConf> {
         prop::collection::vec(registry(), 0..4),
     )
         .prop_map(
-            |(unqualified_search_registries, credential_helpers, short_name_mode, helper, aliases, registries)| {
+            |(
+                unqualified_search_registries,
+                credential_helpers,
+                short_name_mode,
+                helper,
+                aliases,
+                registries,
+            )| {
                 RegistriesConf {
                     unqualified_search_registries,
                     credential_helpers,
@@ -96,7 +116,11 @@ fn mirror_set() -> impl Strategy<Value = MirrorSet> {
             SourcePolicy::NeverContactSource,
         ]),
     )
-        .prop_map(|(source, mirrors, policy)| MirrorSet { source, mirrors, policy })
+        .prop_map(|(source, mirrors, policy)| MirrorSet {
+            source,
+            mirrors,
+            policy,
+        })
 }
 
 fn rules() -> impl Strategy<Value = MirrorRules> {
@@ -107,18 +131,21 @@ fn rules() -> impl Strategy<Value = MirrorRules> {
         prop::option::of(prop::collection::vec(scope(), 0..3)),
         prop::option::of(prop::collection::vec(scope(), 0..3)),
         prop::option::of(prop::collection::vec(
-            prop::sample::select(vec!["quay.io", "docker.io", "registry.example.com:5000"]).prop_map(str::to_owned),
+            prop::sample::select(vec!["quay.io", "docker.io", "registry.example.com:5000"])
+                .prop_map(str::to_owned),
             0..3,
         )),
     )
-        .prop_map(|(digest, legacy, tag, insecure, blocked, search)| MirrorRules {
-            digest_mirror_sets: digest,
-            legacy_digest_mirror_sets: legacy,
-            tag_mirror_sets: tag,
-            insecure,
-            blocked,
-            search_registries: search,
-        })
+        .prop_map(
+            |(digest, legacy, tag, insecure, blocked, search)| MirrorRules {
+                digest_mirror_sets: digest,
+                legacy_digest_mirror_sets: legacy,
+                tag_mirror_sets: tag,
+                insecure,
+                blocked,
+                search_registries: search,
+            },
+        )
 }
 
 proptest! {
@@ -179,7 +206,9 @@ fn openshift_golden_files_are_valid() {
     for entry in fs::read_dir(dir).unwrap() {
         let case = entry.unwrap().path();
         for name in ["registries.conf", "01-image-searchRegistries.conf"] {
-            let Ok(bytes) = fs::read(case.join(name)) else { continue };
+            let Ok(bytes) = fs::read(case.join(name)) else {
+                continue;
+            };
             let parsed = parse(&case.join(name).display().to_string(), &bytes).unwrap();
             validate(&parsed).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
             checked += 1;

@@ -82,9 +82,19 @@ mirror = [ { location = "m1.example.net" }, { Location = "m2.example.net", Insec
 "#;
     let config = parse(PATH, text.as_bytes()).unwrap().config;
     let reg = &config.registries[0];
-    assert_eq!((reg.prefix.as_str(), reg.location.as_str()), ("example.com", "loc.example.net"));
-    let mirrors: Vec<(&str, bool)> = reg.mirrors.iter().map(|m| (m.location.as_str(), m.insecure)).collect();
-    assert_eq!(mirrors, [("m1.example.net", false), ("m2.example.net", true)]);
+    assert_eq!(
+        (reg.prefix.as_str(), reg.location.as_str()),
+        ("example.com", "loc.example.net")
+    );
+    let mirrors: Vec<(&str, bool)> = reg
+        .mirrors
+        .iter()
+        .map(|m| (m.location.as_str(), m.insecure))
+        .collect();
+    assert_eq!(
+        mirrors,
+        [("m1.example.net", false), ("m2.example.net", true)]
+    );
 }
 
 #[test]
@@ -109,13 +119,23 @@ location = "second.example.net"
     let summary: Vec<(&str, &str, Vec<&str>)> = config
         .registries
         .iter()
-        .map(|r| (r.prefix.as_str(), r.location.as_str(), r.mirrors.iter().map(|m| m.location.as_str()).collect()))
+        .map(|r| {
+            (
+                r.prefix.as_str(),
+                r.location.as_str(),
+                r.mirrors.iter().map(|m| m.location.as_str()).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         summary,
         [
             ("a.example.com", "a.example.com", vec![]),
-            ("b.example.com", "first.example.net", vec!["m.example.net/ns/"]),
+            (
+                "b.example.com",
+                "first.example.net",
+                vec!["m.example.net/ns/"]
+            ),
         ]
     );
 }
@@ -133,7 +153,10 @@ fn pull_from_mirror_empty_with_mirror_by_digest_only_is_accepted() {
          \"m.example.net/ns\"\npull-from-mirror = \"\"\n",
     )
     .unwrap();
-    assert_eq!(config.registries[0].mirrors[0].pull_from_mirror, PullFromMirror::Unset);
+    assert_eq!(
+        config.registries[0].mirrors[0].pull_from_mirror,
+        PullFromMirror::Unset
+    );
 }
 
 #[test]
@@ -168,21 +191,48 @@ x = 1
 #[test]
 fn error_messages() {
     let cases: &[(&str, &str)] = &[
-        ("uri scheme in location", "[[registry]]\nprefix = \"example.com\"\nlocation = \"https://m.example.net\"\n"),
-        ("uri scheme in prefix", "[[registry]]\nprefix = \"http://example.com\"\nlocation = \"m.example.net\"\n"),
-        ("uri scheme in mirror", "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"https://m.net/ns\"\n"),
+        (
+            "uri scheme in location",
+            "[[registry]]\nprefix = \"example.com\"\nlocation = \"https://m.example.net\"\n",
+        ),
+        (
+            "uri scheme in prefix",
+            "[[registry]]\nprefix = \"http://example.com\"\nlocation = \"m.example.net\"\n",
+        ),
+        (
+            "uri scheme in mirror",
+            "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"https://m.net/ns\"\n",
+        ),
         ("both unset", "[[registry]]\ninsecure = true\n"),
-        ("prefix without location", "[[registry]]\nprefix = \"example.com\"\ninsecure = true\n"),
-        ("mirror location unset", "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\ninsecure = true\n"),
-        ("mirror location only slashes", "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"//\"\n"),
+        (
+            "prefix without location",
+            "[[registry]]\nprefix = \"example.com\"\ninsecure = true\n",
+        ),
+        (
+            "mirror location unset",
+            "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\ninsecure = true\n",
+        ),
+        (
+            "mirror location only slashes",
+            "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"//\"\n",
+        ),
         (
             "digest-only and pull-from-mirror",
             "[[registry]]\nlocation = \"e.com/ns\"\nmirror-by-digest-only = true\n[[registry.mirror]]\nlocation = \
              \"m.net/ns/\"\npull-from-mirror = \"all\"\n",
         ),
-        ("unsupported pull-from-mirror", "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"m.net/ns\"\npull-from-mirror = \"never\"\n"),
-        ("pull-from-mirror case", "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"m.net/ns\"\npull-from-mirror = \"Tag-Only\"\n"),
-        ("pull-from-mirror on registry", "[[registry]]\nlocation = \"e.com/ns\"\npull-from-mirror = \"digest-only\"\n"),
+        (
+            "unsupported pull-from-mirror",
+            "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"m.net/ns\"\npull-from-mirror = \"never\"\n",
+        ),
+        (
+            "pull-from-mirror case",
+            "[[registry]]\nlocation = \"e.com/ns\"\n[[registry.mirror]]\nlocation = \"m.net/ns\"\npull-from-mirror = \"Tag-Only\"\n",
+        ),
+        (
+            "pull-from-mirror on registry",
+            "[[registry]]\nlocation = \"e.com/ns\"\npull-from-mirror = \"digest-only\"\n",
+        ),
         (
             "conflicting blocked by location",
             "[[registry]]\nprefix = \"e.com\"\nlocation = \"e.com\"\nblocked = true\n[[registry]]\nprefix = \"alias.e.com\"\nlocation = \"e.com\"\n",
@@ -191,23 +241,71 @@ fn error_messages() {
             "conflicting insecure by location",
             "[[registry]]\nprefix = \"e.com\"\nlocation = \"e.com\"\n[[registry]]\nprefix = \"alias.e.com\"\nlocation = \"e.com\"\ninsecure = true\n",
         ),
-        ("conflicting wildcards", "[[registry]]\nprefix = \"*.e.com\"\nblocked = true\n[[registry]]\nprefix = \"*.e.com\"\n"),
-        ("wildcard with namespace", "[[registry]]\nprefix = \"*.example.com/foo\"\nlocation = \"m.example.net\"\n"),
-        ("wildcard with port", "[[registry]]\nprefix = \"*.example.com:5000\"\nlocation = \"m.example.net\"\n"),
-        ("search registry with namespace", "unqualified-search-registries = [\"example.com/ns\"]\n"),
-        ("search registry with scheme", "unqualified-search-registries = [\"https://example.com\"]\n"),
+        (
+            "conflicting wildcards",
+            "[[registry]]\nprefix = \"*.e.com\"\nblocked = true\n[[registry]]\nprefix = \"*.e.com\"\n",
+        ),
+        (
+            "wildcard with namespace",
+            "[[registry]]\nprefix = \"*.example.com/foo\"\nlocation = \"m.example.net\"\n",
+        ),
+        (
+            "wildcard with port",
+            "[[registry]]\nprefix = \"*.example.com:5000\"\nlocation = \"m.example.net\"\n",
+        ),
+        (
+            "search registry with namespace",
+            "unqualified-search-registries = [\"example.com/ns\"]\n",
+        ),
+        (
+            "search registry with scheme",
+            "unqualified-search-registries = [\"https://example.com\"]\n",
+        ),
         ("short-name mode", "short-name-mode = \"sometimes\"\n"),
-        ("alias with tag", "[aliases]\n\"app\" = \"example.com/ns/app:1\"\n"),
-        ("alias without registry", "[aliases]\n\"app\" = \"ns/app\"\n"),
-        ("alias name with registry", "[aliases]\n\"example.com/app\" = \"example.com/ns/app\"\n"),
-        ("two alias errors", "[aliases]\n\"a\" = \"x.com/a:1\"\n\"b\" = \"x.com/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n"),
-        ("mixing v1 and v2", "[registries.block]\nregistries = [\"bad.example.net\"]\n[[registry]]\nlocation = \"example.com\"\n"),
-        ("v1 alone", "[registries.search]\nregistries = [\"example.com\"]\n"),
-        ("unterminated string", "[[registry]]\nlocation = \"example.com\n"),
-        ("boolean as string", "[[registry]]\nlocation = \"example.com\"\ninsecure = \"yes\"\n"),
-        ("table instead of array", "[registry]\nlocation = \"example.com\"\n"),
-        ("number in search list", "unqualified-search-registries = [\"a.com\", 5]\n"),
-        ("mirror not a table", "[[registry]]\nlocation = \"e.com\"\nmirror = [\"m.net\"]\n"),
+        (
+            "alias with tag",
+            "[aliases]\n\"app\" = \"example.com/ns/app:1\"\n",
+        ),
+        (
+            "alias without registry",
+            "[aliases]\n\"app\" = \"ns/app\"\n",
+        ),
+        (
+            "alias name with registry",
+            "[aliases]\n\"example.com/app\" = \"example.com/ns/app\"\n",
+        ),
+        (
+            "two alias errors",
+            "[aliases]\n\"a\" = \"x.com/a:1\"\n\"b\" = \"x.com/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"\n",
+        ),
+        (
+            "mixing v1 and v2",
+            "[registries.block]\nregistries = [\"bad.example.net\"]\n[[registry]]\nlocation = \"example.com\"\n",
+        ),
+        (
+            "v1 alone",
+            "[registries.search]\nregistries = [\"example.com\"]\n",
+        ),
+        (
+            "unterminated string",
+            "[[registry]]\nlocation = \"example.com\n",
+        ),
+        (
+            "boolean as string",
+            "[[registry]]\nlocation = \"example.com\"\ninsecure = \"yes\"\n",
+        ),
+        (
+            "table instead of array",
+            "[registry]\nlocation = \"example.com\"\n",
+        ),
+        (
+            "number in search list",
+            "unqualified-search-registries = [\"a.com\", 5]\n",
+        ),
+        (
+            "mirror not a table",
+            "[[registry]]\nlocation = \"e.com\"\nmirror = [\"m.net\"]\n",
+        ),
         ("alias not a string", "[aliases]\napp = 1\n"),
     ];
     let mut out = String::new();
@@ -216,19 +314,36 @@ fn error_messages() {
     }
     let invalid_utf8 = parse(PATH, b"location = \"\xff\"\n").unwrap_err();
     out.push_str(&format!("invalid UTF-8:\n  {invalid_utf8}\n"));
-    let drop_in_v1 = parse_drop_in("/etc/containers/registries.conf.d/50-x.conf", b"[registries.search]\nregistries = [\"a.com\"]\n")
-        .unwrap_err();
+    let drop_in_v1 = parse_drop_in(
+        "/etc/containers/registries.conf.d/50-x.conf",
+        b"[registries.search]\nregistries = [\"a.com\"]\n",
+    )
+    .unwrap_err();
     out.push_str(&format!("v1 drop-in:\n  {drop_in_v1}\n"));
     insta::assert_snapshot!(out);
 }
 
 #[test]
 fn errors_say_where() {
-    let err = load("\n\n[[registry]]\nlocation = \"example.com\"\ninsecure = \"yes\"\n").unwrap_err();
-    assert!(matches!(err, Error::Toml { line: 5, column: 12, .. }), "{err:?}");
+    let err =
+        load("\n\n[[registry]]\nlocation = \"example.com\"\ninsecure = \"yes\"\n").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Toml {
+                line: 5,
+                column: 12,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     let err = load("[[registry]]\nlocation = \"a.com\"\n\n[[registry]]\nlocation = \"b.com\"\npull-from-mirror = \"all\"\n")
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidConfig { line: Some(4), .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidConfig { line: Some(4), .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -236,5 +351,7 @@ fn the_first_problem_in_file_order_is_reported() {
     // containers/image checks entry by entry, and conflicts only after every entry.
     let text = "[[registry]]\nprefix = \"a.com\"\nlocation = \"x.com\"\nblocked = true\n[[registry]]\nprefix = \"b.com\"\n\
                 location = \"x.com\"\n[[registry]]\nlocation = \"https://c.com\"\n";
-    assert!(message(text).ends_with("invalid location 'https://c.com': URI schemes are not supported"));
+    assert!(
+        message(text).ends_with("invalid location 'https://c.com': URI schemes are not supported")
+    );
 }

@@ -38,9 +38,15 @@ fn check_case(dir: &Path) -> Result<(), String> {
     let conf = fs::read(dir.join("registries.conf")).unwrap_or_default();
     let reference = fs::read_to_string(dir.join("ref.txt")).unwrap();
     let reference = reference.strip_suffix('\n').unwrap_or(&reference);
-    let meta: Value = serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+    let meta: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
     let stage = meta["stage"].as_str().unwrap();
-    let tried: Vec<&str> = meta["tried"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let tried: Vec<&str> = meta["tried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     let result = resolve_case(&conf, reference);
 
     if REFUSED_V1.contains(&id.as_str()) {
@@ -54,53 +60,93 @@ fn check_case(dir: &Path) -> Result<(), String> {
         let expected = meta["error_core"].as_str().unwrap();
         let err = match result {
             Err(e) => e,
-            Ok(sources) => return Err(format!("expected error {expected:?}, got sources {sources:?}")),
+            Ok(sources) => {
+                return Err(format!(
+                    "expected error {expected:?}, got sources {sources:?}"
+                ));
+            }
         };
         let ours = match stage {
             "config" => format!("loading registries configuration: {err}"),
             _ => err.upstream_message().unwrap_or_else(|| err.to_string()),
         };
         if TOML_ERRORS.contains(&id.as_str()) {
-            let line = |s: &str| s.split("toml: line ").nth(1).map(|r| r.chars().take_while(char::is_ascii_digit).collect::<String>());
+            let line = |s: &str| {
+                s.split("toml: line ").nth(1).map(|r| {
+                    r.chars()
+                        .take_while(char::is_ascii_digit)
+                        .collect::<String>()
+                })
+            };
             if line(&ours) != line(expected) {
-                return Err(format!("TOML error on another line:\n  expected {expected:?}\n  ours     {ours:?}"));
+                return Err(format!(
+                    "TOML error on another line:\n  expected {expected:?}\n  ours     {ours:?}"
+                ));
             }
         }
-        let text_may_differ = TOML_ERRORS.contains(&id.as_str()) || IMAGE_REF_TEXT_DIFFERS.contains(&id.as_str());
+        let text_may_differ =
+            TOML_ERRORS.contains(&id.as_str()) || IMAGE_REF_TEXT_DIFFERS.contains(&id.as_str());
         if ours != expected && !text_may_differ {
-            return Err(format!("error text differs:\n  expected {expected:?}\n  ours     {ours:?}"));
+            return Err(format!(
+                "error text differs:\n  expected {expected:?}\n  ours     {ours:?}"
+            ));
         }
         let kind_ok = match stage {
             "config" => matches!(err, Error::InvalidConfig { .. } | Error::Toml { .. }),
             "pull-sources" => matches!(err, Error::Rewrite { .. }),
-            "ref-parse" => matches!(err, Error::InvalidReference { .. } | Error::TagAndDigest { .. }),
+            "ref-parse" => matches!(
+                err,
+                Error::InvalidReference { .. } | Error::TagAndDigest { .. }
+            ),
             _ => false,
         };
-        return if kind_ok { Ok(()) } else { Err(format!("wrong error kind for stage {stage}: {err:?}")) };
+        return if kind_ok {
+            Ok(())
+        } else {
+            Err(format!("wrong error kind for stage {stage}: {err:?}"))
+        };
     }
 
     let sources = result.map_err(|e| format!("expected sources {tried:?}, got error {e}"))?;
     let ours: Vec<&str> = sources.iter().map(|s| s.reference.as_str()).collect();
     if ours != tried {
-        return Err(format!("sources differ:\n  expected {tried:?}\n  ours     {ours:?}"));
+        return Err(format!(
+            "sources differ:\n  expected {tried:?}\n  ours     {ours:?}"
+        ));
     }
-    for (i, (source, attempt)) in sources.iter().zip(meta["attempts"].as_array().unwrap()).enumerate() {
+    for (i, (source, attempt)) in sources
+        .iter()
+        .zip(meta["attempts"].as_array().unwrap())
+        .enumerate()
+    {
         let error = attempt["error"].as_str().unwrap_or("");
         let blocked_upstream = error.contains(" is blocked in ");
         match (&source.blocked, blocked_upstream) {
             (Some(b), true) if b.message == error => {}
             (None, false) => {}
-            (ours, _) => return Err(format!("source {i}: blocked {ours:?}, upstream error {error:?}")),
+            (ours, _) => {
+                return Err(format!(
+                    "source {i}: blocked {ours:?}, upstream error {error:?}"
+                ));
+            }
         }
         if source.is_mirror != (i + 1 < sources.len()) {
             return Err(format!("source {i}: is_mirror is {}", source.is_mirror));
         }
         // The requests show the TLS setting: an insecure source falls back to plain http.
-        let requests: Vec<&str> = attempt["requests"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let requests: Vec<&str> = attempt["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         if !requests.is_empty() {
             let http = requests.iter().any(|r| r.starts_with("GET http://"));
             if http != source.insecure {
-                return Err(format!("source {i}: insecure is {}, requests {requests:?}", source.insecure));
+                return Err(format!(
+                    "source {i}: insecure is {}, requests {requests:?}",
+                    source.insecure
+                ));
             }
         }
     }
@@ -115,12 +161,26 @@ fn every_golden_resolve_case() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    assert_eq!(dirs.len(), 158, "the handed-over cases are 001-159 without 151");
+    assert_eq!(
+        dirs.len(),
+        158,
+        "the handed-over cases are 001-159 without 151"
+    );
     let failures: Vec<String> = dirs
         .iter()
-        .filter_map(|d| check_case(d).err().map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy())))
+        .filter_map(|d| {
+            check_case(d)
+                .err()
+                .map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
 }
 
 /// expected.txt agrees with meta.json (so checking meta.json checks what the README describes).
@@ -132,12 +192,18 @@ fn expected_txt_matches_meta() {
             continue;
         }
         let expected = fs::read_to_string(dir.join("expected.txt")).unwrap();
-        let meta: Value = serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+        let meta: Value =
+            serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
         let mut lines: Vec<&str> = expected.lines().collect();
         if lines.first().is_some_and(|l| l.starts_with("error: ")) {
             lines.remove(0);
         }
-        let tried: Vec<&str> = meta["tried"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let tried: Vec<&str> = meta["tried"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(lines, tried, "{}", dir.display());
     }
 }

@@ -7,7 +7,8 @@ use registries_conf::validate::validate;
 use registries_conf::{RegistriesConf, Registry};
 
 fn resolver(text: &str) -> Resolver {
-    let config = validate(&parse("/etc/containers/registries.conf", text.as_bytes()).unwrap()).unwrap();
+    let config =
+        validate(&parse("/etc/containers/registries.conf", text.as_bytes()).unwrap()).unwrap();
     Resolver::new(&config)
 }
 
@@ -39,29 +40,88 @@ fn error_messages() {
     let cases: &[(&str, &str, &str)] = &[
         ("invalid reference", "", "example.com//app:1"),
         ("uppercase repository", "", "example.com/Ns/app:1"),
-        ("unsupported digest", "", "example.com/app@md5:0123456789abcdef0123456789abcdef"),
-        ("name too long", "", &format!("example.com/{}", "a".repeat(250))),
+        (
+            "unsupported digest",
+            "",
+            "example.com/app@md5:0123456789abcdef0123456789abcdef",
+        ),
+        (
+            "name too long",
+            "",
+            &format!("example.com/{}", "a".repeat(250)),
+        ),
         (
             "tag and digest",
             "",
             "example.com/app:1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         ),
-        ("repository onto bare host", "[[registry]]\nprefix = \"example.com/ns/app\"\nlocation = \"m.example.net\"\n", "example.com/ns/app:1"),
-        ("docker.io one component", "[[registry]]\nprefix = \"example.com\"\nlocation = \"docker.io\"\n", "example.com/app:1"),
-        ("single-label mirror", "[[registry]]\nlocation = \"example.com\"\n[[registry.mirror]]\nlocation = \"cachehost\"\n", "example.com/ns/app:1"),
-        ("location with tag", "[[registry]]\nprefix = \"example.com/ns/app\"\nlocation = \"m.example.net/app:pinned\"\n", "example.com/ns/app:1"),
-        ("port carried after a path", "[[registry]]\nprefix = \"localhost\"\nlocation = \"m.example.net/local\"\n", "localhost:5000/app:1"),
-        ("wildcard and port", "[[registry]]\nprefix = \"*.example.com\"\n[[registry.mirror]]\nlocation = \"wm.example.net/wild\"\n", "a.example.com:5000/ns/app:1"),
-        ("mirror trailing slash", "[[registry]]\nlocation = \"example.com/ns\"\n[[registry.mirror]]\nlocation = \"m.example.net/ns/\"\n", "example.com/ns/app:1"),
-        ("blocked primary after mirror", "[[registry]]\nlocation = \"example.com\"\nblocked = true\n[[registry.mirror]]\nlocation = \"m.example.net\"\n", "example.com/app:1"),
-        ("blocked wildcard", "[[registry]]\nprefix = \"*.blocked.example.com\"\nblocked = true\n", "x.blocked.example.com/app:1"),
-        ("rewritten into blocked", "[[registry]]\nprefix = \"example.com\"\nlocation = \"bad.example.net/ns\"\n[[registry]]\nlocation = \"bad.example.net\"\nblocked = true\n", "example.com/app:1"),
-        ("blocked docker.io/library", "[[registry]]\nlocation = \"docker.io/library\"\nblocked = true\n", "busybox"),
-        ("insecure mirror and primary", "[[registry]]\nlocation = \"example.com:5000\"\ninsecure = true\n[[registry.mirror]]\nlocation = \"127.0.0.1:5001/cache\"\ninsecure = true\n[[registry.mirror]]\nlocation = \"localhost:8443/cache\"\n", "example.com:5000/ns/app"),
+        (
+            "repository onto bare host",
+            "[[registry]]\nprefix = \"example.com/ns/app\"\nlocation = \"m.example.net\"\n",
+            "example.com/ns/app:1",
+        ),
+        (
+            "docker.io one component",
+            "[[registry]]\nprefix = \"example.com\"\nlocation = \"docker.io\"\n",
+            "example.com/app:1",
+        ),
+        (
+            "single-label mirror",
+            "[[registry]]\nlocation = \"example.com\"\n[[registry.mirror]]\nlocation = \"cachehost\"\n",
+            "example.com/ns/app:1",
+        ),
+        (
+            "location with tag",
+            "[[registry]]\nprefix = \"example.com/ns/app\"\nlocation = \"m.example.net/app:pinned\"\n",
+            "example.com/ns/app:1",
+        ),
+        (
+            "port carried after a path",
+            "[[registry]]\nprefix = \"localhost\"\nlocation = \"m.example.net/local\"\n",
+            "localhost:5000/app:1",
+        ),
+        (
+            "wildcard and port",
+            "[[registry]]\nprefix = \"*.example.com\"\n[[registry.mirror]]\nlocation = \"wm.example.net/wild\"\n",
+            "a.example.com:5000/ns/app:1",
+        ),
+        (
+            "mirror trailing slash",
+            "[[registry]]\nlocation = \"example.com/ns\"\n[[registry.mirror]]\nlocation = \"m.example.net/ns/\"\n",
+            "example.com/ns/app:1",
+        ),
+        (
+            "blocked primary after mirror",
+            "[[registry]]\nlocation = \"example.com\"\nblocked = true\n[[registry.mirror]]\nlocation = \"m.example.net\"\n",
+            "example.com/app:1",
+        ),
+        (
+            "blocked wildcard",
+            "[[registry]]\nprefix = \"*.blocked.example.com\"\nblocked = true\n",
+            "x.blocked.example.com/app:1",
+        ),
+        (
+            "rewritten into blocked",
+            "[[registry]]\nprefix = \"example.com\"\nlocation = \"bad.example.net/ns\"\n[[registry]]\nlocation = \"bad.example.net\"\nblocked = true\n",
+            "example.com/app:1",
+        ),
+        (
+            "blocked docker.io/library",
+            "[[registry]]\nlocation = \"docker.io/library\"\nblocked = true\n",
+            "busybox",
+        ),
+        (
+            "insecure mirror and primary",
+            "[[registry]]\nlocation = \"example.com:5000\"\ninsecure = true\n[[registry.mirror]]\nlocation = \"127.0.0.1:5001/cache\"\ninsecure = true\n[[registry.mirror]]\nlocation = \"localhost:8443/cache\"\n",
+            "example.com:5000/ns/app",
+        ),
     ];
     let mut out = String::new();
     for (name, conf, reference) in cases {
-        out.push_str(&format!("{name}: {reference}\n  {}\n", show(resolver(conf).pull_sources(reference))));
+        out.push_str(&format!(
+            "{name}: {reference}\n  {}\n",
+            show(resolver(conf).pull_sources(reference))
+        ));
     }
     insta::assert_snapshot!(out);
 }
@@ -69,7 +129,10 @@ fn error_messages() {
 #[test]
 fn blocked_message_names_the_configured_paths() {
     let r = resolver("[[registry]]\nlocation = \"example.com\"\nblocked = true\n")
-        .with_config_paths("/host/etc/containers/registries.conf", "/host/etc/containers/registries.conf.d");
+        .with_config_paths(
+            "/host/etc/containers/registries.conf",
+            "/host/etc/containers/registries.conf.d",
+        );
     let sources = r.pull_sources("example.com/app:1").unwrap();
     assert_eq!(
         sources[0].blocked.as_ref().unwrap().message,
@@ -144,8 +207,11 @@ fn port() -> impl Strategy<Value = String> {
 }
 
 fn path() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec!["ns", "app", "a__b", "library", "ns-other"]), 0..3)
-        .prop_map(|parts| parts.iter().map(|p| format!("/{p}")).collect())
+    prop::collection::vec(
+        prop::sample::select(vec!["ns", "app", "a__b", "library", "ns-other"]),
+        0..3,
+    )
+    .prop_map(|parts| parts.iter().map(|p| format!("/{p}")).collect())
 }
 
 fn prefix() -> impl Strategy<Value = String> {
@@ -167,7 +233,12 @@ fn prefix() -> impl Strategy<Value = String> {
 }
 
 fn name() -> impl Strategy<Value = String> {
-    (host(), port(), path(), prop::sample::select(vec!["/app", "/ns/app", "/x"]))
+    (
+        host(),
+        port(),
+        path(),
+        prop::sample::select(vec!["/app", "/ns/app", "/x"]),
+    )
         .prop_map(|(h, p, s, last)| format!("{h}{p}{s}{last}"))
 }
 
