@@ -11,21 +11,37 @@ fn main() {
 /// three mirrors each, every twentieth set a tag set, every fiftieth source also in an ICSP (merged), an insecure
 /// mirror host and mirrorless insecure sub-scopes (which get nested copies), and a few blocked scopes.
 fn realistic_rules(n: usize) -> MirrorRules {
-    let mut rules = MirrorRules { insecure: Some(Vec::new()), blocked: Some(Vec::new()), ..MirrorRules::default() };
+    let mut rules = MirrorRules {
+        insecure: Some(Vec::new()),
+        blocked: Some(Vec::new()),
+        ..MirrorRules::default()
+    };
     let insecure = rules.insecure.as_mut().unwrap();
     let blocked = rules.blocked.as_mut().unwrap();
     insecure.push("mirror0.local:5000".to_string());
     for i in 0..n {
         let host = format!("registry{}.example.com", (i / 100) % 97);
         let team = i / 10;
-        let source = if i % 10 == 0 { format!("{host}/team{team}") } else { format!("{host}/team{team}/app{i}") };
-        let mirrors: Vec<String> =
-            (0..1 + i % 3).map(|k| format!("mirror{k}.local:5000/team{team}/app{i}")).collect();
+        let source = if i % 10 == 0 {
+            format!("{host}/team{team}")
+        } else {
+            format!("{host}/team{team}/app{i}")
+        };
+        let mirrors: Vec<String> = (0..1 + i % 3)
+            .map(|k| format!("mirror{k}.local:5000/team{team}/app{i}"))
+            .collect();
         if i % 50 == 1 {
-            rules.legacy_digest_mirror_sets.push(MirrorSet::new(source.clone(), mirrors.iter().rev().cloned()));
+            rules.legacy_digest_mirror_sets.push(MirrorSet::new(
+                source.clone(),
+                mirrors.iter().rev().cloned(),
+            ));
         }
         let set = MirrorSet::new(source, mirrors);
-        if i % 20 == 7 { rules.tag_mirror_sets.push(set) } else { rules.digest_mirror_sets.push(set) }
+        if i % 20 == 7 {
+            rules.tag_mirror_sets.push(set)
+        } else {
+            rules.digest_mirror_sets.push(set)
+        }
         if i % 100 == 0 {
             insecure.push(format!("{host}/team{team}/extra"));
         }
@@ -39,8 +55,10 @@ fn realistic_rules(n: usize) -> MirrorRules {
 
 #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10, sample_size = 1)]
 fn render_sources(bencher: divan::Bencher, n: usize) {
-    bencher.with_inputs(|| realistic_rules(n)).bench_local_refs(|rules| {
-        let rendered = render(rules, Layout::Current).expect("renders");
-        divan::black_box(rendered.registries_conf.len())
-    });
+    bencher
+        .with_inputs(|| realistic_rules(n))
+        .bench_local_refs(|rules| {
+            let rendered = render(rules, Layout::Current).expect("renders");
+            divan::black_box(rendered.registries_conf.len())
+        });
 }

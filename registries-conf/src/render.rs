@@ -106,6 +106,8 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
         field: String::new(),
         message,
     })?;
+    // The merged sets only borrow the rules, but their lists are sizeable: free them before encoding.
+    drop((digest, tag));
 
     let mut model = RegistriesConf {
         unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES
@@ -147,7 +149,10 @@ pub(crate) fn edit_registries<'a>(
     digest: &[MergedSet<'a>],
     tag: &[MergedSet<'a>],
 ) -> Result<Vec<Registry>, String> {
-    let mut book = Entries::default();
+    // At most one entry per source and per blocked/insecure scope: reserving up front avoids the doubling
+    // growth (and its transient copies) on large inputs.
+    let mut book =
+        Entries::with_capacity(digest.len() + tag.len() + blocked.len() + insecure.len());
 
     for (sets, pull_from_mirror) in [
         (digest, PullFromMirror::DigestOnly),
@@ -157,6 +162,7 @@ pub(crate) fn edit_registries<'a>(
             let entry = book.entry(set.source);
             let registry = &mut book.registries[entry];
             registry.blocked |= set.never_contact_source;
+            registry.mirrors.reserve_exact(set.mirrors.len());
             registry
                 .mirrors
                 .extend(set.mirrors.iter().map(|location| Mirror {
@@ -247,7 +253,6 @@ fn index_of(scopes: &[String]) -> ScopeIndex<'_, ()> {
 }
 
 /// `[[registry]]` entries in creation order, indexed by scope.
-#[derive(Default)]
 struct Entries<'a> {
     registries: Vec<Registry>,
     scopes: Vec<&'a str>,
@@ -255,6 +260,14 @@ struct Entries<'a> {
 }
 
 impl<'a> Entries<'a> {
+    fn with_capacity(capacity: usize) -> Self {
+        Entries {
+            registries: Vec::with_capacity(capacity),
+            scopes: Vec::with_capacity(capacity),
+            index: HashMap::with_capacity(capacity),
+        }
+    }
+
     /// The entry for `scope`, created (wildcard: `prefix`; otherwise `location`) if missing.
     fn entry(&mut self, scope: &'a str) -> usize {
         if let Some(&entry) = self.index.get(scope) {
