@@ -47,7 +47,8 @@ fn check_case(dir: &Path) -> Result<(), String> {
     let id = dir.file_name().unwrap().to_string_lossy().into_owned();
     let reference = fs::read_to_string(dir.join("ref.txt")).unwrap();
     let reference = reference.strip_suffix('\n').unwrap_or(&reference);
-    let meta: Value = serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+    let meta: Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
     let expected = fs::read_to_string(dir.join("expected.txt")).unwrap();
     let outcome = resolve(&dir.join("registries.conf"), reference);
 
@@ -60,36 +61,63 @@ fn check_case(dir: &Path) -> Result<(), String> {
     if meta["error_before_any_attempt"].as_bool().unwrap() {
         return match &outcome.result {
             Err(reason) if !reason.is_empty() && outcome.stdout.is_empty() => Ok(()),
-            other => Err(format!("expected an error, got {other:?} with stdout {:?}", outcome.stdout)),
+            other => Err(format!(
+                "expected an error, got {other:?} with stdout {:?}",
+                outcome.stdout
+            )),
         };
     }
 
     let mut expected_lines: Vec<&str> = expected.lines().collect();
-    if expected_lines.first().is_some_and(|l| l.starts_with("error: ")) {
+    if expected_lines
+        .first()
+        .is_some_and(|l| l.starts_with("error: "))
+    {
         expected_lines.remove(0);
     }
-    let exit = outcome.result.clone().map_err(|e| format!("unexpected error: {e}"))?;
+    let exit = outcome
+        .result
+        .clone()
+        .map_err(|e| format!("unexpected error: {e}"))?;
     let lines: Vec<&str> = outcome.stdout.lines().collect();
     let references: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
     if references != expected_lines {
-        return Err(format!("sources differ:\n  expected {expected_lines:?}\n  ours     {references:?}"));
+        return Err(format!(
+            "sources differ:\n  expected {expected_lines:?}\n  ours     {references:?}"
+        ));
     }
     let mut any_blocked = false;
-    for (i, (line, attempt)) in lines.iter().zip(meta["attempts"].as_array().unwrap()).enumerate() {
+    for (i, (line, attempt)) in lines
+        .iter()
+        .zip(meta["attempts"].as_array().unwrap())
+        .enumerate()
+    {
         let words: Vec<&str> = line.split(' ').skip(1).collect();
-        let upstream_blocked = attempt["error"].as_str().unwrap_or("").contains(" is blocked in ");
+        let upstream_blocked = attempt["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains(" is blocked in ");
         if words.contains(&"blocked") != upstream_blocked {
-            return Err(format!("source {i}: line {line:?}, upstream error {:?}", attempt["error"]));
+            return Err(format!(
+                "source {i}: line {line:?}, upstream error {:?}",
+                attempt["error"]
+            ));
         }
         any_blocked |= upstream_blocked;
-        let role = if i + 1 < lines.len() { "mirror" } else { "source" };
+        let role = if i + 1 < lines.len() {
+            "mirror"
+        } else {
+            "source"
+        };
         if words.first() != Some(&role) {
             return Err(format!("source {i}: expected {role}: {line:?}"));
         }
         // The requests show the TLS setting: an insecure source falls back to plain http.
         let requests = attempt["requests"].as_array().unwrap();
         if !requests.is_empty() {
-            let http = requests.iter().any(|r| r.as_str().unwrap().starts_with("GET http://"));
+            let http = requests
+                .iter()
+                .any(|r| r.as_str().unwrap().starts_with("GET http://"));
             if http != words.contains(&"insecure") {
                 return Err(format!("source {i}: {line:?}, requests {requests:?}"));
             }
@@ -100,7 +128,10 @@ fn check_case(dir: &Path) -> Result<(), String> {
         return Err(format!("exit {exit:?}, expected {expected_exit:?}"));
     }
     if any_blocked && !outcome.stderr.contains(" is blocked in ") {
-        return Err(format!("the blocked message is not on stderr: {:?}", outcome.stderr));
+        return Err(format!(
+            "the blocked message is not on stderr: {:?}",
+            outcome.stderr
+        ));
     }
     Ok(())
 }
@@ -113,10 +144,24 @@ fn every_golden_resolve_case_through_the_command() {
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    assert_eq!(dirs.len(), 158, "the handed-over cases are 001-159 without 151");
+    assert_eq!(
+        dirs.len(),
+        158,
+        "the handed-over cases are 001-159 without 151"
+    );
     let failures: Vec<String> = dirs
         .iter()
-        .filter_map(|d| check_case(d).err().map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy())))
+        .filter_map(|d| {
+            check_case(d)
+                .err()
+                .map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), dirs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
 }

@@ -7,10 +7,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use mirror_cli::cluster::Cluster;
+use mirror_cli::cluster::Input;
 use mirror_cli::commands::render::{EXAMPLE, RenderRequest};
 use mirror_cli::commands::verify::{Status, VerifyRequest, verify};
 use mirror_cli::commands::{Exit, Style, render};
-use mirror_cli::cluster::Input;
 use mirror_cli::node::{NodePlan, RenderOptions, paths, plan};
 use registries_conf::Layout;
 
@@ -20,7 +20,14 @@ fn example_plan(layout: Layout) -> NodePlan {
         bytes: EXAMPLE.as_bytes().to_vec(),
     }];
     let cluster = Cluster::read(&inputs, &icsp::Limits::default()).unwrap();
-    plan(&cluster, &RenderOptions { layout, ..Default::default() }).unwrap()
+    plan(
+        &cluster,
+        &RenderOptions {
+            layout,
+            ..Default::default()
+        },
+    )
+    .unwrap()
 }
 
 /// A node root rendered by the render command itself.
@@ -29,7 +36,10 @@ fn rendered_root(layout: Layout) -> tempfile::TempDir {
     let request = RenderRequest {
         example: true,
         root: Some(root.path().to_path_buf()),
-        options: RenderOptions { layout, ..Default::default() },
+        options: RenderOptions {
+            layout,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let exit = render::run(&request, &mut Vec::new(), &mut Vec::new(), &Style::plain()).unwrap();
@@ -46,8 +56,11 @@ fn run_verify(root: &Path, json: bool) -> (Exit, String, String) {
         ..Default::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let exit = mirror_cli::commands::verify::run(&request, &mut out, &mut err, &Style::plain()).unwrap();
-    let out = String::from_utf8(out).unwrap().replace(&root.display().to_string(), "[ROOT]");
+    let exit =
+        mirror_cli::commands::verify::run(&request, &mut out, &mut err, &Style::plain()).unwrap();
+    let out = String::from_utf8(out)
+        .unwrap()
+        .replace(&root.display().to_string(), "[ROOT]");
     (exit, out, String::from_utf8(err).unwrap())
 }
 
@@ -63,7 +76,10 @@ fn the_rendered_example_root_verifies() {
 fn a_legacy_layout_root_verifies_against_the_current_render() {
     let root = rendered_root(Layout::Legacy);
     let conf = fs::read_to_string(root.path().join(paths::REGISTRIES_CONF)).unwrap();
-    assert!(conf.contains("mirror-by-digest-only = true") && !conf.contains("pull-from-mirror"), "{conf}");
+    assert!(
+        conf.contains("mirror-by-digest-only = true") && !conf.contains("pull-from-mirror"),
+        "{conf}"
+    );
     let (exit, out, _) = run_verify(root.path(), false);
     assert_eq!(exit, Exit::Ok, "{out}");
     // And the other way round: a current root against a legacy render.
@@ -77,7 +93,11 @@ fn one_changed_byte_of_any_exact_file_is_drift_naming_the_file() {
     let plan = example_plan(Layout::Current);
     let root = rendered_root(Layout::Current);
     let mut tried = 0;
-    for file in plan.files.iter().filter(|f| f.path != Path::new(paths::REGISTRIES_CONF)) {
+    for file in plan
+        .files
+        .iter()
+        .filter(|f| f.path != Path::new(paths::REGISTRIES_CONF))
+    {
         let target = root.path().join(&file.path);
         for i in 0..file.bytes.len() {
             let mut bytes = file.bytes.clone();
@@ -86,15 +106,25 @@ fn one_changed_byte_of_any_exact_file_is_drift_naming_the_file() {
             let checks = verify(root.path(), &plan).unwrap();
             let named = file.path.display().to_string();
             assert!(
-                checks.iter().any(|c| c.status == Status::Drift && c.path == named),
+                checks
+                    .iter()
+                    .any(|c| c.status == Status::Drift && c.path == named),
                 "byte {i} of {named}: {checks:#?}"
             );
             tried += 1;
         }
         fs::write(&target, &file.bytes).unwrap();
     }
-    assert!(tried > 1000, "every byte of policy.json, config.json and ca.crt ({tried})");
-    assert!(verify(root.path(), &plan).unwrap().iter().all(|c| c.status == Status::Ok));
+    assert!(
+        tried > 1000,
+        "every byte of policy.json, config.json and ca.crt ({tried})"
+    );
+    assert!(
+        verify(root.path(), &plan)
+            .unwrap()
+            .iter()
+            .all(|c| c.status == Status::Ok)
+    );
 }
 
 #[test]
@@ -106,7 +136,9 @@ fn a_changed_byte_in_a_registries_conf_value_is_drift() {
     let text = String::from_utf8(original.clone()).unwrap();
     // Every byte inside a quoted value: locations, pull-from-mirror, search registries.
     let mut positions = Vec::new();
-    for line in text.lines().filter(|l| l.contains("location =") || l.contains("pull-from-mirror") || l.contains("unqualified")) {
+    for line in text.lines().filter(|l| {
+        l.contains("location =") || l.contains("pull-from-mirror") || l.contains("unqualified")
+    }) {
         let start = text.find(line).unwrap();
         let open = line.find('"').unwrap();
         let close = line.rfind('"').unwrap();
@@ -119,7 +151,9 @@ fn a_changed_byte_in_a_registries_conf_value_is_drift() {
         fs::write(&target, &bytes).unwrap();
         let checks = verify(root.path(), &plan).unwrap();
         assert!(
-            checks.iter().any(|c| c.status != Status::Ok && c.path == paths::REGISTRIES_CONF),
+            checks
+                .iter()
+                .any(|c| c.status != Status::Ok && c.path == paths::REGISTRIES_CONF),
             "byte {p}: {}",
             String::from_utf8_lossy(&bytes)
         );
@@ -131,8 +165,14 @@ fn a_byte_flip_is_reported_with_a_diff() {
     let root = rendered_root(Layout::Current);
     let policy = root.path().join(paths::POLICY_JSON);
     let text = fs::read_to_string(&policy).unwrap();
-    fs::write(&policy, text.replacen("insecureAcceptAnything", "insecureAcceptAnythinG", 1)).unwrap();
-    let ca = root.path().join("etc/docker/certs.d/mirror.registry.com:443/ca.crt");
+    fs::write(
+        &policy,
+        text.replacen("insecureAcceptAnything", "insecureAcceptAnythinG", 1),
+    )
+    .unwrap();
+    let ca = root
+        .path()
+        .join("etc/docker/certs.d/mirror.registry.com:443/ca.crt");
     let pem = fs::read_to_string(&ca).unwrap();
     fs::write(&ca, pem.replacen("MIIB", "MIIC", 1)).unwrap();
     let (exit, out, _) = run_verify(root.path(), false);
@@ -151,10 +191,18 @@ fn registries_conf_drift_is_by_meaning_with_drop_ins_merged() {
     let (exit, out, _) = run_verify(root.path(), false);
     assert_eq!(exit, Exit::Ok, "{out}");
     // A mirror made insecure and tag-capable, and a drop-in blocking a registry.
-    fs::write(&conf, text.replacen("pull-from-mirror = \"digest-only\"", "insecure = true", 1)).unwrap();
+    fs::write(
+        &conf,
+        text.replacen("pull-from-mirror = \"digest-only\"", "insecure = true", 1),
+    )
+    .unwrap();
     let drop_ins = root.path().join("etc/containers/registries.conf.d");
     fs::create_dir_all(&drop_ins).unwrap();
-    fs::write(drop_ins.join("99-local.conf"), "[[registry]]\nlocation = \"registry.example.com\"\nblocked = true\n").unwrap();
+    fs::write(
+        drop_ins.join("99-local.conf"),
+        "[[registry]]\nlocation = \"registry.example.com\"\nblocked = true\n",
+    )
+    .unwrap();
     let (exit, out, _) = run_verify(root.path(), false);
     assert_eq!(exit, Exit::Failed);
     insta::assert_snapshot!("checklist_registries_conf_drift", out);
@@ -172,16 +220,32 @@ fn the_kubelet_config_json_is_never_shown() {
     let auths = config["auths"].as_object_mut().unwrap();
     auths.remove("quay.io");
     auths["mirror.registry.com:443"]["auth"] = "bWlycm9yOm90aGVyLXBhc3N3b3Jk".into(); // mirror:other-password
-    auths.insert("extra.example.com".into(), serde_json::json!({"auth": "ZXh0cmE6c2VjcmV0LXRvbw=="}));
+    auths.insert(
+        "extra.example.com".into(),
+        serde_json::json!({"auth": "ZXh0cmE6c2VjcmV0LXRvbw=="}),
+    );
     fs::write(&path, serde_json::to_string(&config).unwrap()).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
     let (exit, out, err) = run_verify(root.path(), false);
     assert_eq!(exit, Exit::Failed);
-    for secret in ["other-password", "bWlycm9yOm90aGVy", "secret-too", "ZXh0cmE6", "demo-password", "cXVheS11c2Vy"] {
-        assert!(!out.contains(secret) && !err.contains(secret), "{secret} leaked:\n{out}{err}");
+    for secret in [
+        "other-password",
+        "bWlycm9yOm90aGVy",
+        "secret-too",
+        "ZXh0cmE6",
+        "demo-password",
+        "cXVheS11c2Vy",
+    ] {
+        assert!(
+            !out.contains(secret) && !err.contains(secret),
+            "{secret} leaked:\n{out}{err}"
+        );
     }
     let (_, json, _) = run_verify(root.path(), true);
-    assert!(!json.contains("other-password") && !json.contains("ZXh0cmE6"), "{json}");
+    assert!(
+        !json.contains("other-password") && !json.contains("ZXh0cmE6"),
+        "{json}"
+    );
     insta::assert_snapshot!("checklist_kubelet_config_json_redacted", out);
 }
 
@@ -194,7 +258,9 @@ fn a_missing_file_is_reported() {
         let checks = verify(root.path(), &plan).unwrap();
         let named = file.path.display().to_string();
         assert!(
-            checks.iter().any(|c| c.status == Status::Missing && c.path == named),
+            checks
+                .iter()
+                .any(|c| c.status == Status::Missing && c.path == named),
             "{named}: {checks:#?}"
         );
     }
@@ -211,9 +277,17 @@ fn a_missing_file_is_reported() {
 fn a_ca_under_the_wrong_folder_name_is_reported() {
     let root = rendered_root(Layout::Current);
     let certs = root.path().join(paths::CERTS_D);
-    fs::rename(certs.join("mirror.registry.com:443"), certs.join("mirror.registry.com")).unwrap();
+    fs::rename(
+        certs.join("mirror.registry.com:443"),
+        certs.join("mirror.registry.com"),
+    )
+    .unwrap();
     let checks = verify(root.path(), &example_plan(Layout::Current)).unwrap();
-    let missing: Vec<_> = checks.iter().filter(|c| c.status != Status::Ok).map(|c| (c.kind, c.path.as_str())).collect();
+    let missing: Vec<_> = checks
+        .iter()
+        .filter(|c| c.status != Status::Ok)
+        .map(|c| (c.kind, c.path.as_str()))
+        .collect();
     assert_eq!(
         missing,
         [
@@ -223,11 +297,21 @@ fn a_ca_under_the_wrong_folder_name_is_reported() {
     );
     // A folder under /etc/containers/certs.d is read first and shadows /etc/docker/certs.d.
     let root = rendered_root(Layout::Current);
-    fs::create_dir_all(root.path().join("etc/containers/certs.d/mirror.registry.com:443")).unwrap();
+    fs::create_dir_all(
+        root.path()
+            .join("etc/containers/certs.d/mirror.registry.com:443"),
+    )
+    .unwrap();
     let checks = verify(root.path(), &example_plan(Layout::Current)).unwrap();
     let shadowed = checks.iter().find(|c| c.kind == "certs.d").unwrap();
     assert_eq!(shadowed.status, Status::Drift);
-    assert!(shadowed.reason.contains("/etc/containers/certs.d/mirror.registry.com:443"), "{}", shadowed.reason);
+    assert!(
+        shadowed
+            .reason
+            .contains("/etc/containers/certs.d/mirror.registry.com:443"),
+        "{}",
+        shadowed.reason
+    );
 }
 
 #[test]
@@ -252,5 +336,8 @@ fn the_binary_exits_0_1_and_2() {
     let bad = run(&root.path().join("no-such-folder"));
     assert_eq!(bad.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert!(stderr.starts_with("error: ") && stderr.contains("no-such-folder"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("no-such-folder"),
+        "{stderr}"
+    );
 }

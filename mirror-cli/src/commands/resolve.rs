@@ -172,11 +172,18 @@ impl Explainer {
             .enumerate()
             .map(|(i, source)| {
                 let (auth, certs_d) = match &self.node {
-                    Some(node) => (Some(node.auth_for(&source.reference)), Some(node.certs_d_for(&source.reference))),
+                    Some(node) => (
+                        Some(node.auth_for(&source.reference)),
+                        Some(node.certs_d_for(&source.reference)),
+                    ),
                     None => (None, None),
                 };
                 Explained {
-                    usage: if source.is_mirror { usages.get(i).copied().flatten() } else { None },
+                    usage: if source.is_mirror {
+                        usages.get(i).copied().flatten()
+                    } else {
+                        None
+                    },
                     source,
                     auth,
                     certs_d,
@@ -271,7 +278,10 @@ impl NodeContext {
     }
 
     fn certs_d_for(&self, reference: &str) -> Option<String> {
-        let host = Reference::parse_normalized(reference).ok()?.domain().to_owned();
+        let host = Reference::parse_normalized(reference)
+            .ok()?
+            .domain()
+            .to_owned();
         certs_d_folder(&self.root, &host)
     }
 }
@@ -280,7 +290,11 @@ impl NodeContext {
 pub fn auth_use(config: &DockerConfig, reference: &str) -> AuthUse {
     match config.lookup(reference) {
         Ok(lookup) => {
-            let key = lookup.matched.as_ref().map(|(k, _)| k.clone()).unwrap_or_default();
+            let key = lookup
+                .matched
+                .as_ref()
+                .map(|(k, _)| k.clone())
+                .unwrap_or_default();
             match lookup.outcome {
                 Outcome::Credentials(c) => AuthUse::Entry {
                     key,
@@ -336,7 +350,11 @@ impl Explained {
     /// The line `resolve` prints: the reference, then its commentary words.
     pub fn line(&self) -> String {
         let mut line = self.source.reference.clone();
-        line.push_str(if self.source.is_mirror { " mirror" } else { " source" });
+        line.push_str(if self.source.is_mirror {
+            " mirror"
+        } else {
+            " source"
+        });
         if self.source.blocked.is_some() {
             line.push_str(" blocked");
         }
@@ -425,7 +443,9 @@ pub fn run_with_input(
             message: "give a reference (or --batch to read them from standard input)".into(),
         });
     };
-    let explained = explainer.explain(reference).map_err(Error::RegistriesConf)?;
+    let explained = explainer
+        .explain(reference)
+        .map_err(Error::RegistriesConf)?;
     if request.json {
         let document = json!({
             "reference": reference,
@@ -433,27 +453,51 @@ pub fn run_with_input(
             "blocked": explained.iter().any(|e| e.source.blocked.is_some()),
             "sources": explained.iter().map(Explained::to_json).collect::<Vec<_>>(),
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default()).map_err(io_error)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        )
+        .map_err(io_error)?;
     } else {
         for e in &explained {
             writeln!(out, "{}", e.line()).map_err(io_error)?;
         }
     }
     for (location, usage) in explainer.skipped_mirrors(reference) {
-        let why = if usage == "digest-only" { "the reference has no digest" } else { "the reference has a digest" };
-        writeln!(err, "{} mirror {location} not tried: it is {usage} and {why}", style.note()).map_err(io_error)?;
+        let why = if usage == "digest-only" {
+            "the reference has no digest"
+        } else {
+            "the reference has a digest"
+        };
+        writeln!(
+            err,
+            "{} mirror {location} not tried: it is {usage} and {why}",
+            style.note()
+        )
+        .map_err(io_error)?;
     }
     let mut exit = Exit::Ok;
     for e in &explained {
         if let Some(blocked) = &e.source.blocked {
             exit = Exit::Failed;
             // A blocked primary ends the pull; a blocked mirror is skipped and the next source tried.
-            let label = if e.source.is_mirror { style.warning() } else { style.error() };
-            writeln!(err, "{label} {}: {}", e.source.reference, blocked.message).map_err(io_error)?;
+            let label = if e.source.is_mirror {
+                style.warning()
+            } else {
+                style.error()
+            };
+            writeln!(err, "{label} {}: {}", e.source.reference, blocked.message)
+                .map_err(io_error)?;
         }
         if let Some(AuthUse::Invalid(reason)) = &e.auth {
-            writeln!(err, "{} {}: credentials: {reason}", style.warning(), e.source.reference)
-                .map_err(io_error)?;
+            writeln!(
+                err,
+                "{} {}: credentials: {reason}",
+                style.warning(),
+                e.source.reference
+            )
+            .map_err(io_error)?;
         }
     }
     Ok(exit)
@@ -487,7 +531,10 @@ pub fn run_batch(
             explainer.explain(reference).map(|explained| {
                 let blocked = explained.iter().any(|e| e.source.blocked.is_some());
                 let sources: Vec<Value> = explained.iter().map(Explained::to_json).collect();
-                (blocked, json!({"reference": reference, "sources": sources}).to_string())
+                (
+                    blocked,
+                    json!({"reference": reference, "sources": sources}).to_string(),
+                )
             })
         } else {
             explainer.pull_sources(reference).map(|sources| {
@@ -511,7 +558,11 @@ pub fn run_batch(
                 if blocked {
                     exit = Exit::Failed;
                 }
-                if json { writeln!(out, "{text}") } else { writeln!(out, "{reference}\t{text}") }
+                if json {
+                    writeln!(out, "{text}")
+                } else {
+                    writeln!(out, "{reference}\t{text}")
+                }
             }
             Err(e) => {
                 exit = Exit::Failed;

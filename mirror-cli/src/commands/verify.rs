@@ -103,7 +103,9 @@ pub fn run(
     let inputs = super::render::all_inputs(&request.inputs, request.example);
     if inputs.is_empty() && request.options.pull_secret.is_none() {
         return Err(Error::Usage {
-            message: "nothing to verify against: give -f FILE (or --example) with the cluster objects".into(),
+            message:
+                "nothing to verify against: give -f FILE (or --example) with the cluster objects"
+                    .into(),
         });
     }
     if !request.root.is_dir() {
@@ -122,7 +124,12 @@ pub fn run(
     let checks = verify(&request.root, &plan)?;
     if request.json {
         let document = json_report(&request.root, &checks);
-        writeln!(out, "{}", serde_json::to_string_pretty(&document).unwrap_or_default()).map_err(io)?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        )
+        .map_err(io)?;
     } else {
         out.write_all(checklist(&checks).as_bytes()).map_err(io)?;
     }
@@ -239,7 +246,8 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
         .files
         .iter()
         .find(|f| f.path == Path::new(paths::REGISTRIES_CONF));
-    let expected_drop_ins: Vec<&NodeFile> = plan.files.iter().filter(|f| is_drop_in(&f.path)).collect();
+    let expected_drop_ins: Vec<&NodeFile> =
+        plan.files.iter().filter(|f| is_drop_in(&f.path)).collect();
     let expected_config = merged(
         expected_main.map(|f| f.bytes.as_slice()),
         &expected_drop_ins
@@ -267,7 +275,10 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
     ));
     for file in &expected_drop_ins {
         let relative = file.path.display().to_string();
-        let found = node_drop_ins.iter().find(|(p, _)| *p == relative).map(|(_, f)| f);
+        let found = node_drop_ins
+            .iter()
+            .find(|(p, _)| *p == relative)
+            .map(|(_, f)| f);
         checks.push(drop_in_check(file, found));
     }
 
@@ -292,7 +303,10 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
 }
 
 /// Loads a main file and drop-ins as containers/image merges them; paths named as on the node.
-fn merged(main: Option<&[u8]>, drop_ins: &[(String, &[u8])]) -> Result<RegistriesConf, registries_conf::Error> {
+fn merged(
+    main: Option<&[u8]>,
+    drop_ins: &[(String, &[u8])],
+) -> Result<RegistriesConf, registries_conf::Error> {
     let main_path = format!("/{}", paths::REGISTRIES_CONF);
     let drop_in_paths: Vec<String> = drop_ins.iter().map(|(p, _)| format!("/{p}")).collect();
     let files: Vec<InMemoryFile<'_>> = drop_ins
@@ -300,7 +314,14 @@ fn merged(main: Option<&[u8]>, drop_ins: &[(String, &[u8])]) -> Result<Registrie
         .zip(&drop_in_paths)
         .map(|((_, bytes), path)| InMemoryFile { path, bytes })
         .collect();
-    load_in_memory(main.map(|bytes| InMemoryFile { path: &main_path, bytes }), &files).map(|l| l.config)
+    load_in_memory(
+        main.map(|bytes| InMemoryFile {
+            path: &main_path,
+            bytes,
+        }),
+        &files,
+    )
+    .map(|l| l.config)
 }
 
 /// One scope's behaviour, as containers/image uses it.
@@ -321,9 +342,17 @@ struct Meaning {
 }
 
 fn meaning(config: &RegistriesConf) -> Meaning {
-    let list = |l: &[String]| format!("[{}]", l.iter().map(|s| go_quote(s)).collect::<Vec<_>>().join(", "));
+    let list = |l: &[String]| {
+        format!(
+            "[{}]",
+            l.iter().map(|s| go_quote(s)).collect::<Vec<_>>().join(", ")
+        )
+    };
     let mut settings = BTreeMap::new();
-    settings.insert("unqualified-search-registries", list(&config.unqualified_search_registries));
+    settings.insert(
+        "unqualified-search-registries",
+        list(&config.unqualified_search_registries),
+    );
     settings.insert("short-name-mode", go_quote(&config.short_name_mode));
     settings.insert("credential-helpers", list(&config.credential_helpers));
     settings.insert(
@@ -349,7 +378,13 @@ fn meaning(config: &RegistriesConf) -> Meaning {
             let mirrors = r
                 .mirrors
                 .iter()
-                .map(|m| (m.location.clone(), m.insecure, mirror_usage(r, m.pull_from_mirror).unwrap_or("all")))
+                .map(|m| {
+                    (
+                        m.location.clone(),
+                        m.insecure,
+                        mirror_usage(r, m.pull_from_mirror).unwrap_or("all"),
+                    )
+                })
                 .collect();
             (
                 r.prefix.clone(),
@@ -381,7 +416,11 @@ fn meaning_text(m: &Meaning) -> String {
             scope.blocked
         );
         for (location, insecure, usage) in &scope.mirrors {
-            let _ = writeln!(text, "  mirror location={} insecure={insecure} usage={usage}", go_quote(location));
+            let _ = writeln!(
+                text,
+                "  mirror location={} insecure={insecure} usage={usage}",
+                go_quote(location)
+            );
         }
     }
     text
@@ -413,7 +452,11 @@ fn differences(expected: &Meaning, node: &Meaning) -> Vec<String> {
                 if e.mirrors != n.mirrors {
                     fields.push("mirrors");
                 }
-                reasons.push(format!("{}: {} differ", go_quote(prefix), fields.join(", ")));
+                reasons.push(format!(
+                    "{}: {} differ",
+                    go_quote(prefix),
+                    fields.join(", ")
+                ));
             }
             _ => {}
         }
@@ -423,7 +466,12 @@ fn differences(expected: &Meaning, node: &Meaning) -> Vec<String> {
 
 fn summarize(reasons: &[String]) -> String {
     const SHOWN: usize = 3;
-    let mut text = reasons.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("; ");
+    let mut text = reasons
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
     if reasons.len() > SHOWN {
         let _ = write!(text, "; and {} more", reasons.len() - SHOWN);
     }
@@ -482,7 +530,12 @@ fn registries_conf_check(
             ),
         );
     }
-    let mut c = check("meaning", path, Status::Drift, format!("{}{merged_with}", summarize(&reasons)));
+    let mut c = check(
+        "meaning",
+        path,
+        Status::Drift,
+        format!("{}{merged_with}", summarize(&reasons)),
+    );
     let (before, after) = (meaning_text(&expected_meaning), meaning_text(&node_meaning));
     if before != after {
         c.diff = Some(unified_diff(
@@ -507,11 +560,25 @@ fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     };
     let expected_meaning = match load(&expected.bytes) {
         Ok(m) => m,
-        Err(e) => return check("meaning", &path, Status::Drift, format!("the rendered drop-in does not load: {e}")),
+        Err(e) => {
+            return check(
+                "meaning",
+                &path,
+                Status::Drift,
+                format!("the rendered drop-in does not load: {e}"),
+            );
+        }
     };
     let node_meaning = match load(&found.bytes) {
         Ok(m) => m,
-        Err(e) => return check("meaning", &path, Status::Drift, format!("containers/image would refuse it: {e}")),
+        Err(e) => {
+            return check(
+                "meaning",
+                &path,
+                Status::Drift,
+                format!("containers/image would refuse it: {e}"),
+            );
+        }
     };
     let mut reasons = differences(&expected_meaning, &node_meaning);
     reasons.extend(mode_reason(found.mode, expected.mode));
@@ -543,7 +610,12 @@ fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     }
     reasons.extend(mode_reason(found.mode, expected.mode));
     if reasons.is_empty() {
-        return check("file", &path, Status::Ok, format!("same bytes and mode ({:04o})", expected.mode));
+        return check(
+            "file",
+            &path,
+            Status::Ok,
+            format!("same bytes and mode ({:04o})", expected.mode),
+        );
     }
     let mut c = check("file", &path, Status::Drift, reasons.join("; "));
     if !same_bytes {
@@ -597,14 +669,28 @@ fn auth_diff(path: &str, expected: &[u8], found: &[u8]) -> String {
     for key in keys {
         match (expected.get(key), found.get(key)) {
             (Some(_), None) => {
-                let _ = writeln!(text, "- {} ({}): only in the rendered file", go_quote(key), user(&expected, key));
+                let _ = writeln!(
+                    text,
+                    "- {} ({}): only in the rendered file",
+                    go_quote(key),
+                    user(&expected, key)
+                );
             }
             (None, Some(_)) => {
-                let _ = writeln!(text, "+ {} ({}): only on the node", go_quote(key), user(&found, key));
+                let _ = writeln!(
+                    text,
+                    "+ {} ({}): only on the node",
+                    go_quote(key),
+                    user(&found, key)
+                );
             }
             (Some(a), Some(b)) if a != b => {
                 let (ua, ub) = (user(&expected, key), user(&found, key));
-                let detail = if ua == ub { format!("{ua}, other fields or secret") } else { format!("{ua} -> {ub}") };
+                let detail = if ua == ub {
+                    format!("{ua}, other fields or secret")
+                } else {
+                    format!("{ua} -> {ub}")
+                };
                 let _ = writeln!(text, "~ {}: entry differs ({detail})", go_quote(key));
             }
             _ => continue,
@@ -678,7 +764,11 @@ fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check>
                     format!(
                         "[[registry]] {} has [[registry.mirror]] {}",
                         go_quote(&source),
-                        mirrors.iter().map(|m| go_quote(m)).collect::<Vec<_>>().join(", ")
+                        mirrors
+                            .iter()
+                            .map(|m| go_quote(m))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             } else {
@@ -689,7 +779,11 @@ fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check>
                     format!(
                         "[[registry]] {} lacks [[registry.mirror]] {}",
                         go_quote(&source),
-                        absent.iter().map(|m| go_quote(m)).collect::<Vec<_>>().join(", ")
+                        absent
+                            .iter()
+                            .map(|m| go_quote(m))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 )
             }
@@ -722,10 +816,20 @@ fn credentials_checks(expected: &RegistriesConf, node_auth: Option<&Found>) -> V
                 "credentials",
                 path,
                 Status::Missing,
-                format!("not on the node: no credentials for the mirror(s) {}", locations.join(", ")),
+                format!(
+                    "not on the node: no credentials for the mirror(s) {}",
+                    locations.join(", ")
+                ),
             )];
         }
-        Some(Err(e)) => return vec![check("credentials", path, Status::Drift, format!("unreadable: {e}"))],
+        Some(Err(e)) => {
+            return vec![check(
+                "credentials",
+                path,
+                Status::Drift,
+                format!("unreadable: {e}"),
+            )];
+        }
         Some(Ok(config)) => config,
     };
     locations
@@ -747,7 +851,10 @@ fn credentials_checks(expected: &RegistriesConf, node_auth: Option<&Found>) -> V
                 "credentials",
                 path,
                 Status::Missing,
-                format!("mirror {location}: entry {} holds no credentials", go_quote(&key)),
+                format!(
+                    "mirror {location}: entry {} holds no credentials",
+                    go_quote(&key)
+                ),
             ),
             AuthUse::None | AuthUse::NoFile => check(
                 "credentials",
@@ -755,7 +862,12 @@ fn credentials_checks(expected: &RegistriesConf, node_auth: Option<&Found>) -> V
                 Status::Missing,
                 format!("mirror {location}: no entry matches (pulls would be anonymous)"),
             ),
-            AuthUse::Invalid(reason) => check("credentials", path, Status::Drift, format!("mirror {location}: {reason}")),
+            AuthUse::Invalid(reason) => check(
+                "credentials",
+                path,
+                Status::Drift,
+                format!("mirror {location}: {reason}"),
+            ),
         })
         .collect()
 }
@@ -787,16 +899,26 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Ve
         if ca_folders.iter().any(|f| f == host) {
             let expected_path = format!("/{folder}");
             checks.push(match certs_d_folder(root, host) {
-                Some(used) if used == expected_path => {
-                    check("certs.d", &folder, Status::Ok, format!("mirror host {host}: CA folder present"))
-                }
+                Some(used) if used == expected_path => check(
+                    "certs.d",
+                    &folder,
+                    Status::Ok,
+                    format!("mirror host {host}: CA folder present"),
+                ),
                 Some(used) => check(
                     "certs.d",
                     &folder,
                     Status::Drift,
-                    format!("mirror host {host}: pulls read {used} first, which shadows this folder"),
+                    format!(
+                        "mirror host {host}: pulls read {used} first, which shadows this folder"
+                    ),
                 ),
-                None => check("certs.d", &folder, Status::Missing, format!("mirror host {host}: no CA folder")),
+                None => check(
+                    "certs.d",
+                    &folder,
+                    Status::Missing,
+                    format!("mirror host {host}: no CA folder"),
+                ),
             });
         } else if let Some(near) = ca_folders
             .iter()
@@ -875,14 +997,25 @@ pub fn unified_diff(old_name: &str, new_name: &str, old: &str, new: &str) -> Str
                 Op::Insert => new_line += 1,
             }
         }
-        let old_count = ops[start..stop].iter().filter(|o| **o != Op::Insert).count();
-        let new_count = ops[start..stop].iter().filter(|o| **o != Op::Delete).count();
+        let old_count = ops[start..stop]
+            .iter()
+            .filter(|o| **o != Op::Insert)
+            .count();
+        let new_count = ops[start..stop]
+            .iter()
+            .filter(|o| **o != Op::Delete)
+            .count();
         let range = |line: usize, count: usize| match count {
             0 => format!("{line},0"),
             1 => format!("{}", line + 1),
             _ => format!("{},{count}", line + 1),
         };
-        let _ = writeln!(text, "@@ -{} +{} @@", range(old_line, old_count), range(new_line, new_count));
+        let _ = writeln!(
+            text,
+            "@@ -{} +{} @@",
+            range(old_line, old_count),
+            range(new_line, new_count)
+        );
         let (mut ai, mut bi) = (old_line, new_line);
         for op in &ops[start..stop] {
             match op {
@@ -951,7 +1084,9 @@ fn line_ops(a: &[String], b: &[String]) -> Vec<Op> {
                 ops.push(Op::Equal);
                 i += 1;
                 j += 1;
-            } else if j == mb.len() || (i < ma.len() && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1]) {
+            } else if j == mb.len()
+                || (i < ma.len() && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1])
+            {
                 ops.push(Op::Delete);
                 i += 1;
             } else {
@@ -1201,7 +1336,10 @@ mod tests {
             unified_diff("o", "n", "x", "x\n"),
             "--- o\n+++ n\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n"
         );
-        assert_eq!(unified_diff("o", "n", "", "y\n"), "--- o\n+++ n\n@@ -0,0 +1 @@\n+y\n");
+        assert_eq!(
+            unified_diff("o", "n", "", "y\n"),
+            "--- o\n+++ n\n@@ -0,0 +1 @@\n+y\n"
+        );
         assert_eq!(unified_diff("o", "n", "same\n", "same\n"), "--- o\n+++ n\n");
     }
 
