@@ -341,3 +341,90 @@ fn the_binary_exits_0_1_and_2() {
         "{stderr}"
     );
 }
+
+const SEARCH_REGISTRIES: &str = "apiVersion: config.openshift.io/v1
+kind: Image
+metadata:
+  name: cluster
+spec:
+  registrySources:
+    containerRuntimeSearchRegistries:
+    - reg1.io
+    - reg3.io:5000
+---
+apiVersion: config.openshift.io/v1
+kind: ImageDigestMirrorSet
+metadata:
+  name: release
+spec:
+  imageDigestMirrors:
+  - source: quay.io/openshift-release-dev/ocp-release
+    mirrors:
+    - mirror.example.net:5000/ocp/release
+";
+
+#[test]
+fn the_search_registries_drop_in_is_verified_by_meaning() {
+    let inputs = vec![Input {
+        name: "objects.yaml".into(),
+        bytes: SEARCH_REGISTRIES.as_bytes().to_vec(),
+    }];
+    // mirror:secret for the mirror, as a bare .dockerconfigjson.
+    let options = || RenderOptions {
+        pull_secret: Some(Input {
+            name: "pull-secret.json".into(),
+            bytes: br#"{"auths":{"mirror.example.net:5000":{"auth":"bWlycm9yOnNlY3JldA=="}}}"#
+                .to_vec(),
+        }),
+        ..Default::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let request = RenderRequest {
+        inputs: inputs.clone(),
+        root: Some(root.path().to_path_buf()),
+        options: options(),
+        ..Default::default()
+    };
+    render::run(&request, &mut Vec::new(), &mut Vec::new(), &Style::plain()).unwrap();
+    let drop_in = root.path().join(paths::SEARCH_REGISTRIES_DROP_IN);
+    assert!(drop_in.exists());
+    let verify_request = VerifyRequest {
+        root: root.path().to_path_buf(),
+        inputs,
+        options: options(),
+        ..Default::default()
+    };
+    let run = || {
+        let mut out = Vec::new();
+        let exit = mirror_cli::commands::verify::run(
+            &verify_request,
+            &mut out,
+            &mut Vec::new(),
+            &Style::plain(),
+        )
+        .unwrap();
+        (exit, String::from_utf8(out).unwrap())
+    };
+    let (exit, out) = run();
+    assert_eq!(exit, Exit::Ok, "{out}");
+    // The same list written another way is the same meaning.
+    fs::write(
+        &drop_in,
+        "# by hand\nunqualified-search-registries = [ \"reg1.io\", \"reg3.io:5000\" ]\n",
+    )
+    .unwrap();
+    let (exit, out) = run();
+    assert_eq!(exit, Exit::Ok, "{out}");
+    // Another list: both the drop-in and the merged registries.conf drift.
+    fs::write(&drop_in, "unqualified-search-registries = [\"reg1.io\"]\n").unwrap();
+    let (exit, out) = run();
+    assert_eq!(exit, Exit::Failed);
+    insta::assert_snapshot!("checklist_search_registries_drift", out);
+    fs::remove_file(&drop_in).unwrap();
+    let (exit, out) = run();
+    assert_eq!(exit, Exit::Failed);
+    assert!(
+        out.contains("missing  etc/containers/registries.conf.d/01-image-searchRegistries.conf: not on the node"),
+        "{out}"
+    );
+}
