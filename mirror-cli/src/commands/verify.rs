@@ -1343,6 +1343,83 @@ mod tests {
         assert_eq!(unified_diff("o", "n", "same\n", "same\n"), "--- o\n+++ n\n");
     }
 
+    /// Applies a unified diff made by [`unified_diff`] to `old` (a test oracle: hunks in order, context checked).
+    fn apply(old: &str, diff: &str) -> String {
+        let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+        let mut out = String::new();
+        let mut next = 0; // index in old_lines of the next line not yet copied
+        let mut lines = diff.split_inclusive('\n').skip(2).peekable();
+        while let Some(header) = lines.next() {
+            let start: usize = header
+                .trim_start_matches("@@ -")
+                .split([',', ' '])
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let count_is_zero = header
+                .trim_start_matches("@@ -")
+                .split(' ')
+                .next()
+                .unwrap()
+                .ends_with(",0");
+            let first = if count_is_zero { start } else { start - 1 };
+            for line in &old_lines[next..first] {
+                out.push_str(line);
+            }
+            next = first;
+            while let Some(line) = lines.next_if(|l| !l.starts_with("@@")) {
+                let marker_follows = lines.peek().is_some_and(|l| l.starts_with('\\'));
+                let body = &line[1..];
+                let body = if marker_follows {
+                    lines.next();
+                    body.strip_suffix('\n').unwrap()
+                } else {
+                    body
+                };
+                match &line[..1] {
+                    " " => {
+                        assert_eq!(old_lines[next], body, "context");
+                        out.push_str(body);
+                        next += 1;
+                    }
+                    "-" => {
+                        assert_eq!(old_lines[next], body, "deleted line");
+                        next += 1;
+                    }
+                    "+" => out.push_str(body),
+                    other => panic!("unexpected diff line {other:?}"),
+                }
+            }
+        }
+        for line in &old_lines[next..] {
+            out.push_str(line);
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_diff_applied_to_the_old_text_gives_the_new(
+            old in proptest::collection::vec("[abc]{0,2}", 0..30),
+            new in proptest::collection::vec("[abc]{0,2}", 0..30),
+            old_newline in proptest::bool::ANY,
+            new_newline in proptest::bool::ANY,
+        ) {
+            let join = |lines: &[String], final_newline: bool| {
+                let mut text = lines.join("\n");
+                if final_newline && !lines.is_empty() {
+                    text.push('\n');
+                }
+                text
+            };
+            let (old, new) = (join(&old, old_newline), join(&new, new_newline));
+            let diff = unified_diff("o", "n", &old, &new);
+            proptest::prop_assert_eq!(diff.contains("\n@@ "), old != new, "{}", diff);
+            proptest::prop_assert_eq!(apply(&old, &diff), new, "{}", diff);
+        }
+    }
+
     #[test]
     fn distant_changes_make_two_hunks() {
         let old: String = (0..20).map(|i| format!("{i}\n")).collect();
