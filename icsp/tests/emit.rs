@@ -65,8 +65,13 @@ fn secret_values_never_appear_in_debug() {
     let all = format!("{:?}", objects());
     assert!(!all.contains("eyJhdXRocyI6e319"), "{all}");
     assert!(!all.contains("{\"auths\""), "{all}");
-    let Object::Secret(secret) = &objects()[0] else { panic!("not a secret") };
-    assert_eq!(secret.get(".dockerconfigjson"), Some(&b"{\"auths\":{}}"[..]));
+    let Object::Secret(secret) = &objects()[0] else {
+        panic!("not a secret")
+    };
+    assert_eq!(
+        secret.get(".dockerconfigjson"),
+        Some(&b"{\"auths\":{}}"[..])
+    );
     assert!(format!("{secret:?}").contains("redacted"));
 }
 

@@ -97,7 +97,9 @@ pub enum Error {
         source: image_ref::Error,
     },
     /// The reference has both a tag and a digest, which the docker transport refuses.
-    #[error("Docker references with both a tag and digest are currently not supported ({reference:?})")]
+    #[error(
+        "Docker references with both a tag and digest are currently not supported ({reference:?})"
+    )]
     TagAndDigest {
         /// The reference as given.
         reference: String,
