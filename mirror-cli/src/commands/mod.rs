@@ -1,11 +1,11 @@
 //! The commands behind `mirror-cli`, each a function from plain options to output. They write to the writers they
 //! are given (so tests can read them) and return the process exit code.
 
-pub mod icsp_cmd;
-pub mod pull_secret;
 pub mod diff;
+pub mod icsp_cmd;
 pub mod ignition;
 pub mod manifests;
+pub mod pull_secret;
 pub mod render;
 pub mod resolve;
 pub mod trust;
