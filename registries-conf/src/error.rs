@@ -55,6 +55,21 @@ pub enum Error {
         /// What is wrong, e.g. `registry[0].insecure: expected a boolean, found a string`.
         message: String,
     },
+    /// The file is larger than [`crate::parse::MAX_INPUT_BYTES`]; nothing was parsed.
+    #[error(
+        "{} {path:?}: the file is {size} bytes, more than the limit of {limit} bytes",
+        crate::parse::config_kind(*drop_in)
+    )]
+    TooLarge {
+        /// The file.
+        path: String,
+        /// Whether the file is a `registries.conf.d` drop-in.
+        drop_in: bool,
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// containers/image refuses the configuration; `message` is its own text (e.g.
     /// `invalid condition: mirror location is unset`).
     #[error("{} {path:?}: {message}", crate::parse::config_kind(*drop_in))]

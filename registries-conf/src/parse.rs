@@ -144,7 +144,19 @@ pub fn parse_drop_in(path: &str, bytes: &[u8]) -> Result<ParsedFile, Error> {
     parse_with(path, bytes, true)
 }
 
+/// The largest file [`parse`] and [`parse_drop_in`] read: 16 MiB. A node's registries.conf is a few KiB; a 100 MB
+/// file would take seconds and gigabytes to parse.
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
+
 fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Error> {
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_owned(),
+            drop_in,
+            size: bytes.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {

@@ -104,6 +104,19 @@ pub enum Error {
         reason: String,
     },
 
+    /// The bundle is larger than [`crate::MAX_BUNDLE_BYTES`]; it was not parsed.
+    #[error("{origin}[{key:?}]: the bundle is {size} bytes, more than the limit of {limit} bytes")]
+    TooLarge {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+
     /// The bundle holds a private key: refused, and the key is never echoed.
     #[error(
         "{origin}[{key:?}]: line {line}: the bundle holds a private key ({label:?} block); \
