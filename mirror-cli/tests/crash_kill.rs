@@ -4,7 +4,6 @@
 //! The writer is this test binary itself, started again with `write_loop_child` selected: it calls
 //! `writer::write_all` in a loop, alternating two contents of several files, until it is killed.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -19,7 +18,10 @@ const KILLS: usize = 200;
 /// The files and their modes, as a node holds them.
 const FILES: [(&str, u32); 5] = [
     ("etc/containers/registries.conf", 0o644),
-    ("etc/containers/registries.conf.d/01-image-searchRegistries.conf", 0o644),
+    (
+        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
+        0o644,
+    ),
     ("etc/containers/policy.json", 0o644),
     ("var/lib/kubelet/config.json", 0o600),
     ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
@@ -76,7 +78,10 @@ fn check_targets(root: &Path, generations: &[Vec<NodeFile>; 2], context: &str) -
                 .iter()
                 .position(|g| g[i].bytes == bytes)
                 .unwrap_or_else(|| {
-                    panic!("{context}: {path} holds {} bytes that are neither generation", bytes.len())
+                    panic!(
+                        "{context}: {path} holds {} bytes that are neither generation",
+                        bytes.len()
+                    )
                 });
             let actual = fs::metadata(&target).unwrap().permissions().mode() & 0o7777;
             assert_eq!(actual, mode, "{context}: {path} mode {actual:o}");
@@ -85,7 +90,7 @@ fn check_targets(root: &Path, generations: &[Vec<NodeFile>; 2], context: &str) -
         .collect()
 }
 
-/// Every file under `root` that is not a target: (path, name).
+/// Every file under `root` that is not a target.
 fn leftovers(root: &Path) -> Vec<PathBuf> {
     let targets: Vec<PathBuf> = FILES.iter().map(|(p, _)| root.join(p)).collect();
     let mut out = Vec::new();
@@ -135,7 +140,12 @@ fn killed_writers_leave_whole_files() {
     let started = Instant::now();
     for kill in 0..KILLS {
         let mut child = Command::new(&exe)
-            .args(["--ignored", "--exact", "write_loop_child", "--test-threads=1"])
+            .args([
+                "--ignored",
+                "--exact",
+                "write_loop_child",
+                "--test-threads=1",
+            ])
             .env(ROOT_VAR, root.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -177,9 +187,15 @@ fn killed_writers_leave_whole_files() {
         seen[1]
     );
     // The kills must have landed in the middle of the loop, not only before the first write.
-    assert!(seen[1] > 0, "no kill came after a completed write: the test proves nothing");
+    assert!(
+        seen[1] > 0,
+        "no kill came after a completed write: the test proves nothing"
+    );
 
     // A later writer is not disturbed by what killed ones left behind.
     write_all(root.path(), &generations[1]).unwrap();
-    assert_eq!(check_targets(root.path(), &generations, "after"), vec![1; FILES.len()]);
+    assert_eq!(
+        check_targets(root.path(), &generations, "after"),
+        vec![1; FILES.len()]
+    );
 }
