@@ -199,6 +199,18 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         message: e.to_string(),
     })?;
     warnings.extend(rendered.warnings.iter().cloned());
+    // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
+    // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
+    let runtime_check =
+        registries_conf::parse::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
+            .and_then(|parsed| registries_conf::validate::validate(&parsed));
+    if let Err(e) = runtime_check {
+        warnings.push(format!(
+            "OpenShift would write this {}, but containers/image (CRI-O, podman) refuses it, so every pull on the \
+             node would fail: {e}",
+            paths::REGISTRIES_CONF
+        ));
+    }
     match options.target {
         Target::OpenShift => {
             if !rendered.regenerated {

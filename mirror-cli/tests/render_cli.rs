@@ -139,3 +139,24 @@ kind: Image\nmetadata: {name: not-cluster}\nspec: {}\n"
     assert_eq!(result.unwrap(), Exit::Ok);
     insta::assert_snapshot!("other_kinds_stderr", err);
 }
+
+#[test]
+fn a_file_the_runtime_would_refuse_is_flagged() {
+    // OpenShift accepts `/` as a blocked scope and writes an entry with neither prefix nor location.
+    let image = Input {
+        name: "image.yaml".into(),
+        bytes: b"apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\n\
+spec:\n  registrySources:\n    blockedRegistries: [\"/\"]\n"
+            .to_vec(),
+    };
+    let (result, _, err) = render(&RenderRequest {
+        inputs: vec![image],
+        ..Default::default()
+    });
+    assert_eq!(result.unwrap(), Exit::Ok);
+    assert!(
+        err.contains("containers/image (CRI-O, podman) refuses it"),
+        "{err}"
+    );
+    insta::assert_snapshot!("runtime_refuses_stderr", err);
+}
