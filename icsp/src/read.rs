@@ -14,7 +14,7 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Most documents in one stream. Default 1024.
     pub max_documents: usize,
-    /// Deepest nesting of sequences and mappings. Default 64.
+    /// Deepest nesting of sequences and mappings. Default 32.
     pub max_depth: usize,
     /// Most alias (`*name`) uses. Default 256.
     pub max_aliases: usize,
@@ -29,7 +29,10 @@ impl Default for Limits {
         Self {
             max_bytes: 16 * 1024 * 1024,
             max_documents: 1024,
-            max_depth: 64,
+            // Deep enough for any object `oc get -o yaml` prints (managedFields included), and shallow enough that
+            // the recursive deserialiser stays well inside a 2 MiB thread stack even in a debug build (it
+            // overflows near 50 levels there).
+            max_depth: 32,
             max_aliases: 256,
             max_nodes: 1_000_000,
             max_alias_expansion: 100_000,
