@@ -258,13 +258,14 @@ pub fn mirror_usage(registry: &Registry, pull_from_mirror: PullFromMirror) -> Op
 }
 
 fn read_auth(path: &Path) -> Result<Option<DockerConfig>, String> {
-    match std::fs::read(path) {
-        Ok(bytes) => DockerConfig::parse(&bytes, &path.display().to_string())
-            .map(Some)
-            .map_err(|e| e.to_string()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+    if !path.exists() {
+        return Ok(None);
     }
+    // Bounded like every other input (commands::MAX_INPUT_BYTES).
+    let input = super::read_file(path).map_err(|e| e.to_string())?;
+    DockerConfig::parse(&input.bytes, &input.name)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 impl NodeContext {

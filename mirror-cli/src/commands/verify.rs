@@ -194,7 +194,8 @@ fn read_node_file(root: &Path, relative: &str) -> Result<Option<Found>, Error> {
     };
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() => Ok(Some(Found {
-            bytes: std::fs::read(&path).map_err(io)?,
+            // Bounded like every other input (commands::MAX_INPUT_BYTES).
+            bytes: super::read_file(&path)?.bytes,
             mode: meta.permissions().mode() & 0o7777,
         })),
         // A folder where a file should be: nothing a client could read.
