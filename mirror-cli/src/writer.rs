@@ -135,11 +135,36 @@ fn current_state(target: &Path, file: &NodeFile) -> Result<WriteOutcome, WriteEr
     }
 }
 
+/// Removes temporary files a killed writer left beside `name` (their process is gone); readers never see them, but
+/// they would pile up.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.mirror-cli-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest.strip_suffix(".tmp").and_then(|r| r.split('-').next()) else {
+            continue;
+        };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| Path::new("/proc").join(pid.to_string()).exists());
+        if !alive {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn write_temp(dir: &Path, target: &Path, file: &NodeFile) -> Result<PathBuf, WriteError> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_stale_temps(dir, &name);
     for attempt in 0..100u32 {
         let temp = dir.join(format!(
             ".{name}.mirror-cli-{}-{attempt}.tmp",
@@ -269,6 +294,24 @@ mod tests {
         );
         let leftovers: Vec<_> = fs::read_dir(root.path().join("etc")).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+    }
+
+    #[test]
+    fn removes_what_a_killed_writer_left() {
+        let root = tempfile::tempdir().unwrap();
+        let etc = root.path().join("etc");
+        fs::create_dir(&etc).unwrap();
+        // No process has pid 4194304 (above Linux's pid_max ceiling); our own pid is alive.
+        let stale = etc.join(".a.conf.mirror-cli-4194304-0.tmp");
+        let live = etc.join(format!(".a.conf.mirror-cli-{}-7.tmp", std::process::id()));
+        fs::write(&stale, "half").unwrap();
+        fs::write(&live, "in progress").unwrap();
+        write_all(root.path(), &[file("etc/a.conf", "new\n", 0o644)]).unwrap();
+        assert!(!stale.exists(), "a dead writer's temporary file is removed");
+        assert!(
+            live.exists(),
+            "a running writer's temporary file is left alone"
+        );
     }
 
     #[test]
