@@ -281,20 +281,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     // The CAs.
     let mut trust_reports = Vec::new();
     if let Some(config_map) = cluster.trusted_ca_config_map()? {
-        let data = ConfigMapData {
-            data: config_map.value.data.clone(),
-            binary_data: config_map
-                .value
-                .binary_data
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        base64::engine::general_purpose::STANDARD.encode(&v.0),
-                    )
-                })
-                .collect(),
-        };
+        let data = trust_data(&config_map.value);
         let bundles = trust_bundle::read_config_map(&data)?;
         if bundles.is_empty() {
             warnings.push(format!(
@@ -353,6 +340,24 @@ pub fn microshift_drop_in(
     // What precedes the first table is the header the encoder always writes (`short-name-mode = ""`, ...).
     let start = encoded.find("[[registry]]")?;
     Some(encoded[start..].to_owned())
+}
+
+/// A ConfigMap as trust-bundle reads it: `data` as is, `binaryData` back in its base64 form (icsp holds it
+/// decoded).
+pub fn trust_data(config_map: &icsp::ConfigMap) -> ConfigMapData {
+    ConfigMapData {
+        data: config_map.data.clone(),
+        binary_data: config_map
+            .binary_data
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    base64::engine::general_purpose::STANDARD.encode(&v.0),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// openshift/api's per-object findings for every object that shapes the node.

@@ -11,11 +11,11 @@ use std::path::{Path, PathBuf};
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
-use super::render::all_inputs;
+use super::render::plan_from_inputs;
 use super::{Exit, Style, report};
 use crate::Error;
-use crate::cluster::{Cluster, Input};
-use crate::node::{RenderOptions, plan};
+use crate::cluster::Input;
+use crate::node::RenderOptions;
 use crate::writer::{NodeFile, write_all};
 
 /// The Ignition spec versions the output may declare (their `storage.files` entries are the same).
@@ -131,14 +131,12 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let inputs = all_inputs(&request.inputs, request.example);
-    if inputs.is_empty() && request.options.pull_secret.is_none() {
-        return Err(Error::Usage {
-            message: "nothing to render: give -f FILE (or --example)".into(),
-        });
-    }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    let plan = plan(&cluster, &request.options)?;
+    let plan = plan_from_inputs(
+        &request.inputs,
+        request.example,
+        &request.options,
+        "nothing to render: give -f FILE (or --example)",
+    )?;
     let io = |e: std::io::Error| Error::Io {
         path: "<output>".into(),
         reason: e.to_string(),

@@ -168,20 +168,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
             request.ca.bytes.clone(),
         )],
     )?;
-    let bundles = trust_bundle::read_config_map(&trust_bundle::ConfigMapData {
-        data: config_map.data.clone(),
-        binary_data: config_map
-            .binary_data
-            .iter()
-            .map(|(k, v)| {
-                use base64::Engine as _;
-                (
-                    k.clone(),
-                    base64::engine::general_purpose::STANDARD.encode(&v.0),
-                )
-            })
-            .collect(),
-    })?;
+    let bundles = trust_bundle::read_config_map(&crate::node::trust_data(&config_map))?;
     let checks = trust_bundle::check_bundles(&bundles, request.now);
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
-use crate::node::{RenderOptions, holds_credentials, plan};
+use crate::node::{NodePlan, RenderOptions, holds_credentials, plan};
 use crate::writer::{WriteOutcome, write_all};
 
 /// The procedure's own scenario (mirror.registry.com:443 for the OpenShift release), built into the binary.
@@ -40,6 +40,24 @@ pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
     all
 }
 
+/// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
+/// ignition and verify. `nothing` is the usage message when there is no input at all.
+pub fn plan_from_inputs(
+    inputs: &[Input],
+    example: bool,
+    options: &RenderOptions,
+    nothing: &str,
+) -> Result<NodePlan, Error> {
+    let inputs = all_inputs(inputs, example);
+    if inputs.is_empty() && options.pull_secret.is_none() {
+        return Err(Error::Usage {
+            message: nothing.to_owned(),
+        });
+    }
+    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    plan(&cluster, options)
+}
+
 /// Runs `render`.
 pub fn run(
     request: &RenderRequest,
@@ -47,14 +65,12 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let inputs = all_inputs(&request.inputs, request.example);
-    if inputs.is_empty() && request.options.pull_secret.is_none() {
-        return Err(Error::Usage {
-            message: "nothing to render: give -f FILE (or --example)".into(),
-        });
-    }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    let plan = plan(&cluster, &request.options)?;
+    let plan = plan_from_inputs(
+        &request.inputs,
+        request.example,
+        &request.options,
+        "nothing to render: give -f FILE (or --example)",
+    )?;
     let io = |e: std::io::Error| Error::Io {
         path: "<output>".into(),
         reason: e.to_string(),

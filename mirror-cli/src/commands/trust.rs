@@ -183,20 +183,7 @@ fn config_map(
     let config_map = build(&request.name, &request.namespace, &files)?;
 
     // Check the bundles as the node will read them (machine-config-operator's decoding), naming the files.
-    let data = trust_bundle::ConfigMapData {
-        data: config_map.data.clone(),
-        binary_data: config_map
-            .binary_data
-            .iter()
-            .map(|(k, v)| {
-                use base64::Engine as _;
-                (
-                    k.clone(),
-                    base64::engine::general_purpose::STANDARD.encode(&v.0),
-                )
-            })
-            .collect(),
-    };
+    let data = crate::node::trust_data(&config_map);
     let path_of: BTreeMap<String, String> = files
         .iter()
         .filter_map(|(host, path, _)| {

@@ -25,8 +25,8 @@ use serde_json::{Value, json};
 
 use super::resolve::{AuthUse, REGISTRIES_CONF_D, auth_use, certs_d_folder, mirror_usage};
 use super::{Exit, Style, report};
-use crate::cluster::{Cluster, Input};
-use crate::node::{NodePlan, RenderOptions, paths, plan};
+use crate::cluster::Input;
+use crate::node::{NodePlan, RenderOptions, paths};
 use crate::writer::NodeFile;
 use crate::{Error, go_quote};
 
@@ -100,22 +100,18 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let inputs = super::render::all_inputs(&request.inputs, request.example);
-    if inputs.is_empty() && request.options.pull_secret.is_none() {
-        return Err(Error::Usage {
-            message:
-                "nothing to verify against: give -f FILE (or --example) with the cluster objects"
-                    .into(),
-        });
-    }
     if !request.root.is_dir() {
         return Err(Error::Io {
             path: request.root.display().to_string(),
             reason: "not a folder (give the node's root, e.g. /host)".into(),
         });
     }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    let plan = plan(&cluster, &request.options)?;
+    let plan = super::render::plan_from_inputs(
+        &request.inputs,
+        request.example,
+        &request.options,
+        NOTHING_TO_VERIFY,
+    )?;
     let io = |e: std::io::Error| Error::Io {
         path: "<output>".into(),
         reason: e.to_string(),
@@ -1252,6 +1248,9 @@ pub fn fleet_json(nodes: &[NodeChecks]) -> Value {
     })
 }
 
+const NOTHING_TO_VERIFY: &str =
+    "nothing to verify against: give -f FILE (or --example) with the cluster objects";
+
 /// Runs `verify` over several roots: the objects are rendered once, each root is compared with the plan. Exit 0
 /// when every node is as rendered, 1 when any drifts.
 pub fn run_fleet(
@@ -1260,14 +1259,6 @@ pub fn run_fleet(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let inputs = super::render::all_inputs(&request.inputs, request.example);
-    if inputs.is_empty() && request.options.pull_secret.is_none() {
-        return Err(Error::Usage {
-            message:
-                "nothing to verify against: give -f FILE (or --example) with the cluster objects"
-                    .into(),
-        });
-    }
     if request.roots.is_empty() {
         return Err(Error::Usage {
             message: "give each node's root with --root DIR".into(),
@@ -1282,8 +1273,12 @@ pub fn run_fleet(
             });
         }
     }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    let plan = plan(&cluster, &request.options)?;
+    let plan = super::render::plan_from_inputs(
+        &request.inputs,
+        request.example,
+        &request.options,
+        NOTHING_TO_VERIFY,
+    )?;
     let io = |e: std::io::Error| Error::Io {
         path: "<output>".into(),
         reason: e.to_string(),
