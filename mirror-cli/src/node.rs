@@ -172,11 +172,6 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         .release_image
         .as_deref()
         .unwrap_or(cluster.release_image());
-    let payload_repo = image_ref::Reference::parse_normalized(release_image)
-        .map_err(|e| Error::Inconsistent {
-            message: format!("release image {release_image:?}: {e}"),
-        })?
-        .name();
     let mut rules = mirror_rules(cluster);
     let sources = cluster
         .image
@@ -245,7 +240,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     let policy = policy_json::render(
         payload.policy_allowed.as_deref().unwrap_or_default(),
         payload.policy_blocked.as_deref().unwrap_or_default(),
-        &payload_repo,
+        release_image,
     )
     .map_err(|e| Error::Refused {
         message: e.to_string(),

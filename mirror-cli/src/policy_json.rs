@@ -9,61 +9,20 @@ use std::collections::BTreeMap;
 /// The policy.json a node keeps when neither allowed nor blocked registries are set (the template, verbatim).
 pub const TEMPLATE: &str = "{\n    \"default\": [\n        {\n            \"type\": \"insecureAcceptAnything\"\n        }\n    ],\n    \"transports\":\n        {\n            \"docker-daemon\":\n                {\n                    \"\": [{\"type\":\"insecureAcceptAnything\"}]\n                }\n        }\n}";
 
-/// Why OpenShift refuses to write a policy.json.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PolicyError {
-    /// Both lists are set (and allowed is not exactly the payload repository).
-    BothListsSet,
-    /// An entry is not a valid registries.conf scope.
-    InvalidEntry {
-        /// `allowed` or `blocked`.
-        list: &'static str,
-        /// The entry.
-        entry: String,
-    },
-}
-
-impl std::fmt::Display for PolicyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("could not update policy json with new changes: ")?;
-        match self {
-            PolicyError::BothListsSet => f.write_str(
-                "invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified",
-            ),
-            PolicyError::InvalidEntry { list, entry } => {
-                write!(f, "invalid entry for {list} registries {}", crate::go_quote(entry))
-            }
-        }
-    }
-}
-
 /// Renders policy.json from the lists OpenShift derives (`allowed` with the payload repository already prepended
-/// where the payload check added it; `blocked` after the payload check). `payload_repo` is the release payload's
-/// repository name (e.g. `quay.io/openshift-release-dev/ocp-release`).
+/// where the payload check added it; `blocked` after the payload check), for the release payload `release_image`.
 ///
-/// Returns the template bytes when both lists are empty (an explicit empty list counts as unset, as in Go).
+/// Returns the template bytes when both lists are empty (an explicit empty list counts as unset, as in Go). The
+/// lists are checked first by registries-conf's `check_policy_lists` (OpenShift's rules and messages, wrapped as
+/// `could not update policy json with new changes: ...`).
 pub fn render(
     allowed: &[String],
     blocked: &[String],
-    payload_repo: &str,
-) -> Result<String, PolicyError> {
-    let allowed_is_only_payload = allowed.len() == 1 && allowed[0] == payload_repo;
-    if !allowed.is_empty() && !blocked.is_empty() && !allowed_is_only_payload {
-        return Err(PolicyError::BothListsSet);
-    }
+    release_image: &str,
+) -> Result<String, registries_conf::Error> {
+    registries_conf::check_policy_lists(Some(blocked), Some(allowed), release_image)?;
     if allowed.is_empty() && blocked.is_empty() {
         return Ok(TEMPLATE.to_owned());
-    }
-    for (list, entries) in [("blocked", blocked), ("allowed", allowed)] {
-        if let Some(entry) = entries
-            .iter()
-            .find(|e| !image_ref::scope::is_valid_registry_scope(e))
-        {
-            return Err(PolicyError::InvalidEntry {
-                list,
-                entry: entry.clone(),
-            });
-        }
     }
     // Allowed first, blocked second: a scope in both ends up rejected, and `default` follows the last list set.
     let mut default = "insecureAcceptAnything";

@@ -40,7 +40,7 @@ fn policy_json_from_derived_lists() {
 
 #[test]
 fn policy_json_errors() {
-    let payload = "quay.io/openshift-release-dev/ocp-release";
+    let payload = "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
     let both = mirror_cli::policy_json::render(&["quay.io".into()], &["docker.io".into()], payload);
     assert_eq!(
         both.unwrap_err().to_string(),
