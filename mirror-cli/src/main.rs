@@ -482,17 +482,6 @@ enum IcspCommand {
     },
 }
 
-/// Reads one FILE argument (a file or `-`), refusing a folder.
-fn one_input(file: &str) -> Result<mirror_cli::cluster::Input, mirror_cli::Error> {
-    if std::path::Path::new(file).is_dir() && file != "-" {
-        return Err(mirror_cli::Error::Usage {
-            message: format!("{file}: is a folder; give one file"),
-        });
-    }
-    let mut inputs = commands::read_inputs(&[file.to_owned()])?;
-    Ok(inputs.remove(0))
-}
-
 fn pull_secret_command(
     args: PullSecretArgs,
     out: &mut dyn Write,
@@ -508,7 +497,7 @@ fn pull_secret_command(
         } => PullSecretRequest::Merge(ps::MergeRequest {
             inputs: files
                 .iter()
-                .map(|f| one_input(f))
+                .map(|f| commands::read_one(f))
                 .collect::<Result<_, _>>()?,
             output: OutputOptions { compact, output },
         }),
@@ -526,7 +515,7 @@ fn pull_secret_command(
                         .into(),
                 });
             }
-            let input = one_input(&file)?;
+            let input = commands::read_one(&file)?;
             let password = ps::read_password(&mut std::io::stdin().lock())?;
             PullSecretRequest::Add(ps::AddRequest {
                 input,
@@ -543,13 +532,13 @@ fn pull_secret_command(
             compact,
             output,
         } => PullSecretRequest::Remove(ps::RemoveRequest {
-            input: one_input(&file)?,
+            input: commands::read_one(&file)?,
             registry,
             ignore_not_found,
             output: OutputOptions { compact, output },
         }),
         PullSecretCommand::Get { file, reference } => PullSecretRequest::Get(ps::GetRequest {
-            input: one_input(&file)?,
+            input: commands::read_one(&file)?,
             reference,
         }),
     };

@@ -77,6 +77,17 @@ pub fn read_inputs(args: &[String]) -> Result<Vec<Input>, Error> {
     Ok(inputs)
 }
 
+/// Reads one FILE argument (a file or `-`), refusing a folder.
+pub fn read_one(file: &str) -> Result<Input, Error> {
+    if file != "-" && Path::new(file).is_dir() {
+        return Err(Error::Usage {
+            message: format!("{file}: is a folder; give one file"),
+        });
+    }
+    let mut inputs = read_inputs(&[file.to_owned()])?;
+    Ok(inputs.remove(0))
+}
+
 fn check_size(name: &str, size: u64) -> Result<(), Error> {
     if size > MAX_INPUT_BYTES {
         return Err(Error::Io {
