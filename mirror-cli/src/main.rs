@@ -11,6 +11,9 @@ use mirror_cli::commands::{self, Exit, Style};
 #[command(
     name = "mirror-cli",
     version,
+    // The help text is laid out by hand; never re-wrap it (and so never depend on the terminal, nor on whether
+    // another crate in the build switched clap's wrapping on).
+    term_width = 0,
     about = "Configure and check container nodes that pull from a mirror registry, as OpenShift does",
     after_help = "Exit codes: 0 success, 1 a check failed or a node drifted, 2 bad input (nothing was changed).\n\
                   Run `mirror-cli render --example --root ./node` to see it work on the built-in example."
