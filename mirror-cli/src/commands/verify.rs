@@ -533,15 +533,13 @@ fn registries_conf_check(
         Status::Drift,
         format!("{}{merged_with}", summarize(&reasons)),
     );
-    let (before, after) = (meaning_text(&expected_meaning), meaning_text(&node_meaning));
-    if before != after {
-        c.diff = Some(unified_diff(
-            &format!("rendered/{path} (meaning, drop-ins merged)"),
-            &format!("node/{path} (meaning, drop-ins merged)"),
-            &before,
-            &after,
-        ));
-    }
+    attach_meaning_diff(
+        &mut c,
+        path,
+        " (meaning, drop-ins merged)",
+        &expected_meaning,
+        &node_meaning,
+    );
     c
 }
 
@@ -583,16 +581,27 @@ fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
         return check("meaning", &path, Status::Ok, "same settings");
     }
     let mut c = check("meaning", &path, Status::Drift, summarize(&reasons));
-    let (before, after) = (meaning_text(&expected_meaning), meaning_text(&node_meaning));
+    attach_meaning_diff(
+        &mut c,
+        &path,
+        " (meaning)",
+        &expected_meaning,
+        &node_meaning,
+    );
+    c
+}
+
+/// A drifted check shows the two meanings as a unified diff, when their text differs.
+fn attach_meaning_diff(c: &mut Check, path: &str, label: &str, expected: &Meaning, node: &Meaning) {
+    let (before, after) = (meaning_text(expected), meaning_text(node));
     if before != after {
         c.diff = Some(unified_diff(
-            &format!("rendered/{path} (meaning)"),
-            &format!("node/{path} (meaning)"),
+            &format!("rendered/{path}{label}"),
+            &format!("node/{path}{label}"),
             &before,
             &after,
         ));
     }
-    c
 }
 
 fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
