@@ -220,7 +220,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
                 0o644,
             ));
         }
-        Target::MicroShift => match microshift_drop_in(&rendered.model, options.layout) {
+        Target::MicroShift => match microshift_drop_in(&rendered) {
             Some(drop_in) => files.push(file(paths::MICROSHIFT_MIRROR_DROP_IN, drop_in, 0o644)),
             None => notes.push(format!(
                 "{}: no mirror set, insecure or blocked registry: nothing to add to the host's registries.conf",
@@ -316,25 +316,12 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     })
 }
 
-/// The MicroShift drop-in: only the `[[registry]]` tables of `model`, with registries-conf's encoder, and no header
-/// keys. containers/image merges a drop-in's registries by prefix and takes `unqualified-search-registries`,
+/// The MicroShift drop-in: only the `[[registry]]` tables of the rendered registries.conf, with no header keys.
+/// containers/image merges a drop-in's registries by prefix and takes `unqualified-search-registries`,
 /// `credential-helpers` (when present) and a non-empty `short-name-mode` from it; leaving every header key out
 /// keeps the host's own. `None` when there is no registry to add.
-pub fn microshift_drop_in(
-    model: &registries_conf::RegistriesConf,
-    layout: Layout,
-) -> Option<String> {
-    if model.registries.is_empty() {
-        return None;
-    }
-    let only_registries = registries_conf::RegistriesConf {
-        registries: model.registries.clone(),
-        ..Default::default()
-    };
-    let encoded = registries_conf::encode(&only_registries, layout);
-    // What precedes the first table is the header the encoder always writes (`short-name-mode = ""`, ...).
-    let start = encoded.find("[[registry]]")?;
-    Some(encoded[start..].to_owned())
+pub fn microshift_drop_in(rendered: &registries_conf::Rendered) -> Option<String> {
+    rendered.registry_tables().map(str::to_owned)
 }
 
 /// A ConfigMap as trust-bundle reads it: `data` as is, `binaryData` back in its base64 form (icsp holds it

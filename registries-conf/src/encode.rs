@@ -4,7 +4,7 @@
 //! sub-tables; one blank line before every `[[...]]` / `[...]` header once something was written; two spaces of
 //! indent per nesting level; `omitempty` fields only when set; strings in double quotes with Go's escapes.
 
-use crate::model::{Mirror, RegistriesConf, Registry};
+use crate::model::{PullFromMirror, RegistriesConf};
 
 /// Which generation of OpenShift's output to reproduce.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -21,15 +21,7 @@ pub enum Layout {
 /// Encodes `conf` as OpenShift writes registries.conf. An empty `unqualified_search_registries` (or
 /// `credential_helpers`) is left out, as Go's encoder leaves out a nil list.
 pub fn encode(conf: &RegistriesConf, layout: Layout) -> String {
-    // Count first, then write into a buffer of the exact size: a large file never pays for the doubling growth
-    // (which would briefly hold 1.5x its size).
-    let mut counter = Encoder { sink: Counter(0) };
-    counter.conf(conf, layout);
-    let mut out = Encoder {
-        sink: String::with_capacity(counter.sink.0),
-    };
-    out.conf(conf, layout);
-    out.sink
+    encode_exact(&OwnedConf { conf, layout })
 }
 
 /// The search-registries drop-in: a `V2RegistriesConf` holding only `unqualified-search-registries` (written even
@@ -38,15 +30,112 @@ pub fn encode_search_registries_drop_in(registries: &[String], layout: Layout) -
     let mut out = Encoder {
         sink: String::new(),
     };
-    out.key(0, "unqualified-search-registries");
-    out.string_array(registries);
-    out.header_tail(&RegistriesConf::default(), layout);
+    out.search_registries(registries);
+    out.header_tail(&[], "", "", layout);
     out.sink
 }
 
+/// Something the encoder can write: the owned [`RegistriesConf`], or the renderer's view that borrows the rules.
+pub(crate) trait Document {
+    /// Writes the whole file through `out`'s methods.
+    fn write_to<S: Sink>(&self, out: &mut Encoder<S>);
+}
+
+/// Encodes `document` into a `String` of exactly its size: the text is counted first, so a large file never pays
+/// for the doubling growth (which would briefly hold 1.5x its size).
+pub(crate) fn encode_exact(document: &impl Document) -> String {
+    let mut counter = Encoder { sink: Counter(0) };
+    document.write_to(&mut counter);
+    let mut out = Encoder {
+        sink: String::with_capacity(counter.sink.0),
+    };
+    document.write_to(&mut out);
+    out.sink
+}
+
+/// The keys of one `[[registry]]` table before its mirrors.
+pub(crate) struct TableHead<'a> {
+    /// `prefix` (written even when empty, as Go does).
+    pub(crate) prefix: &'a str,
+    /// `location` (left out when empty).
+    pub(crate) location: &'a str,
+    /// `insecure`.
+    pub(crate) insecure: bool,
+    /// `blocked`.
+    pub(crate) blocked: bool,
+    /// `mirror-by-digest-only`.
+    pub(crate) mirror_by_digest_only: bool,
+}
+
+/// One `[[registry.mirror]]` table. Its location is `location` followed by `location_suffix`, which lets a nested
+/// scope's copied mirror be written without building the joined string.
+pub(crate) struct MirrorLine<'a> {
+    /// The start of `location`.
+    pub(crate) location: &'a str,
+    /// The rest of `location` (usually empty).
+    pub(crate) location_suffix: &'a str,
+    /// `insecure`.
+    pub(crate) insecure: bool,
+    /// `pull-from-mirror`.
+    pub(crate) pull_from_mirror: PullFromMirror,
+}
+
+struct OwnedConf<'c> {
+    conf: &'c RegistriesConf,
+    layout: Layout,
+}
+
+impl Document for OwnedConf<'_> {
+    fn write_to<S: Sink>(&self, out: &mut Encoder<S>) {
+        let conf = self.conf;
+        if !conf.unqualified_search_registries.is_empty() {
+            out.search_registries(&conf.unqualified_search_registries);
+        }
+        out.header_tail(
+            &conf.credential_helpers,
+            &conf.short_name_mode,
+            &conf.additional_layer_store_auth_helper,
+            self.layout,
+        );
+        for registry in &conf.registries {
+            out.table_head(&TableHead {
+                prefix: &registry.prefix,
+                location: &registry.location,
+                insecure: registry.insecure,
+                blocked: registry.blocked,
+                mirror_by_digest_only: registry.mirror_by_digest_only,
+            });
+            for mirror in &registry.mirrors {
+                out.mirror(&MirrorLine {
+                    location: &mirror.location,
+                    location_suffix: "",
+                    insecure: mirror.insecure,
+                    pull_from_mirror: mirror.pull_from_mirror,
+                });
+            }
+        }
+        if !conf.aliases.is_empty() {
+            out.header(0, "[aliases]");
+            for (short_name, target) in &conf.aliases {
+                out.indent(1);
+                if is_bare_key(short_name) {
+                    out.sink.put(short_name);
+                } else {
+                    out.quoted(short_name);
+                }
+                out.sink.put(" = ");
+                out.quoted(target);
+                out.sink.put("\n");
+            }
+        }
+    }
+}
+
 /// Where encoded text goes: a `String`, or a counter of its length.
-trait Sink {
+pub(crate) trait Sink {
+    /// Appends `text`.
     fn put(&mut self, text: &str);
+    /// How many bytes were appended so far.
     fn written(&self) -> usize;
 }
 
@@ -70,75 +159,67 @@ impl Sink for Counter {
     }
 }
 
-struct Encoder<S> {
+/// BurntSushi's layout rules over a [`Sink`].
+pub(crate) struct Encoder<S> {
     sink: S,
 }
 
 impl<S: Sink> Encoder<S> {
-    fn conf(&mut self, conf: &RegistriesConf, layout: Layout) {
-        if !conf.unqualified_search_registries.is_empty() {
-            self.key(0, "unqualified-search-registries");
-            self.string_array(&conf.unqualified_search_registries);
-        }
-        self.header_tail(conf, layout);
-        for registry in &conf.registries {
-            self.registry(registry);
-        }
-        if !conf.aliases.is_empty() {
-            self.header(0, "[aliases]");
-            for (short_name, target) in &conf.aliases {
-                self.indent(1);
-                if is_bare_key(short_name) {
-                    self.sink.put(short_name);
-                } else {
-                    self.quoted(short_name);
-                }
-                self.sink.put(" = ");
-                self.quoted(target);
-                self.sink.put("\n");
-            }
-        }
+    /// `unqualified-search-registries = [...]`.
+    pub(crate) fn search_registries(&mut self, registries: &[impl AsRef<str>]) {
+        self.key(0, "unqualified-search-registries");
+        self.string_array(registries);
     }
 
-    fn header_tail(&mut self, conf: &RegistriesConf, layout: Layout) {
-        if !conf.credential_helpers.is_empty() {
+    /// The header keys after `unqualified-search-registries`.
+    pub(crate) fn header_tail(
+        &mut self,
+        credential_helpers: &[String],
+        short_name_mode: &str,
+        additional_layer_store_auth_helper: &str,
+        layout: Layout,
+    ) {
+        if !credential_helpers.is_empty() {
             self.key(0, "credential-helpers");
-            self.string_array(&conf.credential_helpers);
+            self.string_array(credential_helpers);
         }
         if layout == Layout::Current {
-            self.string_value(0, "short-name-mode", &conf.short_name_mode);
+            self.string_value(0, "short-name-mode", short_name_mode);
             self.string_value(
                 0,
                 "additional-layer-store-auth-helper",
-                &conf.additional_layer_store_auth_helper,
+                additional_layer_store_auth_helper,
             );
         }
     }
 
-    fn registry(&mut self, registry: &Registry) {
+    /// A `[[registry]]` header and its plain keys; its mirrors follow with [`Encoder::mirror`].
+    pub(crate) fn table_head(&mut self, head: &TableHead<'_>) {
         self.header(0, "[[registry]]");
-        self.string_value(1, "prefix", &registry.prefix);
-        if !registry.location.is_empty() {
-            self.string_value(1, "location", &registry.location);
+        self.string_value(1, "prefix", head.prefix);
+        if !head.location.is_empty() {
+            self.string_value(1, "location", head.location);
         }
-        if registry.insecure {
+        if head.insecure {
             self.true_value(1, "insecure");
         }
-        if registry.blocked {
+        if head.blocked {
             self.true_value(1, "blocked");
         }
-        if registry.mirror_by_digest_only {
+        if head.mirror_by_digest_only {
             self.true_value(1, "mirror-by-digest-only");
-        }
-        for mirror in &registry.mirrors {
-            self.mirror(mirror);
         }
     }
 
-    fn mirror(&mut self, mirror: &Mirror) {
+    /// A `[[registry.mirror]]` table.
+    pub(crate) fn mirror(&mut self, mirror: &MirrorLine<'_>) {
         self.header(1, "[[registry.mirror]]");
-        if !mirror.location.is_empty() {
-            self.string_value(2, "location", &mirror.location);
+        if !mirror.location.is_empty() || !mirror.location_suffix.is_empty() {
+            self.key(2, "location");
+            self.sink.put("\"");
+            self.escaped(mirror.location);
+            self.escaped(mirror.location_suffix);
+            self.sink.put("\"\n");
         }
         if mirror.insecure {
             self.true_value(2, "insecure");
@@ -174,13 +255,13 @@ impl<S: Sink> Encoder<S> {
     }
 
     /// `["a", "b"]` and the end of the line.
-    fn string_array(&mut self, items: &[String]) {
+    fn string_array(&mut self, items: &[impl AsRef<str>]) {
         self.sink.put("[");
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
                 self.sink.put(", ");
             }
-            self.quoted(item);
+            self.quoted(item.as_ref());
         }
         self.sink.put("]\n");
     }
@@ -195,10 +276,17 @@ impl<S: Sink> Encoder<S> {
         self.sink.put("\n");
     }
 
-    /// A TOML basic string with BurntSushi's escapes: `"` and `\`, `\b \t \n \f \r`, other control
-    /// characters and DEL as `\u00XX`; everything else (non-ASCII included) as is.
+    /// A TOML basic string: `value` in double quotes, escaped.
     fn quoted(&mut self, value: &str) {
         self.sink.put("\"");
+        self.escaped(value);
+        self.sink.put("\"");
+    }
+
+    /// The inside of a TOML basic string with BurntSushi's escapes: `"` and `\`, `\b \t \n \f \r`, other control
+    /// characters and DEL as `\u00XX`; everything else (non-ASCII included) as is. Escaping is per character, so
+    /// two pieces escaped one after the other are the escape of their concatenation.
+    fn escaped(&mut self, value: &str) {
         let mut plain_from = 0;
         for (i, c) in value.char_indices() {
             let escaped = match c {
@@ -221,7 +309,6 @@ impl<S: Sink> Encoder<S> {
             plain_from = i + c.len_utf8();
         }
         self.sink.put(&value[plain_from..]);
-        self.sink.put("\"");
     }
 }
 

@@ -5,13 +5,21 @@
 //! OpenShift finds entries by linear scan and tests nesting over all pairs; here entries are indexed by scope and a
 //! scope's containers are found by walking its own `/`-prefixes and wildcard parents (module `render_scope`), so
 //! rendering is O(total input length) hash lookups plus the sort of the sources.
+//!
+//! Memory: the `[[registry]]` tables are built as a view that borrows every string from the rules (a nested scope's
+//! copied mirror is the parent's mirror plus the scope's extra path, both borrowed) and encoded straight from that
+//! view, so a render allocates about the output text plus a few words per entry and mirror. The owned
+//! [`RegistriesConf`] is built only on request ([`render_model`]).
 
 use std::collections::HashMap;
 
-use crate::encode::{Layout, encode, encode_search_registries_drop_in};
+use crate::encode::{
+    Document, Encoder, Layout, MirrorLine, Sink, TableHead, encode_exact,
+    encode_search_registries_drop_in,
+};
 use crate::error::Error;
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
-use crate::render_merge::{MergedSet, merge_sets};
+use crate::render_merge::{MergedSets, merge_sets};
 use crate::render_scope::{ScopeIndex, go_quote};
 use crate::rules::{MirrorRules, validate};
 
@@ -35,10 +43,18 @@ pub struct Rendered {
     pub regenerated: bool,
     /// The bytes of [`SEARCH_REGISTRIES_DROP_IN_PATH`], when search registries are set.
     pub search_registries_drop_in: Option<String>,
-    /// The model `registries_conf` encodes.
-    pub model: RegistriesConf,
     /// Things worth telling the operator that OpenShift does silently (e.g. a mirror order cycle broken).
     pub warnings: Vec<String>,
+}
+
+impl Rendered {
+    /// The `[[registry]]` tables of `registries_conf`: the text from the first table to the end, or `None` when the
+    /// file has no table (the template, or nothing to mirror, block or mark insecure). Before the first table the
+    /// renderer writes only fixed header keys, so the first `[[registry]]` in the text is the first table.
+    pub fn registry_tables(&self) -> Option<&str> {
+        let start = self.registries_conf.find("[[registry]]")?;
+        Some(&self.registries_conf[start..])
+    }
 }
 
 /// Validates `rules` as OpenShift does, then renders the node files in `layout`.
@@ -46,6 +62,48 @@ pub struct Rendered {
 /// The output does not depend on the order of the mirror sets (only insecure/blocked order, which comes from one
 /// object, shows in the file). Errors display exactly as the controller reports them.
 pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
+    let planned = plan(rules, layout)?;
+    let search_registries_drop_in = rules
+        .search_registries
+        .as_deref()
+        .map(|registries| encode_search_registries_drop_in(registries, layout));
+    let (registries_conf, regenerated) = match &planned.tables {
+        None => (TEMPLATE.to_string(), false),
+        Some(tables) => (encode_exact(&TablesDocument { tables, layout }), true),
+    };
+    Ok(Rendered {
+        registries_conf,
+        regenerated,
+        search_registries_drop_in,
+        warnings: planned.warnings,
+    })
+}
+
+/// The model [`render`]'s `registries_conf` encodes (for the template: its search registries only), with every
+/// string owned. Validates and fails exactly as [`render`] does. It costs about as much memory again as the text;
+/// [`render`] never builds it.
+pub fn render_model(rules: &MirrorRules, layout: Layout) -> Result<RegistriesConf, Error> {
+    let planned = plan(rules, layout)?;
+    Ok(RegistriesConf {
+        unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        registries: planned
+            .tables
+            .map(|tables| tables.to_registries(layout))
+            .unwrap_or_default(),
+        ..RegistriesConf::default()
+    })
+}
+
+/// What [`render`] and [`render_model`] share: the tables (`None`: the node keeps the template) and the warnings.
+struct Plan<'a> {
+    tables: Option<Tables<'a>>,
+    warnings: Vec<String>,
+}
+
+fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
     if layout == Layout::Legacy
         && let Some(set) = rules.tag_mirror_sets.first()
     {
@@ -54,24 +112,9 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
             set_source: set.source.clone(),
         });
     }
-    let search_registries_drop_in = rules
-        .search_registries
-        .as_deref()
-        .map(|registries| encode_search_registries_drop_in(registries, layout));
-
     if !rules.regenerates() {
-        let model = RegistriesConf {
-            unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            ..RegistriesConf::default()
-        };
-        return Ok(Rendered {
-            registries_conf: TEMPLATE.to_string(),
-            regenerated: false,
-            search_registries_drop_in,
-            model,
+        return Ok(Plan {
+            tables: None,
             warnings: Vec::new(),
         });
     }
@@ -84,8 +127,9 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
     );
     let tag = merge_sets(rules.tag_mirror_sets.iter().map(|set| (set, set.policy)));
     let warnings = digest
+        .sets
         .iter()
-        .chain(&tag)
+        .chain(&tag.sets)
         .filter(|set| set.cycle_broken)
         .map(|set| {
             format!(
@@ -96,152 +140,300 @@ pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
         })
         .collect();
 
-    let registries = edit_registries(
+    let tables = Tables::build(
         rules.insecure.as_deref().unwrap_or_default(),
         rules.blocked.as_deref().unwrap_or_default(),
-        &digest,
-        &tag,
+        digest,
+        tag,
     )
     .map_err(|message| Error::InvalidRules {
         field: String::new(),
         message,
     })?;
-    // The merged sets only borrow the rules, but their lists are sizeable: free them before encoding.
-    drop((digest, tag));
-
-    let mut model = RegistriesConf {
-        unqualified_search_registries: TEMPLATE_SEARCH_REGISTRIES
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
-        registries,
-        ..RegistriesConf::default()
-    };
-    if layout == Layout::Legacy {
-        to_legacy_layout(&mut model);
-    }
-    Ok(Rendered {
-        registries_conf: encode(&model, layout),
-        regenerated: true,
-        search_registries_drop_in,
-        model,
+    Ok(Plan {
+        tables: Some(tables),
         warnings,
     })
 }
 
-/// Before per-mirror `pull-from-mirror`, OpenShift marked the registry `mirror-by-digest-only` instead (every
-/// mirror was a digest mirror then).
-fn to_legacy_layout(model: &mut RegistriesConf) {
-    for registry in &mut model.registries {
-        if !registry.mirrors.is_empty() {
-            registry.mirror_by_digest_only = true;
-            for mirror in &mut registry.mirrors {
-                mirror.pull_from_mirror = PullFromMirror::Unset;
+/// No set, no entry (an index that is never valid).
+const NONE: u32 = u32::MAX;
+
+/// The `[[registry]]` tables runtime-utils `EditRegistriesConfig` makes on a file with no `[[registry]]` yet, as a
+/// view over the rules' strings.
+pub(crate) struct Tables<'a> {
+    /// In creation order (the file's order).
+    entries: Vec<Entry<'a>>,
+    /// Digest mirror sets merged per source; entries point into them.
+    digest: MergedSets<'a>,
+    /// Tag mirror sets merged per source.
+    tag: MergedSets<'a>,
+    /// For each mirror of `digest.mirrors`: its location is nested in an insecure scope (empty: none is).
+    digest_insecure: Vec<bool>,
+    /// The same for `tag.mirrors`.
+    tag_insecure: Vec<bool>,
+}
+
+/// One `[[registry]]` table.
+struct Entry<'a> {
+    /// Its scope: the `prefix` of a wildcard entry, else the `location`.
+    scope: &'a str,
+    /// The digest set of this source (index in `Tables::digest.sets`), or [`NONE`].
+    digest: u32,
+    /// The tag set of this source, or [`NONE`].
+    tag: u32,
+    /// For a mirrorless scope nested in a source: that source's entry, whose mirrors it copies with its own extra
+    /// path appended; else [`NONE`].
+    copies: u32,
+    /// `insecure`.
+    insecure: bool,
+    /// `blocked`.
+    blocked: bool,
+}
+
+impl Entry<'_> {
+    fn has_own_mirrors(&self) -> bool {
+        // A merged set always has a mirror.
+        self.digest != NONE || self.tag != NONE
+    }
+}
+
+impl<'a> Tables<'a> {
+    /// Builds the tables; `Err` carries OpenShift's message.
+    pub(crate) fn build(
+        insecure: &'a [String],
+        blocked: &'a [String],
+        digest: MergedSets<'a>,
+        tag: MergedSets<'a>,
+    ) -> Result<Self, String> {
+        // At most one entry per source and per blocked/insecure scope: reserving up front avoids the doubling
+        // growth (and its transient copies) on large inputs.
+        let capacity = digest.sets.len() + tag.sets.len() + blocked.len() + insecure.len();
+        let mut entries: Vec<Entry<'a>> = Vec::with_capacity(capacity);
+        let mut index: HashMap<&'a str, u32> = HashMap::with_capacity(capacity);
+        for (set_index, set) in digest.sets.iter().enumerate() {
+            let entry = entry_of(&mut entries, &mut index, set.source);
+            entries[entry].digest = set_index as u32;
+            entries[entry].blocked |= set.never_contact_source;
+        }
+        for (set_index, set) in tag.sets.iter().enumerate() {
+            let entry = entry_of(&mut entries, &mut index, set.source);
+            entries[entry].tag = set_index as u32;
+            entries[entry].blocked |= set.never_contact_source;
+        }
+        // Blocked entries come before insecure ones (OpenShift does so to mark `*.blocked.insecure.com` both ways).
+        for scope in blocked.iter().chain(insecure) {
+            entry_of(&mut entries, &mut index, scope);
+        }
+
+        // Flags: a registry is insecure (blocked) iff its scope is nested in some insecure (blocked) scope; a mirror
+        // is insecure iff its location is. Every entry and mirror exists by now, so the order OpenShift walks in is
+        // moot. Nested copies (below) take the flags of the mirrors they copy, as OpenShift copies them.
+        let insecure_scopes = index_of(insecure);
+        let blocked_scopes = index_of(blocked);
+        for entry in &mut entries {
+            entry.insecure |= insecure_scopes.contains_nested(entry.scope);
+            entry.blocked |= blocked_scopes.contains_nested(entry.scope);
+        }
+        let insecure_mirrors = |sets: &MergedSets<'a>| -> Vec<bool> {
+            if insecure_scopes.is_empty() {
+                return Vec::new();
+            }
+            sets.mirrors
+                .iter()
+                .map(|location| insecure_scopes.contains_nested(location))
+                .collect()
+        };
+        let digest_insecure = insecure_mirrors(&digest);
+        let tag_insecure = insecure_mirrors(&tag);
+
+        // Nested scopes: OpenShift walks digest then tag sources (each in byte order) and gives every mirror-less
+        // registry nested in the source a copy of the source's mirrors. The first source in that walk that contains
+        // a registry is the one it copies from; a source always has mirrors, so later ones see it filled.
+        let source_at = |rank: usize| match digest.sets.get(rank) {
+            Some(set) => set.source,
+            None => tag.sets[rank - digest.sets.len()].source,
+        };
+        let mut source_rank: ScopeIndex<'a, usize> = ScopeIndex::new();
+        for (rank, set) in digest.sets.iter().chain(&tag.sets).enumerate() {
+            source_rank.insert(set.source, rank);
+        }
+        let mut first_wildcard_failure: Option<usize> = None;
+        for entry in &mut entries {
+            if entry.has_own_mirrors() {
+                continue;
+            }
+            let scope = entry.scope;
+            let mut first: Option<usize> = None;
+            source_rank.for_each_container(scope, |source, rank| {
+                if source != scope {
+                    first = Some(first.map_or(rank, |r| r.min(rank)));
+                }
+            });
+            let Some(rank) = first else { continue };
+            let source = source_at(rank);
+            if source.starts_with("*.") {
+                first_wildcard_failure = Some(first_wildcard_failure.map_or(rank, |r| r.min(rank)));
+                continue;
+            }
+            entry.copies = index[source];
+        }
+        if let Some(rank) = first_wildcard_failure {
+            return Err(format!(
+                "internal error: mirrorsAdjustedForNestedScope for a wildcard scope {}",
+                go_quote(source_at(rank))
+            ));
+        }
+        Ok(Tables {
+            entries,
+            digest,
+            tag,
+            digest_insecure,
+            tag_insecure,
+        })
+    }
+
+    /// How many tables there are.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The prefix containers/image sees for table `entry` (its `prefix`, or its `location` when no prefix is set):
+    /// the entry's scope either way.
+    pub(crate) fn prefix(&self, entry: usize) -> &'a str {
+        self.entries[entry].scope
+    }
+
+    /// The head of table `entry` as `layout` writes it.
+    fn head(&self, entry: usize, layout: Layout) -> TableHead<'a> {
+        let e = &self.entries[entry];
+        let wildcard = e.scope.starts_with("*.");
+        TableHead {
+            prefix: if wildcard { e.scope } else { "" },
+            location: if wildcard { "" } else { e.scope },
+            insecure: e.insecure,
+            blocked: e.blocked,
+            // Before per-mirror `pull-from-mirror`, OpenShift marked the registry `mirror-by-digest-only` instead
+            // (every mirror was a digest mirror then).
+            mirror_by_digest_only: layout == Layout::Legacy
+                && (e.has_own_mirrors() || e.copies != NONE),
+        }
+    }
+
+    /// The mirrors of table `entry`, in the order they are tried, as `layout` writes them.
+    fn mirrors(&self, entry: usize, layout: Layout) -> impl Iterator<Item = MirrorLine<'a>> + '_ {
+        let e = &self.entries[entry];
+        let (owner, location_suffix) = match e.copies {
+            NONE => (e, ""),
+            parent => {
+                let parent = &self.entries[parent as usize];
+                (parent, &e.scope[parent.scope.len()..])
+            }
+        };
+        let digest = self.set_mirrors(&self.digest, &self.digest_insecure, owner.digest);
+        let tag = self.set_mirrors(&self.tag, &self.tag_insecure, owner.tag);
+        let line = move |pull_from_mirror| {
+            move |(location, insecure): (&'a str, bool)| MirrorLine {
+                location,
+                location_suffix,
+                insecure,
+                pull_from_mirror: match layout {
+                    Layout::Current => pull_from_mirror,
+                    Layout::Legacy => PullFromMirror::Unset,
+                },
+            }
+        };
+        digest
+            .map(line(PullFromMirror::DigestOnly))
+            .chain(tag.map(line(PullFromMirror::TagOnly)))
+    }
+
+    /// The mirrors of set `set` of `sets` (none for [`NONE`]) with their insecure flags.
+    fn set_mirrors<'t>(
+        &'t self,
+        sets: &'t MergedSets<'a>,
+        insecure: &'t [bool],
+        set: u32,
+    ) -> impl Iterator<Item = (&'a str, bool)> + 't {
+        let range = sets
+            .sets
+            .get(set as usize)
+            .map_or(0..0, MergedSets::range_of);
+        let start = range.start;
+        sets.mirrors[range]
+            .iter()
+            .enumerate()
+            .map(move |(i, &location)| {
+                (location, insecure.get(start + i).copied().unwrap_or(false))
+            })
+    }
+
+    /// Table `entry` as an owned [`Registry`].
+    pub(crate) fn registry(&self, entry: usize, layout: Layout) -> Registry {
+        let head = self.head(entry, layout);
+        Registry {
+            prefix: head.prefix.to_string(),
+            location: head.location.to_string(),
+            insecure: head.insecure,
+            blocked: head.blocked,
+            mirror_by_digest_only: head.mirror_by_digest_only,
+            mirrors: self
+                .mirrors(entry, layout)
+                .map(|mirror| Mirror {
+                    location: [mirror.location, mirror.location_suffix].concat(),
+                    insecure: mirror.insecure,
+                    pull_from_mirror: mirror.pull_from_mirror,
+                })
+                .collect(),
+        }
+    }
+
+    /// Every table as an owned [`Registry`].
+    fn to_registries(&self, layout: Layout) -> Vec<Registry> {
+        (0..self.len())
+            .map(|entry| self.registry(entry, layout))
+            .collect()
+    }
+}
+
+/// The whole file: the header OpenShift writes, then the tables.
+struct TablesDocument<'t, 'a> {
+    tables: &'t Tables<'a>,
+    layout: Layout,
+}
+
+impl Document for TablesDocument<'_, '_> {
+    fn write_to<S: Sink>(&self, out: &mut Encoder<S>) {
+        out.search_registries(&TEMPLATE_SEARCH_REGISTRIES);
+        out.header_tail(&[], "", "", self.layout);
+        for entry in 0..self.tables.len() {
+            out.table_head(&self.tables.head(entry, self.layout));
+            for mirror in self.tables.mirrors(entry, self.layout) {
+                out.mirror(&mirror);
             }
         }
     }
 }
 
-/// runtime-utils `EditRegistriesConfig` on a file with no `[[registry]]` yet; `Err` carries OpenShift's message.
-pub(crate) fn edit_registries<'a>(
-    insecure: &'a [String],
-    blocked: &'a [String],
-    digest: &[MergedSet<'a>],
-    tag: &[MergedSet<'a>],
-) -> Result<Vec<Registry>, String> {
-    // At most one entry per source and per blocked/insecure scope: reserving up front avoids the doubling
-    // growth (and its transient copies) on large inputs.
-    let mut book =
-        Entries::with_capacity(digest.len() + tag.len() + blocked.len() + insecure.len());
-
-    for (sets, pull_from_mirror) in [
-        (digest, PullFromMirror::DigestOnly),
-        (tag, PullFromMirror::TagOnly),
-    ] {
-        for set in sets {
-            let entry = book.entry(set.source);
-            let registry = &mut book.registries[entry];
-            registry.blocked |= set.never_contact_source;
-            registry.mirrors.reserve_exact(set.mirrors.len());
-            registry
-                .mirrors
-                .extend(set.mirrors.iter().map(|location| Mirror {
-                    location: location.to_string(),
-                    insecure: false,
-                    pull_from_mirror,
-                }));
-        }
-    }
-    // Blocked entries come before insecure ones (OpenShift does so to mark `*.blocked.insecure.com` both ways).
-    for scope in blocked.iter().chain(insecure) {
-        book.entry(scope);
-    }
-
-    // Flags: a registry is insecure (blocked) iff its scope is nested in some insecure (blocked) scope; a mirror is
-    // insecure iff its location is. Every entry and mirror exists by now, so the order OpenShift walks in is moot.
-    let insecure_scopes = index_of(insecure);
-    let blocked_scopes = index_of(blocked);
-    for (registry, scope) in book.registries.iter_mut().zip(&book.scopes) {
-        if insecure_scopes.contains_nested(scope) {
-            registry.insecure = true;
-        }
-        if blocked_scopes.contains_nested(scope) {
-            registry.blocked = true;
-        }
-        if !insecure_scopes.is_empty() {
-            for mirror in &mut registry.mirrors {
-                if insecure_scopes.contains_nested(&mirror.location) {
-                    mirror.insecure = true;
-                }
-            }
-        }
-    }
-
-    // Nested scopes: OpenShift walks digest then tag sources (each in byte order) and gives every mirror-less
-    // registry nested in the source a copy of the source's mirrors. The first source in that walk that contains a
-    // registry is the one it copies from; a source always has mirrors, so later ones see it filled.
-    let mut source_rank: ScopeIndex<'a, usize> = ScopeIndex::new();
-    let walk: Vec<&'a str> = digest.iter().chain(tag).map(|set| set.source).collect();
-    for (rank, source) in walk.iter().enumerate() {
-        source_rank.insert(source, rank);
-    }
-    let mut first_wildcard_failure: Option<usize> = None;
-    for entry in 0..book.registries.len() {
-        if !book.registries[entry].mirrors.is_empty() {
-            continue;
-        }
-        let scope = book.scopes[entry];
-        let mut first: Option<usize> = None;
-        source_rank.for_each_container(scope, |source, rank| {
-            if source != scope {
-                first = Some(first.map_or(rank, |r| r.min(rank)));
-            }
+/// The entry for `scope`, created if missing.
+fn entry_of<'a>(
+    entries: &mut Vec<Entry<'a>>,
+    index: &mut HashMap<&'a str, u32>,
+    scope: &'a str,
+) -> usize {
+    let next = u32::try_from(entries.len()).expect("fewer than 2^32 entries");
+    let entry = *index.entry(scope).or_insert(next);
+    if entry == next {
+        entries.push(Entry {
+            scope,
+            digest: NONE,
+            tag: NONE,
+            copies: NONE,
+            insecure: false,
+            blocked: false,
         });
-        let Some(rank) = first else { continue };
-        let source = walk[rank];
-        if source.starts_with("*.") {
-            first_wildcard_failure = Some(first_wildcard_failure.map_or(rank, |r| r.min(rank)));
-            continue;
-        }
-        let adjustment = &scope[source.len()..];
-        let parent = book.index[source];
-        let copied: Vec<Mirror> = book.registries[parent]
-            .mirrors
-            .iter()
-            .map(|mirror| Mirror {
-                location: format!("{}{adjustment}", mirror.location),
-                ..mirror.clone()
-            })
-            .collect();
-        book.registries[entry].mirrors = copied;
     }
-    if let Some(rank) = first_wildcard_failure {
-        return Err(format!(
-            "internal error: mirrorsAdjustedForNestedScope for a wildcard scope {}",
-            go_quote(walk[rank])
-        ));
-    }
-    Ok(book.registries)
+    entry as usize
 }
 
 fn index_of(scopes: &[String]) -> ScopeIndex<'_, ()> {
@@ -250,43 +442,4 @@ fn index_of(scopes: &[String]) -> ScopeIndex<'_, ()> {
         index.insert(scope.as_str(), ());
     }
     index
-}
-
-/// `[[registry]]` entries in creation order, indexed by scope.
-struct Entries<'a> {
-    registries: Vec<Registry>,
-    scopes: Vec<&'a str>,
-    index: HashMap<&'a str, usize>,
-}
-
-impl<'a> Entries<'a> {
-    fn with_capacity(capacity: usize) -> Self {
-        Entries {
-            registries: Vec::with_capacity(capacity),
-            scopes: Vec::with_capacity(capacity),
-            index: HashMap::with_capacity(capacity),
-        }
-    }
-
-    /// The entry for `scope`, created (wildcard: `prefix`; otherwise `location`) if missing.
-    fn entry(&mut self, scope: &'a str) -> usize {
-        if let Some(&entry) = self.index.get(scope) {
-            return entry;
-        }
-        let registry = if scope.starts_with("*.") {
-            Registry {
-                prefix: scope.to_string(),
-                ..Registry::default()
-            }
-        } else {
-            Registry {
-                location: scope.to_string(),
-                ..Registry::default()
-            }
-        };
-        self.registries.push(registry);
-        self.scopes.push(scope);
-        self.index.insert(scope, self.registries.len() - 1);
-        self.registries.len() - 1
-    }
 }

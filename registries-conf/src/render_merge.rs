@@ -1,60 +1,123 @@
 //! Merging the mirror sets of one source into one ordered list, exactly as openshift/runtime-utils
 //! (`mergedMirrors` over `topoGraph.Sorted`) does.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use crate::rules::{MirrorSet, SourcePolicy};
+
+/// Every source's merged mirrors, sorted by source (byte order). The mirror lists live one after another in
+/// `mirrors` (one allocation instead of one per source: a large render holds them until it is encoded).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct MergedSets<'a> {
+    /// One per distinct source.
+    pub(crate) sets: Vec<MergedSet<'a>>,
+    /// The mirrors of every set, `sets[i].start..sets[i].end` being those of set `i`.
+    pub(crate) mirrors: Vec<&'a str>,
+}
 
 /// One source's merged mirrors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MergedSet<'a> {
     /// The source scope.
     pub(crate) source: &'a str,
-    /// Mirrors in the order they are tried (the source itself only when it is not last).
-    pub(crate) mirrors: Vec<&'a str>,
+    /// Where its mirrors start in [`MergedSets::mirrors`] (in the order they are tried; the source itself only
+    /// when it is not last).
+    pub(crate) start: u32,
+    /// Where its mirrors end in [`MergedSets::mirrors`] (never equal to `start`: a set always has a mirror).
+    pub(crate) end: u32,
     /// Some set of this source said `NeverContactSource`.
     pub(crate) never_contact_source: bool,
     /// The order had a cycle that was broken by byte order.
     pub(crate) cycle_broken: bool,
 }
 
+impl<'a> MergedSets<'a> {
+    /// The mirrors of `set`.
+    #[cfg(test)]
+    pub(crate) fn mirrors_of(&self, set: &MergedSet<'a>) -> &[&'a str] {
+        &self.mirrors[set.start as usize..set.end as usize]
+    }
+
+    /// The range of `set`'s mirrors in [`MergedSets::mirrors`].
+    pub(crate) fn range_of(set: &MergedSet<'a>) -> std::ops::Range<usize> {
+        set.start as usize..set.end as usize
+    }
+}
+
 /// Groups `sets` by exact source, skipping sets with no mirror other than their source, and merges each group;
 /// the result is sorted by source (byte order).
 pub(crate) fn merge_sets<'a>(
     sets: impl Iterator<Item = (&'a MirrorSet, SourcePolicy)>,
-) -> Vec<MergedSet<'a>> {
-    let mut groups: HashMap<&'a str, (Vec<&'a [String]>, bool)> = HashMap::new();
-    for (set, policy) in sets {
-        let source = set.source.as_str();
-        if !set.mirrors.iter().any(|m| m != source) {
+) -> MergedSets<'a> {
+    // Sorting (source, set) pairs groups them and yields the sources in the order the output needs, without a
+    // hash map of per-source lists. The sort is stable, so a group keeps its sets in input order.
+    let mut items: Vec<(&'a str, &'a [String], bool)> = sets
+        .filter(|(set, _)| {
             // Not really a mirror set; its policy is ignored too (as OpenShift does).
-            continue;
-        }
-        let group = groups.entry(source).or_default();
-        group.0.push(&set.mirrors);
-        group.1 |= policy == SourcePolicy::NeverContactSource;
-    }
-    let mut merged: Vec<MergedSet<'a>> = groups
-        .into_iter()
-        .map(|(source, (lists, never_contact_source))| {
-            let (mirrors, cycle_broken) = merge_mirror_lists(source, &lists);
-            MergedSet {
-                source,
-                mirrors,
-                never_contact_source,
-                cycle_broken,
-            }
+            set.mirrors.iter().any(|m| *m != set.source)
+        })
+        .map(|(set, policy)| {
+            (
+                set.source.as_str(),
+                set.mirrors.as_slice(),
+                policy == SourcePolicy::NeverContactSource,
+            )
         })
         .collect();
-    merged.sort_unstable_by(|a, b| a.source.cmp(b.source));
+    items.sort_by(|a, b| a.0.cmp(b.0));
+
+    let total: usize = items.iter().map(|item| item.1.len()).sum();
+    let mut merged = MergedSets {
+        sets: Vec::new(),
+        mirrors: Vec::with_capacity(total),
+    };
+    let mut lists: Vec<&'a [String]> = Vec::new();
+    for group in items.chunk_by(|a, b| a.0 == b.0) {
+        let source = group[0].0;
+        let start = merged.mirrors.len();
+        let cycle_broken = match group {
+            [(_, list, _)] if is_plain_chain(source, list) => {
+                // One list of distinct mirrors without the source: the graph is the path `m0 → … → source`, whose
+                // only order is the list itself.
+                merged.mirrors.extend(list.iter().map(String::as_str));
+                false
+            }
+            _ => {
+                lists.clear();
+                lists.extend(group.iter().map(|item| item.1));
+                merge_mirror_lists(source, &lists, &mut merged.mirrors)
+            }
+        };
+        merged.sets.push(MergedSet {
+            source,
+            start: to_u32(start),
+            end: to_u32(merged.mirrors.len()),
+            never_contact_source: group.iter().any(|item| item.2),
+            cycle_broken,
+        });
+    }
     merged
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 2^32 mirrors (inputs are bounded far below)")
+}
+
+/// True for a short list whose mirrors are distinct and differ from `source`.
+fn is_plain_chain(source: &str, list: &[String]) -> bool {
+    const SHORT: usize = 16;
+    list.len() <= SHORT
+        && list
+            .iter()
+            .enumerate()
+            .all(|(i, m)| m != source && !list[..i].contains(m))
 }
 
 /// Topological merge of the mirror lists of `source`: edges `m[i] → m[i+1]` in each list, plus `last → source`
 /// when the list lacks the source. Kahn's algorithm with byte-order tie-breaks; a cycle is broken by emitting the
-/// smallest unused node. The source is dropped when it comes out last. Returns the order and whether a cycle was
-/// broken.
-fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]]) -> (Vec<&'a str>, bool) {
+/// smallest unused node. The source is dropped when it comes out last. Appends the order to `out` and returns
+/// whether a cycle was broken.
+fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]], out: &mut Vec<&'a str>) -> bool {
     // Nodes in byte order: a node's index is its rank, so sorting indices sorts by name.
     let mut nodes: Vec<&'a str> = lists
         .iter()
@@ -101,10 +164,10 @@ fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]]) -> (Vec<&'a s
 
     let mut used = vec![false; nodes.len()];
     let mut ready: VecDeque<usize> = (0..nodes.len()).filter(|&n| in_degree[n] == 0).collect();
-    let mut order: Vec<&'a str> = Vec::with_capacity(nodes.len());
+    let start = out.len();
     let mut cursor = 0;
     let mut cycle_broken = false;
-    while order.len() < nodes.len() {
+    while out.len() - start < nodes.len() {
         let node = match ready.pop_front() {
             Some(node) => node,
             None => {
@@ -116,7 +179,7 @@ fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]]) -> (Vec<&'a s
             }
         };
         used[node] = true;
-        order.push(nodes[node]);
+        out.push(nodes[node]);
         // Freed successors are queued in byte order (they come out of `successors` sorted).
         for next in successors(node) {
             in_degree[next] -= 1;
@@ -125,10 +188,10 @@ fn merge_mirror_lists<'a>(source: &'a str, lists: &[&'a [String]]) -> (Vec<&'a s
             }
         }
     }
-    if order.last() == Some(&source) {
-        order.pop();
+    if out.len() > start && out.last() == Some(&source) {
+        out.pop();
     }
-    (order, cycle_broken)
+    cycle_broken
 }
 
 #[cfg(test)]
@@ -144,11 +207,31 @@ mod tests {
     fn merge(source: &str, raw: &[&[&str]]) -> Vec<String> {
         let owned = lists(raw);
         let refs: Vec<&[String]> = owned.iter().map(Vec::as_slice).collect();
-        merge_mirror_lists(source, &refs)
-            .0
-            .into_iter()
-            .map(str::to_string)
-            .collect()
+        let mut out = vec!["before"];
+        merge_mirror_lists(source, &refs, &mut out);
+        assert_eq!(out[0], "before", "appends");
+        out[1..].iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The shortcut for one plain list agrees with the general merge.
+    fn merged_by_sets(source: &str, raw: &[&[&str]]) -> Vec<String> {
+        let sets: Vec<MirrorSet> = raw
+            .iter()
+            .map(|list| MirrorSet::new(source, list.iter().copied()))
+            .collect();
+        let merged = merge_sets(sets.iter().map(|set| (set, set.policy)));
+        assert!(merged.sets.len() <= 1);
+        merged
+            .sets
+            .first()
+            .map(|set| {
+                merged
+                    .mirrors_of(set)
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     #[test]
@@ -165,5 +248,20 @@ mod tests {
             ["local", "r1", "r2"]
         );
         assert_eq!(merge("s", &[&["a", "a"]]), ["a"]);
+    }
+
+    #[test]
+    fn single_list_shortcut_agrees_with_the_merge() {
+        for raw in [
+            &[&["b", "a", "c"][..]][..],
+            &[&["z1", "src", "y2"]],
+            &[&["z1", "src"]],
+            &[&["a", "a"]],
+            &[&["b", "c"], &["a", "b"]],
+            &[&["src", "a"]],
+        ] {
+            assert_eq!(merged_by_sets("src", raw), merge("src", raw), "{raw:?}");
+        }
+        assert_eq!(merged_by_sets("src", &[&["src"]]), Vec::<String>::new());
     }
 }

@@ -11,10 +11,11 @@
 use image_ref::Reference;
 use image_ref::scope::is_nested;
 
+use crate::encode::Layout;
 use crate::error::Error;
 use crate::model::{PullFromMirror, Registry};
-use crate::render::edit_registries;
-use crate::render_merge::merge_sets;
+use crate::render::Tables;
+use crate::render_merge::{MergedSets, merge_sets};
 use crate::render_scope::go_quote_list;
 use crate::rules::{MirrorRules, check_registry_scopes};
 
@@ -160,17 +161,18 @@ fn payload_has_unblocked_source(
             .digest_sets_in_order()
             .map(|(_, _, set, policy)| (set, policy)),
     );
-    let registries = edit_registries(
+    let tables = Tables::build(
         sources.insecure.as_deref().unwrap_or_default(),
         blocked,
-        &digest,
-        &[],
+        digest,
+        MergedSets::default(),
     )?;
 
     let name = payload.name();
-    let Some(registry) = find_registry(&registries, &name) else {
+    let Some(entry) = find_registry(&tables, &name) else {
         return Ok(false);
     };
+    let registry = &tables.registry(entry, Layout::Current);
     let digested = payload.digest().is_some();
     let mirrors = registry.mirrors.iter().filter(|mirror| {
         if registry.mirror_by_digest_only {
@@ -206,13 +208,12 @@ fn registry_prefix(registry: &Registry) -> &str {
 }
 
 /// containers/image `FindRegistry`: the entry with the longest matching prefix; among equal lengths the smallest
-/// prefix (entries are sorted by prefix when loaded).
-fn find_registry<'r>(registries: &'r [Registry], name: &str) -> Option<&'r Registry> {
-    registries
-        .iter()
-        .filter(|registry| ref_matching_prefix(name, registry_prefix(registry)).is_some())
-        .min_by(|a, b| {
-            let (a, b) = (registry_prefix(a), registry_prefix(b));
+/// prefix (entries are sorted by prefix when loaded). Returns the table's index.
+fn find_registry(tables: &Tables<'_>, name: &str) -> Option<usize> {
+    (0..tables.len())
+        .filter(|&entry| ref_matching_prefix(name, tables.prefix(entry)).is_some())
+        .min_by(|&a, &b| {
+            let (a, b) = (tables.prefix(a), tables.prefix(b));
             b.len().cmp(&a.len()).then_with(|| a.cmp(b))
         })
 }

@@ -4,7 +4,8 @@
 use image_ref::scope::is_nested;
 use proptest::prelude::*;
 use registries_conf::{
-    Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, Registry, SourcePolicy, render,
+    Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, Registry, SourcePolicy, encode, render,
+    render::render_model,
 };
 
 const HOSTS: [&str; 6] = [
@@ -234,13 +235,39 @@ proptest! {
 
     #[test]
     fn indexed_algorithm_agrees_with_openshift_quadratic_one(rules in simple_rules()) {
-        match (render(&rules, Layout::Current), naive_registries(&rules)) {
-            (Ok(rendered), Ok(naive)) => prop_assert_eq!(rendered.model.registries, naive),
+        match (render_model(&rules, Layout::Current), naive_registries(&rules)) {
+            (Ok(model), Ok(naive)) => prop_assert_eq!(model.registries, naive),
             // Validation (which the naive port skips) may refuse first: a policy conflict across digest and tag sets.
             (Err(error), _) if error.to_string().contains("conflicting mirrorSourcePolicy") => {}
             (Err(error), Err(naive)) => prop_assert_eq!(error.to_string(), format!("could not update registries config with new changes: {naive}")),
             (Err(error), Ok(_)) => prop_assert!(false, "render failed alone: {}", error),
             (Ok(_), Err(naive)) => prop_assert!(false, "naive port failed alone: {}", naive),
+        }
+    }
+
+    /// The text is encoded from a borrowed view; the owned model is built apart: they must say the same.
+    #[test]
+    fn rendered_text_is_the_encoded_model(rules in rules(), legacy in any::<bool>()) {
+        let (rules, layout) = if legacy {
+            (MirrorRules { tag_mirror_sets: vec![], ..rules }, Layout::Legacy)
+        } else {
+            (rules, Layout::Current)
+        };
+        match (render(&rules, layout), render_model(&rules, layout)) {
+            (Ok(rendered), Ok(model)) => {
+                if rendered.regenerated {
+                    prop_assert_eq!(encode(&model, layout), rendered.registries_conf.clone());
+                }
+                let tables = rendered.registry_tables();
+                prop_assert_eq!(tables.is_some(), !model.registries.is_empty());
+                if let Some(tables) = tables {
+                    let only_tables = encode(&registries_conf::RegistriesConf { registries: model.registries, ..Default::default() }, layout);
+                    prop_assert!(only_tables.ends_with(tables), "{}\n---\n{}", only_tables, tables);
+                    prop_assert!(tables.starts_with("[[registry]]"));
+                }
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "render {:?} vs render_model {:?}", a.map(|r| r.registries_conf), b),
         }
     }
 
