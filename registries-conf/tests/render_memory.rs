@@ -147,10 +147,10 @@ fn peak_memory_of_a_100k_render() {
         extra_kib as f64 * 1024.0 / yaml as f64,
         extra_kib as f64 * 1024.0 / string_bytes as f64
     );
-    // The target was 4x; the output alone is about 2.2x the YAML and the model it must also return about as much
-    // (see README), so this guards the measured 5.3x against regressions.
+    // The target: under 4x. The output alone is about 2.2x the YAML; the rest (measured 3.5x in all, see README) is
+    // the borrowed tables the text is encoded from, a few words per entry and mirror.
     assert!(
-        extra_kib * 1024 < 6 * yaml as u64,
-        "rendering used more than 6x the input size"
+        extra_kib * 1024 < 4 * yaml as u64,
+        "rendering used more than 4x the input size"
     );
 }
