@@ -1,4 +1,5 @@
-//! The bytes BurntSushi/toml v1.5.0 writes for containers/image's `V2RegistriesConf`, from [`RegistriesConf`].
+//! The bytes BurntSushi/toml v1.5.0 writes for containers/image's `V2RegistriesConf`, from [`RegistriesConf`] or
+//! (inside the crate) from the renderer's view that borrows the rules' strings.
 //!
 //! Layout of that encoder over those structs: plain keys of a table first (struct field order), then its
 //! sub-tables; one blank line before every `[[...]]` / `[...]` header once something was written; two spaces of

@@ -330,8 +330,8 @@ impl<'a> Tables<'a> {
                 (parent, &e.scope[parent.scope.len()..])
             }
         };
-        let digest = self.set_mirrors(&self.digest, &self.digest_insecure, owner.digest);
-        let tag = self.set_mirrors(&self.tag, &self.tag_insecure, owner.tag);
+        let digest = Self::set_mirrors(&self.digest, &self.digest_insecure, owner.digest);
+        let tag = Self::set_mirrors(&self.tag, &self.tag_insecure, owner.tag);
         let line = move |pull_from_mirror| {
             move |(location, insecure): (&'a str, bool)| MirrorLine {
                 location,
@@ -350,7 +350,6 @@ impl<'a> Tables<'a> {
 
     /// The mirrors of set `set` of `sets` (none for [`NONE`]) with their insecure flags.
     fn set_mirrors<'t>(
-        &'t self,
         sets: &'t MergedSets<'a>,
         insecure: &'t [bool],
         set: u32,
