@@ -89,7 +89,7 @@ impl<'a, V: Copy> ScopeIndex<'a, V> {
 }
 
 /// Go's `%q` for a string (`strconv.Quote`): OpenShift's messages quote scopes this way.
-pub(crate) fn go_quote(s: &str) -> String {
+pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {

@@ -25,10 +25,11 @@ use serde_json::{Value, json};
 
 use super::resolve::{AuthUse, REGISTRIES_CONF_D, auth_use, certs_d_folder, mirror_usage};
 use super::{Exit, Style, report};
+use crate::Error;
 use crate::cluster::Input;
 use crate::node::{NodePlan, RenderOptions, paths};
 use crate::writer::NodeFile;
-use crate::{Error, go_quote};
+use registries_conf::go_quote;
 
 /// What `verify` was asked.
 #[derive(Debug, Default)]
