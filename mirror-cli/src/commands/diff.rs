@@ -286,10 +286,7 @@ pub fn run(
                     .into(),
         });
     }
-    let io = |e: std::io::Error| Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    };
+    let io = super::output_error;
     let limits = icsp::Limits::default();
     let old = plan(&Cluster::read(&request.from, &limits)?, &request.options)?;
     let new = plan(&Cluster::read(&request.to, &limits)?, &request.options)?;

@@ -51,13 +51,6 @@ pub struct ValidateRequest {
     pub inputs: Vec<Input>,
 }
 
-fn io_error(e: std::io::Error) -> Error {
-    Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    }
-}
-
 /// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
 fn deterministic_suffix(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -104,7 +97,7 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
     let Some(dir) = &request.dest_dir else {
         let yaml: Vec<&str> = migrated.iter().map(|m| m.yaml.as_str()).collect();
         out.write_all(yaml.join("---\n").as_bytes())
-            .map_err(io_error)?;
+            .map_err(super::output_error)?;
         return Ok(Exit::Ok);
     };
     if dir.exists() && !dir.is_dir() {
@@ -135,7 +128,7 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
             // oc's own words.
             _ => writeln!(out, "wrote ImageDigestMirrorSet to {}", path.display()),
         }
-        .map_err(io_error)?;
+        .map_err(super::output_error)?;
     }
     Ok(Exit::Ok)
 }
@@ -265,12 +258,13 @@ fn validate(
         }
     }
 
-    report(err, style, &warnings, &notes).map_err(io_error)?;
+    report(err, style, &warnings, &notes).map_err(super::output_error)?;
     for finding in &findings {
-        writeln!(out, "{finding}").map_err(io_error)?;
+        writeln!(out, "{finding}").map_err(super::output_error)?;
     }
     if findings.is_empty() {
-        writeln!(out, "{checked} object(s) checked: no problem found").map_err(io_error)?;
+        writeln!(out, "{checked} object(s) checked: no problem found")
+            .map_err(super::output_error)?;
         Ok(Exit::Ok)
     } else {
         writeln!(
@@ -278,7 +272,7 @@ fn validate(
             "{checked} object(s) checked: {} problem(s) found",
             findings.len()
         )
-        .map_err(io_error)?;
+        .map_err(super::output_error)?;
         Ok(Exit::Failed)
     }
 }

@@ -137,10 +137,7 @@ pub fn run(
         &request.options,
         "nothing to render: give -f FILE (or --example)",
     )?;
-    let io = |e: std::io::Error| Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    };
+    let io = super::output_error;
     report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
     let text = to_text(&config(&plan.files, &request.spec_version)?);
     match &request.output {

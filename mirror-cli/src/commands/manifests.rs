@@ -250,10 +250,7 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let io = |e: std::io::Error| Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    };
+    let io = super::output_error;
     let manifests = build(request)?;
     report(err, style, &manifests.warnings, &manifests.notes).map_err(io)?;
     let stream = to_stream(&manifests.objects);

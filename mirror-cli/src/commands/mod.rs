@@ -77,6 +77,14 @@ pub fn read_inputs(args: &[String]) -> Result<Vec<Input>, Error> {
     Ok(inputs)
 }
 
+/// A failed write to stdout or stderr, as every command reports it.
+pub(crate) fn output_error(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    }
+}
+
 /// Reads one FILE argument (a file or `-`), refusing a folder.
 pub fn read_one(file: &str) -> Result<Input, Error> {
     if file != "-" && Path::new(file).is_dir() {

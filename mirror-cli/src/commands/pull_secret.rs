@@ -359,13 +359,6 @@ fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> 
     }
 }
 
-fn io_error(e: std::io::Error) -> Error {
-    Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    }
-}
-
 /// Writes the result to `-o FILE` (mode 0600) or standard output, and says so on `err`.
 fn emit(
     bytes: &[u8],
@@ -389,9 +382,9 @@ fn emit(
                 path.display(),
                 bytes.len()
             )
-            .map_err(io_error)
+            .map_err(super::output_error)
         }
-        None => out.write_all(bytes).map_err(io_error),
+        None => out.write_all(bytes).map_err(super::output_error),
     }
 }
 
@@ -452,7 +445,7 @@ fn merge(
         files[0].describe(),
         files[0].config.len()
     )
-    .map_err(io_error)?;
+    .map_err(super::output_error)?;
     for change in &merge_report.changes {
         let kind = match change.kind {
             ChangeKind::Added => "added",
@@ -475,11 +468,11 @@ fn merge(
             "{kind:<9} {what}{:?} from {}{spelled}",
             change.key, change.from
         )
-        .map_err(io_error)?;
+        .map_err(super::output_error)?;
     }
     let mut warnings = problems(&merged);
     warnings.extend(merge_report.warnings.iter().cloned());
-    report(err, style, &warnings, &[]).map_err(io_error)?;
+    report(err, style, &warnings, &[]).map_err(super::output_error)?;
     let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
     emit(&bytes, &request.output, out, err, style)?;
     Ok(Exit::Ok)
@@ -520,9 +513,9 @@ fn add(
         }
         _ => "changed".to_owned(),
     };
-    writeln!(err, "{said} in {}", file.label).map_err(io_error)?;
+    writeln!(err, "{said} in {}", file.label).map_err(super::output_error)?;
     let warnings = problems(&config);
-    report(err, style, &warnings, &[]).map_err(io_error)?;
+    report(err, style, &warnings, &[]).map_err(super::output_error)?;
     let bytes = output_bytes(&config, &file.shape, request.output.compact);
     emit(&bytes, &request.output, out, err, style)?;
     Ok(Exit::Ok)
@@ -548,9 +541,9 @@ fn remove(
                 message: format!("{message}; pass --ignore-not-found to accept that"),
             });
         }
-        report(err, style, &[], &[message]).map_err(io_error)?;
+        report(err, style, &[], &[message]).map_err(super::output_error)?;
     } else {
-        writeln!(err, "removed {removed:?} from {}", file.label).map_err(io_error)?;
+        writeln!(err, "removed {removed:?} from {}", file.label).map_err(super::output_error)?;
     }
     let bytes = output_bytes(&config, &file.shape, request.output.compact);
     emit(&bytes, &request.output, out, err, style)?;
@@ -568,7 +561,8 @@ fn get(
         .config
         .lookup(&request.reference)
         .map_err(|e| config_error(&file.label, &e))?;
-    let w = |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(io_error);
+    let w =
+        |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(super::output_error);
     w(out, format!("file:    {}", file.label))?;
     w(out, format!("image:   {}", lookup.name))?;
     let mut notes = Vec::new();
@@ -635,6 +629,6 @@ fn get(
             }
         }
     };
-    report(err, style, &[], &notes).map_err(io_error)?;
+    report(err, style, &[], &notes).map_err(super::output_error)?;
     Ok(exit)
 }

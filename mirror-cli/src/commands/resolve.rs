@@ -411,13 +411,6 @@ pub fn run(
     run_with_input(request, &mut input, out, err, style)
 }
 
-fn io_error(e: std::io::Error) -> Error {
-    Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    }
-}
-
 /// Runs `resolve` with `input` as the batch references.
 pub fn run_with_input(
     request: &ResolveRequest,
@@ -427,7 +420,7 @@ pub fn run_with_input(
     style: &Style,
 ) -> Result<Exit, Error> {
     let explainer = Explainer::load(&request.config)?;
-    report(err, style, &explainer.warnings, &[]).map_err(io_error)?;
+    report(err, style, &explainer.warnings, &[]).map_err(super::output_error)?;
     if request.batch {
         if request.reference.is_some() {
             return Err(Error::Usage {
@@ -436,7 +429,7 @@ pub fn run_with_input(
         }
         let mut out = BufWriter::with_capacity(64 * 1024, out);
         let exit = run_batch(&explainer, input, &mut out, request.json)?;
-        out.flush().map_err(io_error)?;
+        out.flush().map_err(super::output_error)?;
         return Ok(exit);
     }
     let Some(reference) = request.reference.as_deref() else {
@@ -459,10 +452,10 @@ pub fn run_with_input(
             "{}",
             serde_json::to_string_pretty(&document).unwrap_or_default()
         )
-        .map_err(io_error)?;
+        .map_err(super::output_error)?;
     } else {
         for e in &explained {
-            writeln!(out, "{}", e.line()).map_err(io_error)?;
+            writeln!(out, "{}", e.line()).map_err(super::output_error)?;
         }
     }
     for (location, usage) in explainer.skipped_mirrors(reference) {
@@ -476,7 +469,7 @@ pub fn run_with_input(
             "{} mirror {location} not tried: it is {usage} and {why}",
             style.note()
         )
-        .map_err(io_error)?;
+        .map_err(super::output_error)?;
     }
     let mut exit = Exit::Ok;
     for e in &explained {
@@ -489,7 +482,7 @@ pub fn run_with_input(
                 style.error()
             };
             writeln!(err, "{label} {}: {}", e.source.reference, blocked.message)
-                .map_err(io_error)?;
+                .map_err(super::output_error)?;
         }
         if let Some(AuthUse::Invalid(reason)) = &e.auth {
             writeln!(
@@ -498,7 +491,7 @@ pub fn run_with_input(
                 style.warning(),
                 e.source.reference
             )
-            .map_err(io_error)?;
+            .map_err(super::output_error)?;
         }
     }
     Ok(exit)
@@ -575,7 +568,7 @@ pub fn run_batch(
                 }
             }
         };
-        written.map_err(io_error)?;
+        written.map_err(super::output_error)?;
     }
     Ok(exit)
 }

@@ -65,13 +65,6 @@ pub struct CheckRequest {
     pub now: UnixTime,
 }
 
-fn io_error(e: std::io::Error) -> Error {
-    Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    }
-}
-
 /// Kubernetes object names: a DNS subdomain (RFC 1123), at most 253 characters.
 fn check_object_name(flag: &str, value: &str, max: usize) -> Result<(), Error> {
     let ok = !value.is_empty()
@@ -108,14 +101,14 @@ pub fn run(
         TrustRequest::Check(r) => check(r, out),
         TrustRequest::Folder { key } => {
             let naming = trust_bundle::folder_for_key(key)?;
-            writeln!(out, "{}", naming.folder).map_err(io_error)?;
+            writeln!(out, "{}", naming.folder).map_err(super::output_error)?;
             let warnings: Vec<String> = naming.warnings.iter().map(|w| w.to_string()).collect();
-            report(err, style, &warnings, &[]).map_err(io_error)?;
+            report(err, style, &warnings, &[]).map_err(super::output_error)?;
             Ok(Exit::Ok)
         }
         TrustRequest::Key { host } => {
             let key = trust_bundle::key_for_host(host)?;
-            writeln!(out, "{key}").map_err(io_error)?;
+            writeln!(out, "{key}").map_err(super::output_error)?;
             Ok(Exit::Ok)
         }
     }
@@ -204,7 +197,7 @@ fn config_map(
         .collect();
     let checks = trust_bundle::check_bundles(&bundles, request.now);
     err.write_all(trust_bundle::render_text(&checks).as_bytes())
-        .map_err(io_error)?;
+        .map_err(super::output_error)?;
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));
     }
@@ -231,9 +224,9 @@ fn config_map(
                 &[],
                 &[format!("{what} {} ({} bytes)", path.display(), yaml.len())],
             )
-            .map_err(io_error)?;
+            .map_err(super::output_error)?;
         }
-        None => out.write_all(&yaml).map_err(io_error)?,
+        None => out.write_all(&yaml).map_err(super::output_error)?,
     }
     Ok(Exit::Ok)
 }
@@ -261,7 +254,7 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
         };
         match trust_bundle::check_bundle(&bundle, request.now) {
             Ok(bundle_report) => {
-                writeln!(out, "{}: ok", input.name).map_err(io_error)?;
+                writeln!(out, "{}: ok", input.name).map_err(super::output_error)?;
                 for cert in &bundle_report.certificates {
                     writeln!(
                         out,
@@ -273,11 +266,11 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
                         cert.not_after,
                         if cert.is_ca { " (CA)" } else { "" }
                     )
-                    .map_err(io_error)?;
+                    .map_err(super::output_error)?;
                 }
                 for warning in &bundle_report.warnings {
                     writeln!(out, "  warning: {}", unprefixed(warning.to_string()))
-                        .map_err(io_error)?;
+                        .map_err(super::output_error)?;
                 }
             }
             Err(e) => {
@@ -288,7 +281,7 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
                     input.name,
                     unprefixed(e.to_string())
                 )
-                .map_err(io_error)?;
+                .map_err(super::output_error)?;
             }
         }
     }

@@ -113,10 +113,7 @@ pub fn run(
         &request.options,
         NOTHING_TO_VERIFY,
     )?;
-    let io = |e: std::io::Error| Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    };
+    let io = super::output_error;
     report(err, style, &plan.warnings, &[]).map_err(io)?;
     let checks = verify(&request.root, &plan)?;
     if request.json {
@@ -1289,10 +1286,7 @@ pub fn run_fleet(
         &request.options,
         NOTHING_TO_VERIFY,
     )?;
-    let io = |e: std::io::Error| Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    };
+    let io = super::output_error;
     report(err, style, &plan.warnings, &[]).map_err(io)?;
     let nodes = request
         .roots
