@@ -1,0 +1,3 @@
+//! Helpers shared by tests and benchmarks.
+
+pub mod realistic;
