@@ -550,8 +550,7 @@ impl SecretData {
 
     /// The value as `data` holds it: standard base64.
     pub fn base64(&self) -> Zeroizing<String> {
-        use base64::Engine as _;
-        Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*self.bytes))
+        Zeroizing::new(go_compat::encode_std_base64(&self.bytes))
     }
 }
 

@@ -2,21 +2,10 @@
 
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use zeroize::Zeroize;
 
 use crate::Error;
 use crate::json::{Key, Member, Node, Text};
-
-/// Go's `base64.StdEncoding`: standard alphabet, padding required, non-zero trailing bits accepted (the
-/// encoding is not `Strict()`); `\r` and `\n` are skipped before decoding, as Go does.
-const GO_STD_ENCODING: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_allow_trailing_bits(true)
-        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
-);
 
 /// Whether a JSON object key selects a Go struct field named `field` (lowercase ASCII): `encoding/json` matches
 /// field names exactly or else under Unicode simple case folding, where `ſ` (U+017F) folds to `s` and the Kelvin
@@ -156,7 +145,7 @@ impl AuthEntry {
             return Err(Error::UserNameWithColon { key: String::new() });
         }
         let mut plain = format!("{username}:{password}");
-        let encoded = base64::engine::general_purpose::STANDARD.encode(plain.as_bytes());
+        let encoded = go_compat::encode_std_base64(plain.as_bytes());
         plain.zeroize();
         let entry = AuthEntry {
             node: Node::Object(vec![member("auth", Node::string(&encoded))]),
@@ -263,11 +252,12 @@ impl AuthEntry {
     /// [`Error::BadBase64`] (with an empty `origin` and `key`; [`crate::DockerConfig`] fills them in).
     pub fn decode(&self) -> Result<Decoded, Error> {
         let auth = self.go_field("auth").unwrap_or_default();
-        let mut decoded = decode_go_base64(auth.as_str()).map_err(|offset| Error::BadBase64 {
-            origin: String::new(),
-            key: String::new(),
-            offset,
-        })?;
+        let mut decoded =
+            go_compat::decode_std_base64(auth.as_str()).map_err(|e| Error::BadBase64 {
+                origin: String::new(),
+                key: String::new(),
+                offset: e.offset(),
+            })?;
         let result = match decoded.iter().position(|&b| b == b':') {
             None if decoded.is_empty() => Decoded::Empty,
             None => Decoded::MissingColon,
@@ -291,32 +281,6 @@ fn trim_nul(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     let end = bytes.iter().rposition(|&b| b != 0).map_or(start, |p| p + 1);
     &bytes[start..end]
-}
-
-/// Go's `base64.StdEncoding.DecodeString`. On failure, the byte offset in `text` of the first bad byte.
-pub(crate) fn decode_go_base64(text: &str) -> Result<Vec<u8>, usize> {
-    // Go skips CR and LF anywhere; keep where each kept byte came from to report offsets in `text`.
-    let mut kept = Vec::with_capacity(text.len());
-    let mut origin_of = Vec::with_capacity(text.len());
-    for (i, b) in text.bytes().enumerate() {
-        if b != b'\r' && b != b'\n' {
-            kept.push(b);
-            origin_of.push(i);
-        }
-    }
-    let result = GO_STD_ENCODING.decode(&kept).map_err(|e| {
-        let at = match e {
-            base64::DecodeError::InvalidByte(at, _)
-            | base64::DecodeError::InvalidLastSymbol(at, _) => at,
-            base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidPadding => {
-                // Go stops at the start of the incomplete or badly padded quantum.
-                kept.len() - kept.len() % 4
-            }
-        };
-        origin_of.get(at).copied().unwrap_or(text.len())
-    });
-    kept.zeroize();
-    result
 }
 
 pub(crate) fn member(name: &str, value: Node) -> Member {

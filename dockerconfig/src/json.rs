@@ -3,7 +3,6 @@
 //! escapes and numbers, and gives no positions after the fact).
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use zeroize::Zeroize;
 
@@ -63,7 +62,7 @@ impl Key {
     /// A key made here, encoded as Go's `json.Marshal` would.
     pub(crate) fn new(text: &str) -> Self {
         Key {
-            raw: Text(encode_string(text)),
+            raw: Text(go_compat::json_string(text)),
             text: Text(text.to_owned()),
         }
     }
@@ -72,7 +71,7 @@ impl Key {
 impl Node {
     /// A string scalar made here, encoded as Go's `json.Marshal` would.
     pub(crate) fn string(text: &str) -> Self {
-        Node::Scalar(Text(encode_string(text)))
+        Node::Scalar(Text(go_compat::json_string(text)))
     }
 
     pub(crate) fn null() -> Self {
@@ -104,30 +103,6 @@ impl Node {
             _ => None,
         }
     }
-}
-
-/// Go's `json.Marshal` string encoding (HTML-safe: `<`, `>`, `&`, U+2028 and U+2029 escaped).
-pub(crate) fn encode_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Decodes a string lexeme (quotes included) that the parser has already checked. Lone surrogates become

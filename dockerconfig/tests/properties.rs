@@ -3,7 +3,6 @@
 
 mod common;
 
-use base64::Engine as _;
 use proptest::prelude::*;
 
 use dockerconfig::{AuthEntry, DockerConfig, Outcome, compact};
@@ -122,7 +121,7 @@ fn entry() -> impl Strategy<Value = J> {
     let auth = ("[a-z]{1,8}", "[ -~]{0,12}").prop_map(|(u, p)| {
         J::Raw(format!(
             "\"{}\"",
-            base64::engine::general_purpose::STANDARD.encode(format!("{u}:{p}"))
+            go_compat::encode_std_base64(format!("{u}:{p}"))
         ))
     });
     (

@@ -3,8 +3,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
@@ -333,7 +331,7 @@ impl fmt::Debug for SecretBytes {
 
 impl Serialize for SecretBytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(self.expose()))
+        s.serialize_str(&go_compat::encode_std_base64(self.expose()))
     }
 }
 
@@ -440,7 +438,7 @@ pub struct Base64Bytes(pub Vec<u8>);
 
 impl Serialize for Base64Bytes {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(&self.0))
+        s.serialize_str(&go_compat::encode_std_base64(&self.0))
     }
 }
 
@@ -673,8 +671,8 @@ impl Object {
 fn decode_base64(at: &At<'_>) -> Result<Vec<u8>, Error> {
     let text = at.string()?;
     // Never echo the text: it may be a secret.
-    STANDARD
-        .decode(text.as_bytes())
+    // As the API server reads it: encoding/json's []byte is Go's StdEncoding.
+    go_compat::decode_std_base64(&text)
         .map_err(|_| at.error("expected base64 (standard alphabet, padded)"))
 }
 

@@ -356,13 +356,13 @@ pub fn parse_map_argument(argument: &str) -> Result<(String, String), Error> {
     if !image_ref::scope::is_valid_mirror_scope(source, true) {
         return Err(usage(format!(
             "--map {argument:?}: invalid format for source {}",
-            registries_conf::go_quote(source)
+            go_compat::quote(source)
         )));
     }
     if !image_ref::scope::is_valid_mirror_scope(mirror, false) {
         return Err(usage(format!(
             "--map {argument:?}: invalid format for mirror {}",
-            registries_conf::go_quote(mirror)
+            go_compat::quote(mirror)
         )));
     }
     Ok((source.to_owned(), mirror.to_owned()))

@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use base64::Engine;
 use icsp::{ImageMirrors, MirrorSourcePolicy};
 use registries_conf::render_payload::RegistrySources;
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
@@ -332,12 +331,7 @@ pub fn trust_data(config_map: &icsp::ConfigMap) -> ConfigMapData {
         binary_data: config_map
             .binary_data
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    base64::engine::general_purpose::STANDARD.encode(&v.0),
-                )
-            })
+            .map(|(k, v)| (k.clone(), go_compat::encode_std_base64(&v.0)))
             .collect(),
     }
 }

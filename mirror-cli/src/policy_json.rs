@@ -60,11 +60,11 @@ pub fn render(
     out.push_str(",\n  \"transports\": {");
     for (i, (transport, scopes)) in transports.iter().enumerate() {
         out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-        go_json_string(&mut out, transport);
+        go_compat::write_json_string(&mut out, transport);
         out.push_str(": {");
         for (j, (scope, kind)) in scopes.iter().enumerate() {
             out.push_str(if j == 0 { "\n      " } else { ",\n      " });
-            go_json_string(&mut out, scope);
+            go_compat::write_json_string(&mut out, scope);
             out.push_str(": ");
             requirement(&mut out, kind, 3);
         }
@@ -85,32 +85,10 @@ fn requirement(out: &mut String, kind: &str, level: usize) {
     out.push_str("  {\n");
     out.push_str(&pad);
     out.push_str("    \"type\": ");
-    go_json_string(out, kind);
+    go_compat::write_json_string(out, kind);
     out.push('\n');
     out.push_str(&pad);
     out.push_str("  }\n");
     out.push_str(&pad);
     out.push(']');
-}
-
-/// A JSON string as Go's encoding/json writes it (HTML-safe escaping).
-pub fn go_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

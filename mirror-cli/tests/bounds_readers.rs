@@ -239,7 +239,6 @@ fn der_len(len: usize, out: &mut Vec<u8>) {
 
 /// A PEM CERTIFICATE block whose DER is `DEPTH` SEQUENCEs, each inside the previous.
 fn deep_der_pem() -> Vec<u8> {
-    use base64::Engine;
     // Content lengths from the innermost SEQUENCE out, then the headers from the outermost in.
     let mut lengths = Vec::with_capacity(DEPTH);
     let mut inner = 0usize;
@@ -254,7 +253,7 @@ fn deep_der_pem() -> Vec<u8> {
         der.push(0x30);
         der_len(len, &mut der);
     }
-    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let b64 = go_compat::encode_std_base64(&der);
     let mut pem = b"-----BEGIN CERTIFICATE-----\n".to_vec();
     for line in b64.as_bytes().chunks(64) {
         pem.extend_from_slice(line);

@@ -1,6 +1,6 @@
 //! `mirror-cli diff`: the registries.conf change and what the nodes do about it (reload CRI-O, drain, nothing).
 
-use base64::Engine;
+use base64::Engine as _;
 use mirror_cli::cluster::Input;
 use mirror_cli::commands::diff::{DiffRequest, drain_reasons, run};
 use mirror_cli::commands::render::EXAMPLE;

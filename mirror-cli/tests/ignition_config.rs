@@ -1,9 +1,9 @@
 //! `mirror-cli ignition`: the config's shape, and that its data URLs decode to exactly the bytes render writes.
 
+use base64::Engine as _;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
-use base64::Engine;
 use mirror_cli::cluster::Cluster;
 use mirror_cli::commands::ignition::{
     DATA_URL_PREFIX, IgnitionRequest, SPEC_VERSIONS, config, run,

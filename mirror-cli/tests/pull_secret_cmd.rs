@@ -25,11 +25,10 @@ const MIRROR_AUTH_JSON: &str = r#"{
 
 /// The same pull secret as a Secret manifest (the `.dockerconfigjson` of [`PULL_SECRET_JSON`], base64).
 fn secret_yaml() -> String {
-    use base64::Engine as _;
     format!(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pull-secret\n  namespace: openshift-config\n\
          type: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: {}\n",
-        base64::engine::general_purpose::STANDARD.encode(PULL_SECRET_JSON)
+        go_compat::encode_std_base64(PULL_SECRET_JSON)
     )
 }
 

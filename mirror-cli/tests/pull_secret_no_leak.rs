@@ -4,11 +4,11 @@
 //! was asked for (the JSON of `merge` and `add`, the edited file of `remove`); even that is checked where the secret
 //! must be gone (after `remove`).
 
+use base64::Engine as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use base64::Engine as _;
 use dockerconfig::Secret;
 use mirror_cli::cluster::Input;
 use mirror_cli::commands::Style;
@@ -24,7 +24,7 @@ const KEY_FILE: &str = "tests/trust_data/ca-with-key.pem";
 /// Everything that must never be printed: the password and token, the `auth` that carries them, and the body lines of
 /// the private key.
 fn needles() -> Vec<String> {
-    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let b64 = |s: &str| go_compat::encode_std_base64(s);
     let mut needles = vec![
         PASSWORD.to_owned(),
         TOKEN.to_owned(),
@@ -55,7 +55,7 @@ fn needles() -> Vec<String> {
 }
 
 fn auth() -> String {
-    base64::engine::general_purpose::STANDARD.encode(format!("{USER}:{PASSWORD}"))
+    go_compat::encode_std_base64(format!("{USER}:{PASSWORD}"))
 }
 
 /// A docker config holding the password (in `auth`) and the token.
@@ -71,7 +71,7 @@ fn secret_yaml(secret_type: &str) -> String {
     format!(
         "apiVersion: v1\nkind: Secret\nmetadata:\n  name: pull-secret\n  namespace: openshift-config\ntype: {secret_type}\n\
          data:\n  .dockerconfigjson: {}\n",
-        base64::engine::general_purpose::STANDARD.encode(secret_json())
+        go_compat::encode_std_base64(secret_json())
     )
 }
 

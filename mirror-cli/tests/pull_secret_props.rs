@@ -42,11 +42,10 @@ proptest! {
     ) {
         prop_assume!(host != "quay.io" && host != "registry.redhat.io");
         let file = if secret_shape {
-            use base64::Engine as _;
             format!(
                 "apiVersion: v1\nkind: Secret\nmetadata:\n  name: ps\ntype: kubernetes.io/dockerconfigjson\n\
                  data:\n  .dockerconfigjson: {}\n",
-                base64::engine::general_purpose::STANDARD.encode(BASE)
+                go_compat::encode_std_base64(BASE.as_bytes())
             )
         } else {
             BASE.to_owned()

@@ -6,12 +6,11 @@
 //! URL of `ignition`), it is nested in another base64 layer, which is what a node or `oc apply` reads; the test
 //! checks that too.
 
+use base64::Engine as _;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-
-use base64::Engine;
 
 const USER: &str = "mirroruser";
 const PASSWORD: &str = "Sup3r-Secret-PW!";
@@ -19,7 +18,7 @@ const TOKEN: &str = "tok-0123456789abcdef-IDENTITY";
 const REF: &str = "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
 
 fn b64(s: &str) -> String {
-    base64::engine::general_purpose::STANDARD.encode(s)
+    go_compat::encode_std_base64(s.as_bytes())
 }
 
 fn needles() -> Vec<String> {

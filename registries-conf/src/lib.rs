@@ -23,5 +23,4 @@ pub use error::Error;
 pub use model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 pub use render::{Rendered, render, render_model};
 pub use render_payload::{PayloadCheck, check_blocked_registries, check_policy_lists};
-pub use render_scope::go_quote;
 pub use rules::{MirrorRules, MirrorSet, SourcePolicy};

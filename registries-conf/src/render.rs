@@ -20,8 +20,9 @@ use crate::encode::{
 use crate::error::Error;
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::render_scope::{ScopeIndex, go_quote};
+use crate::render_scope::ScopeIndex;
 use crate::rules::{MirrorRules, validate};
+use go_compat::quote as go_quote;
 
 /// Where the node keeps registries.conf.
 pub const REGISTRIES_CONF_PATH: &str = "/etc/containers/registries.conf";

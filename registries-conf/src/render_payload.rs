@@ -16,8 +16,8 @@ use crate::error::Error;
 use crate::model::{PullFromMirror, Registry};
 use crate::render::Tables;
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::render_scope::go_quote_list;
 use crate::rules::{MirrorRules, check_registry_scopes};
+use go_compat::quote_list as go_quote_list;
 
 /// `spec.registrySources` lists of the Image `cluster` object, as given (`None`: not set).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

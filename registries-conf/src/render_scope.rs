@@ -88,45 +88,6 @@ impl<'a, V: Copy> ScopeIndex<'a, V> {
     }
 }
 
-/// Go's `%q` for a string (`strconv.Quote`): OpenShift's messages quote scopes this way.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
-            // Go prints non-ASCII letters as they are; control and non-ASCII space characters are escaped.
-            c if c.is_control() || (!c.is_ascii() && c.is_whitespace()) => {
-                if (c as u32) <= 0xffff {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `%q` for a `[]string`: `["a" "b"]`.
-pub(crate) fn go_quote_list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
-    format!("[{}]", quoted.join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,11 +125,5 @@ mod tests {
                 .collect();
             assert_eq!(found, expected, "{sub}");
         }
-    }
-
-    #[test]
-    fn go_quoting() {
-        assert_eq!(go_quote("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\x01é\"");
-        assert_eq!(go_quote_list(&["quay.io", "b"]), "[\"quay.io\" \"b\"]");
     }
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::error::Error;
 use image_ref::scope::{is_valid_mirror_scope, is_valid_registry_scope};
 
-use crate::render_scope::go_quote;
+use go_compat::quote as go_quote;
 
 /// `mirrorSourcePolicy` of a mirror set.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -3,30 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
-
 use crate::error::{Error, Origin};
 use crate::naming::key_for_host;
-
-/// Go's `base64.StdEncoding`: padding required, non-zero trailing bits accepted
-/// (Go's default is not `Strict()`); `\r` and `\n` are skipped before decoding.
-const GO_STD: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new()
-        .with_decode_allow_trailing_bits(true)
-        .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
-);
-
-/// Decodes like Go's `base64.StdEncoding.DecodeString`.
-pub fn go_base64_decode(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    if text.contains(['\r', '\n']) {
-        let stripped: String = text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
-        GO_STD.decode(stripped)
-    } else {
-        GO_STD.decode(text)
-    }
-}
 
 /// A ConfigMap's two maps, as plain strings: `data` (key → text) and `binaryData`
 /// (key → base64), exactly as they appear in the YAML.
@@ -83,7 +61,7 @@ impl fmt::Debug for Bundle {
 pub fn read_config_map(config_map: &ConfigMapData) -> Result<Vec<Bundle>, Error> {
     let mut bundles = Vec::with_capacity(config_map.data.len() + config_map.binary_data.len());
     for (key, text) in &config_map.data {
-        let bytes = go_base64_decode(text).unwrap_or_else(|_| text.as_bytes().to_vec());
+        let bytes = go_compat::decode_std_base64(text).unwrap_or_else(|_| text.as_bytes().to_vec());
         bundles.push(Bundle {
             key: key.clone(),
             origin: Origin::Data,
@@ -98,7 +76,7 @@ pub fn read_config_map(config_map: &ConfigMapData) -> Result<Vec<Bundle>, Error>
                 second: Origin::BinaryData,
             });
         }
-        let bytes = go_base64_decode(b64).map_err(|e| Error::BinaryDataNotBase64 {
+        let bytes = go_compat::decode_std_base64(b64).map_err(|e| Error::BinaryDataNotBase64 {
             key: key.clone(),
             reason: e.to_string(),
         })?;
@@ -167,7 +145,7 @@ where
             Ok(text) => out.data.insert(key, text.to_owned()),
             Err(_) => out
                 .binary_data
-                .insert(key, base64::engine::general_purpose::STANDARD.encode(bytes)),
+                .insert(key, go_compat::encode_std_base64(&bytes)),
         };
     }
     Ok(out)

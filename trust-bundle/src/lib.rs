@@ -26,8 +26,7 @@ mod warning;
 
 pub use check::{BundleReport, CertificateInfo, MAX_BUNDLE_BYTES, check_bundle, rfc3339};
 pub use configmap::{
-    Bundle, ConfigMapData, FromFile, build_config_map, go_base64_decode, parse_from_file_arg,
-    read_config_map,
+    Bundle, ConfigMapData, FromFile, build_config_map, parse_from_file_arg, read_config_map,
 };
 pub use error::{Error, Origin};
 pub use layout::{

@@ -3,7 +3,6 @@
 
 mod common;
 
-use base64::Engine as _;
 use proptest::prelude::*;
 use trust_bundle::{
     Bundle, ConfigMapData, Error, Origin, Warning, check_bundle, check_bundles, read_config_map,
@@ -31,7 +30,7 @@ fn bundle(key: &str, bytes: impl Into<Vec<u8>>) -> Bundle {
 
 /// One ConfigMap holding every fixture, the way a user would ship them.
 fn fixtures_config_map() -> ConfigMapData {
-    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let b64 = |bytes: &[u8]| go_compat::encode_std_base64(bytes);
     let mut cm = ConfigMapData::default();
     for (key, file) in [
         ("ca.example.com..5000", "ca.pem"),
@@ -322,7 +321,7 @@ fn framing_and_label_table() {
         ("trailing data", {
             let mut der = common::ca().der;
             der.extend_from_slice(b"xx");
-            let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+            let b64 = go_compat::encode_std_base64(&der);
             format!("-----BEGIN CERTIFICATE-----\n{b64}\n-----END CERTIFICATE-----\n")
         }),
     ];

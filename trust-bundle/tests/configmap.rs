@@ -2,17 +2,16 @@
 
 mod common;
 
-use base64::Engine as _;
 use proptest::prelude::*;
 use trust_bundle::{
-    Bundle, ConfigMapData, DIR_MODE, Error, FILE_MODE, Origin, build_config_map, go_base64_decode,
-    node_files, parse_from_file_arg, read_config_map,
+    Bundle, ConfigMapData, DIR_MODE, Error, FILE_MODE, Origin, build_config_map, node_files,
+    parse_from_file_arg, read_config_map,
 };
 
 const PEM: &str = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
 
 fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
+    go_compat::encode_std_base64(bytes)
 }
 
 #[test]
@@ -45,9 +44,12 @@ fn read_orders_keys_data_first_and_decodes_like_openshift() {
 #[test]
 fn go_base64_accepts_non_zero_trailing_bits() {
     // "aGVsbG9=" has non-zero trailing bits; Go's non-strict StdEncoding accepts it.
-    assert_eq!(go_base64_decode("aGVsbG9=").expect("decodes"), b"hello");
-    assert!(go_base64_decode("aGVsbG8").is_err());
-    assert_eq!(go_base64_decode("").expect("empty"), b"");
+    assert_eq!(
+        go_compat::decode_std_base64("aGVsbG9=").expect("decodes"),
+        b"hello"
+    );
+    assert!(go_compat::decode_std_base64("aGVsbG8").is_err());
+    assert_eq!(go_compat::decode_std_base64("").expect("empty"), b"");
 }
 
 #[test]

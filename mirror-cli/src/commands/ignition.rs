@@ -8,7 +8,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use base64::Engine;
 use serde_json::{Map, Value, json};
 
 use super::render::plan_from_inputs;
@@ -54,10 +53,7 @@ impl Default for IgnitionRequest {
 
 /// The data URL of `bytes`, as machine-config-operator writes it.
 pub fn data_url(bytes: &[u8]) -> String {
-    format!(
-        "{DATA_URL_PREFIX}{}",
-        base64::engine::general_purpose::STANDARD.encode(bytes)
-    )
+    format!("{DATA_URL_PREFIX}{}", go_compat::encode_std_base64(bytes))
 }
 
 /// The Ignition config holding `files` (paths made absolute, in the given order). Refuses an unknown spec version

@@ -129,7 +129,7 @@ pub fn build(
         .binary_data
         .iter()
         .map(|(k, v)| {
-            trust_bundle::go_base64_decode(v)
+            go_compat::decode_std_base64(v)
                 .map(|bytes| (k.clone(), Base64Bytes(bytes)))
                 .map_err(|e| {
                     Error::Trust(trust_bundle::Error::BinaryDataNotBase64 {

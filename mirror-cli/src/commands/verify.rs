@@ -29,7 +29,7 @@ use crate::Error;
 use crate::cluster::Input;
 use crate::node::{NodePlan, RenderOptions, paths};
 use crate::writer::NodeFile;
-use registries_conf::go_quote;
+use go_compat::quote as go_quote;
 
 /// What `verify` was asked.
 #[derive(Debug, Default)]
