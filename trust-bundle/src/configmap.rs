@@ -145,7 +145,7 @@ where
             Ok(text) => out.data.insert(key, text.to_owned()),
             Err(_) => out
                 .binary_data
-                .insert(key, go_compat::encode_std_base64(&bytes)),
+                .insert(key, go_compat::encode_std_base64(bytes)),
         };
     }
     Ok(out)
