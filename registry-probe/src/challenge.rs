@@ -3,8 +3,8 @@
 //! containers/image (`docker/wwwauthenticate.go`, from docker/distribution's `authchallenge`) reads **one challenge
 //! per header line**: the scheme and the parameters that follow it, stopping at the first thing that is not
 //! `key=value`. A server that puts two challenges in one line (`Basic realm="r", Bearer realm="…"`) is therefore
-//! seen as offering only the first. [`parse`] reads every challenge of a line (RFC 7235), and marks which one is
-//! the first of its line; [`select`] then acts as containers/image's `setupRequestAuth` does, over the first
+//! seen as offering only the first. [`parse_challenges`] reads every challenge of a line (RFC 7235), and marks which one is
+//! the first of its line; [`select_challenge`] then acts as containers/image's `setupRequestAuth` does, over the first
 //! challenges only: the first `basic` or `bearer` wins, other schemes are skipped, and with none left the request
 //! goes without credentials.
 
@@ -91,21 +91,21 @@ pub enum Selected<'a> {
 }
 
 /// Every challenge of several header lines (each line one `WWW-Authenticate` value), in order.
-pub fn parse_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Challenge> {
-    lines.into_iter().flat_map(parse).collect()
+pub fn parse_challenge_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Challenge> {
+    lines.into_iter().flat_map(parse_challenges).collect()
 }
 
 /// Every challenge of one header line (RFC 7235 `1#challenge`), in order. Never panics; what cannot be read is
 /// skipped.
 ///
 /// ```
-/// use registry_probe::challenge;
-/// let c = challenge::parse(r#"Bearer realm="https://auth.example.com/token",service="registry, the one",scope="repository:a/b:pull""#);
+/// use registry_probe::parse_challenges;
+/// let c = parse_challenges(r#"Bearer realm="https://auth.example.com/token",service="registry, the one",scope="repository:a/b:pull""#);
 /// assert_eq!(c[0].scheme(), "bearer");
 /// assert_eq!(c[0].param("service"), Some("registry, the one"));
 /// assert_eq!(c[0].param("SCOPE"), Some("repository:a/b:pull"));
 /// ```
-pub fn parse(line: &str) -> Vec<Challenge> {
+pub fn parse_challenges(line: &str) -> Vec<Challenge> {
     let mut p = Parser { s: line.as_bytes(), i: 0 };
     let mut out = Vec::new();
     loop {
@@ -135,7 +135,7 @@ pub fn parse(line: &str) -> Vec<Challenge> {
 }
 
 /// What containers/image's `setupRequestAuth` would do with these challenges (the first of each line only).
-pub fn select(challenges: &[Challenge]) -> Selected<'_> {
+pub fn select_challenge(challenges: &[Challenge]) -> Selected<'_> {
     let mut seen = Vec::new();
     for c in challenges.iter().filter(|c| c.first_in_line) {
         match c.scheme.as_str() {
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn bearer_with_quoted_commas() {
-        let c = parse(r#"Bearer realm="https://a.example/token?x=1,2",service="svc, with comma",scope="repository:ns/r:pull""#);
+        let c = parse_challenges(r#"Bearer realm="https://a.example/token?x=1,2",service="svc, with comma",scope="repository:ns/r:pull""#);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].scheme(), "bearer");
         assert_eq!(c[0].param("realm"), Some("https://a.example/token?x=1,2"));
@@ -310,23 +310,23 @@ mod tests {
 
     #[test]
     fn case_insensitive_scheme_and_names() {
-        let c = parse(r#"BASIC Realm="Registry Realm""#);
+        let c = parse_challenges(r#"BASIC Realm="Registry Realm""#);
         assert_eq!(c[0].scheme(), "basic");
         assert_eq!(c[0].param("realm"), Some("Registry Realm"));
         assert_eq!(c[0].param("REALM"), Some("Registry Realm"));
-        assert!(matches!(select(&c), Selected::Basic(_)));
+        assert!(matches!(select_challenge(&c), Selected::Basic(_)));
     }
 
     #[test]
     fn escapes_and_spaces() {
-        let c = parse(r#"Bearer   realm = "a\"b\\c" , error="insufficient_scope""#);
+        let c = parse_challenges(r#"Bearer   realm = "a\"b\\c" , error="insufficient_scope""#);
         assert_eq!(c[0].param("realm"), Some(r#"a"b\c"#));
         assert_eq!(c[0].param("error"), Some("insufficient_scope"));
     }
 
     #[test]
     fn several_challenges_in_one_line() {
-        let c = parse(r#"Basic realm="r1", Bearer realm="https://t.example/token",service="s", Negotiate abc=="#);
+        let c = parse_challenges(r#"Basic realm="r1", Bearer realm="https://t.example/token",service="s", Negotiate abc=="#);
         let schemes: Vec<_> = c.iter().map(Challenge::scheme).collect();
         assert_eq!(schemes, ["basic", "bearer", "negotiate"]);
         assert_eq!(c[1].param("service"), Some("s"));
@@ -337,25 +337,25 @@ mod tests {
     #[test]
     fn containers_image_reads_only_the_first_challenge_of_a_line() {
         // One line: containers/image sees only Negotiate, has no handler, goes unauthenticated.
-        let one_line = parse(r#"Negotiate, Bearer realm="https://t.example/token""#);
+        let one_line = parse_challenges(r#"Negotiate, Bearer realm="https://t.example/token""#);
         assert_eq!(one_line.len(), 2);
-        assert_eq!(select(&one_line), Selected::Unsupported(vec!["negotiate"]));
+        assert_eq!(select_challenge(&one_line), Selected::Unsupported(vec!["negotiate"]));
         assert_eq!(ignored_by_containers_image(&one_line).count(), 1);
         // Two lines: it sees both and takes the Bearer.
-        let two_lines = parse_lines(["Negotiate", r#"Bearer realm="https://t.example/token""#]);
-        assert!(matches!(select(&two_lines), Selected::Bearer(c) if c.param("realm") == Some("https://t.example/token")));
+        let two_lines = parse_challenge_lines(["Negotiate", r#"Bearer realm="https://t.example/token""#]);
+        assert!(matches!(select_challenge(&two_lines), Selected::Bearer(c) if c.param("realm") == Some("https://t.example/token")));
     }
 
     #[test]
     fn first_supported_wins() {
-        let c = parse_lines([r#"Bearer realm="x""#, r#"Basic realm="y""#]);
-        assert!(matches!(select(&c), Selected::Bearer(_)));
-        assert_eq!(select(&[]), Selected::NoChallenge);
+        let c = parse_challenge_lines([r#"Bearer realm="x""#, r#"Basic realm="y""#]);
+        assert!(matches!(select_challenge(&c), Selected::Bearer(_)));
+        assert_eq!(select_challenge(&[]), Selected::NoChallenge);
     }
 
     #[test]
     fn unquoted_values_and_duplicates() {
-        let c = parse("Bearer realm=abc,service=reg,service=last");
+        let c = parse_challenges("Bearer realm=abc,service=reg,service=last");
         assert_eq!(c[0].param("realm"), Some("abc"));
         assert_eq!(c[0].param("service"), Some("last"));
     }
@@ -364,35 +364,35 @@ mod tests {
     fn unquoted_url_stops_at_a_separator_as_in_go() {
         // `:` and `/` are not token characters: Go reads realm="https" and stops; so do we, keeping what follows
         // a later comma.
-        let c = parse("Bearer realm=https://t.example/token,service=reg");
+        let c = parse_challenges("Bearer realm=https://t.example/token,service=reg");
         assert_eq!(c[0].param("realm"), Some("https"));
     }
 
     #[test]
     fn scheme_only_and_garbage() {
-        assert_eq!(parse("Basic")[0].scheme(), "basic");
-        assert_eq!(parse("").len(), 0);
-        assert_eq!(parse(" , ,").len(), 0);
-        let c = parse(r#"Bearer realm="unterminated"#);
+        assert_eq!(parse_challenges("Basic")[0].scheme(), "basic");
+        assert_eq!(parse_challenges("").len(), 0);
+        assert_eq!(parse_challenges(" , ,").len(), 0);
+        let c = parse_challenges(r#"Bearer realm="unterminated"#);
         assert_eq!(c[0].params().len(), 0);
-        let c = parse(r#"Bearer realm="ok" junk, service="s""#);
+        let c = parse_challenges(r#"Bearer realm="ok" junk, service="s""#);
         assert_eq!(c[0].param("realm"), Some("ok"));
         assert_eq!(c[0].param("service"), Some("s"));
-        let c = parse("\"x\" Bearer realm=a");
+        let c = parse_challenges("\"x\" Bearer realm=a");
         assert!(c.iter().all(|c| !c.scheme().is_empty()));
     }
 
     #[test]
     fn non_ascii_is_kept_in_quotes() {
-        let c = parse("Bearer realm=\"https://ré.example/t\",service=\"ü\"");
+        let c = parse_challenges("Bearer realm=\"https://ré.example/t\",service=\"ü\"");
         assert_eq!(c[0].param("realm"), Some("https://ré.example/t"));
         assert_eq!(c[0].param("service"), Some("ü"));
     }
 
     #[test]
     fn display_round_trips() {
-        let c = parse(r#"Bearer realm="a\"b",service="s""#);
-        let again = parse(&c[0].to_string());
+        let c = parse_challenges(r#"Bearer realm="a\"b",service="s""#);
+        let again = parse_challenges(&c[0].to_string());
         assert_eq!(again, c);
     }
 }
