@@ -259,7 +259,7 @@ impl Prober {
                         Stage::Auth,
                         StopReason::Unauthorized {
                             credentials: sent_credentials(authz),
-                            scheme: "",
+                            scheme: authz.scheme(),
                             errors,
                         },
                     ));

@@ -630,17 +630,10 @@ impl fmt::Display for Stop {
                 write!(f, "/v2/: {status} (a registry answers 200 or 401)")?;
                 write_errors(f, errors)
             }
-            R::Unauthorized {
-                credentials,
-                scheme,
-                errors,
-            } => {
+            R::Unauthorized { credentials, errors, .. } => {
                 match credentials {
                     Some(c) => write!(f, "auth: 401 with {c}")?,
                     None => write!(f, "auth: 401 without credentials")?,
-                }
-                if *scheme != "none" {
-                    write!(f, " ({scheme})")?;
                 }
                 write_errors(f, errors)
             }

@@ -77,7 +77,13 @@ pub(crate) struct Authz {
     scheme: &'static str,
 }
 
-/// Options for [`Prober::manifest_bytes`] callers inside the crate.
+impl Authz {
+    pub(crate) fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+}
+
+/// A manifest probe and, when read with `GET`, its bytes.
 pub(crate) struct Fetched {
     pub(crate) outcome: Outcome,
     pub(crate) bytes: Option<Vec<u8>>,
@@ -317,6 +323,7 @@ impl Prober {
                 let mut scopes = vec![source.scope()];
                 scopes.extend(extra.iter().cloned());
                 let token = self.token(host, ctx, realm_text, service.as_deref(), &scopes, creds)?;
+                ctx.secrets.push(token.expose().to_owned());
                 let realm_shown = realm_text.split('?').next().unwrap_or("").to_owned();
                 Ok(Authz {
                     header: Some(Secret::new(format!("Bearer {}", token.expose()))),
@@ -452,7 +459,6 @@ impl Prober {
             .find(|t| !t.is_empty())
             .ok_or_else(|| problem(TokenProblem::NoToken))?;
         let token = Secret::new(token);
-        ctx.secrets.push(token.expose().to_owned());
         let lifetime = v.get("expires_in").and_then(|e| e.as_u64()).unwrap_or(0).max(60);
         host.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(
             key,

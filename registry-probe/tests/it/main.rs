@@ -1,4 +1,5 @@
 //! registry-probe against small registries on 127.0.0.x: plain HTTP and TLS (rcgen certificates, a rustls server).
+#![allow(missing_docs)]
 
 mod auth;
 mod blob;

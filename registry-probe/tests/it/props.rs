@@ -1,7 +1,7 @@
 //! The challenge parser never panics, and what it reads prints back to the same challenges.
 
 use proptest::prelude::*;
-use registry_probe::challenge;
+use registry_probe as challenge;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, .. ProptestConfig::default() })]

@@ -169,13 +169,22 @@ impl<W: Write> Write for Counting<'_, W> {
 fn serve<S: Read + Write>(stream: S, handler: &Handler, log: &Mutex<Vec<Req>>, sent: &AtomicU64) {
     let mut reader = BufReader::new(stream);
     loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
+        let mut raw = Vec::new();
+        match reader.read_until(b'\n', &mut raw) {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
+        // Like a real HTTP server, a request line that is not HTTP (a TLS hello, say) gets a 400.
+        let line = String::from_utf8(raw).unwrap_or_default();
         let mut parts = line.trim_end().splitn(3, ' ');
-        let (Some(method), Some(target)) = (parts.next(), parts.next()) else { return };
+        let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
+            let _ = reader.get_mut().write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        };
+        if !version.starts_with("HTTP/1.") {
+            let _ = reader.get_mut().write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
         let (method, target) = (method.to_owned(), target.to_owned());
         let mut headers = Vec::new();
         loop {
