@@ -96,10 +96,15 @@ impl Read for BlobReader {
         }
         // Never hand out more than limit + 1 bytes: the +1 tells "over the limit".
         let room = (self.limit + 1).saturating_sub(self.read);
-        let want = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX)).max(1);
+        let want = buf
+            .len()
+            .min(usize::try_from(room).unwrap_or(usize::MAX))
+            .max(1);
         let n = self.inner.read(&mut buf[..want])?;
         if n == 0 {
-            let Some(h) = self.hasher.take() else { return Ok(0) };
+            let Some(h) = self.hasher.take() else {
+                return Ok(0);
+            };
             if let Some(len) = self.length.filter(|l| *l != self.read) {
                 return Err(self.fail(BlobError::Truncated {
                     read: self.read,
@@ -244,13 +249,32 @@ pub struct FileSearch {
 impl Prober {
     /// Streams the blob `digest` of `source`'s repository: at most `limit` bytes, verified at the end. Connects,
     /// pings and authenticates as [`manifest`](Self::manifest) does (cached per host).
-    pub fn blob_reader(&self, source: &Source, digest: &Digest, limit: u64) -> Result<BlobReader, Stop> {
+    pub fn blob_reader(
+        &self,
+        source: &Source,
+        digest: &Digest,
+        limit: u64,
+    ) -> Result<BlobReader, Stop> {
         let deadline = Instant::now() + self.options().overall_timeout;
         self.with_prepared(source, deadline, |p, host, ctx, base, authz| {
             let url: Uri = format!("{base}/v2/{}/blobs/{digest}", source.repository())
                 .parse()
-                .map_err(|_| Stop::new(Stage::Blob, StopReason::Connect("cannot make the blob URL".into())))?;
-            let resp = p.request(host, ctx, source, authz, Stage::Blob, Method::Get, &url, &base_headers())?;
+                .map_err(|_| {
+                    Stop::new(
+                        Stage::Blob,
+                        StopReason::Connect("cannot make the blob URL".into()),
+                    )
+                })?;
+            let resp = p.request(
+                host,
+                ctx,
+                source,
+                authz,
+                Stage::Blob,
+                Method::Get,
+                &url,
+                &base_headers(),
+            )?;
             match resp.status {
                 200 => {}
                 401 => {
@@ -264,7 +288,12 @@ impl Prober {
                         },
                     ));
                 }
-                404 => return Err(Stop::new(Stage::Blob, not_found(ctx.errors(resp), "BLOB_UNKNOWN"))),
+                404 => {
+                    return Err(Stop::new(
+                        Stage::Blob,
+                        not_found(ctx.errors(resp), "BLOB_UNKNOWN"),
+                    ));
+                }
                 status => {
                     return Err(Stop::new(
                         Stage::Blob,
@@ -277,7 +306,13 @@ impl Prober {
             }
             let length = resp.body.content_length();
             if length.is_some_and(|l| l > limit) {
-                return Err(Stop::new(Stage::Blob, StopReason::TooLarge { what: "blob", limit }));
+                return Err(Stop::new(
+                    Stage::Blob,
+                    StopReason::TooLarge {
+                        what: "blob",
+                        limit,
+                    },
+                ));
             }
             Ok(BlobReader {
                 inner: resp.body.into_reader(),
@@ -301,7 +336,10 @@ impl Prober {
             outcome,
             image: None,
             layers: Vec::new(),
-            result: Err(Stop::new(Stage::File, StopReason::NotTried("the manifest was not reached".into()))),
+            result: Err(Stop::new(
+                Stage::File,
+                StopReason::NotTried("the manifest was not reached".into()),
+            )),
         };
         let (Ok(info), Some(bytes)) = (&search.outcome.result, bytes) else {
             if let Err(stop) = &search.outcome.result {
@@ -320,7 +358,9 @@ impl Prober {
                     return search;
                 }
             };
-            image_source = source.clone().with_reference(Reference::Digest(child.clone()));
+            image_source = source
+                .clone()
+                .with_reference(Reference::Digest(child.clone()));
             search.image = Some(child);
             let (o, b) = self.manifest_bytes(&image_source);
             match (o.result, b) {
@@ -418,8 +458,8 @@ impl Prober {
 }
 
 fn pick_platform(index: &[u8], want: &Platform) -> Result<Digest, StopReason> {
-    let v: serde_json::Value =
-        serde_json::from_slice(index).map_err(|e| StopReason::BadManifest(format!("the index is not JSON: {e}")))?;
+    let v: serde_json::Value = serde_json::from_slice(index)
+        .map_err(|e| StopReason::BadManifest(format!("the index is not JSON: {e}")))?;
     let list = v
         .get("manifests")
         .and_then(|m| m.as_array())
@@ -427,7 +467,11 @@ fn pick_platform(index: &[u8], want: &Platform) -> Result<Digest, StopReason> {
     let mut available = Vec::new();
     for m in list {
         let p = m.get("platform");
-        let field = |k: &str| p.and_then(|p| p.get(k)).and_then(|v| v.as_str()).unwrap_or("");
+        let field = |k: &str| {
+            p.and_then(|p| p.get(k))
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+        };
         let (os, arch, variant) = (field("os"), field("architecture"), field("variant"));
         available.push(if variant.is_empty() {
             format!("{os}/{arch}")
@@ -452,8 +496,8 @@ fn pick_platform(index: &[u8], want: &Platform) -> Result<Digest, StopReason> {
 type LayerList = Vec<(Digest, Option<u64>, String)>;
 
 fn layers_of(manifest: &[u8]) -> Result<LayerList, StopReason> {
-    let v: serde_json::Value =
-        serde_json::from_slice(manifest).map_err(|e| StopReason::BadManifest(format!("not JSON: {e}")))?;
+    let v: serde_json::Value = serde_json::from_slice(manifest)
+        .map_err(|e| StopReason::BadManifest(format!("not JSON: {e}")))?;
     let layers = v
         .get("layers")
         .and_then(|l| l.as_array())
@@ -466,7 +510,11 @@ fn layers_of(manifest: &[u8]) -> Result<LayerList, StopReason> {
                 .and_then(|d| d.as_str())
                 .ok_or_else(|| StopReason::BadManifest("a layer has no digest".into()))?;
             let digest = Digest::parse(d).map_err(|e| StopReason::BadManifest(e.to_string()))?;
-            let mt = l.get("mediaType").and_then(|m| m.as_str()).unwrap_or("").to_owned();
+            let mt = l
+                .get("mediaType")
+                .and_then(|m| m.as_str())
+                .unwrap_or("")
+                .to_owned();
             Ok((digest, l.get("size").and_then(|s| s.as_u64()), mt))
         })
         .collect()
@@ -513,7 +561,9 @@ impl<R: Read> Read for Bounded<R> {
                 }
             };
         }
-        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..want])?;
         self.left -= n as u64;
         Ok(n)
@@ -561,7 +611,10 @@ fn scan_layer(reader: BlobReader, target: &str, query: &FileQuery, digest: &Dige
 fn io_reason(e: &io::Error, digest: &Digest, query: &FileQuery) -> StopReason {
     if let Some(b) = e.get_ref().and_then(|i| i.downcast_ref::<BlobError>()) {
         return match b {
-            BlobError::TooLarge { limit } => StopReason::TooLarge { what: "layer", limit: *limit },
+            BlobError::TooLarge { limit } => StopReason::TooLarge {
+                what: "layer",
+                limit: *limit,
+            },
             other => StopReason::Layer {
                 layer: digest.clone(),
                 detail: other.to_string(),
@@ -589,7 +642,9 @@ fn scan<R: Read>(reader: R, target: &str, query: &FileQuery, digest: &Digest) ->
     let decoded: Box<dyn Read + '_> = if magic.starts_with(&[0x1f, 0x8b]) {
         Box::new(flate2::bufread::MultiGzDecoder::new(buffered))
     } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        return Scan::Failed(StopReason::Unsupported(format!("layer {digest} is zstd-compressed")));
+        return Scan::Failed(StopReason::Unsupported(format!(
+            "layer {digest} is zstd-compressed"
+        )));
     } else {
         Box::new(buffered)
     };
@@ -603,7 +658,11 @@ fn scan<R: Read>(reader: R, target: &str, query: &FileQuery, digest: &Digest) ->
         Some((d, b)) => (d.to_owned(), b.to_owned()),
         None => (String::new(), target.to_owned()),
     };
-    let whiteout = if dir.is_empty() { format!(".wh.{base}") } else { format!("{dir}/.wh.{base}") };
+    let whiteout = if dir.is_empty() {
+        format!(".wh.{base}")
+    } else {
+        format!("{dir}/.wh.{base}")
+    };
     let mut hidden = false;
     let entries = match archive.entries() {
         Ok(e) => e,
@@ -654,7 +713,10 @@ fn scan<R: Read>(reader: R, target: &str, query: &FileQuery, digest: &Digest) ->
             });
         }
         let mut bytes = Vec::new();
-        if let Err(e) = (&mut entry).take(query.max_file_bytes + 1).read_to_end(&mut bytes) {
+        if let Err(e) = (&mut entry)
+            .take(query.max_file_bytes + 1)
+            .read_to_end(&mut bytes)
+        {
             return Scan::Failed(io_reason(&e, digest, query));
         }
         found = Some((bytes, raw));
@@ -685,7 +747,11 @@ fn scan<R: Read>(reader: R, target: &str, query: &FileQuery, digest: &Digest) ->
 
 /// Runs `f` over `items` on at most `limit` threads (1..=64), keeping the order of the results. For probing many
 /// components through one [`Prober`]: connections, pings and tokens are shared.
-pub fn for_each_bounded<T: Sync, R: Send>(items: &[T], limit: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub fn for_each_bounded<T: Sync, R: Send>(
+    items: &[T],
+    limit: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
     let workers = limit.clamp(1, 64).min(items.len().max(1));
@@ -717,7 +783,10 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(normalize_path("./release-manifests/image-references"), "release-manifests/image-references");
+        assert_eq!(
+            normalize_path("./release-manifests/image-references"),
+            "release-manifests/image-references"
+        );
         assert_eq!(normalize_path("/a/b/"), "a/b");
         assert_eq!(normalize_path(".//./a"), "a");
     }
@@ -727,19 +796,31 @@ mod tests {
         let index = br#"{"manifests":[
             {"digest":"sha256:1111111111111111111111111111111111111111111111111111111111111111","platform":{"os":"linux","architecture":"arm64","variant":"v8"}},
             {"digest":"sha256:2222222222222222222222222222222222222222222222222222222222222222","platform":{"os":"linux","architecture":"amd64"}}]}"#;
-        assert_eq!(pick_platform(index, &Platform::default()).unwrap().hex().chars().next(), Some('2'));
+        assert_eq!(
+            pick_platform(index, &Platform::default())
+                .unwrap()
+                .hex()
+                .chars()
+                .next(),
+            Some('2')
+        );
         let arm = Platform {
             os: "linux".into(),
             architecture: "arm64".into(),
             variant: Some("v8".into()),
         };
-        assert_eq!(pick_platform(index, &arm).unwrap().hex().chars().next(), Some('1'));
+        assert_eq!(
+            pick_platform(index, &arm).unwrap().hex().chars().next(),
+            Some('1')
+        );
         let s390 = Platform {
             architecture: "s390x".into(),
             ..Platform::default()
         };
         match pick_platform(index, &s390) {
-            Err(StopReason::NoPlatform { available, .. }) => assert_eq!(available, ["linux/arm64/v8", "linux/amd64"]),
+            Err(StopReason::NoPlatform { available, .. }) => {
+                assert_eq!(available, ["linux/arm64/v8", "linux/amd64"])
+            }
             other => panic!("{other:?}"),
         }
     }

@@ -68,7 +68,13 @@ impl fmt::Display for Challenge {
         for (i, (k, v)) in self.params.iter().enumerate() {
             let escaped: String = v
                 .chars()
-                .flat_map(|c| if c == '"' || c == '\\' { vec!['\\', c] } else { vec![c] })
+                .flat_map(|c| {
+                    if c == '"' || c == '\\' {
+                        vec!['\\', c]
+                    } else {
+                        vec![c]
+                    }
+                })
                 .collect();
             write!(f, "{}{k}=\"{escaped}\"", if i == 0 { " " } else { "," })?;
         }
@@ -106,7 +112,10 @@ pub fn parse_challenge_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Ve
 /// assert_eq!(c[0].param("SCOPE"), Some("repository:a/b:pull"));
 /// ```
 pub fn parse_challenges(line: &str) -> Vec<Challenge> {
-    let mut p = Parser { s: line.as_bytes(), i: 0 };
+    let mut p = Parser {
+        s: line.as_bytes(),
+        i: 0,
+    };
     let mut out = Vec::new();
     loop {
         p.skip_ows_and_commas();
@@ -299,7 +308,9 @@ mod tests {
 
     #[test]
     fn bearer_with_quoted_commas() {
-        let c = parse_challenges(r#"Bearer realm="https://a.example/token?x=1,2",service="svc, with comma",scope="repository:ns/r:pull""#);
+        let c = parse_challenges(
+            r#"Bearer realm="https://a.example/token?x=1,2",service="svc, with comma",scope="repository:ns/r:pull""#,
+        );
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].scheme(), "bearer");
         assert_eq!(c[0].param("realm"), Some("https://a.example/token?x=1,2"));
@@ -326,7 +337,9 @@ mod tests {
 
     #[test]
     fn several_challenges_in_one_line() {
-        let c = parse_challenges(r#"Basic realm="r1", Bearer realm="https://t.example/token",service="s", Negotiate abc=="#);
+        let c = parse_challenges(
+            r#"Basic realm="r1", Bearer realm="https://t.example/token",service="s", Negotiate abc=="#,
+        );
         let schemes: Vec<_> = c.iter().map(Challenge::scheme).collect();
         assert_eq!(schemes, ["basic", "bearer", "negotiate"]);
         assert_eq!(c[1].param("service"), Some("s"));
@@ -339,11 +352,17 @@ mod tests {
         // One line: containers/image sees only Negotiate, has no handler, goes unauthenticated.
         let one_line = parse_challenges(r#"Negotiate, Bearer realm="https://t.example/token""#);
         assert_eq!(one_line.len(), 2);
-        assert_eq!(select_challenge(&one_line), Selected::Unsupported(vec!["negotiate"]));
+        assert_eq!(
+            select_challenge(&one_line),
+            Selected::Unsupported(vec!["negotiate"])
+        );
         assert_eq!(ignored_by_containers_image(&one_line).count(), 1);
         // Two lines: it sees both and takes the Bearer.
-        let two_lines = parse_challenge_lines(["Negotiate", r#"Bearer realm="https://t.example/token""#]);
-        assert!(matches!(select_challenge(&two_lines), Selected::Bearer(c) if c.param("realm") == Some("https://t.example/token")));
+        let two_lines =
+            parse_challenge_lines(["Negotiate", r#"Bearer realm="https://t.example/token""#]);
+        assert!(
+            matches!(select_challenge(&two_lines), Selected::Bearer(c) if c.param("realm") == Some("https://t.example/token"))
+        );
     }
 
     #[test]

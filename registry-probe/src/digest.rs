@@ -87,8 +87,11 @@ impl Digest {
             digest: shorten(text),
             why,
         };
-        let (name, hex) = text.split_once(':').ok_or(bad("no `:` between algorithm and hex"))?;
-        let algorithm = Algorithm::from_name(name).ok_or(bad("the algorithm is not sha256, sha384 or sha512"))?;
+        let (name, hex) = text
+            .split_once(':')
+            .ok_or(bad("no `:` between algorithm and hex"))?;
+        let algorithm = Algorithm::from_name(name)
+            .ok_or(bad("the algorithm is not sha256, sha384 or sha512"))?;
         if hex.len() != algorithm.hex_len() {
             return Err(bad("the hex part has the wrong length for its algorithm"));
         }

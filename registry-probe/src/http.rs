@@ -89,17 +89,26 @@ impl Ctx<'_> {
             }
             let resp = self.once(stage, method, &url, &req.headers, auth, form, remaining)?;
             let status = resp.status().as_u16();
-            let location = resp.headers().get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let location = resp
+                .headers()
+                .get("location")
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
             if let (301 | 302 | 303 | 307 | 308, Some(loc)) = (status, location) {
                 if hops >= self.opts.max_redirects {
                     return Err(Stop::new(
                         stage,
-                        StopReason::Redirect(format!("more than {} redirects", self.opts.max_redirects)),
+                        StopReason::Redirect(format!(
+                            "more than {} redirects",
+                            self.opts.max_redirects
+                        )),
                     ));
                 }
                 hops += 1;
                 let next = join(&url, &loc).ok_or_else(|| {
-                    Stop::new(stage, StopReason::Redirect(format!("unusable Location {:?}", self.scrub(&loc))))
+                    Stop::new(
+                        stage,
+                        StopReason::Redirect(format!("unusable Location {:?}", self.scrub(&loc))),
+                    )
                 })?;
                 if auth.is_some() && !same_origin(&url, &next) {
                     self.notes.push(format!(
@@ -152,7 +161,11 @@ impl Ctx<'_> {
             Method::Get => dress!(self.agent.get(url)).call(),
             Method::Head => dress!(self.agent.head(url)).call(),
             Method::Post => {
-                let b = dress!(self.agent.post(url).header("Content-Type", "application/x-www-form-urlencoded"));
+                let b = dress!(
+                    self.agent
+                        .post(url)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                );
                 b.send(form.map(Secret::expose).unwrap_or(""))
             }
         };
@@ -164,7 +177,10 @@ impl Ctx<'_> {
         match e {
             ureq::Error::Other(b) => match b.downcast::<TransportFailure>() {
                 Ok(tf) => tf.0,
-                Err(b) => Stop::new(stage, StopReason::ConnectionLost(self.scrub(&b.to_string()))),
+                Err(b) => Stop::new(
+                    stage,
+                    StopReason::ConnectionLost(self.scrub(&b.to_string())),
+                ),
             },
             ureq::Error::Timeout(t) => match t {
                 ureq::Timeout::Global => self.overall_stop(stage),
@@ -205,7 +221,10 @@ impl Ctx<'_> {
                     };
                     return Stop::new(Stage::Tls, reason);
                 }
-                if matches!(io.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) {
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+                ) {
                     return Stop::new(
                         stage,
                         StopReason::Timeout {
@@ -214,16 +233,36 @@ impl Ctx<'_> {
                         },
                     );
                 }
-                Stop::new(stage, StopReason::ConnectionLost(self.scrub(&io.to_string())))
+                Stop::new(
+                    stage,
+                    StopReason::ConnectionLost(self.scrub(&io.to_string())),
+                )
             }
-            ureq::Error::Protocol(p) => Stop::new(stage, StopReason::NotHttp(self.scrub(&p.to_string()))),
-            ureq::Error::BodyExceedsLimit(l) => Stop::new(stage, StopReason::TooLarge { what: "body", limit: l }),
-            other => Stop::new(stage, StopReason::ConnectionLost(self.scrub(&other.to_string()))),
+            ureq::Error::Protocol(p) => {
+                Stop::new(stage, StopReason::NotHttp(self.scrub(&p.to_string())))
+            }
+            ureq::Error::BodyExceedsLimit(l) => Stop::new(
+                stage,
+                StopReason::TooLarge {
+                    what: "body",
+                    limit: l,
+                },
+            ),
+            other => Stop::new(
+                stage,
+                StopReason::ConnectionLost(self.scrub(&other.to_string())),
+            ),
         }
     }
 
     /// Reads a body up to `limit` bytes (refusing at once a `Content-Length` above it).
-    pub(crate) fn read_body(&self, stage: Stage, resp: Response, limit: u64, what: &'static str) -> Result<Vec<u8>, Stop> {
+    pub(crate) fn read_body(
+        &self,
+        stage: Stage,
+        resp: Response,
+        limit: u64,
+        what: &'static str,
+    ) -> Result<Vec<u8>, Stop> {
         if resp.body.content_length().is_some_and(|n| n > limit) {
             return Err(Stop::new(stage, StopReason::TooLarge { what, limit }));
         }
@@ -245,7 +284,10 @@ impl Ctx<'_> {
         let mut out = Vec::new();
         if resp.status == 401 {
             for line in resp.header_lines("www-authenticate") {
-                for c in crate::challenge::parse_challenges(&line).into_iter().filter(|c| c.is_first_in_line()) {
+                for c in crate::challenge::parse_challenges(&line)
+                    .into_iter()
+                    .filter(|c| c.is_first_in_line())
+                {
                     if c.scheme() != "bearer" {
                         continue;
                     }
@@ -269,10 +311,18 @@ impl Ctx<'_> {
     }
 
     pub(crate) fn parse_errors(&self, body: &[u8]) -> Vec<RegistryError> {
-        let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(|s| self.scrub(s)).unwrap_or_default();
+        let text = |v: Option<&serde_json::Value>| {
+            v.and_then(|v| v.as_str())
+                .map(|s| self.scrub(s))
+                .unwrap_or_default()
+        };
         match serde_json::from_slice::<serde_json::Value>(body) {
             Ok(v) => {
-                if let Some(details) = v.get("details").and_then(|d| d.as_str()).filter(|d| !d.is_empty()) {
+                if let Some(details) = v
+                    .get("details")
+                    .and_then(|d| d.as_str())
+                    .filter(|d| !d.is_empty())
+                {
                     return vec![RegistryError {
                         code: String::new(),
                         message: self.scrub(details),
@@ -324,7 +374,8 @@ pub(crate) fn scrub(text: &str, secrets: &[String]) -> String {
     // A secret cut in half by the length limit cannot be recognised any more; keep only what was checked whole.
     for secret in secrets.iter().filter(|s| s.len() >= 3) {
         for cut in 3..secret.len() {
-            if secret.is_char_boundary(cut) && out.trim_end_matches('…').ends_with(&secret[..cut]) {
+            if secret.is_char_boundary(cut) && out.trim_end_matches('…').ends_with(&secret[..cut])
+            {
                 let keep = out.trim_end_matches('…').len() - cut;
                 out.truncate(keep);
                 out.push('…');
@@ -374,7 +425,9 @@ pub(crate) fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(char::from(b)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -383,7 +436,9 @@ pub(crate) fn query_escape(s: &str) -> String {
 }
 
 fn hex(b: u8) -> Option<u8> {
-    char::from(b).to_digit(16).and_then(|d| u8::try_from(d).ok())
+    char::from(b)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 fn query_unescape(s: &str) -> String {
@@ -437,10 +492,24 @@ mod tests {
     #[test]
     fn joins() {
         let base: Uri = "https://reg.example:5000/v2/a/manifests/x".parse().unwrap();
-        assert_eq!(join(&base, "/v2/b").unwrap().to_string(), "https://reg.example:5000/v2/b");
-        assert_eq!(join(&base, "https://cdn.example/x?sig=1").unwrap().to_string(), "https://cdn.example/x?sig=1");
-        assert_eq!(join(&base, "//other:1/p").unwrap().to_string(), "https://other:1/p");
-        assert_eq!(join(&base, "y").unwrap().to_string(), "https://reg.example:5000/v2/a/manifests/y");
+        assert_eq!(
+            join(&base, "/v2/b").unwrap().to_string(),
+            "https://reg.example:5000/v2/b"
+        );
+        assert_eq!(
+            join(&base, "https://cdn.example/x?sig=1")
+                .unwrap()
+                .to_string(),
+            "https://cdn.example/x?sig=1"
+        );
+        assert_eq!(
+            join(&base, "//other:1/p").unwrap().to_string(),
+            "https://other:1/p"
+        );
+        assert_eq!(
+            join(&base, "y").unwrap().to_string(),
+            "https://reg.example:5000/v2/a/manifests/y"
+        );
         assert!(join(&base, "https://").is_none());
     }
 
@@ -462,19 +531,28 @@ mod tests {
             ("scope".into(), "repository:a/b:pull".into()),
             ("account".into(), "al@ice".into()),
         ]);
-        assert_eq!(q, "account=al%40ice&scope=repository%3Aa%2Fb%3Apull&service=my+registry");
-        assert_eq!(parse_query("a=1&b=x%2Fy+z&c"), vec![
-            ("a".into(), "1".into()),
-            ("b".into(), "x/y z".into()),
-            ("c".into(), String::new())
-        ]);
+        assert_eq!(
+            q,
+            "account=al%40ice&scope=repository%3Aa%2Fb%3Apull&service=my+registry"
+        );
+        assert_eq!(
+            parse_query("a=1&b=x%2Fy+z&c"),
+            vec![
+                ("a".into(), "1".into()),
+                ("b".into(), "x/y z".into()),
+                ("c".into(), String::new())
+            ]
+        );
         assert_eq!(parse_query("bad=%zz%"), vec![("bad".into(), "%zz%".into())]);
     }
 
     #[test]
     fn scrubbing() {
         let secrets = vec!["hunter2pass".to_owned()];
-        assert_eq!(scrub("bad password hunter2pass\n!", &secrets), "bad password ***!");
+        assert_eq!(
+            scrub("bad password hunter2pass\n!", &secrets),
+            "bad password ***!"
+        );
         let long = format!("{}hunter2pass", "x".repeat(195));
         let s = scrub(&long, &secrets);
         assert!(!s.contains("hunt"), "{s}");

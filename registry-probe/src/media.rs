@@ -28,8 +28,14 @@ pub const ACCEPT: [&str; 6] = [
 /// `mime.ParseMediaType`, as containers/image's `simplifyContentType`); `""` for an empty or unreadable value.
 pub fn simplify_content_type(content_type: &str) -> String {
     let base = content_type.split(';').next().unwrap_or("").trim();
-    let ok = base.split_once('/').is_some_and(|(t, s)| is_token(t) && is_token(s));
-    if ok { base.to_ascii_lowercase() } else { String::new() }
+    let ok = base
+        .split_once('/')
+        .is_some_and(|(t, s)| is_token(t) && is_token(s));
+    if ok {
+        base.to_ascii_lowercase()
+    } else {
+        String::new()
+    }
 }
 
 fn is_token(s: &str) -> bool {
@@ -70,8 +76,14 @@ mod tests {
 
     #[test]
     fn simplify() {
-        assert_eq!(simplify_content_type("application/vnd.oci.image.manifest.v1+json; charset=utf-8"), OCI_MANIFEST);
-        assert_eq!(simplify_content_type("Application/JSON"), "application/json");
+        assert_eq!(
+            simplify_content_type("application/vnd.oci.image.manifest.v1+json; charset=utf-8"),
+            OCI_MANIFEST
+        );
+        assert_eq!(
+            simplify_content_type("Application/JSON"),
+            "application/json"
+        );
         assert_eq!(simplify_content_type(""), "");
         assert_eq!(simplify_content_type("garbage"), "");
     }

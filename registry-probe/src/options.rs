@@ -32,18 +32,31 @@ impl ResolveOverride {
             why,
         };
         let (host, rest) = if let Some(r) = entry.strip_prefix('[') {
-            let (h, rest) = r.split_once("]:").ok_or(bad("an IPv6 host needs `]:` before the port"))?;
+            let (h, rest) = r
+                .split_once("]:")
+                .ok_or(bad("an IPv6 host needs `]:` before the port"))?;
             (h, rest)
         } else {
-            entry.split_once(':').ok_or(bad("expected HOST:PORT:ADDR"))?
+            entry
+                .split_once(':')
+                .ok_or(bad("expected HOST:PORT:ADDR"))?
         };
         let (port, addr) = rest.split_once(':').ok_or(bad("expected HOST:PORT:ADDR"))?;
         if host.is_empty() {
             return Err(bad("the host is empty"));
         }
-        let port: u16 = port.parse().ok().filter(|p| *p > 0).ok_or(bad("the port must be 1 to 65535"))?;
-        let addr = addr.strip_prefix('[').and_then(|a| a.strip_suffix(']')).unwrap_or(addr);
-        let addr: IpAddr = addr.parse().map_err(|_| bad("ADDR must be an IP address"))?;
+        let port: u16 = port
+            .parse()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or(bad("the port must be 1 to 65535"))?;
+        let addr = addr
+            .strip_prefix('[')
+            .and_then(|a| a.strip_suffix(']'))
+            .unwrap_or(addr);
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| bad("ADDR must be an IP address"))?;
         Ok(ResolveOverride {
             host: host.to_ascii_lowercase(),
             port,
@@ -134,9 +147,17 @@ impl Options {
             }
             Ok(())
         }
-        dur("connect_timeout", self.connect_timeout, Duration::from_secs(120))?;
+        dur(
+            "connect_timeout",
+            self.connect_timeout,
+            Duration::from_secs(120),
+        )?;
         dur("read_timeout", self.read_timeout, Duration::from_secs(300))?;
-        dur("overall_timeout", self.overall_timeout, Duration::from_secs(3600))?;
+        dur(
+            "overall_timeout",
+            self.overall_timeout,
+            Duration::from_secs(3600),
+        )?;
         size("max_manifest_bytes", self.max_manifest_bytes, 64 << 20)?;
         size("max_token_bytes", self.max_token_bytes, 16 << 20)?;
         size("max_error_bytes", self.max_error_bytes, 1 << 20)?;
@@ -147,7 +168,10 @@ impl Options {
                 why: "it must be at most 20".into(),
             });
         }
-        if self.user_agent.is_empty() || self.user_agent.len() > 512 || self.user_agent.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        if self.user_agent.is_empty()
+            || self.user_agent.len() > 512
+            || self.user_agent.bytes().any(|b| b < 0x20 || b == 0x7f)
+        {
             return Err(Error::InvalidOption {
                 name: "user_agent",
                 value: format!("{:?}", self.user_agent.chars().take(60).collect::<String>()),
@@ -170,7 +194,14 @@ mod tests {
         let r = ResolveOverride::parse("[::1]:5000:::1").unwrap();
         assert_eq!(r.host, "::1");
         assert!(r.addr.is_ipv6());
-        for bad in ["mirror", "mirror:5000", "mirror:x:1.2.3.4", "mirror:0:1.2.3.4", ":5000:1.2.3.4", "m:1:host"] {
+        for bad in [
+            "mirror",
+            "mirror:5000",
+            "mirror:x:1.2.3.4",
+            "mirror:0:1.2.3.4",
+            ":5000:1.2.3.4",
+            "m:1:host",
+        ] {
             assert!(ResolveOverride::parse(bad).is_err(), "{bad}");
         }
     }

@@ -132,7 +132,11 @@ pub struct CredentialsUsed {
 
 impl fmt::Display for CredentialsUsed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the credentials of {:?} (user {})", self.label, self.username)
+        write!(
+            f,
+            "the credentials of {:?} (user {})",
+            self.label, self.username
+        )
     }
 }
 
@@ -231,7 +235,9 @@ impl fmt::Display for TokenProblem {
                 write_errors(f, errors)
             }
             TokenProblem::NotJson(why) => write!(f, "the answer is not a token: {why}"),
-            TokenProblem::NoToken => f.write_str("the answer has neither `token` nor `access_token`"),
+            TokenProblem::NoToken => {
+                f.write_str("the answer has neither `token` nor `access_token`")
+            }
             TokenProblem::Unreachable(stop) => stop.fmt(f),
             TokenProblem::TooLarge(limit) => write!(f, "the answer is larger than {limit} bytes"),
         }
@@ -275,7 +281,7 @@ pub enum StopReason {
     /// The certificate does not chain to any trusted CA.
     UnknownAuthority {
         /// The server's certificate.
-        presented: Option<CertSummary>,
+        presented: Option<Box<CertSummary>>,
         /// The CA files that were tried.
         cas: Vec<CaSummary>,
         /// Whether the system roots were trusted as well.
@@ -286,24 +292,24 @@ pub enum StopReason {
         /// The name the client asked for.
         host: String,
         /// The server's certificate.
-        presented: Option<CertSummary>,
+        presented: Option<Box<CertSummary>>,
     },
     /// The certificate has expired.
     Expired {
         /// The server's certificate.
-        presented: Option<CertSummary>,
+        presented: Option<Box<CertSummary>>,
     },
     /// The certificate is not valid yet.
     NotYetValid {
         /// The server's certificate.
-        presented: Option<CertSummary>,
+        presented: Option<Box<CertSummary>>,
     },
     /// Another certificate problem (revoked, bad signature, wrong purpose…).
     BadCertificate {
         /// rustls' words.
         detail: String,
         /// The server's certificate.
-        presented: Option<CertSummary>,
+        presented: Option<Box<CertSummary>>,
     },
     /// The server does not speak TLS; `http` when it answered in plain HTTP.
     NotTls {
@@ -455,7 +461,9 @@ impl Stop {
     pub fn is_not_found(&self) -> bool {
         matches!(
             self.reason,
-            StopReason::ManifestUnknown(_) | StopReason::NameUnknown(_) | StopReason::BlobUnknown(_)
+            StopReason::ManifestUnknown(_)
+                | StopReason::NameUnknown(_)
+                | StopReason::BlobUnknown(_)
         )
     }
 
@@ -510,34 +518,49 @@ impl Stop {
             | StopReason::HostnameMismatch { presented, .. }
             | StopReason::Expired { presented }
             | StopReason::NotYetValid { presented }
-            | StopReason::BadCertificate { presented, .. } => presented.as_ref(),
+            | StopReason::BadCertificate { presented, .. } => presented.as_deref(),
             _ => None,
         }
     }
 
     /// The stop as JSON: `{"stage", "kind", "message"}` plus the details of its kind.
     pub fn to_json(&self) -> Value {
-        let mut v = json!({"stage": self.stage.name(), "kind": self.kind(), "message": self.to_string()});
+        let mut v =
+            json!({"stage": self.stage.name(), "kind": self.kind(), "message": self.to_string()});
         let errors = |e: &[RegistryError]| -> Value {
-            e.iter().map(|e| json!({"code": e.code, "message": e.message})).collect()
+            e.iter()
+                .map(|e| json!({"code": e.code, "message": e.message}))
+                .collect()
         };
         let extra = match &self.reason {
-            StopReason::UnknownAuthority { cas, system_roots, .. } => json!({
+            StopReason::UnknownAuthority {
+                cas, system_roots, ..
+            } => json!({
                 "ca_files": cas.iter().map(|c| json!({"label": c.label, "subjects": c.subjects, "skipped": c.skipped})).collect::<Vec<_>>(),
                 "system_roots": system_roots,
             }),
-            StopReason::PingStatus { status, errors: e } | StopReason::Status { status, errors: e } => {
+            StopReason::PingStatus { status, errors: e }
+            | StopReason::Status { status, errors: e } => {
                 json!({"status": status, "errors": errors(e)})
             }
-            StopReason::Unauthorized { credentials, scheme, errors: e } => json!({
+            StopReason::Unauthorized {
+                credentials,
+                scheme,
+                errors: e,
+            } => json!({
                 "status": 401, "scheme": scheme, "errors": errors(e),
                 "credentials": credentials.as_ref().map(|c| json!({"label": c.label, "username": c.username})),
             }),
-            StopReason::Denied { credentials, errors: e } => json!({
+            StopReason::Denied {
+                credentials,
+                errors: e,
+            } => json!({
                 "status": 403, "errors": errors(e),
                 "credentials": credentials.as_ref().map(|c| json!({"label": c.label, "username": c.username})),
             }),
-            StopReason::ManifestUnknown(e) | StopReason::NameUnknown(e) | StopReason::BlobUnknown(e) => {
+            StopReason::ManifestUnknown(e)
+            | StopReason::NameUnknown(e)
+            | StopReason::BlobUnknown(e) => {
                 json!({"status": 404, "errors": errors(e)})
             }
             StopReason::DigestMismatch { expected, computed } => {
@@ -572,7 +595,11 @@ impl fmt::Display for Stop {
             R::NotTried(why) => write!(f, "not tried: {why}"),
             R::Dns { host, detail } => write!(f, "connect: cannot resolve {host}: {detail}"),
             R::Refused { addr } => write!(f, "connect: connection refused by {addr}"),
-            R::ConnectTimeout { host, after } => write!(f, "connect: no connection to {host} within {}", secs(*after)),
+            R::ConnectTimeout { host, after } => write!(
+                f,
+                "connect: no connection to {host} within {}",
+                secs(*after)
+            ),
             R::Connect(d) => write!(f, "connect: {d}"),
             R::UnknownAuthority {
                 presented,
@@ -586,7 +613,9 @@ impl fmt::Display for Stop {
                     (true, false) => "no CA is trusted; nothing signs".to_owned(),
                     (false, false) if labels.len() == 1 => format!("{} does not sign", labels[0]),
                     (false, false) => format!("none of {} signs", labels.join(", ")),
-                    (false, true) => format!("neither {} nor the system roots sign", labels.join(", ")),
+                    (false, true) => {
+                        format!("neither {} nor the system roots sign", labels.join(", "))
+                    }
                 };
                 f.write_str(&who)?;
                 match presented {
@@ -597,7 +626,12 @@ impl fmt::Display for Stop {
             R::HostnameMismatch { host, presented } => {
                 write!(f, "TLS: the certificate is not valid for {host}")?;
                 if let Some(c) = presented {
-                    let names: Vec<&str> = c.dns_names.iter().chain(&c.ip_addresses).map(String::as_str).collect();
+                    let names: Vec<&str> = c
+                        .dns_names
+                        .iter()
+                        .chain(&c.ip_addresses)
+                        .map(String::as_str)
+                        .collect();
                     if names.is_empty() {
                         write!(f, " (it names no host: {})", c.subject)?;
                     } else {
@@ -607,15 +641,25 @@ impl fmt::Display for Stop {
                 Ok(())
             }
             R::Expired { presented } => match presented {
-                Some(c) => write!(f, "TLS: the certificate {} expired at {}", c.subject, c.not_after),
+                Some(c) => write!(
+                    f,
+                    "TLS: the certificate {} expired at {}",
+                    c.subject, c.not_after
+                ),
                 None => f.write_str("TLS: the certificate has expired"),
             },
             R::NotYetValid { presented } => match presented {
-                Some(c) => write!(f, "TLS: the certificate {} is not valid before {}", c.subject, c.not_before),
+                Some(c) => write!(
+                    f,
+                    "TLS: the certificate {} is not valid before {}",
+                    c.subject, c.not_before
+                ),
                 None => f.write_str("TLS: the certificate is not valid yet"),
             },
             R::BadCertificate { detail, .. } => write!(f, "TLS: {detail}"),
-            R::NotTls { http: true } => f.write_str("TLS: the server answered in plain HTTP (an insecure registry?)"),
+            R::NotTls { http: true } => {
+                f.write_str("TLS: the server answered in plain HTTP (an insecure registry?)")
+            }
             R::NotTls { http: false } => f.write_str("TLS: the server does not speak TLS"),
             R::TlsAlert(alert) if alert == "CertificateRequired" => {
                 f.write_str("TLS: the server requires a client certificate (certs.d *.cert/*.key)")
@@ -630,14 +674,21 @@ impl fmt::Display for Stop {
                 write!(f, "/v2/: {status} (a registry answers 200 or 401)")?;
                 write_errors(f, errors)
             }
-            R::Unauthorized { credentials, errors, .. } => {
+            R::Unauthorized {
+                credentials,
+                errors,
+                ..
+            } => {
                 match credentials {
                     Some(c) => write!(f, "auth: 401 with {c}")?,
                     None => write!(f, "auth: 401 without credentials")?,
                 }
                 write_errors(f, errors)
             }
-            R::Denied { credentials, errors } => {
+            R::Denied {
+                credentials,
+                errors,
+            } => {
                 match credentials {
                     Some(c) => write!(f, "auth: 403 denied with {c}")?,
                     None => write!(f, "auth: 403 denied without credentials")?,
@@ -657,10 +708,17 @@ impl fmt::Display for Stop {
                 write_errors(f, errors)
             }
             R::DigestMismatch { expected, computed } => {
-                write!(f, "digest mismatch: the bytes hash to {computed}, not {expected}")
+                write!(
+                    f,
+                    "digest mismatch: the bytes hash to {computed}, not {expected}"
+                )
             }
             R::UnexpectedMediaType { content_type, why } => {
-                let ct = if content_type.is_empty() { "(none)" } else { content_type };
+                let ct = if content_type.is_empty() {
+                    "(none)"
+                } else {
+                    content_type
+                };
                 write!(f, "unexpected media type {ct}: {why}")
             }
             R::TooLarge { what, limit } => write!(f, "{what} larger than {limit} bytes"),
@@ -668,10 +726,18 @@ impl fmt::Display for Stop {
             R::Unsupported(d) => write!(f, "{p}: not supported: {d}"),
             R::BadManifest(d) => write!(f, "manifest: {d}"),
             R::NoPlatform { wanted, available } => {
-                write!(f, "no {wanted} image in the list (it has {})", available.join(", "))
+                write!(
+                    f,
+                    "no {wanted} image in the list (it has {})",
+                    available.join(", ")
+                )
             }
-            R::FileNotFound { path, layers } => write!(f, "{path} is in none of the {layers} layers"),
-            R::FileDeleted { path, layer } => write!(f, "{path} is deleted (whiteout) in layer {layer}"),
+            R::FileNotFound { path, layers } => {
+                write!(f, "{path} is in none of the {layers} layers")
+            }
+            R::FileDeleted { path, layer } => {
+                write!(f, "{path} is deleted (whiteout) in layer {layer}")
+            }
             R::NotAFile { path, kind } => write!(f, "{path} is a {kind}, not a file"),
             R::Layer { layer, detail } => write!(f, "layer {layer}: {detail}"),
         }
@@ -738,7 +804,10 @@ impl Outcome {
             reached: Vec::new(),
             endpoint: None,
             auth: AuthUsed::Unknown,
-            result: Err(Stop::new(Stage::Connect, StopReason::NotTried("not started".into()))),
+            result: Err(Stop::new(
+                Stage::Connect,
+                StopReason::NotTried("not started".into()),
+            )),
             notes: Vec::new(),
         }
     }

@@ -14,8 +14,8 @@ use crate::http::{self, Ctx, Method, Request, Response};
 use crate::media;
 use crate::options::{ManifestMethod, Options};
 use crate::outcome::{
-    AuthUsed, CredentialsUsed, DigestFrom, Endpoint, ManifestInfo, Outcome, RegistryError, Stage, Stop, StopReason,
-    TokenProblem,
+    AuthUsed, CredentialsUsed, DigestFrom, Endpoint, ManifestInfo, Outcome, RegistryError, Stage,
+    Stop, StopReason, TokenProblem,
 };
 use crate::source::{Credentials, Reference, Secret, Source, Trust};
 use crate::tls::TlsSetup;
@@ -50,7 +50,7 @@ pub(crate) struct Host {
     endpoint: String,
     insecure: bool,
     agent: Result<ureq::Agent, Stop>,
-    ping: Mutex<Option<Result<Ping, PingFailure>>>,
+    ping: Mutex<Option<Result<Ping, Box<PingFailure>>>>,
     tokens: Mutex<HashMap<String, (Secret, Instant)>>,
 }
 
@@ -132,7 +132,9 @@ impl Prober {
             .entry(key)
             .or_insert_with(|| {
                 let agent = TlsSetup::new(source.trust(), source.insecure())
-                    .map(|setup| crate::transport::agent(Arc::new(setup), &self.opts, self.pool_per_host))
+                    .map(|setup| {
+                        crate::transport::agent(Arc::new(setup), &self.opts, self.pool_per_host)
+                    })
                     .map_err(|why| Stop::new(Stage::Tls, StopReason::ClientIdentity(why)));
                 Arc::new(Host {
                     endpoint: source.endpoint().to_owned(),
@@ -184,7 +186,7 @@ impl Prober {
         }
     }
 
-    fn ping(&self, host: &Host, ctx: &mut Ctx<'_>) -> Result<Ping, PingFailure> {
+    fn ping(&self, host: &Host, ctx: &mut Ctx<'_>) -> Result<Ping, Box<PingFailure>> {
         let mut cached = host.ping.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(r) = cached.as_ref() {
             return r.clone();
@@ -195,14 +197,18 @@ impl Prober {
                 Ok(mut p) => {
                     p.notes.insert(
                         0,
-                        format!("insecure registry: https failed ({}); plain HTTP used", first.stop),
+                        format!(
+                            "insecure registry: https failed ({}); plain HTTP used",
+                            first.stop
+                        ),
                     );
                     Ok(p)
                 }
                 Err(mut second) => {
-                    second
-                        .notes
-                        .insert(0, format!("insecure registry: https failed too ({})", first.stop));
+                    second.notes.insert(
+                        0,
+                        format!("insecure registry: https failed too ({})", first.stop),
+                    );
                     Err(second)
                 }
             },
@@ -212,7 +218,12 @@ impl Prober {
         result
     }
 
-    fn ping_scheme(&self, host: &Host, ctx: &mut Ctx<'_>, scheme: &'static str) -> Result<Ping, PingFailure> {
+    fn ping_scheme(
+        &self,
+        host: &Host,
+        ctx: &mut Ctx<'_>,
+        scheme: &'static str,
+    ) -> Result<Ping, Box<PingFailure>> {
         let tls = scheme == "https";
         let reached_before = |stage: Stage| -> Vec<Stage> {
             match stage {
@@ -224,10 +235,15 @@ impl Prober {
         };
         let url: Uri = format!("{scheme}://{}/v2/", host.endpoint)
             .parse()
-            .map_err(|_| PingFailure {
-                stop: Stop::new(Stage::Connect, StopReason::Connect(format!("cannot make a URL of {}", host.endpoint))),
-                reached: vec![],
-                notes: vec![],
+            .map_err(|_| {
+                Box::new(PingFailure {
+                    stop: Stop::new(
+                        Stage::Connect,
+                        StopReason::Connect(format!("cannot make a URL of {}", host.endpoint)),
+                    ),
+                    reached: vec![],
+                    notes: vec![],
+                })
             })?;
         let before = ctx.notes.len();
         let sent = ctx.send(
@@ -241,14 +257,20 @@ impl Prober {
             },
         );
         let notes: Vec<String> = ctx.notes.drain(before..).collect();
-        let resp = sent.map_err(|stop| PingFailure {
-            reached: reached_before(stop.stage),
-            stop,
-            notes: notes.clone(),
+        let resp = sent.map_err(|stop| {
+            Box::new(PingFailure {
+                reached: reached_before(stop.stage),
+                stop,
+                notes: notes.clone(),
+            })
         })?;
         match resp.status {
             200 | 401 => {
-                let challenges = challenge::parse_challenge_lines(resp.header_lines("www-authenticate").iter().map(String::as_str));
+                let challenges = challenge::parse_challenge_lines(
+                    resp.header_lines("www-authenticate")
+                        .iter()
+                        .map(String::as_str),
+                );
                 let mut notes = notes;
                 for c in challenge::ignored_by_containers_image(&challenges) {
                     notes.push(format!(
@@ -260,17 +282,20 @@ impl Prober {
                     scheme,
                     verified: tls && !host.insecure,
                     challenges,
-                    reached: reached_before(Stage::Ping).into_iter().chain([Stage::Ping]).collect(),
+                    reached: reached_before(Stage::Ping)
+                        .into_iter()
+                        .chain([Stage::Ping])
+                        .collect(),
                     notes,
                 })
             }
             status => {
                 let errors = ctx.errors(resp);
-                Err(PingFailure {
+                Err(Box::new(PingFailure {
                     stop: Stop::new(Stage::Ping, StopReason::PingStatus { status, errors }),
                     reached: reached_before(Stage::Ping),
                     notes,
-                })
+                }))
             }
         }
     }
@@ -309,8 +334,12 @@ impl Prober {
             Selected::Basic(_) => {
                 // Go's SetBasicAuth(username, password) runs even with empty credentials.
                 let user = creds.map(Credentials::username).unwrap_or("");
-                let pass = creds.and_then(Credentials::password_secret).map(Secret::expose).unwrap_or("");
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+                let pass = creds
+                    .and_then(Credentials::password_secret)
+                    .map(Secret::expose)
+                    .unwrap_or("");
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
                 Ok(Authz {
                     header: Some(Secret::new(format!("Basic {encoded}"))),
                     used: AuthUsed::Basic(used),
@@ -318,11 +347,17 @@ impl Prober {
                 })
             }
             Selected::Bearer(c) => {
-                let realm_text = c.param("realm").ok_or(Stop::new(Stage::Auth, StopReason::MissingRealm))?;
-                let service = c.param("service").filter(|s| !s.is_empty()).map(str::to_owned);
+                let realm_text = c
+                    .param("realm")
+                    .ok_or(Stop::new(Stage::Auth, StopReason::MissingRealm))?;
+                let service = c
+                    .param("service")
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned);
                 let mut scopes = vec![source.scope()];
                 scopes.extend(extra.iter().cloned());
-                let token = self.token(host, ctx, realm_text, service.as_deref(), &scopes, creds)?;
+                let token =
+                    self.token(host, ctx, realm_text, service.as_deref(), &scopes, creds)?;
                 ctx.secrets.push(token.expose().to_owned());
                 let realm_shown = realm_text.split('?').next().unwrap_or("").to_owned();
                 Ok(Authz {
@@ -362,18 +397,31 @@ impl Prober {
             "{realm}\n{}\n{}\n{}",
             service.unwrap_or(""),
             scopes.join(" "),
-            creds.map(|c| format!("{}\n{}", c.label(), c.username())).unwrap_or_default()
+            creds
+                .map(|c| format!("{}\n{}", c.label(), c.username()))
+                .unwrap_or_default()
         );
-        if let Some((t, until)) = host.tokens.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            if Instant::now() < *until {
-                return Ok(t.clone());
-            }
+        if let Some((t, until)) = host
+            .tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            && Instant::now() < *until
+        {
+            return Ok(t.clone());
         }
         let url: Uri = realm
             .parse()
             .ok()
-            .filter(|u: &Uri| matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some())
-            .ok_or_else(|| problem(TokenProblem::BadRealm(format!("{:?} is not an absolute http(s) URL", ctx.scrub(realm)))))?;
+            .filter(|u: &Uri| {
+                matches!(u.scheme_str(), Some("http" | "https")) && u.authority().is_some()
+            })
+            .ok_or_else(|| {
+                problem(TokenProblem::BadRealm(format!(
+                    "{:?} is not an absolute http(s) URL",
+                    ctx.scrub(realm)
+                )))
+            })?;
         let mut params = url.query().map(http::parse_query).unwrap_or_default();
         let identity = creds.and_then(Credentials::identity_token_secret);
         let user = creds.map(Credentials::username).unwrap_or("");
@@ -411,19 +459,27 @@ impl Prober {
                 params.push(("scope".into(), s.clone()));
             }
             let mut parts = url.into_parts();
-            let path = parts.path_and_query.as_ref().map(|p| p.path().to_owned()).unwrap_or_else(|| "/".into());
+            let path = parts
+                .path_and_query
+                .as_ref()
+                .map(|p| p.path().to_owned())
+                .unwrap_or_else(|| "/".into());
             let q = http::encode_query(&params);
             parts.path_and_query = Some(
                 format!("{path}{}{q}", if q.is_empty() { "" } else { "?" })
                     .parse()
-                    .map_err(|_| problem(TokenProblem::BadRealm("the query cannot be encoded".into())))?,
+                    .map_err(|_| {
+                        problem(TokenProblem::BadRealm("the query cannot be encoded".into()))
+                    })?,
             );
-            let url = Uri::from_parts(parts).map_err(|_| problem(TokenProblem::BadRealm("unusable URL".into())))?;
+            let url = Uri::from_parts(parts)
+                .map_err(|_| problem(TokenProblem::BadRealm("unusable URL".into())))?;
             // Basic credentials to the realm only with a user and a password, as getBearerToken.
             let basic = match password {
                 Some(p) if !user.is_empty() && !p.is_empty() => Some(Secret::new(format!(
                     "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", p.expose()))
+                    base64::engine::general_purpose::STANDARD
+                        .encode(format!("{user}:{}", p.expose()))
                 ))),
                 _ => None,
             };
@@ -459,16 +515,27 @@ impl Prober {
             .find(|t| !t.is_empty())
             .ok_or_else(|| problem(TokenProblem::NoToken))?;
         let token = Secret::new(token);
-        let lifetime = v.get("expires_in").and_then(|e| e.as_u64()).unwrap_or(0).max(60);
-        host.tokens.lock().unwrap_or_else(|p| p.into_inner()).insert(
-            key,
-            (token.clone(), Instant::now() + Duration::from_secs(lifetime.min(86_400))),
-        );
+        let lifetime = v
+            .get("expires_in")
+            .and_then(|e| e.as_u64())
+            .unwrap_or(0)
+            .max(60);
+        host.tokens
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(
+                key,
+                (
+                    token.clone(),
+                    Instant::now() + Duration::from_secs(lifetime.min(86_400)),
+                ),
+            );
         Ok(token)
     }
 
     /// One authorized request to a registry path; on a 401 asking for another scope (`insufficient_scope`),
     /// one retry with a token for both scopes, as `makeRequestToResolvedURL`.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn request(
         &self,
         host: &Host,
@@ -493,14 +560,20 @@ impl Prober {
             )
         };
         let resp = send(ctx, authz)?;
-        if resp.status == 401 && authz.scheme == "bearer" {
-            if let Some(extra) = insufficient_scope(&resp) {
-                let challenges = host.ping.lock().ok().and_then(|p| p.as_ref().and_then(|p| p.as_ref().ok().map(|p| p.challenges.clone())));
-                if let Some(challenges) = challenges {
-                    ctx.notes.push(format!("the registry asked for scope {extra}; retried with it"));
-                    *authz = self.authorize(host, ctx, &challenges, source, &[extra])?;
-                    return send(ctx, authz);
-                }
+        if resp.status == 401
+            && authz.scheme == "bearer"
+            && let Some(extra) = insufficient_scope(&resp)
+        {
+            let challenges = host.ping.lock().ok().and_then(|p| {
+                p.as_ref()
+                    .and_then(|p| p.as_ref().ok().map(|p| p.challenges.clone()))
+            });
+            if let Some(challenges) = challenges {
+                ctx.notes.push(format!(
+                    "the registry asked for scope {extra}; retried with it"
+                ));
+                *authz = self.authorize(host, ctx, &challenges, source, &[extra])?;
+                return send(ctx, authz);
             }
         }
         Ok(resp)
@@ -513,7 +586,16 @@ impl Prober {
         let mut bytes = None;
         let result = (|| {
             let (mut ctx, base, mut authz) = self.prepare(&host, source, &mut outcome, deadline)?;
-            let r = self.manifest_exchange(&host, &mut ctx, source, &base, &mut authz, want_bytes, &mut outcome, &mut bytes);
+            let r = self.manifest_exchange(
+                &host,
+                &mut ctx,
+                source,
+                &base,
+                &mut authz,
+                want_bytes,
+                &mut outcome,
+                &mut bytes,
+            );
             outcome.auth = authz.used.clone();
             outcome.notes.append(&mut ctx.notes);
             r
@@ -534,19 +616,40 @@ impl Prober {
         outcome: &mut Outcome,
         bytes_out: &mut Option<Vec<u8>>,
     ) -> Result<ManifestInfo, Stop> {
-        let url: Uri = format!("{base}/v2/{}/manifests/{}", source.repository(), source.reference())
-            .parse()
-            .map_err(|_| Stop::new(Stage::Manifest, StopReason::BadManifest("cannot make the manifest URL".into())))?;
+        let url: Uri = format!(
+            "{base}/v2/{}/manifests/{}",
+            source.repository(),
+            source.reference()
+        )
+        .parse()
+        .map_err(|_| {
+            Stop::new(
+                Stage::Manifest,
+                StopReason::BadManifest("cannot make the manifest URL".into()),
+            )
+        })?;
         let mut headers = base_headers();
         for t in media::ACCEPT {
             headers.push(("Accept", t.to_owned()));
         }
         if !want_bytes {
-            let resp = self.request(host, ctx, source, authz, Stage::Manifest, Method::Head, &url, &headers)?;
+            let resp = self.request(
+                host,
+                ctx,
+                source,
+                authz,
+                Stage::Manifest,
+                Method::Head,
+                &url,
+                &headers,
+            )?;
             let status = resp.status;
             if status == 200 {
-                let digest = resp.header("docker-content-digest").and_then(|d| Digest::parse(d.trim()).ok());
-                let ct = media::simplify_content_type(&resp.header("content-type").unwrap_or_default());
+                let digest = resp
+                    .header("docker-content-digest")
+                    .and_then(|d| Digest::parse(d.trim()).ok());
+                let ct =
+                    media::simplify_content_type(&resp.header("content-type").unwrap_or_default());
                 let (normalized, known) = media::normalize(&ct);
                 match digest {
                     Some(digest) if known && ct != "application/json" => {
@@ -557,19 +660,34 @@ impl Prober {
                             digest_from: DigestFrom::Header,
                             media_type: normalized.to_owned(),
                             size: resp.body.content_length().or_else(|| {
-                                resp.header("content-length").and_then(|l| l.trim().parse().ok())
+                                resp.header("content-length")
+                                    .and_then(|l| l.trim().parse().ok())
                             }),
                             method: "HEAD",
                         });
                     }
-                    Some(_) => ctx.notes.push(format!("HEAD gave media type {ct:?}; GET used to read the manifest")),
-                    None => ctx.notes.push("HEAD gave no usable Docker-Content-Digest; GET used".into()),
+                    Some(_) => ctx.notes.push(format!(
+                        "HEAD gave media type {ct:?}; GET used to read the manifest"
+                    )),
+                    None => ctx
+                        .notes
+                        .push("HEAD gave no usable Docker-Content-Digest; GET used".into()),
                 }
             } else {
-                ctx.notes.push(format!("HEAD answered {status}; GET used, as a pull does"));
+                ctx.notes
+                    .push(format!("HEAD answered {status}; GET used, as a pull does"));
             }
         }
-        let resp = self.request(host, ctx, source, authz, Stage::Manifest, Method::Get, &url, &headers)?;
+        let resp = self.request(
+            host,
+            ctx,
+            source,
+            authz,
+            Stage::Manifest,
+            Method::Get,
+            &url,
+            &headers,
+        )?;
         match resp.status {
             200 => {}
             401 => {
@@ -596,7 +714,10 @@ impl Prober {
             404 => {
                 outcome.pass(Stage::Auth);
                 let errors = ctx.errors(resp);
-                return Err(Stop::new(Stage::Manifest, not_found(errors, "MANIFEST_UNKNOWN")));
+                return Err(Stop::new(
+                    Stage::Manifest,
+                    not_found(errors, "MANIFEST_UNKNOWN"),
+                ));
             }
             status => {
                 outcome.pass(Stage::Auth);
@@ -604,25 +725,36 @@ impl Prober {
                     ctx.notes.push("containers/image retries a 429 up to 5 times with backoff; this probe does not".into());
                 }
                 let errors = ctx.errors(resp);
-                return Err(Stop::new(Stage::Manifest, StopReason::Status { status, errors }));
+                return Err(Stop::new(
+                    Stage::Manifest,
+                    StopReason::Status { status, errors },
+                ));
             }
         }
         outcome.pass(Stage::Auth);
         let header_digest = resp.header("docker-content-digest");
         let content_type = resp.header("content-type").unwrap_or_default();
-        let body = ctx.read_body(Stage::Manifest, resp, self.opts.max_manifest_bytes, "manifest")?;
-        let algorithm = source.reference().digest().map_or(Algorithm::Sha256, Digest::algorithm);
+        let body = ctx.read_body(
+            Stage::Manifest,
+            resp,
+            self.opts.max_manifest_bytes,
+            "manifest",
+        )?;
+        let algorithm = source
+            .reference()
+            .digest()
+            .map_or(Algorithm::Sha256, Digest::algorithm);
         let computed = Digest::of(algorithm, &body);
-        if let Some(expected) = source.reference().digest() {
-            if *expected != computed {
-                return Err(Stop::new(
-                    Stage::Manifest,
-                    StopReason::DigestMismatch {
-                        expected: expected.clone(),
-                        computed,
-                    },
-                ));
-            }
+        if let Some(expected) = source.reference().digest()
+            && *expected != computed
+        {
+            return Err(Stop::new(
+                Stage::Manifest,
+                StopReason::DigestMismatch {
+                    expected: expected.clone(),
+                    computed,
+                },
+            ));
         }
         if let Some(h) = header_digest {
             match Digest::parse(h.trim()) {
@@ -633,7 +765,8 @@ impl Prober {
                 Err(_) => ctx.notes.push("the Docker-Content-Digest header is not a digest".into()),
             }
         }
-        let media_type = check_media(&content_type, &body).map_err(|r| Stop::new(Stage::Manifest, r))?;
+        let media_type =
+            check_media(&content_type, &body).map_err(|r| Stop::new(Stage::Manifest, r))?;
         outcome.pass(Stage::Manifest);
         let size = body.len() as u64;
         *bytes_out = Some(body);
@@ -667,7 +800,10 @@ pub(crate) fn base_headers() -> Vec<(&'static str, String)> {
 /// A 404's reason: `NAME_UNKNOWN`, `BLOB_UNKNOWN`, or (anything else, as containers/image's
 /// `isManifestUnknownError` reads a 404) the `default_code`'s.
 pub(crate) fn not_found(errors: Vec<RegistryError>, default_code: &str) -> StopReason {
-    let code = errors.first().map(|e| e.code.as_str()).unwrap_or(default_code);
+    let code = errors
+        .first()
+        .map(|e| e.code.as_str())
+        .unwrap_or(default_code);
     match code {
         "NAME_UNKNOWN" => StopReason::NameUnknown(errors),
         "BLOB_UNKNOWN" => StopReason::BlobUnknown(errors),
@@ -692,7 +828,11 @@ fn secrets_of(creds: Option<&Credentials>) -> Vec<String> {
     if let Some(c) = creds {
         if let Some(p) = c.password_secret() {
             out.push(p.expose().to_owned());
-            out.push(base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", c.username(), p.expose())));
+            out.push(base64::engine::general_purpose::STANDARD.encode(format!(
+                "{}:{}",
+                c.username(),
+                p.expose()
+            )));
         }
         if let Some(t) = c.identity_token_secret() {
             out.push(t.expose().to_owned());
@@ -705,11 +845,15 @@ fn secrets_of(creds: Option<&Credentials>) -> Vec<String> {
 /// `type:name:actions` scope.
 fn insufficient_scope(resp: &Response) -> Option<String> {
     for line in resp.header_lines("www-authenticate") {
-        for c in challenge::parse_challenges(&line).into_iter().filter(|c| c.is_first_in_line()) {
-            if c.scheme() == "bearer" && c.param("error") == Some("insufficient_scope") {
-                if let Some(scope) = c.param("scope").filter(|s| s.split(':').count() == 3) {
-                    return Some(scope.to_owned());
-                }
+        for c in challenge::parse_challenges(&line)
+            .into_iter()
+            .filter(|c| c.is_first_in_line())
+        {
+            if c.scheme() == "bearer"
+                && c.param("error") == Some("insufficient_scope")
+                && let Some(scope) = c.param("scope").filter(|s| s.split(':').count() == 3)
+            {
+                return Some(scope.to_owned());
             }
         }
     }
@@ -721,7 +865,10 @@ pub(crate) fn check_media(content_type: &str, body: &[u8]) -> Result<&'static st
     let ct = media::simplify_content_type(content_type);
     let (normalized, known) = media::normalize(&ct);
     let v: Option<serde_json::Value> = serde_json::from_slice(body).ok();
-    let schema = v.as_ref().and_then(|v| v.get("schemaVersion")).and_then(|s| s.as_i64());
+    let schema = v
+        .as_ref()
+        .and_then(|v| v.get("schemaVersion"))
+        .and_then(|s| s.as_i64());
     if normalized == media::DOCKER_V2S1_SIGNED || normalized == media::DOCKER_V2S1 {
         if schema == Some(1) {
             return Ok(normalized);
@@ -729,24 +876,37 @@ pub(crate) fn check_media(content_type: &str, body: &[u8]) -> Result<&'static st
         let why = if known {
             "a schema 1 type, but the body is not schema 1".to_owned()
         } else {
-            let body_type = v.as_ref().and_then(|v| v.get("mediaType")).and_then(|m| m.as_str()).unwrap_or("");
+            let body_type = v
+                .as_ref()
+                .and_then(|v| v.get("mediaType"))
+                .and_then(|m| m.as_str())
+                .unwrap_or("");
             format!(
                 "containers/image reads an unknown Content-Type as schema 1, and the body is not schema 1{}",
-                if body_type.is_empty() { String::new() } else { format!(" (it says {body_type})") }
+                if body_type.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (it says {body_type})")
+                }
             )
         };
-        return Err(StopReason::UnexpectedMediaType { content_type: ct, why });
+        return Err(StopReason::UnexpectedMediaType {
+            content_type: ct,
+            why,
+        });
     }
     let Some(v) = v else {
-        return Err(StopReason::BadManifest(format!("the {normalized} body is not JSON")));
+        return Err(StopReason::BadManifest(format!(
+            "the {normalized} body is not JSON"
+        )));
     };
-    if let Some(body_type) = v.get("mediaType").and_then(|m| m.as_str()) {
-        if body_type != normalized {
-            return Err(StopReason::UnexpectedMediaType {
-                content_type: ct,
-                why: format!("the body says it is {body_type}"),
-            });
-        }
+    if let Some(body_type) = v.get("mediaType").and_then(|m| m.as_str())
+        && body_type != normalized
+    {
+        return Err(StopReason::UnexpectedMediaType {
+            content_type: ct,
+            why: format!("the body says it is {body_type}"),
+        });
     }
     let list = media::is_list(normalized);
     let has = |k: &str| v.get(k).is_some();
@@ -766,20 +926,58 @@ mod tests {
     #[test]
     fn media_checks() {
         let oci = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{},"layers":[]}"#;
-        assert_eq!(check_media(media::OCI_MANIFEST, oci), Ok(media::OCI_MANIFEST));
-        assert!(matches!(check_media("text/plain", oci), Err(StopReason::UnexpectedMediaType { .. })));
-        assert!(matches!(check_media(media::DOCKER_V2S2, oci), Err(StopReason::UnexpectedMediaType { .. })));
-        assert!(matches!(check_media(media::OCI_INDEX, br#"{"schemaVersion":2,"manifests":[],"layers":[]}"#), Err(_)));
-        assert_eq!(check_media("application/json", br#"{"schemaVersion":1}"#), Ok(media::DOCKER_V2S1_SIGNED));
-        assert!(matches!(check_media(media::OCI_MANIFEST, b"not json"), Err(StopReason::BadManifest(_))));
+        assert_eq!(
+            check_media(media::OCI_MANIFEST, oci),
+            Ok(media::OCI_MANIFEST)
+        );
+        assert!(matches!(
+            check_media("text/plain", oci),
+            Err(StopReason::UnexpectedMediaType { .. })
+        ));
+        assert!(matches!(
+            check_media(media::DOCKER_V2S2, oci),
+            Err(StopReason::UnexpectedMediaType { .. })
+        ));
+        assert!(
+            check_media(
+                media::OCI_INDEX,
+                br#"{"schemaVersion":2,"manifests":[],"layers":[]}"#
+            )
+            .is_err()
+        );
+        assert_eq!(
+            check_media("application/json", br#"{"schemaVersion":1}"#),
+            Ok(media::DOCKER_V2S1_SIGNED)
+        );
+        assert!(matches!(
+            check_media(media::OCI_MANIFEST, b"not json"),
+            Err(StopReason::BadManifest(_))
+        ));
     }
 
     #[test]
     fn not_found_codes() {
-        let e = |c: &str| vec![RegistryError { code: c.into(), message: String::new() }];
-        assert!(matches!(not_found(e("NAME_UNKNOWN"), "MANIFEST_UNKNOWN"), StopReason::NameUnknown(_)));
-        assert!(matches!(not_found(e("MANIFEST_UNKNOWN"), "MANIFEST_UNKNOWN"), StopReason::ManifestUnknown(_)));
-        assert!(matches!(not_found(vec![], "MANIFEST_UNKNOWN"), StopReason::ManifestUnknown(_)));
-        assert!(matches!(not_found(e("UNKNOWN"), "BLOB_UNKNOWN"), StopReason::BlobUnknown(_)));
+        let e = |c: &str| {
+            vec![RegistryError {
+                code: c.into(),
+                message: String::new(),
+            }]
+        };
+        assert!(matches!(
+            not_found(e("NAME_UNKNOWN"), "MANIFEST_UNKNOWN"),
+            StopReason::NameUnknown(_)
+        ));
+        assert!(matches!(
+            not_found(e("MANIFEST_UNKNOWN"), "MANIFEST_UNKNOWN"),
+            StopReason::ManifestUnknown(_)
+        ));
+        assert!(matches!(
+            not_found(vec![], "MANIFEST_UNKNOWN"),
+            StopReason::ManifestUnknown(_)
+        ));
+        assert!(matches!(
+            not_found(e("UNKNOWN"), "BLOB_UNKNOWN"),
+            StopReason::BlobUnknown(_)
+        ));
     }
 }

@@ -149,7 +149,9 @@ impl ClientIdentity {
 
 impl PartialEq for ClientIdentity {
     fn eq(&self, other: &Self) -> bool {
-        self.label == other.label && self.cert_pem == other.cert_pem && *self.key_pem == *other.key_pem
+        self.label == other.label
+            && self.cert_pem == other.cert_pem
+            && *self.key_pem == *other.key_pem
     }
 }
 impl Eq for ClientIdentity {}
@@ -261,7 +263,9 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
     };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut buf = Vec::new();
-    file.take(MAX_CERT_FILE_BYTES + 1).read_to_end(&mut buf).map_err(io)?;
+    file.take(MAX_CERT_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(io)?;
     if buf.len() as u64 > MAX_CERT_FILE_BYTES {
         return Err(Error::InvalidCertificate {
             label: path.display().to_string(),
@@ -322,7 +326,11 @@ enum CredentialKind {
 impl Credentials {
     /// A user and password (an `auth` entry). `label` is where they came from, shown in messages (the
     /// config.json key: `mirror.example.com:5000`).
-    pub fn password(label: impl Into<String>, username: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn password(
+        label: impl Into<String>,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         Credentials {
             label: label.into(),
             username: username.into(),
@@ -332,7 +340,11 @@ impl Credentials {
 
     /// An `identitytoken` (OAuth2 refresh token): containers/image then asks the realm for a token by `POST` with
     /// `grant_type=refresh_token` instead of sending the user and password.
-    pub fn identity_token(label: impl Into<String>, username: impl Into<String>, token: impl Into<String>) -> Self {
+    pub fn identity_token(
+        label: impl Into<String>,
+        username: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
         Credentials {
             label: label.into(),
             username: username.into(),
@@ -500,8 +512,16 @@ pub fn scope(resource_type: &str, name: &str, actions: &str) -> String {
 
 impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sep = if matches!(self.reference, Reference::Digest(_)) { '@' } else { ':' };
-        write!(f, "{}/{}{sep}{}", self.registry, self.repository, self.reference)
+        let sep = if matches!(self.reference, Reference::Digest(_)) {
+            '@'
+        } else {
+            ':'
+        };
+        write!(
+            f,
+            "{}/{}{sep}{}",
+            self.registry, self.repository, self.reference
+        )
     }
 }
 
@@ -523,7 +543,9 @@ pub(crate) fn check_registry(registry: &str) -> Result<(), Error> {
     }
     if host.starts_with('[') {
         let inner = &host[1..host.len() - 1];
-        inner.parse::<std::net::Ipv6Addr>().map_err(|_| bad("not an IPv6 address in brackets"))?;
+        inner
+            .parse::<std::net::Ipv6Addr>()
+            .map_err(|_| bad("not an IPv6 address in brackets"))?;
         return Ok(());
     }
     if host.is_empty() || host.len() > 253 {
@@ -534,7 +556,9 @@ pub(crate) fn check_registry(registry: &str) -> Result<(), Error> {
             || label.len() > 63
             || label.starts_with('-')
             || label.ends_with('-')
-            || !label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            || !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
             return Err(bad("the host must be a DNS name or an IP address"));
         }
@@ -571,11 +595,18 @@ fn check_repository(repository: &str) -> Result<(), Error> {
     for component in repository.split('/') {
         // docker/distribution: [a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*
         let b = component.as_bytes();
-        if b.is_empty() || !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric() {
-            return Err(bad("each component must start and end with a lowercase letter or digit"));
+        if b.is_empty() || !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric()
+        {
+            return Err(bad(
+                "each component must start and end with a lowercase letter or digit",
+            ));
         }
-        if !b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-')) {
-            return Err(bad("only lowercase letters, digits, `.`, `_` and `-` are allowed"));
+        if !b.iter().all(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'-')
+        }) {
+            return Err(bad(
+                "only lowercase letters, digits, `.`, `_` and `-` are allowed",
+            ));
         }
         let mut i = 0;
         while i < b.len() {
@@ -603,28 +634,59 @@ mod tests {
 
     #[test]
     fn registries() {
-        for ok in ["mirror.example.com", "mirror:5000", "127.0.0.1:5000", "[::1]:5000", "[fe80::1]", "localhost"] {
+        for ok in [
+            "mirror.example.com",
+            "mirror:5000",
+            "127.0.0.1:5000",
+            "[::1]:5000",
+            "[fe80::1]",
+            "localhost",
+        ] {
             check_registry(ok).unwrap();
         }
-        for bad in ["", "a:b:c", "mirror:0", "mirror:65536", "mirror:05", "-x.com", "a..b", "[zz]:1", "a/b", "ho st"] {
+        for bad in [
+            "",
+            "a:b:c",
+            "mirror:0",
+            "mirror:65536",
+            "mirror:05",
+            "-x.com",
+            "a..b",
+            "[zz]:1",
+            "a/b",
+            "ho st",
+        ] {
             assert!(check_registry(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn repositories() {
-        for ok in ["a", "ocp/release", "a.b/c_d/e__f/g--h", "openshift-release-dev/ocp-v4.0-art-dev"] {
+        for ok in [
+            "a",
+            "ocp/release",
+            "a.b/c_d/e__f/g--h",
+            "openshift-release-dev/ocp-v4.0-art-dev",
+        ] {
             check_repository(ok).unwrap();
         }
-        for bad in ["", "A", "a/", "/a", "a//b", "a..b", "-a", "a_", "a?b", "a b"] {
+        for bad in [
+            "", "A", "a/", "/a", "a//b", "a..b", "-a", "a_", "a?b", "a b",
+        ] {
             assert!(check_repository(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn tags_and_digests() {
-        assert!(matches!(Reference::parse("latest").unwrap(), Reference::Tag(_)));
-        assert!(matches!(Reference::parse(&Digest::sha256(b"x").to_string()).unwrap(), Reference::Digest(_)));
+        assert!(matches!(
+            Reference::parse("latest").unwrap(),
+            Reference::Tag(_)
+        ));
+        assert!(matches!(
+            Reference::parse(&Digest::sha256(b"x").to_string()).unwrap(),
+            Reference::Digest(_)
+        ));
         assert!(Reference::parse(".x").is_err());
         assert!(Reference::parse(&"a".repeat(129)).is_err());
         assert!(Reference::parse("sha256:short").is_err());
@@ -632,10 +694,18 @@ mod tests {
 
     #[test]
     fn scope_and_endpoint() {
-        let s = Source::new("docker.io", "library/busybox", Reference::parse("latest").unwrap()).unwrap();
+        let s = Source::new(
+            "docker.io",
+            "library/busybox",
+            Reference::parse("latest").unwrap(),
+        )
+        .unwrap();
         assert_eq!(s.endpoint(), "registry-1.docker.io");
         assert_eq!(s.scope(), "repository:library/busybox:pull");
-        assert_eq!(scope("repository", "a/b", "pull,push"), "repository:a/b:pull,push");
+        assert_eq!(
+            scope("repository", "a/b", "pull,push"),
+            "repository:a/b:pull,push"
+        );
     }
 
     #[test]

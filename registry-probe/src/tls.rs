@@ -9,7 +9,9 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::sign::CertifiedKey;
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 
 use crate::outcome::{CaSummary, CertSummary, StopReason};
 use crate::source::{SystemRoots, Trust};
@@ -90,7 +92,12 @@ impl TlsSetup {
         } else {
             let mut ids = Vec::new();
             for id in &trust.client_identities {
-                ids.push(load_identity(&provider, id.label(), id.cert_pem(), id.key_pem())?);
+                ids.push(load_identity(
+                    &provider,
+                    id.label(),
+                    id.cert_pem(),
+                    id.key_pem(),
+                )?);
             }
             builder.with_client_cert_resolver(Arc::new(FirstSuitable(ids)))
         };
@@ -106,31 +113,40 @@ impl TlsSetup {
     /// A config for one connection, with a verifier that records the server's certificate into `seen`.
     pub(crate) fn for_connection(&self, seen: Arc<Mutex<Option<Vec<u8>>>>) -> Arc<ClientConfig> {
         let mut cfg = (*self.base).clone();
-        cfg.dangerous().set_certificate_verifier(Arc::new(Recording {
-            verify: self.verify.clone(),
-            provider: self.provider.clone(),
-            seen,
-        }));
+        cfg.dangerous()
+            .set_certificate_verifier(Arc::new(Recording {
+                verify: self.verify.clone(),
+                provider: self.provider.clone(),
+                seen,
+            }));
         Arc::new(cfg)
     }
 
     /// The stop for a handshake error, knowing the certificate that was presented (DER) if any.
-    pub(crate) fn explain(&self, err: &rustls::Error, presented: Option<&[u8]>, host: &str) -> StopReason {
-        let presented = presented.and_then(summarize);
+    pub(crate) fn explain(
+        &self,
+        err: &rustls::Error,
+        presented: Option<&[u8]>,
+        host: &str,
+    ) -> StopReason {
+        let presented = presented.and_then(summarize).map(Box::new);
         match err {
             rustls::Error::InvalidCertificate(ce) => match ce {
-                CertificateError::UnknownIssuer | CertificateError::BadSignature => StopReason::UnknownAuthority {
-                    presented,
-                    cas: self.cas.clone(),
-                    system_roots: self.system_roots,
-                },
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                    StopReason::HostnameMismatch {
-                        host: host.to_owned(),
+                CertificateError::UnknownIssuer | CertificateError::BadSignature => {
+                    StopReason::UnknownAuthority {
                         presented,
+                        cas: self.cas.clone(),
+                        system_roots: self.system_roots,
                     }
                 }
-                CertificateError::Expired | CertificateError::ExpiredContext { .. } => StopReason::Expired { presented },
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => StopReason::HostnameMismatch {
+                    host: host.to_owned(),
+                    presented,
+                },
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    StopReason::Expired { presented }
+                }
                 CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
                     StopReason::NotYetValid { presented }
                 }
@@ -145,7 +161,12 @@ impl TlsSetup {
     }
 }
 
-fn load_identity(provider: &CryptoProvider, label: &str, cert_pem: &[u8], key_pem: &[u8]) -> Result<Identity, String> {
+fn load_identity(
+    provider: &CryptoProvider,
+    label: &str,
+    cert_pem: &[u8],
+    key_pem: &[u8],
+) -> Result<Identity, String> {
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_pem)
         .collect::<Result<_, _>>()
         .map_err(|_| format!("{label}: the certificate file is not PEM"))?;
@@ -153,7 +174,8 @@ fn load_identity(provider: &CryptoProvider, label: &str, cert_pem: &[u8], key_pe
         return Err(format!("{label}: no certificate in the file"));
     }
     // Never put the key's bytes or the parser's words about them in a message.
-    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|_| format!("{label}: the key file holds no PEM private key"))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|_| format!("{label}: the key file holds no PEM private key"))?;
     let signing = provider
         .key_provider
         .load_private_key(key)
@@ -186,7 +208,11 @@ struct Identity {
 struct FirstSuitable(Vec<Identity>);
 
 impl ResolvesClientCert for FirstSuitable {
-    fn resolve(&self, root_hint_subjects: &[&[u8]], sigschemes: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<CertifiedKey>> {
         self.0
             .iter()
             .find(|id| {
@@ -212,7 +238,11 @@ fn strip_sequence(der: &[u8]) -> Option<&[u8]> {
         return None;
     }
     let len = *der.get(1)?;
-    let start = if len < 0x80 { 2 } else { 2 + usize::from(len & 0x7f) };
+    let start = if len < 0x80 {
+        2
+    } else {
+        2 + usize::from(len & 0x7f)
+    };
     der.get(start..)
 }
 
@@ -236,8 +266,12 @@ impl ServerCertVerifier for Recording {
             *seen = Some(end_entity.to_vec());
         }
         match &self.verify {
-            Verify::WebPki(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now),
-            Verify::NoRoots => Err(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)),
+            Verify::WebPki(v) => {
+                v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
+            Verify::NoRoots => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
             Verify::Skip => Ok(ServerCertVerified::assertion()),
         }
     }
@@ -248,7 +282,12 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -257,11 +296,18 @@ impl ServerCertVerifier for Recording {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
@@ -298,7 +344,11 @@ pub(crate) fn summarize(der: &[u8]) -> Option<CertSummary> {
 }
 
 fn name_or_empty(s: &str) -> String {
-    if s.is_empty() { "(empty subject)".into() } else { clean(s) }
+    if s.is_empty() {
+        "(empty subject)".into()
+    } else {
+        clean(s)
+    }
 }
 
 fn clean(s: &str) -> String {

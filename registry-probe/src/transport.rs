@@ -12,8 +12,8 @@ use ureq::config::Config;
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, TcpConnector, Transport,
-    TransportAdapter,
+    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, TcpConnector,
+    Transport, TransportAdapter,
 };
 
 use crate::options::ResolveOverride;
@@ -39,12 +39,18 @@ fn fail(stage: Stage, reason: StopReason) -> ureq::Error {
 /// The host of a URI without IPv6 brackets, lowercased.
 pub(crate) fn bare_host(uri: &Uri) -> String {
     let h = uri.host().unwrap_or("");
-    h.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase()
+    h.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase()
 }
 
 pub(crate) fn port_of(uri: &Uri) -> u16 {
     uri.port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 })
+        .unwrap_or(if uri.scheme_str() == Some("http") {
+            80
+        } else {
+            443
+        })
 }
 
 #[derive(Debug)]
@@ -63,10 +69,19 @@ impl OverrideResolver {
 }
 
 impl Resolver for OverrideResolver {
-    fn resolve(&self, uri: &Uri, config: &Config, timeout: NextTimeout) -> Result<ResolvedSocketAddrs, ureq::Error> {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
         let host = bare_host(uri);
         let port = port_of(uri);
-        if let Some(o) = self.overrides.iter().find(|o| o.host == host && o.port == port) {
+        if let Some(o) = self
+            .overrides
+            .iter()
+            .find(|o| o.host == host && o.port == port)
+        {
             let mut addrs = self.empty();
             addrs.push(std::net::SocketAddr::new(o.addr, port));
             return Ok(addrs);
@@ -90,19 +105,31 @@ pub(crate) struct Tcp(TcpConnector);
 impl Connector<()> for Tcp {
     type Out = <TcpConnector as Connector<()>>::Out;
 
-    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
         self.0.connect(details, chained).map_err(|e| {
             let addrs: Vec<String> = details.addrs.iter().map(|a| a.to_string()).collect();
-            let host = details.uri.authority().map(|a| a.to_string()).unwrap_or_default();
+            let host = details
+                .uri
+                .authority()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
             let reason = match e {
-                ureq::Error::Io(io) if io.kind() == io::ErrorKind::ConnectionRefused => StopReason::Refused {
-                    addr: addrs.join(", "),
-                },
+                ureq::Error::Io(io) if io.kind() == io::ErrorKind::ConnectionRefused => {
+                    StopReason::Refused {
+                        addr: addrs.join(", "),
+                    }
+                }
                 ureq::Error::Timeout(_) => StopReason::ConnectTimeout {
                     host,
                     after: details.config.timeouts().connect.unwrap_or(Duration::ZERO),
                 },
-                ureq::Error::Io(io) => StopReason::Connect(format!("{} ({})", io, addrs.join(", "))),
+                ureq::Error::Io(io) => {
+                    StopReason::Connect(format!("{} ({})", io, addrs.join(", ")))
+                }
                 other => StopReason::Connect(other.to_string()),
             };
             fail(Stage::Connect, reason)
@@ -117,7 +144,11 @@ pub(crate) struct Tls(pub(crate) Arc<TlsSetup>);
 impl<In: Transport> Connector<In> for Tls {
     type Out = Either<In, TlsTransport>;
 
-    fn connect(&self, details: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
         let Some(transport) = chained else {
             return Ok(None);
         };
@@ -125,8 +156,12 @@ impl<In: Transport> Connector<In> for Tls {
             return Ok(Some(Either::A(transport)));
         }
         let host = bare_host(details.uri);
-        let name = ServerName::try_from(host.clone())
-            .map_err(|_| fail(Stage::Tls, StopReason::Handshake(format!("{host:?} is not a TLS server name"))))?;
+        let name = ServerName::try_from(host.clone()).map_err(|_| {
+            fail(
+                Stage::Tls,
+                StopReason::Handshake(format!("{host:?} is not a TLS server name")),
+            )
+        })?;
         let seen = Arc::new(Mutex::new(None));
         let config = self.0.for_connection(seen.clone());
         let mut conn = ClientConnection::new(config, name)
@@ -140,10 +175,16 @@ impl<In: Transport> Connector<In> for Tls {
         while conn.is_handshaking() {
             if let Err(e) = conn.complete_io(&mut sock) {
                 let presented = seen.lock().ok().and_then(|s| s.clone());
-                return Err(fail(Stage::Tls, self.explain_io(&e, presented.as_deref(), &sock.first, &host, details)));
+                return Err(fail(
+                    Stage::Tls,
+                    self.explain_io(&e, presented.as_deref(), &sock.first, &host, details),
+                ));
             }
         }
-        let buffers = LazyBuffers::new(details.config.input_buffer_size(), details.config.output_buffer_size());
+        let buffers = LazyBuffers::new(
+            details.config.input_buffer_size(),
+            details.config.output_buffer_size(),
+        );
         Ok(Some(Either::B(TlsTransport {
             buffers,
             stream: StreamOwned { conn, sock },
@@ -165,7 +206,11 @@ impl Tls {
         }
         if let Some(inner) = e.get_ref() {
             if let Some(re) = inner.downcast_ref::<rustls::Error>() {
-                if matches!(re, rustls::Error::InvalidMessage(_)) && !first.is_empty() && first[0] != 0x15 && first[0] != 0x16 {
+                if matches!(re, rustls::Error::InvalidMessage(_))
+                    && !first.is_empty()
+                    && first[0] != 0x15
+                    && first[0] != 0x16
+                {
                     return StopReason::NotTls { http: false };
                 }
                 return self.0.explain(re, presented, host);
@@ -182,9 +227,11 @@ impl Tls {
                 what: "TLS handshake",
                 after: details.config.timeouts().connect.unwrap_or(Duration::ZERO),
             },
-            io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
-                StopReason::Handshake("the server closed the connection during the handshake".into())
-            }
+            io::ErrorKind::UnexpectedEof
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionAborted => StopReason::Handshake(
+                "the server closed the connection during the handshake".into(),
+            ),
             _ => StopReason::Handshake(e.to_string()),
         }
     }
@@ -257,7 +304,11 @@ impl Transport for TlsTransport {
 }
 
 /// An agent for one host's trust.
-pub(crate) fn agent(setup: Arc<TlsSetup>, opts: &crate::Options, max_idle_per_host: usize) -> ureq::Agent {
+pub(crate) fn agent(
+    setup: Arc<TlsSetup>,
+    opts: &crate::Options,
+    max_idle_per_host: usize,
+) -> ureq::Agent {
     let config = Config::builder()
         .http_status_as_error(false)
         .max_redirects(0)
@@ -275,5 +326,9 @@ pub(crate) fn agent(setup: Arc<TlsSetup>, opts: &crate::Options, max_idle_per_ho
         .max_idle_connections_per_host(max_idle_per_host.max(1))
         .build();
     let connector = ().chain(Tcp::default()).chain(Tls(setup));
-    ureq::Agent::with_parts(config, connector, OverrideResolver::new(opts.resolve.clone()))
+    ureq::Agent::with_parts(
+        config,
+        connector,
+        OverrideResolver::new(opts.resolve.clone()),
+    )
 }

@@ -52,16 +52,35 @@ fn blob_read_verified_and_bounded() {
 
     // Served under the wrong digest: the error comes at the end.
     let wrong = Digest::sha256(b"something else");
-    t.fake.content.lock().unwrap().blobs.insert(wrong.to_string(), b"hello blob".to_vec());
+    t.fake
+        .content
+        .lock()
+        .unwrap()
+        .blobs
+        .insert(wrong.to_string(), b"hello blob".to_vec());
     let mut r = p.blob_reader(&src, &wrong, 1024).unwrap();
     let e = r.read_to_end(&mut Vec::new()).unwrap_err();
-    assert!(matches!(e.get_ref().and_then(|i| i.downcast_ref::<BlobError>()), Some(BlobError::DigestMismatch { .. })), "{e}");
+    assert!(
+        matches!(
+            e.get_ref().and_then(|i| i.downcast_ref::<BlobError>()),
+            Some(BlobError::DigestMismatch { .. })
+        ),
+        "{e}"
+    );
 
     // Larger than the limit: refused from its Content-Length.
     let stop = p.blob_reader(&src, &blob, 4).unwrap_err();
-    assert_eq!(stop.reason, StopReason::TooLarge { what: "blob", limit: 4 });
+    assert_eq!(
+        stop.reason,
+        StopReason::TooLarge {
+            what: "blob",
+            limit: 4
+        }
+    );
 
-    let stop = p.blob_reader(&src, &Digest::sha256(b"absent"), 4).unwrap_err();
+    let stop = p
+        .blob_reader(&src, &Digest::sha256(b"absent"), 4)
+        .unwrap_err();
     assert_eq!(stop.to_string(), "blob unknown");
 }
 
@@ -71,16 +90,25 @@ fn finds_a_file_in_the_last_layer_and_stops_reading() {
     // The file first, then 24 MiB that cannot be compressed.
     let big = noise(24 << 20);
     let top = layer(
-        &[("release-manifests/image-references", references), ("release-manifests/zz-padding", &big)],
+        &[
+            ("release-manifests/image-references", references),
+            ("release-manifests/zz-padding", &big),
+        ],
         flate2::Compression::none(),
     );
-    let base = layer(&[("etc/os-release", b"ID=rhcos\n")], flate2::Compression::default());
+    let base = layer(
+        &[("etc/os-release", b"ID=rhcos\n")],
+        flate2::Compression::default(),
+    );
     let ca = certs::ca("Mirror Test CA");
     let leaf = certs::leaf(&ca, "mirror.test", &["mirror.test"]);
     let fake = fake::Fake::new(Auth::None);
     let top_d = Digest::sha256(&top);
     let base_d = fake.put_blob(&base);
-    let m = fake::image_manifest(&[(base_d, base.len(), LAYER), (top_d.clone(), top.len(), LAYER)]);
+    let m = fake::image_manifest(&[
+        (base_d, base.len(), LAYER),
+        (top_d.clone(), top.len(), LAYER),
+    ]);
     let d = fake.put_manifest("ocp/release", Some("4.16"), fake::OCI, &m);
     let f = fake.clone();
     let top_for_server = std::sync::Arc::new(top.clone());
@@ -102,7 +130,10 @@ fn finds_a_file_in_the_last_layer_and_stops_reading() {
     });
     let t = Tls { fake, server, ca };
     let p = t.prober();
-    let search = p.find_file(&t.source("ocp/release", &d.to_string()), &FileQuery::new("release-manifests/image-references"));
+    let search = p.find_file(
+        &t.source("ocp/release", &d.to_string()),
+        &FileQuery::new("release-manifests/image-references"),
+    );
     let found = search.result.as_ref().unwrap();
     assert_eq!(found.bytes, references);
     assert_eq!((found.layer_index, &found.layer), (1, &top_d));
@@ -113,42 +144,80 @@ fn finds_a_file_in_the_last_layer_and_stops_reading() {
     // The server could not send much more than the socket buffers hold before the reader went away.
     std::thread::sleep(std::time::Duration::from_millis(200));
     let sent = t.server.sent.load(Ordering::SeqCst);
-    assert!(sent < (top.len() / 2) as u64, "the server sent {sent} of {} bytes", top.len());
+    assert!(
+        sent < (top.len() / 2) as u64,
+        "the server sent {sent} of {} bytes",
+        top.len()
+    );
 }
 
 #[test]
 fn file_in_a_lower_layer_whiteouts_and_absence() {
     let t = Tls::start(Auth::None);
-    let base = layer(&[("release-manifests/image-references", b"base")], flate2::Compression::default());
+    let base = layer(
+        &[("release-manifests/image-references", b"base")],
+        flate2::Compression::default(),
+    );
     let other = layer(&[("usr/bin/x", b"x")], flate2::Compression::default());
-    let wh = layer(&[("release-manifests/.wh.image-references", b"")], flate2::Compression::default());
-    let (bd, od, wd) = (t.fake.put_blob(&base), t.fake.put_blob(&other), t.fake.put_blob(&wh));
-    let m1 = fake::image_manifest(&[(bd.clone(), base.len(), LAYER), (od.clone(), other.len(), LAYER)]);
-    let d1 = t.fake.put_manifest("ocp/release", Some("a"), fake::OCI, &m1);
+    let wh = layer(
+        &[("release-manifests/.wh.image-references", b"")],
+        flate2::Compression::default(),
+    );
+    let (bd, od, wd) = (
+        t.fake.put_blob(&base),
+        t.fake.put_blob(&other),
+        t.fake.put_blob(&wh),
+    );
+    let m1 = fake::image_manifest(&[
+        (bd.clone(), base.len(), LAYER),
+        (od.clone(), other.len(), LAYER),
+    ]);
+    let d1 = t
+        .fake
+        .put_manifest("ocp/release", Some("a"), fake::OCI, &m1);
     let p = t.prober();
     let q = FileQuery::new("/release-manifests/image-references");
     let s = p.find_file(&t.source("ocp/release", &d1.to_string()), &q);
     let f = s.result.unwrap();
     assert_eq!((f.bytes.as_slice(), f.layer_index), (&b"base"[..], 0));
-    assert!(s.layers[0].complete, "the upper layer was read to its end, so verified");
+    assert!(
+        s.layers[0].complete,
+        "the upper layer was read to its end, so verified"
+    );
 
     let m2 = fake::image_manifest(&[(bd, base.len(), LAYER), (wd.clone(), wh.len(), LAYER)]);
-    let d2 = t.fake.put_manifest("ocp/release", Some("b"), fake::OCI, &m2);
+    let d2 = t
+        .fake
+        .put_manifest("ocp/release", Some("b"), fake::OCI, &m2);
     let s = p.find_file(&t.source("ocp/release", &d2.to_string()), &q);
-    assert_eq!(s.result.unwrap_err().reason, StopReason::FileDeleted { path: "release-manifests/image-references".into(), layer: wd });
+    assert_eq!(
+        s.result.unwrap_err().reason,
+        StopReason::FileDeleted {
+            path: "release-manifests/image-references".into(),
+            layer: wd
+        }
+    );
 
     let m3 = fake::image_manifest(&[(od, other.len(), LAYER)]);
-    let d3 = t.fake.put_manifest("ocp/release", Some("c"), fake::OCI, &m3);
+    let d3 = t
+        .fake
+        .put_manifest("ocp/release", Some("c"), fake::OCI, &m3);
     let s = p.find_file(&t.source("ocp/release", &d3.to_string()), &q);
     let stop = s.result.unwrap_err();
     assert_eq!(stop.stage, Stage::File);
-    assert_eq!(stop.to_string(), "release-manifests/image-references is in none of the 1 layers");
+    assert_eq!(
+        stop.to_string(),
+        "release-manifests/image-references is in none of the 1 layers"
+    );
 }
 
 #[test]
 fn picks_linux_amd64_from_an_index() {
     let t = Tls::start(Auth::None);
-    let l = layer(&[("release-manifests/image-references", b"amd64")], flate2::Compression::default());
+    let l = layer(
+        &[("release-manifests/image-references", b"amd64")],
+        flate2::Compression::default(),
+    );
     let ld = t.fake.put_blob(&l);
     let m = fake::image_manifest(&[(ld, l.len(), LAYER)]);
     let md = t.fake.put_manifest("ocp/release", None, fake::OCI, &m);
@@ -161,8 +230,16 @@ fn picks_linux_amd64_from_an_index() {
         fake::OCI,
         m.len()
     );
-    let id = t.fake.put_manifest("ocp/release", Some("4.16"), "application/vnd.oci.image.index.v1+json", index.as_bytes());
-    let s = t.prober().find_file(&t.source("ocp/release", &id.to_string()), &FileQuery::new("release-manifests/image-references"));
+    let id = t.fake.put_manifest(
+        "ocp/release",
+        Some("4.16"),
+        "application/vnd.oci.image.index.v1+json",
+        index.as_bytes(),
+    );
+    let s = t.prober().find_file(
+        &t.source("ocp/release", &id.to_string()),
+        &FileQuery::new("release-manifests/image-references"),
+    );
     assert_eq!(s.image, Some(md));
     assert_eq!(s.result.unwrap().bytes, b"amd64");
 }

@@ -11,8 +11,15 @@ use crate::server::{Req, Resp};
 #[derive(Clone)]
 pub enum Auth {
     None,
-    Basic { user: String, pass: String },
-    Bearer { realm: String, service: String, token: String },
+    Basic {
+        user: String,
+        pass: String,
+    },
+    Bearer {
+        realm: String,
+        service: String,
+        token: String,
+    },
 }
 
 #[derive(Default)]
@@ -49,27 +56,40 @@ impl Fake {
     }
 
     /// Stores a manifest under its digest and `tag`; returns its digest.
-    pub fn put_manifest(&self, repo: &str, tag: Option<&str>, media_type: &str, bytes: &[u8]) -> Digest {
+    pub fn put_manifest(
+        &self,
+        repo: &str,
+        tag: Option<&str>,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Digest {
         let d = Digest::sha256(bytes);
         let mut c = self.content.lock().unwrap();
-        c.manifests.insert((repo.into(), d.to_string()), (media_type.into(), bytes.to_vec()));
+        c.manifests.insert(
+            (repo.into(), d.to_string()),
+            (media_type.into(), bytes.to_vec()),
+        );
         if let Some(t) = tag {
-            c.manifests.insert((repo.into(), t.into()), (media_type.into(), bytes.to_vec()));
+            c.manifests
+                .insert((repo.into(), t.into()), (media_type.into(), bytes.to_vec()));
         }
         d
     }
 
     pub fn put_raw(&self, repo: &str, reference: &str, media_type: &str, bytes: &[u8]) {
-        self.content
-            .lock()
-            .unwrap()
-            .manifests
-            .insert((repo.into(), reference.into()), (media_type.into(), bytes.to_vec()));
+        self.content.lock().unwrap().manifests.insert(
+            (repo.into(), reference.into()),
+            (media_type.into(), bytes.to_vec()),
+        );
     }
 
     pub fn put_blob(&self, bytes: &[u8]) -> Digest {
         let d = Digest::sha256(bytes);
-        self.content.lock().unwrap().blobs.insert(d.to_string(), bytes.to_vec());
+        self.content
+            .lock()
+            .unwrap()
+            .blobs
+            .insert(d.to_string(), bytes.to_vec());
         d
     }
 
@@ -88,10 +108,15 @@ impl Fake {
         match &self.auth {
             Auth::None => true,
             Auth::Basic { user, pass } => {
-                let want = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}")));
+                let want = format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"))
+                );
                 req.header("authorization") == Some(want.as_str())
             }
-            Auth::Bearer { token, .. } => req.header("authorization") == Some(format!("Bearer {token}").as_str()),
+            Auth::Bearer { token, .. } => {
+                req.header("authorization") == Some(format!("Bearer {token}").as_str())
+            }
         }
     }
 

@@ -15,7 +15,9 @@ mod transport;
 use std::sync::Arc;
 use std::time::Duration;
 
-use registry_probe::{CaFile, Options, Prober, Reference, ResolveOverride, Source, SystemRoots, Trust};
+use registry_probe::{
+    CaFile, Options, Prober, Reference, ResolveOverride, Source, SystemRoots, Trust,
+};
 
 use fake::{Auth, Fake};
 use server::Server;
@@ -36,7 +38,9 @@ impl Tls {
         let ca = certs::ca("Mirror Test CA");
         let leaf = certs::leaf(&ca, "mirror.test", &["mirror.test"]);
         let f = fake.clone();
-        let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| f.handle(r));
+        let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| {
+            f.handle(r)
+        });
         Tls { fake, server, ca }
     }
 

@@ -37,7 +37,8 @@ fn an_echoing_registry_and_realm_never_leak_the_password() {
     // A registry that, once it has a token, refuses it quoting it back.
     let leaf = certs::leaf(&ca, "mirror.test", &["mirror.test"]);
     let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |req| {
-        let challenge = format!(r#"Bearer realm="https://auth.test:{realm_port}/token",service="reg""#);
+        let challenge =
+            format!(r#"Bearer realm="https://auth.test:{realm_port}/token",service="reg""#);
         match req.header("authorization") {
             None => Resp::new(401).header("WWW-Authenticate", &challenge).json("{}"),
             Some(a) => Resp::new(401)
@@ -45,7 +46,10 @@ fn an_echoing_registry_and_realm_never_leak_the_password() {
                 .json(&format!(r#"{{"errors":[{{"code":"UNAUTHORIZED","message":"{a} rejected; password {PASSWORD}"}}]}}"#)),
         }
     });
-    let p = prober_for(&[("mirror.test", server.port(), "127.0.0.1"), ("auth.test", realm_port, "127.0.0.2")]);
+    let p = prober_for(&[
+        ("mirror.test", server.port(), "127.0.0.1"),
+        ("auth.test", realm_port, "127.0.0.2"),
+    ]);
     let trust = registry_probe::Trust {
         ca_files: vec![registry_probe::CaFile {
             label: "ca.crt".into(),
@@ -55,10 +59,14 @@ fn an_echoing_registry_and_realm_never_leak_the_password() {
     };
     let creds = Credentials::password("mirror.test", "alice", PASSWORD);
     for repo in ["good/repo", "bad/repo"] {
-        let src = Source::new(&format!("mirror.test:{}", server.port()), repo, registry_probe::Reference::parse("latest").unwrap())
-            .unwrap()
-            .with_trust(trust.clone())
-            .with_credentials(Some(creds.clone()));
+        let src = Source::new(
+            &format!("mirror.test:{}", server.port()),
+            repo,
+            registry_probe::Reference::parse("latest").unwrap(),
+        )
+        .unwrap()
+        .with_trust(trust.clone())
+        .with_credentials(Some(creds.clone()));
         let o = p.manifest(&src);
         assert!(!o.is_ok());
         assert_clean(repo, &everything(&o));
@@ -66,7 +74,12 @@ fn an_echoing_registry_and_realm_never_leak_the_password() {
     }
     assert_clean("prober", &format!("{p:?}"));
     // The realm did get the credentials (that is where containers/image sends them) and the registry the token.
-    assert!(realm.requests().iter().any(|r| r.header("authorization").is_some()));
+    assert!(
+        realm
+            .requests()
+            .iter()
+            .any(|r| r.header("authorization").is_some())
+    );
 }
 
 #[test]
@@ -77,7 +90,10 @@ fn a_wrong_basic_password_is_never_shown() {
     });
     let d = put_image(&t.fake, "ocp/release", "4.16");
     let creds = Credentials::password("mirror.test", "alice", PASSWORD);
-    let o = t.prober().manifest(&t.source("ocp/release", &d.to_string()).with_credentials(Some(creds.clone())));
+    let o = t.prober().manifest(
+        &t.source("ocp/release", &d.to_string())
+            .with_credentials(Some(creds.clone())),
+    );
     assert!(!o.is_ok());
     assert_clean("outcome", &everything(&o));
     assert_clean("credentials", &format!("{creds:?}"));

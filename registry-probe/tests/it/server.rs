@@ -17,10 +17,17 @@ pub struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).collect()
+        self.headers
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
     pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or("")
@@ -57,7 +64,8 @@ impl Resp {
         self
     }
     pub fn json(self, b: &str) -> Resp {
-        self.header("Content-Type", "application/json").body(b.as_bytes().to_vec())
+        self.header("Content-Type", "application/json")
+            .body(b.as_bytes().to_vec())
     }
     /// A body of `len` bytes written by `f` (which may stop early with an error when the client goes away).
     pub fn stream(mut self, len: u64, f: Stream) -> Resp {
@@ -81,7 +89,11 @@ impl Server {
         Server::start(ip, Arc::new(handler), None, false)
     }
 
-    pub fn tls(ip: &str, config: Arc<rustls::ServerConfig>, handler: impl Fn(&Req) -> Resp + Send + Sync + 'static) -> Server {
+    pub fn tls(
+        ip: &str,
+        config: Arc<rustls::ServerConfig>,
+        handler: impl Fn(&Req) -> Resp + Send + Sync + 'static,
+    ) -> Server {
         Server::start(ip, Arc::new(handler), Some(config), false)
     }
 
@@ -90,7 +102,12 @@ impl Server {
         Server::start(ip, Arc::new(|_| Resp::new(500)), None, true)
     }
 
-    fn start(ip: &str, handler: Handler, tls: Option<Arc<rustls::ServerConfig>>, silent: bool) -> Server {
+    fn start(
+        ip: &str,
+        handler: Handler,
+        tls: Option<Arc<rustls::ServerConfig>>,
+        silent: bool,
+    ) -> Server {
         let listener = TcpListener::bind((ip, 0)).expect("bind");
         let addr = listener.local_addr().unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -116,7 +133,9 @@ impl Server {
                     let _ = conn.set_write_timeout(Some(Duration::from_secs(10)));
                     match t {
                         Some(cfg) => {
-                            let Ok(sc) = rustls::ServerConnection::new(cfg) else { return };
+                            let Ok(sc) = rustls::ServerConnection::new(cfg) else {
+                                return;
+                            };
                             let stream = rustls::StreamOwned::new(sc, conn);
                             serve(stream, &h, &l, &s);
                         }
@@ -177,12 +196,18 @@ fn serve<S: Read + Write>(stream: S, handler: &Handler, log: &Mutex<Vec<Req>>, s
         // Like a real HTTP server, a request line that is not HTTP (a TLS hello, say) gets a 400.
         let line = String::from_utf8(raw).unwrap_or_default();
         let mut parts = line.trim_end().splitn(3, ' ');
-        let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next()) else {
-            let _ = reader.get_mut().write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        let (Some(method), Some(target), Some(version)) =
+            (parts.next(), parts.next(), parts.next())
+        else {
+            let _ = reader.get_mut().write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
             return;
         };
         if !version.starts_with("HTTP/1.") {
-            let _ = reader.get_mut().write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            let _ = reader.get_mut().write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
             return;
         }
         let (method, target) = (method.to_owned(), target.to_owned());
@@ -218,8 +243,14 @@ fn serve<S: Read + Write>(stream: S, handler: &Handler, log: &Mutex<Vec<Req>>, s
         log.lock().unwrap().push(req.clone());
         let resp = handler(&req);
         let stream = reader.get_mut();
-        let mut out = Counting { inner: stream, sent };
-        let len = resp.stream.as_ref().map_or(resp.body.len() as u64, |(l, _)| *l);
+        let mut out = Counting {
+            inner: stream,
+            sent,
+        };
+        let len = resp
+            .stream
+            .as_ref()
+            .map_or(resp.body.len() as u64, |(l, _)| *l);
         let mut head = format!("HTTP/1.1 {} X\r\n", resp.status);
         for (k, v) in &resp.headers {
             head.push_str(&format!("{k}: {v}\r\n"));

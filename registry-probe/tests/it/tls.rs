@@ -15,11 +15,17 @@ fn unknown_authority_names_the_ca_file_and_the_certificate() {
     let mut trust = t.trust();
     trust.ca_files[0].pem = other.pem.clone().into_bytes();
     trust.system_roots = SystemRoots::None;
-    let o = t.prober().manifest(&t.source("ocp/release", "4.16").with_trust(trust));
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", "4.16").with_trust(trust));
     let stop = o.result.as_ref().unwrap_err();
     assert_eq!(stop.stage, Stage::Tls);
     match &stop.reason {
-        StopReason::UnknownAuthority { presented, cas, system_roots } => {
+        StopReason::UnknownAuthority {
+            presented,
+            cas,
+            system_roots,
+        } => {
             assert_eq!(presented.as_ref().unwrap().subject, "CN=mirror.test");
             assert_eq!(presented.as_ref().unwrap().issuer, "CN=Mirror Test CA");
             assert_eq!(cas[0].subjects, ["CN=Some Other CA"]);
@@ -35,13 +41,18 @@ fn unknown_authority_names_the_ca_file_and_the_certificate() {
         )
     );
     assert_eq!(o.reached, [Stage::Connect]);
-    assert_eq!(o.to_json()["stop"]["certificate"]["subject"], "CN=mirror.test");
+    assert_eq!(
+        o.to_json()["stop"]["certificate"]["subject"],
+        "CN=mirror.test"
+    );
 }
 
 #[test]
 fn no_certs_d_file_means_system_roots_only() {
     let t = Tls::start(Auth::None);
-    let o = t.prober().manifest(&t.source("ocp/release", "4.16").with_trust(Trust::default()));
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", "4.16").with_trust(Trust::default()));
     assert!(
         o.to_string().starts_with("TLS: certificate signed by an unknown authority (the system roots do not sign CN=mirror.test"),
         "{o}"
@@ -54,12 +65,20 @@ fn hostname_mismatch() {
     let leaf = certs::leaf(&ca, "other.test", &["other.test", "10.9.9.9"]);
     let fake = Fake::new(Auth::None);
     let f = fake.clone();
-    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| f.handle(r));
+    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| {
+        f.handle(r)
+    });
     let t = Tls { fake, server, ca };
     let o = t.prober().manifest(&t.source("ocp/release", "4.16"));
     let stop = o.result.unwrap_err();
-    assert!(matches!(stop.reason, StopReason::HostnameMismatch { .. }), "{stop:?}");
-    assert_eq!(stop.to_string(), "TLS: the certificate is not valid for mirror.test (it is for other.test, 10.9.9.9)");
+    assert!(
+        matches!(stop.reason, StopReason::HostnameMismatch { .. }),
+        "{stop:?}"
+    );
+    assert_eq!(
+        stop.to_string(),
+        "TLS: the certificate is not valid for mirror.test (it is for other.test, 10.9.9.9)"
+    );
 }
 
 #[test]
@@ -68,11 +87,23 @@ fn expired_certificate() {
     let leaf = certs::leaf_years(&ca, "mirror.test", &["mirror.test"], 2015, 2020);
     let fake = Fake::new(Auth::None);
     let f = fake.clone();
-    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| f.handle(r));
+    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| {
+        f.handle(r)
+    });
     let t = Tls { fake, server, ca };
-    let stop = t.prober().manifest(&t.source("ocp/release", "4.16")).result.unwrap_err();
-    assert!(matches!(stop.reason, StopReason::Expired { .. }), "{stop:?}");
-    assert_eq!(stop.to_string(), "TLS: the certificate CN=mirror.test expired at 2020-01-01T00:00:00Z");
+    let stop = t
+        .prober()
+        .manifest(&t.source("ocp/release", "4.16"))
+        .result
+        .unwrap_err();
+    assert!(
+        matches!(stop.reason, StopReason::Expired { .. }),
+        "{stop:?}"
+    );
+    assert_eq!(
+        stop.to_string(),
+        "TLS: the certificate CN=mirror.test expired at 2020-01-01T00:00:00Z"
+    );
 }
 
 fn plain_registry() -> (std::sync::Arc<Fake>, Server) {
@@ -87,11 +118,19 @@ fn plain_http_server_for_a_secure_source() {
     let (fake, server) = plain_registry();
     put_image(&fake, "ocp/release", "4.16");
     let p = prober_for(&[("mirror.test", server.port(), "127.0.0.1")]);
-    let s = Source::new(&format!("mirror.test:{}", server.port()), "ocp/release", Reference::parse("4.16").unwrap()).unwrap();
+    let s = Source::new(
+        &format!("mirror.test:{}", server.port()),
+        "ocp/release",
+        Reference::parse("4.16").unwrap(),
+    )
+    .unwrap();
     let o = p.manifest(&s);
     let stop = o.result.as_ref().unwrap_err();
     assert_eq!(stop.reason, StopReason::NotTls { http: true });
-    assert_eq!(o.to_string(), "TLS: the server answered in plain HTTP (an insecure registry?)");
+    assert_eq!(
+        o.to_string(),
+        "TLS: the server answered in plain HTTP (an insecure registry?)"
+    );
     // Never plain HTTP unless insecure.
     assert!(server.requests().is_empty(), "{:?}", server.requests());
 }
@@ -101,14 +140,23 @@ fn insecure_falls_back_to_plain_http() {
     let (fake, server) = plain_registry();
     let d = put_image(&fake, "ocp/release", "4.16");
     let p = prober_for(&[("mirror.test", server.port(), "127.0.0.1")]);
-    let s = Source::new(&format!("mirror.test:{}", server.port()), "ocp/release", Reference::Digest(d.clone()))
-        .unwrap()
-        .with_insecure(true);
+    let s = Source::new(
+        &format!("mirror.test:{}", server.port()),
+        "ocp/release",
+        Reference::Digest(d.clone()),
+    )
+    .unwrap()
+    .with_insecure(true);
     let o = p.manifest(&s);
     assert!(o.is_ok(), "{o}");
     let e = o.endpoint.unwrap();
     assert_eq!((e.scheme, e.verified), ("http", false));
-    assert!(o.notes[0].starts_with("insecure registry: https failed (TLS: the server answered in plain HTTP"), "{:?}", o.notes);
+    assert!(
+        o.notes[0]
+            .starts_with("insecure registry: https failed (TLS: the server answered in plain HTTP"),
+        "{:?}",
+        o.notes
+    );
     assert!(!o.reached(Stage::Tls));
 }
 
@@ -116,7 +164,10 @@ fn insecure_falls_back_to_plain_http() {
 fn insecure_uses_tls_without_verification_first() {
     let t = Tls::start(Auth::None);
     let d = put_image(&t.fake, "ocp/release", "4.16");
-    let s = t.source("ocp/release", &d.to_string()).with_trust(Trust::default()).with_insecure(true);
+    let s = t
+        .source("ocp/release", &d.to_string())
+        .with_trust(Trust::default())
+        .with_insecure(true);
     let o = t.prober().manifest(&s);
     assert!(o.is_ok(), "{o}");
     let e = o.endpoint.unwrap();
@@ -133,11 +184,17 @@ fn client_certificate_from_certs_d() {
     let fake = Fake::new(Auth::None);
     let d = put_image(&fake, "ocp/release", "4.16");
     let f = fake.clone();
-    let server = Server::tls("127.0.0.1", certs::mtls_config(&leaf, &client_ca), move |r| f.handle(r));
+    let server = Server::tls(
+        "127.0.0.1",
+        certs::mtls_config(&leaf, &client_ca),
+        move |r| f.handle(r),
+    );
     let t = Tls { fake, server, ca };
 
     // Without the client pair: the server refuses.
-    let o = t.prober().manifest(&t.source("ocp/release", &d.to_string()));
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", &d.to_string()));
     let stop = o.result.unwrap_err();
     assert_eq!(stop.stage, Stage::Tls, "{stop}");
 
@@ -149,20 +206,32 @@ fn client_certificate_from_certs_d() {
     let trust = Trust::from_certs_dir(&dir, "certs.d/mirror.test").unwrap();
     assert_eq!(trust.ca_files[0].label, "certs.d/mirror.test/ca.crt");
     assert_eq!(trust.client_identities.len(), 1);
-    let o = t.prober().manifest(&t.source("ocp/release", &d.to_string()).with_trust(trust));
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", &d.to_string()).with_trust(trust));
     assert!(o.is_ok(), "{o}");
 
     // A key without its certificate is refused, as containers/image refuses it.
     std::fs::write(dir.join("lone.key"), &client.key_pem).unwrap();
     let e = Trust::from_certs_dir(&dir, "x").unwrap_err();
-    assert_eq!(e.to_string(), "missing client certificate lone.cert for key lone.key");
+    assert_eq!(
+        e.to_string(),
+        "missing client certificate lone.cert for key lone.key"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 
     // A garbage key is a TLS stop that does not echo the key.
-    let bad = ClientIdentity::new("certs.d/x/bad.cert", client.pem.clone().into_bytes(), b"-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n".to_vec());
+    let bad = ClientIdentity::new(
+        "certs.d/x/bad.cert",
+        client.pem.clone().into_bytes(),
+        b"-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1ieXRlcw==\n-----END PRIVATE KEY-----\n"
+            .to_vec(),
+    );
     let mut trust = t.trust();
     trust.client_identities.push(bad);
-    let o = t.prober().manifest(&t.source("ocp/release", &d.to_string()).with_trust(trust));
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", &d.to_string()).with_trust(trust));
     let line = format!("{o} {o:?}");
     assert!(line.contains("bad.cert"), "{line}");
     assert!(!line.contains("c2VjcmV0"), "{line}");

@@ -13,13 +13,23 @@ fn resolve_override_reaches_a_name_no_resolver_knows() {
     let t = Tls::start(Auth::None);
     let d = put_image(&t.fake, "ocp/release", "4.16");
     // mirror.test resolves nowhere but through the override; TLS still checks the name mirror.test.
-    let o = t.prober().manifest(&t.source("ocp/release", &d.to_string()));
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", &d.to_string()));
     assert!(o.is_ok(), "{o}");
     // 127.0.0.2 is loopback too, but nothing listens there on this port.
-    let p = Prober::new(options_for(&[("mirror.test", t.server.port(), "127.0.0.2")])).unwrap();
+    let p = Prober::new(options_for(&[(
+        "mirror.test",
+        t.server.port(),
+        "127.0.0.2",
+    )]))
+    .unwrap();
     let o = p.manifest(&t.source("ocp/release", &d.to_string()));
     let stop = o.result.unwrap_err();
-    assert!(matches!(stop.reason, StopReason::Refused { ref addr } if addr.starts_with("127.0.0.2:")), "{stop:?}");
+    assert!(
+        matches!(stop.reason, StopReason::Refused { ref addr } if addr.starts_with("127.0.0.2:")),
+        "{stop:?}"
+    );
 }
 
 #[test]
@@ -29,9 +39,17 @@ fn connection_refused() {
         l.local_addr().unwrap().port()
     };
     let p = Prober::new(Options::default()).unwrap();
-    let s = Source::new(&format!("127.0.0.1:{port}"), "a/b", Reference::parse("latest").unwrap()).unwrap();
+    let s = Source::new(
+        &format!("127.0.0.1:{port}"),
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap();
     let o = p.manifest(&s);
-    assert_eq!(o.to_string(), format!("connect: connection refused by 127.0.0.1:{port}"));
+    assert_eq!(
+        o.to_string(),
+        format!("connect: connection refused by 127.0.0.1:{port}")
+    );
     assert!(o.reached.is_empty());
 }
 
@@ -40,7 +58,12 @@ fn unresolvable_name_stops_at_connect() {
     let mut opts = Options::default();
     opts.connect_timeout = Duration::from_secs(5);
     let p = Prober::new(opts).unwrap();
-    let s = Source::new("no-such-host.invalid", "a/b", Reference::parse("latest").unwrap()).unwrap();
+    let s = Source::new(
+        "no-such-host.invalid",
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap();
     let started = Instant::now();
     let o = p.manifest(&s);
     let stop = o.result.unwrap_err();
@@ -57,13 +80,21 @@ fn a_server_that_never_answers_fails_within_the_timeout() {
     opts.read_timeout = Duration::from_secs(1);
     let p = Prober::new(opts).unwrap();
     // TLS: the handshake never completes.
-    let s = Source::new(&format!("mirror.test:{}", silent.port()), "a/b", Reference::parse("latest").unwrap()).unwrap();
+    let s = Source::new(
+        &format!("mirror.test:{}", silent.port()),
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap();
     let started = Instant::now();
     let o = p.manifest(&s);
     let took = started.elapsed();
     let stop = o.result.unwrap_err();
     assert_eq!(stop.stage, Stage::Tls, "{stop}");
-    assert!(matches!(stop.reason, StopReason::Timeout { .. }), "{stop:?}");
+    assert!(
+        matches!(stop.reason, StopReason::Timeout { .. }),
+        "{stop:?}"
+    );
     assert!(took < Duration::from_secs(4), "{took:?}");
     // Plain HTTP (insecure): the answer never comes.
     let started = Instant::now();
@@ -71,7 +102,10 @@ fn a_server_that_never_answers_fails_within_the_timeout() {
     let took = started.elapsed();
     let stop = o.result.unwrap_err();
     assert_eq!(stop.stage, Stage::Ping, "{stop}");
-    assert!(stop.to_string().starts_with("/v2/: no answer within 1 s"), "{stop}");
+    assert!(
+        stop.to_string().starts_with("/v2/: no answer within 1 s"),
+        "{stop}"
+    );
     assert!(took < Duration::from_secs(6), "{took:?}");
 }
 
@@ -82,12 +116,20 @@ fn overall_timeout_bounds_everything() {
     opts.read_timeout = Duration::from_secs(30);
     opts.overall_timeout = Duration::from_secs(1);
     let p = Prober::new(opts).unwrap();
-    let s = Source::new(&format!("mirror.test:{}", silent.port()), "a/b", Reference::parse("latest").unwrap())
-        .unwrap()
-        .with_insecure(true);
+    let s = Source::new(
+        &format!("mirror.test:{}", silent.port()),
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap()
+    .with_insecure(true);
     let started = Instant::now();
     let o = p.manifest(&s);
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(!o.is_ok());
 }
 
