@@ -8,12 +8,16 @@
 
 use std::path::Path;
 
-use registry_probe::{Credentials, FileQuery, Options, Prober, Reference, ResolveOverride, Source, Trust};
+use registry_probe::{
+    Credentials, FileQuery, Options, Prober, Reference, ResolveOverride, Source, Trust,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 3 {
-        eprintln!("usage: probe REGISTRY REPOSITORY TAG|DIGEST [--certs-dir DIR] [--user USER] [--insecure] [--resolve H:P:A] [--find PATH] [--json]");
+        eprintln!(
+            "usage: probe REGISTRY REPOSITORY TAG|DIGEST [--certs-dir DIR] [--user USER] [--insecure] [--resolve H:P:A] [--find PATH] [--json]"
+        );
         std::process::exit(2);
     }
     let mut options = Options::default();
@@ -30,10 +34,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--user" => {
                 let user = rest.next().ok_or("--user USER")?;
                 let password = std::env::var("PROBE_PASSWORD").unwrap_or_default();
-                source = source.with_credentials(Some(Credentials::password(args[0].as_str(), user.as_str(), password)));
+                source = source.with_credentials(Some(Credentials::password(
+                    args[0].as_str(),
+                    user.as_str(),
+                    password,
+                )));
             }
             "--insecure" => source = source.with_insecure(true),
-            "--resolve" => options.resolve.push(ResolveOverride::parse(rest.next().ok_or("--resolve H:P:A")?)?),
+            "--resolve" => options.resolve.push(ResolveOverride::parse(
+                rest.next().ok_or("--resolve H:P:A")?,
+            )?),
             "--find" => find = Some(rest.next().ok_or("--find PATH")?.clone()),
             "--json" => json = true,
             other => return Err(format!("unknown argument {other}").into()),
@@ -52,10 +62,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(path) = find {
         let search = prober.find_file(&source, &FileQuery::new(path));
         for l in &search.layers {
-            println!("  layer {} read {} bytes (complete: {})", l.digest, l.bytes_read, l.complete);
+            println!(
+                "  layer {} read {} bytes (complete: {})",
+                l.digest, l.bytes_read, l.complete
+            );
         }
         match search.result {
-            Ok(f) => println!("found {} ({} bytes) in layer {}", f.entry_path, f.bytes.len(), f.layer_index),
+            Ok(f) => println!(
+                "found {} ({} bytes) in layer {}",
+                f.entry_path,
+                f.bytes.len(),
+                f.layer_index
+            ),
             Err(stop) => println!("file: {stop}"),
         }
     }

@@ -179,7 +179,13 @@ impl Prober {
                     verified: p.verified,
                 });
                 let base = format!("{}://{}", p.scheme, host.endpoint);
-                let authz = self.authorize(host, &mut ctx, &p.challenges, source, &[])?;
+                let authz = match self.authorize(host, &mut ctx, &p.challenges, source, &[]) {
+                    Ok(a) => a,
+                    Err(stop) => {
+                        outcome.notes.append(&mut ctx.notes);
+                        return Err(stop);
+                    }
+                };
                 outcome.auth = authz.used.clone();
                 Ok((ctx, base, authz))
             }

@@ -297,3 +297,52 @@ fn several_challenges_in_one_line_as_containers_image_reads_them() {
         o.notes
     );
 }
+
+#[test]
+fn insufficient_scope_is_retried_with_the_wider_scope() {
+    let ca = certs::ca("Mirror Test CA");
+    let realm = realm(&ca, |req| {
+        let token = if req.query().contains("ocp%2Fbase") {
+            "tok-b"
+        } else {
+            "tok-a"
+        };
+        Resp::new(200).json(&format!(r#"{{"token":"{token}"}}"#))
+    });
+    let realm_url = format!("https://auth.test:{}/token", realm.server.port());
+    let fake = Fake::new(Auth::None);
+    let d = put_image(&fake, "ocp/release", "4.16");
+    let f = fake.clone();
+    let leaf = certs::leaf(&ca, "mirror.test", &["mirror.test"]);
+    let challenge = format!(r#"Bearer realm="{realm_url}",service="reg""#);
+    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |req| {
+        match req.header("authorization") {
+            _ if req.path() == "/v2/" => Resp::new(401).header("WWW-Authenticate", &challenge).json("{}"),
+            Some("Bearer tok-b") => f.handle(req),
+            _ => Resp::new(401)
+                .header(
+                    "WWW-Authenticate",
+                    &format!(r#"{challenge},scope="repository:ocp/base:pull",error="insufficient_scope""#),
+                )
+                .json(r#"{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}"#),
+        }
+    });
+    let t = Tls { fake, server, ca };
+    let p = prober_for(&[
+        ("mirror.test", t.server.port(), "127.0.0.1"),
+        ("auth.test", realm.server.port(), "127.0.0.2"),
+    ]);
+    let o = p.manifest(&t.source("ocp/release", &d.to_string()));
+    assert!(o.is_ok(), "{o}");
+    assert!(
+        matches!(&o.auth, AuthUsed::Bearer { scopes, .. } if scopes.len() == 2),
+        "{:?}",
+        o.auth
+    );
+    let token_reqs = realm.server.requests();
+    assert_eq!(token_reqs.len(), 2);
+    assert_eq!(
+        token_reqs[1].query(),
+        "scope=repository%3Aocp%2Frelease%3Apull&scope=repository%3Aocp%2Fbase%3Apull&service=reg"
+    );
+}
