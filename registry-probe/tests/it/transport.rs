@@ -1,0 +1,142 @@
+//! Connecting: `--resolve`, refused connections, names that do not resolve, timeouts.
+
+use std::time::{Duration, Instant};
+
+use registry_probe::{Options, Prober, Reference, ResolveOverride, Source, Stage, StopReason};
+
+use crate::fake::Auth;
+use crate::server::Server;
+use crate::{Tls, options_for, put_image};
+
+#[test]
+fn resolve_override_reaches_a_name_no_resolver_knows() {
+    let t = Tls::start(Auth::None);
+    let d = put_image(&t.fake, "ocp/release", "4.16");
+    // mirror.test resolves nowhere but through the override; TLS still checks the name mirror.test.
+    let o = t
+        .prober()
+        .manifest(&t.source("ocp/release", &d.to_string()));
+    assert!(o.is_ok(), "{o}");
+    // 127.0.0.2 is loopback too, but nothing listens there on this port.
+    let p = Prober::new(options_for(&[(
+        "mirror.test",
+        t.server.port(),
+        "127.0.0.2",
+    )]))
+    .unwrap();
+    let o = p.manifest(&t.source("ocp/release", &d.to_string()));
+    let stop = o.result.unwrap_err();
+    assert!(
+        matches!(stop.reason, StopReason::Refused { ref addr } if addr.starts_with("127.0.0.2:")),
+        "{stop:?}"
+    );
+}
+
+#[test]
+fn connection_refused() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let p = Prober::new(Options::default()).unwrap();
+    let s = Source::new(
+        &format!("127.0.0.1:{port}"),
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap();
+    let o = p.manifest(&s);
+    assert_eq!(
+        o.to_string(),
+        format!("connect: connection refused by 127.0.0.1:{port}")
+    );
+    assert!(o.reached.is_empty());
+}
+
+#[test]
+fn unresolvable_name_stops_at_connect() {
+    let mut opts = Options::default();
+    opts.connect_timeout = Duration::from_secs(5);
+    let p = Prober::new(opts).unwrap();
+    let s = Source::new(
+        "no-such-host.invalid",
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let o = p.manifest(&s);
+    let stop = o.result.unwrap_err();
+    assert_eq!(stop.stage, Stage::Connect, "{stop}");
+    assert!(matches!(stop.reason, StopReason::Dns { .. }), "{stop:?}");
+    assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+#[test]
+fn a_server_that_never_answers_fails_within_the_timeout() {
+    let silent = Server::silent("127.0.0.1");
+    let mut opts = options_for(&[("mirror.test", silent.port(), "127.0.0.1")]);
+    opts.connect_timeout = Duration::from_secs(1);
+    opts.read_timeout = Duration::from_secs(1);
+    let p = Prober::new(opts).unwrap();
+    // TLS: the handshake never completes.
+    let s = Source::new(
+        &format!("mirror.test:{}", silent.port()),
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap();
+    let started = Instant::now();
+    let o = p.manifest(&s);
+    let took = started.elapsed();
+    let stop = o.result.unwrap_err();
+    assert_eq!(stop.stage, Stage::Tls, "{stop}");
+    assert!(
+        matches!(stop.reason, StopReason::Timeout { .. }),
+        "{stop:?}"
+    );
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    // Plain HTTP (insecure): the answer never comes.
+    let started = Instant::now();
+    let o = p.manifest(&s.clone().with_insecure(true));
+    let took = started.elapsed();
+    let stop = o.result.unwrap_err();
+    assert_eq!(stop.stage, Stage::Ping, "{stop}");
+    assert!(
+        stop.to_string().starts_with("/v2/: no answer within 1 s"),
+        "{stop}"
+    );
+    assert!(took < Duration::from_secs(6), "{took:?}");
+}
+
+#[test]
+fn overall_timeout_bounds_everything() {
+    let silent = Server::silent("127.0.0.1");
+    let mut opts = options_for(&[("mirror.test", silent.port(), "127.0.0.1")]);
+    opts.read_timeout = Duration::from_secs(30);
+    opts.overall_timeout = Duration::from_secs(1);
+    let p = Prober::new(opts).unwrap();
+    let s = Source::new(
+        &format!("mirror.test:{}", silent.port()),
+        "a/b",
+        Reference::parse("latest").unwrap(),
+    )
+    .unwrap()
+    .with_insecure(true);
+    let started = Instant::now();
+    let o = p.manifest(&s);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!o.is_ok());
+}
+
+#[test]
+fn options_have_upper_bounds() {
+    let mut o = Options::default();
+    o.overall_timeout = Duration::from_secs(7200);
+    assert!(Prober::new(o).is_err());
+    assert!(ResolveOverride::parse("bad").is_err());
+}
