@@ -464,28 +464,12 @@ impl DockerConfig {
         Zeroizing::new(out.into_bytes())
     }
 
-    /// `/var/lib/kubelet/config.json` exactly as machine-config-operator writes it: the compact form plus one
-    /// trailing newline. (Write it with mode 0600.)
-    pub fn kubelet_config_json(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = self.to_compact();
-        out.push(b'\n');
-        out
-    }
-
     /// The file for people: Go's `json.Indent` with two spaces, plus a trailing newline.
     pub fn to_pretty(&self) -> Zeroizing<Vec<u8>> {
         let mut out = String::new();
         json::write_pretty(&self.to_node(), 0, &mut out);
         out.push('\n');
         Zeroizing::new(out.into_bytes())
-    }
-
-    /// What a `kubernetes.io/dockerconfigjson` Secret needs: its type, its key and the compact bytes.
-    /// A [`Format::Legacy`] file is converted to [`Format::Auths`] first.
-    pub fn secret_data(&self) -> SecretData {
-        SecretData {
-            bytes: self.clone().into_auths_format().to_compact(),
-        }
     }
 }
 
@@ -529,53 +513,6 @@ pub enum SetOutcome {
         /// The key.
         key: String,
     },
-}
-
-/// The data of a `kubernetes.io/dockerconfigjson` Secret. `Debug` hides the bytes.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretData {
-    bytes: Zeroizing<Vec<u8>>,
-}
-
-impl SecretData {
-    /// The Secret's `type`.
-    pub const TYPE: &'static str = "kubernetes.io/dockerconfigjson";
-    /// The key under `data`.
-    pub const KEY: &'static str = ".dockerconfigjson";
-
-    /// The value's bytes (what `stringData` or a decoded `data` holds).
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// The value as `data` holds it: standard base64.
-    pub fn base64(&self) -> Zeroizing<String> {
-        Zeroizing::new(go_compat::encode_std_base64(&self.bytes))
-    }
-}
-
-impl fmt::Debug for SecretData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretData")
-            .field("type", &Self::TYPE)
-            .field("key", &Self::KEY)
-            .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
-            .finish()
-    }
-}
-
-/// Checks a Secret's `type` as machine-config-operator does before using it as the pull secret.
-///
-/// # Errors
-/// [`Error::SecretType`] unless `secret_type` is `kubernetes.io/dockerconfigjson`.
-pub fn check_secret_type(secret_type: &str) -> Result<(), Error> {
-    if secret_type == SecretData::TYPE {
-        Ok(())
-    } else {
-        Err(Error::SecretType {
-            found: secret_type.to_owned(),
-        })
-    }
 }
 
 impl fmt::Debug for DockerConfig {

@@ -113,10 +113,4 @@ pub enum Error {
         /// Why it is refused.
         why: String,
     },
-    /// The Secret holding a pull secret has the wrong type (machine-config-operator's message).
-    #[error("expected secret type kubernetes.io/dockerconfigjson found {found}")]
-    SecretType {
-        /// The type found.
-        found: String,
-    },
 }

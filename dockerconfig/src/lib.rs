@@ -8,7 +8,7 @@
 //!   normalisation) and reports what changed; [`DockerConfig::set`] and [`DockerConfig::remove`] edit one
 //!   registry.
 //! - [`DockerConfig::lookup`] says which entry containers/image would use for an image, and why.
-//! - [`DockerConfig::kubelet_config_json`], [`DockerConfig::to_pretty`], [`DockerConfig::secret_data`] and
+//! - [`DockerConfig::to_compact`] (Go's `json.Compact` of an unedited file), [`DockerConfig::to_pretty`] and
 //!   [`compact`] produce bytes.
 //!
 //! Secrets never appear in `Debug`, `Display` or errors, and are wiped from memory on drop where this crate
@@ -35,10 +35,7 @@ mod json;
 mod lookup;
 mod merge;
 
-pub use config::{
-    DockerConfig, Format, Problem, SecretData, SetOutcome, check_secret_type, normalize_key,
-    normalize_registry,
-};
+pub use config::{DockerConfig, Format, Problem, SetOutcome, normalize_key, normalize_registry};
 pub use entry::{AuthEntry, Credentials, Decoded, Secret};
 pub use error::Error;
 pub use lookup::{Lookup, MatchKind, Outcome};
@@ -63,16 +60,4 @@ pub fn compact(bytes: &[u8], origin: &str) -> Result<Zeroizing<Vec<u8>>, Error> 
     let mut out = String::new();
     json::write_compact(&node, &mut out);
     Ok(Zeroizing::new(out.into_bytes()))
-}
-
-/// `/var/lib/kubelet/config.json` from the bytes of the pull secret's `.dockerconfigjson`, exactly as
-/// machine-config-operator writes it: [`compact`] plus one trailing newline. The bytes are not otherwise
-/// interpreted (a file with duplicate keys is compacted as Go would); use [`DockerConfig::parse`] to check them.
-///
-/// # Errors
-/// As [`compact`].
-pub fn kubelet_config_json(secret_bytes: &[u8], origin: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let mut out = compact(secret_bytes, origin)?;
-    out.push(b'\n');
-    Ok(out)
 }

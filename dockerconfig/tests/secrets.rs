@@ -60,7 +60,6 @@ fn no_type_prints_a_secret() {
         ("Lookup Display", lookup.to_string()),
         ("MergeReport Debug", format!("{report:?}")),
         ("MergeReport Display", report.to_string()),
-        ("SecretData Debug", format!("{:?}", config.secret_data())),
         (
             "string_field Debug",
             format!("{:?}", entry.string_field("identitytoken")),

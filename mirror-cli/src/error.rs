@@ -33,6 +33,13 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The Secret given as the pull secret cannot be one.
+    PullSecretRefused {
+        /// Where the Secret was read (file, document, object).
+        origin: String,
+        /// Why it is refused.
+        refusal: crate::cluster::PullSecretRefusal,
+    },
     /// A CA bundle or its ConfigMap is unusable.
     Trust(trust_bundle::Error),
     /// A registries.conf could not be read.
@@ -63,6 +70,7 @@ impl fmt::Display for Error {
             Error::Refused { message } => f.write_str(message),
             Error::Inconsistent { message } => f.write_str(message),
             Error::PullSecret { origin, message } => write!(f, "{origin}: {message}"),
+            Error::PullSecretRefused { origin, refusal } => write!(f, "{origin}: {refusal}"),
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),

@@ -49,9 +49,6 @@ pub enum Target {
     MicroShift,
 }
 
-/// The Secret type OpenShift requires of the pull secret.
-pub const DOCKERCONFIGJSON_TYPE: &str = "kubernetes.io/dockerconfigjson";
-
 /// How to render.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -374,31 +371,29 @@ fn pull_secret_bytes(cluster: &Cluster, options: &RenderOptions) -> Result<Optio
         (input.name.clone(), &input.bytes)
     } else if let Some(secret) = &cluster.pull_secret {
         let origin = describe(secret, "Secret/openshift-config/pull-secret");
-        let found = secret.value.type_.as_deref().unwrap_or("");
-        if found != DOCKERCONFIGJSON_TYPE {
-            return Err(Error::PullSecret {
-                origin,
-                message: format!("expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"),
-            });
-        }
-        let Some(bytes) = secret.value.get(".dockerconfigjson") else {
-            return Err(Error::PullSecret {
-                origin,
-                message: "has no .dockerconfigjson key".to_owned(),
-            });
-        };
+        let bytes = crate::cluster::dockerconfigjson(&secret.value).map_err(|refusal| {
+            Error::PullSecretRefused {
+                origin: origin.clone(),
+                refusal,
+            }
+        })?;
         (origin, bytes)
     } else {
         return Ok(None);
     };
-    // Check it as containers/image would read it, then write Go's json.Compact of the bytes.
-    dockerconfig::DockerConfig::parse(raw, &origin).map_err(|e| Error::PullSecret {
-        origin: origin.clone(),
-        message: e.to_string(),
-    })?;
-    let bytes = dockerconfig::kubelet_config_json(raw, &origin).map_err(|e| Error::PullSecret {
-        origin,
-        message: e.to_string(),
-    })?;
-    Ok(Some(bytes.to_vec()))
+    // Read once, as containers/image would read it; unedited, the file writes back as Go's json.Compact of the bytes.
+    let config =
+        dockerconfig::DockerConfig::parse(raw, &origin).map_err(|e| Error::PullSecret {
+            origin,
+            message: e.to_string(),
+        })?;
+    Ok(Some(kubelet_config_json(&config)))
+}
+
+/// `/var/lib/kubelet/config.json` (and MicroShift's pull secret) exactly as machine-config-operator writes it from
+/// the pull secret: Go's `json.Compact` of its `.dockerconfigjson` plus one newline.
+pub fn kubelet_config_json(config: &dockerconfig::DockerConfig) -> Vec<u8> {
+    let mut bytes = config.to_compact().to_vec();
+    bytes.push(b'\n');
+    bytes
 }

@@ -162,8 +162,8 @@ fn json_pull_secret() {
         e.contains("big.json") && e.contains("more than the limit of 16777216 bytes"),
         "{e}"
     );
-    bounded("kubelet config.json of 100 MB", MEMORY_LIMIT_KB, || {
-        dockerconfig::kubelet_config_json(&input, "big.json")
+    bounded("json.Compact of 100 MB", MEMORY_LIMIT_KB, || {
+        dockerconfig::compact(&input, "big.json")
     });
 
     for (what, bytes) in [

@@ -11,15 +11,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use dockerconfig::{AuthEntry, Secret};
-use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, SecretBytes, YamlStyle};
+use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{CREDENTIALS_MODE, SECRET_KEY, check_registry, read_pull_secret};
+use super::pull_secret::{CREDENTIALS_MODE, check_registry, read_pull_secret};
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
-use crate::cluster::{CONFIG_NAMESPACE, Input};
+use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
 use crate::mapping::{self, MirrorObjects};
-use crate::node::DOCKERCONFIGJSON_TYPE;
 
 /// The ConfigMap the Image `cluster` names for registry CAs.
 pub const REGISTRY_CONFIG_NAME: &str = "registry-config";
@@ -145,18 +144,11 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     ));
     let mut secret_meta = ObjectMeta::named("pull-secret");
     secret_meta.namespace = Some(CONFIG_NAMESPACE.to_owned());
-    let secret = icsp::Secret {
+    let mut secret = icsp::Secret {
         metadata: secret_meta,
-        type_: Some(DOCKERCONFIGJSON_TYPE.to_owned()),
-        data: [(
-            SECRET_KEY.to_owned(),
-            SecretBytes::new(config.secret_data().bytes().to_vec()),
-        )]
-        .into_iter()
-        .collect(),
-        string_data: Default::default(),
-        extra: Default::default(),
+        ..Default::default()
     };
+    store_dockerconfigjson(&mut secret, &config);
 
     // 2. The CA, checked as a node will read it.
     let config_map = super::trust::build(

@@ -12,16 +12,14 @@ use std::path::PathBuf;
 use dockerconfig::{
     AuthEntry, ChangeKind, DockerConfig, Format, MatchKind, Outcome, Secret, SetOutcome,
 };
-use icsp::{Object, SecretBytes, YamlStyle};
+use icsp::{Object, YamlStyle};
 
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
-use crate::cluster::Input;
-use crate::node::DOCKERCONFIGJSON_TYPE;
+use crate::cluster::{
+    DOCKERCONFIGJSON_KEY, Input, dockerconfigjson, secret_name, store_dockerconfigjson,
+};
 use crate::writer::WriteOutcome;
-
-/// The Secret key that holds the docker config JSON.
-pub const SECRET_KEY: &str = ".dockerconfigjson";
 
 /// The mode of a written file that holds credentials.
 pub const CREDENTIALS_MODE: u32 = 0o600;
@@ -125,14 +123,6 @@ impl PullSecretFile {
     }
 }
 
-fn secret_name(secret: &icsp::Secret) -> String {
-    let name = secret.metadata.name.as_deref().unwrap_or("<unnamed>");
-    match secret.metadata.namespace.as_deref() {
-        Some(ns) => format!("{ns}/{name}"),
-        None => name.to_owned(),
-    }
-}
-
 /// A dockerconfig error about the file `origin`: its text already starts with the origin, said once.
 fn config_error(origin: &str, e: &dockerconfig::Error) -> Error {
     let text = e.to_string();
@@ -232,27 +222,14 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
         }
     };
     let label = format!(
-        "{} (Secret {}, key {SECRET_KEY})",
+        "{} (Secret {}, key {DOCKERCONFIGJSON_KEY})",
         input.name,
         secret_name(&secret)
     );
-    let found = secret.type_.as_deref().unwrap_or("");
-    if found != DOCKERCONFIGJSON_TYPE {
-        // machine-config-operator's own words.
-        return Err(pull_secret_error(
-            &label,
-            format!("expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"),
-        ));
-    }
-    let Some(bytes) = secret.get(SECRET_KEY) else {
-        return Err(pull_secret_error(
-            &label,
-            format!(
-                "the Secret has no {SECRET_KEY} key (keys: {})",
-                secret.keys().join(", ")
-            ),
-        ));
-    };
+    let bytes = dockerconfigjson(&secret).map_err(|refusal| Error::PullSecretRefused {
+        origin: label.clone(),
+        refusal,
+    })?;
     let config = DockerConfig::parse_as(bytes, Format::Auths, &label)
         .map_err(|e| config_error(&label, &e))?;
     Ok(PullSecretFile {
@@ -335,19 +312,14 @@ fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> 
     match shape {
         Shape::Bare => {
             if compact {
-                config.kubelet_config_json().to_vec()
+                crate::node::kubelet_config_json(config)
             } else {
                 config.to_pretty().to_vec()
             }
         }
         Shape::Secret(secret) => {
             let mut secret = (**secret).clone();
-            // stringData overrides data on the server: the new value goes to data alone.
-            secret.string_data.remove(SECRET_KEY);
-            secret.data.insert(
-                SECRET_KEY.to_owned(),
-                SecretBytes::new(config.secret_data().bytes().to_vec()),
-            );
+            store_dockerconfigjson(&mut secret, config);
             let mut yaml = icsp::to_yaml(&Object::Secret(secret), YamlStyle::SigsYaml)
                 .unwrap_or_default()
                 .into_bytes();
