@@ -107,6 +107,16 @@ pub fn store_dockerconfigjson(secret: &mut Secret, config: &DockerConfig) {
     );
 }
 
+/// A ConfigMap's maps as trust-bundle reads them (`binaryData` already decoded by icsp).
+pub fn trust_data(config_map: &ConfigMap) -> trust_bundle::ConfigMapData {
+    trust_bundle::ConfigMapData {
+        data: config_map.data.clone(),
+        binary_data: (config_map.binary_data.iter())
+            .map(|(key, bytes)| (key.clone(), bytes.0.clone()))
+            .collect(),
+    }
+}
+
 /// One input: a name for messages (a path, or `-` for stdin) and its bytes.
 #[derive(Clone)]
 pub struct Input {

@@ -287,7 +287,7 @@ fn pem_bundles() {
     );
     let bundles = [big_bundle];
     bounded("certs.d plan of a 100 MB bundle", MEMORY_LIMIT_KB, || {
-        trust_bundle::plan_node_files(&bundles, now)
+        trust_bundle::plan_folders(&bundles, now)
     });
 
     let deep = trust_bundle::Bundle {

@@ -86,15 +86,6 @@ pub enum Error {
         second_key: String,
     },
 
-    /// A `binaryData` value is not base64.
-    #[error("binaryData[{key:?}]: not valid base64: {reason}")]
-    BinaryDataNotBase64 {
-        /// The key.
-        key: String,
-        /// The decoder's complaint.
-        reason: String,
-    },
-
     /// A `--from-file` argument is not `HOST[:PORT]=FILE`.
     #[error("--from-file {arg:?}: {reason}")]
     FromFileArg {
@@ -186,15 +177,6 @@ pub enum Error {
         /// 1-based line of its `-----BEGIN` marker.
         line: usize,
         /// The parser's complaint.
-        reason: String,
-    },
-
-    /// A node path would not stay under the target root.
-    #[error("node path {path:?} would leave the target root: {reason}")]
-    UnsafePath {
-        /// The path.
-        path: String,
-        /// Why.
         reason: String,
     },
 }

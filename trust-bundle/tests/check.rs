@@ -54,11 +54,9 @@ fn fixtures_config_map() -> ConfigMapData {
     cm.data
         .insert("empty.example.com..5000".to_owned(), String::new());
     cm.binary_data
-        .insert("der.example.com..5000".to_owned(), b64(&data("ca.der")));
-    cm.binary_data.insert(
-        "binpem.example.com..5000".to_owned(),
-        b64(&data("chain.pem")),
-    );
+        .insert("der.example.com..5000".to_owned(), data("ca.der"));
+    cm.binary_data
+        .insert("binpem.example.com..5000".to_owned(), data("chain.pem"));
     cm
 }
 
@@ -66,7 +64,9 @@ fn fixtures_config_map() -> ConfigMapData {
 fn fixture_table() {
     let bundles = read_config_map(&fixtures_config_map()).expect("read");
     let checks = check_bundles(&bundles, common::now());
-    insta::assert_snapshot!(render_text(&checks));
+    insta::assert_snapshot!(render_text(&checks, |folder| format!(
+        "etc/docker/certs.d/{folder}/ca.crt"
+    )));
 }
 
 #[test]
@@ -249,13 +249,14 @@ fn rfc3339_fixed_points() {
 }
 
 #[test]
-fn plan_checks_before_laying_out() {
+fn plan_checks_before_naming_folders() {
     let ca = common::ca();
     let good = bundle("r.example.com..5000", ca.pem.clone());
     let leaf = bundle("leaf.example.com", common::leaf(&ca).pem);
     let plan =
-        trust_bundle::plan_node_files(&[good.clone(), leaf.clone()], common::now()).expect("plan");
-    assert_eq!(plan.files.len(), 5);
+        trust_bundle::plan_folders(&[good.clone(), leaf.clone()], common::now()).expect("plan");
+    let names: Vec<&str> = plan.folders.iter().map(|f| f.folder()).collect();
+    assert_eq!(names, ["leaf.example.com", "r.example.com:5000"]);
     assert_eq!(plan.reports.len(), 2);
     assert!(
         matches!(plan.warnings.as_slice(), [Warning::NotCa { key, .. }] if key == "leaf.example.com")
@@ -263,10 +264,10 @@ fn plan_checks_before_laying_out() {
 
     let empty = bundle("empty.example.com", "");
     let err =
-        trust_bundle::plan_node_files(&[good.clone(), empty], common::now()).expect_err("refused");
+        trust_bundle::plan_folders(&[good.clone(), empty], common::now()).expect_err("refused");
     assert!(matches!(err, Error::NoCertificates { key, .. } if key == "empty.example.com"));
     let bad_key = bundle("a/b", ca.pem);
-    let err = trust_bundle::plan_node_files(&[good, bad_key], common::now()).expect_err("refused");
+    let err = trust_bundle::plan_folders(&[good, bad_key], common::now()).expect_err("refused");
     assert!(matches!(err, Error::InvalidKey { .. }));
 }
 

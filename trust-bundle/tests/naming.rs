@@ -1,13 +1,19 @@
 //! Key ↔ folder naming: tables (insta) and invariants (proptest).
 
 use std::fmt::Write as _;
-use std::path::Component;
+use std::path::{Component, Path};
 
 use proptest::prelude::*;
 use trust_bundle::{
-    Bundle, CERTS_D, Origin, folder_for_key, key_for_host, mco_folder_name, node_ca_folder_name,
-    node_files,
+    Bundle, Origin, folder_for_key, folders, key_for_host, mco_folder_name, node_ca_folder_name,
 };
+
+/// A folder name is one plain path component: joined to any `certs.d`, it stays directly inside it.
+fn is_one_plain_component(folder: &str) -> bool {
+    let mut components = Path::new(folder).components();
+    matches!(components.next(), Some(Component::Normal(c)) if c == folder)
+        && components.next().is_none()
+}
 
 #[test]
 fn key_to_folder_table() {
@@ -133,11 +139,9 @@ proptest! {
             prop_assert!(naming.folder != "." && naming.folder != "..");
         }
         let bundle = Bundle { key: key.clone(), origin: Origin::Data, bytes: key.into_bytes() };
-        if let Ok(files) = node_files(std::slice::from_ref(&bundle)) {
-            for file in files {
-                prop_assert!(file.path.starts_with(CERTS_D));
-                prop_assert!(file.path.components().all(|c| matches!(c, Component::Normal(_))));
-                prop_assert!(file.path.components().count() <= 5);
+        if let Ok(folders) = folders(std::slice::from_ref(&bundle)) {
+            for folder in folders {
+                prop_assert!(is_one_plain_component(folder.folder()), "{:?}", folder.folder());
             }
         }
     }
@@ -145,10 +149,9 @@ proptest! {
     #[test]
     fn key_shaped_strings_never_escape(key in "[-._a-zA-Z0-9/]{0,40}") {
         let bundle = Bundle { key, origin: Origin::Data, bytes: Vec::new() };
-        if let Ok(files) = node_files(&[bundle]) {
-            for file in files {
-                prop_assert!(file.path.components().all(|c| matches!(c, Component::Normal(n) if n != "..")));
-                prop_assert!(file.path.starts_with(CERTS_D));
+        if let Ok(folders) = folders(&[bundle]) {
+            for folder in folders {
+                prop_assert!(is_one_plain_component(folder.folder()), "{:?}", folder.folder());
             }
         }
     }

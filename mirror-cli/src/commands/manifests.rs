@@ -14,7 +14,7 @@ use dockerconfig::{AuthEntry, Secret};
 use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{CREDENTIALS_MODE, check_registry, read_pull_secret};
+use super::pull_secret::{check_registry, read_pull_secret};
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
@@ -160,12 +160,12 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
             request.ca.bytes.clone(),
         )],
     )?;
-    let bundles = trust_bundle::read_config_map(&crate::node::trust_data(&config_map))?;
+    let bundles = trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map))?;
     let checks = trust_bundle::check_bundles(&bundles, request.now);
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));
     }
-    let plan = trust_bundle::plan_node_files(&bundles, request.now)?;
+    let plan = trust_bundle::plan_folders(&bundles, request.now)?;
     warnings.extend(plan.warnings.iter().map(|w| w.to_string()));
 
     // 3. The Image config naming the ConfigMap.
@@ -248,7 +248,11 @@ pub fn run(
     let stream = to_stream(&manifests.objects);
     match &request.output {
         Some(path) => {
-            write_output_file(path, stream.as_bytes(), CREDENTIALS_MODE)?;
+            write_output_file(
+                path,
+                stream.as_bytes(),
+                crate::node::paths::CREDENTIALS_MODE,
+            )?;
             writeln!(
                 err,
                 "{} wrote {} ({} objects; it holds the pull secret: mode 0600)",

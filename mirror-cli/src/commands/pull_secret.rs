@@ -21,9 +21,6 @@ use crate::cluster::{
 };
 use crate::writer::WriteOutcome;
 
-/// The mode of a written file that holds credentials.
-pub const CREDENTIALS_MODE: u32 = 0o600;
-
 /// The longest password line read from standard input.
 pub const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
 
@@ -341,7 +338,7 @@ fn emit(
 ) -> Result<(), Error> {
     match &options.output {
         Some(path) => {
-            let outcome = write_output_file(path, bytes, CREDENTIALS_MODE)?;
+            let outcome = write_output_file(path, bytes, crate::node::paths::CREDENTIALS_MODE)?;
             let what = match outcome {
                 WriteOutcome::Created => "created",
                 WriteOutcome::Replaced => "replaced",
