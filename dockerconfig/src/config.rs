@@ -5,7 +5,9 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::Warning;
 use crate::entry::{AuthEntry, Decoded, go_field_matches};
+use crate::error::ErrorKind;
 use crate::json::{self, Key, Member, Node};
 
 /// The two shapes of a Docker config file.
@@ -118,10 +120,10 @@ impl DockerConfig {
     /// is [`Format::Legacy`]).
     ///
     /// # Errors
-    /// [`Error::TooLarge`] over [`crate::MAX_INPUT_BYTES`], [`Error::InvalidUtf8`], [`Error::Syntax`] (with line and
-    /// column), [`Error::TooDeep`] over [`crate::MAX_DEPTH`], [`Error::DuplicateKey`] for a key repeated in any
+    /// [`ErrorKind::TooLarge`] over [`crate::MAX_INPUT_BYTES`], [`ErrorKind::InvalidUtf8`], [`ErrorKind::Syntax`] (with line and
+    /// column), [`ErrorKind::TooDeep`] over [`crate::MAX_DEPTH`], [`ErrorKind::DuplicateKey`] for a key repeated in any
     /// object (or two members Go would read as the same field, such as `auth` and `Auth`), and
-    /// [`Error::WrongType`] where Go's `json.Unmarshal` into containers/image's types fails: a document that is
+    /// [`ErrorKind::WrongType`] where Go's `json.Unmarshal` into containers/image's types fails: a document that is
     /// not an object, `auths` or an entry that is not an object, `auth`, `identitytoken` or a `credHelpers`
     /// value that is not a string (`null` is accepted wherever Go accepts it).
     pub fn parse_as(bytes: &[u8], format: Format, origin: &str) -> Result<Self, Error> {
@@ -131,15 +133,12 @@ impl DockerConfig {
 
     fn from_root(root: Node, src: &[u8], format: Format, origin: &str) -> Result<Self, Error> {
         let wrong = |at: usize, field: String, expected: &'static str, found: &Node| {
-            let (line, column) = json::line_col(src, at);
-            Error::WrongType {
-                origin: origin.to_owned(),
-                line,
-                column,
+            let kind = ErrorKind::WrongType {
                 field,
                 expected,
                 found: found.type_name(),
-            }
+            };
+            Error::input(origin, Some(json::position(src, at)), kind)
         };
         let mut config = DockerConfig {
             format,
@@ -280,19 +279,22 @@ impl DockerConfig {
     /// Decodes the entry under exactly `key` (see [`AuthEntry::decode`]); `None` when there is no such entry.
     ///
     /// # Errors
-    /// [`Error::BadBase64`] naming this file and key.
+    /// [`ErrorKind::BadBase64`] naming this file and key.
     pub fn decode(&self, key: &str) -> Option<Result<Decoded, Error>> {
         self.get(key).map(|entry| self.decode_entry(key, entry))
     }
 
     pub(crate) fn decode_entry(&self, key: &str, entry: &AuthEntry) -> Result<Decoded, Error> {
-        entry.decode().map_err(|e| match e {
-            Error::BadBase64 { offset, .. } => Error::BadBase64 {
-                origin: self.origin.clone(),
-                key: key.to_owned(),
-                offset,
-            },
-            other => other,
+        entry.decode().map_err(|e| match e.kind() {
+            ErrorKind::BadBase64 { source, .. } => Error::input(
+                &self.origin,
+                None,
+                ErrorKind::BadBase64 {
+                    key: key.to_owned(),
+                    source: *source,
+                },
+            ),
+            _ => e.in_origin(&self.origin),
         })
     }
 
@@ -305,14 +307,18 @@ impl DockerConfig {
             let key = e.key.text.as_str().to_owned();
             match self.decode_entry(&key, &e.entry) {
                 Err(error) => problems.push(Problem::Error(error)),
-                Ok(Decoded::MissingColon) => problems.push(Problem::Warning(format!(
-                    "{}: error parsing the \"auth\" field of a credential entry {key:?}, missing semicolon",
-                    self.origin
-                ))),
-                Ok(Decoded::Empty) if e.entry.identity_token().is_some() => problems.push(Problem::Warning(format!(
-                    "{}: entry {key:?} has an identitytoken but no auth: containers/image ignores it",
-                    self.origin
-                ))),
+                Ok(Decoded::MissingColon) => {
+                    problems.push(Problem::Warning(Warning::MissingColon {
+                        origin: self.origin.clone(),
+                        key,
+                    }))
+                }
+                Ok(Decoded::Empty) if e.entry.identity_token().is_some() => {
+                    problems.push(Problem::Warning(Warning::IdentityTokenIgnored {
+                        origin: self.origin.clone(),
+                        key,
+                    }))
+                }
                 Ok(_) => {}
             }
         }
@@ -324,13 +330,13 @@ impl DockerConfig {
     /// further spellings of it so no stale credential remains. A new key is appended.
     ///
     /// # Errors
-    /// [`Error::InvalidKey`] for an empty key.
+    /// [`ErrorKind::InvalidKey`] for an empty key.
     pub fn set(&mut self, key: &str, entry: AuthEntry) -> Result<SetOutcome, Error> {
         if key.is_empty() {
-            return Err(Error::InvalidKey {
+            return Err(Error::argument(ErrorKind::InvalidKey {
                 key: key.to_owned(),
                 why: "a registry key must not be empty",
-            });
+            }));
         }
         let wanted = normalize_key(key, self.format);
         let format = self.format;
@@ -480,7 +486,7 @@ pub enum Problem {
     /// A pull through this entry fails.
     Error(Error),
     /// containers/image goes on without these credentials (and may log this).
-    Warning(String),
+    Warning(Warning),
 }
 
 impl fmt::Display for Problem {
@@ -610,14 +616,15 @@ fn check_single_go_field(
         .iter()
         .filter(|m| go_field_matches(m.key.text.as_str(), field));
     if let (Some(_), Some(second)) = (matching.next(), matching.next()) {
-        let (line, column) = json::line_col(src, second.at);
-        return Err(Error::DuplicateKey {
-            origin: origin.to_owned(),
-            line,
-            column,
+        let kind = ErrorKind::DuplicateKey {
             object: object.to_owned(),
             key: second.key.text.as_str().to_owned(),
-        });
+        };
+        return Err(Error::input(
+            origin,
+            Some(json::position(src, second.at)),
+            kind,
+        ));
     }
     Ok(())
 }

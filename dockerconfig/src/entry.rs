@@ -5,6 +5,7 @@ use std::fmt;
 use zeroize::Zeroize;
 
 use crate::Error;
+use crate::error::ErrorKind;
 use crate::json::{Key, Member, Node, Text};
 
 /// Whether a JSON object key selects a Go struct field named `field` (lowercase ASCII): `encoding/json` matches
@@ -139,10 +140,12 @@ impl AuthEntry {
     /// An entry holding `auth` = base64 of `username:password`, as `podman login` writes it.
     ///
     /// # Errors
-    /// [`Error::UserNameWithColon`] when `username` contains `:` (the first `:` splits the decoded text).
+    /// [`ErrorKind::UserNameWithColon`] when `username` contains `:` (the first `:` splits the decoded text).
     pub fn from_user_password(username: &str, password: &str) -> Result<Self, Error> {
         if username.contains(':') {
-            return Err(Error::UserNameWithColon { key: String::new() });
+            return Err(Error::argument(ErrorKind::UserNameWithColon {
+                key: String::new(),
+            }));
         }
         let mut plain = format!("{username}:{password}");
         let encoded = go_compat::encode_std_base64(plain.as_bytes());
@@ -249,15 +252,15 @@ impl AuthEntry {
     /// and `\n` skipped), split at the first `:`, NUL bytes trimmed from both ends of the password.
     ///
     /// # Errors
-    /// [`Error::BadBase64`] (with an empty `origin` and `key`; [`crate::DockerConfig`] fills them in).
+    /// [`ErrorKind::BadBase64`] (with no origin and an empty `key`; [`crate::DockerConfig::decode`] gives both).
     pub fn decode(&self) -> Result<Decoded, Error> {
         let auth = self.go_field("auth").unwrap_or_default();
-        let mut decoded =
-            go_compat::decode_std_base64(auth.as_str()).map_err(|e| Error::BadBase64 {
-                origin: String::new(),
+        let mut decoded = go_compat::decode_std_base64(auth.as_str()).map_err(|source| {
+            Error::argument(ErrorKind::BadBase64 {
                 key: String::new(),
-                offset: e.offset(),
-            })?;
+                source,
+            })
+        })?;
         let result = match decoded.iter().position(|&b| b == b':') {
             None if decoded.is_empty() => Decoded::Empty,
             None => Decoded::MissingColon,

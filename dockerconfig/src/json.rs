@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use zeroize::Zeroize;
 
+use crate::error::{ErrorKind, Position};
 use crate::{Error, MAX_DEPTH, MAX_INPUT_BYTES};
 
 /// A string that is wiped from memory when dropped: every piece of a parsed document is one, because any of
@@ -159,8 +160,8 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
     v
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
+/// The 1-based line and column (in characters) of a byte offset.
+pub(crate) fn position(src: &[u8], offset: usize) -> Position {
     let offset = offset.min(src.len());
     let before = &src[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -174,27 +175,23 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
         .filter(|&&b| (b & 0xC0) != 0x80)
         .count()
         + 1;
-    (line, column)
+    Position { line, column }
 }
 
 /// Parses one JSON document. `reject_duplicates` makes a repeated key in any object an error.
 pub(crate) fn parse(bytes: &[u8], origin: &str, reject_duplicates: bool) -> Result<Node, Error> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge {
-            origin: origin.to_owned(),
+        let kind = ErrorKind::TooLarge {
             size: bytes.len(),
             limit: MAX_INPUT_BYTES,
-        });
+        };
+        return Err(Error::input(origin, None, kind));
     }
     let src = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            let (line, column) = line_col(bytes, e.valid_up_to());
-            return Err(Error::InvalidUtf8 {
-                origin: origin.to_owned(),
-                line,
-                column,
-            });
+            let at = position(bytes, e.valid_up_to());
+            return Err(Error::input(origin, Some(at), ErrorKind::InvalidUtf8));
         }
     };
     let mut p = Parser {
@@ -234,14 +231,13 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// An error at byte `at` of the input.
+    fn error_at(&self, at: usize, kind: ErrorKind) -> Error {
+        Error::input(self.origin, Some(position(self.b, at)), kind)
+    }
+
     fn syntax_at(&self, at: usize, what: String) -> Error {
-        let (line, column) = line_col(self.b, at);
-        Error::Syntax {
-            origin: self.origin.to_owned(),
-            line,
-            column,
-            what,
-        }
+        self.error_at(at, ErrorKind::Syntax { what })
     }
 
     fn syntax(&self, what: String) -> Error {
@@ -281,13 +277,7 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            let (line, column) = line_col(self.b, self.pos);
-            return Err(Error::TooDeep {
-                origin: self.origin.to_owned(),
-                line,
-                column,
-                limit: MAX_DEPTH,
-            });
+            return Err(self.error_at(self.pos, ErrorKind::TooDeep { limit: MAX_DEPTH }));
         }
         Ok(())
     }
@@ -320,14 +310,11 @@ impl Parser<'_> {
             let raw = Text(self.src[at..self.pos].to_owned());
             let text = Text(unescape(raw.as_str()));
             if self.reject_duplicates && !seen.insert(text.as_str().to_owned()) {
-                let (line, column) = line_col(self.b, at);
-                return Err(Error::DuplicateKey {
-                    origin: self.origin.to_owned(),
-                    line,
-                    column,
+                let kind = ErrorKind::DuplicateKey {
                     object: self.object_name(open),
                     key: text.as_str().to_owned(),
-                });
+                };
+                return Err(self.error_at(at, kind));
             }
             self.ws();
             match self.b.get(self.pos) {

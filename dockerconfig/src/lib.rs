@@ -34,12 +34,14 @@ mod error;
 mod json;
 mod lookup;
 mod merge;
+mod warning;
 
 pub use config::{DockerConfig, Format, Problem, SetOutcome, normalize_key, normalize_registry};
 pub use entry::{AuthEntry, Credentials, Decoded, Secret};
-pub use error::Error;
+pub use error::{Error, ErrorKind, Position};
 pub use lookup::{Lookup, MatchKind, Outcome};
 pub use merge::{Change, ChangeKind, MergeReport};
+pub use warning::Warning;
 
 use zeroize::Zeroizing;
 
@@ -54,7 +56,7 @@ pub const MAX_DEPTH: usize = 128;
 /// [`MAX_DEPTH`].
 ///
 /// # Errors
-/// [`Error::TooLarge`], [`Error::InvalidUtf8`], [`Error::Syntax`], [`Error::TooDeep`].
+/// [`ErrorKind::TooLarge`], [`ErrorKind::InvalidUtf8`], [`ErrorKind::Syntax`], [`ErrorKind::TooDeep`].
 pub fn compact(bytes: &[u8], origin: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     let node = json::parse(bytes, origin, false)?;
     let mut out = String::new();

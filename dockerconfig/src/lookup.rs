@@ -7,6 +7,7 @@ use image_ref::Reference;
 use crate::Error;
 use crate::config::{DockerConfig, Format, normalize_key, normalize_registry};
 use crate::entry::{Credentials, Decoded};
+use crate::error::ErrorKind;
 
 /// How the key of a lookup matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,14 +70,15 @@ impl DockerConfig {
     /// The first key found decides, even when its entry holds no credentials.
     ///
     /// # Errors
-    /// [`Error::InvalidReference`], or [`Error::BadBase64`] when the matched entry's `auth` is not base64 (a pull
+    /// [`ErrorKind::InvalidReference`], or [`ErrorKind::BadBase64`] when the matched entry's `auth` is not base64 (a pull
     /// then fails).
     pub fn lookup(&self, reference: &str) -> Result<Lookup, Error> {
-        let parsed =
-            Reference::parse_normalized(reference).map_err(|e| Error::InvalidReference {
+        let parsed = Reference::parse_normalized(reference).map_err(|source| {
+            Error::argument(ErrorKind::InvalidReference {
                 reference: reference.to_owned(),
-                why: e.to_string(),
-            })?;
+                source,
+            })
+        })?;
         let name = parsed.name();
         let registry = parsed.domain().to_owned();
         let mut lookup = Lookup {

@@ -2,7 +2,7 @@
 
 mod common;
 
-use dockerconfig::{AuthEntry, DockerConfig, Error, Secret};
+use dockerconfig::{AuthEntry, DockerConfig, Error, ErrorKind, Secret};
 
 const PASSWORD: &str = "PW-very-secret-0x51";
 const TOKEN: &str = "TOKEN-identity-0x52";
@@ -115,5 +115,6 @@ fn errors_never_print_secrets() {
     assert_eq!(seen, inputs.len());
     let e =
         DockerConfig::parse(&vec![b' '; dockerconfig::MAX_INPUT_BYTES + 1], "huge").unwrap_err();
-    assert!(matches!(e, Error::TooLarge { .. }), "{e}");
+    assert!(matches!(e.kind(), ErrorKind::TooLarge { .. }), "{e}");
+    assert_eq!((e.origin(), e.position()), (Some("huge"), None));
 }

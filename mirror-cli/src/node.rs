@@ -353,11 +353,7 @@ fn pull_secret_bytes(cluster: &Cluster, options: &RenderOptions) -> Result<Optio
         return Ok(None);
     };
     // Read once, as containers/image would read it; unedited, the file writes back as Go's json.Compact of the bytes.
-    let config =
-        dockerconfig::DockerConfig::parse(raw, &origin).map_err(|e| Error::PullSecret {
-            origin,
-            message: e.to_string(),
-        })?;
+    let config = dockerconfig::DockerConfig::parse(raw, &origin)?;
     Ok(Some(kubelet_config_json(&config)))
 }
 

@@ -28,7 +28,7 @@ pub use check::{BundleReport, CertificateInfo, MAX_BUNDLE_BYTES, check_bundle, r
 pub use configmap::{
     Bundle, ConfigMapData, FromFile, build_config_map, parse_from_file_arg, read_config_map,
 };
-pub use error::{Error, Origin};
+pub use error::{Error, Origin, X509ParseError};
 pub use naming::{
     MAX_KEY_LEN, Naming, check_registry_host, folder_for_key, key_for_host, mco_folder_name,
     node_ca_folder_name, validate_config_map_key,

@@ -198,6 +198,15 @@ fn corrupt_certificate_body_is_refused() {
         ),
         "{err:?}"
     );
+    // The cause is kept: x509-parser's error, itself with x509-parser's reason.
+    let cause = std::error::Error::source(&err).expect("a cause");
+    assert!(
+        cause
+            .downcast_ref::<trust_bundle::X509ParseError>()
+            .is_some()
+    );
+    assert!(err.to_string().ends_with(&cause.to_string()), "{err}");
+    assert!(cause.source().is_some(), "{cause:?}");
 }
 
 #[test]

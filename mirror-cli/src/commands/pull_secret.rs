@@ -365,7 +365,7 @@ fn problems(config: &DockerConfig) -> Vec<String> {
             dockerconfig::Problem::Error(e) => {
                 warnings.push(format!("{e} (a pull through this entry fails)"))
             }
-            dockerconfig::Problem::Warning(w) => warnings.push(w),
+            dockerconfig::Problem::Warning(w) => warnings.push(w.to_string()),
             _ => {}
         }
     }
@@ -440,7 +440,7 @@ fn merge(
         .map_err(super::output_error)?;
     }
     let mut warnings = problems(&merged);
-    warnings.extend(merge_report.warnings.iter().cloned());
+    warnings.extend(merge_report.warnings.iter().map(ToString::to_string));
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
     let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
     emit(&bytes, &request.output, out, err, style)?;
