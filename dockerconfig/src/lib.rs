@@ -1,8 +1,10 @@
-//! Docker config JSON (pull secrets): lossless parsing, merging and credential lookup.
+//! Docker config JSON (pull secrets): lossless parsing, merging and credential lookup, as containers/image
+//! (CRI-O, podman, skopeo) reads `auth.json` / `config.json`.
 //!
 //! - [`DockerConfig::parse`] reads `{"auths": {...}}` files (`config.json`, `auth.json`, a Secret's
 //!   `.dockerconfigjson`) and legacy `.dockercfg` files, keeping every field, key spelling, member order and
-//!   scalar byte as written; bad input is an [`Error`] with line and column, never a panic.
+//!   scalar byte as written; bad input is an [`Error`] with its origin, line and column ([`ErrorKind`] says
+//!   what), never a panic.
 //! - [`AuthEntry`] decodes `auth` as containers/image does and builds new entries.
 //! - [`DockerConfig::merge`] merges files (later wins, entries replaced whole, keys compared after
 //!   normalisation) and reports what changed; [`DockerConfig::set`] and [`DockerConfig::remove`] edit one
@@ -12,7 +14,7 @@
 //!   [`compact`] produce bytes.
 //!
 //! Secrets never appear in `Debug`, `Display` or errors, and are wiped from memory on drop where this crate
-//! holds them.
+//! holds them. The crate knows no Kubernetes (a Secret's type, key and base64 are the caller's) and does no I/O.
 //!
 //! ```
 //! use dockerconfig::{AuthEntry, DockerConfig, Outcome};
@@ -27,6 +29,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod config;
 mod entry;

@@ -7,15 +7,24 @@
 //! [`ConfigMapData`]) and no host layout (where `certs.d` lives, file names and modes are the caller's).
 //!
 //! ```
-//! use trust_bundle::{ConfigMapData, folders, read_config_map};
+//! use trust_bundle::{ConfigMapData, UnixTime, folders, plan_folders, read_config_map};
+//!
 //! let mut cm = ConfigMapData::default();
 //! cm.data.insert("mirror.example.com..5000".into(), "-----BEGIN CERTIFICATE-----\n...".into());
 //! let bundles = read_config_map(&cm)?;
+//! // The folder a host keeps this registry's CAs in (on a node: /etc/docker/certs.d/<folder>/ca.crt).
 //! let folders = folders(&bundles)?;
 //! assert_eq!(folders[0].folder(), "mirror.example.com:5000");
+//! // Checked as containers/image will load it, this bundle is refused.
+//! let refused = plan_folders(&bundles, UnixTime::now()).unwrap_err();
+//! assert_eq!(
+//!     refused.to_string(),
+//!     r#"data["mirror.example.com..5000"]: line 1: broken PEM: no END line for the "CERTIFICATE" block"#
+//! );
 //! # Ok::<(), trust_bundle::Error>(())
 //! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod check;
 mod configmap;
