@@ -473,7 +473,7 @@ impl DockerConfig {
     /// The file for people: Go's `json.Indent` with two spaces, plus a trailing newline.
     pub fn to_pretty(&self) -> Zeroizing<Vec<u8>> {
         let mut out = String::new();
-        json::write_pretty(&self.to_node(), 0, &mut out);
+        json::write_pretty(&self.to_node(), &mut out);
         out.push('\n');
         Zeroizing::new(out.into_bytes())
     }

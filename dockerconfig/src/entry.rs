@@ -62,7 +62,8 @@ impl fmt::Display for Secret {
 }
 
 /// The credentials containers/image would send: user name and password from `auth`, plus `identitytoken`.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` shows the user name only: [`Secret`]s print `***`.
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Credentials {
     username: String,
     password: Secret,
@@ -89,16 +90,6 @@ impl Credentials {
 impl Drop for Credentials {
     fn drop(&mut self) {
         self.username.zeroize();
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .field("identity_token", &self.identity_token)
-            .finish()
     }
 }
 

@@ -25,6 +25,17 @@ pub enum MatchKind {
     },
 }
 
+impl MatchKind {
+    /// For a [`MatchKind::Normalized`] match, the other keys of the file that normalise to the same host: any of
+    /// them may be the one containers/image uses (it walks a Go map). Empty otherwise.
+    pub fn others(&self) -> &[String] {
+        match self {
+            MatchKind::Normalized { candidates, .. } => candidates.get(1..).unwrap_or_default(),
+            MatchKind::Exact => &[],
+        }
+    }
+}
+
 /// What the lookup yields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -168,19 +179,13 @@ impl fmt::Display for Lookup {
         match &self.matched {
             None => f.write_str("; no key matched")?,
             Some((key, MatchKind::Exact)) => write!(f, "; matched {key:?}")?,
-            Some((
-                key,
-                MatchKind::Normalized {
-                    normalized,
-                    candidates,
-                },
-            )) => {
+            Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
                 write!(f, "; matched {key:?} as {normalized}")?;
-                if candidates.len() > 1 {
+                if !how.others().is_empty() {
                     write!(
                         f,
                         " (also {:?}; containers/image picks one at random)",
-                        &candidates[1..]
+                        how.others()
                     )?;
                 }
             }

@@ -97,23 +97,20 @@ fn docker_hub_spellings_normalise_and_first_in_file_order_is_taken() {
             "docker.io"
         ]
     );
-    match l.matched {
+    assert_eq!(
+        l.matched,
         Some((
-            key,
+            "https://index.docker.io/v1/".to_owned(),
             MatchKind::Normalized {
-                normalized,
-                candidates,
-            },
-        )) => {
-            assert_eq!(key, "https://index.docker.io/v1/");
-            assert_eq!(normalized, "index.docker.io");
-            assert_eq!(
-                candidates,
-                ["https://index.docker.io/v1/", "registry-1.docker.io"]
-            );
-        }
-        other => panic!("unexpected match {other:?}"),
-    }
+                normalized: "index.docker.io".to_owned(),
+                candidates: vec![
+                    "https://index.docker.io/v1/".to_owned(),
+                    "registry-1.docker.io".to_owned()
+                ],
+            }
+        ))
+    );
+    assert_eq!(l.matched.unwrap().1.others(), ["registry-1.docker.io"]);
 }
 
 #[test]

@@ -10,11 +10,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use dockerconfig::{AuthEntry, Secret};
+use dockerconfig::Secret;
 use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{check_registry, read_pull_secret};
+use super::pull_secret::{check_registry, read_pull_secret, set_credentials};
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
@@ -125,19 +125,13 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
 
     // 1. The pull secret with the mirror's credentials.
     let file = read_pull_secret(&request.pull_secret)?;
-    let entry = AuthEntry::from_user_password(&request.username, request.password.expose())
-        .map_err(|_| Error::Usage {
-            message: format!(
-                "--username {:?}: a user name must not contain ':' (auth is user:password)",
-                request.username
-            ),
-        })?;
     let mut config = file.config;
-    config
-        .set(&request.registry, entry)
-        .map_err(|e| Error::Usage {
-            message: format!("--registry: {e}"),
-        })?;
+    set_credentials(
+        &mut config,
+        &request.registry,
+        &request.username,
+        &request.password,
+    )?;
     notes.push(format!(
         "pull secret: {} with {:?} set to {}:***",
         file.label, request.registry, request.username

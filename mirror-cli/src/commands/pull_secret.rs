@@ -304,6 +304,25 @@ pub fn check_registry(registry: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Sets `registry`'s entry in `config` to `username` and `password` (as `podman login` writes it), replacing
+/// every spelling of the registry; a refusal names the flag (`--username`, `--registry`).
+pub fn set_credentials(
+    config: &mut DockerConfig,
+    registry: &str,
+    username: &str,
+    password: &Secret,
+) -> Result<SetOutcome, Error> {
+    let entry =
+        AuthEntry::from_user_password(username, password.expose()).map_err(|_| Error::Usage {
+            message: format!(
+                "--username {username:?}: a user name must not contain ':' (auth is user:password)"
+            ),
+        })?;
+    config.set(registry, entry).map_err(|e| Error::Usage {
+        message: format!("--registry: {e}"),
+    })
+}
+
 /// The bytes to output for a file of `shape` holding `config`.
 fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> {
     match shape {
@@ -455,19 +474,13 @@ fn add(
 ) -> Result<Exit, Error> {
     check_registry(&request.registry)?;
     let file = read_pull_secret(&request.input)?;
-    let entry = AuthEntry::from_user_password(&request.username, request.password.expose())
-        .map_err(|_| Error::Usage {
-            message: format!(
-                "--username {:?}: a user name must not contain ':' (auth is user:password)",
-                request.username
-            ),
-        })?;
     let mut config = file.config;
-    let outcome = config
-        .set(&request.registry, entry)
-        .map_err(|e| Error::Usage {
-            message: format!("--registry: {e}"),
-        })?;
+    let outcome = set_credentials(
+        &mut config,
+        &request.registry,
+        &request.username,
+        &request.password,
+    )?;
     let said = match &outcome {
         SetOutcome::Added { key } => format!("added {key:?} ({}:***)", request.username),
         SetOutcome::Replaced { key, also_removed } if also_removed.is_empty() => {
@@ -555,21 +568,15 @@ fn get(
             match &lookup.matched {
                 None => w(out, "matched: nothing".to_owned())?,
                 Some((key, MatchKind::Exact)) => w(out, format!("matched: {key:?} (exact key)"))?,
-                Some((
-                    key,
-                    MatchKind::Normalized {
-                        normalized,
-                        candidates,
-                    },
-                )) => {
+                Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
                     w(
                         out,
                         format!("matched: {key:?} (normalised to {normalized})"),
                     )?;
-                    if candidates.len() > 1 {
+                    if !how.others().is_empty() {
                         notes.push(format!(
                             "also {:?} normalise to {normalized}: containers/image picks one of them at random",
-                            &candidates[1..]
+                            how.others()
                         ));
                     }
                 }

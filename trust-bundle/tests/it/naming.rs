@@ -93,14 +93,12 @@ fn host_to_key_table() {
         "mirror.example.com/ns",
         "",
     ];
-    let mut out = String::new();
-    for host in hosts {
-        let result = match key_for_host(host) {
-            Ok(key) => format!("key {key:?}"),
-            Err(e) => format!("refused: {e}"),
-        };
-        writeln!(out, "{host:?} -> {result}").unwrap();
-    }
+    let out: String = (hosts.iter())
+        .map(|host| match key_for_host(host) {
+            Ok(key) => format!("{host:?} -> key {key:?}\n"),
+            Err(e) => format!("{host:?} -> refused: {e}\n"),
+        })
+        .collect();
     insta::assert_snapshot!(out);
 }
 
