@@ -5,7 +5,9 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::Warning;
 use crate::entry::{AuthEntry, Decoded, go_field_matches};
+use crate::error::ErrorKind;
 use crate::json::{self, Key, Member, Node};
 
 /// The two shapes of a Docker config file.
@@ -118,10 +120,10 @@ impl DockerConfig {
     /// is [`Format::Legacy`]).
     ///
     /// # Errors
-    /// [`Error::TooLarge`] over [`crate::MAX_INPUT_BYTES`], [`Error::InvalidUtf8`], [`Error::Syntax`] (with line and
-    /// column), [`Error::TooDeep`] over [`crate::MAX_DEPTH`], [`Error::DuplicateKey`] for a key repeated in any
+    /// [`ErrorKind::TooLarge`] over [`crate::MAX_INPUT_BYTES`], [`ErrorKind::InvalidUtf8`], [`ErrorKind::Syntax`] (with line and
+    /// column), [`ErrorKind::TooDeep`] over [`crate::MAX_DEPTH`], [`ErrorKind::DuplicateKey`] for a key repeated in any
     /// object (or two members Go would read as the same field, such as `auth` and `Auth`), and
-    /// [`Error::WrongType`] where Go's `json.Unmarshal` into containers/image's types fails: a document that is
+    /// [`ErrorKind::WrongType`] where Go's `json.Unmarshal` into containers/image's types fails: a document that is
     /// not an object, `auths` or an entry that is not an object, `auth`, `identitytoken` or a `credHelpers`
     /// value that is not a string (`null` is accepted wherever Go accepts it).
     pub fn parse_as(bytes: &[u8], format: Format, origin: &str) -> Result<Self, Error> {
@@ -131,15 +133,12 @@ impl DockerConfig {
 
     fn from_root(root: Node, src: &[u8], format: Format, origin: &str) -> Result<Self, Error> {
         let wrong = |at: usize, field: String, expected: &'static str, found: &Node| {
-            let (line, column) = json::line_col(src, at);
-            Error::WrongType {
-                origin: origin.to_owned(),
-                line,
-                column,
+            let kind = ErrorKind::WrongType {
                 field,
                 expected,
                 found: found.type_name(),
-            }
+            };
+            Error::input(origin, Some(json::position(src, at)), kind)
         };
         let mut config = DockerConfig {
             format,
@@ -280,19 +279,22 @@ impl DockerConfig {
     /// Decodes the entry under exactly `key` (see [`AuthEntry::decode`]); `None` when there is no such entry.
     ///
     /// # Errors
-    /// [`Error::BadBase64`] naming this file and key.
+    /// [`ErrorKind::BadBase64`] naming this file and key.
     pub fn decode(&self, key: &str) -> Option<Result<Decoded, Error>> {
         self.get(key).map(|entry| self.decode_entry(key, entry))
     }
 
     pub(crate) fn decode_entry(&self, key: &str, entry: &AuthEntry) -> Result<Decoded, Error> {
-        entry.decode().map_err(|e| match e {
-            Error::BadBase64 { offset, .. } => Error::BadBase64 {
-                origin: self.origin.clone(),
-                key: key.to_owned(),
-                offset,
-            },
-            other => other,
+        entry.decode().map_err(|e| match e.kind() {
+            ErrorKind::BadBase64 { source, .. } => Error::input(
+                &self.origin,
+                None,
+                ErrorKind::BadBase64 {
+                    key: key.to_owned(),
+                    source: *source,
+                },
+            ),
+            _ => e.in_origin(&self.origin),
         })
     }
 
@@ -305,14 +307,18 @@ impl DockerConfig {
             let key = e.key.text.as_str().to_owned();
             match self.decode_entry(&key, &e.entry) {
                 Err(error) => problems.push(Problem::Error(error)),
-                Ok(Decoded::MissingColon) => problems.push(Problem::Warning(format!(
-                    "{}: error parsing the \"auth\" field of a credential entry {key:?}, missing semicolon",
-                    self.origin
-                ))),
-                Ok(Decoded::Empty) if e.entry.identity_token().is_some() => problems.push(Problem::Warning(format!(
-                    "{}: entry {key:?} has an identitytoken but no auth: containers/image ignores it",
-                    self.origin
-                ))),
+                Ok(Decoded::MissingColon) => {
+                    problems.push(Problem::Warning(Warning::MissingColon {
+                        origin: self.origin.clone(),
+                        key,
+                    }))
+                }
+                Ok(Decoded::Empty) if e.entry.identity_token().is_some() => {
+                    problems.push(Problem::Warning(Warning::IdentityTokenIgnored {
+                        origin: self.origin.clone(),
+                        key,
+                    }))
+                }
                 Ok(_) => {}
             }
         }
@@ -324,13 +330,13 @@ impl DockerConfig {
     /// further spellings of it so no stale credential remains. A new key is appended.
     ///
     /// # Errors
-    /// [`Error::InvalidKey`] for an empty key.
+    /// [`ErrorKind::InvalidKey`] for an empty key.
     pub fn set(&mut self, key: &str, entry: AuthEntry) -> Result<SetOutcome, Error> {
         if key.is_empty() {
-            return Err(Error::InvalidKey {
+            return Err(Error::argument(ErrorKind::InvalidKey {
                 key: key.to_owned(),
                 why: "a registry key must not be empty",
-            });
+            }));
         }
         let wanted = normalize_key(key, self.format);
         let format = self.format;
@@ -464,28 +470,12 @@ impl DockerConfig {
         Zeroizing::new(out.into_bytes())
     }
 
-    /// `/var/lib/kubelet/config.json` exactly as machine-config-operator writes it: the compact form plus one
-    /// trailing newline. (Write it with mode 0600.)
-    pub fn kubelet_config_json(&self) -> Zeroizing<Vec<u8>> {
-        let mut out = self.to_compact();
-        out.push(b'\n');
-        out
-    }
-
     /// The file for people: Go's `json.Indent` with two spaces, plus a trailing newline.
     pub fn to_pretty(&self) -> Zeroizing<Vec<u8>> {
         let mut out = String::new();
-        json::write_pretty(&self.to_node(), 0, &mut out);
+        json::write_pretty(&self.to_node(), &mut out);
         out.push('\n');
         Zeroizing::new(out.into_bytes())
-    }
-
-    /// What a `kubernetes.io/dockerconfigjson` Secret needs: its type, its key and the compact bytes.
-    /// A [`Format::Legacy`] file is converted to [`Format::Auths`] first.
-    pub fn secret_data(&self) -> SecretData {
-        SecretData {
-            bytes: self.clone().into_auths_format().to_compact(),
-        }
     }
 }
 
@@ -496,7 +486,7 @@ pub enum Problem {
     /// A pull through this entry fails.
     Error(Error),
     /// containers/image goes on without these credentials (and may log this).
-    Warning(String),
+    Warning(Warning),
 }
 
 impl fmt::Display for Problem {
@@ -529,53 +519,6 @@ pub enum SetOutcome {
         /// The key.
         key: String,
     },
-}
-
-/// The data of a `kubernetes.io/dockerconfigjson` Secret. `Debug` hides the bytes.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretData {
-    bytes: Zeroizing<Vec<u8>>,
-}
-
-impl SecretData {
-    /// The Secret's `type`.
-    pub const TYPE: &'static str = "kubernetes.io/dockerconfigjson";
-    /// The key under `data`.
-    pub const KEY: &'static str = ".dockerconfigjson";
-
-    /// The value's bytes (what `stringData` or a decoded `data` holds).
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// The value as `data` holds it: standard base64.
-    pub fn base64(&self) -> Zeroizing<String> {
-        Zeroizing::new(go_compat::encode_std_base64(&self.bytes))
-    }
-}
-
-impl fmt::Debug for SecretData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SecretData")
-            .field("type", &Self::TYPE)
-            .field("key", &Self::KEY)
-            .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
-            .finish()
-    }
-}
-
-/// Checks a Secret's `type` as machine-config-operator does before using it as the pull secret.
-///
-/// # Errors
-/// [`Error::SecretType`] unless `secret_type` is `kubernetes.io/dockerconfigjson`.
-pub fn check_secret_type(secret_type: &str) -> Result<(), Error> {
-    if secret_type == SecretData::TYPE {
-        Ok(())
-    } else {
-        Err(Error::SecretType {
-            found: secret_type.to_owned(),
-        })
-    }
 }
 
 impl fmt::Debug for DockerConfig {
@@ -673,14 +616,15 @@ fn check_single_go_field(
         .iter()
         .filter(|m| go_field_matches(m.key.text.as_str(), field));
     if let (Some(_), Some(second)) = (matching.next(), matching.next()) {
-        let (line, column) = json::line_col(src, second.at);
-        return Err(Error::DuplicateKey {
-            origin: origin.to_owned(),
-            line,
-            column,
+        let kind = ErrorKind::DuplicateKey {
             object: object.to_owned(),
             key: second.key.text.as_str().to_owned(),
-        });
+        };
+        return Err(Error::input(
+            origin,
+            Some(json::position(src, second.at)),
+            kind,
+        ));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use std::fmt;
 use zeroize::Zeroize;
 
 use crate::Error;
+use crate::error::ErrorKind;
 use crate::json::{Key, Member, Node, Text};
 
 /// Whether a JSON object key selects a Go struct field named `field` (lowercase ASCII): `encoding/json` matches
@@ -61,7 +62,8 @@ impl fmt::Display for Secret {
 }
 
 /// The credentials containers/image would send: user name and password from `auth`, plus `identitytoken`.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` shows the user name only: [`Secret`]s print `***`.
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Credentials {
     username: String,
     password: Secret,
@@ -88,16 +90,6 @@ impl Credentials {
 impl Drop for Credentials {
     fn drop(&mut self) {
         self.username.zeroize();
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .field("identity_token", &self.identity_token)
-            .finish()
     }
 }
 
@@ -139,10 +131,12 @@ impl AuthEntry {
     /// An entry holding `auth` = base64 of `username:password`, as `podman login` writes it.
     ///
     /// # Errors
-    /// [`Error::UserNameWithColon`] when `username` contains `:` (the first `:` splits the decoded text).
+    /// [`ErrorKind::UserNameWithColon`] when `username` contains `:` (the first `:` splits the decoded text).
     pub fn from_user_password(username: &str, password: &str) -> Result<Self, Error> {
         if username.contains(':') {
-            return Err(Error::UserNameWithColon { key: String::new() });
+            return Err(Error::argument(ErrorKind::UserNameWithColon {
+                key: String::new(),
+            }));
         }
         let mut plain = format!("{username}:{password}");
         let encoded = go_compat::encode_std_base64(plain.as_bytes());
@@ -249,15 +243,15 @@ impl AuthEntry {
     /// and `\n` skipped), split at the first `:`, NUL bytes trimmed from both ends of the password.
     ///
     /// # Errors
-    /// [`Error::BadBase64`] (with an empty `origin` and `key`; [`crate::DockerConfig`] fills them in).
+    /// [`ErrorKind::BadBase64`] (with no origin and an empty `key`; [`crate::DockerConfig::decode`] gives both).
     pub fn decode(&self) -> Result<Decoded, Error> {
         let auth = self.go_field("auth").unwrap_or_default();
-        let mut decoded =
-            go_compat::decode_std_base64(auth.as_str()).map_err(|e| Error::BadBase64 {
-                origin: String::new(),
+        let mut decoded = go_compat::decode_std_base64(auth.as_str()).map_err(|source| {
+            Error::argument(ErrorKind::BadBase64 {
                 key: String::new(),
-                offset: e.offset(),
-            })?;
+                source,
+            })
+        })?;
         let result = match decoded.iter().position(|&b| b == b':') {
             None if decoded.is_empty() => Decoded::Empty,
             None => Decoded::MissingColon,

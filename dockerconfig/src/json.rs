@@ -6,6 +6,7 @@ use std::collections::HashSet;
 
 use zeroize::Zeroize;
 
+use crate::error::{ErrorKind, Position};
 use crate::{Error, MAX_DEPTH, MAX_INPUT_BYTES};
 
 /// A string that is wiped from memory when dropped: every piece of a parsed document is one, because any of
@@ -159,8 +160,8 @@ fn hex4(chars: &mut std::str::Chars<'_>) -> u32 {
     v
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
+/// The 1-based line and column (in characters) of a byte offset.
+pub(crate) fn position(src: &[u8], offset: usize) -> Position {
     let offset = offset.min(src.len());
     let before = &src[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -174,27 +175,23 @@ pub(crate) fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
         .filter(|&&b| (b & 0xC0) != 0x80)
         .count()
         + 1;
-    (line, column)
+    Position { line, column }
 }
 
 /// Parses one JSON document. `reject_duplicates` makes a repeated key in any object an error.
 pub(crate) fn parse(bytes: &[u8], origin: &str, reject_duplicates: bool) -> Result<Node, Error> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge {
-            origin: origin.to_owned(),
+        let kind = ErrorKind::TooLarge {
             size: bytes.len(),
             limit: MAX_INPUT_BYTES,
-        });
+        };
+        return Err(Error::input(origin, None, kind));
     }
     let src = match std::str::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            let (line, column) = line_col(bytes, e.valid_up_to());
-            return Err(Error::InvalidUtf8 {
-                origin: origin.to_owned(),
-                line,
-                column,
-            });
+            let at = position(bytes, e.valid_up_to());
+            return Err(Error::input(origin, Some(at), ErrorKind::InvalidUtf8));
         }
     };
     let mut p = Parser {
@@ -234,14 +231,13 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
+    /// An error at byte `at` of the input.
+    fn error_at(&self, at: usize, kind: ErrorKind) -> Error {
+        Error::input(self.origin, Some(position(self.b, at)), kind)
+    }
+
     fn syntax_at(&self, at: usize, what: String) -> Error {
-        let (line, column) = line_col(self.b, at);
-        Error::Syntax {
-            origin: self.origin.to_owned(),
-            line,
-            column,
-            what,
-        }
+        self.error_at(at, ErrorKind::Syntax { what })
     }
 
     fn syntax(&self, what: String) -> Error {
@@ -281,27 +277,17 @@ impl Parser<'_> {
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            let (line, column) = line_col(self.b, self.pos);
-            return Err(Error::TooDeep {
-                origin: self.origin.to_owned(),
-                line,
-                column,
-                limit: MAX_DEPTH,
-            });
+            return Err(self.error_at(self.pos, ErrorKind::TooDeep { limit: MAX_DEPTH }));
         }
         Ok(())
     }
 
     fn object(&mut self) -> Result<Node, Error> {
-        self.enter()?;
         let open = self.pos;
-        self.pos += 1;
-        self.ws();
+        self.open()?;
         let mut members = Vec::new();
         let mut seen = HashSet::new();
-        if self.b.get(self.pos) == Some(&b'}') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.closes(b'}') {
             return Ok(Node::Object(members));
         }
         loop {
@@ -320,14 +306,11 @@ impl Parser<'_> {
             let raw = Text(self.src[at..self.pos].to_owned());
             let text = Text(unescape(raw.as_str()));
             if self.reject_duplicates && !seen.insert(text.as_str().to_owned()) {
-                let (line, column) = line_col(self.b, at);
-                return Err(Error::DuplicateKey {
-                    origin: self.origin.to_owned(),
-                    line,
-                    column,
+                let kind = ErrorKind::DuplicateKey {
                     object: self.object_name(open),
                     key: text.as_str().to_owned(),
-                });
+                };
+                return Err(self.error_at(at, kind));
             }
             self.ws();
             match self.b.get(self.pos) {
@@ -342,18 +325,8 @@ impl Parser<'_> {
                 value,
                 at,
             });
-            self.ws();
-            match self.b.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(Node::Object(members));
-                }
-                Some(&c) => {
-                    return Err(self.syntax(format!("{} after object key:value pair", describe(c))));
-                }
-                None => return Err(self.syntax(String::new())),
+            if self.next_or_close(b'}', "object key:value pair")? {
+                return Ok(Node::Object(members));
             }
         }
     }
@@ -391,29 +364,50 @@ impl Parser<'_> {
     }
 
     fn array(&mut self) -> Result<Node, Error> {
-        self.enter()?;
-        self.pos += 1;
-        self.ws();
+        self.open()?;
         let mut items = Vec::new();
-        if self.b.get(self.pos) == Some(&b']') {
-            self.pos += 1;
-            self.depth -= 1;
+        if self.closes(b']') {
             return Ok(Node::Array(items));
         }
         loop {
             self.ws();
             items.push(self.value("value")?);
-            self.ws();
-            match self.b.get(self.pos) {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(Node::Array(items));
-                }
-                Some(&c) => return Err(self.syntax(format!("{} after array element", describe(c)))),
-                None => return Err(self.syntax(String::new())),
+            if self.next_or_close(b']', "array element")? {
+                return Ok(Node::Array(items));
             }
+        }
+    }
+
+    /// Steps over the `{` or `[` at `pos`, one level deeper, and the whitespace after it.
+    fn open(&mut self) -> Result<(), Error> {
+        self.enter()?;
+        self.pos += 1;
+        self.ws();
+        Ok(())
+    }
+
+    /// Steps over `close` if it is next, one level up; says whether it did.
+    fn closes(&mut self, close: u8) -> bool {
+        if self.b.get(self.pos) != Some(&close) {
+            return false;
+        }
+        self.pos += 1;
+        self.depth -= 1;
+        true
+    }
+
+    /// After an element: `,` means another follows (`false`), `close` ends the container (`true`); anything else
+    /// is an error `... after <element>`.
+    fn next_or_close(&mut self, close: u8, element: &str) -> Result<bool, Error> {
+        self.ws();
+        match self.b.get(self.pos) {
+            Some(b',') => {
+                self.pos += 1;
+                Ok(false)
+            }
+            Some(&c) if c == close => Ok(self.closes(close)),
+            Some(&c) => Err(self.syntax(format!("{} after {element}", describe(c)))),
+            None => Err(self.syntax(String::new())),
         }
     }
 
@@ -526,72 +520,57 @@ impl Parser<'_> {
     }
 }
 
-/// Writes a node with no insignificant whitespace and every lexeme as read.
+/// Writes a node with no insignificant whitespace and every lexeme as read: Go's `json.Compact`.
 pub(crate) fn write_compact(node: &Node, out: &mut String) {
+    write(node, None, out);
+}
+
+/// Writes a node as Go's `json.Indent(dst, src, "", "  ")` would.
+pub(crate) fn write_pretty(node: &Node, out: &mut String) {
+    write(node, Some(0), out);
+}
+
+/// Writes a node, every lexeme as read; `depth` is `None` for the compact form, else the indentation level.
+fn write(node: &Node, depth: Option<usize>, out: &mut String) {
     match node {
         Node::Object(members) => {
-            out.push('{');
-            for (i, m) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
+            write_container(members, ('{', '}'), depth, out, |m, inner, out| {
                 out.push_str(m.key.raw.as_str());
-                out.push(':');
-                write_compact(&m.value, out);
-            }
-            out.push('}');
+                out.push_str(if inner.is_some() { ": " } else { ":" });
+                write(&m.value, inner, out);
+            })
         }
-        Node::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_compact(item, out);
-            }
-            out.push(']');
-        }
+        Node::Array(items) => write_container(items, ('[', ']'), depth, out, write),
         Node::Scalar(t) => out.push_str(t.as_str()),
     }
 }
 
-/// Writes a node as Go's `json.Indent(dst, src, "", "  ")` would.
-pub(crate) fn write_pretty(node: &Node, depth: usize, out: &mut String) {
-    fn newline(out: &mut String, depth: usize) {
-        out.push('\n');
-        for _ in 0..depth {
-            out.push_str("  ");
+/// An object or array: its elements separated by `,`, each on its own indented line when `depth` is given
+/// (an empty one stays `{}` / `[]`, as Go writes it).
+fn write_container<T>(
+    elements: &[T],
+    (open, close): (char, char),
+    depth: Option<usize>,
+    out: &mut String,
+    element: impl Fn(&T, Option<usize>, &mut String),
+) {
+    let newline = |out: &mut String, depth: Option<usize>| {
+        if let Some(depth) = depth {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
         }
-    }
-    match node {
-        Node::Object(members) if members.is_empty() => out.push_str("{}"),
-        Node::Array(items) if items.is_empty() => out.push_str("[]"),
-        Node::Object(members) => {
-            out.push('{');
-            for (i, m) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(out, depth + 1);
-                out.push_str(m.key.raw.as_str());
-                out.push_str(": ");
-                write_pretty(&m.value, depth + 1, out);
+    };
+    out.push(open);
+    if !elements.is_empty() {
+        let inner = depth.map(|d| d + 1);
+        for (i, e) in elements.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
-            newline(out, depth);
-            out.push('}');
+            newline(out, inner);
+            element(e, inner, out);
         }
-        Node::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(out, depth + 1);
-                write_pretty(item, depth + 1, out);
-            }
-            newline(out, depth);
-            out.push(']');
-        }
-        Node::Scalar(t) => out.push_str(t.as_str()),
+        newline(out, depth);
     }
+    out.push(close);
 }

@@ -1,18 +1,20 @@
-//! Docker config JSON (pull secrets): lossless parsing, merging and credential lookup.
+//! Docker config JSON (pull secrets): lossless parsing, merging and credential lookup, as containers/image
+//! (CRI-O, podman, skopeo) reads `auth.json` / `config.json`.
 //!
 //! - [`DockerConfig::parse`] reads `{"auths": {...}}` files (`config.json`, `auth.json`, a Secret's
 //!   `.dockerconfigjson`) and legacy `.dockercfg` files, keeping every field, key spelling, member order and
-//!   scalar byte as written; bad input is an [`Error`] with line and column, never a panic.
+//!   scalar byte as written; bad input is an [`Error`] with its origin, line and column ([`ErrorKind`] says
+//!   what), never a panic.
 //! - [`AuthEntry`] decodes `auth` as containers/image does and builds new entries.
 //! - [`DockerConfig::merge`] merges files (later wins, entries replaced whole, keys compared after
 //!   normalisation) and reports what changed; [`DockerConfig::set`] and [`DockerConfig::remove`] edit one
 //!   registry.
 //! - [`DockerConfig::lookup`] says which entry containers/image would use for an image, and why.
-//! - [`DockerConfig::kubelet_config_json`], [`DockerConfig::to_pretty`], [`DockerConfig::secret_data`] and
+//! - [`DockerConfig::to_compact`] (Go's `json.Compact` of an unedited file), [`DockerConfig::to_pretty`] and
 //!   [`compact`] produce bytes.
 //!
 //! Secrets never appear in `Debug`, `Display` or errors, and are wiped from memory on drop where this crate
-//! holds them.
+//! holds them. The crate knows no Kubernetes (a Secret's type, key and base64 are the caller's) and does no I/O.
 //!
 //! ```
 //! use dockerconfig::{AuthEntry, DockerConfig, Outcome};
@@ -27,6 +29,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod config;
 mod entry;
@@ -34,15 +37,14 @@ mod error;
 mod json;
 mod lookup;
 mod merge;
+mod warning;
 
-pub use config::{
-    DockerConfig, Format, Problem, SecretData, SetOutcome, check_secret_type, normalize_key,
-    normalize_registry,
-};
+pub use config::{DockerConfig, Format, Problem, SetOutcome, normalize_key, normalize_registry};
 pub use entry::{AuthEntry, Credentials, Decoded, Secret};
-pub use error::Error;
+pub use error::{Error, ErrorKind, Position};
 pub use lookup::{Lookup, MatchKind, Outcome};
 pub use merge::{Change, ChangeKind, MergeReport};
+pub use warning::Warning;
 
 use zeroize::Zeroizing;
 
@@ -57,22 +59,10 @@ pub const MAX_DEPTH: usize = 128;
 /// [`MAX_DEPTH`].
 ///
 /// # Errors
-/// [`Error::TooLarge`], [`Error::InvalidUtf8`], [`Error::Syntax`], [`Error::TooDeep`].
+/// [`ErrorKind::TooLarge`], [`ErrorKind::InvalidUtf8`], [`ErrorKind::Syntax`], [`ErrorKind::TooDeep`].
 pub fn compact(bytes: &[u8], origin: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
     let node = json::parse(bytes, origin, false)?;
     let mut out = String::new();
     json::write_compact(&node, &mut out);
     Ok(Zeroizing::new(out.into_bytes()))
-}
-
-/// `/var/lib/kubelet/config.json` from the bytes of the pull secret's `.dockerconfigjson`, exactly as
-/// machine-config-operator writes it: [`compact`] plus one trailing newline. The bytes are not otherwise
-/// interpreted (a file with duplicate keys is compacted as Go would); use [`DockerConfig::parse`] to check them.
-///
-/// # Errors
-/// As [`compact`].
-pub fn kubelet_config_json(secret_bytes: &[u8], origin: &str) -> Result<Zeroizing<Vec<u8>>, Error> {
-    let mut out = compact(secret_bytes, origin)?;
-    out.push(b'\n');
-    Ok(out)
 }

@@ -7,6 +7,7 @@ use image_ref::Reference;
 use crate::Error;
 use crate::config::{DockerConfig, Format, normalize_key, normalize_registry};
 use crate::entry::{Credentials, Decoded};
+use crate::error::ErrorKind;
 
 /// How the key of a lookup matched.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,6 +23,17 @@ pub enum MatchKind {
         /// with more than one its choice is random; this crate takes the first.
         candidates: Vec<String>,
     },
+}
+
+impl MatchKind {
+    /// For a [`MatchKind::Normalized`] match, the other keys of the file that normalise to the same host: any of
+    /// them may be the one containers/image uses (it walks a Go map). Empty otherwise.
+    pub fn others(&self) -> &[String] {
+        match self {
+            MatchKind::Normalized { candidates, .. } => candidates.get(1..).unwrap_or_default(),
+            MatchKind::Exact => &[],
+        }
+    }
 }
 
 /// What the lookup yields.
@@ -69,14 +81,15 @@ impl DockerConfig {
     /// The first key found decides, even when its entry holds no credentials.
     ///
     /// # Errors
-    /// [`Error::InvalidReference`], or [`Error::BadBase64`] when the matched entry's `auth` is not base64 (a pull
+    /// [`ErrorKind::InvalidReference`], or [`ErrorKind::BadBase64`] when the matched entry's `auth` is not base64 (a pull
     /// then fails).
     pub fn lookup(&self, reference: &str) -> Result<Lookup, Error> {
-        let parsed =
-            Reference::parse_normalized(reference).map_err(|e| Error::InvalidReference {
+        let parsed = Reference::parse_normalized(reference).map_err(|source| {
+            Error::argument(ErrorKind::InvalidReference {
                 reference: reference.to_owned(),
-                why: e.to_string(),
-            })?;
+                source,
+            })
+        })?;
         let name = parsed.name();
         let registry = parsed.domain().to_owned();
         let mut lookup = Lookup {
@@ -166,19 +179,13 @@ impl fmt::Display for Lookup {
         match &self.matched {
             None => f.write_str("; no key matched")?,
             Some((key, MatchKind::Exact)) => write!(f, "; matched {key:?}")?,
-            Some((
-                key,
-                MatchKind::Normalized {
-                    normalized,
-                    candidates,
-                },
-            )) => {
+            Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
                 write!(f, "; matched {key:?} as {normalized}")?;
-                if candidates.len() > 1 {
+                if !how.others().is_empty() {
                     write!(
                         f,
                         " (also {:?}; containers/image picks one at random)",
-                        &candidates[1..]
+                        how.others()
                     )?;
                 }
             }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::Warning;
 use crate::config::{DockerConfig, Entry, Format, normalize_key};
 use crate::json::Member;
 
@@ -39,7 +40,7 @@ pub struct MergeReport {
     /// One change per key of every later file, in order.
     pub changes: Vec<Change>,
     /// Things worth telling a person (never a secret).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
 }
 
 impl MergeReport {
@@ -146,11 +147,12 @@ impl DockerConfig {
             let kind = match index {
                 Some(i) => {
                     if !others.is_empty() {
-                        report.warnings.push(format!(
-                            "{:?} from {} replaced {:?}, but the result also has {:?} for the same registry; \
-                             containers/image prefers an exact key match, so check which one a pull uses",
-                            key, later.origin, self.entries[i].key.text.as_str(), others
-                        ));
+                        report.warnings.push(Warning::OtherSpellingsRemain {
+                            from: later.origin.clone(),
+                            incoming_key: key.to_owned(),
+                            replaced: self.entries[i].key.text.as_str().to_owned(),
+                            others,
+                        });
                     }
                     if self.entries[i].entry == incoming.entry {
                         (
@@ -185,11 +187,10 @@ impl DockerConfig {
         }
         let later_top: Vec<&Member> = later.before.iter().chain(&later.after).collect();
         if !later_top.is_empty() && self.format == Format::Legacy {
-            report.warnings.push(format!(
-                "{} has top-level fields {:?}; the result is converted to the \"auths\" format to keep them",
-                later.origin,
-                later.other_top_level_keys()
-            ));
+            report.warnings.push(Warning::ConvertedToAuths {
+                from: later.origin.clone(),
+                fields: later.other_top_level_keys(),
+            });
             let converted = std::mem::take(self).into_auths_format();
             *self = converted;
         }

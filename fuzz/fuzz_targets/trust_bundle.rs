@@ -1,5 +1,6 @@
-//! ConfigMap CA bundles: reading, PEM/X.509 checks and certs.d folder naming never panic, and no produced path
-//! leaves the root: every file is `etc/docker/certs.d/<one folder>/ca.crt`.
+//! ConfigMap CA bundles: reading, PEM/X.509 checks and certs.d folder naming never panic; every folder is one
+//! plain path component, so the node file mirror-cli makes of it (`node::ca_files`) is
+//! `etc/docker/certs.d/<one folder>/ca.crt` and never leaves the root.
 //!
 //! Raw bytes, so PEM and DER files seed it directly: the whole input is checked as one bundle, and it is also read
 //! as a ConfigMap: NUL-separated `key=value` entries (a key starting with `b:` goes to `binaryData`), the first
@@ -10,9 +11,10 @@ use std::path::{Component, Path};
 use std::time::Duration;
 
 use libfuzzer_sys::fuzz_target;
+use mirror_cli::node::{ca_files, paths};
 use trust_bundle::{
-    Bundle, CERTS_D, ConfigMapData, Origin, UnixTime, check_bundle, check_bundles, folder_for_key,
-    key_for_host, node_files, plan_node_files, read_config_map, render_text,
+    Bundle, ConfigMapData, FolderBundle, Origin, UnixTime, check_bundle, check_bundles,
+    folder_for_key, folders, key_for_host, plan_folders, read_config_map, render_text,
 };
 
 /// The ConfigMap and host the input spells.
@@ -25,23 +27,38 @@ fn config_map_of(text: &str) -> (ConfigMapData, &str) {
             host = key;
         }
         match key.strip_prefix("b:") {
-            Some(key) => config_map.binary_data.insert(key.to_owned(), value.to_owned()),
-            None => config_map.data.insert(key.to_owned(), value.to_owned()),
-        };
+            Some(key) => {
+                config_map.binary_data.insert(key.to_owned(), value.as_bytes().to_vec());
+            }
+            None => {
+                config_map.data.insert(key.to_owned(), value.to_owned());
+            }
+        }
     }
     (config_map, host)
 }
 
-fn assert_under_certs_d(path: &Path) {
-    let mut components = path.components();
-    for expected in Path::new(CERTS_D).components() {
-        assert_eq!(components.next(), Some(expected), "{path:?}");
+fn assert_folders(folders: &[FolderBundle]) {
+    for folder in folders {
+        let name = folder.folder();
+        let mut components = Path::new(name).components();
+        assert!(matches!(components.next(), Some(Component::Normal(c)) if c == name), "{name:?}");
+        assert_eq!(components.next(), None, "{name:?}");
     }
-    let rest: Vec<Component> = components.collect();
-    assert!(rest.len() <= 2, "{path:?} is deeper than certs.d/<folder>/ca.crt");
-    assert!(rest.iter().all(|c| matches!(c, Component::Normal(_))), "{path:?}");
-    let root = Path::new("/node-root");
-    assert!(root.join(path).starts_with(root));
+    for file in ca_files(folders.to_vec()) {
+        let path = &file.path;
+        let mut components = path.components();
+        for expected in Path::new(paths::CERTS_D).components() {
+            assert_eq!(components.next(), Some(expected), "{path:?}");
+        }
+        let rest: Vec<Component> = components.collect();
+        assert!(
+            matches!(rest.as_slice(), [Component::Normal(_), Component::Normal(f)] if *f == paths::CA_FILE),
+            "{path:?} is not certs.d/<folder>/ca.crt"
+        );
+        let root = Path::new("/node-root");
+        assert!(root.join(path).starts_with(root));
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -75,16 +92,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let checks = check_bundles(&bundles, now);
-    let _ = render_text(&checks);
-    if let Ok(files) = node_files(&bundles) {
-        for file in &files {
-            assert_under_certs_d(&file.path);
-            file.target_under(Path::new("/node-root")).expect("checked relative");
-        }
+    let _ = render_text(&checks, |folder| paths::ca_file(folder).display().to_string());
+    if let Ok(folders) = folders(&bundles) {
+        assert_folders(&folders);
     }
-    if let Ok(plan) = plan_node_files(&bundles, now) {
-        for file in &plan.files {
-            assert_under_certs_d(&file.path);
-        }
+    if let Ok(plan) = plan_folders(&bundles, now) {
+        assert_folders(&plan.folders);
     }
 });

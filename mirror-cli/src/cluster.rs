@@ -5,9 +5,12 @@
 //! Secret `openshift-config/pull-secret`; the ConfigMaps of `openshift-config` (the one the Image's
 //! `additionalTrustedCA` names is used). Anything else is reported, not silently dropped.
 
+use std::fmt;
+
+use dockerconfig::DockerConfig;
 use icsp::{
     ClusterVersion, ConfigMap, Image, ImageContentSourcePolicy, ImageDigestMirrorSet,
-    ImageTagMirrorSet, Limits, Located, Object, Secret,
+    ImageTagMirrorSet, Limits, Located, Object, Secret, SecretBytes,
 };
 
 use crate::Error;
@@ -16,6 +19,103 @@ use crate::Error;
 pub const CONFIG_NAMESPACE: &str = "openshift-config";
 /// The release payload assumed when no ClusterVersion is given (it only matters to the blocked-registry check).
 pub const DEFAULT_RELEASE_IMAGE: &str = "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The Secret type OpenShift requires of the pull secret (machine-config-operator refuses any other).
+pub const DOCKERCONFIGJSON_TYPE: &str = "kubernetes.io/dockerconfigjson";
+/// The key of a `kubernetes.io/dockerconfigjson` Secret that holds the docker config JSON.
+pub const DOCKERCONFIGJSON_KEY: &str = ".dockerconfigjson";
+
+/// Why a Secret cannot serve as a pull secret. `Display` is the reason alone (machine-config-operator's words for
+/// the type); callers say where the Secret was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PullSecretRefusal {
+    /// The Secret's `type` is not `kubernetes.io/dockerconfigjson`.
+    WrongType {
+        /// The Secret, `namespace/name`.
+        secret: String,
+        /// The type found (empty when unset).
+        found: String,
+    },
+    /// The Secret has no `.dockerconfigjson` in `data` or `stringData`.
+    MissingKey {
+        /// The Secret, `namespace/name`.
+        secret: String,
+        /// The keys it has, sorted.
+        keys: Vec<String>,
+    },
+}
+
+impl fmt::Display for PullSecretRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PullSecretRefusal::WrongType { found, .. } => {
+                write!(
+                    f,
+                    "expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"
+                )
+            }
+            PullSecretRefusal::MissingKey { keys, .. } => write!(
+                f,
+                "the Secret has no {DOCKERCONFIGJSON_KEY} key (keys: {})",
+                keys.join(", ")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PullSecretRefusal {}
+
+/// A Secret's `namespace/name` (`name` alone without a namespace), for messages.
+pub fn secret_name(secret: &Secret) -> String {
+    let name = secret.metadata.name.as_deref().unwrap_or("<unnamed>");
+    match secret.metadata.namespace.as_deref() {
+        Some(ns) => format!("{ns}/{name}"),
+        None => name.to_owned(),
+    }
+}
+
+/// The docker config JSON a pull secret holds, checked as machine-config-operator checks the Secret: its type must
+/// be `kubernetes.io/dockerconfigjson`, and the bytes are its `.dockerconfigjson` (`stringData` wins over `data`,
+/// as on the server).
+pub fn dockerconfigjson(secret: &Secret) -> Result<&[u8], PullSecretRefusal> {
+    let found = secret.type_.as_deref().unwrap_or("");
+    if found != DOCKERCONFIGJSON_TYPE {
+        return Err(PullSecretRefusal::WrongType {
+            secret: secret_name(secret),
+            found: found.to_owned(),
+        });
+    }
+    secret
+        .get(DOCKERCONFIGJSON_KEY)
+        .ok_or_else(|| PullSecretRefusal::MissingKey {
+            secret: secret_name(secret),
+            keys: secret.keys().into_iter().map(str::to_owned).collect(),
+        })
+}
+
+/// Makes `secret` a pull secret holding `config`: its type `kubernetes.io/dockerconfigjson`, and `config` (in the
+/// `auths` format, compact) as `data[".dockerconfigjson"]`. Any `stringData` value for the key is dropped: it would
+/// override `data` on the server.
+pub fn store_dockerconfigjson(secret: &mut Secret, config: &DockerConfig) {
+    secret.type_ = Some(DOCKERCONFIGJSON_TYPE.to_owned());
+    secret.string_data.remove(DOCKERCONFIGJSON_KEY);
+    let bytes = config.clone().into_auths_format().to_compact();
+    secret.data.insert(
+        DOCKERCONFIGJSON_KEY.to_owned(),
+        SecretBytes::new(bytes.to_vec()),
+    );
+}
+
+/// A ConfigMap's maps as trust-bundle reads them (`binaryData` already decoded by icsp).
+pub fn trust_data(config_map: &ConfigMap) -> trust_bundle::ConfigMapData {
+    trust_bundle::ConfigMapData {
+        data: config_map.data.clone(),
+        binary_data: (config_map.binary_data.iter())
+            .map(|(key, bytes)| (key.clone(), bytes.0.clone()))
+            .collect(),
+    }
+}
 
 /// One input: a name for messages (a path, or `-` for stdin) and its bytes.
 #[derive(Clone)]
@@ -216,5 +316,69 @@ impl Cluster {
                     reference.name
                 ),
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(type_: Option<&str>, key: &str) -> Secret {
+        let mut secret = Secret::default();
+        secret.metadata.name = Some("pull-secret".into());
+        secret.metadata.namespace = Some(CONFIG_NAMESPACE.into());
+        secret.type_ = type_.map(str::to_owned);
+        secret
+            .data
+            .insert(key.to_owned(), SecretBytes::new(b"{}".to_vec()));
+        secret
+    }
+
+    #[test]
+    fn a_pull_secret_must_be_a_dockerconfigjson_secret() {
+        let ok = secret(Some(DOCKERCONFIGJSON_TYPE), DOCKERCONFIGJSON_KEY);
+        assert_eq!(dockerconfigjson(&ok).unwrap(), b"{}");
+
+        let refusal = dockerconfigjson(&secret(Some("Opaque"), DOCKERCONFIGJSON_KEY)).unwrap_err();
+        // machine-config-operator's own words.
+        assert_eq!(
+            refusal.to_string(),
+            "expected secret type kubernetes.io/dockerconfigjson found Opaque"
+        );
+        assert!(
+            matches!(&refusal, PullSecretRefusal::WrongType { secret, .. } if secret == "openshift-config/pull-secret")
+        );
+        let refusal = dockerconfigjson(&secret(None, DOCKERCONFIGJSON_KEY)).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "expected secret type kubernetes.io/dockerconfigjson found "
+        );
+
+        let refusal = dockerconfigjson(&secret(Some(DOCKERCONFIGJSON_TYPE), "other")).unwrap_err();
+        assert_eq!(
+            refusal.to_string(),
+            "the Secret has no .dockerconfigjson key (keys: other)"
+        );
+    }
+
+    #[test]
+    fn a_stored_pull_secret_is_compact_auths_json_in_data() {
+        let legacy = DockerConfig::parse(
+            br#"{ "https://index.docker.io/v1/": {"auth": "YTpi", "email": "e@x"} }"#,
+            "dockercfg",
+        )
+        .unwrap();
+        let mut secret = secret(Some("Opaque"), "other");
+        secret.string_data.insert(
+            DOCKERCONFIGJSON_KEY.to_owned(),
+            icsp::SecretText::new("stale".to_owned()),
+        );
+        store_dockerconfigjson(&mut secret, &legacy);
+        assert_eq!(secret.type_.as_deref(), Some(DOCKERCONFIGJSON_TYPE));
+        assert!(secret.string_data.is_empty());
+        assert_eq!(
+            dockerconfigjson(&secret).unwrap(),
+            br#"{"auths":{"https://index.docker.io/v1/":{"auth":"YTpi","email":"e@x"}}}"#
+        );
     }
 }

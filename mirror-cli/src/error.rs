@@ -33,6 +33,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The Secret given as the pull secret cannot be one.
+    PullSecretRefused {
+        /// Where the Secret was read (file, document, object).
+        origin: String,
+        /// Why it is refused.
+        refusal: crate::cluster::PullSecretRefusal,
+    },
+    /// The pull secret's docker config JSON is unusable (the error names the file or object).
+    DockerConfig(dockerconfig::Error),
     /// A CA bundle or its ConfigMap is unusable.
     Trust(trust_bundle::Error),
     /// A registries.conf could not be read.
@@ -63,6 +72,8 @@ impl fmt::Display for Error {
             Error::Refused { message } => f.write_str(message),
             Error::Inconsistent { message } => f.write_str(message),
             Error::PullSecret { origin, message } => write!(f, "{origin}: {message}"),
+            Error::PullSecretRefused { origin, refusal } => write!(f, "{origin}: {refusal}"),
+            Error::DockerConfig(e) => write!(f, "{e}"),
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
@@ -76,7 +87,25 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    // The wrapped errors' texts are already this error's text (pinned by tests), so their causes are forwarded
+    // rather than themselves: a reporter walking the chain says each thing once.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Objects(e) => e.source(),
+            Error::DockerConfig(e) => e.source(),
+            Error::Trust(e) => e.source(),
+            Error::RegistriesConf(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<dockerconfig::Error> for Error {
+    fn from(e: dockerconfig::Error) -> Self {
+        Error::DockerConfig(e)
+    }
+}
 
 impl From<icsp::Error> for Error {
     fn from(e: icsp::Error) -> Self {

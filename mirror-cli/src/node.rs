@@ -6,31 +6,13 @@ use std::path::PathBuf;
 use icsp::{ImageMirrors, MirrorSourcePolicy};
 use registries_conf::render_payload::RegistrySources;
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
-use trust_bundle::{BundleReport, ConfigMapData, UnixTime};
+use trust_bundle::{BundleReport, FolderBundle, UnixTime};
 
 use crate::cluster::{Cluster, Input, describe};
 use crate::writer::NodeFile;
 use crate::{Error, policy_json};
 
-/// Where each node file lives, relative to the node's root.
-pub mod paths {
-    /// The registries configuration CRI-O and podman read.
-    pub const REGISTRIES_CONF: &str = "etc/containers/registries.conf";
-    /// The drop-in holding `containerRuntimeSearchRegistries`.
-    pub const SEARCH_REGISTRIES_DROP_IN: &str =
-        "etc/containers/registries.conf.d/01-image-searchRegistries.conf";
-    /// The signature policy.
-    pub const POLICY_JSON: &str = "etc/containers/policy.json";
-    /// The kubelet's (and CRI-O's) pull secret.
-    pub const KUBELET_CONFIG_JSON: &str = "var/lib/kubelet/config.json";
-    /// Per-registry CA folders.
-    pub const CERTS_D: &str = "etc/docker/certs.d";
-    /// MicroShift: the mirrors, as a drop-in beside the host's own registries.conf.
-    pub const MICROSHIFT_MIRROR_DROP_IN: &str =
-        "etc/containers/registries.conf.d/999-microshift-mirror.conf";
-    /// MicroShift: the pull secret CRI-O reads (`global_auth_file`).
-    pub const MICROSHIFT_PULL_SECRET: &str = "etc/crio/openshift-pull-secret";
-}
+pub mod paths;
 
 /// Whether the node file at `path` (relative to the root) holds credentials: never print its content.
 pub fn holds_credentials(path: &std::path::Path) -> bool {
@@ -48,9 +30,6 @@ pub enum Target {
     /// registries.conf, the pull secret at `/etc/crio/openshift-pull-secret`, the CAs under certs.d; no policy.json.
     MicroShift,
 }
-
-/// The Secret type OpenShift requires of the pull secret.
-pub const DOCKERCONFIGJSON_TYPE: &str = "kubernetes.io/dockerconfigjson";
 
 /// How to render.
 #[derive(Debug, Clone)]
@@ -216,11 +195,11 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
             files.push(file(
                 paths::REGISTRIES_CONF,
                 rendered.registries_conf.clone(),
-                0o644,
+                paths::FILE_MODE,
             ));
         }
         Target::MicroShift => match microshift_drop_in(&rendered) {
-            Some(drop_in) => files.push(file(paths::MICROSHIFT_MIRROR_DROP_IN, drop_in, 0o644)),
+            Some(drop_in) => files.push(file(paths::MICROSHIFT_MIRROR_DROP_IN, drop_in, paths::FILE_MODE)),
             None => notes.push(format!(
                 "{}: no mirror set, insecure or blocked registry: nothing to add to the host's registries.conf",
                 paths::MICROSHIFT_MIRROR_DROP_IN
@@ -231,7 +210,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         files.push(file(
             paths::SEARCH_REGISTRIES_DROP_IN,
             drop_in.clone(),
-            0o644,
+            paths::FILE_MODE,
         ));
     }
 
@@ -269,14 +248,14 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
             Target::OpenShift => paths::KUBELET_CONFIG_JSON,
             Target::MicroShift => paths::MICROSHIFT_PULL_SECRET,
         };
-        files.push(file(path, bytes, 0o600));
+        files.push(file(path, bytes, paths::CREDENTIALS_MODE));
     }
 
     // The CAs.
     let mut trust_reports = Vec::new();
     if let Some(config_map) = cluster.trusted_ca_config_map()? {
-        let data = trust_data(&config_map.value);
-        let bundles = trust_bundle::read_config_map(&data)?;
+        let bundles =
+            trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value))?;
         if bundles.is_empty() {
             warnings.push(format!(
                 "{}: the ConfigMap holds no CA bundle",
@@ -289,21 +268,10 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
                 )
             ));
         }
-        let trust = trust_bundle::plan_node_files(&bundles, options.now)?;
+        let trust = trust_bundle::plan_folders(&bundles, options.now)?;
         warnings.extend(trust.warnings.iter().map(|w| w.to_string()));
         trust_reports = trust.reports;
-        // Folders are created 0755 by the writer; only the files are listed.
-        files.extend(
-            trust
-                .files
-                .into_iter()
-                .filter(|f| f.mode & trust_bundle::S_IFDIR == 0)
-                .map(|f| NodeFile {
-                    path: f.path,
-                    bytes: f.bytes,
-                    mode: f.mode & 0o7777,
-                }),
-        );
+        files.extend(ca_files(trust.folders));
     }
 
     Ok(NodePlan {
@@ -323,17 +291,17 @@ pub fn microshift_drop_in(rendered: &registries_conf::Rendered) -> Option<String
     rendered.registry_tables().map(str::to_owned)
 }
 
-/// A ConfigMap as trust-bundle reads it: `data` as is, `binaryData` back in its base64 form (icsp holds it
-/// decoded).
-pub fn trust_data(config_map: &icsp::ConfigMap) -> ConfigMapData {
-    ConfigMapData {
-        data: config_map.data.clone(),
-        binary_data: config_map
-            .binary_data
-            .iter()
-            .map(|(k, v)| (k.clone(), go_compat::encode_std_base64(&v.0)))
-            .collect(),
-    }
+/// The CA files for checked folders: `etc/docker/certs.d/<host[:port]>/ca.crt`, the bundle unchanged, mode 0644.
+/// (Folders are created 0755 by the writer.)
+pub fn ca_files(folders: Vec<FolderBundle>) -> Vec<NodeFile> {
+    folders
+        .into_iter()
+        .map(|folder| NodeFile {
+            path: paths::ca_file(folder.folder()),
+            bytes: folder.into_bytes(),
+            mode: paths::FILE_MODE,
+        })
+        .collect()
 }
 
 /// openshift/api's per-object findings for every object that shapes the node.
@@ -374,31 +342,25 @@ fn pull_secret_bytes(cluster: &Cluster, options: &RenderOptions) -> Result<Optio
         (input.name.clone(), &input.bytes)
     } else if let Some(secret) = &cluster.pull_secret {
         let origin = describe(secret, "Secret/openshift-config/pull-secret");
-        let found = secret.value.type_.as_deref().unwrap_or("");
-        if found != DOCKERCONFIGJSON_TYPE {
-            return Err(Error::PullSecret {
-                origin,
-                message: format!("expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"),
-            });
-        }
-        let Some(bytes) = secret.value.get(".dockerconfigjson") else {
-            return Err(Error::PullSecret {
-                origin,
-                message: "has no .dockerconfigjson key".to_owned(),
-            });
-        };
+        let bytes = crate::cluster::dockerconfigjson(&secret.value).map_err(|refusal| {
+            Error::PullSecretRefused {
+                origin: origin.clone(),
+                refusal,
+            }
+        })?;
         (origin, bytes)
     } else {
         return Ok(None);
     };
-    // Check it as containers/image would read it, then write Go's json.Compact of the bytes.
-    dockerconfig::DockerConfig::parse(raw, &origin).map_err(|e| Error::PullSecret {
-        origin: origin.clone(),
-        message: e.to_string(),
-    })?;
-    let bytes = dockerconfig::kubelet_config_json(raw, &origin).map_err(|e| Error::PullSecret {
-        origin,
-        message: e.to_string(),
-    })?;
-    Ok(Some(bytes.to_vec()))
+    // Read once, as containers/image would read it; unedited, the file writes back as Go's json.Compact of the bytes.
+    let config = dockerconfig::DockerConfig::parse(raw, &origin)?;
+    Ok(Some(kubelet_config_json(&config)))
+}
+
+/// `/var/lib/kubelet/config.json` (and MicroShift's pull secret) exactly as machine-config-operator writes it from
+/// the pull secret: Go's `json.Compact` of its `.dockerconfigjson` plus one newline.
+pub fn kubelet_config_json(config: &dockerconfig::DockerConfig) -> Vec<u8> {
+    let mut bytes = config.to_compact().to_vec();
+    bytes.push(b'\n');
+    bytes
 }

@@ -103,8 +103,11 @@ fn ensure_parents(
                 Ok(_) => return Err(err(&dir, "exists and is not a folder")),
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {
                     fs::create_dir(&dir).map_err(|e| err(&dir, e))?;
-                    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755))
-                        .map_err(|e| err(&dir, e))?;
+                    fs::set_permissions(
+                        &dir,
+                        fs::Permissions::from_mode(crate::node::paths::DIR_MODE),
+                    )
+                    .map_err(|e| err(&dir, e))?;
                     created.push(dir.clone());
                 }
                 Err(e) => return Err(err(&dir, e)),

@@ -162,8 +162,8 @@ fn json_pull_secret() {
         e.contains("big.json") && e.contains("more than the limit of 16777216 bytes"),
         "{e}"
     );
-    bounded("kubelet config.json of 100 MB", MEMORY_LIMIT_KB, || {
-        dockerconfig::kubelet_config_json(&input, "big.json")
+    bounded("json.Compact of 100 MB", MEMORY_LIMIT_KB, || {
+        dockerconfig::compact(&input, "big.json")
     });
 
     for (what, bytes) in [
@@ -287,7 +287,7 @@ fn pem_bundles() {
     );
     let bundles = [big_bundle];
     bounded("certs.d plan of a 100 MB bundle", MEMORY_LIMIT_KB, || {
-        trust_bundle::plan_node_files(&bundles, now)
+        trust_bundle::plan_folders(&bundles, now)
     });
 
     let deep = trust_bundle::Bundle {

@@ -125,6 +125,27 @@ type: Opaque\ndata: {.dockerconfigjson: e30=}\n"
 }
 
 #[test]
+fn a_broken_pull_secret_is_named_once() {
+    let secret = Input {
+        name: "secret.yaml".into(),
+        bytes: b"apiVersion: v1\nkind: Secret\nmetadata: {name: pull-secret, namespace: openshift-config}\n\
+type: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{\"auths\": {,}}'}\n"
+            .to_vec(),
+    };
+    let (result, _, _) = render(&RenderRequest {
+        inputs: vec![secret],
+        ..Default::default()
+    });
+    let err = result.unwrap_err();
+    assert!(matches!(err, mirror_cli::Error::DockerConfig(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "secret.yaml: document 0 (Secret/openshift-config/pull-secret): line 1, column 12: invalid character ',' \
+         looking for beginning of object key string"
+    );
+}
+
+#[test]
 fn other_kinds_are_reported_not_dropped() {
     let other = Input {
         name: "mixed.yaml".into(),

@@ -3,7 +3,7 @@
 //! snapshot tables stay stable; regenerating changes keys and signatures (and may shift a line
 //! number in the tables, as signature lengths vary by a byte or two).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common.rs"]
 mod common;
 
 fn main() {

@@ -11,7 +11,7 @@ use rustls_pki_types::pem::PemObject as _;
 use x509_parser::prelude::{FromDer as _, X509Certificate};
 
 use crate::configmap::Bundle;
-use crate::error::{Error, Origin};
+use crate::error::{Error, Origin, X509ParseError};
 use crate::warning::Warning;
 
 /// What one certificate of a bundle says about itself.
@@ -233,21 +233,23 @@ pub fn check_bundle(bundle: &Bundle, now: UnixTime) -> Result<BundleReport, Erro
             line: block.line,
             reason: pem_reason(&e),
         })?;
-        let bad = |reason: String| Error::BadCertificate {
-            key: key(),
-            origin: origin(),
-            index,
-            line: block.line,
-            reason,
-        };
         let (rest, cert) =
-            X509Certificate::from_der(der.as_ref()).map_err(|e| bad(e.to_string()))?;
+            X509Certificate::from_der(der.as_ref()).map_err(|e| Error::BadCertificate {
+                key: key(),
+                origin: origin(),
+                index,
+                line: block.line,
+                source: X509ParseError::new(e),
+            })?;
         if !rest.is_empty() {
             // Go's x509.ParseCertificate refuses trailing data, so the pool would skip it.
-            return Err(bad(format!(
-                "{} bytes of trailing data after the certificate",
-                rest.len()
-            )));
+            return Err(Error::TrailingData {
+                key: key(),
+                origin: origin(),
+                index,
+                line: block.line,
+                bytes: rest.len(),
+            });
         }
         let info = describe(&cert, index, block.line);
         let now_secs = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);

@@ -6,27 +6,28 @@ use std::fmt;
 use crate::error::{Error, Origin};
 use crate::naming::key_for_host;
 
-/// A ConfigMap's two maps, as plain strings: `data` (key → text) and `binaryData`
-/// (key → base64), exactly as they appear in the YAML.
+/// A ConfigMap's two maps: `data` (key → text, exactly as in the object) and `binaryData` (key → the
+/// bytes its base64 stands for; the reader of the object decodes it).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConfigMapData {
     /// `data`: key → UTF-8 text.
     pub data: BTreeMap<String, String>,
-    /// `binaryData`: key → standard base64 with padding.
-    pub binary_data: BTreeMap<String, String>,
+    /// `binaryData`: key → bytes.
+    pub binary_data: BTreeMap<String, Vec<u8>>,
 }
 
 impl fmt::Debug for ConfigMapData {
     // Values may (wrongly) hold a private key: show keys and lengths only.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lengths = |map: &BTreeMap<String, String>| {
-            map.iter()
-                .map(|(k, v)| (k.clone(), format!("<{} chars>", v.len())))
-                .collect::<BTreeMap<_, _>>()
-        };
+        let data: BTreeMap<_, _> = (self.data.iter())
+            .map(|(k, v)| (k, format!("<{} chars>", v.len())))
+            .collect();
+        let binary_data: BTreeMap<_, _> = (self.binary_data.iter())
+            .map(|(k, v)| (k, format!("<{} bytes>", v.len())))
+            .collect();
         f.debug_struct("ConfigMapData")
-            .field("data", &lengths(&self.data))
-            .field("binary_data", &lengths(&self.binary_data))
+            .field("data", &data)
+            .field("binary_data", &binary_data)
             .finish()
     }
 }
@@ -56,7 +57,7 @@ impl fmt::Debug for Bundle {
 /// Reads the bundles of a ConfigMap as machine-config-operator does
 /// (`getImageRegistryBundles`): keys sorted, `data` before `binaryData`; a `data` value is
 /// its base64 decoding when it decodes (Go `StdEncoding`), else its raw text (PEM stays
-/// raw); a `binaryData` value must be base64. A key in both maps is refused (the API
+/// raw); a `binaryData` value is its bytes. A key in both maps is refused (the API
 /// server refuses it too). Keys are not checked here: see [`crate::folder_for_key`].
 pub fn read_config_map(config_map: &ConfigMapData) -> Result<Vec<Bundle>, Error> {
     let mut bundles = Vec::with_capacity(config_map.data.len() + config_map.binary_data.len());
@@ -68,7 +69,7 @@ pub fn read_config_map(config_map: &ConfigMapData) -> Result<Vec<Bundle>, Error>
             bytes,
         });
     }
-    for (key, b64) in &config_map.binary_data {
+    for (key, bytes) in &config_map.binary_data {
         if config_map.data.contains_key(key) {
             return Err(Error::DuplicateKey {
                 key: key.clone(),
@@ -76,14 +77,10 @@ pub fn read_config_map(config_map: &ConfigMapData) -> Result<Vec<Bundle>, Error>
                 second: Origin::BinaryData,
             });
         }
-        let bytes = go_compat::decode_std_base64(b64).map_err(|e| Error::BinaryDataNotBase64 {
-            key: key.clone(),
-            reason: e.to_string(),
-        })?;
         bundles.push(Bundle {
             key: key.clone(),
             origin: Origin::BinaryData,
-            bytes,
+            bytes: bytes.clone(),
         });
     }
     Ok(bundles)
@@ -125,7 +122,8 @@ pub fn parse_from_file_arg(arg: &str) -> Result<FromFile, Error> {
 
 /// Builds the ConfigMap maps from `(host[:port], file path, bytes)` triples as
 /// `oc create configmap --from-file=<host>..<port>=<file>` would: valid UTF-8 goes to `data`
-/// unchanged, anything else to `binaryData` as standard base64. A host given twice is refused.
+/// unchanged, anything else to `binaryData` (which the object writes as standard base64). A host
+/// given twice is refused.
 pub fn build_config_map<'a, I>(files: I) -> Result<ConfigMapData, Error>
 where
     I: IntoIterator<Item = (&'a str, &'a str, &'a [u8])>,
@@ -142,11 +140,13 @@ where
             });
         }
         match std::str::from_utf8(bytes) {
-            Ok(text) => out.data.insert(key, text.to_owned()),
-            Err(_) => out
-                .binary_data
-                .insert(key, go_compat::encode_std_base64(bytes)),
-        };
+            Ok(text) => {
+                out.data.insert(key, text.to_owned());
+            }
+            Err(_) => {
+                out.binary_data.insert(key, bytes.to_vec());
+            }
+        }
     }
     Ok(out)
 }

@@ -86,15 +86,6 @@ pub enum Error {
         second_key: String,
     },
 
-    /// A `binaryData` value is not base64.
-    #[error("binaryData[{key:?}]: not valid base64: {reason}")]
-    BinaryDataNotBase64 {
-        /// The key.
-        key: String,
-        /// The decoder's complaint.
-        reason: String,
-    },
-
     /// A `--from-file` argument is not `HOST[:PORT]=FILE`.
     #[error("--from-file {arg:?}: {reason}")]
     FromFileArg {
@@ -174,7 +165,7 @@ pub enum Error {
 
     /// A `CERTIFICATE` block does not hold a parseable X.509 certificate.
     #[error(
-        "{origin}[{key:?}]: certificate #{index} (line {line}): not a valid X.509 certificate: {reason}"
+        "{origin}[{key:?}]: certificate #{index} (line {line}): not a valid X.509 certificate: {source}"
     )]
     BadCertificate {
         /// The ConfigMap key (or host) of the bundle.
@@ -185,18 +176,57 @@ pub enum Error {
         index: usize,
         /// 1-based line of its `-----BEGIN` marker.
         line: usize,
-        /// The parser's complaint.
-        reason: String,
+        /// x509-parser's complaint.
+        source: X509ParseError,
     },
 
-    /// A node path would not stay under the target root.
-    #[error("node path {path:?} would leave the target root: {reason}")]
-    UnsafePath {
-        /// The path.
-        path: String,
-        /// Why.
-        reason: String,
+    /// A `CERTIFICATE` block holds a certificate followed by more bytes (Go's `x509.ParseCertificate`
+    /// refuses it, so the pool would skip it).
+    #[error(
+        "{origin}[{key:?}]: certificate #{index} (line {line}): not a valid X.509 certificate: \
+         {bytes} bytes of trailing data after the certificate"
+    )]
+    TrailingData {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based position of the certificate in the bundle.
+        index: usize,
+        /// 1-based line of its `-----BEGIN` marker.
+        line: usize,
+        /// How many bytes follow the certificate.
+        bytes: usize,
     },
+}
+
+/// x509-parser's refusal of a certificate's DER: `Display` is its message, `source()` its error value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct X509ParseError(x509_parser::nom::Err<x509_parser::error::X509Error>);
+
+impl X509ParseError {
+    pub(crate) fn new(error: x509_parser::nom::Err<x509_parser::error::X509Error>) -> Self {
+        X509ParseError(error)
+    }
+}
+
+// x509-parser's error derives `PartialEq` structurally, which is an equivalence: no floats inside.
+impl Eq for X509ParseError {}
+
+impl fmt::Display for X509ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for X509ParseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        use x509_parser::nom::Err;
+        match &self.0 {
+            Err::Error(e) | Err::Failure(e) => Some(e),
+            Err::Incomplete(_) => None,
+        }
+    }
 }
 
 fn legacy_note(key: &str, folder: &str, legacy: Option<&str>) -> String {

@@ -2,24 +2,33 @@
 //!
 //! The flow, all pure:
 //! [`read_config_map`] (or [`build_config_map`] from `HOST[:PORT]=FILE` pairs) →
-//! [`check_bundles`] / [`check_bundle`] → [`node_files`] ([`plan_node_files`] does both), the rows an atomic writer puts
-//! under a root. The crate knows no YAML: a ConfigMap is two plain maps ([`ConfigMapData`]).
+//! [`check_bundles`] / [`check_bundle`] → [`folders`] ([`plan_folders`] does both): per registry, its
+//! `certs.d` folder name and the bytes. The crate knows no YAML (a ConfigMap is two plain maps,
+//! [`ConfigMapData`]) and no host layout (where `certs.d` lives, file names and modes are the caller's).
 //!
 //! ```
-//! use trust_bundle::{ConfigMapData, read_config_map, node_files};
+//! use trust_bundle::{ConfigMapData, UnixTime, folders, plan_folders, read_config_map};
+//!
 //! let mut cm = ConfigMapData::default();
 //! cm.data.insert("mirror.example.com..5000".into(), "-----BEGIN CERTIFICATE-----\n...".into());
 //! let bundles = read_config_map(&cm)?;
-//! let files = node_files(&bundles)?;
-//! assert_eq!(files[2].path.to_str(), Some("etc/docker/certs.d/mirror.example.com:5000/ca.crt"));
+//! // The folder a host keeps this registry's CAs in (on a node: /etc/docker/certs.d/<folder>/ca.crt).
+//! let folders = folders(&bundles)?;
+//! assert_eq!(folders[0].folder(), "mirror.example.com:5000");
+//! // Checked as containers/image will load it, this bundle is refused.
+//! let refused = plan_folders(&bundles, UnixTime::now()).unwrap_err();
+//! assert_eq!(
+//!     refused.to_string(),
+//!     r#"data["mirror.example.com..5000"]: line 1: broken PEM: no END line for the "CERTIFICATE" block"#
+//! );
 //! # Ok::<(), trust_bundle::Error>(())
 //! ```
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod check;
 mod configmap;
 mod error;
-mod layout;
 mod naming;
 mod report;
 mod warning;
@@ -28,14 +37,11 @@ pub use check::{BundleReport, CertificateInfo, MAX_BUNDLE_BYTES, check_bundle, r
 pub use configmap::{
     Bundle, ConfigMapData, FromFile, build_config_map, parse_from_file_arg, read_config_map,
 };
-pub use error::{Error, Origin};
-pub use layout::{
-    CA_FILE, CERTS_D, DIR_MODE, FILE_MODE, NodeFile, S_IFDIR, S_IFREG, check_relative, node_files,
-};
+pub use error::{Error, Origin, X509ParseError};
 pub use naming::{
     MAX_KEY_LEN, Naming, check_registry_host, folder_for_key, key_for_host, mco_folder_name,
     node_ca_folder_name, validate_config_map_key,
 };
-pub use report::{KeyCheck, Plan, check_bundles, plan_node_files, render_text};
+pub use report::{FolderBundle, KeyCheck, Plan, check_bundles, folders, plan_folders, render_text};
 pub use rustls_pki_types::UnixTime;
 pub use warning::Warning;

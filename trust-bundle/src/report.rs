@@ -1,13 +1,13 @@
-//! Checking every bundle of a ConfigMap at once, without stopping at the first problem.
+//! Checking every bundle of a ConfigMap at once, without stopping at the first problem, and naming the folders.
 
-use std::fmt::Write as _;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 
 use rustls_pki_types::UnixTime;
 
 use crate::check::{BundleReport, check_bundle};
 use crate::configmap::Bundle;
 use crate::error::{Error, Origin};
-use crate::layout::{NodeFile, node_files};
 use crate::naming::{folder_for_key, mco_folder_name, node_ca_folder_name};
 use crate::warning::Warning;
 
@@ -89,14 +89,16 @@ pub fn check_bundles(bundles: &[Bundle], now: UnixTime) -> Vec<KeyCheck> {
         .collect()
 }
 
-/// A plain-text report, one block per key: what a user reads before applying.
-pub fn render_text(checks: &[KeyCheck]) -> String {
+/// A plain-text report, one block per key: what a user reads before applying. `file_for` names the file a
+/// folder's bundle is written to (this crate knows folder names, not where a host keeps them), e.g.
+/// `|folder| format!("etc/docker/certs.d/{folder}/ca.crt")`.
+pub fn render_text(checks: &[KeyCheck], file_for: impl Fn(&str) -> String) -> String {
     let mut out = String::new();
     for check in checks {
         let verdict = if check.is_accepted() { "ok" } else { "REFUSED" };
         let _ = writeln!(out, "{}[{:?}]: {verdict}", check.origin, check.key);
         if let Ok(folder) = &check.folder {
-            let _ = writeln!(out, "  file: etc/docker/certs.d/{folder}/ca.crt");
+            let _ = writeln!(out, "  file: {}", file_for(folder));
         }
         if let Ok(report) = &check.bundle {
             for cert in &report.certificates {
@@ -121,21 +123,82 @@ pub fn render_text(checks: &[KeyCheck]) -> String {
     out
 }
 
-/// What to write on a node, with the checks that cleared it.
+/// A bundle with the `certs.d` folder it belongs in: what a host needs to trust one registry. Only
+/// [`folders`] and [`plan_folders`] make one, so the folder is always a checked registry `host[:port]`:
+/// one plain path component, never empty, `.`, `..` or holding `/`.
+///
+/// `Debug` shows the folder and the size of the bytes only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FolderBundle {
+    folder: String,
+    bytes: Vec<u8>,
+}
+
+impl FolderBundle {
+    /// The `certs.d` folder name: `host` or `host:port`, as image references spell the registry.
+    pub fn folder(&self) -> &str {
+        &self.folder
+    }
+
+    /// The bundle, unchanged (no newline added).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bundle, by value.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+impl fmt::Debug for FolderBundle {
+    // The bytes may (wrongly) hold a private key when the bundle was not checked: show only their length.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FolderBundle")
+            .field("folder", &self.folder)
+            .field("bytes", &format_args!("<{} bytes>", self.bytes.len()))
+            .finish()
+    }
+}
+
+/// The `certs.d` folder of every bundle, sorted by folder, with the bytes unchanged. Every key is checked
+/// ([`folder_for_key`]); two bundles for one folder are refused (OpenShift would let the later silently
+/// overwrite the earlier). The certificates are not checked: see [`plan_folders`].
+pub fn folders(bundles: &[Bundle]) -> Result<Vec<FolderBundle>, Error> {
+    let mut by_folder: BTreeMap<String, &Bundle> = BTreeMap::new();
+    for bundle in bundles {
+        let naming = folder_for_key(&bundle.key)?;
+        if let Some(first) = by_folder.insert(naming.folder.clone(), bundle) {
+            return Err(Error::DuplicateFolder {
+                folder: naming.folder,
+                first_key: first.key.clone(),
+                second_key: bundle.key.clone(),
+            });
+        }
+    }
+    Ok(by_folder
+        .into_iter()
+        .map(|(folder, bundle)| FolderBundle {
+            folder,
+            bytes: bundle.bytes.clone(),
+        })
+        .collect())
+}
+
+/// The folders to write, with the checks that cleared them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    /// The `certs.d` rows, as [`node_files`] gives them.
-    pub files: Vec<NodeFile>,
+    /// One bundle per folder, as [`folders`] gives them.
+    pub folders: Vec<FolderBundle>,
     /// One report per bundle, in input order.
     pub reports: Vec<BundleReport>,
     /// Every warning (keys' and bundles'), in input order.
     pub warnings: Vec<Warning>,
 }
 
-/// The safe path from bundles to node files: every key and bundle is checked at `now`, and
-/// the first refusal stops everything (nothing half-written). Use [`check_bundles`] to list
-/// all problems at once.
-pub fn plan_node_files(bundles: &[Bundle], now: UnixTime) -> Result<Plan, Error> {
+/// The safe path from bundles to folders: every key and bundle is checked at `now`, and the first refusal
+/// stops everything (nothing half-written). Use [`check_bundles`] to list all problems at once.
+pub fn plan_folders(bundles: &[Bundle], now: UnixTime) -> Result<Plan, Error> {
     let mut reports = Vec::with_capacity(bundles.len());
     let mut warnings = Vec::new();
     for check in check_bundles(bundles, now) {
@@ -148,7 +211,7 @@ pub fn plan_node_files(bundles: &[Bundle], now: UnixTime) -> Result<Plan, Error>
         }
     }
     Ok(Plan {
-        files: node_files(bundles)?,
+        folders: folders(bundles)?,
         reports,
         warnings,
     })

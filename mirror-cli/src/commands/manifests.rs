@@ -10,16 +10,15 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use dockerconfig::{AuthEntry, Secret};
-use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, SecretBytes, YamlStyle};
+use dockerconfig::Secret;
+use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{CREDENTIALS_MODE, SECRET_KEY, check_registry, read_pull_secret};
+use super::pull_secret::{check_registry, read_pull_secret, set_credentials};
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
-use crate::cluster::{CONFIG_NAMESPACE, Input};
+use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
 use crate::mapping::{self, MirrorObjects};
-use crate::node::DOCKERCONFIGJSON_TYPE;
 
 /// The ConfigMap the Image `cluster` names for registry CAs.
 pub const REGISTRY_CONFIG_NAME: &str = "registry-config";
@@ -126,37 +125,24 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
 
     // 1. The pull secret with the mirror's credentials.
     let file = read_pull_secret(&request.pull_secret)?;
-    let entry = AuthEntry::from_user_password(&request.username, request.password.expose())
-        .map_err(|_| Error::Usage {
-            message: format!(
-                "--username {:?}: a user name must not contain ':' (auth is user:password)",
-                request.username
-            ),
-        })?;
     let mut config = file.config;
-    config
-        .set(&request.registry, entry)
-        .map_err(|e| Error::Usage {
-            message: format!("--registry: {e}"),
-        })?;
+    set_credentials(
+        &mut config,
+        &request.registry,
+        &request.username,
+        &request.password,
+    )?;
     notes.push(format!(
         "pull secret: {} with {:?} set to {}:***",
         file.label, request.registry, request.username
     ));
     let mut secret_meta = ObjectMeta::named("pull-secret");
     secret_meta.namespace = Some(CONFIG_NAMESPACE.to_owned());
-    let secret = icsp::Secret {
+    let mut secret = icsp::Secret {
         metadata: secret_meta,
-        type_: Some(DOCKERCONFIGJSON_TYPE.to_owned()),
-        data: [(
-            SECRET_KEY.to_owned(),
-            SecretBytes::new(config.secret_data().bytes().to_vec()),
-        )]
-        .into_iter()
-        .collect(),
-        string_data: Default::default(),
-        extra: Default::default(),
+        ..Default::default()
     };
+    store_dockerconfigjson(&mut secret, &config);
 
     // 2. The CA, checked as a node will read it.
     let config_map = super::trust::build(
@@ -168,12 +154,12 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
             request.ca.bytes.clone(),
         )],
     )?;
-    let bundles = trust_bundle::read_config_map(&crate::node::trust_data(&config_map))?;
+    let bundles = trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map))?;
     let checks = trust_bundle::check_bundles(&bundles, request.now);
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));
     }
-    let plan = trust_bundle::plan_node_files(&bundles, request.now)?;
+    let plan = trust_bundle::plan_folders(&bundles, request.now)?;
     warnings.extend(plan.warnings.iter().map(|w| w.to_string()));
 
     // 3. The Image config naming the ConfigMap.
@@ -256,7 +242,11 @@ pub fn run(
     let stream = to_stream(&manifests.objects);
     match &request.output {
         Some(path) => {
-            write_output_file(path, stream.as_bytes(), CREDENTIALS_MODE)?;
+            write_output_file(
+                path,
+                stream.as_bytes(),
+                crate::node::paths::CREDENTIALS_MODE,
+            )?;
             writeln!(
                 err,
                 "{} wrote {} ({} objects; it holds the pull secret: mode 0600)",

@@ -12,19 +12,14 @@ use std::path::PathBuf;
 use dockerconfig::{
     AuthEntry, ChangeKind, DockerConfig, Format, MatchKind, Outcome, Secret, SetOutcome,
 };
-use icsp::{Object, SecretBytes, YamlStyle};
+use icsp::{Object, YamlStyle};
 
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
-use crate::cluster::Input;
-use crate::node::DOCKERCONFIGJSON_TYPE;
+use crate::cluster::{
+    DOCKERCONFIGJSON_KEY, Input, dockerconfigjson, secret_name, store_dockerconfigjson,
+};
 use crate::writer::WriteOutcome;
-
-/// The Secret key that holds the docker config JSON.
-pub const SECRET_KEY: &str = ".dockerconfigjson";
-
-/// The mode of a written file that holds credentials.
-pub const CREDENTIALS_MODE: u32 = 0o600;
 
 /// The longest password line read from standard input.
 pub const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
@@ -122,14 +117,6 @@ impl PullSecretFile {
     /// A short account of what the file is, for messages.
     pub fn describe(&self) -> &str {
         &self.label
-    }
-}
-
-fn secret_name(secret: &icsp::Secret) -> String {
-    let name = secret.metadata.name.as_deref().unwrap_or("<unnamed>");
-    match secret.metadata.namespace.as_deref() {
-        Some(ns) => format!("{ns}/{name}"),
-        None => name.to_owned(),
     }
 }
 
@@ -232,27 +219,14 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
         }
     };
     let label = format!(
-        "{} (Secret {}, key {SECRET_KEY})",
+        "{} (Secret {}, key {DOCKERCONFIGJSON_KEY})",
         input.name,
         secret_name(&secret)
     );
-    let found = secret.type_.as_deref().unwrap_or("");
-    if found != DOCKERCONFIGJSON_TYPE {
-        // machine-config-operator's own words.
-        return Err(pull_secret_error(
-            &label,
-            format!("expected secret type {DOCKERCONFIGJSON_TYPE} found {found}"),
-        ));
-    }
-    let Some(bytes) = secret.get(SECRET_KEY) else {
-        return Err(pull_secret_error(
-            &label,
-            format!(
-                "the Secret has no {SECRET_KEY} key (keys: {})",
-                secret.keys().join(", ")
-            ),
-        ));
-    };
+    let bytes = dockerconfigjson(&secret).map_err(|refusal| Error::PullSecretRefused {
+        origin: label.clone(),
+        refusal,
+    })?;
     let config = DockerConfig::parse_as(bytes, Format::Auths, &label)
         .map_err(|e| config_error(&label, &e))?;
     Ok(PullSecretFile {
@@ -330,24 +304,38 @@ pub fn check_registry(registry: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Sets `registry`'s entry in `config` to `username` and `password` (as `podman login` writes it), replacing
+/// every spelling of the registry; a refusal names the flag (`--username`, `--registry`).
+pub fn set_credentials(
+    config: &mut DockerConfig,
+    registry: &str,
+    username: &str,
+    password: &Secret,
+) -> Result<SetOutcome, Error> {
+    let entry =
+        AuthEntry::from_user_password(username, password.expose()).map_err(|_| Error::Usage {
+            message: format!(
+                "--username {username:?}: a user name must not contain ':' (auth is user:password)"
+            ),
+        })?;
+    config.set(registry, entry).map_err(|e| Error::Usage {
+        message: format!("--registry: {e}"),
+    })
+}
+
 /// The bytes to output for a file of `shape` holding `config`.
 fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> {
     match shape {
         Shape::Bare => {
             if compact {
-                config.kubelet_config_json().to_vec()
+                crate::node::kubelet_config_json(config)
             } else {
                 config.to_pretty().to_vec()
             }
         }
         Shape::Secret(secret) => {
             let mut secret = (**secret).clone();
-            // stringData overrides data on the server: the new value goes to data alone.
-            secret.string_data.remove(SECRET_KEY);
-            secret.data.insert(
-                SECRET_KEY.to_owned(),
-                SecretBytes::new(config.secret_data().bytes().to_vec()),
-            );
+            store_dockerconfigjson(&mut secret, config);
             let mut yaml = icsp::to_yaml(&Object::Secret(secret), YamlStyle::SigsYaml)
                 .unwrap_or_default()
                 .into_bytes();
@@ -369,7 +357,7 @@ fn emit(
 ) -> Result<(), Error> {
     match &options.output {
         Some(path) => {
-            let outcome = write_output_file(path, bytes, CREDENTIALS_MODE)?;
+            let outcome = write_output_file(path, bytes, crate::node::paths::CREDENTIALS_MODE)?;
             let what = match outcome {
                 WriteOutcome::Created => "created",
                 WriteOutcome::Replaced => "replaced",
@@ -396,7 +384,7 @@ fn problems(config: &DockerConfig) -> Vec<String> {
             dockerconfig::Problem::Error(e) => {
                 warnings.push(format!("{e} (a pull through this entry fails)"))
             }
-            dockerconfig::Problem::Warning(w) => warnings.push(w),
+            dockerconfig::Problem::Warning(w) => warnings.push(w.to_string()),
             _ => {}
         }
     }
@@ -471,7 +459,7 @@ fn merge(
         .map_err(super::output_error)?;
     }
     let mut warnings = problems(&merged);
-    warnings.extend(merge_report.warnings.iter().cloned());
+    warnings.extend(merge_report.warnings.iter().map(ToString::to_string));
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
     let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
     emit(&bytes, &request.output, out, err, style)?;
@@ -486,19 +474,13 @@ fn add(
 ) -> Result<Exit, Error> {
     check_registry(&request.registry)?;
     let file = read_pull_secret(&request.input)?;
-    let entry = AuthEntry::from_user_password(&request.username, request.password.expose())
-        .map_err(|_| Error::Usage {
-            message: format!(
-                "--username {:?}: a user name must not contain ':' (auth is user:password)",
-                request.username
-            ),
-        })?;
     let mut config = file.config;
-    let outcome = config
-        .set(&request.registry, entry)
-        .map_err(|e| Error::Usage {
-            message: format!("--registry: {e}"),
-        })?;
+    let outcome = set_credentials(
+        &mut config,
+        &request.registry,
+        &request.username,
+        &request.password,
+    )?;
     let said = match &outcome {
         SetOutcome::Added { key } => format!("added {key:?} ({}:***)", request.username),
         SetOutcome::Replaced { key, also_removed } if also_removed.is_empty() => {
@@ -586,21 +568,15 @@ fn get(
             match &lookup.matched {
                 None => w(out, "matched: nothing".to_owned())?,
                 Some((key, MatchKind::Exact)) => w(out, format!("matched: {key:?} (exact key)"))?,
-                Some((
-                    key,
-                    MatchKind::Normalized {
-                        normalized,
-                        candidates,
-                    },
-                )) => {
+                Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
                     w(
                         out,
                         format!("matched: {key:?} (normalised to {normalized})"),
                     )?;
-                    if candidates.len() > 1 {
+                    if !how.others().is_empty() {
                         notes.push(format!(
                             "also {:?} normalise to {normalized}: containers/image picks one of them at random",
-                            &candidates[1..]
+                            how.others()
                         ));
                     }
                 }

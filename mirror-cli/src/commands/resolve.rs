@@ -21,14 +21,6 @@ use super::{Exit, Style, report};
 use crate::Error;
 use crate::node::paths;
 
-/// The node path of the main registries.conf, as containers/image names it in messages.
-pub const NODE_REGISTRIES_CONF: &str = "/etc/containers/registries.conf";
-/// The node folder of registries.conf drop-ins.
-pub const REGISTRIES_CONF_D: &str = "etc/containers/registries.conf.d";
-/// The per-host certificate folders containers/image looks in on a node, in order (the first existing
-/// `<folder>/<host[:port]>` wins; the user's `~/.config/containers/certs.d`, which comes first, is not on a node).
-pub const CERTS_D_FOLDERS: [&str; 2] = ["etc/containers/certs.d", paths::CERTS_D];
-
 /// Where the configuration comes from.
 #[derive(Debug, Clone)]
 pub enum ConfigSource {
@@ -134,7 +126,7 @@ impl Explainer {
                 }
                 let loaded = dropin::load(
                     &root.join(paths::REGISTRIES_CONF),
-                    &[&root.join(REGISTRIES_CONF_D)],
+                    &[&root.join(paths::REGISTRIES_CONF_D)],
                 )
                 .map_err(Error::RegistriesConf)?;
                 // Messages name the node's own paths, as the node's client would.
@@ -317,7 +309,7 @@ pub fn certs_d_folder(root: &Path, host: &str) -> Option<String> {
     if host.is_empty() || host.contains('/') || host == "." || host == ".." {
         return None;
     }
-    CERTS_D_FOLDERS
+    paths::CERTS_D_SEARCH_ORDER
         .iter()
         .map(|folder| format!("{folder}/{host}"))
         .find(|relative| root.join(relative).is_dir())

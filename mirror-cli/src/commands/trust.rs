@@ -125,20 +125,9 @@ pub fn build(
             .iter()
             .map(|(host, path, bytes)| (host.as_str(), path.as_str(), bytes.as_slice())),
     )?;
-    let binary_data = data
-        .binary_data
-        .iter()
-        .map(|(k, v)| {
-            go_compat::decode_std_base64(v)
-                .map(|bytes| (k.clone(), Base64Bytes(bytes)))
-                .map_err(|e| {
-                    Error::Trust(trust_bundle::Error::BinaryDataNotBase64 {
-                        key: k.clone(),
-                        reason: e.to_string(),
-                    })
-                })
-        })
-        .collect::<Result<BTreeMap<_, _>, _>>()?;
+    let binary_data = (data.binary_data.into_iter())
+        .map(|(key, bytes)| (key, Base64Bytes(bytes)))
+        .collect();
     let mut metadata = ObjectMeta::named(name);
     metadata.namespace = Some(namespace.to_owned());
     Ok(ConfigMap {
@@ -176,7 +165,7 @@ fn config_map(
     let config_map = build(&request.name, &request.namespace, &files)?;
 
     // Check the bundles as the node will read them (machine-config-operator's decoding), naming the files.
-    let data = crate::node::trust_data(&config_map);
+    let data = crate::cluster::trust_data(&config_map);
     let path_of: BTreeMap<String, String> = files
         .iter()
         .filter_map(|(host, path, _)| {
@@ -196,13 +185,14 @@ fn config_map(
         })
         .collect();
     let checks = trust_bundle::check_bundles(&bundles, request.now);
-    err.write_all(trust_bundle::render_text(&checks).as_bytes())
+    let file_for = |folder: &str| crate::node::paths::ca_file(folder).display().to_string();
+    err.write_all(trust_bundle::render_text(&checks, file_for).as_bytes())
         .map_err(super::output_error)?;
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));
     }
-    // The node layout too: it refuses two keys that would share a certs.d folder.
-    trust_bundle::plan_node_files(&bundles, request.now)?;
+    // The folders too: two keys that would share a certs.d folder are refused.
+    trust_bundle::plan_folders(&bundles, request.now)?;
 
     let mut yaml = icsp::to_yaml(&Object::ConfigMap(config_map), YamlStyle::SigsYaml)
         .unwrap_or_default()

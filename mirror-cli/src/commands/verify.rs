@@ -23,7 +23,7 @@ use registries_conf::parse::parse_drop_in;
 use registries_conf::validate::validate;
 use serde_json::{Value, json};
 
-use super::resolve::{AuthUse, REGISTRIES_CONF_D, auth_use, certs_d_folder, mirror_usage};
+use super::resolve::{AuthUse, auth_use, certs_d_folder, mirror_usage};
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::Input;
@@ -201,7 +201,7 @@ fn read_node_file(root: &Path, relative: &str) -> Result<Option<Found>, Error> {
 
 /// The node's `registries.conf.d/*.conf` files, by name.
 fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
-    let dir = root.join(REGISTRIES_CONF_D);
+    let dir = root.join(paths::REGISTRIES_CONF_D);
     let entries = match std::fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
@@ -220,7 +220,7 @@ fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
     names.sort();
     let mut found = Vec::new();
     for name in names {
-        let relative = format!("{REGISTRIES_CONF_D}/{name}");
+        let relative = format!("{}/{name}", paths::REGISTRIES_CONF_D);
         if let Some(file) = read_node_file(root, &relative)? {
             found.push((relative, file));
         }
@@ -229,7 +229,7 @@ fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
 }
 
 fn is_drop_in(path: &Path) -> bool {
-    path.parent() == Some(Path::new(REGISTRIES_CONF_D))
+    path.parent() == Some(Path::new(paths::REGISTRIES_CONF_D))
 }
 
 /// Compares the node under `root` with `plan`. Reads the root; never writes.

@@ -1,0 +1,7 @@
+//! trust-bundle's integration tests: one binary, one module per subject, shared helpers in [`common`].
+
+mod bounds;
+mod check;
+mod common;
+mod configmap;
+mod naming;
