@@ -35,8 +35,10 @@ pub enum Error {
     },
     /// A CA bundle or its ConfigMap is unusable.
     Trust(trust_bundle::Error),
-    /// A registries.conf could not be read.
+    /// A registries.conf could not be read, or OpenShift would refuse the mirror rules.
     RegistriesConf(registries_conf::Error),
+    /// OpenShift would refuse the allowed / blocked registries for policy.json.
+    PolicyJson(policy_json::Error),
     /// Writing the node files failed; nothing was changed.
     Write(crate::writer::WriteError),
     /// A line of a mapping file is unusable.
@@ -65,6 +67,7 @@ impl fmt::Display for Error {
             Error::PullSecret { origin, message } => write!(f, "{origin}: {message}"),
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
+            Error::PolicyJson(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
             Error::Mapping {
                 file,
@@ -76,7 +79,15 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::RegistriesConf(e) => Some(e),
+            Error::PolicyJson(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<icsp::Error> for Error {
     fn from(e: icsp::Error) -> Self {

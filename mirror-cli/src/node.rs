@@ -8,9 +8,10 @@ use registries_conf::render_payload::RegistrySources;
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, ConfigMapData, UnixTime};
 
+use crate::Error;
 use crate::cluster::{Cluster, Input, describe};
 use crate::writer::NodeFile;
-use crate::{Error, policy_json};
+use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
 
 /// Where each node file lives, relative to the node's root.
 pub mod paths {
@@ -236,17 +237,16 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     }
 
     // policy.json.
-    let policy = policy_json::render(
-        payload.policy_allowed.as_deref().unwrap_or_default(),
-        payload.policy_blocked.as_deref().unwrap_or_default(),
-        release_image,
-    )
-    .map_err(|e| Error::Refused {
-        message: e.to_string(),
-    })?;
+    let policy_lists = PolicyLists {
+        blocked: payload.policy_blocked.clone(),
+        allowed: payload.policy_allowed.clone(),
+    };
+    let policy = policy_lists
+        .render(release_image)
+        .map_err(Error::PolicyJson)?;
     match options.target {
         Target::OpenShift => {
-            if policy == policy_json::TEMPLATE {
+            if policy == POLICY_TEMPLATE {
                 notes.push(format!(
                     "{}: no allowed or blocked registry: the node keeps the template",
                     paths::POLICY_JSON
@@ -255,7 +255,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
             files.push(file(paths::POLICY_JSON, policy, 0o644));
         }
         // The host's policy.json (signature checks for Red Hat registries, ...) is its own: never replaced.
-        Target::MicroShift if policy != policy_json::TEMPLATE => warnings.push(format!(
+        Target::MicroShift if policy != POLICY_TEMPLATE => warnings.push(format!(
             "{}: not written for a MicroShift host: allowedRegistries is not enforced there (blocked registries \
              are, through the drop-in)",
             paths::POLICY_JSON

@@ -246,11 +246,11 @@ fn validate(
                 Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
                 Ok(payload) => {
                     warnings.extend(payload.warnings.iter().cloned());
-                    if let Err(e) = registries_conf::check_policy_lists(
-                        payload.policy_blocked.as_deref(),
-                        payload.policy_allowed.as_deref(),
-                        release_image,
-                    ) {
+                    let lists = policy_json::openshift::PolicyLists {
+                        blocked: payload.policy_blocked.clone(),
+                        allowed: payload.policy_allowed.clone(),
+                    };
+                    if let Err(e) = lists.check(release_image) {
                         findings.push(format!("machine-config-operator would refuse this: {e}"));
                     }
                 }
