@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 use icsp::{ImageMirrors, MirrorSourcePolicy};
-use registries_conf::render_payload::RegistrySources;
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, ConfigMapData, UnixTime};
 
@@ -172,27 +171,12 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         .release_image
         .as_deref()
         .unwrap_or(cluster.release_image());
-    let mut rules = mirror_rules(cluster);
-    let sources = cluster
-        .image
-        .as_ref()
-        .and_then(|i| i.value.spec.registry_sources.as_ref());
-    let registry_sources = RegistrySources {
-        insecure: rules.insecure.clone(),
-        blocked: sources.and_then(|s| s.blocked_registries.clone()),
-        allowed: sources.and_then(|s| s.allowed_registries.clone()),
-    };
-    let payload =
-        registries_conf::check_blocked_registries(release_image, &registry_sources, &rules)
-            .map_err(|e| Error::Refused {
-                message: e.to_string(),
-            })?;
+    let (payload, policy_lists) = image_config_lists(cluster, release_image)?;
     warnings.extend(payload.warnings.iter().cloned());
-    rules.blocked = payload.registries_blocked.clone();
+    let rules = payload.rules;
 
-    let rendered = registries_conf::render(&rules, options.layout).map_err(|e| Error::Refused {
-        message: e.to_string(),
-    })?;
+    let rendered =
+        registries_conf::render(&rules, options.layout).map_err(Error::RegistriesConf)?;
     warnings.extend(rendered.warnings.iter().cloned());
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
@@ -237,10 +221,6 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     }
 
     // policy.json.
-    let policy_lists = PolicyLists {
-        blocked: payload.policy_blocked.clone(),
-        allowed: payload.policy_allowed.clone(),
-    };
     let policy = policy_lists
         .render(release_image)
         .map_err(Error::PolicyJson)?;
@@ -313,6 +293,33 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         trust_reports,
         rules,
     })
+}
+
+/// The Image config's registry lists after OpenShift's payload check (`getValidBlockedAndAllowedRegistries`): the
+/// mirror rules with the blocked entries registries.conf keeps, and the lists policy.json gets. When the check
+/// cannot be made OpenShift drops the whole images config: nothing blocked, nothing allowed.
+pub fn image_config_lists(
+    cluster: &Cluster,
+    release_image: &str,
+) -> Result<(registries_conf::PayloadCheck, PolicyLists), Error> {
+    let sources = cluster
+        .image
+        .as_ref()
+        .and_then(|i| i.value.spec.registry_sources.as_ref());
+    let blocked = sources.and_then(|s| s.blocked_registries.as_deref());
+    let payload =
+        registries_conf::check_blocked_registries(release_image, blocked, mirror_rules(cluster))
+            .map_err(Error::RegistriesConf)?;
+    let lists = if payload.abandoned {
+        PolicyLists::default()
+    } else {
+        PolicyLists::after_payload_check(
+            &payload.payload_repository,
+            payload.rules.blocked.as_deref(),
+            sources.and_then(|s| s.allowed_registries.as_deref()),
+        )
+    };
+    Ok((payload, lists))
 }
 
 /// The MicroShift drop-in: only the `[[registry]]` tables of the rendered registries.conf, with no header keys.

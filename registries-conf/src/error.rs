@@ -13,14 +13,6 @@ pub enum Error {
         /// OpenShift's own message, e.g. `invalid format for source "X"`.
         message: String,
     },
-    /// OpenShift refused the blocked/allowed lists of policy.json; displayed exactly as the controller reports it.
-    #[error("could not update policy json with new changes: {message}")]
-    InvalidPolicyLists {
-        /// Where, e.g. `allowed[0]` (empty when both lists are at fault).
-        field: String,
-        /// OpenShift's own message.
-        message: String,
-    },
     /// The release payload is not a canonical image reference (OpenShift stops the whole sync).
     #[error("error parsing reference of release image {release_image:?}: {reason}")]
     InvalidReleaseImage {

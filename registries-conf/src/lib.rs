@@ -22,5 +22,5 @@ pub use encode::{Layout, encode};
 pub use error::Error;
 pub use model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 pub use render::{Rendered, render, render_model};
-pub use render_payload::{PayloadCheck, check_blocked_registries, check_policy_lists};
+pub use render_payload::{PayloadCheck, check_blocked_registries};
 pub use rules::{MirrorRules, MirrorSet, SourcePolicy};

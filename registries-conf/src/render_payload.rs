@@ -1,7 +1,6 @@
-//! The release payload against `blockedRegistries`: which blocked entries OpenShift keeps for registries.conf and
-//! for policy.json, and what it adds to policy.json's allowed list (machine-config-operator
-//! `getValidBlockedAndAllowedRegistries`, `payloadRepoHasUnblockedMirror`), plus the checks `updatePolicyJSON` makes
-//! on the resulting lists.
+//! The release payload against `blockedRegistries`: which blocked entries OpenShift keeps in registries.conf
+//! (machine-config-operator `getValidBlockedAndAllowedRegistries`, `payloadRepoHasUnblockedMirror`). What the same
+//! function gives policy.json follows from the entries kept; that is policy.json's, not this crate's.
 //!
 //! Differences from OpenShift, both on inputs it would mishandle: OpenShift round-trips a temporary registries.conf
 //! through containers/image (which trims trailing `/` and refuses URL schemes); this check reads the in-memory
@@ -16,48 +15,38 @@ use crate::error::Error;
 use crate::model::{PullFromMirror, Registry};
 use crate::render::Tables;
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::rules::{MirrorRules, check_registry_scopes};
+use crate::rules::MirrorRules;
 use go_compat::quote_list as go_quote_list;
 
-/// `spec.registrySources` lists of the Image `cluster` object, as given (`None`: not set).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RegistrySources {
-    /// `insecureRegistries`.
-    pub insecure: Option<Vec<String>>,
-    /// `blockedRegistries`, before the payload check.
-    pub blocked: Option<Vec<String>>,
-    /// `allowedRegistries`.
-    pub allowed: Option<Vec<String>>,
-}
-
-/// What the payload check decided. `None` where OpenShift ends with a nil list (nothing appended).
+/// What the payload check decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PayloadCheck {
-    /// Blocked scopes for registries.conf ([`MirrorRules::blocked`]).
-    pub registries_blocked: Option<Vec<String>>,
-    /// Blocked scopes for policy.json.
-    pub policy_blocked: Option<Vec<String>>,
-    /// Allowed scopes for policy.json: the payload repository (once per kept blocked entry covering it, as
-    /// OpenShift appends it), then `allowedRegistries`.
-    pub policy_allowed: Option<Vec<String>>,
+    /// The rules to render: those given, with [`MirrorRules::blocked`] set to the blocked entries kept, in order
+    /// (`None` when none is, as OpenShift ends with a nil list).
+    pub rules: MirrorRules,
+    /// The release payload's repository (its name, e.g. `quay.io/openshift-release-dev/ocp-release`).
+    pub payload_repository: String,
     /// Blocked entries dropped because they would leave the payload with no pull source.
     pub dropped: Vec<String>,
+    /// The check could not be made (the warning says why): OpenShift then goes on with no blocked registry at all,
+    /// and with no allowed or blocked registry for policy.json either.
+    pub abandoned: bool,
     /// OpenShift's warnings, verbatim (e.g. `error adding ["quay.io"] to blocked registries, cannot block the
     /// repository being used by the payload`).
     pub warnings: Vec<String>,
 }
 
-/// Filters `sources.blocked` against the payload `release_image` (a canonical reference, usually by digest).
+/// Filters `blocked` (the Image config's `blockedRegistries`) against the payload `release_image` (a canonical
+/// reference, usually by digest), and returns `rules` with the entries kept as their `blocked` list.
 ///
 /// A blocked entry that covers the payload repository is kept only if the payload still has a pull source (its
-/// digest mirrors from `rules`' IDMS and ICSP sets, then itself) outside every blocked entry; it then stays in
-/// registries.conf, goes to policy.json only if it is not exactly the payload repository, and the payload repository
-/// is allowed in policy.json. Otherwise it is dropped with OpenShift's warning. `rules.blocked` and its tag sets are
-/// not read.
+/// digest mirrors from `rules`' IDMS and ICSP sets, then itself) outside every blocked entry; otherwise it is
+/// dropped with OpenShift's warning. Entries that do not cover the payload are kept. `rules.blocked` and the tag
+/// sets are not read; `rules.insecure` is.
 pub fn check_blocked_registries(
     release_image: &str,
-    sources: &RegistrySources,
-    rules: &MirrorRules,
+    blocked: Option<&[String]>,
+    rules: MirrorRules,
 ) -> Result<PayloadCheck, Error> {
     let payload =
         Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
@@ -65,82 +54,59 @@ pub fn check_blocked_registries(
             reason: e.to_string(),
         })?;
     let payload_repo = payload.name();
-    let blocked = sources.blocked.as_deref().unwrap_or_default();
+    let blocked = blocked.unwrap_or_default();
 
-    let mut check = PayloadCheck::default();
-    let mut registries_blocked = Vec::new();
-    let mut policy_blocked = Vec::new();
-    let mut allowed = Vec::new();
+    let mut dropped = Vec::new();
+    let mut kept = Vec::new();
     let mut has_unblocked_source: Option<bool> = None;
     for scope in blocked {
         if !is_nested(&payload_repo, scope) {
-            registries_blocked.push(scope.clone());
-            policy_blocked.push(scope.clone());
+            kept.push(scope.clone());
             continue;
         }
         let usable = match has_unblocked_source {
             Some(usable) => usable,
-            None => match payload_has_unblocked_source(&payload, sources, rules) {
+            None => match payload_has_unblocked_source(&payload, blocked, &rules) {
                 Ok(usable) => *has_unblocked_source.insert(usable),
                 Err(message) => {
                     // OpenShift logs the error and goes on with no blocked or allowed list at all.
                     return Ok(PayloadCheck {
+                        rules: MirrorRules {
+                            blocked: None,
+                            ..rules
+                        },
+                        payload_repository: payload_repo,
+                        dropped: Vec::new(),
+                        abandoned: true,
                         warnings: vec![message],
-                        ..PayloadCheck::default()
                     });
                 }
             },
         };
-        if !usable {
-            check.dropped.push(scope.clone());
-            continue;
+        if usable {
+            kept.push(scope.clone());
+        } else {
+            dropped.push(scope.clone());
         }
-        registries_blocked.push(scope.clone());
-        if *scope != payload_repo {
-            policy_blocked.push(scope.clone());
-        }
-        allowed.push(payload_repo.clone());
     }
-    if !check.dropped.is_empty() {
-        let dropped: Vec<&str> = check.dropped.iter().map(String::as_str).collect();
-        check.warnings.push(format!(
+    let mut warnings = Vec::new();
+    if !dropped.is_empty() {
+        let names: Vec<&str> = dropped.iter().map(String::as_str).collect();
+        warnings.push(format!(
             "error adding {} to blocked registries, cannot block the repository being used by the payload",
-            go_quote_list(&dropped)
+            go_quote_list(&names)
         ));
     }
-    allowed.extend(sources.allowed.iter().flatten().cloned());
-    check.registries_blocked = non_empty(registries_blocked);
-    check.policy_blocked = non_empty(policy_blocked);
-    check.policy_allowed = non_empty(allowed);
-    Ok(check)
-}
-
-/// The checks OpenShift's `updatePolicyJSON` makes on the policy lists: not both allowed and blocked (unless allowed
-/// is exactly the payload repository), then every blocked and allowed entry a valid scope.
-pub fn check_policy_lists(
-    policy_blocked: Option<&[String]>,
-    policy_allowed: Option<&[String]>,
-    release_image: &str,
-) -> Result<(), Error> {
-    let blocked = policy_blocked.unwrap_or_default();
-    let allowed = policy_allowed.unwrap_or_default();
-    if !allowed.is_empty() && !blocked.is_empty() {
-        let payload =
-            Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
-                release_image: release_image.to_string(),
-                reason: e.to_string(),
-            })?;
-        if !(allowed.len() == 1 && allowed[0] == payload.name()) {
-            return Err(Error::InvalidPolicyLists {
-                field: String::new(),
-                message: "invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified"
-                    .to_string(),
-            });
-        }
-    }
-    check_registry_scopes("blocked", blocked)
-        .and_then(|()| check_registry_scopes("allowed", allowed))
-        .map_err(|(field, message)| Error::InvalidPolicyLists { field, message })
+    Ok(PayloadCheck {
+        rules: MirrorRules {
+            blocked: non_empty(kept),
+            ..rules
+        },
+        payload_repository: payload_repo,
+        dropped,
+        abandoned: false,
+        warnings,
+    })
 }
 
 fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
@@ -152,17 +118,16 @@ fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
 /// `Err` is OpenShift's message for a failure on the way.
 fn payload_has_unblocked_source(
     payload: &Reference,
-    sources: &RegistrySources,
+    blocked: &[String],
     rules: &MirrorRules,
 ) -> Result<bool, String> {
-    let blocked = sources.blocked.as_deref().unwrap_or_default();
     let digest = merge_sets(
         rules
             .digest_sets_in_order()
             .map(|(_, _, set, policy)| (set, policy)),
     );
     let tables = Tables::build(
-        sources.insecure.as_deref().unwrap_or_default(),
+        rules.insecure.as_deref().unwrap_or_default(),
         blocked,
         digest,
         MergedSets::default(),

@@ -1,9 +1,8 @@
 //! One snapshot per rendering rule: the rules given, and the file (or the error) OpenShift's algorithm yields.
 
-use registries_conf::render_payload::RegistrySources;
 use registries_conf::{
     Layout, MirrorRules, MirrorSet, RegistriesConf, Registry, SourcePolicy,
-    check_blocked_registries, check_policy_lists, encode, render,
+    check_blocked_registries, encode, render,
 };
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -314,16 +313,20 @@ fn escaping_in_the_encoder() {
     insta::assert_snapshot!("escaping", encode(&conf, Layout::Current));
 }
 
-fn payload_outcome(sources: RegistrySources, rules: MirrorRules, release_image: &str) -> String {
-    match check_blocked_registries(release_image, &sources, &rules) {
+/// What the payload check decided, one fact a line (the policy.json lists that follow from the entries kept are
+/// policy-json's: its `lists_after_the_payload_check` test takes these outcomes).
+fn payload_outcome(blocked: &[&str], rules: MirrorRules, release_image: &str) -> String {
+    match check_blocked_registries(release_image, Some(&strings(blocked)), rules) {
         Err(error) => format!("error: {error}\n"),
         Ok(check) => {
-            let policy = check_policy_lists(
-                check.policy_blocked.as_deref(),
-                check.policy_allowed.as_deref(),
-                release_image,
+            let mut text = format!(
+                "kept for registries.conf: {:?}\ndropped: {:?}\nabandoned: {}\n",
+                check.rules.blocked, check.dropped, check.abandoned
             );
-            format!("{check:#?}\npolicy lists: {policy:?}\n")
+            for warning in &check.warnings {
+                text.push_str(&format!("warning: {warning}\n"));
+            }
+            text
         }
     }
 }
@@ -332,10 +335,6 @@ const PAYLOAD: &str = "quay.io/openshift-release-dev/ocp-release@sha256:4207ba56
 
 #[test]
 fn payload_check() {
-    let blocked = |list: &[&str]| RegistrySources {
-        blocked: Some(strings(list)),
-        ..RegistrySources::default()
-    };
     let mirrored = MirrorRules {
         legacy_digest_mirror_sets: vec![set(
             "quay.io/openshift-release-dev",
@@ -347,7 +346,7 @@ fn payload_check() {
         (
             "no mirror: dropped with the warning",
             payload_outcome(
-                blocked(&["quay.io", "docker.io", "quay.io/openshift-release-dev"]),
+                &["quay.io", "docker.io", "quay.io/openshift-release-dev"],
                 MirrorRules::default(),
                 PAYLOAD,
             ),
@@ -355,7 +354,7 @@ fn payload_check() {
         (
             "unblocked mirror: kept, payload repo allowed",
             payload_outcome(
-                blocked(&["quay.io", "quay.io/openshift-release-dev/ocp-release"]),
+                &["quay.io", "quay.io/openshift-release-dev/ocp-release"],
                 mirrored.clone(),
                 PAYLOAD,
             ),
@@ -363,7 +362,7 @@ fn payload_check() {
         (
             "the mirror is blocked too: dropped",
             payload_outcome(
-                blocked(&["quay.io", "mirror.example.com"]),
+                &["quay.io", "mirror.example.com"],
                 mirrored.clone(),
                 PAYLOAD,
             ),
@@ -371,7 +370,7 @@ fn payload_check() {
         (
             "tag-only payload: digest mirrors do not count",
             payload_outcome(
-                blocked(&["quay.io"]),
+                &["quay.io"],
                 mirrored,
                 "quay.io/openshift-release-dev/ocp-release:4.16",
             ),
@@ -379,7 +378,7 @@ fn payload_check() {
         (
             "release image not canonical",
             payload_outcome(
-                blocked(&["quay.io"]),
+                &["quay.io"],
                 MirrorRules::default(),
                 "ocp-release:4.16",
             ),

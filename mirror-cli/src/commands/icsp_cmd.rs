@@ -228,28 +228,11 @@ fn validate(
             for e in every_rules_error(&rules) {
                 findings.push(format!("machine-config-operator would refuse this: {e}"));
             }
-            let sources = cluster
-                .image
-                .as_ref()
-                .and_then(|i| i.value.spec.registry_sources.as_ref());
-            let registry_sources = registries_conf::render_payload::RegistrySources {
-                insecure: rules.insecure.clone(),
-                blocked: sources.and_then(|s| s.blocked_registries.clone()),
-                allowed: sources.and_then(|s| s.allowed_registries.clone()),
-            };
             let release_image = cluster.release_image();
-            match registries_conf::check_blocked_registries(
-                release_image,
-                &registry_sources,
-                &rules,
-            ) {
+            match crate::node::image_config_lists(&cluster, release_image) {
                 Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
-                Ok(payload) => {
+                Ok((payload, lists)) => {
                     warnings.extend(payload.warnings.iter().cloned());
-                    let lists = policy_json::openshift::PolicyLists {
-                        blocked: payload.policy_blocked.clone(),
-                        allowed: payload.policy_allowed.clone(),
-                    };
                     if let Err(e) = lists.check(release_image) {
                         findings.push(format!("machine-config-operator would refuse this: {e}"));
                     }

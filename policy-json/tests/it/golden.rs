@@ -180,10 +180,48 @@ fn policy_list_errors() {
     );
 }
 
-/// The payload check's policy half on the cases the goldens do not reach.
+/// The payload check's policy half on the outcomes of registries-conf's `payload_check` snapshot (the entries it
+/// keeps for registries.conf): the lists, and OpenShift's verdict on them.
 #[test]
 fn lists_after_the_payload_check() {
-    let payload = "quay.io/openshift-release-dev/ocp-release";
+    let release = "quay.io/openshift-release-dev/ocp-release@sha256:4207ba569ff014931f1b5d125fe3751936a768e119546683c899eb09f3cdceb0";
+    let repository = "quay.io/openshift-release-dev/ocp-release";
+    let verdict = |kept: &[&str]| {
+        let kept: Vec<String> = kept.iter().map(|s| s.to_string()).collect();
+        let lists = PolicyLists::after_payload_check(repository, Some(&kept), None);
+        (lists.clone(), lists.check(release).map_err(|e| e.to_string()))
+    };
+    // No mirror: quay.io and the payload's namespace dropped, docker.io kept.
+    assert_eq!(
+        verdict(&["docker.io"]),
+        (
+            PolicyLists {
+                blocked: Some(vec!["docker.io".into()]),
+                allowed: None
+            },
+            Ok(())
+        )
+    );
+    // An unblocked mirror: both kept; the payload repository is allowed once per entry covering it, and OpenShift
+    // then refuses the lists (allowed is not exactly the payload repository).
+    assert_eq!(
+        verdict(&["quay.io", repository]),
+        (
+            PolicyLists {
+                blocked: Some(vec!["quay.io".into()]),
+                allowed: Some(vec![repository.into(), repository.into()])
+            },
+            Err("could not update policy json with new changes: invalid images config: only one of \
+                 AllowedRegistries or BlockedRegistries may be specified"
+                .into())
+        )
+    );
+    // The mirror blocked too: quay.io dropped, the mirror kept.
+    assert_eq!(verdict(&["mirror.example.com"]).1, Ok(()));
+    // Nothing kept.
+    assert_eq!(verdict(&[]), (PolicyLists::default(), Ok(())));
+
+    let payload = repository;
     let owned = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let lists = PolicyLists::after_payload_check(
         payload,
