@@ -11,7 +11,7 @@ use std::fmt;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use crate::error::Error;
-use crate::model::{Mirror, PullFromMirror, Registry};
+use crate::model::{Mirror, PullFromMirror, Registry, scope};
 
 /// A registries.conf being edited.
 #[derive(Debug, Clone)]
@@ -28,13 +28,11 @@ impl fmt::Display for Editor {
 }
 
 fn effective_prefix(table: &Table) -> String {
-    let prefix = string_field(table, "prefix");
-    let prefix = if prefix.is_empty() {
-        string_field(table, "location")
-    } else {
-        prefix
-    };
-    prefix.trim_end_matches('/').to_owned()
+    let (prefix, location) = (
+        string_field(table, "prefix"),
+        string_field(table, "location"),
+    );
+    scope(&prefix, &location).trim_end_matches('/').to_owned()
 }
 
 /// The key of `table` that is `name` regardless of case (the exact spelling first).
@@ -235,11 +233,7 @@ impl Editor {
     /// Appends a `[[registry]]` (with its mirrors) after the last one, indented like it; refused if its prefix is
     /// already there.
     pub fn add_registry(&mut self, registry: &Registry) -> Result<(), Error> {
-        let prefix = if registry.prefix.is_empty() {
-            &registry.location
-        } else {
-            &registry.prefix
-        };
+        let prefix = registry.scope();
         if self.registry_position(prefix).is_ok() {
             return Err(self.error(format!(
                 "a [[registry]] with prefix {prefix:?} is already there"

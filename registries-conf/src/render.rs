@@ -3,7 +3,7 @@
 //! BurntSushi/toml).
 //!
 //! OpenShift finds entries by linear scan and tests nesting over all pairs; here entries are indexed by scope and a
-//! scope's containers are found by walking its own `/`-prefixes and wildcard parents (module `render_scope`), so
+//! scope's containers are found by walking its own `/`-prefixes and wildcard parents (module `scope_index`), so
 //! rendering is O(total input length) hash lookups plus the sort of the sources.
 //!
 //! Memory: the `[[registry]]` tables are built as a view that borrows every string from the rules (a nested scope's
@@ -20,8 +20,8 @@ use crate::encode::{
 use crate::error::Error;
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::render_scope::ScopeIndex;
 use crate::rules::{MirrorRules, validate};
+use crate::scope_index::ScopeIndex;
 use go_compat::quote as go_quote;
 
 /// Where the node keeps registries.conf.
@@ -255,7 +255,7 @@ impl<'a> Tables<'a> {
             Some(set) => set.source,
             None => tag.sets[rank - digest.sets.len()].source,
         };
-        let mut source_rank: ScopeIndex<'a, usize> = ScopeIndex::new();
+        let mut source_rank: ScopeIndex<&'a str, usize> = ScopeIndex::default();
         for (rank, set) in digest.sets.iter().chain(&tag.sets).enumerate() {
             source_rank.insert(set.source, rank);
         }
@@ -266,8 +266,8 @@ impl<'a> Tables<'a> {
             }
             let scope = entry.scope;
             let mut first: Option<usize> = None;
-            source_rank.for_each_container(scope, |source, rank| {
-                if source != scope {
+            source_rank.for_each_container(scope, |rank| {
+                if source_at(rank) != scope {
                     first = Some(first.map_or(rank, |r| r.min(rank)));
                 }
             });
@@ -436,8 +436,8 @@ fn entry_of<'a>(
     entry as usize
 }
 
-fn index_of(scopes: &[String]) -> ScopeIndex<'_, ()> {
-    let mut index = ScopeIndex::new();
+fn index_of(scopes: &[String]) -> ScopeIndex<&str, ()> {
+    let mut index = ScopeIndex::with_capacity(scopes.len());
     for scope in scopes {
         index.insert(scope.as_str(), ());
     }

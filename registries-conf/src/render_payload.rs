@@ -12,9 +12,10 @@ use image_ref::scope::is_nested;
 
 use crate::encode::Layout;
 use crate::error::Error;
-use crate::model::{PullFromMirror, Registry};
+use crate::model::Registry;
 use crate::render::Tables;
 use crate::render_merge::{MergedSets, merge_sets};
+use crate::resolve::{Resolver, matching_prefix_len};
 use crate::rules::MirrorRules;
 use go_compat::quote_list as go_quote_list;
 
@@ -133,79 +134,35 @@ fn payload_has_unblocked_source(
         MergedSets::default(),
     )?;
 
+    // containers/image loads that file: an entry's prefix is its scope.
+    let registries = (0..tables.len())
+        .map(|entry| Registry {
+            prefix: tables.prefix(entry).to_owned(),
+            ..tables.registry(entry, Layout::Current)
+        })
+        .collect();
+    let resolver = Resolver::from_registries(registries);
     let name = payload.name();
-    let Some(entry) = find_registry(&tables, &name) else {
+    let Some(registry) = resolver.find_registry(&name) else {
         return Ok(false);
     };
-    let registry = &tables.registry(entry, Layout::Current);
-    let digested = payload.digest().is_some();
-    let mirrors = registry.mirrors.iter().filter(|mirror| {
-        if registry.mirror_by_digest_only {
-            return digested;
-        }
-        match mirror.pull_from_mirror {
-            PullFromMirror::DigestOnly => digested,
-            PullFromMirror::TagOnly => !digested,
-            PullFromMirror::Unset | PullFromMirror::All => true,
-        }
-    });
-    let prefix = registry_prefix(registry);
     let reference = payload.to_string();
     let mut pull_names = Vec::new();
-    for location in mirrors
+    for location in registry
+        .mirrors_for(payload.digest().is_some())
         .map(|m| m.location.as_str())
         .chain([registry.location.as_str()])
     {
-        pull_names.push(rewritten_name(&reference, &name, prefix, location)?);
+        pull_names.push(rewritten_name(
+            &reference,
+            &name,
+            &registry.prefix,
+            location,
+        )?);
     }
     Ok(pull_names
         .iter()
         .any(|pulled| !blocked.iter().any(|scope| is_nested(pulled, scope))))
-}
-
-/// containers/image `Registry.Prefix` after loading: the location when no prefix is set.
-fn registry_prefix(registry: &Registry) -> &str {
-    if registry.prefix.is_empty() {
-        &registry.location
-    } else {
-        &registry.prefix
-    }
-}
-
-/// containers/image `FindRegistry`: the entry with the longest matching prefix; among equal lengths the smallest
-/// prefix (entries are sorted by prefix when loaded). Returns the table's index.
-fn find_registry(tables: &Tables<'_>, name: &str) -> Option<usize> {
-    (0..tables.len())
-        .filter(|&entry| ref_matching_prefix(name, tables.prefix(entry)).is_some())
-        .min_by(|&a, &b| {
-            let (a, b) = (tables.prefix(a), tables.prefix(b));
-            b.len().cmp(&a.len()).then_with(|| a.cmp(b))
-        })
-}
-
-/// containers/image `refMatchingPrefix`: how much of `reference` the prefix covers, if it matches.
-fn ref_matching_prefix(reference: &str, prefix: &str) -> Option<usize> {
-    if let Some(domain) = prefix
-        .strip_prefix('*')
-        .filter(|_| prefix.starts_with("*."))
-    {
-        let index = reference.find(domain)?;
-        if reference[..index].contains('/') {
-            return None;
-        }
-        let end = index + domain.len();
-        return match reference.as_bytes().get(end) {
-            None | Some(b':' | b'/' | b'@') => Some(end),
-            Some(_) => None,
-        };
-    }
-    if reference == prefix {
-        return Some(prefix.len());
-    }
-    match reference.strip_prefix(prefix)?.as_bytes().first() {
-        Some(b':' | b'/' | b'@') => Some(prefix.len()),
-        _ => None,
-    }
 }
 
 /// containers/image `rewriteReference` followed by `Name()`.
@@ -215,7 +172,7 @@ fn rewritten_name(
     prefix: &str,
     location: &str,
 ) -> Result<String, String> {
-    let Some(prefix_len) = ref_matching_prefix(reference, prefix) else {
+    let Some(prefix_len) = matching_prefix_len(reference, prefix) else {
         return Err(format!(
             "invalid prefix '{prefix}' for reference '{reference}'"
         ));
@@ -232,25 +189,4 @@ fn rewritten_name(
     Reference::parse_canonical(&rewritten)
         .map(|r| r.name())
         .map_err(|e| format!("rewriting reference: {}", e.upstream_message()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefix_matching_follows_containers_image() {
-        assert_eq!(ref_matching_prefix("quay.io/ns/repo", "quay.io"), Some(7));
-        assert_eq!(ref_matching_prefix("quay.io:443/ns", "quay.io"), Some(7));
-        assert_eq!(ref_matching_prefix("quay.ioo/ns", "quay.io"), None);
-        assert_eq!(
-            ref_matching_prefix("a.example.com/x", "*.example.com"),
-            Some(13)
-        );
-        assert_eq!(ref_matching_prefix("example.com/x", "*.example.com"), None);
-        assert_eq!(
-            ref_matching_prefix("q.io/a.example.com", "*.example.com"),
-            None
-        );
-    }
 }

@@ -178,7 +178,8 @@ fn every_golden_case_matches() {
         let outcome = run_case(dir);
         let read = |file: &str| fs::read_to_string(dir.join(file)).ok();
 
-        let policy_error = read("error.txt").filter(|e| e.starts_with("could not update policy json"));
+        let policy_error =
+            read("error.txt").filter(|e| e.starts_with("could not update policy json"));
         match read("error.txt").filter(|_| policy_error.is_none()) {
             Some(expected) => {
                 if outcome.error.as_deref() != Some(expected.trim_end()) {

@@ -79,13 +79,7 @@ fn outcome(rules: &MirrorRules) -> Result<String, String> {
 /// A straight port of runtime-utils `EditRegistriesConfig` (linear lookups, all pairs) for rules whose sources
 /// are unique and whose mirror lists are distinct and never hold the source, so the merged list is the list.
 fn naive_registries(rules: &MirrorRules) -> Result<Vec<Registry>, String> {
-    let scope_of = |r: &Registry| {
-        if r.prefix.is_empty() {
-            r.location.clone()
-        } else {
-            r.prefix.clone()
-        }
-    };
+    let scope_of = |r: &Registry| r.scope().to_owned();
     let mut regs: Vec<Registry> = Vec::new();
     fn get(regs: &mut Vec<Registry>, scope: &str, scope_of: &dyn Fn(&Registry) -> String) -> usize {
         if let Some(i) = regs.iter().position(|r| scope_of(r) == scope) {

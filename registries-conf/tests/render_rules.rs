@@ -377,11 +377,7 @@ fn payload_check() {
         ),
         (
             "release image not canonical",
-            payload_outcome(
-                &["quay.io"],
-                MirrorRules::default(),
-                "ocp-release:4.16",
-            ),
+            payload_outcome(&["quay.io"], MirrorRules::default(), "ocp-release:4.16"),
         ),
     ];
     let text: String = cases

@@ -88,14 +88,7 @@ pub fn drain_reasons(old: &RegistriesConf, new: &RegistriesConf) -> Vec<String> 
     let by_scope = |conf: &RegistriesConf| -> BTreeMap<String, Registry> {
         conf.registries
             .iter()
-            .map(|r| {
-                let scope = if r.prefix.is_empty() {
-                    r.location.clone()
-                } else {
-                    r.prefix.clone()
-                };
-                (scope, r.clone())
-            })
+            .map(|r| (r.scope().to_owned(), r.clone()))
             .collect()
     };
     let (old_map, new_map) = (by_scope(old), by_scope(new));
