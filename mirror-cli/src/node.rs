@@ -172,12 +172,12 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         .as_deref()
         .unwrap_or(cluster.release_image());
     let (payload, policy_lists) = image_config_lists(cluster, release_image)?;
-    warnings.extend(payload.warnings.iter().cloned());
+    warnings.extend(payload.warnings.iter().map(ToString::to_string));
     let rules = payload.rules;
 
     let rendered =
         registries_conf::render(&rules, options.layout).map_err(Error::RegistriesConf)?;
-    warnings.extend(rendered.warnings.iter().cloned());
+    warnings.extend(rendered.warnings.iter().map(ToString::to_string));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
     let runtime_check =

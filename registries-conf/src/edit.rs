@@ -10,7 +10,7 @@ use std::fmt;
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, Registry, scope};
 
 /// A registries.conf being edited.
@@ -165,13 +165,14 @@ impl Editor {
             let before = &text[..offset.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Error::Toml {
-                path: path.to_owned(),
-                drop_in: false,
-                line,
-                column,
-                message: e.message().trim_end().to_owned(),
-            }
+            Error::in_file(
+                ErrorKind::Toml {
+                    message: e.message().trim_end().to_owned(),
+                },
+                path,
+                false,
+            )
+            .at(Some(line), Some(column))
         })?;
         Ok(Editor {
             path: path.to_owned(),
@@ -180,10 +181,7 @@ impl Editor {
     }
 
     fn error(&self, message: String) -> Error {
-        Error::Edit {
-            path: self.path.clone(),
-            message,
-        }
+        Error::in_file(ErrorKind::Edit { message }, &self.path, false)
     }
 
     /// Every `[[registry]]` table, across the arrays whose names differ only in case (`[[registry]]` and
@@ -301,12 +299,15 @@ impl Editor {
             Some(Some(other)) => {
                 // Put it back untouched and refuse: inline mirror arrays are not edited.
                 table.insert(mirror_key.as_deref().unwrap_or("mirror"), other);
-                return Err(Error::Edit {
-                    path,
-                    message: format!(
-                        "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
-                    ),
-                });
+                return Err(Error::in_file(
+                    ErrorKind::Edit {
+                        message: format!(
+                            "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
+                        ),
+                    },
+                    &path,
+                    false,
+                ));
             }
             _ => Vec::new(),
         };
@@ -377,12 +378,15 @@ impl Editor {
         };
         match &mut table[key.as_str()] {
             Item::ArrayOfTables(array) => Ok(Some(array)),
-            _ => Err(Error::Edit {
-                path,
-                message: format!(
-                    "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
-                ),
-            }),
+            _ => Err(Error::in_file(
+                ErrorKind::Edit {
+                    message: format!(
+                        "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
+                    ),
+                },
+                &path,
+                false,
+            )),
         }
     }
 

@@ -20,9 +20,9 @@ mod scope_index;
 pub mod validate;
 
 pub use encode::{Layout, encode};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use meaning::{Difference, Meaning, MirrorMeaning, ScopeMeaning};
 pub use model::{Mirror, MirrorUsage, PullFromMirror, RegistriesConf, Registry};
-pub use render::{Rendered, render, render_model};
-pub use render_payload::{PayloadCheck, check_blocked_registries};
+pub use render::{RenderWarning, Rendered, render, render_model};
+pub use render_payload::{PayloadCheck, PayloadWarning, check_blocked_registries};
 pub use rules::{MirrorRules, MirrorSet, SourcePolicy};

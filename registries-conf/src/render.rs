@@ -17,7 +17,7 @@ use crate::encode::{
     Document, Encoder, Layout, MirrorLine, Sink, TableHead, encode_exact,
     encode_search_registries_drop_in,
 };
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
 use crate::rules::{MirrorRules, validate};
@@ -45,7 +45,31 @@ pub struct Rendered {
     /// The bytes of [`SEARCH_REGISTRIES_DROP_IN_PATH`], when search registries are set.
     pub search_registries_drop_in: Option<String>,
     /// Things worth telling the operator that OpenShift does silently (e.g. a mirror order cycle broken).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<RenderWarning>,
+}
+
+/// Something the renderer did that OpenShift does silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RenderWarning {
+    /// The mirror sets of `source` order their mirrors in conflicting ways; the cycle was broken in byte order.
+    CycleBroken {
+        /// The source scope.
+        source: String,
+    },
+}
+
+impl std::fmt::Display for RenderWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderWarning::CycleBroken { source } => write!(
+                f,
+                "the mirror sets of source {} order their mirrors in conflicting ways; the cycle was broken in byte \
+                 order (as OpenShift does)",
+                go_quote(source)
+            ),
+        }
+    }
 }
 
 impl Rendered {
@@ -101,17 +125,17 @@ pub fn render_model(rules: &MirrorRules, layout: Layout) -> Result<RegistriesCon
 /// What [`render`] and [`render_model`] share: the tables (`None`: the node keeps the template) and the warnings.
 struct Plan<'a> {
     tables: Option<Tables<'a>>,
-    warnings: Vec<String>,
+    warnings: Vec<RenderWarning>,
 }
 
 fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
     if layout == Layout::Legacy
         && let Some(set) = rules.tag_mirror_sets.first()
     {
-        return Err(Error::LegacyLayoutTagMirrors {
+        return Err(Error::new(ErrorKind::LegacyLayoutTagMirrors {
             index: 0,
             set_source: set.source.clone(),
-        });
+        }));
     }
     if !rules.regenerates() {
         return Ok(Plan {
@@ -132,12 +156,8 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         .iter()
         .chain(&tag.sets)
         .filter(|set| set.cycle_broken)
-        .map(|set| {
-            format!(
-                "the mirror sets of source {} order their mirrors in conflicting ways; the cycle was broken in byte \
-                 order (as OpenShift does)",
-                go_quote(set.source)
-            )
+        .map(|set| RenderWarning::CycleBroken {
+            source: set.source.to_owned(),
         })
         .collect();
 
@@ -147,9 +167,11 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         digest,
         tag,
     )
-    .map_err(|message| Error::InvalidRules {
-        field: String::new(),
-        message,
+    .map_err(|message| {
+        Error::new(ErrorKind::InvalidRules {
+            field: String::new(),
+            message,
+        })
     })?;
     Ok(Plan {
         tables: Some(tables),

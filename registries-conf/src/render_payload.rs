@@ -11,7 +11,7 @@ use image_ref::Reference;
 use image_ref::scope::is_nested;
 
 use crate::encode::Layout;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::Registry;
 use crate::render::Tables;
 use crate::render_merge::{MergedSets, merge_sets};
@@ -32,9 +32,42 @@ pub struct PayloadCheck {
     /// The check could not be made (the warning says why): OpenShift then goes on with no blocked registry at all,
     /// and with no allowed or blocked registry for policy.json either.
     pub abandoned: bool,
-    /// OpenShift's warnings, verbatim (e.g. `error adding ["quay.io"] to blocked registries, cannot block the
-    /// repository being used by the payload`).
-    pub warnings: Vec<String>,
+    /// OpenShift's warnings.
+    pub warnings: Vec<PayloadWarning>,
+}
+
+/// What OpenShift logs during the payload check; `Display` gives its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadWarning {
+    /// These blocked entries were dropped: `error adding ["quay.io"] to blocked registries, cannot block the
+    /// repository being used by the payload`.
+    Dropped {
+        /// The entries, in order.
+        scopes: Vec<String>,
+    },
+    /// The check could not be made ([`PayloadCheck::abandoned`]): OpenShift's message for the failure on the way
+    /// (e.g. `rewriting reference: …`).
+    Abandoned {
+        /// OpenShift's message.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for PayloadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PayloadWarning::Dropped { scopes } => {
+                let names: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                write!(
+                    f,
+                    "error adding {} to blocked registries, cannot block the repository being used by the payload",
+                    go_quote_list(&names)
+                )
+            }
+            PayloadWarning::Abandoned { message } => f.write_str(message),
+        }
+    }
 }
 
 /// Filters `blocked` (the Image config's `blockedRegistries`) against the payload `release_image` (a canonical
@@ -49,11 +82,12 @@ pub fn check_blocked_registries(
     blocked: Option<&[String]>,
     rules: MirrorRules,
 ) -> Result<PayloadCheck, Error> {
-    let payload =
-        Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
+    let payload = Reference::parse_canonical(release_image).map_err(|source| {
+        Error::new(ErrorKind::InvalidReleaseImage {
             release_image: release_image.to_string(),
-            reason: e.to_string(),
-        })?;
+            source,
+        })
+    })?;
     let payload_repo = payload.name();
     let blocked = blocked.unwrap_or_default();
 
@@ -79,7 +113,7 @@ pub fn check_blocked_registries(
                         payload_repository: payload_repo,
                         dropped: Vec::new(),
                         abandoned: true,
-                        warnings: vec![message],
+                        warnings: vec![PayloadWarning::Abandoned { message }],
                     });
                 }
             },
@@ -92,11 +126,9 @@ pub fn check_blocked_registries(
     }
     let mut warnings = Vec::new();
     if !dropped.is_empty() {
-        let names: Vec<&str> = dropped.iter().map(String::as_str).collect();
-        warnings.push(format!(
-            "error adding {} to blocked registries, cannot block the repository being used by the payload",
-            go_quote_list(&names)
-        ));
+        warnings.push(PayloadWarning::Dropped {
+            scopes: dropped.clone(),
+        });
     }
     Ok(PayloadCheck {
         rules: MirrorRules {

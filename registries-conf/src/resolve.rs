@@ -16,7 +16,7 @@
 
 use image_ref::Reference;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{RegistriesConf, Registry};
 use crate::scope_index::ScopeIndex;
 use crate::validate::dedup_and_sort;
@@ -158,14 +158,16 @@ impl Resolver {
     pub fn pull_sources(&self, reference: &str) -> Result<Vec<PullSource>, Error> {
         let logical = Reference::parse_normalized(reference)
             .and_then(check_name_length)
-            .map_err(|source| Error::InvalidReference {
-                reference: reference.to_owned(),
-                source,
+            .map_err(|source| {
+                Error::new(ErrorKind::InvalidReference {
+                    reference: reference.to_owned(),
+                    source,
+                })
             })?;
         if logical.tag().is_some() && logical.digest().is_some() {
-            return Err(Error::TagAndDigest {
+            return Err(Error::new(ErrorKind::TagAndDigest {
                 reference: reference.to_owned(),
-            });
+            }));
         }
         let logical = logical.with_default_tag();
         let name = logical.name();
@@ -225,11 +227,11 @@ fn rewrite(full: &str, prefix: &str, location: &str) -> Result<(String, Option<R
     let rewritten = format!("{location}{}", &full[cut..]);
     match Reference::parse_canonical(&rewritten).and_then(check_name_length) {
         Ok(r) => Ok((rewritten, Some(r))),
-        Err(source) => Err(Error::Rewrite {
+        Err(source) => Err(Error::new(ErrorKind::Rewrite {
             prefix: prefix.to_owned(),
             rewritten,
             source,
-        }),
+        })),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use image_ref::scope::{is_valid_mirror_scope, is_valid_registry_scope};
 
 use go_compat::quote as go_quote;
@@ -138,7 +138,8 @@ impl SetOrigin {
 /// Checks `rules` in OpenShift's order (insecure, blocked, IDMS, ICSP, ITMS); the first problem wins and carries
 /// OpenShift's message, wrapped as the registries.conf update error.
 pub fn validate(rules: &MirrorRules) -> Result<(), Error> {
-    let invalid = |field: String, message: String| Error::InvalidRules { field, message };
+    let invalid =
+        |field: String, message: String| Error::new(ErrorKind::InvalidRules { field, message });
     check_registry_scopes("insecure", rules.insecure.as_deref().unwrap_or_default())
         .map_err(|(f, m)| invalid(f, m))?;
     check_registry_scopes("blocked", rules.blocked.as_deref().unwrap_or_default())

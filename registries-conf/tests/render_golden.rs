@@ -124,7 +124,7 @@ fn run_case(dir: &Path) -> Outcome {
     let rules = if inputs.has_image_config {
         match check_blocked_registries(&release_image, inputs.blocked.as_deref(), inputs.rules) {
             Ok(check) => {
-                outcome.warnings = check.warnings;
+                outcome.warnings = check.warnings.iter().map(ToString::to_string).collect();
                 check.rules
             }
             Err(error) => {

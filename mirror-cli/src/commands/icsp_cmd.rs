@@ -149,8 +149,10 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
         let Err(e) = registries_conf::rules::validate(&rules) else {
             break;
         };
-        let removed = match &e {
-            registries_conf::Error::InvalidRules { field, .. } => remove_entry(&mut rules, field),
+        let removed = match e.kind() {
+            registries_conf::ErrorKind::InvalidRules { field, .. } => {
+                remove_entry(&mut rules, field)
+            }
             _ => false,
         };
         errors.push(e);
@@ -232,7 +234,7 @@ fn validate(
             match crate::node::image_config_lists(&cluster, release_image) {
                 Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
                 Ok((payload, lists)) => {
-                    warnings.extend(payload.warnings.iter().cloned());
+                    warnings.extend(payload.warnings.iter().map(ToString::to_string));
                     if let Err(e) = lists.check(release_image) {
                         findings.push(format!("machine-config-operator would refuse this: {e}"));
                     }
