@@ -5,11 +5,11 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use registries_conf::parse::{parse, parse_drop_in};
-use registries_conf::validate::validate;
+use registries_conf::{parse, parse_drop_in};
+use registries_conf::validate;
 use registries_conf::{
     Layout, MirrorRules, MirrorSet, SourcePolicy, check_blocked_registries, encode, render,
-    render::render_model,
+    render_model,
 };
 
 const RELEASE: &str = "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
@@ -166,7 +166,7 @@ fuzz_target!(|input: Input| {
         assert_eq!(&encode(&parsed.config, layout), text, "render from the parsed model is idempotent");
     } else {
         // The node keeps the operator's template verbatim (single quotes, which the encoder never writes).
-        assert_eq!(text, registries_conf::render::TEMPLATE);
+        assert_eq!(text, registries_conf::TEMPLATE);
     }
     // OpenShift checks insecure and blocked entries only loosely (`IsValidRegistriesConfScope`): an entry such as
     // `/` or `http://x` passes, and the file it writes (faithfully reproduced here) is one containers/image

@@ -181,8 +181,8 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
     let runtime_check =
-        registries_conf::parse::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
-            .and_then(|parsed| registries_conf::validate::validate(&parsed));
+        registries_conf::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
+            .and_then(|parsed| registries_conf::validate(&parsed));
     if let Err(e) = runtime_check {
         warnings.push(format!(
             "OpenShift would write this {}, but containers/image (CRI-O, podman) refuses it, so every pull on the \

@@ -58,7 +58,7 @@ pub enum ErrorKind {
         /// What is wrong, e.g. `registry[0].insecure: expected a boolean, found a string`.
         message: String,
     },
-    /// The file is larger than [`crate::parse::MAX_INPUT_BYTES`]; nothing was parsed.
+    /// The file is larger than [`crate::MAX_INPUT_BYTES`]; nothing was parsed.
     TooLarge {
         /// Its size.
         size: usize,

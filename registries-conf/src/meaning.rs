@@ -79,7 +79,7 @@ impl fmt::Display for Difference {
 
 impl RegistriesConf {
     /// What this configuration means to containers/image. Give it a validated one (what
-    /// [`crate::validate::validate`] or [`crate::dropin::load`] returns), whose entries are deduplicated and have a
+    /// [`crate::validate`] or [`crate::load`] returns), whose entries are deduplicated and have a
     /// prefix.
     pub fn meaning(&self) -> Meaning {
         let list = |l: &[String]| {

@@ -20,7 +20,7 @@ use crate::encode::{
 use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::rules::{MirrorRules, validate};
+use crate::rules::MirrorRules;
 use crate::scope_index::ScopeIndex;
 use go_compat::quote as go_quote;
 
@@ -144,7 +144,7 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         });
     }
 
-    validate(rules)?;
+    rules.validate()?;
     let digest = merge_sets(
         rules
             .digest_sets_in_order()

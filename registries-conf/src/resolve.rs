@@ -66,7 +66,7 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Indexes a configuration; give it [`crate::validate::validate`]'s output (entries are deduplicated and sorted
+    /// Indexes a configuration; give it [`crate::validate`]'s output (entries are deduplicated and sorted
     /// here again, which changes nothing for a validated one).
     pub fn new(config: &RegistriesConf) -> Resolver {
         Resolver::from_registries(config.registries.clone())

@@ -1,7 +1,7 @@
 //! Plain mirror rules: what the cluster objects (ImageDigestMirrorSet, ImageContentSourcePolicy,
 //! ImageTagMirrorSet, the Image `cluster` registry sources) say, without Kubernetes.
 //!
-//! The conversion from the objects lives in the caller; [`validate`] checks the rules exactly as the
+//! The conversion from the objects lives in the caller; [`MirrorRules::validate`] checks the rules exactly as the
 //! machine-config-operator does before rendering (`validateRegistriesConfScopes`).
 
 use std::collections::HashMap;
@@ -80,7 +80,7 @@ pub struct MirrorRules {
     /// `spec.registrySources.insecureRegistries`.
     pub insecure: Option<Vec<String>>,
     /// Blocked registries for registries.conf, already filtered for the payload
-    /// ([`crate::render_payload::check_blocked_registries`]).
+    /// ([`crate::check_blocked_registries`]).
     pub blocked: Option<Vec<String>>,
     /// `spec.registrySources.containerRuntimeSearchRegistries`.
     pub search_registries: Option<Vec<String>>,
@@ -135,9 +135,16 @@ impl SetOrigin {
     }
 }
 
-/// Checks `rules` in OpenShift's order (insecure, blocked, IDMS, ICSP, ITMS); the first problem wins and carries
-/// OpenShift's message, wrapped as the registries.conf update error.
-pub fn validate(rules: &MirrorRules) -> Result<(), Error> {
+impl MirrorRules {
+    /// Checks the rules as the machine-config-operator does before rendering (`validateRegistriesConfScopes`), in its
+    /// order (insecure, blocked, IDMS, ICSP, ITMS): the first problem wins and carries OpenShift's message, wrapped
+    /// as the registries.conf update error ([`ErrorKind::InvalidRules`], with the field).
+    pub fn validate(&self) -> Result<(), Error> {
+        validate(self)
+    }
+}
+
+fn validate(rules: &MirrorRules) -> Result<(), Error> {
     let invalid =
         |field: String, message: String| Error::new(ErrorKind::InvalidRules { field, message });
     check_registry_scopes("insecure", rules.insecure.as_deref().unwrap_or_default())

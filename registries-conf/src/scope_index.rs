@@ -133,7 +133,7 @@ impl<'a, K: ScopeKey<'a>, V: Copy> ScopeIndex<K, V> {
     }
 
     /// Calls `visit` with the value of every indexed prefix that matches the repository name `name` as
-    /// containers/image's `refMatchingPrefix` matches (see [`crate::resolve::matching_prefix_len`]): an exact prefix
+    /// containers/image's `refMatchingPrefix` matches (see [`crate::matching_prefix_len`]): an exact prefix
     /// at a `:`, `/` or `@` boundary (or the whole name), a `*.domain` at the first occurrence of `.domain` in the
     /// host, ending at the host's end or its `:`. Wildcards holding `:`, `/` or `@` are never matched here.
     pub(crate) fn for_each_matching_prefix(&self, name: &str, mut visit: impl FnMut(V)) {

@@ -2,7 +2,7 @@
 //! recursion limit, both quickly and with a clear error.
 
 use registries_conf::ErrorKind;
-use registries_conf::parse::{MAX_INPUT_BYTES, parse, parse_drop_in};
+use registries_conf::{MAX_INPUT_BYTES, parse, parse_drop_in};
 
 #[test]
 fn a_file_over_the_limit_is_refused_before_parsing() {

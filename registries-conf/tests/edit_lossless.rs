@@ -1,7 +1,7 @@
 //! Lossless edits: before/after snapshots; everything not edited stays byte for byte.
 
-use registries_conf::edit::Editor;
-use registries_conf::parse::parse;
+use registries_conf::Editor;
+use registries_conf::parse;
 use registries_conf::{Mirror, PullFromMirror, Registry};
 
 const BEFORE: &str = r#"# Managed by hand. Keep the comments!

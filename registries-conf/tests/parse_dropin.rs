@@ -1,7 +1,7 @@
 //! The main file plus `registries.conf.d/*.conf` drop-ins, merged as containers/image merges them.
 
-use registries_conf::dropin::{InMemoryFile, load, load_in_memory};
-use registries_conf::resolve::Resolver;
+use registries_conf::Resolver;
+use registries_conf::{InMemoryFile, load, load_in_memory};
 
 const MAIN: &str = r#"
 unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]

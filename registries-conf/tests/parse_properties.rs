@@ -4,11 +4,11 @@ use std::fs;
 use std::path::Path;
 
 use proptest::prelude::*;
-use registries_conf::parse::parse;
-use registries_conf::validate::validate;
+use registries_conf::parse;
+use registries_conf::validate;
 use registries_conf::{
     Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, RegistriesConf, Registry, SourcePolicy,
-    encode, render, render::render_model,
+    encode, render, render_model,
 };
 
 const PATH: &str = "/etc/containers/registries.conf";
@@ -176,7 +176,7 @@ proptest! {
             }
             validate(&parsed).map_err(|e| TestCaseError::fail(format!("{e}\n{}", rendered.registries_conf)))?;
             if let Some(drop_in) = &rendered.search_registries_drop_in {
-                let parsed = registries_conf::parse::parse_drop_in("/etc/containers/registries.conf.d/01.conf", drop_in.as_bytes()).unwrap();
+                let parsed = registries_conf::parse_drop_in("/etc/containers/registries.conf.d/01.conf", drop_in.as_bytes()).unwrap();
                 validate(&parsed).unwrap();
             }
         }

@@ -1,8 +1,8 @@
 //! Parsing and validating single files: the model read, warnings, and every error message.
 
-use registries_conf::parse::{parse, parse_drop_in};
-use registries_conf::validate::validate;
+use registries_conf::validate;
 use registries_conf::{Error, ErrorKind, Mirror, PullFromMirror, RegistriesConf, Registry};
+use registries_conf::{parse, parse_drop_in};
 
 const PATH: &str = "/etc/containers/registries.conf";
 

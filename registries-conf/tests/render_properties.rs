@@ -5,7 +5,7 @@ use image_ref::scope::is_nested;
 use proptest::prelude::*;
 use registries_conf::{
     Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, Registry, SourcePolicy, encode, render,
-    render::render_model,
+    render_model,
 };
 
 const HOSTS: [&str; 6] = [

@@ -4,10 +4,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use registries_conf::parse::parse;
-use registries_conf::resolve::{PullSource, Resolver};
-use registries_conf::validate::validate;
+use registries_conf::parse;
+use registries_conf::validate;
 use registries_conf::{Error, ErrorKind};
+use registries_conf::{PullSource, Resolver};
 use serde_json::Value;
 
 const CONFIG_PATH: &str = "/etc/containers/registries.conf";

@@ -1,9 +1,9 @@
 //! Resolve: error messages (insta), blocked messages, and the indexed lookup against a plain linear scan.
 
 use proptest::prelude::*;
-use registries_conf::parse::parse;
-use registries_conf::resolve::{PullSource, Resolver};
-use registries_conf::validate::validate;
+use registries_conf::parse;
+use registries_conf::validate;
+use registries_conf::{PullSource, Resolver};
 use registries_conf::{RegistriesConf, Registry};
 
 fn resolver(text: &str) -> Resolver {

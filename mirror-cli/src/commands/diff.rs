@@ -187,7 +187,7 @@ pub fn drain_reasons(old: &RegistriesConf, new: &RegistriesConf) -> Vec<String> 
 }
 
 fn parse_conf(name: &str, bytes: &[u8]) -> Result<RegistriesConf, Error> {
-    registries_conf::parse::parse(name, bytes)
+    registries_conf::parse(name, bytes)
         .map(|parsed| parsed.config)
         .map_err(Error::RegistriesConf)
 }
@@ -216,7 +216,7 @@ pub fn file_changes(
         };
         let text = path.to_string_lossy();
         let (action, why) = if text == paths::REGISTRIES_CONF {
-            let empty = registries_conf::render::TEMPLATE.as_bytes();
+            let empty = registries_conf::TEMPLATE.as_bytes();
             let old_conf = parse_conf("current registries.conf", before.copied().unwrap_or(empty))?;
             let new_conf = parse_conf("proposed registries.conf", after.copied().unwrap_or(empty))?;
             let reasons = drain_reasons(&old_conf, &new_conf);

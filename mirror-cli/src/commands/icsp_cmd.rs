@@ -133,7 +133,7 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
     Ok(Exit::Ok)
 }
 
-/// Every problem `registries_conf::rules::validate` finds, not only the first: OpenShift stops at the first (and
+/// Every problem `MirrorRules::validate` finds, not only the first: OpenShift stops at the first (and
 /// says only that one); here the offending entry is set aside and the check runs again, so one run lists them all,
 /// each in OpenShift's words and in OpenShift's order.
 fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_conf::Error> {
@@ -146,7 +146,7 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
         + rules.insecure.as_ref().map_or(0, Vec::len)
         + rules.blocked.as_ref().map_or(0, Vec::len);
     for _ in 0..=entries {
-        let Err(e) = registries_conf::rules::validate(&rules) else {
+        let Err(e) = rules.validate() else {
             break;
         };
         let removed = match e.kind() {

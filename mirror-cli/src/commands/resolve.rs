@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use dockerconfig::{DockerConfig, Outcome};
 use image_ref::Reference;
 use registries_conf::MirrorUsage;
-use registries_conf::dropin;
-use registries_conf::parse::parse;
-use registries_conf::resolve::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
-use registries_conf::validate::validate;
+use registries_conf::parse;
+use registries_conf::validate;
+use registries_conf::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
 use serde_json::{Value, json};
 
 use super::{Exit, Style, report};
@@ -132,7 +131,7 @@ impl Explainer {
                         reason: "not a folder (give a node's root, e.g. /host)".into(),
                     });
                 }
-                let loaded = dropin::load(
+                let loaded = registries_conf::load(
                     &root.join(paths::REGISTRIES_CONF),
                     &[&root.join(REGISTRIES_CONF_D)],
                 )

@@ -17,9 +17,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use dockerconfig::{Decoded, DockerConfig};
-use registries_conf::dropin::{InMemoryFile, load_in_memory};
-use registries_conf::parse::parse_drop_in;
-use registries_conf::validate::validate;
+use registries_conf::parse_drop_in;
+use registries_conf::validate;
+use registries_conf::{InMemoryFile, load_in_memory};
 use registries_conf::{Meaning, RegistriesConf};
 use serde_json::{Value, json};
 
