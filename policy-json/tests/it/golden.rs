@@ -189,7 +189,10 @@ fn lists_after_the_payload_check() {
     let verdict = |kept: &[&str]| {
         let kept: Vec<String> = kept.iter().map(|s| s.to_string()).collect();
         let lists = PolicyLists::after_payload_check(repository, Some(&kept), None);
-        (lists.clone(), lists.check(release).map_err(|e| e.to_string()))
+        (
+            lists.clone(),
+            lists.check(release).map_err(|e| e.to_string()),
+        )
     };
     // No mirror: quay.io and the payload's namespace dropped, docker.io kept.
     assert_eq!(
