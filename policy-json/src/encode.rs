@@ -4,7 +4,9 @@
 use serde_json::{Map, Value};
 
 use crate::model::{
-    Base64Data, Extra, Fulcio, Pki, Policy, Requirement, Scopes, SignedIdentity, Slot,
+    Base64Data, Extra, FULCIO_MEMBERS, Fulcio, PKI_MEMBERS, POLICY_MEMBERS, Pki, Policy,
+    Requirement, SIGNED_BY_MEMBERS, SIGSTORE_SIGNED_MEMBERS, Scopes, SignedBy, SignedIdentity,
+    SigstoreSigned, Slot,
 };
 
 impl Policy {
@@ -21,34 +23,28 @@ impl Policy {
 
     /// The document as a JSON tree (the same members, in the same order, as [`Policy::to_json`]).
     pub fn to_value(&self) -> Value {
-        let mut object = Map::new();
-        place(
-            &mut object,
-            &self.extra,
-            &["default", "transports"],
-            |name| match name {
-                "default" => self.default.as_deref().map(requirements),
-                _ => self.transports.as_ref().map(|transports| {
-                    Value::Object(
-                        transports
-                            .iter()
-                            .map(|(name, scopes)| (name.to_owned(), scopes_value(scopes)))
-                            .collect(),
-                    )
-                }),
-            },
-        );
-        Value::Object(object)
+        object(&self.extra, &POLICY_MEMBERS, |name| match name {
+            "default" => self.default.as_deref().map(requirements),
+            _ => self.transports.as_ref().map(|transports| {
+                Value::Object(
+                    transports
+                        .iter()
+                        .map(|(name, scopes)| (name.to_owned(), scopes_value(scopes)))
+                        .collect(),
+                )
+            }),
+        })
     }
 }
 
-/// Fills `object` with the members of `extra`'s layout: a typed member's value from `value_of`.
-fn place(
-    object: &mut Map<String, Value>,
+/// The object of `extra`'s layout: a typed member's value from `value_of` (`None`: absent), the unknown ones
+/// where they stood.
+fn object(
     extra: &Extra,
     known: &[&'static str],
     value_of: impl Fn(&str) -> Option<Value>,
-) {
+) -> Value {
+    let mut object = Map::new();
     let values: Vec<Option<Value>> = known.iter().map(|k| value_of(k)).collect();
     let present = |name: &str| {
         known
@@ -69,6 +65,7 @@ fn place(
             }
         }
     }
+    Value::Object(object)
 }
 
 fn scopes_value(scopes: &Scopes) -> Value {
@@ -107,21 +104,20 @@ fn data_list(list: &Option<Vec<Base64Data>>) -> Option<Value> {
     })
 }
 
+/// [`object`] of an object with a `type` member.
 fn typed(
     type_name: &str,
     extra: &Extra,
     known: &[&'static str],
     value_of: impl Fn(&str) -> Option<Value>,
 ) -> Value {
-    let mut object = Map::new();
-    place(&mut object, extra, known, |name| {
+    object(extra, known, |name| {
         if name == "type" {
             Some(Value::String(type_name.to_owned()))
         } else {
             value_of(name)
         }
-    });
-    Value::Object(object)
+    })
 }
 
 fn requirement(r: &Requirement) -> Value {
@@ -129,111 +125,83 @@ fn requirement(r: &Requirement) -> Value {
         Requirement::InsecureAcceptAnything(extra) | Requirement::Reject(extra) => {
             typed(r.type_name(), extra, &["type"], |_| None)
         }
-        Requirement::SignedBy(s) => typed(
-            r.type_name(),
-            &s.extra,
-            &[
-                "type",
-                "keyType",
-                "keyPath",
-                "keyPaths",
-                "keyData",
-                "signedIdentity",
-            ],
-            |name| match name {
-                "keyType" => s
-                    .key_type
-                    .as_ref()
-                    .map(|k| Value::String(k.as_str().to_owned())),
-                "keyPath" => text(&s.key_path),
-                "keyPaths" => texts(&s.key_paths),
-                "keyData" => data(&s.key_data),
-                _ => s.signed_identity.as_ref().map(identity),
-            },
-        ),
+        Requirement::SignedBy(s) => signed_by(s),
         Requirement::SignedBaseLayer(s) => typed(
             r.type_name(),
             &s.extra,
             &["type", "baseLayerIdentity"],
             |_| s.base_layer_identity.as_ref().map(identity),
         ),
-        Requirement::SigstoreSigned(s) => typed(
-            r.type_name(),
-            &s.extra,
-            &[
-                "type",
-                "keyPath",
-                "keyPaths",
-                "keyData",
-                "keyDatas",
-                "fulcio",
-                "rekorPublicKeyPath",
-                "rekorPublicKeyPaths",
-                "rekorPublicKeyData",
-                "rekorPublicKeyDatas",
-                "pki",
-                "signedIdentity",
-            ],
-            |name| match name {
-                "keyPath" => text(&s.key_path),
-                "keyPaths" => texts(&s.key_paths),
-                "keyData" => data(&s.key_data),
-                "keyDatas" => data_list(&s.key_datas),
-                "fulcio" => s.fulcio.as_ref().map(fulcio),
-                "rekorPublicKeyPath" => text(&s.rekor_public_key_path),
-                "rekorPublicKeyPaths" => texts(&s.rekor_public_key_paths),
-                "rekorPublicKeyData" => data(&s.rekor_public_key_data),
-                "rekorPublicKeyDatas" => data_list(&s.rekor_public_key_datas),
-                "pki" => s.pki.as_ref().map(pki),
-                _ => s.signed_identity.as_ref().map(identity),
-            },
-        ),
+        Requirement::SigstoreSigned(s) => sigstore_signed(s),
         Requirement::Unknown(members) => Value::Object(members.clone()),
     }
 }
 
-fn fulcio(f: &Fulcio) -> Value {
-    let mut object = Map::new();
-    place(
-        &mut object,
-        &f.extra,
-        &["caPath", "caData", "oidcIssuer", "subjectEmail"],
+/// A `signedBy` requirement as written (the validator reads which members it has from it too).
+pub(crate) fn signed_by(s: &SignedBy) -> Value {
+    typed(
+        "signedBy",
+        &s.extra,
+        &SIGNED_BY_MEMBERS,
         |name| match name {
-            "caPath" => text(&f.ca_path),
-            "caData" => data(&f.ca_data),
-            "oidcIssuer" => text(&f.oidc_issuer),
-            _ => text(&f.subject_email),
+            "keyType" => s
+                .key_type
+                .as_ref()
+                .map(|k| Value::String(k.as_str().to_owned())),
+            "keyPath" => text(&s.key_path),
+            "keyPaths" => texts(&s.key_paths),
+            "keyData" => data(&s.key_data),
+            _ => s.signed_identity.as_ref().map(identity),
         },
-    );
-    Value::Object(object)
+    )
 }
 
-fn pki(p: &Pki) -> Value {
-    let mut object = Map::new();
-    place(
-        &mut object,
-        &p.extra,
-        &[
-            "caRootsPath",
-            "caRootsData",
-            "caIntermediatesPath",
-            "caIntermediatesData",
-            "subjectEmail",
-            "subjectHostname",
-        ],
+/// A `sigstoreSigned` requirement as written.
+pub(crate) fn sigstore_signed(s: &SigstoreSigned) -> Value {
+    typed(
+        "sigstoreSigned",
+        &s.extra,
+        &SIGSTORE_SIGNED_MEMBERS,
         |name| match name {
-            "caRootsPath" => text(&p.ca_roots_path),
-            "caRootsData" => data(&p.ca_roots_data),
-            "caIntermediatesPath" => text(&p.ca_intermediates_path),
-            "caIntermediatesData" => data(&p.ca_intermediates_data),
-            "subjectEmail" => text(&p.subject_email),
-            _ => text(&p.subject_hostname),
+            "keyPath" => text(&s.key_path),
+            "keyPaths" => texts(&s.key_paths),
+            "keyData" => data(&s.key_data),
+            "keyDatas" => data_list(&s.key_datas),
+            "fulcio" => s.fulcio.as_ref().map(fulcio),
+            "rekorPublicKeyPath" => text(&s.rekor_public_key_path),
+            "rekorPublicKeyPaths" => texts(&s.rekor_public_key_paths),
+            "rekorPublicKeyData" => data(&s.rekor_public_key_data),
+            "rekorPublicKeyDatas" => data_list(&s.rekor_public_key_datas),
+            "pki" => s.pki.as_ref().map(pki),
+            _ => s.signed_identity.as_ref().map(identity),
         },
-    );
-    Value::Object(object)
+    )
 }
 
-fn identity(i: &SignedIdentity) -> Value {
+/// A `fulcio` object as written.
+pub(crate) fn fulcio(f: &Fulcio) -> Value {
+    object(&f.extra, &FULCIO_MEMBERS, |name| match name {
+        "caPath" => text(&f.ca_path),
+        "caData" => data(&f.ca_data),
+        "oidcIssuer" => text(&f.oidc_issuer),
+        _ => text(&f.subject_email),
+    })
+}
+
+/// A `pki` object as written.
+pub(crate) fn pki(p: &Pki) -> Value {
+    object(&p.extra, &PKI_MEMBERS, |name| match name {
+        "caRootsPath" => text(&p.ca_roots_path),
+        "caRootsData" => data(&p.ca_roots_data),
+        "caIntermediatesPath" => text(&p.ca_intermediates_path),
+        "caIntermediatesData" => data(&p.ca_intermediates_data),
+        "subjectEmail" => text(&p.subject_email),
+        _ => text(&p.subject_hostname),
+    })
+}
+
+/// A signed identity as written.
+pub(crate) fn identity(i: &SignedIdentity) -> Value {
     match i {
         SignedIdentity::MatchExact(extra)
         | SignedIdentity::MatchRepoDigestOrExact(extra)

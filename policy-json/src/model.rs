@@ -227,6 +227,44 @@ pub(crate) enum Slot<'a> {
     Unknown(&'a str, &'a Value),
 }
 
+/// The members containers/image knows, in its (Go struct) order: the order objects built in code are written in.
+pub(crate) const POLICY_MEMBERS: [&str; 2] = ["default", "transports"];
+/// See [`POLICY_MEMBERS`].
+pub(crate) const SIGNED_BY_MEMBERS: [&str; 6] = [
+    "type",
+    "keyType",
+    "keyPath",
+    "keyPaths",
+    "keyData",
+    "signedIdentity",
+];
+/// See [`POLICY_MEMBERS`].
+pub(crate) const SIGSTORE_SIGNED_MEMBERS: [&str; 12] = [
+    "type",
+    "keyPath",
+    "keyPaths",
+    "keyData",
+    "keyDatas",
+    "fulcio",
+    "rekorPublicKeyPath",
+    "rekorPublicKeyPaths",
+    "rekorPublicKeyData",
+    "rekorPublicKeyDatas",
+    "pki",
+    "signedIdentity",
+];
+/// See [`POLICY_MEMBERS`].
+pub(crate) const FULCIO_MEMBERS: [&str; 4] = ["caPath", "caData", "oidcIssuer", "subjectEmail"];
+/// See [`POLICY_MEMBERS`].
+pub(crate) const PKI_MEMBERS: [&str; 6] = [
+    "caRootsPath",
+    "caRootsData",
+    "caIntermediatesPath",
+    "caIntermediatesData",
+    "subjectEmail",
+    "subjectHostname",
+];
+
 /// One policy requirement (an element of `default` or of a scope's list). All must accept an image for it to be
 /// accepted.
 #[derive(Debug, Clone, PartialEq)]

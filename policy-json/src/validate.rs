@@ -5,7 +5,8 @@ use image_ref::Reference;
 
 use crate::error::{Error, ErrorKind, Path};
 use crate::model::{
-    Base64Data, Extra, Fulcio, KeyType, Pki, Policy, Requirement, SignedBy, SignedIdentity,
+    Base64Data, Extra, FULCIO_MEMBERS, Fulcio, KeyType, PKI_MEMBERS, POLICY_MEMBERS, Pki, Policy,
+    Requirement, SIGNED_BY_MEMBERS, SIGSTORE_SIGNED_MEMBERS, SignedBy, SignedIdentity,
     SigstoreSigned, Slot,
 };
 use crate::transport::scope_refusal;
@@ -20,13 +21,10 @@ impl Policy {
     /// key file is opened.
     pub fn validate(&self) -> Result<(), Error> {
         let root = Path::Root;
-        for slot in self
-            .extra
-            .layout(&["default", "transports"], |name| match name {
-                "default" => self.default.is_some(),
-                _ => self.transports.is_some(),
-            })
-        {
+        for slot in self.extra.layout(&POLICY_MEMBERS, |name| match name {
+            "default" => self.default.is_some(),
+            _ => self.transports.is_some(),
+        }) {
             match slot {
                 Slot::Known("default") => {
                     check_requirements(
@@ -156,37 +154,29 @@ fn check_requirement(r: &Requirement, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
-    let known = [
-        "type",
-        "keyType",
-        "keyPath",
-        "keyPaths",
-        "keyData",
-        "signedIdentity",
-    ];
-    let present = |name: &str| match name {
-        "keyType" => s.key_type.is_some(),
-        "keyPath" => s.key_path.is_some(),
-        "keyPaths" => s.key_paths.is_some(),
-        "keyData" => s.key_data.is_some(),
-        "signedIdentity" => s.signed_identity.is_some(),
-        _ => true,
-    };
+    let written = crate::encode::signed_by(s);
+    let present = |name: &str| written.get(name).is_some();
     // While reading the members: keyType's value, keyData's base64.
-    each_member(&s.extra, &known, present, path, |name, at| match name {
-        "keyType" => match &s.key_type {
-            Some(KeyType::Other(value)) => Err(fail(
-                ErrorKind::InvalidKeyType {
-                    key_type: value.clone(),
-                    present: true,
-                },
-                at,
-            )),
+    each_member(
+        &s.extra,
+        &SIGNED_BY_MEMBERS,
+        present,
+        path,
+        |name, at| match name {
+            "keyType" => match &s.key_type {
+                Some(KeyType::Other(value)) => Err(fail(
+                    ErrorKind::InvalidKeyType {
+                        key_type: value.clone(),
+                        present: true,
+                    },
+                    at,
+                )),
+                _ => Ok(()),
+            },
+            "keyData" => s.key_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
             _ => Ok(()),
         },
-        "keyData" => s.key_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
-        _ => Ok(()),
-    })?;
+    )?;
     if let Some(identity) = &s.signed_identity {
         check_identity(identity, &path.member("signedIdentity"))?;
     }
@@ -230,53 +220,33 @@ fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_sigstore_signed(s: &SigstoreSigned, path: &Path<'_>) -> Result<(), Error> {
-    let known = [
-        "type",
-        "keyPath",
-        "keyPaths",
-        "keyData",
-        "keyDatas",
-        "fulcio",
-        "rekorPublicKeyPath",
-        "rekorPublicKeyPaths",
-        "rekorPublicKeyData",
-        "rekorPublicKeyDatas",
-        "pki",
-        "signedIdentity",
-    ];
-    let present = |name: &str| match name {
-        "keyPath" => s.key_path.is_some(),
-        "keyPaths" => s.key_paths.is_some(),
-        "keyData" => s.key_data.is_some(),
-        "keyDatas" => s.key_datas.is_some(),
-        "fulcio" => s.fulcio.is_some(),
-        "rekorPublicKeyPath" => s.rekor_public_key_path.is_some(),
-        "rekorPublicKeyPaths" => s.rekor_public_key_paths.is_some(),
-        "rekorPublicKeyData" => s.rekor_public_key_data.is_some(),
-        "rekorPublicKeyDatas" => s.rekor_public_key_datas.is_some(),
-        "pki" => s.pki.is_some(),
-        "signedIdentity" => s.signed_identity.is_some(),
-        _ => true,
-    };
+    let written = crate::encode::sigstore_signed(s);
+    let present = |name: &str| written.get(name).is_some();
     // While reading the members: base64, and the fulcio and pki objects with their own checks.
-    each_member(&s.extra, &known, present, path, |name, at| match name {
-        "keyData" => s.key_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
-        "keyDatas" => s
-            .key_datas
-            .as_deref()
-            .map_or(Ok(()), |l| check_base64_list(l, at)),
-        "rekorPublicKeyData" => s
-            .rekor_public_key_data
-            .as_ref()
-            .map_or(Ok(()), |d| check_base64(d, at)),
-        "rekorPublicKeyDatas" => s
-            .rekor_public_key_datas
-            .as_deref()
-            .map_or(Ok(()), |l| check_base64_list(l, at)),
-        "fulcio" => s.fulcio.as_ref().map_or(Ok(()), |f| check_fulcio(f, at)),
-        "pki" => s.pki.as_ref().map_or(Ok(()), |p| check_pki(p, at)),
-        _ => Ok(()),
-    })?;
+    each_member(
+        &s.extra,
+        &SIGSTORE_SIGNED_MEMBERS,
+        present,
+        path,
+        |name, at| match name {
+            "keyData" => s.key_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
+            "keyDatas" => s
+                .key_datas
+                .as_deref()
+                .map_or(Ok(()), |l| check_base64_list(l, at)),
+            "rekorPublicKeyData" => s
+                .rekor_public_key_data
+                .as_ref()
+                .map_or(Ok(()), |d| check_base64(d, at)),
+            "rekorPublicKeyDatas" => s
+                .rekor_public_key_datas
+                .as_deref()
+                .map_or(Ok(()), |l| check_base64_list(l, at)),
+            "fulcio" => s.fulcio.as_ref().map_or(Ok(()), |f| check_fulcio(f, at)),
+            "pki" => s.pki.as_ref().map_or(Ok(()), |p| check_pki(p, at)),
+            _ => Ok(()),
+        },
+    )?;
     if let Some(identity) = &s.signed_identity {
         check_identity(identity, &path.member("signedIdentity"))?;
     }
@@ -351,17 +321,18 @@ fn non_empty(s: &Option<String>) -> bool {
 }
 
 fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
-    let known = ["caPath", "caData", "oidcIssuer", "subjectEmail"];
-    let present = |name: &str| match name {
-        "caPath" => f.ca_path.is_some(),
-        "caData" => f.ca_data.is_some(),
-        "oidcIssuer" => f.oidc_issuer.is_some(),
-        _ => f.subject_email.is_some(),
-    };
-    each_member(&f.extra, &known, present, path, |name, at| match name {
-        "caData" => f.ca_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
-        _ => Ok(()),
-    })?;
+    let written = crate::encode::fulcio(f);
+    let present = |name: &str| written.get(name).is_some();
+    each_member(
+        &f.extra,
+        &FULCIO_MEMBERS,
+        present,
+        path,
+        |name, at| match name {
+            "caData" => f.ca_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
+            _ => Ok(()),
+        },
+    )?;
     if non_empty(&f.ca_path) && f.ca_data.is_some() {
         return Err(conflict(
             "caPath and caData cannot be used simultaneously",
@@ -384,33 +355,25 @@ fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_pki(p: &Pki, path: &Path<'_>) -> Result<(), Error> {
-    let known = [
-        "caRootsPath",
-        "caRootsData",
-        "caIntermediatesPath",
-        "caIntermediatesData",
-        "subjectEmail",
-        "subjectHostname",
-    ];
-    let present = |name: &str| match name {
-        "caRootsPath" => p.ca_roots_path.is_some(),
-        "caRootsData" => p.ca_roots_data.is_some(),
-        "caIntermediatesPath" => p.ca_intermediates_path.is_some(),
-        "caIntermediatesData" => p.ca_intermediates_data.is_some(),
-        "subjectEmail" => p.subject_email.is_some(),
-        _ => p.subject_hostname.is_some(),
-    };
-    each_member(&p.extra, &known, present, path, |name, at| match name {
-        "caRootsData" => p
-            .ca_roots_data
-            .as_ref()
-            .map_or(Ok(()), |d| check_base64(d, at)),
-        "caIntermediatesData" => p
-            .ca_intermediates_data
-            .as_ref()
-            .map_or(Ok(()), |d| check_base64(d, at)),
-        _ => Ok(()),
-    })?;
+    let written = crate::encode::pki(p);
+    let present = |name: &str| written.get(name).is_some();
+    each_member(
+        &p.extra,
+        &PKI_MEMBERS,
+        present,
+        path,
+        |name, at| match name {
+            "caRootsData" => p
+                .ca_roots_data
+                .as_ref()
+                .map_or(Ok(()), |d| check_base64(d, at)),
+            "caIntermediatesData" => p
+                .ca_intermediates_data
+                .as_ref()
+                .map_or(Ok(()), |d| check_base64(d, at)),
+            _ => Ok(()),
+        },
+    )?;
     if non_empty(&p.ca_roots_path) && p.ca_roots_data.is_some() {
         return Err(conflict(
             "caRootsPath and caRootsData cannot be used simultaneously",

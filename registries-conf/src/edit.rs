@@ -12,6 +12,7 @@ use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, Registry, scope};
+use crate::parse::{Lines, syntax_error};
 
 /// A registries.conf being edited.
 #[derive(Debug, Clone)]
@@ -86,47 +87,54 @@ fn set_field(table: &mut Table, name: &str, value: Value, is_default: bool) {
     }
 }
 
+/// [`set_field`] for each `(name, value, is_default)`, in order.
+fn set_fields<const N: usize>(table: &mut Table, fields: [(&str, Value, bool); N]) {
+    for (name, value, is_default) in fields {
+        set_field(table, name, value, is_default);
+    }
+}
+
 fn write_registry_fields(table: &mut Table, registry: &Registry) {
-    set_field(
+    set_fields(
         table,
-        "prefix",
-        registry.prefix.as_str().into(),
-        registry.prefix.is_empty(),
-    );
-    set_field(
-        table,
-        "location",
-        registry.location.as_str().into(),
-        registry.location.is_empty(),
-    );
-    set_field(
-        table,
-        "insecure",
-        registry.insecure.into(),
-        !registry.insecure,
-    );
-    set_field(table, "blocked", registry.blocked.into(), !registry.blocked);
-    set_field(
-        table,
-        "mirror-by-digest-only",
-        registry.mirror_by_digest_only.into(),
-        !registry.mirror_by_digest_only,
+        [
+            (
+                "prefix",
+                registry.prefix.as_str().into(),
+                registry.prefix.is_empty(),
+            ),
+            (
+                "location",
+                registry.location.as_str().into(),
+                registry.location.is_empty(),
+            ),
+            ("insecure", registry.insecure.into(), !registry.insecure),
+            ("blocked", registry.blocked.into(), !registry.blocked),
+            (
+                "mirror-by-digest-only",
+                registry.mirror_by_digest_only.into(),
+                !registry.mirror_by_digest_only,
+            ),
+        ],
     );
 }
 
 fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
-    set_field(
+    set_fields(
         table,
-        "location",
-        mirror.location.as_str().into(),
-        mirror.location.is_empty(),
-    );
-    set_field(table, "insecure", mirror.insecure.into(), !mirror.insecure);
-    set_field(
-        table,
-        "pull-from-mirror",
-        mirror.pull_from_mirror.as_str().into(),
-        mirror.pull_from_mirror == PullFromMirror::Unset,
+        [
+            (
+                "location",
+                mirror.location.as_str().into(),
+                mirror.location.is_empty(),
+            ),
+            ("insecure", mirror.insecure.into(), !mirror.insecure),
+            (
+                "pull-from-mirror",
+                mirror.pull_from_mirror.as_str().into(),
+                mirror.pull_from_mirror == PullFromMirror::Unset,
+            ),
+        ],
     );
 }
 
@@ -161,18 +169,7 @@ impl Editor {
     /// Reads a file to edit (only its TOML syntax is checked).
     pub fn parse(path: &str, text: &str) -> Result<Editor, Error> {
         let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Error::in_file(
-                ErrorKind::Toml {
-                    message: e.message().trim_end().to_owned(),
-                },
-                path,
-                false,
-            )
-            .at(Some(line), Some(column))
+            syntax_error(path, false, &Lines::new(text.as_bytes()), &e)
         })?;
         Ok(Editor {
             path: path.to_owned(),

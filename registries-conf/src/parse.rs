@@ -146,17 +146,8 @@ fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Err
         }
     };
     let lines = Lines::new(text.as_bytes());
-    let doc = toml_edit::Document::parse(text).map_err(|e| {
-        let (line, column) = lines.position(e.span().map_or(0, |s| s.start));
-        Error::in_file(
-            ErrorKind::Toml {
-                message: e.message().trim_end().to_owned(),
-            },
-            path,
-            drop_in,
-        )
-        .at(Some(line), Some(column))
-    })?;
+    let doc =
+        toml_edit::Document::parse(text).map_err(|e| syntax_error(path, drop_in, &lines, &e))?;
     let mut reader = Reader {
         path,
         drop_in,
@@ -200,13 +191,32 @@ fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Err
 }
 
 /// Byte offset → (line, column), both 1-based; the column counts characters.
-struct Lines<'a> {
+/// toml_edit's syntax error, at the line and column it points to.
+pub(crate) fn syntax_error(
+    path: &str,
+    drop_in: bool,
+    lines: &Lines<'_>,
+    e: &toml_edit::TomlError,
+) -> Error {
+    let (line, column) = lines.position(e.span().map_or(0, |s| s.start));
+    Error::in_file(
+        ErrorKind::Toml {
+            message: e.message().trim_end().to_owned(),
+        },
+        path,
+        drop_in,
+    )
+    .at(Some(line), Some(column))
+}
+
+/// Where each line of a text starts, to turn byte offsets into 1-based lines and columns (in characters).
+pub(crate) struct Lines<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a [u8]) -> Self {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
         starts.extend(
             text.iter()

@@ -97,6 +97,14 @@ impl MirrorRules {
             || !self.tag_mirror_sets.is_empty()
     }
 
+    /// Every mirror set: the IDMS items, then the ICSP items, then the ITMS items.
+    pub fn mirror_sets(&self) -> impl Iterator<Item = &MirrorSet> {
+        self.digest_mirror_sets
+            .iter()
+            .chain(&self.legacy_digest_mirror_sets)
+            .chain(&self.tag_mirror_sets)
+    }
+
     /// Digest sets in OpenShift's order (IDMS items, then ICSP items with their policy cleared) paired with where
     /// they came from.
     pub(crate) fn digest_sets_in_order(

@@ -213,33 +213,37 @@ mod tests {
         index
     }
 
-    #[test]
-    fn containers_agree_with_pairwise_nesting() {
+    /// For each of `SUBS`: the scopes `query` visits equal those `pairwise` accepts, one by one.
+    fn agree(
+        query: impl Fn(&ScopeIndex<&'static str, usize>, &str, &mut dyn FnMut(usize)),
+        pairwise: impl Fn(&str, &str) -> bool,
+    ) {
         let index = index();
         for sub in SUBS {
             let mut found: Vec<usize> = Vec::new();
-            index.for_each_container(sub, |v| found.push(v));
+            query(&index, sub, &mut |v| found.push(v));
             found.sort_unstable();
             found.dedup();
             let expected: Vec<usize> = (0..SCOPES.len())
-                .filter(|&i| is_nested(sub, SCOPES[i]))
+                .filter(|&i| pairwise(sub, SCOPES[i]))
                 .collect();
             assert_eq!(found, expected, "{sub}");
         }
     }
 
     #[test]
+    fn containers_agree_with_pairwise_nesting() {
+        agree(
+            |index, sub, visit| index.for_each_container(sub, visit),
+            is_nested,
+        );
+    }
+
+    #[test]
     fn matching_prefixes_agree_with_ref_matching_prefix() {
-        let index = index();
-        for name in SUBS {
-            let mut found: Vec<usize> = Vec::new();
-            index.for_each_matching_prefix(name, |v| found.push(v));
-            found.sort_unstable();
-            found.dedup();
-            let expected: Vec<usize> = (0..SCOPES.len())
-                .filter(|&i| matching_prefix_len(name, SCOPES[i]).is_some())
-                .collect();
-            assert_eq!(found, expected, "{name}");
-        }
+        agree(
+            |index, name, visit| index.for_each_matching_prefix(name, visit),
+            |name, prefix| matching_prefix_len(name, prefix).is_some(),
+        );
     }
 }

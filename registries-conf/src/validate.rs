@@ -182,23 +182,19 @@ fn check_conflicts(
     for (i, reg) in registries.iter().enumerate() {
         for &other in &groups[&key(reg)] {
             let other = &registries[other];
-            if reg.insecure != other.insecure {
-                return Err((
-                    lines[i],
-                    format!(
-                        "registry '{}' is defined multiple times with conflicting 'insecure' setting",
-                        reg.location
-                    ),
-                ));
-            }
-            if reg.blocked != other.blocked {
-                return Err((
-                    lines[i],
-                    format!(
-                        "registry '{}' is defined multiple times with conflicting 'blocked' setting",
-                        reg.location
-                    ),
-                ));
+            for (setting, differs) in [
+                ("insecure", reg.insecure != other.insecure),
+                ("blocked", reg.blocked != other.blocked),
+            ] {
+                if differs {
+                    return Err((
+                        lines[i],
+                        format!(
+                            "registry '{}' is defined multiple times with conflicting '{setting}' setting",
+                            reg.location
+                        ),
+                    ));
+                }
             }
         }
         // An entry that agrees with its whole group means every member agrees: skip re-checking the group.

@@ -359,14 +359,7 @@ fn registries_conf_check(
     };
     let node = match node {
         Ok(config) => config,
-        Err(e) => {
-            return check(
-                "meaning",
-                path,
-                Status::Drift,
-                format!("containers/image would refuse it: {e}"),
-            );
-        }
+        Err(e) => return refused(path, e),
     };
     let (expected_meaning, node_meaning) = (expected.meaning(), node.meaning());
     let mut reasons = reasons(&expected_meaning, &node_meaning);
@@ -395,20 +388,13 @@ fn registries_conf_check(
             ),
         );
     }
-    let mut c = check(
-        "meaning",
+    drifted(
         path,
-        Status::Drift,
         format!("{}{merged_with}", summarize(&reasons)),
-    );
-    attach_meaning_diff(
-        &mut c,
-        path,
         " (meaning, drop-ins merged)",
         &expected_meaning,
         &node_meaning,
-    );
-    c
+    )
 }
 
 fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
@@ -434,33 +420,35 @@ fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     };
     let node_meaning = match load(&found.bytes) {
         Ok(m) => m,
-        Err(e) => {
-            return check(
-                "meaning",
-                &path,
-                Status::Drift,
-                format!("containers/image would refuse it: {e}"),
-            );
-        }
+        Err(e) => return refused(&path, &e),
     };
     let mut reasons = reasons(&expected_meaning, &node_meaning);
     reasons.extend(mode_reason(found.mode, expected.mode));
     if reasons.is_empty() {
         return check("meaning", &path, Status::Ok, "same settings");
     }
-    let mut c = check("meaning", &path, Status::Drift, summarize(&reasons));
-    attach_meaning_diff(
-        &mut c,
+    drifted(
         &path,
+        summarize(&reasons),
         " (meaning)",
         &expected_meaning,
         &node_meaning,
-    );
-    c
+    )
 }
 
-/// A drifted check shows the two meanings as a unified diff, when their text differs.
-fn attach_meaning_diff(c: &mut Check, path: &str, label: &str, expected: &Meaning, node: &Meaning) {
+/// The node's file is one containers/image refuses.
+fn refused(path: &str, e: &registries_conf::Error) -> Check {
+    check(
+        "meaning",
+        path,
+        Status::Drift,
+        format!("containers/image would refuse it: {e}"),
+    )
+}
+
+/// A drifted meaning check, with the two meanings as a unified diff when their text differs.
+fn drifted(path: &str, reason: String, label: &str, expected: &Meaning, node: &Meaning) -> Check {
+    let mut c = check("meaning", path, Status::Drift, reason);
     let (before, after) = (expected.to_string(), node.to_string());
     if before != after {
         c.diff = Some(unified_diff(
@@ -470,6 +458,7 @@ fn attach_meaning_diff(c: &mut Check, path: &str, label: &str, expected: &Meanin
             &after,
         ));
     }
+    c
 }
 
 fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {

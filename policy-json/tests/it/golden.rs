@@ -20,13 +20,9 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/policy-json")
 }
 
+/// A list of strings, `None` for a missing or null member.
 fn strings(value: &Value) -> Option<Vec<String>> {
-    value.as_array().map(|items| {
-        items
-            .iter()
-            .map(|v| v.as_str().expect("a string").to_owned())
-            .collect()
-    })
+    serde_json::from_value(value.clone()).expect("a list of strings")
 }
 
 /// `(release image, blockedRegistries, allowedRegistries)` of the case's `input.yaml`.

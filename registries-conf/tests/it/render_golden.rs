@@ -27,13 +27,9 @@ struct Inputs {
     release_image: Option<String>,
 }
 
+/// A list of strings, `None` for a missing or null member.
 fn strings(value: &Value) -> Option<Vec<String>> {
-    value.as_array().map(|items| {
-        items
-            .iter()
-            .map(|v| v.as_str().expect("a string").to_string())
-            .collect()
-    })
+    serde_json::from_value(value.clone()).expect("a list of strings")
 }
 
 fn mirror_sets(items: &Value) -> Vec<MirrorSet> {

@@ -30,53 +30,45 @@ fn cpu_ticks() -> u64 {
     fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
 }
 
-/// The bytes of the same rules written as ImageDigestMirrorSet / ImageTagMirrorSet / ICSP YAML list items
-/// (`  - source: S` / `    mirrors:` / `    - M`), the size of what an administrator would apply.
-fn yaml_bytes(rules: &MirrorRules) -> usize {
-    let sets = rules
-        .digest_mirror_sets
-        .iter()
-        .chain(&rules.legacy_digest_mirror_sets)
-        .chain(&rules.tag_mirror_sets);
-    let sets: usize = sets
+/// The size of the rules' text: each set's source and mirrors, each insecure or blocked scope, with `set_overhead`
+/// bytes more per set and `line_overhead` more per string (what the YAML adds around them).
+fn text_bytes(rules: &MirrorRules, set_overhead: usize, line_overhead: usize) -> usize {
+    let sets: usize = rules
+        .mirror_sets()
         .map(|s| {
-            "  - source: \n    mirrors:\n".len()
+            set_overhead
                 + s.source.len()
                 + s.mirrors
                     .iter()
-                    .map(|m| "    - \n".len() + m.len())
+                    .map(|m| line_overhead + m.len())
                     .sum::<usize>()
         })
         .sum();
-    let lists = rules
+    let lists: usize = rules
         .insecure
         .iter()
         .chain(&rules.blocked)
         .flatten()
-        .map(|s| "    - \n".len() + s.len())
-        .sum::<usize>();
+        .map(|s| line_overhead + s.len())
+        .sum();
     sets + lists
+}
+
+/// The bytes of the same rules written as ImageDigestMirrorSet / ImageTagMirrorSet / ICSP YAML list items
+/// (`  - source: S` / `    mirrors:` / `    - M`), the size of what an administrator would apply.
+fn yaml_bytes(rules: &MirrorRules) -> usize {
+    text_bytes(
+        rules,
+        "  - source: \n    mirrors:\n".len(),
+        "    - \n".len(),
+    )
 }
 
 #[test]
 #[ignore = "measurement: run by hand in release"]
 fn peak_memory_of_a_100k_render() {
     let rules = realistic_rules(100_000);
-    let sets = rules
-        .digest_mirror_sets
-        .iter()
-        .chain(&rules.legacy_digest_mirror_sets)
-        .chain(&rules.tag_mirror_sets);
-    let string_bytes: usize = sets
-        .map(|s| s.source.len() + s.mirrors.iter().map(String::len).sum::<usize>())
-        .sum::<usize>()
-        + rules
-            .insecure
-            .iter()
-            .chain(&rules.blocked)
-            .flatten()
-            .map(String::len)
-            .sum::<usize>();
+    let string_bytes = text_bytes(&rules, 0, 0);
     let yaml = yaml_bytes(&rules);
 
     fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");

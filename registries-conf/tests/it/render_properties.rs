@@ -94,18 +94,15 @@ fn naive_registries(rules: &MirrorRules) -> Result<Vec<Registry>, String> {
         regs.push(r);
         regs.len() - 1
     }
-    let mut digest: Vec<&MirrorSet> = rules
-        .digest_mirror_sets
-        .iter()
-        .filter(|s| !s.mirrors.is_empty())
-        .collect();
-    digest.sort_by(|a, b| a.source.cmp(&b.source));
-    let mut tag: Vec<&MirrorSet> = rules
-        .tag_mirror_sets
-        .iter()
-        .filter(|s| !s.mirrors.is_empty())
-        .collect();
-    tag.sort_by(|a, b| a.source.cmp(&b.source));
+    fn by_source(sets: &[MirrorSet]) -> Vec<&MirrorSet> {
+        let mut sets: Vec<&MirrorSet> = sets.iter().filter(|s| !s.mirrors.is_empty()).collect();
+        sets.sort_by(|a, b| a.source.cmp(&b.source));
+        sets
+    }
+    let (digest, tag) = (
+        by_source(&rules.digest_mirror_sets),
+        by_source(&rules.tag_mirror_sets),
+    );
     for (sets, pfm) in [
         (&digest, PullFromMirror::DigestOnly),
         (&tag, PullFromMirror::TagOnly),

@@ -22,6 +22,8 @@ pub struct Case {
     pub dir: PathBuf,
     /// The reference pulled (`ref.txt`).
     pub reference: String,
+    /// The references containers/image tried (`meta.json`'s `tried`).
+    pub tried: Vec<String>,
     /// What containers/image did.
     pub expected: Expected,
 }
@@ -105,6 +107,12 @@ fn read_case(dir: &Path) -> Case {
         .to_owned();
     let meta: Value =
         serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+    let tried: Vec<String> = meta["tried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
     let expected = if REFUSED_V1.contains(&id.as_str()) {
         Expected::RefusedV1
     } else if meta["error_before_any_attempt"].as_bool().unwrap() {
@@ -113,7 +121,6 @@ fn read_case(dir: &Path) -> Case {
             error_core: meta["error_core"].as_str().unwrap().to_owned(),
         }
     } else {
-        let tried = meta["tried"].as_array().unwrap();
         let attempts = meta["attempts"].as_array().unwrap();
         Expected::Attempts(
             tried
@@ -128,7 +135,7 @@ fn read_case(dir: &Path) -> Case {
                         .map(|r| r.as_str().unwrap())
                         .collect();
                     Attempt {
-                        reference: reference.as_str().unwrap().to_owned(),
+                        reference: reference.clone(),
                         error: attempt["error"].as_str().unwrap_or("").to_owned(),
                         plain_http: (!requests.is_empty())
                             .then(|| requests.iter().any(|r| r.starts_with("GET http://"))),
@@ -141,6 +148,7 @@ fn read_case(dir: &Path) -> Case {
         id,
         dir: dir.to_path_buf(),
         reference,
+        tried,
         expected,
     }
 }

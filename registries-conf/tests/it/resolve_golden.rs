@@ -6,7 +6,7 @@ use std::fs;
 
 use registries_conf::{Error, ErrorKind, PullSource, Resolver, parse, validate};
 
-use crate::resolve_cases::{Case, Expected, Seen, check_every_case, check_sources, golden_dir};
+use crate::resolve_cases::{Case, Expected, Seen, cases, check_every_case, check_sources};
 
 const CONFIG_PATH: &str = "/etc/containers/registries.conf";
 
@@ -110,24 +110,12 @@ fn every_golden_resolve_case() {
 /// expected.txt agrees with meta.json (so checking meta.json checks what the README describes).
 #[test]
 fn expected_txt_matches_meta() {
-    for entry in fs::read_dir(golden_dir()).unwrap() {
-        let dir = entry.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        let expected = fs::read_to_string(dir.join("expected.txt")).unwrap();
-        let meta: serde_json::Value =
-            serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+    for case in cases() {
+        let expected = fs::read_to_string(case.dir.join("expected.txt")).unwrap();
         let mut lines: Vec<&str> = expected.lines().collect();
         if lines.first().is_some_and(|l| l.starts_with("error: ")) {
             lines.remove(0);
         }
-        let tried: Vec<&str> = meta["tried"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        assert_eq!(lines, tried, "{}", dir.display());
+        assert_eq!(lines, case.tried, "{}", case.id);
     }
 }
