@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use registries_conf::parse::{parse, parse_drop_in};
-use registries_conf::validate::{validate, validate_model};
+use registries_conf::{parse, parse_drop_in};
+use registries_conf::{validate, validate_model};
 use registries_conf::{Layout, encode};
 
 fuzz_target!(|data: &[u8]| {

@@ -5,12 +5,11 @@
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use registries_conf::parse::{parse, parse_drop_in};
-use registries_conf::render_payload::RegistrySources;
-use registries_conf::validate::validate;
+use registries_conf::{parse, parse_drop_in};
+use registries_conf::validate;
 use registries_conf::{
-    Layout, MirrorRules, MirrorSet, SourcePolicy, check_blocked_registries, check_policy_lists,
-    encode, render, render::render_model,
+    Layout, MirrorRules, MirrorSet, SourcePolicy, check_blocked_registries, encode, render,
+    render_model,
 };
 
 const RELEASE: &str = "quay.io/openshift-release-dev/ocp-release@sha256:0000000000000000000000000000000000000000000000000000000000000000";
@@ -129,7 +128,7 @@ fuzz_target!(|input: Input| {
     } else {
         Layout::Current
     };
-    let mut rules = MirrorRules {
+    let rules = MirrorRules {
         digest_mirror_sets: sets(&input.digest),
         legacy_digest_mirror_sets: sets(&input.legacy),
         tag_mirror_sets: sets(&input.tag),
@@ -138,20 +137,17 @@ fuzz_target!(|input: Input| {
         search_registries: list(&input.search),
     };
     // The payload check comes first, as on a cluster.
-    let sources = RegistrySources {
-        insecure: rules.insecure.clone(),
-        blocked: list(&input.blocked),
-        allowed: list(&input.allowed),
-    };
-    let Ok(payload) = check_blocked_registries(RELEASE, &sources, &rules) else {
+    let Ok(payload) = check_blocked_registries(RELEASE, list(&input.blocked).as_deref(), rules) else {
         return;
     };
-    rules.blocked = payload.registries_blocked.clone();
-    let _ = check_policy_lists(
-        payload.policy_blocked.as_deref(),
-        payload.policy_allowed.as_deref(),
-        RELEASE,
+    let rules = payload.rules;
+    // policy.json's half of the same function: the lists that follow from the entries kept.
+    let lists = policy_json::openshift::PolicyLists::after_payload_check(
+        &payload.payload_repository,
+        rules.blocked.as_deref(),
+        list(&input.allowed).as_deref(),
     );
+    let _ = lists.render(RELEASE);
 
     let rendered = match render(&rules, layout) {
         Ok(rendered) => rendered,
@@ -170,7 +166,7 @@ fuzz_target!(|input: Input| {
         assert_eq!(&encode(&parsed.config, layout), text, "render from the parsed model is idempotent");
     } else {
         // The node keeps the operator's template verbatim (single quotes, which the encoder never writes).
-        assert_eq!(text, registries_conf::render::TEMPLATE);
+        assert_eq!(text, registries_conf::TEMPLATE);
     }
     // OpenShift checks insecure and blocked entries only loosely (`IsValidRegistriesConfScope`): an entry such as
     // `/` or `http://x` passes, and the file it writes (faithfully reproduced here) is one containers/image

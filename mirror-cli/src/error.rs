@@ -44,8 +44,10 @@ pub enum Error {
     DockerConfig(dockerconfig::Error),
     /// A CA bundle or its ConfigMap is unusable.
     Trust(trust_bundle::Error),
-    /// A registries.conf could not be read.
+    /// A registries.conf could not be read, or OpenShift would refuse the mirror rules.
     RegistriesConf(registries_conf::Error),
+    /// OpenShift would refuse the allowed / blocked registries for policy.json.
+    PolicyJson(policy_json::Error),
     /// Writing the node files failed; nothing was changed.
     Write(crate::writer::WriteError),
     /// A line of a mapping file is unusable.
@@ -76,6 +78,7 @@ impl fmt::Display for Error {
             Error::DockerConfig(e) => write!(f, "{e}"),
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
+            Error::PolicyJson(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
             Error::Mapping {
                 file,
@@ -96,6 +99,7 @@ impl std::error::Error for Error {
             Error::DockerConfig(e) => e.source(),
             Error::Trust(e) => e.source(),
             Error::RegistriesConf(e) => e.source(),
+            Error::PolicyJson(e) => e.source(),
             _ => None,
         }
     }

@@ -8,7 +8,6 @@ pub mod commands;
 mod error;
 pub mod mapping;
 pub mod node;
-pub mod policy_json;
 pub mod writer;
 
 pub use error::Error;

@@ -4,13 +4,13 @@
 use std::path::PathBuf;
 
 use icsp::{ImageMirrors, MirrorSourcePolicy};
-use registries_conf::render_payload::RegistrySources;
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, FolderBundle, UnixTime};
 
+use crate::Error;
 use crate::cluster::{Cluster, Input, describe};
 use crate::writer::NodeFile;
-use crate::{Error, policy_json};
+use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
 
 pub mod paths;
 
@@ -150,33 +150,18 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         .release_image
         .as_deref()
         .unwrap_or(cluster.release_image());
-    let mut rules = mirror_rules(cluster);
-    let sources = cluster
-        .image
-        .as_ref()
-        .and_then(|i| i.value.spec.registry_sources.as_ref());
-    let registry_sources = RegistrySources {
-        insecure: rules.insecure.clone(),
-        blocked: sources.and_then(|s| s.blocked_registries.clone()),
-        allowed: sources.and_then(|s| s.allowed_registries.clone()),
-    };
-    let payload =
-        registries_conf::check_blocked_registries(release_image, &registry_sources, &rules)
-            .map_err(|e| Error::Refused {
-                message: e.to_string(),
-            })?;
-    warnings.extend(payload.warnings.iter().cloned());
-    rules.blocked = payload.registries_blocked.clone();
+    let (payload, policy_lists) = image_config_lists(cluster, release_image)?;
+    warnings.extend(payload.warnings.iter().map(ToString::to_string));
+    let rules = payload.rules;
 
-    let rendered = registries_conf::render(&rules, options.layout).map_err(|e| Error::Refused {
-        message: e.to_string(),
-    })?;
-    warnings.extend(rendered.warnings.iter().cloned());
+    let rendered =
+        registries_conf::render(&rules, options.layout).map_err(Error::RegistriesConf)?;
+    warnings.extend(rendered.warnings.iter().map(ToString::to_string));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
     let runtime_check =
-        registries_conf::parse::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
-            .and_then(|parsed| registries_conf::validate::validate(&parsed));
+        registries_conf::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
+            .and_then(|parsed| registries_conf::validate(&parsed));
     if let Err(e) = runtime_check {
         warnings.push(format!(
             "OpenShift would write this {}, but containers/image (CRI-O, podman) refuses it, so every pull on the \
@@ -215,17 +200,12 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     }
 
     // policy.json.
-    let policy = policy_json::render(
-        payload.policy_allowed.as_deref().unwrap_or_default(),
-        payload.policy_blocked.as_deref().unwrap_or_default(),
-        release_image,
-    )
-    .map_err(|e| Error::Refused {
-        message: e.to_string(),
-    })?;
+    let policy = policy_lists
+        .render(release_image)
+        .map_err(Error::PolicyJson)?;
     match options.target {
         Target::OpenShift => {
-            if policy == policy_json::TEMPLATE {
+            if policy == POLICY_TEMPLATE {
                 notes.push(format!(
                     "{}: no allowed or blocked registry: the node keeps the template",
                     paths::POLICY_JSON
@@ -234,7 +214,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
             files.push(file(paths::POLICY_JSON, policy, 0o644));
         }
         // The host's policy.json (signature checks for Red Hat registries, ...) is its own: never replaced.
-        Target::MicroShift if policy != policy_json::TEMPLATE => warnings.push(format!(
+        Target::MicroShift if policy != POLICY_TEMPLATE => warnings.push(format!(
             "{}: not written for a MicroShift host: allowedRegistries is not enforced there (blocked registries \
              are, through the drop-in)",
             paths::POLICY_JSON
@@ -281,6 +261,33 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         trust_reports,
         rules,
     })
+}
+
+/// The Image config's registry lists after OpenShift's payload check (`getValidBlockedAndAllowedRegistries`): the
+/// mirror rules with the blocked entries registries.conf keeps, and the lists policy.json gets. When the check
+/// cannot be made OpenShift drops the whole images config: nothing blocked, nothing allowed.
+pub fn image_config_lists(
+    cluster: &Cluster,
+    release_image: &str,
+) -> Result<(registries_conf::PayloadCheck, PolicyLists), Error> {
+    let sources = cluster
+        .image
+        .as_ref()
+        .and_then(|i| i.value.spec.registry_sources.as_ref());
+    let blocked = sources.and_then(|s| s.blocked_registries.as_deref());
+    let payload =
+        registries_conf::check_blocked_registries(release_image, blocked, mirror_rules(cluster))
+            .map_err(Error::RegistriesConf)?;
+    let lists = if payload.abandoned {
+        PolicyLists::default()
+    } else {
+        PolicyLists::after_payload_check(
+            &payload.payload_repository,
+            payload.rules.blocked.as_deref(),
+            sources.and_then(|s| s.allowed_registries.as_deref()),
+        )
+    };
+    Ok((payload, lists))
 }
 
 /// The MicroShift drop-in: only the `[[registry]]` tables of the rendered registries.conf, with no header keys.

@@ -195,14 +195,14 @@ fn registries_conf() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let input = big("[[registry]]\nlocation = \"quay.io/a\"\n");
     let e = bounded("registries.conf 100 MB", MEMORY_LIMIT_KB, || {
-        registries_conf::parse::parse("big.conf", &input)
+        registries_conf::parse("big.conf", &input)
     });
     assert!(
         e.contains("\"big.conf\"") && e.contains("more than the limit of 16777216 bytes"),
         "{e}"
     );
     bounded("registries.conf.d drop-in 100 MB", MEMORY_LIMIT_KB, || {
-        registries_conf::parse::parse_drop_in("big.conf", &input)
+        registries_conf::parse_drop_in("big.conf", &input)
     });
 
     for (what, bytes) in [
@@ -216,7 +216,7 @@ fn registries_conf() {
         ),
     ] {
         let e = bounded(what, MEMORY_LIMIT_KB, || {
-            registries_conf::parse::parse("deep.conf", &bytes)
+            registries_conf::parse("deep.conf", &bytes)
         });
         assert!(
             e.contains("\"deep.conf\"") && e.contains("max recursion depth met"),

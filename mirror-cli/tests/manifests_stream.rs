@@ -95,15 +95,15 @@ fn rendering_the_stream_gives_the_procedures_node_files() {
     };
     // The mirror, tried first for the payload by digest.
     let conf = file(paths::REGISTRIES_CONF);
-    let loaded = registries_conf::dropin::load_in_memory(
-        Some(registries_conf::dropin::InMemoryFile {
+    let loaded = registries_conf::load_in_memory(
+        Some(registries_conf::InMemoryFile {
             path: "registries.conf",
             bytes: &conf.bytes,
         }),
         &[],
     )
     .unwrap();
-    let sources = registries_conf::resolve::Resolver::new(&loaded.config)
+    let sources = registries_conf::Resolver::new(&loaded.config)
         .pull_sources(&format!(
             "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
         ))

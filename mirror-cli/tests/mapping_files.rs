@@ -5,7 +5,7 @@ use mirror_cli::cluster::{Cluster, Input};
 use mirror_cli::mapping::{self, Mapping};
 use mirror_cli::node::{RenderOptions, paths, plan};
 use proptest::prelude::*;
-use registries_conf::resolve::Resolver;
+use registries_conf::Resolver;
 
 const DIGEST_A: &str = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const DIGEST_B: &str = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -219,8 +219,8 @@ proptest! {
         let cluster = Cluster::read(&[input], &icsp::Limits::default()).unwrap();
         let node = plan(&cluster, &RenderOptions::default()).unwrap();
         let conf = node.files.iter().find(|f| f.path == std::path::Path::new(paths::REGISTRIES_CONF)).unwrap();
-        let main = registries_conf::dropin::InMemoryFile { path: "registries.conf", bytes: &conf.bytes };
-        let loaded = registries_conf::dropin::load_in_memory(Some(main), &[]).unwrap();
+        let main = registries_conf::InMemoryFile { path: "registries.conf", bytes: &conf.bytes };
+        let loaded = registries_conf::load_in_memory(Some(main), &[]).unwrap();
         let resolver = Resolver::new(&loaded.config);
         for mapping in &mappings {
             let sources = resolver.pull_sources(&mapping.source.to_string()).unwrap();

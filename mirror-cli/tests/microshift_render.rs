@@ -9,8 +9,8 @@ use mirror_cli::cluster::{Cluster, Input};
 use mirror_cli::commands::render::{RenderRequest, all_inputs, run};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::{RenderOptions, Target, paths, plan};
-use registries_conf::dropin::{InMemoryFile, load_in_memory};
-use registries_conf::resolve::Resolver;
+use registries_conf::Resolver;
+use registries_conf::{InMemoryFile, load_in_memory};
 
 const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
 

@@ -1,6 +1,6 @@
 //! The whole pipeline (objects → rules → payload check → node files) on every golden case of OpenShift's
 //! registries.conf and policy.json rendering, byte for byte. The registries.conf cases are the registries-conf
-//! crate's copy; the policy.json cases are ours.
+//! crate's copy; the policy.json cases the policy-json crate's.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -71,7 +71,7 @@ fn check_common(
 fn registries_conf_cases() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../registries-conf/tests/golden/registries-conf");
-    // That folder also holds the policy cases (for the payload check); those are run below from our copy.
+    // That folder also holds the policy cases (for the payload check); those are run below from policy-json's copy.
     let cases: Vec<PathBuf> = cases(&dir)
         .into_iter()
         .filter(|c| {
@@ -111,7 +111,7 @@ fn registries_conf_cases() {
 
 #[test]
 fn policy_json_cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/policy-json");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policy-json/tests/golden/policy-json");
     let cases = cases(&dir);
     assert_eq!(cases.len(), 13);
     for case in cases {

@@ -1,24 +1,19 @@
 //! Every case of registries-conf's `tests/golden/resolve/` (what skopeo 1.9.3 / containers/image 5.23.1 really
-//! tried), run through `mirror-cli resolve REF --registries-conf FILE` (the command function) and held against it
-//! as the README there says:
-//! - a trace: the first word of each stdout line equals `expected.txt`, exit 0;
-//! - an error before any attempt: a non-zero exit (an `Err`, exit 2 from main) with the reason;
-//! - an error during the attempts: the references equal the tried ones, a blocked one is marked `blocked` (and the
-//!   exit is 1), the others are not.
+//! tried), run through `mirror-cli resolve REF --registries-conf FILE` (the command function). The cases are read
+//! and the sources held against them by registries-conf's own runner (`resolve_cases`, included below); here:
+//! - a trace: each stdout line's reference and words (`mirror` / `source`, `blocked`, `insecure`) are the sources
+//!   seen; the exit is 1 when one is blocked (and the message is on stderr), else 0;
+//! - an error before any attempt: a non-zero exit (an `Err`, exit 2 from main) with the reason, nothing on stdout;
+//! - a v1 file: refused, saying so.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mirror_cli::commands::resolve::{ConfigSource, ResolveRequest, run_with_input};
 use mirror_cli::commands::{Exit, Style};
-use serde_json::Value;
 
-/// v1 files: containers/image converts them, registries-conf refuses them on purpose (a configuration error here).
-const REFUSED_V1: &[&str] = &["121", "122", "123", "125"];
-
-fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../registries-conf/tests/golden/resolve")
-}
+#[path = "../../registries-conf/tests/it/resolve_cases.rs"]
+mod resolve_cases;
+use resolve_cases::{Case, Expected, Seen, check_every_case, check_sources};
 
 struct Outcome {
     result: Result<Exit, String>,
@@ -43,86 +38,54 @@ fn resolve(conf: &Path, reference: &str) -> Outcome {
     }
 }
 
-fn check_case(dir: &Path) -> Result<(), String> {
-    let id = dir.file_name().unwrap().to_string_lossy().into_owned();
-    let reference = fs::read_to_string(dir.join("ref.txt")).unwrap();
-    let reference = reference.strip_suffix('\n').unwrap_or(&reference);
-    let meta: Value =
-        serde_json::from_str(&fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
-    let expected = fs::read_to_string(dir.join("expected.txt")).unwrap();
-    let outcome = resolve(&dir.join("registries.conf"), reference);
-
-    if REFUSED_V1.contains(&id.as_str()) {
-        return match &outcome.result {
-            Err(e) if e.contains("sysregistry v1 format") => Ok(()),
-            other => Err(format!("v1 file not refused: {other:?}")),
-        };
-    }
-    if meta["error_before_any_attempt"].as_bool().unwrap() {
-        return match &outcome.result {
-            Err(reason) if !reason.is_empty() && outcome.stdout.is_empty() => Ok(()),
-            other => Err(format!(
-                "expected an error, got {other:?} with stdout {:?}",
-                outcome.stdout
-            )),
-        };
-    }
-
-    let mut expected_lines: Vec<&str> = expected.lines().collect();
-    if expected_lines
-        .first()
-        .is_some_and(|l| l.starts_with("error: "))
-    {
-        expected_lines.remove(0);
-    }
+fn check_case(case: &Case) -> Result<(), String> {
+    let outcome = resolve(&case.dir.join("registries.conf"), &case.reference);
+    let attempts = match &case.expected {
+        Expected::RefusedV1 => {
+            return match &outcome.result {
+                Err(e) if e.contains("sysregistry v1 format") => Ok(()),
+                other => Err(format!("v1 file not refused: {other:?}")),
+            };
+        }
+        Expected::ErrorBeforeAttempt { .. } => {
+            return match &outcome.result {
+                Err(reason) if !reason.is_empty() && outcome.stdout.is_empty() => Ok(()),
+                other => Err(format!(
+                    "expected an error, got {other:?} with stdout {:?}",
+                    outcome.stdout
+                )),
+            };
+        }
+        Expected::Attempts(attempts) => attempts,
+    };
     let exit = outcome
         .result
         .clone()
         .map_err(|e| format!("unexpected error: {e}"))?;
-    let lines: Vec<&str> = outcome.stdout.lines().collect();
-    let references: Vec<&str> = lines.iter().map(|l| l.split(' ').next().unwrap()).collect();
-    if references != expected_lines {
-        return Err(format!(
-            "sources differ:\n  expected {expected_lines:?}\n  ours     {references:?}"
-        ));
-    }
-    let mut any_blocked = false;
-    for (i, (line, attempt)) in lines
-        .iter()
-        .zip(meta["attempts"].as_array().unwrap())
-        .enumerate()
-    {
-        let words: Vec<&str> = line.split(' ').skip(1).collect();
-        let upstream_blocked = attempt["error"]
-            .as_str()
-            .unwrap_or("")
-            .contains(" is blocked in ");
-        if words.contains(&"blocked") != upstream_blocked {
-            return Err(format!(
-                "source {i}: line {line:?}, upstream error {:?}",
-                attempt["error"]
-            ));
-        }
-        any_blocked |= upstream_blocked;
-        let role = if i + 1 < lines.len() {
-            "mirror"
-        } else {
-            "source"
-        };
-        if words.first() != Some(&role) {
-            return Err(format!("source {i}: expected {role}: {line:?}"));
-        }
-        // The requests show the TLS setting: an insecure source falls back to plain http.
-        let requests = attempt["requests"].as_array().unwrap();
-        if !requests.is_empty() {
-            let http = requests
-                .iter()
-                .any(|r| r.as_str().unwrap().starts_with("GET http://"));
-            if http != words.contains(&"insecure") {
-                return Err(format!("source {i}: {line:?}, requests {requests:?}"));
+    let seen: Vec<Seen<'_>> = outcome
+        .stdout
+        .lines()
+        .map(|line| {
+            let mut words = line.split(' ');
+            let reference = words.next().unwrap_or_default();
+            let words: Vec<&str> = words.collect();
+            Seen {
+                reference,
+                is_mirror: words.first() == Some(&"mirror"),
+                blocked: words.contains(&"blocked"),
+                blocked_message: None,
+                insecure: words.contains(&"insecure"),
             }
+        })
+        .collect();
+    // Every line names its role: `mirror`, or `source` for the last.
+    for line in outcome.stdout.lines() {
+        if !matches!(line.split(' ').nth(1), Some("mirror" | "source")) {
+            return Err(format!("no role on {line:?}"));
         }
     }
+    check_sources(attempts, &seen)?;
+    let any_blocked = attempts.iter().any(|a| a.blocked());
     let expected_exit = if any_blocked { Exit::Failed } else { Exit::Ok };
     if exit != expected_exit {
         return Err(format!("exit {exit:?}, expected {expected_exit:?}"));
@@ -138,30 +101,5 @@ fn check_case(dir: &Path) -> Result<(), String> {
 
 #[test]
 fn every_golden_resolve_case_through_the_command() {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(golden_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    assert_eq!(
-        dirs.len(),
-        158,
-        "the handed-over cases are 001-159 without 151"
-    );
-    let failures: Vec<String> = dirs
-        .iter()
-        .filter_map(|d| {
-            check_case(d)
-                .err()
-                .map(|e| format!("{}: {e}", d.file_name().unwrap().to_string_lossy()))
-        })
-        .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases fail:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    check_every_case(check_case);
 }

@@ -6,9 +6,9 @@ fn main() {
     divan::main();
 }
 
-#[path = "../tests/common/realistic.rs"]
-mod realistic;
-use realistic::realistic_rules;
+#[path = "../tests/it/common.rs"]
+mod common;
+use common::realistic_rules;
 
 #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 10, sample_size = 1)]
 fn render_sources(bencher: divan::Bencher, n: usize) {

@@ -1,9 +1,9 @@
 //! Resolving pull sources on large configurations: the cost per reference must not grow with the entries.
 
 use divan::{Bencher, black_box, counter::ItemsCount};
-use registries_conf::parse::parse;
-use registries_conf::resolve::Resolver;
-use registries_conf::validate::validate;
+use registries_conf::Resolver;
+use registries_conf::parse;
+use registries_conf::validate;
 use registries_conf::{Mirror, RegistriesConf, Registry};
 
 fn main() {

@@ -11,10 +11,10 @@
 //! A missing main file counts as an empty one; a missing folder holds no drop-ins.
 
 use std::collections::BTreeMap;
-use std::io::ErrorKind;
+use std::io::ErrorKind as IoErrorKind;
 use std::path::Path;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{RegistriesConf, Registry};
 use crate::parse::{ParsedFile, Warning, parse, parse_drop_in};
 use crate::validate::validate;
@@ -69,20 +69,19 @@ pub fn load_in_memory(
 /// Reads and merges `main` and the `*.conf` files of each folder of `drop_in_dirs`, in order (containers/image
 /// reads the system folder, then the user's).
 pub fn load(main: &Path, drop_in_dirs: &[&Path]) -> Result<Loaded, Error> {
-    let io_error = |path: &Path, e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
+    let io_error = |path: &Path, e: std::io::Error| {
+        Error::in_file(ErrorKind::Io(e), &path.display().to_string(), false)
     };
     let main_bytes = match std::fs::read(main) {
         Ok(bytes) => Some(bytes),
-        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) if e.kind() == IoErrorKind::NotFound => None,
         Err(e) => return Err(io_error(main, e)),
     };
     let mut drop_ins: Vec<(String, Vec<u8>)> = Vec::new();
     for dir in drop_in_dirs {
         let entries = match std::fs::read_dir(dir) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == ErrorKind::NotFound => continue,
+            Err(e) if e.kind() == IoErrorKind::NotFound => continue,
             Err(e) => return Err(io_error(dir, e)),
         };
         let mut paths = Vec::new();

@@ -10,8 +10,9 @@ use std::fmt;
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
-use crate::error::Error;
-use crate::model::{Mirror, PullFromMirror, Registry};
+use crate::error::{Error, ErrorKind};
+use crate::model::{Mirror, PullFromMirror, Registry, scope};
+use crate::parse::{Lines, syntax_error};
 
 /// A registries.conf being edited.
 #[derive(Debug, Clone)]
@@ -28,13 +29,11 @@ impl fmt::Display for Editor {
 }
 
 fn effective_prefix(table: &Table) -> String {
-    let prefix = string_field(table, "prefix");
-    let prefix = if prefix.is_empty() {
-        string_field(table, "location")
-    } else {
-        prefix
-    };
-    prefix.trim_end_matches('/').to_owned()
+    let (prefix, location) = (
+        string_field(table, "prefix"),
+        string_field(table, "location"),
+    );
+    scope(&prefix, &location).trim_end_matches('/').to_owned()
 }
 
 /// The key of `table` that is `name` regardless of case (the exact spelling first).
@@ -88,47 +87,54 @@ fn set_field(table: &mut Table, name: &str, value: Value, is_default: bool) {
     }
 }
 
+/// [`set_field`] for each `(name, value, is_default)`, in order.
+fn set_fields<const N: usize>(table: &mut Table, fields: [(&str, Value, bool); N]) {
+    for (name, value, is_default) in fields {
+        set_field(table, name, value, is_default);
+    }
+}
+
 fn write_registry_fields(table: &mut Table, registry: &Registry) {
-    set_field(
+    set_fields(
         table,
-        "prefix",
-        registry.prefix.as_str().into(),
-        registry.prefix.is_empty(),
-    );
-    set_field(
-        table,
-        "location",
-        registry.location.as_str().into(),
-        registry.location.is_empty(),
-    );
-    set_field(
-        table,
-        "insecure",
-        registry.insecure.into(),
-        !registry.insecure,
-    );
-    set_field(table, "blocked", registry.blocked.into(), !registry.blocked);
-    set_field(
-        table,
-        "mirror-by-digest-only",
-        registry.mirror_by_digest_only.into(),
-        !registry.mirror_by_digest_only,
+        [
+            (
+                "prefix",
+                registry.prefix.as_str().into(),
+                registry.prefix.is_empty(),
+            ),
+            (
+                "location",
+                registry.location.as_str().into(),
+                registry.location.is_empty(),
+            ),
+            ("insecure", registry.insecure.into(), !registry.insecure),
+            ("blocked", registry.blocked.into(), !registry.blocked),
+            (
+                "mirror-by-digest-only",
+                registry.mirror_by_digest_only.into(),
+                !registry.mirror_by_digest_only,
+            ),
+        ],
     );
 }
 
 fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
-    set_field(
+    set_fields(
         table,
-        "location",
-        mirror.location.as_str().into(),
-        mirror.location.is_empty(),
-    );
-    set_field(table, "insecure", mirror.insecure.into(), !mirror.insecure);
-    set_field(
-        table,
-        "pull-from-mirror",
-        mirror.pull_from_mirror.as_str().into(),
-        mirror.pull_from_mirror == PullFromMirror::Unset,
+        [
+            (
+                "location",
+                mirror.location.as_str().into(),
+                mirror.location.is_empty(),
+            ),
+            ("insecure", mirror.insecure.into(), !mirror.insecure),
+            (
+                "pull-from-mirror",
+                mirror.pull_from_mirror.as_str().into(),
+                mirror.pull_from_mirror == PullFromMirror::Unset,
+            ),
+        ],
     );
 }
 
@@ -163,17 +169,7 @@ impl Editor {
     /// Reads a file to edit (only its TOML syntax is checked).
     pub fn parse(path: &str, text: &str) -> Result<Editor, Error> {
         let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let before = &text[..offset.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            Error::Toml {
-                path: path.to_owned(),
-                drop_in: false,
-                line,
-                column,
-                message: e.message().trim_end().to_owned(),
-            }
+            syntax_error(path, false, &Lines::new(text.as_bytes()), &e)
         })?;
         Ok(Editor {
             path: path.to_owned(),
@@ -182,10 +178,7 @@ impl Editor {
     }
 
     fn error(&self, message: String) -> Error {
-        Error::Edit {
-            path: self.path.clone(),
-            message,
-        }
+        Error::in_file(ErrorKind::Edit { message }, &self.path, false)
     }
 
     /// Every `[[registry]]` table, across the arrays whose names differ only in case (`[[registry]]` and
@@ -235,11 +228,7 @@ impl Editor {
     /// Appends a `[[registry]]` (with its mirrors) after the last one, indented like it; refused if its prefix is
     /// already there.
     pub fn add_registry(&mut self, registry: &Registry) -> Result<(), Error> {
-        let prefix = if registry.prefix.is_empty() {
-            &registry.location
-        } else {
-            &registry.prefix
-        };
+        let prefix = registry.scope();
         if self.registry_position(prefix).is_ok() {
             return Err(self.error(format!(
                 "a [[registry]] with prefix {prefix:?} is already there"
@@ -307,12 +296,15 @@ impl Editor {
             Some(Some(other)) => {
                 // Put it back untouched and refuse: inline mirror arrays are not edited.
                 table.insert(mirror_key.as_deref().unwrap_or("mirror"), other);
-                return Err(Error::Edit {
-                    path,
-                    message: format!(
-                        "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
-                    ),
-                });
+                return Err(Error::in_file(
+                    ErrorKind::Edit {
+                        message: format!(
+                            "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
+                        ),
+                    },
+                    &path,
+                    false,
+                ));
             }
             _ => Vec::new(),
         };
@@ -383,12 +375,15 @@ impl Editor {
         };
         match &mut table[key.as_str()] {
             Item::ArrayOfTables(array) => Ok(Some(array)),
-            _ => Err(Error::Edit {
-                path,
-                message: format!(
-                    "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
-                ),
-            }),
+            _ => Err(Error::in_file(
+                ErrorKind::Edit {
+                    message: format!(
+                        "the mirrors of {prefix:?} are not written as [[registry.mirror]] tables"
+                    ),
+                },
+                &path,
+                false,
+            )),
         }
     }
 

@@ -38,6 +38,70 @@ pub struct Registry {
     pub mirrors: Vec<Mirror>,
 }
 
+impl Registry {
+    /// The scope this entry applies to: `prefix`, or `location` when no prefix is set (containers/image's rule; a
+    /// validated configuration always has a prefix).
+    pub fn scope(&self) -> &str {
+        scope(&self.prefix, &self.location)
+    }
+
+    /// Which references `mirror`, one of this entry's mirrors, serves: the registry-wide `mirror-by-digest-only`
+    /// first, then the mirror's `pull-from-mirror`.
+    pub fn mirror_usage(&self, mirror: &Mirror) -> MirrorUsage {
+        if self.mirror_by_digest_only {
+            return MirrorUsage::DigestOnly;
+        }
+        match mirror.pull_from_mirror {
+            PullFromMirror::DigestOnly => MirrorUsage::DigestOnly,
+            PullFromMirror::TagOnly => MirrorUsage::TagOnly,
+            PullFromMirror::Unset | PullFromMirror::All => MirrorUsage::All,
+        }
+    }
+
+    /// The mirrors a pull of a reference by digest (`by_digest`) or by tag tries, in order.
+    pub fn mirrors_for(&self, by_digest: bool) -> impl Iterator<Item = &Mirror> + '_ {
+        self.mirrors
+            .iter()
+            .filter(move |mirror| self.mirror_usage(mirror).serves(by_digest))
+    }
+}
+
+/// The scope of an entry written with `prefix` and `location`: the prefix, else the location.
+pub(crate) fn scope<'a>(prefix: &'a str, location: &'a str) -> &'a str {
+    if prefix.is_empty() { location } else { prefix }
+}
+
+/// Which references a mirror serves, every flag considered ([`Registry::mirror_usage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MirrorUsage {
+    /// Every reference.
+    All,
+    /// References by digest only.
+    DigestOnly,
+    /// References by tag only.
+    TagOnly,
+}
+
+impl MirrorUsage {
+    /// `all`, `digest-only` or `tag-only`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MirrorUsage::All => "all",
+            MirrorUsage::DigestOnly => "digest-only",
+            MirrorUsage::TagOnly => "tag-only",
+        }
+    }
+
+    /// Whether a pull of a reference by digest (`by_digest`) or by tag uses the mirror.
+    pub fn serves(self, by_digest: bool) -> bool {
+        match self {
+            MirrorUsage::All => true,
+            MirrorUsage::DigestOnly => by_digest,
+            MirrorUsage::TagOnly => !by_digest,
+        }
+    }
+}
+
 /// One `[[registry.mirror]]` table.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Mirror {

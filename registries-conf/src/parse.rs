@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use toml_edit::{Item, TableLike, Value};
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 
 /// A key this crate ignored (unknown, misspelt, or given twice in different case), with where it is.
@@ -103,36 +103,7 @@ impl ParsedFile {
     }
 }
 
-/// The message prefix containers/image uses for a main file or a drop-in.
-pub(crate) fn config_kind(drop_in: bool) -> &'static str {
-    if drop_in {
-        "loading drop-in registries configuration"
-    } else {
-        "loading registries configuration"
-    }
-}
-
-impl Error {
-    /// The message containers/image prints for this error (without skopeo's `Error parsing image name` wrapper and
-    /// without the detail this crate adds), for the errors containers/image has.
-    pub fn upstream_message(&self) -> Option<String> {
-        match self {
-            Error::InvalidConfig { .. } => Some(self.to_string()),
-            Error::InvalidReference { source, .. } => Some(source.upstream_message()),
-            Error::TagAndDigest { .. } => Some(
-                "Docker references with both a tag and digest are currently not supported"
-                    .to_owned(),
-            ),
-            Error::Rewrite { source, .. } => Some(format!(
-                "rewriting reference: {}",
-                source.upstream_message()
-            )),
-            _ => None,
-        }
-    }
-}
-
-/// Parses the main registries.conf. A version 1 file is refused ([`Error::UnsupportedV1`]); v1 tables next to v2
+/// Parses the main registries.conf. A version 1 file is refused ([`ErrorKind::UnsupportedV1`]); v1 tables next to v2
 /// content give containers/image's `mixing sysregistry v1/v2 is not supported`.
 pub fn parse(path: &str, bytes: &[u8]) -> Result<ParsedFile, Error> {
     parse_with(path, bytes, false)
@@ -150,38 +121,33 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Error> {
     if bytes.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_owned(),
+        return Err(Error::in_file(
+            ErrorKind::TooLarge {
+                size: bytes.len(),
+                limit: MAX_INPUT_BYTES,
+            },
+            path,
             drop_in,
-            size: bytes.len(),
-            limit: MAX_INPUT_BYTES,
-        });
+        ));
     }
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
             let lines = Lines::new(&bytes[..e.valid_up_to()]);
             let (line, column) = lines.position(e.valid_up_to());
-            return Err(Error::Toml {
-                path: path.to_owned(),
+            return Err(Error::in_file(
+                ErrorKind::Toml {
+                    message: "the file is not valid UTF-8".to_owned(),
+                },
+                path,
                 drop_in,
-                line,
-                column,
-                message: "the file is not valid UTF-8".to_owned(),
-            });
+            )
+            .at(Some(line), Some(column)));
         }
     };
     let lines = Lines::new(text.as_bytes());
-    let doc = toml_edit::Document::parse(text).map_err(|e| {
-        let (line, column) = lines.position(e.span().map_or(0, |s| s.start));
-        Error::Toml {
-            path: path.to_owned(),
-            drop_in,
-            line,
-            column,
-            message: e.message().trim_end().to_owned(),
-        }
-    })?;
+    let doc =
+        toml_edit::Document::parse(text).map_err(|e| syntax_error(path, drop_in, &lines, &e))?;
     let mut reader = Reader {
         path,
         drop_in,
@@ -200,17 +166,18 @@ fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Err
         } else if v2_set {
             "mixing sysregistry v1/v2 is not supported"
         } else {
-            return Err(Error::UnsupportedV1 {
-                path: path.to_owned(),
-                line: v1_line,
-            });
+            return Err(
+                Error::in_file(ErrorKind::UnsupportedV1, path, false).at(Some(v1_line), None)
+            );
         };
-        return Err(Error::InvalidConfig {
-            path: path.to_owned(),
+        return Err(Error::in_file(
+            ErrorKind::InvalidConfig {
+                message: message.to_owned(),
+            },
+            path,
             drop_in,
-            line: Some(v1_line),
-            message: message.to_owned(),
-        });
+        )
+        .at(Some(v1_line), None));
     }
     let mut warnings = reader.warnings;
     warnings.sort_by_key(|w| (w.line, w.column));
@@ -224,13 +191,32 @@ fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Err
 }
 
 /// Byte offset → (line, column), both 1-based; the column counts characters.
-struct Lines<'a> {
+/// toml_edit's syntax error, at the line and column it points to.
+pub(crate) fn syntax_error(
+    path: &str,
+    drop_in: bool,
+    lines: &Lines<'_>,
+    e: &toml_edit::TomlError,
+) -> Error {
+    let (line, column) = lines.position(e.span().map_or(0, |s| s.start));
+    Error::in_file(
+        ErrorKind::Toml {
+            message: e.message().trim_end().to_owned(),
+        },
+        path,
+        drop_in,
+    )
+    .at(Some(line), Some(column))
+}
+
+/// Where each line of a text starts, to turn byte offsets into 1-based lines and columns (in characters).
+pub(crate) struct Lines<'a> {
     text: &'a [u8],
     starts: Vec<usize>,
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a [u8]) -> Self {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
         let mut starts = vec![0];
         starts.extend(
             text.iter()
@@ -301,13 +287,14 @@ impl<'a> Reader<'a> {
         item: &Item,
     ) -> Error {
         let (line, column) = self.line_col(span);
-        Error::Toml {
-            path: self.path.to_owned(),
-            drop_in: self.drop_in,
-            line,
-            column,
-            message: format!("{key}: expected {expected}, found {}", type_name(item)),
-        }
+        Error::in_file(
+            ErrorKind::Toml {
+                message: format!("{key}: expected {expected}, found {}", type_name(item)),
+            },
+            self.path,
+            self.drop_in,
+        )
+        .at(Some(line), Some(column))
     }
 
     fn warn(&mut self, span: &Option<Range<usize>>, key: String, message: String) {

@@ -3,7 +3,7 @@
 //! BurntSushi/toml).
 //!
 //! OpenShift finds entries by linear scan and tests nesting over all pairs; here entries are indexed by scope and a
-//! scope's containers are found by walking its own `/`-prefixes and wildcard parents (module `render_scope`), so
+//! scope's containers are found by walking its own `/`-prefixes and wildcard parents (module `scope_index`), so
 //! rendering is O(total input length) hash lookups plus the sort of the sources.
 //!
 //! Memory: the `[[registry]]` tables are built as a view that borrows every string from the rules (a nested scope's
@@ -17,11 +17,11 @@ use crate::encode::{
     Document, Encoder, Layout, MirrorLine, Sink, TableHead, encode_exact,
     encode_search_registries_drop_in,
 };
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::render_scope::ScopeIndex;
-use crate::rules::{MirrorRules, validate};
+use crate::rules::MirrorRules;
+use crate::scope_index::ScopeIndex;
 use go_compat::quote as go_quote;
 
 /// Where the node keeps registries.conf.
@@ -45,7 +45,31 @@ pub struct Rendered {
     /// The bytes of [`SEARCH_REGISTRIES_DROP_IN_PATH`], when search registries are set.
     pub search_registries_drop_in: Option<String>,
     /// Things worth telling the operator that OpenShift does silently (e.g. a mirror order cycle broken).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<RenderWarning>,
+}
+
+/// Something the renderer did that OpenShift does silently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RenderWarning {
+    /// The mirror sets of `source` order their mirrors in conflicting ways; the cycle was broken in byte order.
+    CycleBroken {
+        /// The source scope.
+        source: String,
+    },
+}
+
+impl std::fmt::Display for RenderWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderWarning::CycleBroken { source } => write!(
+                f,
+                "the mirror sets of source {} order their mirrors in conflicting ways; the cycle was broken in byte \
+                 order (as OpenShift does)",
+                go_quote(source)
+            ),
+        }
+    }
 }
 
 impl Rendered {
@@ -101,17 +125,17 @@ pub fn render_model(rules: &MirrorRules, layout: Layout) -> Result<RegistriesCon
 /// What [`render`] and [`render_model`] share: the tables (`None`: the node keeps the template) and the warnings.
 struct Plan<'a> {
     tables: Option<Tables<'a>>,
-    warnings: Vec<String>,
+    warnings: Vec<RenderWarning>,
 }
 
 fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
     if layout == Layout::Legacy
         && let Some(set) = rules.tag_mirror_sets.first()
     {
-        return Err(Error::LegacyLayoutTagMirrors {
+        return Err(Error::new(ErrorKind::LegacyLayoutTagMirrors {
             index: 0,
             set_source: set.source.clone(),
-        });
+        }));
     }
     if !rules.regenerates() {
         return Ok(Plan {
@@ -120,7 +144,7 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         });
     }
 
-    validate(rules)?;
+    rules.validate()?;
     let digest = merge_sets(
         rules
             .digest_sets_in_order()
@@ -132,12 +156,8 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         .iter()
         .chain(&tag.sets)
         .filter(|set| set.cycle_broken)
-        .map(|set| {
-            format!(
-                "the mirror sets of source {} order their mirrors in conflicting ways; the cycle was broken in byte \
-                 order (as OpenShift does)",
-                go_quote(set.source)
-            )
+        .map(|set| RenderWarning::CycleBroken {
+            source: set.source.to_owned(),
         })
         .collect();
 
@@ -147,9 +167,11 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         digest,
         tag,
     )
-    .map_err(|message| Error::InvalidRules {
-        field: String::new(),
-        message,
+    .map_err(|message| {
+        Error::new(ErrorKind::InvalidRules {
+            field: String::new(),
+            message,
+        })
     })?;
     Ok(Plan {
         tables: Some(tables),
@@ -255,7 +277,7 @@ impl<'a> Tables<'a> {
             Some(set) => set.source,
             None => tag.sets[rank - digest.sets.len()].source,
         };
-        let mut source_rank: ScopeIndex<'a, usize> = ScopeIndex::new();
+        let mut source_rank: ScopeIndex<&'a str, usize> = ScopeIndex::default();
         for (rank, set) in digest.sets.iter().chain(&tag.sets).enumerate() {
             source_rank.insert(set.source, rank);
         }
@@ -266,8 +288,8 @@ impl<'a> Tables<'a> {
             }
             let scope = entry.scope;
             let mut first: Option<usize> = None;
-            source_rank.for_each_container(scope, |source, rank| {
-                if source != scope {
+            source_rank.for_each_container(scope, |rank| {
+                if source_at(rank) != scope {
                     first = Some(first.map_or(rank, |r| r.min(rank)));
                 }
             });
@@ -436,8 +458,8 @@ fn entry_of<'a>(
     entry as usize
 }
 
-fn index_of(scopes: &[String]) -> ScopeIndex<'_, ()> {
-    let mut index = ScopeIndex::new();
+fn index_of(scopes: &[String]) -> ScopeIndex<&str, ()> {
+    let mut index = ScopeIndex::with_capacity(scopes.len());
     for scope in scopes {
         index.insert(scope.as_str(), ());
     }

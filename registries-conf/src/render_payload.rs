@@ -1,7 +1,6 @@
-//! The release payload against `blockedRegistries`: which blocked entries OpenShift keeps for registries.conf and
-//! for policy.json, and what it adds to policy.json's allowed list (machine-config-operator
-//! `getValidBlockedAndAllowedRegistries`, `payloadRepoHasUnblockedMirror`), plus the checks `updatePolicyJSON` makes
-//! on the resulting lists.
+//! The release payload against `blockedRegistries`: which blocked entries OpenShift keeps in registries.conf
+//! (machine-config-operator `getValidBlockedAndAllowedRegistries`, `payloadRepoHasUnblockedMirror`). What the same
+//! function gives policy.json follows from the entries kept; that is policy.json's, not this crate's.
 //!
 //! Differences from OpenShift, both on inputs it would mishandle: OpenShift round-trips a temporary registries.conf
 //! through containers/image (which trims trailing `/` and refuses URL schemes); this check reads the in-memory
@@ -12,135 +11,135 @@ use image_ref::Reference;
 use image_ref::scope::is_nested;
 
 use crate::encode::Layout;
-use crate::error::Error;
-use crate::model::{PullFromMirror, Registry};
+use crate::error::{Error, ErrorKind};
+use crate::model::Registry;
 use crate::render::Tables;
 use crate::render_merge::{MergedSets, merge_sets};
-use crate::rules::{MirrorRules, check_registry_scopes};
+use crate::resolve::{Resolver, matching_prefix_len};
+use crate::rules::MirrorRules;
 use go_compat::quote_list as go_quote_list;
 
-/// `spec.registrySources` lists of the Image `cluster` object, as given (`None`: not set).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RegistrySources {
-    /// `insecureRegistries`.
-    pub insecure: Option<Vec<String>>,
-    /// `blockedRegistries`, before the payload check.
-    pub blocked: Option<Vec<String>>,
-    /// `allowedRegistries`.
-    pub allowed: Option<Vec<String>>,
-}
-
-/// What the payload check decided. `None` where OpenShift ends with a nil list (nothing appended).
+/// What the payload check decided.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PayloadCheck {
-    /// Blocked scopes for registries.conf ([`MirrorRules::blocked`]).
-    pub registries_blocked: Option<Vec<String>>,
-    /// Blocked scopes for policy.json.
-    pub policy_blocked: Option<Vec<String>>,
-    /// Allowed scopes for policy.json: the payload repository (once per kept blocked entry covering it, as
-    /// OpenShift appends it), then `allowedRegistries`.
-    pub policy_allowed: Option<Vec<String>>,
+    /// The rules to render: those given, with [`MirrorRules::blocked`] set to the blocked entries kept, in order
+    /// (`None` when none is, as OpenShift ends with a nil list).
+    pub rules: MirrorRules,
+    /// The release payload's repository (its name, e.g. `quay.io/openshift-release-dev/ocp-release`).
+    pub payload_repository: String,
     /// Blocked entries dropped because they would leave the payload with no pull source.
     pub dropped: Vec<String>,
-    /// OpenShift's warnings, verbatim (e.g. `error adding ["quay.io"] to blocked registries, cannot block the
-    /// repository being used by the payload`).
-    pub warnings: Vec<String>,
+    /// The check could not be made (the warning says why): OpenShift then goes on with no blocked registry at all,
+    /// and with no allowed or blocked registry for policy.json either.
+    pub abandoned: bool,
+    /// OpenShift's warnings.
+    pub warnings: Vec<PayloadWarning>,
 }
 
-/// Filters `sources.blocked` against the payload `release_image` (a canonical reference, usually by digest).
+/// What OpenShift logs during the payload check; `Display` gives its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PayloadWarning {
+    /// These blocked entries were dropped: `error adding ["quay.io"] to blocked registries, cannot block the
+    /// repository being used by the payload`.
+    Dropped {
+        /// The entries, in order.
+        scopes: Vec<String>,
+    },
+    /// The check could not be made ([`PayloadCheck::abandoned`]): OpenShift's message for the failure on the way
+    /// (e.g. `rewriting reference: …`).
+    Abandoned {
+        /// OpenShift's message.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for PayloadWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PayloadWarning::Dropped { scopes } => {
+                let names: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                write!(
+                    f,
+                    "error adding {} to blocked registries, cannot block the repository being used by the payload",
+                    go_quote_list(&names)
+                )
+            }
+            PayloadWarning::Abandoned { message } => f.write_str(message),
+        }
+    }
+}
+
+/// Filters `blocked` (the Image config's `blockedRegistries`) against the payload `release_image` (a canonical
+/// reference, usually by digest), and returns `rules` with the entries kept as their `blocked` list.
 ///
 /// A blocked entry that covers the payload repository is kept only if the payload still has a pull source (its
-/// digest mirrors from `rules`' IDMS and ICSP sets, then itself) outside every blocked entry; it then stays in
-/// registries.conf, goes to policy.json only if it is not exactly the payload repository, and the payload repository
-/// is allowed in policy.json. Otherwise it is dropped with OpenShift's warning. `rules.blocked` and its tag sets are
-/// not read.
+/// digest mirrors from `rules`' IDMS and ICSP sets, then itself) outside every blocked entry; otherwise it is
+/// dropped with OpenShift's warning. Entries that do not cover the payload are kept. `rules.blocked` and the tag
+/// sets are not read; `rules.insecure` is.
 pub fn check_blocked_registries(
     release_image: &str,
-    sources: &RegistrySources,
-    rules: &MirrorRules,
+    blocked: Option<&[String]>,
+    rules: MirrorRules,
 ) -> Result<PayloadCheck, Error> {
-    let payload =
-        Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
+    let payload = Reference::parse_canonical(release_image).map_err(|source| {
+        Error::new(ErrorKind::InvalidReleaseImage {
             release_image: release_image.to_string(),
-            reason: e.to_string(),
-        })?;
+            source,
+        })
+    })?;
     let payload_repo = payload.name();
-    let blocked = sources.blocked.as_deref().unwrap_or_default();
+    let blocked = blocked.unwrap_or_default();
 
-    let mut check = PayloadCheck::default();
-    let mut registries_blocked = Vec::new();
-    let mut policy_blocked = Vec::new();
-    let mut allowed = Vec::new();
+    let mut dropped = Vec::new();
+    let mut kept = Vec::new();
     let mut has_unblocked_source: Option<bool> = None;
     for scope in blocked {
         if !is_nested(&payload_repo, scope) {
-            registries_blocked.push(scope.clone());
-            policy_blocked.push(scope.clone());
+            kept.push(scope.clone());
             continue;
         }
         let usable = match has_unblocked_source {
             Some(usable) => usable,
-            None => match payload_has_unblocked_source(&payload, sources, rules) {
+            None => match payload_has_unblocked_source(&payload, blocked, &rules) {
                 Ok(usable) => *has_unblocked_source.insert(usable),
                 Err(message) => {
                     // OpenShift logs the error and goes on with no blocked or allowed list at all.
                     return Ok(PayloadCheck {
-                        warnings: vec![message],
-                        ..PayloadCheck::default()
+                        rules: MirrorRules {
+                            blocked: None,
+                            ..rules
+                        },
+                        payload_repository: payload_repo,
+                        dropped: Vec::new(),
+                        abandoned: true,
+                        warnings: vec![PayloadWarning::Abandoned { message }],
                     });
                 }
             },
         };
-        if !usable {
-            check.dropped.push(scope.clone());
-            continue;
-        }
-        registries_blocked.push(scope.clone());
-        if *scope != payload_repo {
-            policy_blocked.push(scope.clone());
-        }
-        allowed.push(payload_repo.clone());
-    }
-    if !check.dropped.is_empty() {
-        let dropped: Vec<&str> = check.dropped.iter().map(String::as_str).collect();
-        check.warnings.push(format!(
-            "error adding {} to blocked registries, cannot block the repository being used by the payload",
-            go_quote_list(&dropped)
-        ));
-    }
-    allowed.extend(sources.allowed.iter().flatten().cloned());
-    check.registries_blocked = non_empty(registries_blocked);
-    check.policy_blocked = non_empty(policy_blocked);
-    check.policy_allowed = non_empty(allowed);
-    Ok(check)
-}
-
-/// The checks OpenShift's `updatePolicyJSON` makes on the policy lists: not both allowed and blocked (unless allowed
-/// is exactly the payload repository), then every blocked and allowed entry a valid scope.
-pub fn check_policy_lists(
-    policy_blocked: Option<&[String]>,
-    policy_allowed: Option<&[String]>,
-    release_image: &str,
-) -> Result<(), Error> {
-    let blocked = policy_blocked.unwrap_or_default();
-    let allowed = policy_allowed.unwrap_or_default();
-    if !allowed.is_empty() && !blocked.is_empty() {
-        let payload =
-            Reference::parse_canonical(release_image).map_err(|e| Error::InvalidReleaseImage {
-                release_image: release_image.to_string(),
-                reason: e.to_string(),
-            })?;
-        if !(allowed.len() == 1 && allowed[0] == payload.name()) {
-            return Err(Error::InvalidPolicyLists {
-                field: String::new(),
-                message: "invalid images config: only one of AllowedRegistries or BlockedRegistries may be specified"
-                    .to_string(),
-            });
+        if usable {
+            kept.push(scope.clone());
+        } else {
+            dropped.push(scope.clone());
         }
     }
-    check_registry_scopes("blocked", blocked)
-        .and_then(|()| check_registry_scopes("allowed", allowed))
-        .map_err(|(field, message)| Error::InvalidPolicyLists { field, message })
+    let mut warnings = Vec::new();
+    if !dropped.is_empty() {
+        warnings.push(PayloadWarning::Dropped {
+            scopes: dropped.clone(),
+        });
+    }
+    Ok(PayloadCheck {
+        rules: MirrorRules {
+            blocked: non_empty(kept),
+            ..rules
+        },
+        payload_repository: payload_repo,
+        dropped,
+        abandoned: false,
+        warnings,
+    })
 }
 
 fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
@@ -152,95 +151,50 @@ fn non_empty(list: Vec<String>) -> Option<Vec<String>> {
 /// `Err` is OpenShift's message for a failure on the way.
 fn payload_has_unblocked_source(
     payload: &Reference,
-    sources: &RegistrySources,
+    blocked: &[String],
     rules: &MirrorRules,
 ) -> Result<bool, String> {
-    let blocked = sources.blocked.as_deref().unwrap_or_default();
     let digest = merge_sets(
         rules
             .digest_sets_in_order()
             .map(|(_, _, set, policy)| (set, policy)),
     );
     let tables = Tables::build(
-        sources.insecure.as_deref().unwrap_or_default(),
+        rules.insecure.as_deref().unwrap_or_default(),
         blocked,
         digest,
         MergedSets::default(),
     )?;
 
+    // containers/image loads that file: an entry's prefix is its scope.
+    let registries = (0..tables.len())
+        .map(|entry| Registry {
+            prefix: tables.prefix(entry).to_owned(),
+            ..tables.registry(entry, Layout::Current)
+        })
+        .collect();
+    let resolver = Resolver::from_registries(registries);
     let name = payload.name();
-    let Some(entry) = find_registry(&tables, &name) else {
+    let Some(registry) = resolver.find_registry(&name) else {
         return Ok(false);
     };
-    let registry = &tables.registry(entry, Layout::Current);
-    let digested = payload.digest().is_some();
-    let mirrors = registry.mirrors.iter().filter(|mirror| {
-        if registry.mirror_by_digest_only {
-            return digested;
-        }
-        match mirror.pull_from_mirror {
-            PullFromMirror::DigestOnly => digested,
-            PullFromMirror::TagOnly => !digested,
-            PullFromMirror::Unset | PullFromMirror::All => true,
-        }
-    });
-    let prefix = registry_prefix(registry);
     let reference = payload.to_string();
     let mut pull_names = Vec::new();
-    for location in mirrors
+    for location in registry
+        .mirrors_for(payload.digest().is_some())
         .map(|m| m.location.as_str())
         .chain([registry.location.as_str()])
     {
-        pull_names.push(rewritten_name(&reference, &name, prefix, location)?);
+        pull_names.push(rewritten_name(
+            &reference,
+            &name,
+            &registry.prefix,
+            location,
+        )?);
     }
     Ok(pull_names
         .iter()
         .any(|pulled| !blocked.iter().any(|scope| is_nested(pulled, scope))))
-}
-
-/// containers/image `Registry.Prefix` after loading: the location when no prefix is set.
-fn registry_prefix(registry: &Registry) -> &str {
-    if registry.prefix.is_empty() {
-        &registry.location
-    } else {
-        &registry.prefix
-    }
-}
-
-/// containers/image `FindRegistry`: the entry with the longest matching prefix; among equal lengths the smallest
-/// prefix (entries are sorted by prefix when loaded). Returns the table's index.
-fn find_registry(tables: &Tables<'_>, name: &str) -> Option<usize> {
-    (0..tables.len())
-        .filter(|&entry| ref_matching_prefix(name, tables.prefix(entry)).is_some())
-        .min_by(|&a, &b| {
-            let (a, b) = (tables.prefix(a), tables.prefix(b));
-            b.len().cmp(&a.len()).then_with(|| a.cmp(b))
-        })
-}
-
-/// containers/image `refMatchingPrefix`: how much of `reference` the prefix covers, if it matches.
-fn ref_matching_prefix(reference: &str, prefix: &str) -> Option<usize> {
-    if let Some(domain) = prefix
-        .strip_prefix('*')
-        .filter(|_| prefix.starts_with("*."))
-    {
-        let index = reference.find(domain)?;
-        if reference[..index].contains('/') {
-            return None;
-        }
-        let end = index + domain.len();
-        return match reference.as_bytes().get(end) {
-            None | Some(b':' | b'/' | b'@') => Some(end),
-            Some(_) => None,
-        };
-    }
-    if reference == prefix {
-        return Some(prefix.len());
-    }
-    match reference.strip_prefix(prefix)?.as_bytes().first() {
-        Some(b':' | b'/' | b'@') => Some(prefix.len()),
-        _ => None,
-    }
 }
 
 /// containers/image `rewriteReference` followed by `Name()`.
@@ -250,7 +204,7 @@ fn rewritten_name(
     prefix: &str,
     location: &str,
 ) -> Result<String, String> {
-    let Some(prefix_len) = ref_matching_prefix(reference, prefix) else {
+    let Some(prefix_len) = matching_prefix_len(reference, prefix) else {
         return Err(format!(
             "invalid prefix '{prefix}' for reference '{reference}'"
         ));
@@ -267,25 +221,4 @@ fn rewritten_name(
     Reference::parse_canonical(&rewritten)
         .map(|r| r.name())
         .map_err(|e| format!("rewriting reference: {}", e.upstream_message()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefix_matching_follows_containers_image() {
-        assert_eq!(ref_matching_prefix("quay.io/ns/repo", "quay.io"), Some(7));
-        assert_eq!(ref_matching_prefix("quay.io:443/ns", "quay.io"), Some(7));
-        assert_eq!(ref_matching_prefix("quay.ioo/ns", "quay.io"), None);
-        assert_eq!(
-            ref_matching_prefix("a.example.com/x", "*.example.com"),
-            Some(13)
-        );
-        assert_eq!(ref_matching_prefix("example.com/x", "*.example.com"), None);
-        assert_eq!(
-            ref_matching_prefix("q.io/a.example.com", "*.example.com"),
-            None
-        );
-    }
 }

@@ -10,17 +10,15 @@
 //! - `blocked` is checked per source on the *rewritten* reference; `insecure` of a mirror is the mirror's own, of
 //!   the primary the matching entry's.
 //!
-//! Lookups use an index (a hash of every prefix, and of every wildcard's domain suffix) instead of scanning all
-//! entries: a name is looked up at each of its `:`, `/` boundaries and at each `.` of its host, so the cost depends
-//! on the reference, not on the number of entries.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//! Lookups use the crate's scope index (a hash of every prefix, and of every wildcard's domain suffix) instead of
+//! scanning all entries: a name is looked up at each of its `:`, `/`, `@` boundaries and at each `.` of its host, so
+//! the cost is O(length of the reference), not O(number of entries).
 
 use image_ref::Reference;
 
-use crate::error::Error;
-use crate::model::{PullFromMirror, RegistriesConf, Registry};
+use crate::error::{Error, ErrorKind};
+use crate::model::{RegistriesConf, Registry};
+use crate::scope_index::ScopeIndex;
 use crate::validate::dedup_and_sort;
 
 /// Where containers/image says a blocked registry is configured, by default (skopeo run by a user with no
@@ -52,39 +50,13 @@ pub struct Blocked {
     pub message: String,
 }
 
-/// FNV-1a: prefixes are short and come from a trusted file, so a simple hash beats SipHash here.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-type PrefixMap = HashMap<Box<str>, usize, BuildHasherDefault<Fnv>>;
-
 /// A validated configuration, indexed for lookups.
 #[derive(Debug, Clone)]
 pub struct Resolver {
     /// Deduplicated by prefix and sorted, as containers/image keeps them.
     registries: Vec<Registry>,
-    /// Exact (non-wildcard) prefix → index.
-    exact: PrefixMap,
-    /// Wildcard `*.example.com` keyed by `.example.com` → index.
-    wildcard: PrefixMap,
+    /// Every prefix → its index in `registries`.
+    index: ScopeIndex<Box<str>, usize>,
     /// Whether any entry is blocked (else the per-source blocked lookup is skipped).
     any_blocked: bool,
     /// Wildcards with `:`, `/` or `@` (refused by the validator, matched by a scan if given anyway).
@@ -94,33 +66,28 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    /// Indexes a configuration; give it [`crate::validate::validate`]'s output (entries are deduplicated and sorted
+    /// Indexes a configuration; give it [`crate::validate`]'s output (entries are deduplicated and sorted
     /// here again, which changes nothing for a validated one).
     pub fn new(config: &RegistriesConf) -> Resolver {
-        let registries = dedup_and_sort(config.registries.clone());
-        let mut exact =
-            PrefixMap::with_capacity_and_hasher(registries.len(), BuildHasherDefault::default());
-        let mut wildcard = PrefixMap::default();
+        Resolver::from_registries(config.registries.clone())
+    }
+
+    /// [`Resolver::new`] for the entries alone.
+    pub(crate) fn from_registries(registries: Vec<Registry>) -> Resolver {
+        let registries = dedup_and_sort(registries);
+        let mut index = ScopeIndex::with_capacity(registries.len());
         let mut odd_wildcards = Vec::new();
         for (i, reg) in registries.iter().enumerate() {
-            match reg.prefix.strip_prefix('*') {
-                Some(suffix) if suffix.starts_with('.') => {
-                    if suffix.contains([':', '/', '@']) {
-                        odd_wildcards.push(i);
-                    } else {
-                        wildcard.insert(suffix.into(), i);
-                    }
-                }
-                _ => {
-                    exact.insert(reg.prefix.as_str().into(), i);
-                }
+            if reg.prefix.starts_with("*.") && reg.prefix.contains([':', '/', '@']) {
+                odd_wildcards.push(i);
+            } else {
+                index.insert(&reg.prefix, i);
             }
         }
         Resolver {
             any_blocked: registries.iter().any(|r| r.blocked),
             registries,
-            exact,
-            wildcard,
+            index,
             odd_wildcards,
             config_path: DEFAULT_CONFIG_PATH.to_owned(),
             config_dir_path: DEFAULT_CONFIG_DIR_PATH.to_owned(),
@@ -159,7 +126,6 @@ impl Resolver {
     }
 
     fn find_index(&self, name: &str) -> Option<usize> {
-        let bytes = name.as_bytes();
         // (length of the prefix, index); the same length goes to the prefix first in byte order.
         let mut best: Option<(usize, usize)> = None;
         let mut consider = |index: usize| {
@@ -176,30 +142,7 @@ impl Resolver {
                 best = Some((len, index));
             }
         };
-        for end in 1..=bytes.len() {
-            let at_boundary = end == bytes.len() || matches!(bytes[end], b':' | b'/' | b'@');
-            if let Some(&i) = self.exact.get(&name[..end]).filter(|_| at_boundary) {
-                consider(i);
-            }
-        }
-        if !self.wildcard.is_empty() {
-            let host_end = name.find('/').unwrap_or(name.len());
-            for start in 0..host_end {
-                if bytes[start] != b'.' {
-                    continue;
-                }
-                let end = name[start..host_end]
-                    .find(':')
-                    .map_or(host_end, |c| start + c);
-                let suffix = &name[start..end];
-                if let Some(&i) = self.wildcard.get(suffix) {
-                    // containers/image only looks at the first occurrence of the suffix.
-                    if name.find(suffix) == Some(start) {
-                        consider(i);
-                    }
-                }
-            }
-        }
+        self.index.for_each_matching_prefix(name, &mut consider);
         for &i in &self.odd_wildcards {
             if matching_prefix_len(name, &self.registries[i].prefix).is_some() {
                 consider(i);
@@ -215,14 +158,16 @@ impl Resolver {
     pub fn pull_sources(&self, reference: &str) -> Result<Vec<PullSource>, Error> {
         let logical = Reference::parse_normalized(reference)
             .and_then(check_name_length)
-            .map_err(|source| Error::InvalidReference {
-                reference: reference.to_owned(),
-                source,
+            .map_err(|source| {
+                Error::new(ErrorKind::InvalidReference {
+                    reference: reference.to_owned(),
+                    source,
+                })
             })?;
         if logical.tag().is_some() && logical.digest().is_some() {
-            return Err(Error::TagAndDigest {
+            return Err(Error::new(ErrorKind::TagAndDigest {
                 reference: reference.to_owned(),
-            });
+            }));
         }
         let logical = logical.with_default_tag();
         let name = logical.name();
@@ -237,22 +182,10 @@ impl Resolver {
             }]);
         };
         let reg = &self.registries[index];
-        let digested = logical.digest().is_some();
         let mut sources = Vec::with_capacity(reg.mirrors.len() + 1);
-        for mirror in &reg.mirrors {
-            let used = if reg.mirror_by_digest_only {
-                digested
-            } else {
-                match mirror.pull_from_mirror {
-                    PullFromMirror::DigestOnly => digested,
-                    PullFromMirror::TagOnly => !digested,
-                    PullFromMirror::Unset | PullFromMirror::All => true,
-                }
-            };
-            if used {
-                let (reference, physical) = rewrite(&full, &reg.prefix, &mirror.location)?;
-                sources.push((reference, physical, true, mirror.insecure));
-            }
+        for mirror in reg.mirrors_for(logical.digest().is_some()) {
+            let (reference, physical) = rewrite(&full, &reg.prefix, &mirror.location)?;
+            sources.push((reference, physical, true, mirror.insecure));
         }
         let (primary, physical) = rewrite(&full, &reg.prefix, &reg.location)?;
         sources.push((primary, physical, false, reg.insecure));
@@ -294,11 +227,11 @@ fn rewrite(full: &str, prefix: &str, location: &str) -> Result<(String, Option<R
     let rewritten = format!("{location}{}", &full[cut..]);
     match Reference::parse_canonical(&rewritten).and_then(check_name_length) {
         Ok(r) => Ok((rewritten, Some(r))),
-        Err(source) => Err(Error::Rewrite {
+        Err(source) => Err(Error::new(ErrorKind::Rewrite {
             prefix: prefix.to_owned(),
             rewritten,
             source,
-        }),
+        })),
     }
 }
 

@@ -1,12 +1,12 @@
 //! Plain mirror rules: what the cluster objects (ImageDigestMirrorSet, ImageContentSourcePolicy,
 //! ImageTagMirrorSet, the Image `cluster` registry sources) say, without Kubernetes.
 //!
-//! The conversion from the objects lives in the caller; [`validate`] checks the rules exactly as the
+//! The conversion from the objects lives in the caller; [`MirrorRules::validate`] checks the rules exactly as the
 //! machine-config-operator does before rendering (`validateRegistriesConfScopes`).
 
 use std::collections::HashMap;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use image_ref::scope::{is_valid_mirror_scope, is_valid_registry_scope};
 
 use go_compat::quote as go_quote;
@@ -80,7 +80,7 @@ pub struct MirrorRules {
     /// `spec.registrySources.insecureRegistries`.
     pub insecure: Option<Vec<String>>,
     /// Blocked registries for registries.conf, already filtered for the payload
-    /// ([`crate::render_payload::check_blocked_registries`]).
+    /// ([`crate::check_blocked_registries`]).
     pub blocked: Option<Vec<String>>,
     /// `spec.registrySources.containerRuntimeSearchRegistries`.
     pub search_registries: Option<Vec<String>>,
@@ -95,6 +95,14 @@ impl MirrorRules {
             || !self.digest_mirror_sets.is_empty()
             || !self.legacy_digest_mirror_sets.is_empty()
             || !self.tag_mirror_sets.is_empty()
+    }
+
+    /// Every mirror set: the IDMS items, then the ICSP items, then the ITMS items.
+    pub fn mirror_sets(&self) -> impl Iterator<Item = &MirrorSet> {
+        self.digest_mirror_sets
+            .iter()
+            .chain(&self.legacy_digest_mirror_sets)
+            .chain(&self.tag_mirror_sets)
     }
 
     /// Digest sets in OpenShift's order (IDMS items, then ICSP items with their policy cleared) paired with where
@@ -135,10 +143,18 @@ impl SetOrigin {
     }
 }
 
-/// Checks `rules` in OpenShift's order (insecure, blocked, IDMS, ICSP, ITMS); the first problem wins and carries
-/// OpenShift's message, wrapped as the registries.conf update error.
-pub fn validate(rules: &MirrorRules) -> Result<(), Error> {
-    let invalid = |field: String, message: String| Error::InvalidRules { field, message };
+impl MirrorRules {
+    /// Checks the rules as the machine-config-operator does before rendering (`validateRegistriesConfScopes`), in its
+    /// order (insecure, blocked, IDMS, ICSP, ITMS): the first problem wins and carries OpenShift's message, wrapped
+    /// as the registries.conf update error ([`ErrorKind::InvalidRules`], with the field).
+    pub fn validate(&self) -> Result<(), Error> {
+        validate(self)
+    }
+}
+
+fn validate(rules: &MirrorRules) -> Result<(), Error> {
+    let invalid =
+        |field: String, message: String| Error::new(ErrorKind::InvalidRules { field, message });
     check_registry_scopes("insecure", rules.insecure.as_deref().unwrap_or_default())
         .map_err(|(f, m)| invalid(f, m))?;
     check_registry_scopes("blocked", rules.blocked.as_deref().unwrap_or_default())

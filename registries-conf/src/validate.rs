@@ -10,17 +10,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use image_ref::Reference;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::{PullFromMirror, RegistriesConf, Registry};
 use crate::parse::ParsedFile;
 
 /// Validates and post-processes one parsed file as containers/image does.
 pub fn validate(file: &ParsedFile) -> Result<RegistriesConf, Error> {
-    let fail = |line: Option<usize>, message: String| Error::InvalidConfig {
-        path: file.path.clone(),
-        drop_in: file.drop_in,
-        line,
-        message,
+    let fail = |line: Option<usize>, message: String| {
+        Error::in_file(
+            ErrorKind::InvalidConfig { message },
+            &file.path,
+            file.drop_in,
+        )
+        .at(line, None)
     };
     let config = &file.config;
     let mut registries: Vec<Registry> = Vec::with_capacity(config.registries.len());
@@ -180,23 +182,19 @@ fn check_conflicts(
     for (i, reg) in registries.iter().enumerate() {
         for &other in &groups[&key(reg)] {
             let other = &registries[other];
-            if reg.insecure != other.insecure {
-                return Err((
-                    lines[i],
-                    format!(
-                        "registry '{}' is defined multiple times with conflicting 'insecure' setting",
-                        reg.location
-                    ),
-                ));
-            }
-            if reg.blocked != other.blocked {
-                return Err((
-                    lines[i],
-                    format!(
-                        "registry '{}' is defined multiple times with conflicting 'blocked' setting",
-                        reg.location
-                    ),
-                ));
+            for (setting, differs) in [
+                ("insecure", reg.insecure != other.insecure),
+                ("blocked", reg.blocked != other.blocked),
+            ] {
+                if differs {
+                    return Err((
+                        lines[i],
+                        format!(
+                            "registry '{}' is defined multiple times with conflicting '{setting}' setting",
+                            reg.location
+                        ),
+                    ));
+                }
             }
         }
         // An entry that agrees with its whole group means every member agrees: skip re-checking the group.

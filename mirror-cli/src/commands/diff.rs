@@ -88,14 +88,7 @@ pub fn drain_reasons(old: &RegistriesConf, new: &RegistriesConf) -> Vec<String> 
     let by_scope = |conf: &RegistriesConf| -> BTreeMap<String, Registry> {
         conf.registries
             .iter()
-            .map(|r| {
-                let scope = if r.prefix.is_empty() {
-                    r.location.clone()
-                } else {
-                    r.prefix.clone()
-                };
-                (scope, r.clone())
-            })
+            .map(|r| (r.scope().to_owned(), r.clone()))
             .collect()
     };
     let (old_map, new_map) = (by_scope(old), by_scope(new));
@@ -194,7 +187,7 @@ pub fn drain_reasons(old: &RegistriesConf, new: &RegistriesConf) -> Vec<String> 
 }
 
 fn parse_conf(name: &str, bytes: &[u8]) -> Result<RegistriesConf, Error> {
-    registries_conf::parse::parse(name, bytes)
+    registries_conf::parse(name, bytes)
         .map(|parsed| parsed.config)
         .map_err(Error::RegistriesConf)
 }
@@ -223,7 +216,7 @@ pub fn file_changes(
         };
         let text = path.to_string_lossy();
         let (action, why) = if text == paths::REGISTRIES_CONF {
-            let empty = registries_conf::render::TEMPLATE.as_bytes();
+            let empty = registries_conf::TEMPLATE.as_bytes();
             let old_conf = parse_conf("current registries.conf", before.copied().unwrap_or(empty))?;
             let new_conf = parse_conf("proposed registries.conf", after.copied().unwrap_or(empty))?;
             let reasons = drain_reasons(&old_conf, &new_conf);

@@ -133,7 +133,7 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
     Ok(Exit::Ok)
 }
 
-/// Every problem `registries_conf::rules::validate` finds, not only the first: OpenShift stops at the first (and
+/// Every problem `MirrorRules::validate` finds, not only the first: OpenShift stops at the first (and
 /// says only that one); here the offending entry is set aside and the check runs again, so one run lists them all,
 /// each in OpenShift's words and in OpenShift's order.
 fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_conf::Error> {
@@ -146,11 +146,13 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
         + rules.insecure.as_ref().map_or(0, Vec::len)
         + rules.blocked.as_ref().map_or(0, Vec::len);
     for _ in 0..=entries {
-        let Err(e) = registries_conf::rules::validate(&rules) else {
+        let Err(e) = rules.validate() else {
             break;
         };
-        let removed = match &e {
-            registries_conf::Error::InvalidRules { field, .. } => remove_entry(&mut rules, field),
+        let removed = match e.kind() {
+            registries_conf::ErrorKind::InvalidRules { field, .. } => {
+                remove_entry(&mut rules, field)
+            }
             _ => false,
         };
         errors.push(e);
@@ -228,29 +230,12 @@ fn validate(
             for e in every_rules_error(&rules) {
                 findings.push(format!("machine-config-operator would refuse this: {e}"));
             }
-            let sources = cluster
-                .image
-                .as_ref()
-                .and_then(|i| i.value.spec.registry_sources.as_ref());
-            let registry_sources = registries_conf::render_payload::RegistrySources {
-                insecure: rules.insecure.clone(),
-                blocked: sources.and_then(|s| s.blocked_registries.clone()),
-                allowed: sources.and_then(|s| s.allowed_registries.clone()),
-            };
             let release_image = cluster.release_image();
-            match registries_conf::check_blocked_registries(
-                release_image,
-                &registry_sources,
-                &rules,
-            ) {
+            match crate::node::image_config_lists(&cluster, release_image) {
                 Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
-                Ok(payload) => {
-                    warnings.extend(payload.warnings.iter().cloned());
-                    if let Err(e) = registries_conf::check_policy_lists(
-                        payload.policy_blocked.as_deref(),
-                        payload.policy_allowed.as_deref(),
-                        release_image,
-                    ) {
+                Ok((payload, lists)) => {
+                    warnings.extend(payload.warnings.iter().map(ToString::to_string));
+                    if let Err(e) = lists.check(release_image) {
                         findings.push(format!("machine-config-operator would refuse this: {e}"));
                     }
                 }

@@ -10,11 +10,10 @@ use std::path::{Path, PathBuf};
 
 use dockerconfig::{DockerConfig, Outcome};
 use image_ref::Reference;
-use registries_conf::dropin;
-use registries_conf::parse::parse;
-use registries_conf::resolve::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
-use registries_conf::validate::validate;
-use registries_conf::{PullFromMirror, Registry};
+use registries_conf::MirrorUsage;
+use registries_conf::parse;
+use registries_conf::validate;
+use registries_conf::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
 use serde_json::{Value, json};
 
 use super::{Exit, Style, report};
@@ -124,7 +123,7 @@ impl Explainer {
                         reason: "not a folder (give a node's root, e.g. /host)".into(),
                     });
                 }
-                let loaded = dropin::load(
+                let loaded = registries_conf::load(
                     &root.join(paths::REGISTRIES_CONF),
                     &[&root.join(paths::REGISTRIES_CONF_D)],
                 )
@@ -201,11 +200,8 @@ impl Explainer {
         };
         reg.mirrors
             .iter()
-            .filter_map(|m| match mirror_usage(reg, m.pull_from_mirror) {
-                Some("digest-only") if !digested => Some((m.location.clone(), "digest-only")),
-                Some("tag-only") if digested => Some((m.location.clone(), "tag-only")),
-                _ => None,
-            })
+            .filter(|m| !reg.mirror_usage(m).serves(digested))
+            .map(|m| (m.location.clone(), reg.mirror_usage(m).as_str()))
             .collect()
     }
 
@@ -220,32 +216,14 @@ impl Explainer {
             return Vec::new();
         };
         let usages: Vec<Option<&'static str>> = reg
-            .mirrors
-            .iter()
-            .filter_map(|m| {
-                let usage = mirror_usage(reg, m.pull_from_mirror);
-                let applies = match usage {
-                    Some("digest-only") => digested,
-                    Some(_) => !digested,
-                    None => true,
-                };
-                applies.then_some(usage)
+            .mirrors_for(digested)
+            .map(|m| match reg.mirror_usage(m) {
+                MirrorUsage::All => None,
+                usage => Some(usage.as_str()),
             })
             .collect();
         debug_assert_eq!(usages.len(), used);
         usages
-    }
-}
-
-/// A mirror's effective restriction: `digest-only`, `tag-only`, or none (every reference).
-pub fn mirror_usage(registry: &Registry, pull_from_mirror: PullFromMirror) -> Option<&'static str> {
-    if registry.mirror_by_digest_only {
-        return Some("digest-only");
-    }
-    match pull_from_mirror {
-        PullFromMirror::DigestOnly => Some("digest-only"),
-        PullFromMirror::TagOnly => Some("tag-only"),
-        PullFromMirror::Unset | PullFromMirror::All => None,
     }
 }
 

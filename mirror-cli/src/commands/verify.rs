@@ -10,20 +10,20 @@
 //!
 //! The kubelet's config.json is never shown: its diff names the registries that differ, with user names only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{ErrorKind, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use dockerconfig::{Decoded, DockerConfig};
-use registries_conf::RegistriesConf;
-use registries_conf::dropin::{InMemoryFile, load_in_memory};
-use registries_conf::parse::parse_drop_in;
-use registries_conf::validate::validate;
+use registries_conf::parse_drop_in;
+use registries_conf::validate;
+use registries_conf::{InMemoryFile, load_in_memory};
+use registries_conf::{Meaning, RegistriesConf};
 use serde_json::{Value, json};
 
-use super::resolve::{AuthUse, auth_use, certs_d_folder, mirror_usage};
+use super::resolve::{AuthUse, auth_use, certs_d_folder};
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::Input;
@@ -319,146 +319,16 @@ fn merged(
     .map(|l| l.config)
 }
 
-/// One scope's behaviour, as containers/image uses it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct ScopeMeaning {
-    location: String,
-    insecure: bool,
-    blocked: bool,
-    /// (location as written, insecure, usage).
-    mirrors: Vec<(String, bool, &'static str)>,
-}
-
-/// A configuration's meaning: what pulls do with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Meaning {
-    settings: BTreeMap<&'static str, String>,
-    scopes: BTreeMap<String, ScopeMeaning>,
-}
-
-fn meaning(config: &RegistriesConf) -> Meaning {
-    let list = |l: &[String]| {
-        format!(
-            "[{}]",
-            l.iter().map(|s| go_quote(s)).collect::<Vec<_>>().join(", ")
-        )
-    };
-    let mut settings = BTreeMap::new();
-    settings.insert(
-        "unqualified-search-registries",
-        list(&config.unqualified_search_registries),
-    );
-    settings.insert("short-name-mode", go_quote(&config.short_name_mode));
-    settings.insert("credential-helpers", list(&config.credential_helpers));
-    settings.insert(
-        "additional-layer-store-auth-helper",
-        go_quote(&config.additional_layer_store_auth_helper),
-    );
-    settings.insert(
-        "aliases",
-        format!(
-            "{{{}}}",
-            config
-                .aliases
-                .iter()
-                .map(|(k, v)| format!("{} = {}", go_quote(k), go_quote(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    );
-    let scopes = config
-        .registries
+/// How the node's meaning differs from the rendered one, one reason each.
+fn reasons(expected: &Meaning, node: &Meaning) -> Vec<String> {
+    expected
+        .differences(node)
         .iter()
-        .map(|r| {
-            let mirrors = r
-                .mirrors
-                .iter()
-                .map(|m| {
-                    (
-                        m.location.clone(),
-                        m.insecure,
-                        mirror_usage(r, m.pull_from_mirror).unwrap_or("all"),
-                    )
-                })
-                .collect();
-            (
-                r.prefix.clone(),
-                ScopeMeaning {
-                    location: r.location.clone(),
-                    insecure: r.insecure,
-                    blocked: r.blocked,
-                    mirrors,
-                },
-            )
-        })
-        .collect();
-    Meaning { settings, scopes }
+        .map(ToString::to_string)
+        .collect()
 }
 
-/// One line per fact, for diffs.
-fn meaning_text(m: &Meaning) -> String {
-    let mut text = String::new();
-    for (key, value) in &m.settings {
-        let _ = writeln!(text, "{key} = {value}");
-    }
-    for (prefix, scope) in &m.scopes {
-        let _ = writeln!(
-            text,
-            "[[registry]] prefix={} location={} insecure={} blocked={}",
-            go_quote(prefix),
-            go_quote(&scope.location),
-            scope.insecure,
-            scope.blocked
-        );
-        for (location, insecure, usage) in &scope.mirrors {
-            let _ = writeln!(
-                text,
-                "  mirror location={} insecure={insecure} usage={usage}",
-                go_quote(location)
-            );
-        }
-    }
-    text
-}
-
-fn differences(expected: &Meaning, node: &Meaning) -> Vec<String> {
-    let mut reasons = Vec::new();
-    for (key, value) in &expected.settings {
-        if node.settings.get(key) != Some(value) {
-            reasons.push(format!("{key} differs"));
-        }
-    }
-    let prefixes: BTreeSet<&String> = expected.scopes.keys().chain(node.scopes.keys()).collect();
-    for prefix in prefixes {
-        match (expected.scopes.get(prefix), node.scopes.get(prefix)) {
-            (Some(_), None) => reasons.push(format!("no [[registry]] for {}", go_quote(prefix))),
-            (None, Some(_)) => reasons.push(format!("extra [[registry]] {}", go_quote(prefix))),
-            (Some(e), Some(n)) if e != n => {
-                let mut fields = Vec::new();
-                if e.location != n.location {
-                    fields.push("location");
-                }
-                if e.insecure != n.insecure {
-                    fields.push("insecure");
-                }
-                if e.blocked != n.blocked {
-                    fields.push("blocked");
-                }
-                if e.mirrors != n.mirrors {
-                    fields.push("mirrors");
-                }
-                reasons.push(format!(
-                    "{}: {} differ",
-                    go_quote(prefix),
-                    fields.join(", ")
-                ));
-            }
-            _ => {}
-        }
-    }
-    reasons
-}
-
+/// The first few reasons (and how many more): the meaning's differences, and the file mode's.
 fn summarize(reasons: &[String]) -> String {
     const SHOWN: usize = 3;
     let mut text = reasons
@@ -489,17 +359,10 @@ fn registries_conf_check(
     };
     let node = match node {
         Ok(config) => config,
-        Err(e) => {
-            return check(
-                "meaning",
-                path,
-                Status::Drift,
-                format!("containers/image would refuse it: {e}"),
-            );
-        }
+        Err(e) => return refused(path, e),
     };
-    let (expected_meaning, node_meaning) = (meaning(expected), meaning(node));
-    let mut reasons = differences(&expected_meaning, &node_meaning);
+    let (expected_meaning, node_meaning) = (expected.meaning(), node.meaning());
+    let mut reasons = reasons(&expected_meaning, &node_meaning);
     reasons.extend(mode_reason(main.mode, 0o644));
     let merged_with = if node_drop_ins.is_empty() {
         String::new()
@@ -514,7 +377,7 @@ fn registries_conf_check(
         )
     };
     if reasons.is_empty() {
-        let scopes = expected_meaning.scopes.len();
+        let scopes = expected_meaning.scopes().count();
         return check(
             "meaning",
             path,
@@ -525,20 +388,13 @@ fn registries_conf_check(
             ),
         );
     }
-    let mut c = check(
-        "meaning",
+    drifted(
         path,
-        Status::Drift,
         format!("{}{merged_with}", summarize(&reasons)),
-    );
-    attach_meaning_diff(
-        &mut c,
-        path,
         " (meaning, drop-ins merged)",
         &expected_meaning,
         &node_meaning,
-    );
-    c
+    )
 }
 
 fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
@@ -549,7 +405,7 @@ fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     let load = |bytes: &[u8]| {
         parse_drop_in(&format!("/{path}"), bytes)
             .and_then(|p| validate(&p))
-            .map(|c| meaning(&c))
+            .map(|c| c.meaning())
     };
     let expected_meaning = match load(&expected.bytes) {
         Ok(m) => m,
@@ -564,34 +420,36 @@ fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     };
     let node_meaning = match load(&found.bytes) {
         Ok(m) => m,
-        Err(e) => {
-            return check(
-                "meaning",
-                &path,
-                Status::Drift,
-                format!("containers/image would refuse it: {e}"),
-            );
-        }
+        Err(e) => return refused(&path, &e),
     };
-    let mut reasons = differences(&expected_meaning, &node_meaning);
+    let mut reasons = reasons(&expected_meaning, &node_meaning);
     reasons.extend(mode_reason(found.mode, expected.mode));
     if reasons.is_empty() {
         return check("meaning", &path, Status::Ok, "same settings");
     }
-    let mut c = check("meaning", &path, Status::Drift, summarize(&reasons));
-    attach_meaning_diff(
-        &mut c,
+    drifted(
         &path,
+        summarize(&reasons),
         " (meaning)",
         &expected_meaning,
         &node_meaning,
-    );
-    c
+    )
 }
 
-/// A drifted check shows the two meanings as a unified diff, when their text differs.
-fn attach_meaning_diff(c: &mut Check, path: &str, label: &str, expected: &Meaning, node: &Meaning) {
-    let (before, after) = (meaning_text(expected), meaning_text(node));
+/// The node's file is one containers/image refuses.
+fn refused(path: &str, e: &registries_conf::Error) -> Check {
+    check(
+        "meaning",
+        path,
+        Status::Drift,
+        format!("containers/image would refuse it: {e}"),
+    )
+}
+
+/// A drifted meaning check, with the two meanings as a unified diff when their text differs.
+fn drifted(path: &str, reason: String, label: &str, expected: &Meaning, node: &Meaning) -> Check {
+    let mut c = check("meaning", path, Status::Drift, reason);
+    let (before, after) = (expected.to_string(), node.to_string());
     if before != after {
         c.diff = Some(unified_diff(
             &format!("rendered/{path}{label}"),
@@ -600,6 +458,7 @@ fn attach_meaning_diff(c: &mut Check, path: &str, label: &str, expected: &Meanin
             &after,
         ));
     }
+    c
 }
 
 fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {

@@ -1,0 +1,97 @@
+//! What `Policy::to_json` writes, pinned by snapshots: a file read and written back (unknown members and member
+//! order kept), policies built in code (containers/image's member order), and OpenShift's renderings.
+
+use policy_json::openshift::PolicyLists;
+use policy_json::{
+    Base64Data, Fulcio, KeyType, OrderedMap, Policy, Requirement, SignedBy, SignedIdentity,
+    SigstoreSigned,
+};
+
+use crate::common::parse;
+
+/// A policy with every requirement type, members in an unusual order, and unknown members at every level.
+const MIXED: &str = r#"{"transports": {"docker": {
+  "registry.redhat.io": [{"keyPaths": ["/etc/pki/a.gpg", "/etc/pki/b.gpg"], "type": "signedBy", "keyType": "GPGKeys"}],
+  "quay.io/signed": [{"type": "sigstoreSigned", "x-comment": "keyless <&>", "fulcio": {"subjectEmail": "a@example.com", "caPath": "/ca.pem", "oidcIssuer": "https://oidc.example.com", "x": [1, 2.5, {"y": null}]}, "rekorPublicKeyData": "aGVsbG8=", "signedIdentity": {"type": "remapIdentity", "prefix": "mirror.local:5000", "signedPrefix": "quay.io"}}],
+  "docker.io": [{"type": "reject"}]
+}, "x-custom": {}}, "x-top": true, "default": [{"type": "insecureAcceptAnything"}]}"#;
+
+#[test]
+fn a_file_read_and_written_back() {
+    let policy = parse(MIXED);
+    let written = policy.to_json();
+    insta::assert_snapshot!("read_and_written_back", written);
+    assert_eq!(parse(&written), policy);
+    assert_eq!(parse(&written).to_json(), written);
+}
+
+#[test]
+fn a_policy_built_in_code() {
+    let mut docker = OrderedMap::new();
+    docker.insert(
+        "registry.redhat.io",
+        vec![Requirement::SignedBy(SignedBy {
+            key_type: Some(KeyType::GpgKeys),
+            key_path: Some("/etc/pki/rpm-gpg/RPM-GPG-KEY-redhat-release".into()),
+            signed_identity: Some(SignedIdentity::MatchRepository(Default::default())),
+            ..SignedBy::default()
+        })],
+    );
+    docker.insert(
+        "quay.io/openshift-release-dev",
+        vec![Requirement::SigstoreSigned(Box::new(SigstoreSigned {
+            fulcio: Some(Fulcio {
+                ca_data: Some(Base64Data::encode(b"-----BEGIN CERTIFICATE-----")),
+                oidc_issuer: Some("https://oidc.example.com".into()),
+                subject_email: Some("release@example.com".into()),
+                ..Fulcio::default()
+            }),
+            rekor_public_key_path: Some("/etc/pki/rekor.pub".into()),
+            ..SigstoreSigned::default()
+        }))],
+    );
+    let mut transports = OrderedMap::new();
+    transports.insert("docker", docker);
+    let policy = Policy {
+        default: Some(vec![Requirement::reject()]),
+        transports: Some(transports),
+        ..Policy::default()
+    };
+    policy.validate().expect("containers/image accepts it");
+    let written = policy.to_json();
+    insta::assert_snapshot!("built_in_code", written);
+    assert_eq!(parse(&written), parse(&written));
+    assert_eq!(parse(&written).to_json(), written);
+}
+
+#[test]
+fn openshift_allowed_registries() {
+    let lists = PolicyLists {
+        allowed: Some(vec![
+            "registry.redhat.io".into(),
+            "quay.io/ns1/ns2/ns3".into(),
+            "*.apps.example.com".into(),
+        ]),
+        blocked: None,
+    };
+    insta::assert_snapshot!(
+        "openshift_allowed",
+        lists
+            .render("quay.io/openshift-release-dev/ocp-release:4.16.0")
+            .unwrap()
+    );
+}
+
+#[test]
+fn openshift_blocked_registries() {
+    let lists = PolicyLists {
+        blocked: Some(vec!["docker.io".into(), "a<b>&c.example.com".into()]),
+        allowed: None,
+    };
+    insta::assert_snapshot!(
+        "openshift_blocked",
+        lists
+            .render("quay.io/openshift-release-dev/ocp-release:4.16.0")
+            .unwrap()
+    );
+}

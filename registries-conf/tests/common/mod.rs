@@ -1,3 +1,0 @@
-//! Helpers shared by tests and benchmarks.
-
-pub mod realistic;

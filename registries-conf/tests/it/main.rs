@@ -1,0 +1,15 @@
+//! The one integration-test binary of registries-conf.
+
+mod bounds;
+mod common;
+mod edit_lossless;
+mod parse_dropin;
+mod parse_properties;
+mod parse_validate;
+mod render_golden;
+mod render_memory;
+mod render_properties;
+mod render_rules;
+mod resolve_cases;
+mod resolve_golden;
+mod resolve_rules;

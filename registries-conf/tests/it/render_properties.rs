@@ -1,0 +1,284 @@
+//! Properties of the renderer: the order of the mirror sets does not matter, rendering is deterministic, it never
+//! panics, and the indexed algorithm agrees with a naive port of OpenShift's quadratic one.
+
+use image_ref::scope::is_nested;
+use proptest::prelude::*;
+use registries_conf::{
+    Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, Registry, SourcePolicy, encode, render,
+    render_model,
+};
+
+const HOSTS: [&str; 6] = [
+    "a.io",
+    "b.io:5000",
+    "x.a.io",
+    "y.x.a.io",
+    "c.io",
+    "10.0.0.1:5000",
+];
+const PATHS: [&str; 5] = ["", "/n", "/n/r", "/m", "/n/r/s"];
+
+fn scope() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => (0..HOSTS.len(), 0..PATHS.len()).prop_map(|(h, p)| format!("{}{}", HOSTS[h], PATHS[p])),
+        1 => prop_oneof![Just("*.a.io".to_string()), Just("*.x.a.io".to_string()), Just("*.io".to_string())],
+    ]
+}
+
+fn plain_scope() -> impl Strategy<Value = String> {
+    (0..HOSTS.len(), 0..PATHS.len()).prop_map(|(h, p)| format!("{}{}", HOSTS[h], PATHS[p]))
+}
+
+fn policy() -> impl Strategy<Value = SourcePolicy> {
+    prop_oneof![
+        3 => Just(SourcePolicy::Unset),
+        1 => Just(SourcePolicy::AllowContactingSource),
+        1 => Just(SourcePolicy::NeverContactSource),
+    ]
+}
+
+fn mirror_set(wildcard_source: bool) -> impl Strategy<Value = MirrorSet> {
+    let source = if wildcard_source {
+        scope().boxed()
+    } else {
+        plain_scope().boxed()
+    };
+    (source, prop::collection::vec(plain_scope(), 0..4), policy()).prop_map(
+        |(source, mirrors, policy)| MirrorSet {
+            source,
+            mirrors,
+            policy,
+        },
+    )
+}
+
+fn rules() -> impl Strategy<Value = MirrorRules> {
+    (
+        prop::collection::vec(mirror_set(true), 0..6),
+        prop::collection::vec(mirror_set(false), 0..4),
+        prop::collection::vec(mirror_set(true), 0..4),
+        prop::option::of(prop::collection::vec(scope(), 0..4)),
+        prop::option::of(prop::collection::vec(scope(), 0..3)),
+    )
+        .prop_map(|(digest, legacy, tag, insecure, blocked)| MirrorRules {
+            digest_mirror_sets: digest,
+            legacy_digest_mirror_sets: legacy,
+            tag_mirror_sets: tag,
+            insecure,
+            blocked,
+            search_registries: None,
+        })
+}
+
+fn outcome(rules: &MirrorRules) -> Result<String, String> {
+    render(rules, Layout::Current)
+        .map(|r| r.registries_conf)
+        .map_err(|e| e.to_string())
+}
+
+/// A straight port of runtime-utils `EditRegistriesConfig` (linear lookups, all pairs) for rules whose sources
+/// are unique and whose mirror lists are distinct and never hold the source, so the merged list is the list.
+fn naive_registries(rules: &MirrorRules) -> Result<Vec<Registry>, String> {
+    let scope_of = |r: &Registry| r.scope().to_owned();
+    let mut regs: Vec<Registry> = Vec::new();
+    fn get(regs: &mut Vec<Registry>, scope: &str, scope_of: &dyn Fn(&Registry) -> String) -> usize {
+        if let Some(i) = regs.iter().position(|r| scope_of(r) == scope) {
+            return i;
+        }
+        let mut r = Registry::default();
+        if scope.starts_with("*.") {
+            r.prefix = scope.to_string();
+        } else {
+            r.location = scope.to_string();
+        }
+        regs.push(r);
+        regs.len() - 1
+    }
+    fn by_source(sets: &[MirrorSet]) -> Vec<&MirrorSet> {
+        let mut sets: Vec<&MirrorSet> = sets.iter().filter(|s| !s.mirrors.is_empty()).collect();
+        sets.sort_by(|a, b| a.source.cmp(&b.source));
+        sets
+    }
+    let (digest, tag) = (
+        by_source(&rules.digest_mirror_sets),
+        by_source(&rules.tag_mirror_sets),
+    );
+    for (sets, pfm) in [
+        (&digest, PullFromMirror::DigestOnly),
+        (&tag, PullFromMirror::TagOnly),
+    ] {
+        for set in sets.iter() {
+            let i = get(&mut regs, &set.source, &scope_of);
+            if set.policy == SourcePolicy::NeverContactSource {
+                regs[i].blocked = true;
+            }
+            for m in &set.mirrors {
+                regs[i].mirrors.push(Mirror {
+                    location: m.clone(),
+                    insecure: false,
+                    pull_from_mirror: pfm,
+                });
+            }
+        }
+    }
+    let insecure = rules.insecure.clone().unwrap_or_default();
+    let blocked = rules.blocked.clone().unwrap_or_default();
+    for b in &blocked {
+        get(&mut regs, b, &scope_of);
+    }
+    for s in &insecure {
+        let i = get(&mut regs, s, &scope_of);
+        regs[i].insecure = true;
+        for r in regs.iter_mut() {
+            if is_nested(&scope_of(r), s) {
+                r.insecure = true;
+            }
+            for m in r.mirrors.iter_mut() {
+                if is_nested(&m.location, s) {
+                    m.insecure = true;
+                }
+            }
+        }
+    }
+    for b in &blocked {
+        let i = get(&mut regs, b, &scope_of);
+        regs[i].blocked = true;
+        for r in regs.iter_mut() {
+            if is_nested(&scope_of(r), b) {
+                r.blocked = true;
+            }
+        }
+    }
+    for set in digest.iter().chain(tag.iter()) {
+        let parent = get(&mut regs, &set.source, &scope_of);
+        let parent_scope = scope_of(&regs[parent]);
+        for i in 0..regs.len() {
+            let scope = scope_of(&regs[i]);
+            if scope != parent_scope
+                && is_nested(&scope, &parent_scope)
+                && regs[i].mirrors.is_empty()
+            {
+                if parent_scope.starts_with("*.") {
+                    return Err(format!(
+                        "internal error: mirrorsAdjustedForNestedScope for a wildcard scope \"{parent_scope}\""
+                    ));
+                }
+                let adjustment = scope[parent_scope.len()..].to_string();
+                regs[i].mirrors = regs[parent]
+                    .mirrors
+                    .iter()
+                    .map(|m| Mirror {
+                        location: format!("{}{adjustment}", m.location),
+                        ..m.clone()
+                    })
+                    .collect();
+            }
+        }
+    }
+    Ok(regs)
+}
+
+/// Rules in the shape `naive_registries` handles: unique sources, distinct mirrors, none equal to the source.
+fn simple_rules() -> impl Strategy<Value = MirrorRules> {
+    rules().prop_map(|mut rules| {
+        fn clean(sets: &mut Vec<MirrorSet>) {
+            let mut seen = std::collections::HashSet::new();
+            sets.retain(|s| seen.insert(s.source.clone()));
+            for s in sets.iter_mut() {
+                let mut distinct = std::collections::HashSet::new();
+                let source = s.source.clone();
+                s.mirrors
+                    .retain(|m| *m != source && distinct.insert(m.clone()));
+            }
+        }
+        clean(&mut rules.digest_mirror_sets);
+        rules.legacy_digest_mirror_sets.clear();
+        clean(&mut rules.tag_mirror_sets);
+        rules
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn output_does_not_depend_on_set_order(rules in rules(), seed in any::<u64>()) {
+        let mut shuffled = rules.clone();
+        let mut state = seed | 1;
+        let mut next = move || { state ^= state << 13; state ^= state >> 7; state ^= state << 17; state };
+        for sets in [&mut shuffled.digest_mirror_sets, &mut shuffled.legacy_digest_mirror_sets, &mut shuffled.tag_mirror_sets] {
+            for i in (1..sets.len()).rev() {
+                let j = (next() % (i as u64 + 1)) as usize;
+                sets.swap(i, j);
+            }
+        }
+        let (a, b) = (outcome(&rules), outcome(&shuffled));
+        prop_assert_eq!(a.is_ok(), b.is_ok());
+        if let (Ok(a), Ok(b)) = (a, b) {
+            prop_assert_eq!(a, b);
+        }
+    }
+
+    #[test]
+    fn rendering_is_deterministic(rules in rules()) {
+        prop_assert_eq!(outcome(&rules), outcome(&rules));
+    }
+
+    #[test]
+    fn indexed_algorithm_agrees_with_openshift_quadratic_one(rules in simple_rules()) {
+        match (render_model(&rules, Layout::Current), naive_registries(&rules)) {
+            (Ok(model), Ok(naive)) => prop_assert_eq!(model.registries, naive),
+            // Validation (which the naive port skips) may refuse first: a policy conflict across digest and tag sets.
+            (Err(error), _) if error.to_string().contains("conflicting mirrorSourcePolicy") => {}
+            (Err(error), Err(naive)) => prop_assert_eq!(error.to_string(), format!("could not update registries config with new changes: {naive}")),
+            (Err(error), Ok(_)) => prop_assert!(false, "render failed alone: {}", error),
+            (Ok(_), Err(naive)) => prop_assert!(false, "naive port failed alone: {}", naive),
+        }
+    }
+
+    /// The text is encoded from a borrowed view; the owned model is built apart: they must say the same.
+    #[test]
+    fn rendered_text_is_the_encoded_model(rules in rules(), legacy in any::<bool>()) {
+        let (rules, layout) = if legacy {
+            (MirrorRules { tag_mirror_sets: vec![], ..rules }, Layout::Legacy)
+        } else {
+            (rules, Layout::Current)
+        };
+        match (render(&rules, layout), render_model(&rules, layout)) {
+            (Ok(rendered), Ok(model)) => {
+                if rendered.regenerated {
+                    prop_assert_eq!(encode(&model, layout), rendered.registries_conf.clone());
+                }
+                let tables = rendered.registry_tables();
+                prop_assert_eq!(tables.is_some(), !model.registries.is_empty());
+                if let Some(tables) = tables {
+                    let only_tables = encode(&registries_conf::RegistriesConf { registries: model.registries, ..Default::default() }, layout);
+                    prop_assert!(only_tables.ends_with(tables), "{}\n---\n{}", only_tables, tables);
+                    prop_assert!(tables.starts_with("[[registry]]"));
+                }
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "render {:?} vs render_model {:?}", a.map(|r| r.registries_conf), b),
+        }
+    }
+
+    #[test]
+    fn never_panics_on_arbitrary_rules(
+        sets in prop::collection::vec((".{0,12}", prop::collection::vec(".{0,12}", 0..3), policy()), 0..6),
+        insecure in prop::option::of(prop::collection::vec(".{0,12}", 0..3)),
+        blocked in prop::option::of(prop::collection::vec(".{0,12}", 0..3)),
+        legacy in any::<bool>(),
+    ) {
+        let sets: Vec<MirrorSet> = sets.into_iter().map(|(source, mirrors, policy)| MirrorSet { source, mirrors, policy }).collect();
+        let rules = MirrorRules {
+            digest_mirror_sets: sets.clone(),
+            legacy_digest_mirror_sets: sets.clone(),
+            tag_mirror_sets: if legacy { vec![] } else { sets },
+            insecure,
+            blocked,
+            search_registries: Some(vec!["q\"\u{1}".into()]),
+        };
+        let layout = if legacy { Layout::Legacy } else { Layout::Current };
+        let _ = render(&rules, layout);
+    }
+}

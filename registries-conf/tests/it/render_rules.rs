@@ -1,0 +1,388 @@
+//! One snapshot per rendering rule: the rules given, and the file (or the error) OpenShift's algorithm yields.
+
+use registries_conf::{
+    Layout, MirrorRules, MirrorSet, RegistriesConf, Registry, SourcePolicy,
+    check_blocked_registries, encode, render,
+};
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+fn set(source: &str, mirrors: &[&str]) -> MirrorSet {
+    MirrorSet::new(source, mirrors.iter().copied())
+}
+
+/// The rendered file and warnings, or the error, as one text.
+fn outcome(rules: &MirrorRules, layout: Layout) -> String {
+    match render(rules, layout) {
+        Ok(rendered) => {
+            let mut text = rendered.registries_conf;
+            if let Some(drop_in) = rendered.search_registries_drop_in {
+                text.push_str("--- 01-image-searchRegistries.conf\n");
+                text.push_str(&drop_in);
+            }
+            for warning in rendered.warnings {
+                text.push_str(&format!("--- warning: {warning}\n"));
+            }
+            text
+        }
+        Err(error) => format!("error: {error}\n"),
+    }
+}
+
+#[test]
+fn template_kept_when_nothing_regenerates() {
+    let rules = MirrorRules {
+        search_registries: Some(vec![]),
+        ..MirrorRules::default()
+    };
+    let rendered = render(&rules, Layout::Current).unwrap();
+    assert!(!rendered.regenerated);
+    insta::assert_snapshot!(
+        "template_and_empty_search_drop_in",
+        outcome(&rules, Layout::Current)
+    );
+}
+
+#[test]
+fn explicit_empty_insecure_regenerates() {
+    let rules = MirrorRules {
+        insecure: Some(vec![]),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("explicit_empty_insecure", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn nested_scope_inherits_outermost_parent() {
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![
+            set("quay.io", &["m1.example.net/quay"]),
+            set("quay.io/a", &["m2.example.net/a"]),
+        ],
+        insecure: Some(strings(&["quay.io/a/b/c", "quay.io/z"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("nested_scope", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn nested_copies_keep_flags_as_computed() {
+    // The copy of `insecure.example.com/m` into `src.example.com/ns` keeps insecure = true, and the copied
+    // `plain.example.com/m/ns` is not re-checked against the insecure scope `plain.example.com/m/ns`.
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![set(
+            "src.example.com",
+            &["insecure.example.com/m", "plain.example.com/m"],
+        )],
+        insecure: Some(strings(&["insecure.example.com", "plain.example.com/m/ns"])),
+        blocked: Some(strings(&["src.example.com/ns"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!(
+        "nested_flags_not_recomputed",
+        outcome(&rules, Layout::Current)
+    );
+}
+
+#[test]
+fn wildcard_source_and_wildcard_insecure() {
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![set("*.example.com", &["mirror.local/example"])],
+        insecure: Some(strings(&["*.local"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("wildcard", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn wildcard_parent_of_a_mirrorless_scope_is_an_error() {
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![set("*.example.com", &["mirror.local/example"])],
+        blocked: Some(strings(&["a.example.com/ns"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("wildcard_parent_error", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn never_contact_source_blocks_the_source() {
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![
+            set("registry.example.com/ns", &["mirror.example.net/ns"])
+                .with_policy(SourcePolicy::NeverContactSource),
+            set("registry.example.com/ns", &["mirror2.example.net/ns"]),
+        ],
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("never_contact_conflict", outcome(&rules, Layout::Current));
+    let consistent = MirrorRules {
+        digest_mirror_sets: vec![
+            set("registry.example.com/ns", &["mirror.example.net/ns"])
+                .with_policy(SourcePolicy::NeverContactSource),
+        ],
+        tag_mirror_sets: vec![
+            set("registry.example.com/ns", &["tags.example.net/ns"])
+                .with_policy(SourcePolicy::NeverContactSource),
+        ],
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("never_contact", outcome(&consistent, Layout::Current));
+}
+
+#[test]
+fn cycle_is_broken_in_byte_order() {
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![
+            set(
+                "src.example.com/r",
+                &["c.example.net/r", "b.example.net/r", "a.example.net/r"],
+            ),
+            set("src.example.com/r", &["a.example.net/r", "c.example.net/r"]),
+        ],
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("cycle", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn insecure_propagates_to_registries_and_mirrors() {
+    let rules = MirrorRules {
+        legacy_digest_mirror_sets: vec![
+            set(
+                "quay.io/ns/app",
+                &["lab.example.com:5000/ns/app", "lab.example.com/ns/app"],
+            ),
+            set("docker.io/library", &["lab.example.com:5000/library"]),
+        ],
+        insecure: Some(strings(&["lab.example.com:5000", "quay.io/ns"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("insecure_propagation", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn blocked_propagates_to_registries_only() {
+    let rules = MirrorRules {
+        legacy_digest_mirror_sets: vec![set("quay.io/ns/app", &["quay.io/mirror/app"])],
+        blocked: Some(strings(&["quay.io", "*.evil.com"])),
+        insecure: Some(strings(&["a.evil.com"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("blocked_propagation", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn digest_and_tag_mirrors_on_one_source() {
+    let rules = MirrorRules {
+        digest_mirror_sets: vec![set("registry.example.com", &["d.example.net"])],
+        tag_mirror_sets: vec![
+            set("registry.example.com", &["t.example.net"]),
+            set("registry.example.com/sub/x", &["t2.example.net/x"]),
+        ],
+        insecure: Some(strings(&["registry.example.com/sub"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("digest_and_tag_mirrors", outcome(&rules, Layout::Current));
+}
+
+#[test]
+fn legacy_layout() {
+    let rules = MirrorRules {
+        legacy_digest_mirror_sets: vec![set("quay.io", &["mirror.example.com/quay"])],
+        insecure: Some(strings(&["quay.io/ns"])),
+        ..MirrorRules::default()
+    };
+    insta::assert_snapshot!("legacy_layout", outcome(&rules, Layout::Legacy));
+    let with_tags = MirrorRules {
+        tag_mirror_sets: vec![set("quay.io", &["tags.example.com"])],
+        ..rules
+    };
+    insta::assert_snapshot!(
+        "legacy_layout_refuses_tags",
+        outcome(&with_tags, Layout::Legacy)
+    );
+}
+
+#[test]
+fn validation_messages_in_openshift_order() {
+    let cases: Vec<(&str, MirrorRules)> = vec![
+        (
+            "bad insecure",
+            MirrorRules {
+                insecure: Some(strings(&["ok.io", "*.a/b"])),
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "bad blocked",
+            MirrorRules {
+                blocked: Some(strings(&[""])),
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "insecure before mirrors",
+            MirrorRules {
+                insecure: Some(strings(&["a*"])),
+                digest_mirror_sets: vec![set("Bad_Source", &["m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "bad source",
+            MirrorRules {
+                digest_mirror_sets: vec![set("quay.io/Upper", &["m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "wildcard mirror",
+            MirrorRules {
+                tag_mirror_sets: vec![set("quay.io", &["*.m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "quoted source",
+            MirrorRules {
+                legacy_digest_mirror_sets: vec![set("quay.io/\"x\"\n", &["m.io"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "conflicting policy across IDMS and ICSP",
+            MirrorRules {
+                digest_mirror_sets: vec![
+                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::NeverContactSource),
+                ],
+                legacy_digest_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "unset equals allow",
+            MirrorRules {
+                digest_mirror_sets: vec![
+                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::AllowContactingSource),
+                ],
+                tag_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
+                ..MirrorRules::default()
+            },
+        ),
+        (
+            "never contact with the source as a mirror",
+            MirrorRules {
+                tag_mirror_sets: vec![
+                    set("quay.io/a", &["quay.io/a"]).with_policy(SourcePolicy::NeverContactSource),
+                ],
+                ..MirrorRules::default()
+            },
+        ),
+    ];
+    let text: String = cases
+        .iter()
+        .map(|(name, rules)| match render(rules, Layout::Current) {
+            Ok(_) => format!("{name}: ok\n"),
+            Err(error) => format!("{name}: {error}\n    {:?}\n", error.kind()),
+        })
+        .collect();
+    insta::assert_snapshot!("validation_messages", text);
+}
+
+#[test]
+fn escaping_in_the_encoder() {
+    let conf = RegistriesConf {
+        unqualified_search_registries: strings(&["a\"b", "c\\d"]),
+        credential_helpers: strings(&["helper"]),
+        short_name_mode: "enforcing".into(),
+        registries: vec![Registry {
+            prefix: "x\u{1}\u{7f}\u{8}\t\n\u{c}\r".into(),
+            location: "ünïcode.example/é".into(),
+            ..Registry::default()
+        }],
+        aliases: [
+            ("bare-key_1".to_string(), "quay.io/a".to_string()),
+            ("needs.quotes/x".to_string(), "b".to_string()),
+        ]
+        .into_iter()
+        .collect(),
+        ..RegistriesConf::default()
+    };
+    insta::assert_snapshot!("escaping", encode(&conf, Layout::Current));
+}
+
+/// What the payload check decided, one fact a line (the policy.json lists that follow from the entries kept are
+/// policy-json's: its `lists_after_the_payload_check` test takes these outcomes).
+fn payload_outcome(blocked: &[&str], rules: MirrorRules, release_image: &str) -> String {
+    match check_blocked_registries(release_image, Some(&strings(blocked)), rules) {
+        Err(error) => format!("error: {error}\n"),
+        Ok(check) => {
+            let mut text = format!(
+                "kept for registries.conf: {:?}\ndropped: {:?}\nabandoned: {}\n",
+                check.rules.blocked, check.dropped, check.abandoned
+            );
+            for warning in &check.warnings {
+                text.push_str(&format!("warning: {warning}\n"));
+            }
+            text
+        }
+    }
+}
+
+const PAYLOAD: &str = "quay.io/openshift-release-dev/ocp-release@sha256:4207ba569ff014931f1b5d125fe3751936a768e119546683c899eb09f3cdceb0";
+
+#[test]
+fn payload_check() {
+    let mirrored = MirrorRules {
+        legacy_digest_mirror_sets: vec![set(
+            "quay.io/openshift-release-dev",
+            &["mirror.example.com/ocp"],
+        )],
+        ..MirrorRules::default()
+    };
+    let cases = [
+        (
+            "no mirror: dropped with the warning",
+            payload_outcome(
+                &["quay.io", "docker.io", "quay.io/openshift-release-dev"],
+                MirrorRules::default(),
+                PAYLOAD,
+            ),
+        ),
+        (
+            "unblocked mirror: kept, payload repo allowed",
+            payload_outcome(
+                &["quay.io", "quay.io/openshift-release-dev/ocp-release"],
+                mirrored.clone(),
+                PAYLOAD,
+            ),
+        ),
+        (
+            "the mirror is blocked too: dropped",
+            payload_outcome(
+                &["quay.io", "mirror.example.com"],
+                mirrored.clone(),
+                PAYLOAD,
+            ),
+        ),
+        (
+            "tag-only payload: digest mirrors do not count",
+            payload_outcome(
+                &["quay.io"],
+                mirrored,
+                "quay.io/openshift-release-dev/ocp-release:4.16",
+            ),
+        ),
+        (
+            "release image not canonical",
+            payload_outcome(&["quay.io"], MirrorRules::default(), "ocp-release:4.16"),
+        ),
+    ];
+    let text: String = cases
+        .iter()
+        .map(|(name, out)| format!("## {name}\n{out}\n"))
+        .collect();
+    insta::assert_snapshot!("payload_check", text);
+}
