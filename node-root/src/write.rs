@@ -592,6 +592,11 @@ impl<'r> Writer<'r> {
     /// Completes (committed) or discards (staged) what the journal holds; runs once, under the lock.
     fn recover(&mut self) -> Result<()> {
         let root = self.root;
+        // A writer killed while replacing the journal leaves its temporary file; under the lock it is stale.
+        match rustix::fs::unlinkat(root.fd(), JOURNAL_TEMP_NAME, AtFlags::empty()) {
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(e) => return Err(Error::io(Op::Recover, JOURNAL_TEMP_NAME, e.into())),
+        }
         let Some(journal) = read_journal(root)? else {
             return Ok(());
         };
