@@ -100,15 +100,28 @@ fn component_walk(root: BorrowedFd<'_>, names: &[&OsStr]) -> io::Result<Walked> 
                 });
             }
             // O_NOFOLLOW: the name was a symbolic link when it was looked up.
-            Err(Errno::LOOP) => return Ok(Walked::Blocked { at, kind: FileKind::Symlink }),
+            Err(Errno::LOOP) => {
+                return Ok(Walked::Blocked {
+                    at,
+                    kind: FileKind::Symlink,
+                });
+            }
             Err(Errno::NOTDIR) => {
                 let kind = match stat_nofollow(current.as_fd(), name)? {
                     Some(stat) => FileKind::of(&stat),
-                    None => return Ok(Walked::Missing { at, deepest: current }),
+                    None => {
+                        return Ok(Walked::Missing {
+                            at,
+                            deepest: current,
+                        });
+                    }
                 };
                 if kind == FileKind::Folder {
                     // Swapped back while we looked: the caller walks again.
-                    return Err(io::Error::new(io::ErrorKind::Interrupted, "the folder changed while opening it"));
+                    return Err(io::Error::new(
+                        io::ErrorKind::Interrupted,
+                        "the folder changed while opening it",
+                    ));
                 }
                 return Ok(Walked::Blocked { at, kind });
             }

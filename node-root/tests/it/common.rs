@@ -12,10 +12,15 @@ use std::time::Duration;
 /// thousands of generations), else in the usual temporary folder.
 pub fn scratch() -> tempfile::TempDir {
     let shm = Path::new("/dev/shm");
-    let builder = tempfile::Builder::new().prefix("node-root-it-").tempdir_in(shm);
+    let builder = tempfile::Builder::new()
+        .prefix("node-root-it-")
+        .tempdir_in(shm);
     let dir = match builder {
         Ok(dir) => dir,
-        Err(_) => tempfile::Builder::new().prefix("node-root-it-").tempdir().unwrap(),
+        Err(_) => tempfile::Builder::new()
+            .prefix("node-root-it-")
+            .tempdir()
+            .unwrap(),
     };
     // Traversable by another uid (the swapper runs as nobody).
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
@@ -78,7 +83,15 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
                 "special".to_string()
             };
             let key = path.strip_prefix(dir).unwrap().to_path_buf();
-            out.insert(key, format!("{what} mode {:o} owner {}:{}", meta.mode(), meta.uid(), meta.gid()));
+            out.insert(
+                key,
+                format!(
+                    "{what} mode {:o} owner {}:{}",
+                    meta.mode(),
+                    meta.uid(),
+                    meta.gid()
+                ),
+            );
         }
     }
     out
@@ -96,7 +109,13 @@ pub fn is_root() -> bool {
 /// This test binary, started again with one ignored child test selected.
 pub fn child(test: &str) -> Command {
     let mut command = Command::new(std::env::current_exe().unwrap());
-    command.args([test, "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
+    command.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
     command
 }
 
@@ -105,18 +124,29 @@ pub fn child_under(wrapper: &[&str], test: &str) -> Command {
     let mut command = Command::new(wrapper[0]);
     command.args(&wrapper[1..]);
     command.arg(std::env::current_exe().unwrap());
-    command.args([test, "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
+    command.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
     command
 }
 
 /// Runs `f` on another thread and fails if it takes longer than `limit`: a read that blocks fails the test
 /// instead of hanging it.
-pub fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let _ = tx.send(f());
     });
-    rx.recv_timeout(limit).unwrap_or_else(|_| panic!("{what}: still running after {limit:?} (blocked?)"))
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("{what}: still running after {limit:?} (blocked?)"))
 }
 
 /// A small xorshift: random choices without a dependency, reproducible from the printed seed.

@@ -16,7 +16,10 @@ use crate::common::{Ground, Rng, child, child_under, is_root, leftovers};
 const ROUNDS: usize = 500;
 const FILES: [(&str, u32); 5] = [
     ("etc/containers/registries.conf", 0o644),
-    ("etc/containers/registries.conf.d/01-image-searchRegistries.conf", 0o644),
+    (
+        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
+        0o644,
+    ),
     ("etc/containers/policy.json", 0o644),
     ("var/lib/kubelet/config.json", 0o600),
     ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
@@ -27,7 +30,8 @@ fn contents(writer: &str, round: usize, generation: u64) -> Vec<Vec<u8>> {
         .iter()
         .enumerate()
         .map(|(i, (path, _))| {
-            let line = format!("writer {writer} round {round} generation {generation} file {i} {path}\n");
+            let line =
+                format!("writer {writer} round {round} generation {generation} file {i} {path}\n");
             line.repeat(1 + (i * 37 + round) % 50).into_bytes()
         })
         .collect()
@@ -48,7 +52,10 @@ fn two_writers_never_mix_a_generation() {
     let log = ground.dir.path().join("log");
     let spawn = |id: &str, namespaced: bool| {
         let mut command = if namespaced {
-            child_under(&["unshare", "-pf", "--mount-proc"], "concurrent::writer_child")
+            child_under(
+                &["unshare", "-pf", "--mount-proc"],
+                "concurrent::writer_child",
+            )
         } else {
             child("concurrent::writer_child")
         };
@@ -77,18 +84,35 @@ fn two_writers_never_mix_a_generation() {
     let order: Vec<&str> = log.lines().map(|l| &l[..1]).collect();
     assert_eq!(order.len(), 2 * ROUNDS);
     let switches = order.windows(2).filter(|w| w[0] != w[1]).count();
-    println!("writer B in its own PID namespace: {namespaced}; the writers took turns {switches} times");
-    assert!(switches >= 20, "the writers hardly overlapped: {switches} switches");
+    println!(
+        "writer B in its own PID namespace: {namespaced}; the writers took turns {switches} times"
+    );
+    assert!(
+        switches >= 20,
+        "the writers hardly overlapped: {switches} switches"
+    );
 
     // The root ends as one whole generation: the last round logged.
     let last = log.lines().last().unwrap();
     let mut words = last.split(' ');
-    let (writer, round, generation) = (words.next().unwrap(), words.next().unwrap(), words.next().unwrap());
+    let (writer, round, generation) = (
+        words.next().unwrap(),
+        words.next().unwrap(),
+        words.next().unwrap(),
+    );
     let expected = contents(writer, round.parse().unwrap(), generation.parse().unwrap());
     for (i, (path, _)) in FILES.iter().enumerate() {
-        assert_eq!(fs::read(ground.root().join(path)).unwrap(), expected[i], "{path}");
+        assert_eq!(
+            fs::read(ground.root().join(path)).unwrap(),
+            expected[i],
+            "{path}"
+        );
     }
-    assert!(leftovers(&ground.root()).is_empty(), "{:?}", leftovers(&ground.root()));
+    assert!(
+        leftovers(&ground.root()).is_empty(),
+        "{:?}",
+        leftovers(&ground.root())
+    );
 }
 
 #[test]
@@ -115,11 +139,19 @@ fn writer_child() {
             let Found::File(file) = root.read(path, 1 << 20, &mut budget).unwrap() else {
                 panic!("{path} is not a file");
             };
-            assert!(file.bytes == bytes[i], "writer {id} round {round}: {path} holds another generation");
+            assert!(
+                file.bytes == bytes[i],
+                "writer {id} round {round}: {path} holds another generation"
+            );
             assert_eq!(file.meta.mode, *mode);
         }
-        let mut log = OpenOptions::new().create(true).append(true).open(&log).unwrap();
-        log.write_all(format!("{id} {round} {generation}\n").as_bytes()).unwrap();
+        let mut log = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        log.write_all(format!("{id} {round} {generation}\n").as_bytes())
+            .unwrap();
         drop(writer);
         std::thread::sleep(Duration::from_micros(rng.below(400)));
     }

@@ -42,15 +42,28 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
         .unwrap_err();
     let partial = e.partial().expect("a partial write is said so");
     assert_eq!(partial.done, [Path::new("etc/a.conf")]);
-    assert_eq!(partial.not_yet, [Path::new("etc/b.conf"), Path::new("etc/sub/c.conf")]);
+    assert_eq!(
+        partial.not_yet,
+        [Path::new("etc/b.conf"), Path::new("etc/sub/c.conf")]
+    );
     let message = e.to_string();
-    assert!(message.contains("cannot rename into place etc/b.conf"), "{message}");
-    assert!(message.contains("was partly applied: done etc/a.conf; not yet etc/b.conf, etc/sub/c.conf"), "{message}");
+    assert!(
+        message.contains("cannot rename into place etc/b.conf"),
+        "{message}"
+    );
+    assert!(
+        message.contains("was partly applied: done etc/a.conf; not yet etc/b.conf, etc/sub/c.conf"),
+        "{message}"
+    );
     drop(writer);
 
     let pending = root.pending().unwrap().expect("the journal shows it");
     assert!(pending.committed && !pending.writer_active);
-    let states: Vec<_> = pending.changes.iter().map(|c| (c.path.display().to_string(), c.state)).collect();
+    let states: Vec<_> = pending
+        .changes
+        .iter()
+        .map(|c| (c.path.display().to_string(), c.state))
+        .collect();
     assert_eq!(
         states,
         [
@@ -60,7 +73,13 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
         ]
     );
     let shown = pending.to_string();
-    assert!(shown.starts_with(&format!("an interrupted write of generation {} is pending: etc/a.conf done;", pending.generation)), "{shown}");
+    assert!(
+        shown.starts_with(&format!(
+            "an interrupted write of generation {} is pending: etc/a.conf done;",
+            pending.generation
+        )),
+        "{shown}"
+    );
     assert!(shown.contains("etc/sub/c.conf not yet"), "{shown}");
 
     fs::remove_dir_all(&temp_b).unwrap();
@@ -70,11 +89,23 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
     assert_eq!(recovery.done_before, [Path::new("etc/a.conf")]);
     assert_eq!(recovery.done_now, [Path::new("etc/sub/c.conf")]);
     assert_eq!(recovery.failed.len(), 1, "{recovery}");
-    assert!(recovery.to_string().contains("could not complete etc/b.conf: neither its temporary file"), "{recovery}");
-    assert_eq!(fs::read(root_path.join("etc/sub/c.conf")).unwrap(), b"new\n");
+    assert!(
+        recovery
+            .to_string()
+            .contains("could not complete etc/b.conf: neither its temporary file"),
+        "{recovery}"
+    );
+    assert_eq!(
+        fs::read(root_path.join("etc/sub/c.conf")).unwrap(),
+        b"new\n"
+    );
     assert_eq!(fs::read(root_path.join("etc/b.conf")).unwrap(), b"old\n");
     assert!(root.pending().unwrap().is_none());
-    assert!(leftovers(&root_path).is_empty(), "{:?}", leftovers(&root_path));
+    assert!(
+        leftovers(&root_path).is_empty(),
+        "{:?}",
+        leftovers(&root_path)
+    );
 }
 
 #[test]
@@ -92,7 +123,12 @@ fn an_uncommitted_write_is_discarded_with_its_folders() {
     writer
         .write_with_progress(&plan, &mut |step| {
             if step == Step::Staged(Path::new("new/deep/folder/file")) {
-                let status = std::process::Command::new("cp").arg("-a").arg(&root_path).arg(&snapshot).status().unwrap();
+                let status = std::process::Command::new("cp")
+                    .arg("-a")
+                    .arg(&root_path)
+                    .arg(&snapshot)
+                    .status()
+                    .unwrap();
                 assert!(status.success());
             }
         })
@@ -101,12 +137,20 @@ fn an_uncommitted_write_is_discarded_with_its_folders() {
     let frozen = Root::open(&snapshot).unwrap();
     let pending = frozen.pending().unwrap().unwrap();
     assert!(!pending.committed);
-    assert!(pending.to_string().ends_with("had not committed: nothing was replaced; the next writer discards it"), "{pending}");
+    assert!(
+        pending
+            .to_string()
+            .ends_with("had not committed: nothing was replaced; the next writer discards it"),
+        "{pending}"
+    );
     assert!(!snapshot.join("etc/a.conf").exists());
     let writer = frozen.lock(Duration::from_secs(5)).unwrap();
     let recovery = writer.recovery().unwrap();
     assert!(!recovery.committed);
-    assert!(!snapshot.join("etc").exists() && !snapshot.join("new").exists(), "created folders removed");
+    assert!(
+        !snapshot.join("etc").exists() && !snapshot.join("new").exists(),
+        "created folders removed"
+    );
     assert!(leftovers(&snapshot).is_empty());
 }
 
@@ -135,11 +179,21 @@ fn the_lock_wait_times_out_naming_its_holder() {
     let start = Instant::now();
     let e = other.lock(Duration::from_millis(300)).unwrap_err();
     let waited = start.elapsed();
-    assert!(waited >= Duration::from_millis(300) && waited < Duration::from_secs(2), "{waited:?}");
-    let ErrorKind::LockTimeout { holder: Some(holder), .. } = e.kind() else {
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_secs(2),
+        "{waited:?}"
+    );
+    let ErrorKind::LockTimeout {
+        holder: Some(holder),
+        ..
+    } = e.kind()
+    else {
         panic!("{e:?}");
     };
-    assert!(holder.starts_with(&format!("pid {} on host ", std::process::id())), "{holder}");
+    assert!(
+        holder.starts_with(&format!("pid {} on host ", std::process::id())),
+        "{holder}"
+    );
     let message = e.to_string();
     assert!(message.starts_with("cannot lock .node-root.lock: another writer held the lock for the whole 0.3 s wait (its lock file says: pid "), "{message}");
     assert!(message.ends_with("; not verified)"), "{message}");
@@ -151,20 +205,36 @@ fn the_lock_wait_times_out_naming_its_holder() {
 fn an_untrusted_journal_or_lock_file_stops_the_writer_with_a_reason() {
     let ground = Ground::new();
     let root_path = ground.root();
-    fs::write(root_path.join(".node-root.journal"), "node-root journal 1\ngeneration 3\nstate committed\nend\n").unwrap();
-    fs::set_permissions(root_path.join(".node-root.journal"), fs::Permissions::from_mode(0o666)).unwrap();
+    fs::write(
+        root_path.join(".node-root.journal"),
+        "node-root journal 1\ngeneration 3\nstate committed\nend\n",
+    )
+    .unwrap();
+    fs::set_permissions(
+        root_path.join(".node-root.journal"),
+        fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
     let root = Root::open(&root_path).unwrap();
     let e = root.lock(Duration::from_secs(1)).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Journal(_)), "{e}");
     assert!(e.to_string().contains("mode 0666"), "{e}");
     fs::remove_file(root_path.join(".node-root.journal")).unwrap();
     fs::write(root_path.join(".node-root.journal"), "garbage").unwrap();
-    fs::set_permissions(root_path.join(".node-root.journal"), fs::Permissions::from_mode(0o600)).unwrap();
-    assert!(matches!(root.pending().unwrap_err().kind(), ErrorKind::Journal(_)));
+    fs::set_permissions(
+        root_path.join(".node-root.journal"),
+        fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
+    assert!(matches!(
+        root.pending().unwrap_err().kind(),
+        ErrorKind::Journal(_)
+    ));
     fs::remove_file(root_path.join(".node-root.journal")).unwrap();
     if is_root() {
         fs::write(root_path.join(".node-root.lock"), "").unwrap();
-        std::os::unix::fs::chown(root_path.join(".node-root.lock"), Some(1000), Some(1000)).unwrap();
+        std::os::unix::fs::chown(root_path.join(".node-root.lock"), Some(1000), Some(1000))
+            .unwrap();
         let e = root.lock(Duration::from_secs(1)).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::UntrustedLockFile(_)), "{e}");
         assert!(e.to_string().contains("owned by 1000:1000"), "{e}");
@@ -180,7 +250,11 @@ fn removing_a_tree_goes_through_handles_and_leaves_links_targets_alone() {
     fs::write(host.join("ca.crt"), "old CA").unwrap();
     std::os::unix::fs::symlink(ground.outside().join("dir"), host.join("deeper/link")).unwrap();
     crate::common::mkfifo(&host.join("fifo"));
-    fs::write(root_path.join("etc/docker/certs.d/.create"), "Initial Creation").unwrap();
+    fs::write(
+        root_path.join("etc/docker/certs.d/.create"),
+        "Initial Creation",
+    )
+    .unwrap();
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
@@ -195,8 +269,16 @@ fn removing_a_tree_goes_through_handles_and_leaves_links_targets_alone() {
     assert_eq!(ground.outside_snapshot(), before);
     // A plan may not write inside what it removes.
     let mut plan = Plan::new();
-    plan.remove_tree("etc/docker/certs.d/h").file("etc/docker/certs.d/h/ca.crt", b"x", 0o644, Owner::ROOT);
-    assert!(matches!(writer.write(&plan).unwrap_err().kind(), ErrorKind::Conflict(_)));
+    plan.remove_tree("etc/docker/certs.d/h").file(
+        "etc/docker/certs.d/h/ca.crt",
+        b"x",
+        0o644,
+        Owner::ROOT,
+    );
+    assert!(matches!(
+        writer.write(&plan).unwrap_err().kind(),
+        ErrorKind::Conflict(_)
+    ));
 }
 
 #[test]
@@ -215,6 +297,13 @@ fn generations_on_a_real_disk() {
     assert_eq!(writer.next_generation(), first + 3);
     drop(writer);
     let writer = root.lock(Duration::from_secs(5)).unwrap();
-    assert_eq!(writer.next_generation(), first + 3, "numbers carry over between writers");
-    assert_eq!(fs::read(dir.path().join("var/lib/kubelet/config.json")).unwrap(), b"three\n");
+    assert_eq!(
+        writer.next_generation(),
+        first + 3,
+        "numbers carry over between writers"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("var/lib/kubelet/config.json")).unwrap(),
+        b"three\n"
+    );
 }

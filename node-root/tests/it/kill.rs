@@ -17,20 +17,25 @@ use crate::common::{Rng, child, leftovers, scratch};
 const KILLS: usize = 200;
 const FILES: [(&str, u32); 5] = [
     ("etc/containers/registries.conf", 0o644),
-    ("etc/containers/registries.conf.d/01-image-searchRegistries.conf", 0o644),
+    (
+        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
+        0o644,
+    ),
     ("etc/containers/policy.json", 0o644),
     ("var/lib/kubelet/config.json", 0o600),
     ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
 ];
 /// Present in even generations, removed in odd ones.
 const EXTRA: &str = "etc/docker/certs.d/extra.example.com:5000";
-/// Steps of one generation: five staged, committed, five replaced or four and a removal... at most 13.
+/// Steps of one generation: five or six files staged, the commit, as many renamed, the removal (odd generations,
+/// when the extra folder is there), the end: 12 to 14.
 const STEPS: u64 = 13;
 
 fn content(generation: u64, i: usize) -> Vec<u8> {
     let line = format!("generation {generation} file {i}\n");
     // Sizes differ between generations, so a torn file shows.
-    line.repeat(200 + ((generation as usize * 7 + i * 13) % 40) * 50).into_bytes()
+    line.repeat(200 + ((generation as usize * 7 + i * 13) % 40) * 50)
+        .into_bytes()
 }
 
 fn plan_of<'a>(generation: u64, bytes: &'a [Vec<u8>]) -> Plan<'a> {
@@ -38,7 +43,7 @@ fn plan_of<'a>(generation: u64, bytes: &'a [Vec<u8>]) -> Plan<'a> {
     for (i, (path, mode)) in FILES.iter().enumerate() {
         plan.file(*path, &bytes[i], *mode, Owner::ROOT);
     }
-    if generation % 2 == 0 {
+    if generation.is_multiple_of(2) {
         plan.file(format!("{EXTRA}/ca.crt"), &bytes[5], 0o644, Owner::ROOT);
     } else {
         plan.remove_tree(EXTRA);
@@ -54,24 +59,24 @@ fn bytes_of(generation: u64) -> Vec<Vec<u8>> {
 #[ignore = "the writer process of killed_writers_leave_one_generation; loops until killed"]
 fn writer_child() {
     let root_path = PathBuf::from(std::env::var_os("NODE_ROOT_IT_ROOT").unwrap());
-    // Die at this step of this generation of this process (otherwise only when killed from outside).
-    let stop: Option<(u64, u64)> = std::env::var("NODE_ROOT_IT_STOP")
+    // Die at this step, counted over this process's generations (otherwise only when killed from outside).
+    let stop: Option<u64> = std::env::var("NODE_ROOT_IT_STOP")
         .ok()
-        .map(|s| {
-            let (g, st) = s.split_once(':').unwrap();
-            (g.parse().unwrap(), st.parse().unwrap())
-        });
+        .map(|s| s.parse().unwrap());
     let root = Root::open(&root_path).unwrap();
-    for round in 0.. {
+    let mut step = 0;
+    loop {
         let mut writer = root.lock(Duration::from_secs(10)).unwrap();
         let generation = writer.next_generation();
         let bytes = bytes_of(generation);
         let plan = plan_of(generation, &bytes);
-        let mut step = 0;
         writer
             .write_with_progress(&plan, &mut |_: Step<'_>| {
-                if stop == Some((round, step)) {
-                    let _ = rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::KILL);
+                if stop == Some(step) {
+                    let _ = rustix::process::kill_process(
+                        rustix::process::getpid(),
+                        rustix::process::Signal::KILL,
+                    );
                     std::thread::sleep(Duration::from_secs(10));
                 }
                 step += 1;
@@ -93,14 +98,27 @@ fn one_generation(root: &Path, context: &str) -> u64 {
     let expected = bytes_of(generation);
     for (i, (path, mode)) in FILES.iter().enumerate() {
         let target = root.join(path);
-        assert!(fs::read(&target).unwrap() == expected[i], "{context}: {path} is not generation {generation}");
-        assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o7777, *mode, "{context}: {path}");
+        assert!(
+            fs::read(&target).unwrap() == expected[i],
+            "{context}: {path} is not generation {generation}"
+        );
+        assert_eq!(
+            fs::metadata(&target).unwrap().permissions().mode() & 0o7777,
+            *mode,
+            "{context}: {path}"
+        );
     }
     let extra = root.join(EXTRA).join("ca.crt");
-    if generation % 2 == 0 {
-        assert!(fs::read(&extra).unwrap() == expected[5], "{context}: {EXTRA} is not generation {generation}");
+    if generation.is_multiple_of(2) {
+        assert!(
+            fs::read(&extra).unwrap() == expected[5],
+            "{context}: {EXTRA} is not generation {generation}"
+        );
     } else {
-        assert!(!root.join(EXTRA).exists(), "{context}: {EXTRA} is still there in generation {generation}");
+        assert!(
+            !root.join(EXTRA).exists(),
+            "{context}: {EXTRA} is still there in generation {generation}"
+        );
     }
     generation
 }
@@ -126,16 +144,19 @@ fn killed_writers_leave_one_generation() {
     for kill in 0..KILLS {
         let context = format!("kill {kill} (seed {seed})");
         let mut command = child("kill::writer_child");
-        command.env("NODE_ROOT_IT_ROOT", &root_path).stdout(Stdio::null()).stderr(Stdio::null());
+        command
+            .env("NODE_ROOT_IT_ROOT", &root_path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         let by_step = kill % 2 == 0;
         if by_step {
-            command.env("NODE_ROOT_IT_STOP", format!("{}:{}", rng.below(2), rng.below(STEPS)));
+            command.env("NODE_ROOT_IT_STOP", rng.below(2 * STEPS).to_string());
         }
         let mut process = command.spawn().unwrap();
         if by_step {
             let _ = process.wait();
         } else {
-            std::thread::sleep(Duration::from_micros(2_000 + rng.below(15_000)));
+            std::thread::sleep(Duration::from_micros(3_000 + rng.below(8_000)));
             let _ = process.kill();
             let _ = process.wait();
         }
@@ -146,7 +167,11 @@ fn killed_writers_leave_one_generation() {
             assert!(!pending.writer_active, "{context}: the writer is dead");
             if pending.committed {
                 committed += 1;
-                let done = pending.changes.iter().filter(|c| c.state == ChangeState::Done).count();
+                let done = pending
+                    .changes
+                    .iter()
+                    .filter(|c| c.state == ChangeState::Done)
+                    .count();
                 if done > 0 && done < pending.changes.len() {
                     between_renames += 1;
                 }
@@ -159,10 +184,18 @@ fn killed_writers_leave_one_generation() {
                     let new = if change.removal {
                         !target.exists()
                     } else {
-                        let i = FILES.iter().position(|(p, _)| Path::new(p) == change.path).unwrap_or(5);
+                        let i = FILES
+                            .iter()
+                            .position(|(p, _)| Path::new(p) == change.path)
+                            .unwrap_or(5);
                         fs::read(&target).is_ok_and(|b| b == bytes[i])
                     };
-                    assert_eq!(new, change.state == ChangeState::Done, "{context}: {}", pending);
+                    assert_eq!(
+                        new,
+                        change.state == ChangeState::Done,
+                        "{context}: {}",
+                        pending
+                    );
                 }
             } else {
                 staged += 1;
@@ -174,7 +207,11 @@ fn killed_writers_leave_one_generation() {
         match (&pending, writer.recovery()) {
             (None, None) => {}
             (Some(p), Some(r)) => {
-                assert_eq!((p.generation, p.committed), (r.generation, r.committed), "{context}");
+                assert_eq!(
+                    (p.generation, p.committed),
+                    (r.generation, r.committed),
+                    "{context}"
+                );
                 assert!(r.failed.is_empty(), "{context}: {r}");
             }
             (p, r) => panic!("{context}: pending {p:?}, recovery {r:?}"),
@@ -184,7 +221,10 @@ fn killed_writers_leave_one_generation() {
         if let Some(p) = pending.as_ref().filter(|p| p.committed) {
             assert_eq!(now, p.generation, "{context}: rolled forward");
         }
-        assert!(now >= last, "{context}: generation went back from {last} to {now}");
+        assert!(
+            now >= last,
+            "{context}: generation went back from {last} to {now}"
+        );
         last = now;
         let left = leftovers(&root_path);
         assert!(left.is_empty(), "{context}: {left:?}");
@@ -194,5 +234,8 @@ fn killed_writers_leave_one_generation() {
          {staged} before it, {clean} between generations; last generation {last}",
         started.elapsed()
     );
-    assert!(committed >= 10 && staged >= 10 && between_renames >= 5, "kills landed everywhere");
+    assert!(
+        committed >= 10 && staged >= 10 && between_renames >= 5,
+        "kills landed everywhere"
+    );
 }

@@ -19,7 +19,10 @@ fn mode_and_owner(path: &std::path::Path) -> (u32, u32, u32) {
 #[test]
 fn modes_are_exact_under_a_restrictive_umask() {
     let ground = Ground::new();
-    let output = child("owners::umask_child").env("NODE_ROOT_IT_ROOT", ground.root()).output().unwrap();
+    let output = child("owners::umask_child")
+        .env("NODE_ROOT_IT_ROOT", ground.root())
+        .output()
+        .unwrap();
     assert!(
         output.status.success(),
         "{}\n{}",
@@ -85,13 +88,23 @@ fn another_owner_with_the_right_bytes_is_replaced_and_reported() {
         Outcome::Replaced(Difference {
             bytes: false,
             mode: None,
-            owner: Some(Owner { uid: 1000, gid: 1000 })
+            owner: Some(Owner {
+                uid: 1000,
+                gid: 1000
+            })
         })
     );
     assert_eq!(outcome.to_string(), "replaced (it had owned by 1000:1000)");
     assert_eq!(mode_and_owner(&config), (0o600, 0, 0));
-    assert_eq!(writer.write(&plan).unwrap().outcomes[0].1, Outcome::Unchanged);
-    assert_eq!(writer.write(&plan).unwrap().generation, None, "nothing to do, no generation");
+    assert_eq!(
+        writer.write(&plan).unwrap().outcomes[0].1,
+        Outcome::Unchanged
+    );
+    assert_eq!(
+        writer.write(&plan).unwrap().generation,
+        None,
+        "nothing to do, no generation"
+    );
 
     // Only the mode differs.
     fs::set_permissions(&config, fs::Permissions::from_mode(0o644)).unwrap();
@@ -111,17 +124,46 @@ fn folders_on_the_way_show_owners_and_world_writable_modes() {
     let ground = Ground::new();
     let root_path = ground.root();
     fs::create_dir_all(root_path.join("etc/docker/certs.d/h:5000")).unwrap();
-    fs::set_permissions(root_path.join("etc/docker"), fs::Permissions::from_mode(0o777)).unwrap();
+    fs::set_permissions(
+        root_path.join("etc/docker"),
+        fs::Permissions::from_mode(0o777),
+    )
+    .unwrap();
     if is_root() {
-        std::os::unix::fs::chown(root_path.join("etc/docker/certs.d"), Some(1000), Some(1000)).unwrap();
+        std::os::unix::fs::chown(root_path.join("etc/docker/certs.d"), Some(1000), Some(1000))
+            .unwrap();
     }
     let root = Root::open(&root_path).unwrap();
-    let folders = root.folders_on_the_way("etc/docker/certs.d/h:5000/ca.crt").unwrap();
-    let paths: Vec<_> = folders.iter().map(|f| f.path.display().to_string()).collect();
-    assert_eq!(paths, ["", "etc", "etc/docker", "etc/docker/certs.d", "etc/docker/certs.d/h:5000"]);
-    let writable: Vec<_> = folders.iter().filter(|f| f.meta.world_writable()).map(|f| f.path.clone()).collect();
+    let folders = root
+        .folders_on_the_way("etc/docker/certs.d/h:5000/ca.crt")
+        .unwrap();
+    let paths: Vec<_> = folders
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "",
+            "etc",
+            "etc/docker",
+            "etc/docker/certs.d",
+            "etc/docker/certs.d/h:5000"
+        ]
+    );
+    let writable: Vec<_> = folders
+        .iter()
+        .filter(|f| f.meta.world_writable())
+        .map(|f| f.path.clone())
+        .collect();
     assert_eq!(writable, [PathBuf::from("etc/docker")]);
     if is_root() {
-        assert_eq!(folders[3].meta.owner, Owner { uid: 1000, gid: 1000 });
+        assert_eq!(
+            folders[3].meta.owner,
+            Owner {
+                uid: 1000,
+                gid: 1000
+            }
+        );
     }
 }

@@ -32,7 +32,17 @@ enum Action {
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["etc", "containers", "a", "b", "certs.d", "h:5000", "x y", ".hidden"]).prop_map(String::from)
+    prop::sample::select(vec![
+        "etc",
+        "containers",
+        "a",
+        "b",
+        "certs.d",
+        "h:5000",
+        "x y",
+        ".hidden",
+    ])
+    .prop_map(String::from)
 }
 
 fn rel_path() -> impl Strategy<Value = String> {
@@ -40,7 +50,9 @@ fn rel_path() -> impl Strategy<Value = String> {
 }
 
 fn mode() -> impl Strategy<Value = u32> {
-    prop::sample::select(vec![0o000, 0o600, 0o644, 0o755, 0o777, 0o1777, 0o4755, 0o311])
+    prop::sample::select(vec![
+        0o000, 0o600, 0o644, 0o755, 0o777, 0o1777, 0o4755, 0o311,
+    ])
 }
 
 fn node() -> impl Strategy<Value = Node> {
@@ -69,7 +81,9 @@ fn build(ground: &Ground, nodes: &[(String, Node)]) {
     let root = ground.root();
     for (path, node) in nodes {
         let target = root.join(path);
-        let Some(parent) = target.parent() else { continue };
+        let Some(parent) = target.parent() else {
+            continue;
+        };
         if fs::create_dir_all(parent).is_err() || fs::symlink_metadata(&target).is_ok() {
             continue;
         }
@@ -84,7 +98,11 @@ fn build(ground: &Ground, nodes: &[(String, Node)]) {
                 let _ = symlink(root.join(to), &target);
             }
             Node::LinkOutside(to) => {
-                let to = if to.starts_with('/') || to.starts_with("..") { PathBuf::from(to) } else { ground.outside().join(to) };
+                let to = if to.starts_with('/') || to.starts_with("..") {
+                    PathBuf::from(to)
+                } else {
+                    ground.outside().join(to)
+                };
                 let _ = symlink(to, &target);
             }
             Node::Fifo => mkfifo(&target),
@@ -141,7 +159,10 @@ fn run(ground: &Ground, actions: Vec<Action>, walk: bool) {
                     plan.remove_tree(path.as_str());
                     let mut writer = root.lock(Duration::from_secs(2)).unwrap();
                     if writer.write(&plan).is_ok() {
-                        assert_eq!(root.read(&path, 10, &mut Budget::unlimited()).unwrap(), Found::Missing);
+                        assert_eq!(
+                            root.read(&path, 10, &mut Budget::unlimited()).unwrap(),
+                            Found::Missing
+                        );
                     }
                 }
                 Action::Pending => {

@@ -4,7 +4,9 @@ use std::fs;
 use std::io::Read;
 use std::os::unix::fs::symlink;
 
-use node_root::{Budget, Entry, ErrorKind, FileKind, Found, Lines, Listing, Root, read_limited, read_path};
+use node_root::{
+    Budget, Entry, ErrorKind, FileKind, Found, Lines, Listing, Root, read_limited, read_path,
+};
 
 use crate::common::{Ground, mkfifo};
 
@@ -45,15 +47,28 @@ fn a_budget_spans_every_input_of_a_command() {
     }
     let e = root.read("f3", 16 << 20, &mut budget).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::BudgetExceeded { total: 1 << 20 });
-    assert_eq!(budget.spent(), 3 * 300 * 1024, "the refused file was not read");
+    assert_eq!(
+        budget.spent(),
+        3 * 300 * 1024,
+        "the refused file was not read"
+    );
     // Streams and lines are charged to the same budget.
-    let e = read_limited(&b"z".repeat(200 * 1024)[..], "<stdin>".as_ref(), 16 << 20, &mut budget).unwrap_err();
+    let e = read_limited(
+        &b"z".repeat(200 * 1024)[..],
+        "<stdin>".as_ref(),
+        16 << 20,
+        &mut budget,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::BudgetExceeded { total: 1 << 20 });
     let mut budget = Budget::new(10);
     let mut lines = Lines::new(&b"abc\ndef\nghi\n"[..], "<batch>", 100, &mut budget);
     assert_eq!(lines.next_line().unwrap(), Some("abc"));
     assert_eq!(lines.next_line().unwrap(), Some("def"));
-    assert_eq!(lines.next_line().unwrap_err().kind(), &ErrorKind::BudgetExceeded { total: 10 });
+    assert_eq!(
+        lines.next_line().unwrap_err().kind(),
+        &ErrorKind::BudgetExceeded { total: 10 }
+    );
 }
 
 #[test]
@@ -65,7 +80,15 @@ fn lines_are_bounded_one_by_one() {
     while let Some(line) = lines.next_line().unwrap() {
         got.push(line.to_owned());
     }
-    assert_eq!(got, ["quay.io/a:1", "", "registry.example.com/b@sha256:00\r", "last-without-newline"]);
+    assert_eq!(
+        got,
+        [
+            "quay.io/a:1",
+            "",
+            "registry.example.com/b@sha256:00\r",
+            "last-without-newline"
+        ]
+    );
     assert_eq!(budget.spent(), input.len() as u64);
 
     let long = format!("ok\n{}\n", "x".repeat(65));
@@ -73,14 +96,26 @@ fn lines_are_bounded_one_by_one() {
     assert_eq!(lines.next_line().unwrap(), Some("ok"));
     let e = lines.next_line().unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::LineTooLong { line: 2, limit: 64 });
-    assert_eq!(e.to_string(), "cannot read <batch>: line 2 is longer than 64 bytes");
+    assert_eq!(
+        e.to_string(),
+        "cannot read <batch>: line 2 is longer than 64 bytes"
+    );
 
     let zeros = std::io::BufReader::new(std::io::repeat(0));
     let mut lines = Lines::new(zeros, "<stdin>", 1 << 16, &mut budget);
-    assert_eq!(lines.next_line().unwrap_err().kind(), &ErrorKind::LineTooLong { line: 1, limit: 1 << 16 });
+    assert_eq!(
+        lines.next_line().unwrap_err().kind(),
+        &ErrorKind::LineTooLong {
+            line: 1,
+            limit: 1 << 16
+        }
+    );
 
     let mut lines = Lines::new(&b"\xff\xfe\n"[..], "<batch>", 64, &mut budget);
-    assert_eq!(lines.next_line().unwrap_err().kind(), &ErrorKind::NotUtf8 { line: 1 });
+    assert_eq!(
+        lines.next_line().unwrap_err().kind(),
+        &ErrorKind::NotUtf8 { line: 1 }
+    );
 }
 
 #[test]
@@ -88,15 +123,33 @@ fn a_read_says_what_was_there() {
     let ground = Ground::new();
     let root_path = ground.root();
     fs::create_dir_all(root_path.join("etc/containers/registries.conf.d/folder.conf")).unwrap();
-    fs::write(root_path.join("etc/containers/registries.conf.d/00.conf"), "a").unwrap();
-    fs::write(root_path.join("etc/containers/registries.conf.d/\x1b[2J.conf"), "b").unwrap();
-    symlink("00.conf", root_path.join("etc/containers/registries.conf.d/01.conf")).unwrap();
+    fs::write(
+        root_path.join("etc/containers/registries.conf.d/00.conf"),
+        "a",
+    )
+    .unwrap();
+    fs::write(
+        root_path.join("etc/containers/registries.conf.d/\x1b[2J.conf"),
+        "b",
+    )
+    .unwrap();
+    symlink(
+        "00.conf",
+        root_path.join("etc/containers/registries.conf.d/01.conf"),
+    )
+    .unwrap();
     mkfifo(&root_path.join("etc/containers/registries.conf.d/02.conf"));
     fs::write(root_path.join("etc/file-not-folder"), "c").unwrap();
     let root = Root::open(&root_path).unwrap();
     let mut budget = Budget::unlimited();
-    assert_eq!(root.read("etc/missing", 10, &mut budget).unwrap(), Found::Missing);
-    assert_eq!(root.read("missing/deeper/file", 10, &mut budget).unwrap(), Found::Missing);
+    assert_eq!(
+        root.read("etc/missing", 10, &mut budget).unwrap(),
+        Found::Missing
+    );
+    assert_eq!(
+        root.read("missing/deeper/file", 10, &mut budget).unwrap(),
+        Found::Missing
+    );
     assert_eq!(
         root.read("etc/file-not-folder/x", 10, &mut budget).unwrap(),
         Found::NotRegular {
@@ -105,21 +158,39 @@ fn a_read_says_what_was_there() {
         }
     );
     assert_eq!(
-        root.read("etc/containers/registries.conf.d/folder.conf", 10, &mut budget).unwrap(),
+        root.read(
+            "etc/containers/registries.conf.d/folder.conf",
+            10,
+            &mut budget
+        )
+        .unwrap(),
         Found::NotRegular {
             at: "etc/containers/registries.conf.d/folder.conf".into(),
             kind: FileKind::Folder
         }
     );
-    let file = root.read("etc/containers/registries.conf.d/00.conf", 10, &mut budget).unwrap();
+    let file = root
+        .read("etc/containers/registries.conf.d/00.conf", 10, &mut budget)
+        .unwrap();
     let file = file.into_file().unwrap();
-    assert_eq!((file.bytes.as_slice(), file.meta.size, file.meta.links), (&b"a"[..], 1, 1));
-    assert!(!format!("{file:?}").contains("bytes: ["), "Debug never prints the bytes");
-    let Listing::Entries(entries) = root.read_dir("etc/containers/registries.conf.d", 10).unwrap() else {
+    assert_eq!(
+        (file.bytes.as_slice(), file.meta.size, file.meta.links),
+        (&b"a"[..], 1, 1)
+    );
+    assert!(
+        !format!("{file:?}").contains("bytes: ["),
+        "Debug never prints the bytes"
+    );
+    let Listing::Entries(entries) = root
+        .read_dir("etc/containers/registries.conf.d", 10)
+        .unwrap()
+    else {
         panic!("a folder");
     };
-    let kinds: Vec<(String, FileKind)> =
-        entries.iter().map(|Entry { name, kind }| (name.to_string_lossy().into_owned(), *kind)).collect();
+    let kinds: Vec<(String, FileKind)> = entries
+        .iter()
+        .map(|Entry { name, kind }| (name.to_string_lossy().into_owned(), *kind))
+        .collect();
     assert_eq!(
         kinds,
         [
@@ -131,12 +202,23 @@ fn a_read_says_what_was_there() {
             ("folder.conf".to_string(), FileKind::Folder),
         ]
     );
-    let e = root.read_dir("etc/containers/registries.conf.d", 4).unwrap_err();
+    let e = root
+        .read_dir("etc/containers/registries.conf.d", 4)
+        .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooManyEntries { limit: 4 });
     assert_eq!(root.read_dir("etc/nothing", 4).unwrap(), Listing::Missing);
     // A hostile name is shown escaped in messages, never raw.
-    let e = root.read("etc/containers/registries.conf.d/\x1b[2J.conf", 0, &mut budget).unwrap_err();
+    let e = root
+        .read(
+            "etc/containers/registries.conf.d/\x1b[2J.conf",
+            0,
+            &mut budget,
+        )
+        .unwrap_err();
     assert!(e.to_string().contains("\\u{1b}[2J.conf"), "{e}");
     assert!(!e.to_string().contains('\x1b'));
-    assert_eq!(read_path(&root_path.join("nope"), 10, &mut budget).unwrap(), Found::Missing);
+    assert_eq!(
+        read_path(&root_path.join("nope"), 10, &mut budget).unwrap(),
+        Found::Missing
+    );
 }

@@ -38,8 +38,17 @@ fn a_fifo_is_reported_at_once_never_read() {
         ] {
             kinds.push(root.read(fifo, LIMIT, &mut budget).unwrap());
         }
-        kinds.push(read_path(&root_path.join("var/lib/kubelet/config.json"), LIMIT, &mut budget).unwrap());
-        let listing = root.read_dir("etc/containers/registries.conf.d", 10).unwrap();
+        kinds.push(
+            read_path(
+                &root_path.join("var/lib/kubelet/config.json"),
+                LIMIT,
+                &mut budget,
+            )
+            .unwrap(),
+        );
+        let listing = root
+            .read_dir("etc/containers/registries.conf.d", 10)
+            .unwrap();
         // Writing over a FIFO is refused (never opened: opening one for writing would block too).
         let mut writer = root.lock(SECOND).unwrap();
         let mut plan = Plan::new();
@@ -49,7 +58,16 @@ fn a_fifo_is_reported_at_once_never_read() {
     });
     let (kinds, listing, refused) = found;
     for found in &kinds {
-        assert!(matches!(found, Found::NotRegular { kind: FileKind::Fifo, .. }), "{found:?}");
+        assert!(
+            matches!(
+                found,
+                Found::NotRegular {
+                    kind: FileKind::Fifo,
+                    ..
+                }
+            ),
+            "{found:?}"
+        );
     }
     assert_eq!(
         listing,
@@ -58,7 +76,13 @@ fn a_fifo_is_reported_at_once_never_read() {
             kind: FileKind::Fifo
         }])
     );
-    assert!(matches!(refused, ErrorKind::Blocked { kind: FileKind::Fifo, .. }));
+    assert!(matches!(
+        refused,
+        ErrorKind::Blocked {
+            kind: FileKind::Fifo,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -66,19 +90,37 @@ fn dev_zero_behind_a_link_is_a_link_and_a_device_is_never_opened() {
     let ground = Ground::new();
     let root_path = ground.root();
     fs::create_dir_all(root_path.join("etc/containers")).unwrap();
-    symlink("/dev/zero", root_path.join("etc/containers/registries.conf")).unwrap();
+    symlink(
+        "/dev/zero",
+        root_path.join("etc/containers/registries.conf"),
+    )
+    .unwrap();
     let link = root_path.join("etc/containers/registries.conf");
     let (in_root, plain, device) = within(SECOND, "reading /dev/zero", move || {
         let root = Root::open(&root_path).unwrap();
         let mut budget = Budget::unlimited();
-        let in_root = root.read("etc/containers/registries.conf", LIMIT, &mut budget).unwrap();
+        let in_root = root
+            .read("etc/containers/registries.conf", LIMIT, &mut budget)
+            .unwrap();
         let plain = read_path(&link, LIMIT, &mut budget).unwrap();
         let device = read_path("/dev/zero".as_ref(), LIMIT, &mut budget).unwrap();
         assert_eq!(budget.spent(), 0, "nothing was read");
         (in_root, plain, device)
     });
-    assert!(matches!(in_root, Found::NotRegular { kind: FileKind::Symlink, .. }));
-    assert!(matches!(plain, Found::NotRegular { kind: FileKind::Symlink, .. }));
+    assert!(matches!(
+        in_root,
+        Found::NotRegular {
+            kind: FileKind::Symlink,
+            ..
+        }
+    ));
+    assert!(matches!(
+        plain,
+        Found::NotRegular {
+            kind: FileKind::Symlink,
+            ..
+        }
+    ));
     assert_eq!(
         device,
         Found::NotRegular {
@@ -88,11 +130,23 @@ fn dev_zero_behind_a_link_is_a_link_and_a_device_is_never_opened() {
     );
     if is_root() {
         let dev = ground.root().join("etc/zero");
-        let status = std::process::Command::new("mknod").arg(&dev).args(["c", "1", "5"]).status().unwrap();
+        let status = std::process::Command::new("mknod")
+            .arg(&dev)
+            .args(["c", "1", "5"])
+            .status()
+            .unwrap();
         assert!(status.success());
         let root = Root::open(ground.root()).unwrap();
-        let found = root.read("etc/zero", LIMIT, &mut Budget::unlimited()).unwrap();
-        assert!(matches!(found, Found::NotRegular { kind: FileKind::CharDevice, .. }));
+        let found = root
+            .read("etc/zero", LIMIT, &mut Budget::unlimited())
+            .unwrap();
+        assert!(matches!(
+            found,
+            Found::NotRegular {
+                kind: FileKind::CharDevice,
+                ..
+            }
+        ));
     }
 }
 
@@ -110,7 +164,10 @@ fn a_file_over_its_limit_is_refused_at_the_limit() {
     let e = root.read("over-limit", limit, &mut budget).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooLarge { limit });
     assert_eq!(e.path(), std::path::Path::new("over-limit"));
-    assert_eq!(e.to_string(), "cannot read over-limit: larger than 4096 bytes");
+    assert_eq!(
+        e.to_string(),
+        "cannot read over-limit: larger than 4096 bytes"
+    );
     let e = read_path(&root_path.join("over-limit"), limit, &mut budget).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooLarge { limit });
 }
@@ -134,7 +191,11 @@ fn an_8_gib_sparse_file_allocates_nothing() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("peak growth"), "{stdout}");
 }
 
@@ -146,12 +207,25 @@ fn sparse_child() {
     let before = vm_hwm_kib();
     let start = Instant::now();
     let mut budget = Budget::new(LIMIT * 4);
-    let e = root.read("etc/containers/registries.conf", LIMIT, &mut budget).unwrap_err();
+    let e = root
+        .read("etc/containers/registries.conf", LIMIT, &mut budget)
+        .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooLarge { limit: LIMIT });
-    let e = read_path(&root_path.join("etc/containers/registries.conf"), LIMIT, &mut budget).unwrap_err();
+    let e = read_path(
+        &root_path.join("etc/containers/registries.conf"),
+        LIMIT,
+        &mut budget,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooLarge { limit: LIMIT });
     // A stream that lies about nothing but never ends: bounded by the limit.
-    let e = node_root::read_limited(std::io::repeat(0), "<zeros>".as_ref(), 16 << 20, &mut budget).unwrap_err();
+    let e = node_root::read_limited(
+        std::io::repeat(0),
+        "<zeros>".as_ref(),
+        16 << 20,
+        &mut budget,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooLarge { limit: 16 << 20 });
     let growth = vm_hwm_kib().saturating_sub(before);
     println!("peak growth {growth} KiB in {:?}", start.elapsed());
@@ -166,7 +240,11 @@ fn dev_zero_on_stdin_fails_fast() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("stdin refused"), "{stdout}");
 }
 
@@ -177,11 +255,21 @@ fn stdin_child() {
     let mut budget = Budget::unlimited();
     let e = node_root::read_stdin(1 << 20, &mut budget).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::TooLarge { limit: 1 << 20 });
-    assert_eq!(budget.spent(), (1 << 20) + 1, "stopped one byte past the limit");
+    assert_eq!(
+        budget.spent(),
+        (1 << 20) + 1,
+        "stopped one byte past the limit"
+    );
     let stdin = std::io::stdin();
     let mut lines = node_root::Lines::new(stdin.lock(), "<stdin>", 4096, &mut budget);
     let e = lines.next_line().unwrap_err();
-    assert_eq!(e.kind(), &ErrorKind::LineTooLong { line: 1, limit: 4096 });
+    assert_eq!(
+        e.kind(),
+        &ErrorKind::LineTooLong {
+            line: 1,
+            limit: 4096
+        }
+    );
     println!("stdin refused in {:?}", start.elapsed());
     assert!(start.elapsed() < Duration::from_secs(2));
 }

@@ -20,20 +20,33 @@ const NOBODY: u32 = 65534;
 fn swap_child() {
     let etc = PathBuf::from(std::env::var_os("NODE_ROOT_IT_ETC").unwrap());
     let stop = PathBuf::from(std::env::var_os("NODE_ROOT_IT_STOP").unwrap());
-    let dir = rustix::fs::open(&etc, rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY, rustix::fs::Mode::empty())
-        .unwrap();
+    let dir = rustix::fs::open(
+        &etc,
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
+        rustix::fs::Mode::empty(),
+    )
+    .unwrap();
     let mut swaps: u64 = 0;
     loop {
         for _ in 0..256 {
-            rustix::fs::renameat_with(&dir, "containers", &dir, "containers.swap", rustix::fs::RenameFlags::EXCHANGE)
-                .unwrap();
+            rustix::fs::renameat_with(
+                &dir,
+                "containers",
+                &dir,
+                "containers.swap",
+                rustix::fs::RenameFlags::EXCHANGE,
+            )
+            .unwrap();
             swaps += 1;
         }
         if stop.exists() {
             break;
         }
     }
-    println!("swaps {swaps} as uid {}", rustix::process::getuid().as_raw());
+    println!(
+        "swaps {swaps} as uid {}",
+        rustix::process::getuid().as_raw()
+    );
 }
 
 fn run(resolver: Resolver, generations: usize) {
@@ -48,9 +61,15 @@ fn run(resolver: Resolver, generations: usize) {
     let root = Root::open(&root_path).unwrap().with_resolver(resolver);
     let files = |g: usize| {
         vec![
-            ("etc/containers/registries.conf", format!("registries {g}\n")),
+            (
+                "etc/containers/registries.conf",
+                format!("registries {g}\n"),
+            ),
             ("etc/containers/policy.json", format!("policy {g}\n")),
-            ("etc/containers/registries.conf.d/01-image-searchRegistries.conf", format!("search {g}\n")),
+            (
+                "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
+                format!("search {g}\n"),
+            ),
         ]
     };
     // The real folder exists (root-owned, as a node has it) before the swapping starts.
@@ -71,7 +90,13 @@ fn run(resolver: Resolver, generations: usize) {
     let stop = ground.dir.path().join("stop");
     let mut command = if other_uid {
         child_under(
-            &["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
+            &[
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--",
+            ],
             "swapper::swap_child",
         )
     } else {
@@ -96,7 +121,10 @@ fn run(resolver: Resolver, generations: usize) {
         match writer.write(&plan) {
             Ok(_) => written += 1,
             Err(e) => match e.kind() {
-                ErrorKind::Blocked { kind: FileKind::Symlink, .. } => refused += 1,
+                ErrorKind::Blocked {
+                    kind: FileKind::Symlink,
+                    ..
+                } => refused += 1,
                 // The folder was swapped away between two steps of one write: refused as well, by the fd walk.
                 _ => panic!("generation {g}: {e}"),
             },
@@ -106,7 +134,11 @@ fn run(resolver: Resolver, generations: usize) {
     fs::write(&stop, "").unwrap();
     let output = swapper.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let swaps: u64 = stdout
         .lines()
         .find_map(|l| l.split_once("swaps ").map(|(_, rest)| rest))
@@ -117,11 +149,25 @@ fn run(resolver: Resolver, generations: usize) {
     println!(
         "{resolver:?}: {generations} generations in {elapsed:?} against {swaps} swaps by uid {}: {written} written, \
          {refused} refused",
-        if other_uid { NOBODY } else { rustix::process::geteuid().as_raw() }
+        if other_uid {
+            NOBODY
+        } else {
+            rustix::process::geteuid().as_raw()
+        }
     );
-    assert_eq!(ground.outside_snapshot(), before, "nothing appeared outside the root");
-    assert!(swaps > generations as u64, "the swapper ran alongside ({swaps} swaps)");
-    assert!(written > 0 && refused > 0, "{written} written, {refused} refused");
+    assert_eq!(
+        ground.outside_snapshot(),
+        before,
+        "nothing appeared outside the root"
+    );
+    assert!(
+        swaps > generations as u64,
+        "the swapper ran alongside ({swaps} swaps)"
+    );
+    assert!(
+        written > 0 && refused > 0,
+        "{written} written, {refused} refused"
+    );
 }
 
 #[test]
