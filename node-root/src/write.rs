@@ -146,12 +146,12 @@ impl fmt::Display for Outcome {
                     why.push("other bytes".to_string());
                 }
                 if let Some(mode) = d.mode {
-                    why.push(format!("mode {mode:04o}"));
+                    why.push(format!("mode was {mode:04o}"));
                 }
                 if let Some(owner) = d.owner {
                     why.push(format!("owned by {owner}"));
                 }
-                write!(f, "replaced (it had {})", why.join(", "))
+                write!(f, "replaced ({})", why.join(", "))
             }
         }
     }
@@ -321,6 +321,8 @@ impl<'r> Writer<'r> {
         let root = self.root;
         let privileged = root.privileged();
         check_plan(plan)?;
+        // A write of this writer that failed after its commit left its journal: complete it before a new one.
+        self.recover()?;
 
         // Plan: what differs, which folders are missing. Nothing is changed yet.
         let mut folders: Folders = BTreeMap::new();
@@ -830,10 +832,8 @@ fn write_temp(
     privileged: bool,
 ) -> Result<()> {
     let path = &file.path;
-    match rustix::fs::unlinkat(dir, temp, AtFlags::empty()) {
-        Ok(()) | Err(Errno::NOENT) => {}
-        Err(e) => return Err(Error::io(Op::Write, path, e.into())),
-    }
+    // Whatever has the name (a file, a link, a folder someone planted) goes, never followed.
+    remove_tree(dir, temp, path)?;
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fd = rustix::fs::openat(dir, temp, flags, Mode::from_raw_mode(0o600))
         .map_err(|e| Error::io(Op::Write, path, e.into()))?;

@@ -307,3 +307,44 @@ fn generations_on_a_real_disk() {
         b"three\n"
     );
 }
+
+#[test]
+fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
+    let ground = Ground::new();
+    let root_path = ground.root();
+    let root = Root::open(&root_path).unwrap();
+    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
+    let mut plan = Plan::new();
+    three_files(&mut plan, b"v1\n");
+    writer.write(&plan).unwrap();
+    let mut plan = Plan::new();
+    three_files(&mut plan, b"v2\n");
+    let temp_c = root_path.join("etc/sub/.c.conf.node-root.tmp");
+    let failed = writer.next_generation();
+    let e = writer
+        .write_with_progress(&plan, &mut |step| {
+            if step == Step::Replaced(Path::new("etc/b.conf")) {
+                fs::remove_file(&temp_c).unwrap();
+                fs::create_dir(&temp_c).unwrap();
+                fs::write(temp_c.join("x"), "x").unwrap();
+            }
+        })
+        .unwrap_err();
+    assert_eq!(e.partial().unwrap().not_yet, [Path::new("etc/sub/c.conf")]);
+    // The same writer's next write first settles the journal it left (never overwrites it).
+    let mut plan = Plan::new();
+    three_files(&mut plan, b"v3\n");
+    let report = writer.write(&plan).unwrap();
+    let recovery = writer.recovery().unwrap();
+    assert_eq!(recovery.generation, failed);
+    assert_eq!(recovery.done_before.len(), 2, "{recovery}");
+    assert_eq!(report.generation, Some(failed + 1));
+    for file in ["etc/a.conf", "etc/b.conf", "etc/sub/c.conf"] {
+        assert_eq!(fs::read(root_path.join(file)).unwrap(), b"v3\n", "{file}");
+    }
+    assert!(
+        leftovers(&root_path).is_empty(),
+        "{:?}",
+        leftovers(&root_path)
+    );
+}

@@ -94,7 +94,7 @@ fn another_owner_with_the_right_bytes_is_replaced_and_reported() {
             })
         })
     );
-    assert_eq!(outcome.to_string(), "replaced (it had owned by 1000:1000)");
+    assert_eq!(outcome.to_string(), "replaced (owned by 1000:1000)");
     assert_eq!(mode_and_owner(&config), (0o600, 0, 0));
     assert_eq!(
         writer.write(&plan).unwrap().outcomes[0].1,
@@ -117,6 +117,7 @@ fn another_owner_with_the_right_bytes_is_replaced_and_reported() {
             owner: None
         })
     );
+    assert_eq!(outcome.to_string(), "replaced (mode was 0644)");
 }
 
 #[test]
