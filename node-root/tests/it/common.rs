@@ -1,0 +1,188 @@
+//! Helpers shared by the test modules.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A scratch folder on tmpfs when there is one (fsync costs milliseconds on a disk, and some tests write
+/// thousands of generations), else in the usual temporary folder.
+pub fn scratch() -> tempfile::TempDir {
+    let shm = Path::new("/dev/shm");
+    let builder = tempfile::Builder::new()
+        .prefix("node-root-it-")
+        .tempdir_in(shm);
+    let dir = match builder {
+        Ok(dir) => dir,
+        Err(_) => tempfile::Builder::new()
+            .prefix("node-root-it-")
+            .tempdir()
+            .unwrap(),
+    };
+    // Traversable by another uid (the swapper runs as nobody).
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    dir
+}
+
+/// A root and an outside folder beside it, with a secret file the root must never leak and a FIFO.
+pub struct Ground {
+    pub dir: tempfile::TempDir,
+}
+
+pub const SECRET: &[u8] = b"root:$6$OUTSIDE-SECRET-SHADOW-LINE:19000:0:99999:7:::\n";
+
+impl Ground {
+    pub fn new() -> Ground {
+        let dir = scratch();
+        fs::create_dir(dir.path().join("root")).unwrap();
+        fs::set_permissions(dir.path().join("root"), fs::Permissions::from_mode(0o755)).unwrap();
+        let outside = dir.path().join("outside");
+        fs::create_dir_all(outside.join("dir/sub")).unwrap();
+        fs::write(outside.join("shadow"), SECRET).unwrap();
+        fs::write(outside.join("dir/file"), SECRET).unwrap();
+        fs::set_permissions(outside.join("shadow"), fs::Permissions::from_mode(0o600)).unwrap();
+        mkfifo(&outside.join("fifo"));
+        Ground { dir }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("root")
+    }
+
+    pub fn outside(&self) -> PathBuf {
+        self.dir.path().join("outside")
+    }
+
+    /// Everything under the outside folder: kind, mode, owner, bytes (links and FIFOs not followed).
+    pub fn outside_snapshot(&self) -> BTreeMap<PathBuf, String> {
+        snapshot(&self.outside())
+    }
+}
+
+/// Every entry under `dir`, described (never following links, never opening FIFOs).
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            let ft = meta.file_type();
+            let what = if ft.is_symlink() {
+                format!("link -> {}", fs::read_link(&path).unwrap().display())
+            } else if ft.is_dir() {
+                stack.push(path.clone());
+                "dir".to_string()
+            } else if ft.is_file() {
+                format!("file {:?}", fs::read(&path).unwrap())
+            } else {
+                "special".to_string()
+            };
+            let key = path.strip_prefix(dir).unwrap().to_path_buf();
+            out.insert(
+                key,
+                format!(
+                    "{what} mode {:o} owner {}:{}",
+                    meta.mode(),
+                    meta.uid(),
+                    meta.gid()
+                ),
+            );
+        }
+    }
+    out
+}
+
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+pub fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+/// This test binary, started again with one ignored child test selected.
+pub fn child(test: &str) -> Command {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    command
+}
+
+/// The same, wrapped in another program (`setpriv ...`, `unshare ...`).
+pub fn child_under(wrapper: &[&str], test: &str) -> Command {
+    let mut command = Command::new(wrapper[0]);
+    command.args(&wrapper[1..]);
+    command.arg(std::env::current_exe().unwrap());
+    command.args([
+        test,
+        "--exact",
+        "--ignored",
+        "--nocapture",
+        "--test-threads=1",
+    ]);
+    command
+}
+
+/// Runs `f` on another thread and fails if it takes longer than `limit`: a read that blocks fails the test
+/// instead of hanging it.
+pub fn within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("{what}: still running after {limit:?} (blocked?)"))
+}
+
+/// A small xorshift: random choices without a dependency, reproducible from the printed seed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn from_time() -> Rng {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+            | 1;
+        Rng(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Names left by a writer that the node must never keep: temporary files, trash, the journal.
+pub fn leftovers(root: &Path) -> Vec<PathBuf> {
+    snapshot(root)
+        .into_keys()
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.ends_with(".node-root.tmp")
+                || name.ends_with(".node-root.trash")
+                || name.starts_with(".node-root.journal")
+        })
+        .collect()
+}

@@ -1,0 +1,15 @@
+//! Integration tests of node-root: each attack of issue 14 that touches the filesystem, as a test.
+//!
+//! Child processes (writers to kill, a symlink swapper under another uid, concurrent writers in another PID
+//! namespace) are this binary started again with one `#[ignore]`d `*_child` test selected.
+
+mod common;
+mod concurrent;
+mod journal;
+mod kill;
+mod owners;
+mod random_roots;
+mod reads;
+mod special_files;
+mod swapper;
+mod symlinks;
