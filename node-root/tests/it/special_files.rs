@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use node_root::{Budget, ErrorKind, FileKind, Found, Listing, Owner, Plan, Root, read_path};
 
-use crate::common::{Ground, child, is_root, mkfifo, within};
+use crate::common::{Ground, child, is_root, mkfifo, print_from, succeeded, within};
 
 const LIMIT: u64 = 64 << 20;
 const SECOND: Duration = Duration::from_secs(5);
@@ -190,17 +190,7 @@ fn an_8_gib_sparse_file_allocates_nothing() {
         .env("NODE_ROOT_IT_ROOT", ground.root())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let line = stdout
-        .lines()
-        .find(|l| l.contains("peak growth"))
-        .unwrap_or_else(|| panic!("{stdout}"));
-    println!("{}", &line[line.find("peak growth").unwrap()..]);
+    print_from(&succeeded("the child", output), "peak growth");
 }
 
 #[test]
@@ -243,17 +233,7 @@ fn dev_zero_on_stdin_fails_fast() {
         .stdin(fs::File::open("/dev/zero").unwrap())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let line = stdout
-        .lines()
-        .find(|l| l.contains("stdin refused"))
-        .unwrap_or_else(|| panic!("{stdout}"));
-    println!("{}", &line[line.find("stdin refused").unwrap()..]);
+    print_from(&succeeded("the child", output), "stdin refused");
 }
 
 #[test]
