@@ -632,17 +632,20 @@ impl Prober {
         for t in media::ACCEPT {
             headers.push(("Accept", t.to_owned()));
         }
-        if !want_bytes {
-            let resp = self.request(
+        let mut manifest_request = |ctx: &mut Ctx<'_>, method| {
+            self.request(
                 host,
                 ctx,
                 source,
                 authz,
                 Stage::Manifest,
-                Method::Head,
+                method,
                 &url,
                 &headers,
-            )?;
+            )
+        };
+        if !want_bytes {
+            let resp = manifest_request(ctx, Method::Head)?;
             let status = resp.status;
             if status == 200 {
                 let digest = resp
@@ -678,16 +681,7 @@ impl Prober {
                     .push(format!("HEAD answered {status}; GET used, as a pull does"));
             }
         }
-        let resp = self.request(
-            host,
-            ctx,
-            source,
-            authz,
-            Stage::Manifest,
-            Method::Get,
-            &url,
-            &headers,
-        )?;
+        let resp = manifest_request(ctx, Method::Get)?;
         match resp.status {
             200 => {}
             401 => return Err(unauthorized(authz, ctx.errors(resp))),
