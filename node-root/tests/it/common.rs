@@ -56,6 +56,11 @@ impl Ground {
         self.dir.path().join("outside")
     }
 
+    /// Plants a symbolic link at `at` in the root, pointing to `target` (as a hostile image would).
+    pub fn link(&self, target: impl AsRef<Path>, at: &str) {
+        std::os::unix::fs::symlink(target, self.root().join(at)).unwrap();
+    }
+
     /// Everything under the outside folder: kind, mode, owner, bytes (links and FIFOs not followed).
     pub fn outside_snapshot(&self) -> BTreeMap<PathBuf, String> {
         snapshot(&self.outside())

@@ -3,7 +3,6 @@
 //! reading it whole, and an 8 GiB sparse file allocates nothing.
 
 use std::fs;
-use std::os::unix::fs::symlink;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -90,11 +89,7 @@ fn dev_zero_behind_a_link_is_a_link_and_a_device_is_never_opened() {
     let ground = Ground::new();
     let root_path = ground.root();
     fs::create_dir_all(root_path.join("etc/containers")).unwrap();
-    symlink(
-        "/dev/zero",
-        root_path.join("etc/containers/registries.conf"),
-    )
-    .unwrap();
+    ground.link("/dev/zero", "etc/containers/registries.conf");
     let link = root_path.join("etc/containers/registries.conf");
     let (in_root, plain, device) = within(SECOND, "reading /dev/zero", move || {
         let root = Root::open(&root_path).unwrap();
