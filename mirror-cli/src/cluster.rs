@@ -9,8 +9,8 @@ use std::fmt;
 
 use dockerconfig::DockerConfig;
 use icsp::{
-    ClusterVersion, ConfigMap, Image, ImageContentSourcePolicy, ImageDigestMirrorSet,
-    ImageTagMirrorSet, Limits, Located, Object, Secret, SecretBytes,
+    Base64Bytes, ClusterVersion, ConfigMap, Image, ImageContentSourcePolicy, ImageDigestMirrorSet,
+    ImageTagMirrorSet, Limits, Located, Object, ObjectMeta, Secret, SecretBytes,
 };
 
 use crate::Error;
@@ -24,6 +24,9 @@ pub const DEFAULT_RELEASE_IMAGE: &str = "quay.io/openshift-release-dev/ocp-relea
 pub const DOCKERCONFIGJSON_TYPE: &str = "kubernetes.io/dockerconfigjson";
 /// The key of a `kubernetes.io/dockerconfigjson` Secret that holds the docker config JSON.
 pub const DOCKERCONFIGJSON_KEY: &str = ".dockerconfigjson";
+
+/// The procedure's own scenario (mirror.registry.com:443 for the OpenShift release), built into the binary.
+pub const EXAMPLE: &str = include_str!("example/cluster.yaml");
 
 /// Why a Secret cannot serve as a pull secret. `Display` is the reason alone (machine-config-operator's words for
 /// the type); callers say where the Secret was read.
@@ -115,6 +118,43 @@ pub fn trust_data(config_map: &ConfigMap) -> trust_bundle::ConfigMapData {
             .map(|(key, bytes)| (key.clone(), bytes.0.clone()))
             .collect(),
     }
+}
+
+/// The ConfigMap object for checked pairs, as `oc create configmap --from-file` builds it.
+pub fn ca_config_map(
+    name: &str,
+    namespace: &str,
+    files: &[(String, String, Vec<u8>)],
+) -> Result<ConfigMap, Error> {
+    let data = trust_bundle::build_config_map(
+        files
+            .iter()
+            .map(|(host, path, bytes)| (host.as_str(), path.as_str(), bytes.as_slice())),
+    )?;
+    let binary_data = (data.binary_data.into_iter())
+        .map(|(key, bytes)| (key, Base64Bytes(bytes)))
+        .collect();
+    let mut metadata = ObjectMeta::named(name);
+    metadata.namespace = Some(namespace.to_owned());
+    Ok(ConfigMap {
+        metadata,
+        data: data.data,
+        binary_data,
+        extra: Default::default(),
+    })
+}
+
+/// The inputs of a request, the example first when asked.
+pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
+    let mut all = Vec::with_capacity(inputs.len() + 1);
+    if example {
+        all.push(Input {
+            name: "<built-in example>".into(),
+            bytes: EXAMPLE.as_bytes().to_vec(),
+        });
+    }
+    all.extend(inputs.iter().cloned());
+    all
 }
 
 /// One input: a name for messages (a path, or `-` for stdin) and its bytes.

@@ -6,8 +6,11 @@
 pub mod cluster;
 pub mod commands;
 mod error;
+pub mod explain;
 pub mod mapping;
 pub mod node;
+pub mod pull_secret;
+pub mod text_diff;
 pub mod writer;
 
 pub use error::Error;

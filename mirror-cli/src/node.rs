@@ -8,7 +8,7 @@ use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, FolderBundle, UnixTime};
 
 use crate::Error;
-use crate::cluster::{Cluster, Input, describe};
+use crate::cluster::{Cluster, Input, all_inputs, describe};
 use crate::writer::NodeFile;
 use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
 
@@ -131,6 +131,24 @@ fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
         bytes: bytes.into(),
         mode,
     }
+}
+
+/// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
+/// ignition and verify. `nothing` is the usage message when there is no input at all.
+pub fn plan_from_inputs(
+    inputs: &[Input],
+    example: bool,
+    options: &RenderOptions,
+    nothing: &str,
+) -> Result<NodePlan, Error> {
+    let inputs = all_inputs(inputs, example);
+    if inputs.is_empty() && options.pull_secret.is_none() {
+        return Err(Error::Usage {
+            message: nothing.to_owned(),
+        });
+    }
+    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    plan(&cluster, options)
 }
 
 /// Renders every node file from `cluster`, all or nothing.

@@ -15,11 +15,11 @@ use std::path::PathBuf;
 
 use registries_conf::{PullFromMirror, RegistriesConf, Registry};
 
-use super::verify::unified_diff;
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::node::{RenderOptions, holds_credentials, paths, plan};
+use crate::text_diff::unified_diff;
 
 /// What `diff` was asked.
 #[derive(Debug, Default)]

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::render::plan_from_inputs;
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::Input;
 use crate::node::RenderOptions;
+use crate::node::plan_from_inputs;
 use crate::writer::{NodeFile, write_all};
 
 /// The Ignition spec versions the output may declare (their `storage.files` entries are the same).

@@ -14,11 +14,11 @@ use dockerconfig::Secret;
 use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{check_registry, read_pull_secret, set_credentials};
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
 use crate::mapping::{self, MirrorObjects};
+use crate::pull_secret::{check_registry, read_pull_secret, set_credentials};
 
 /// The ConfigMap the Image `cluster` names for registry CAs.
 pub const REGISTRY_CONFIG_NAME: &str = "registry-config";
@@ -145,7 +145,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     store_dockerconfigjson(&mut secret, &config);
 
     // 2. The CA, checked as a node will read it.
-    let config_map = super::trust::build(
+    let config_map = crate::cluster::ca_config_map(
         REGISTRY_CONFIG_NAME,
         CONFIG_NAMESPACE,
         &[(

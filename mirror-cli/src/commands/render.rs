@@ -5,19 +5,16 @@ use std::path::PathBuf;
 
 use super::{Exit, Style, report};
 use crate::Error;
-use crate::cluster::{Cluster, Input};
-use crate::node::{NodePlan, RenderOptions, holds_credentials, plan};
+use crate::cluster::Input;
+use crate::node::{RenderOptions, holds_credentials, plan_from_inputs};
 use crate::writer::{WriteOutcome, write_all};
-
-/// The procedure's own scenario (mirror.registry.com:443 for the OpenShift release), built into the binary.
-pub const EXAMPLE: &str = include_str!("../example/cluster.yaml");
 
 /// What `render` was asked.
 #[derive(Debug, Default)]
 pub struct RenderRequest {
     /// The object streams.
     pub inputs: Vec<Input>,
-    /// Use [`EXAMPLE`] as an extra input.
+    /// Use [`crate::cluster::EXAMPLE`] as an extra input.
     pub example: bool,
     /// Where to write; `None` lists what would be written.
     pub root: Option<PathBuf>,
@@ -25,37 +22,6 @@ pub struct RenderRequest {
     pub show: bool,
     /// How to render.
     pub options: RenderOptions,
-}
-
-/// The inputs of a request, the example first when asked.
-pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
-    let mut all = Vec::with_capacity(inputs.len() + 1);
-    if example {
-        all.push(Input {
-            name: "<built-in example>".into(),
-            bytes: EXAMPLE.as_bytes().to_vec(),
-        });
-    }
-    all.extend(inputs.iter().cloned());
-    all
-}
-
-/// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
-/// ignition and verify. `nothing` is the usage message when there is no input at all.
-pub fn plan_from_inputs(
-    inputs: &[Input],
-    example: bool,
-    options: &RenderOptions,
-    nothing: &str,
-) -> Result<NodePlan, Error> {
-    let inputs = all_inputs(inputs, example);
-    if inputs.is_empty() && options.pull_secret.is_none() {
-        return Err(Error::Usage {
-            message: nothing.to_owned(),
-        });
-    }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    plan(&cluster, options)
 }
 
 /// Runs `render`.

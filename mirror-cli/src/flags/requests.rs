@@ -12,10 +12,11 @@ use mirror_cli::commands::ignition::IgnitionRequest;
 use mirror_cli::commands::manifests::{ManifestsRequest, Rules};
 use mirror_cli::commands::pull_secret::{self, OutputOptions, PullSecretRequest};
 use mirror_cli::commands::render::RenderRequest;
-use mirror_cli::commands::resolve::{ConfigSource, ResolveRequest};
+use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
 use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
+use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use registries_conf::Layout;
 use trust_bundle::UnixTime;
@@ -81,7 +82,7 @@ impl Request {
                     ca: read_file(&args.ca)?,
                     pull_secret: read_file(&args.pull_secret)?,
                     username: args.username,
-                    password: pull_secret::read_password(&mut std::io::stdin().lock())?,
+                    password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
                     output: args.output,
@@ -211,7 +212,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 });
             }
             let input = read_one(&file)?;
-            let password = pull_secret::read_password(&mut std::io::stdin().lock())?;
+            let password = mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?;
             PullSecretRequest::Add(pull_secret::AddRequest {
                 input,
                 registry,

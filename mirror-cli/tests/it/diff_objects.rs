@@ -4,8 +4,8 @@ use base64::Engine as _;
 use mirror_cli::cluster::Input;
 
 use crate::common::{capture, input};
+use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::diff::{DiffRequest, drain_reasons, run};
-use mirror_cli::commands::render::EXAMPLE;
 use mirror_cli::commands::{Exit, Style};
 use registries_conf::{Mirror, PullFromMirror, RegistriesConf, Registry};
 

@@ -6,11 +6,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use mirror_cli::cluster::Cluster;
+use mirror_cli::cluster::{EXAMPLE, all_inputs};
 use mirror_cli::commands::Exit;
 use mirror_cli::commands::ignition::{
     DATA_URL_PREFIX, IgnitionRequest, SPEC_VERSIONS, config, run,
 };
-use mirror_cli::commands::render::{EXAMPLE, all_inputs};
 use mirror_cli::node::{RenderOptions, paths, plan};
 use mirror_cli::writer::NodeFile;
 use serde_json::Value;

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use mirror_cli::cluster::Cluster;
 
+use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::manifests::{ManifestsRequest, Rules, build, run, to_stream};
-use mirror_cli::commands::render::EXAMPLE;
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::{RenderOptions, paths, plan};
 

@@ -6,8 +6,9 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
+use mirror_cli::cluster::all_inputs;
 use mirror_cli::cluster::{Cluster, Input};
-use mirror_cli::commands::render::{RenderRequest, all_inputs, run};
+use mirror_cli::commands::render::{RenderRequest, run};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::{RenderOptions, Target, paths, plan};
 use registries_conf::Resolver;
@@ -191,11 +192,11 @@ fn host_plus_drop_in_pulls_as_the_openshift_node_does() {
 #[test]
 fn allowed_registries_are_reported_not_written() {
     // The example's Image, with registrySources.allowedRegistries added.
-    let example_with_allowed = mirror_cli::commands::render::EXAMPLE.replace(
+    let example_with_allowed = mirror_cli::cluster::EXAMPLE.replace(
         "kind: Image\nmetadata:\n  name: cluster\nspec:\n",
         "kind: Image\nmetadata:\n  name: cluster\nspec:\n  registrySources:\n    allowedRegistries:\n    - quay.io\n    - mirror.registry.com:443\n",
     );
-    assert_ne!(example_with_allowed, mirror_cli::commands::render::EXAMPLE);
+    assert_ne!(example_with_allowed, mirror_cli::cluster::EXAMPLE);
     let inputs = [Input {
         name: "objects.yaml".into(),
         bytes: example_with_allowed.into_bytes(),

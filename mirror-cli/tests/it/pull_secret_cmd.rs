@@ -12,9 +12,9 @@ use mirror_cli::cluster::Input;
 use crate::common::input;
 use mirror_cli::commands::Style;
 use mirror_cli::commands::pull_secret::{
-    AddRequest, GetRequest, MergeRequest, OutputOptions, PullSecretRequest, RemoveRequest,
-    read_password, run,
+    AddRequest, GetRequest, MergeRequest, OutputOptions, PullSecretRequest, RemoveRequest, run,
 };
+use mirror_cli::pull_secret::read_password;
 
 const PULL_SECRET_JSON: &str = r#"{"auths":{"quay.io":{"auth":"cXVheS11c2VyOnF1YXktcGFzcw==","email":"demo@example.com"},"registry.redhat.io":{"auth":"cmg6cmhwYXNz"}}}"#;
 

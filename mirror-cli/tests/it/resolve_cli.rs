@@ -7,8 +7,9 @@ use std::fs;
 use std::path::Path;
 use std::time::Instant;
 
-use mirror_cli::commands::resolve::{ConfigSource, ResolveRequest, run_with_input};
+use mirror_cli::commands::resolve::{ResolveRequest, run_with_input};
 use mirror_cli::commands::{Exit, Style};
+use mirror_cli::explain::ConfigSource;
 
 const DIGEST: &str = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
@@ -315,7 +316,7 @@ fn batch_throughput_100k_references_10k_entries() {
         json: false,
     };
     let load_start = Instant::now();
-    let explainer = mirror_cli::commands::resolve::Explainer::load(&request.config).unwrap();
+    let explainer = mirror_cli::explain::Explainer::load(&request.config).unwrap();
     let load = load_start.elapsed();
     assert!(
         explainer

@@ -8,8 +8,9 @@
 
 use std::path::Path;
 
-use mirror_cli::commands::resolve::{ConfigSource, ResolveRequest, run_with_input};
+use mirror_cli::commands::resolve::{ResolveRequest, run_with_input};
 use mirror_cli::commands::{Exit, Style};
+use mirror_cli::explain::ConfigSource;
 
 #[path = "../../../registries-conf/tests/it/resolve_cases.rs"]
 mod resolve_cases;

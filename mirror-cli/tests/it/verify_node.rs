@@ -8,8 +8,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use mirror_cli::cluster::Cluster;
+use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::cluster::Input;
-use mirror_cli::commands::render::{EXAMPLE, RenderRequest};
+use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::verify::{Status, VerifyRequest, verify};
 use mirror_cli::commands::{Exit, Style, render};
 use mirror_cli::node::{NodePlan, RenderOptions, paths, plan};
