@@ -16,7 +16,7 @@ use registries_conf::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
 use serde_json::{Value, json};
 
 use crate::Error;
-use crate::commands::read_file;
+use crate::input::read_file;
 use crate::node::paths;
 
 /// Where the configuration comes from.

@@ -1,0 +1,98 @@
+//! What every command shares on the way out: the diagnostic labels ([`Style`]), the warning and note lines, the
+//! error for a failed write to stdout or stderr, and the atomic `-o FILE` write.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use crate::Error;
+
+/// A failed write to stdout or stderr, as every command reports it.
+pub(crate) fn output_error(e: std::io::Error) -> Error {
+    Error::Io {
+        path: "<output>".into(),
+        reason: e.to_string(),
+    }
+}
+
+/// Labels for diagnostics, colored only when standard error is a terminal (and `NO_COLOR` is unset).
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// Decides from the environment.
+    pub fn detect() -> Style {
+        Style {
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    /// Never colored (tests, files).
+    pub fn plain() -> Style {
+        Style { color: false }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// `error:`
+    pub fn error(&self) -> String {
+        self.paint("1;31", "error:")
+    }
+
+    /// `warning:`
+    pub fn warning(&self) -> String {
+        self.paint("33", "warning:")
+    }
+
+    /// `note:`
+    pub fn note(&self) -> String {
+        self.paint("36", "note:")
+    }
+}
+
+/// Prints warnings and notes, one per line.
+pub fn report(
+    err: &mut dyn Write,
+    style: &Style,
+    warnings: &[String],
+    notes: &[String],
+) -> std::io::Result<()> {
+    for warning in warnings {
+        writeln!(err, "{} {warning}", style.warning())?;
+    }
+    for note in notes {
+        writeln!(err, "{} {note}", style.note())?;
+    }
+    Ok(())
+}
+
+/// Writes one output file (`-o FILE`) atomically: the bytes go to a temporary file beside it, synced, then renamed
+/// over it, with `mode` (0600 for anything holding credentials). The folder must exist; a symbolic link as the
+/// target is refused. Nothing is changed on error.
+pub fn write_output_file(
+    path: &Path,
+    bytes: &[u8],
+    mode: u32,
+) -> Result<crate::writer::WriteOutcome, Error> {
+    let usage = |why: &str| Error::Usage {
+        message: format!("-o {}: {why}", path.display()),
+    };
+    let name = path.file_name().ok_or_else(|| usage("not a file name"))?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let file = crate::writer::NodeFile {
+        path: name.into(),
+        bytes: bytes.to_vec(),
+        mode,
+    };
+    let outcomes = crate::writer::write_all(folder, std::slice::from_ref(&file))?;
+    Ok(outcomes[0])
+}
