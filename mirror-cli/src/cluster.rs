@@ -257,12 +257,10 @@ impl Cluster {
             Object::Image(o) if o.metadata.name.as_deref() == Some("cluster") => {
                 let new = relocate(&meta, o);
                 if let Some(first) = &self.image {
-                    return Err(Error::Inconsistent {
-                        message: format!(
-                            "two Image `cluster` objects: {} and {}",
-                            describe(first, &label),
-                            describe(&new, &label)
-                        ),
+                    return Err(Error::TwoObjects {
+                        what: "Image `cluster` objects",
+                        first: describe(first, &label),
+                        second: describe(&new, &label),
                     });
                 }
                 self.image = Some(new);
@@ -270,12 +268,10 @@ impl Cluster {
             Object::ClusterVersion(o) if o.metadata.name.as_deref() == Some("version") => {
                 let new = relocate(&meta, o);
                 if let Some(first) = &self.cluster_version {
-                    return Err(Error::Inconsistent {
-                        message: format!(
-                            "two ClusterVersion `version` objects: {} and {}",
-                            describe(first, &label),
-                            describe(&new, &label)
-                        ),
+                    return Err(Error::TwoObjects {
+                        what: "ClusterVersion `version` objects",
+                        first: describe(first, &label),
+                        second: describe(&new, &label),
                     });
                 }
                 self.cluster_version = Some(new);
@@ -286,12 +282,10 @@ impl Cluster {
             {
                 let new = relocate(&meta, o);
                 if let Some(first) = &self.pull_secret {
-                    return Err(Error::Inconsistent {
-                        message: format!(
-                            "two pull secrets: {} and {}",
-                            describe(first, &label),
-                            describe(&new, &label)
-                        ),
+                    return Err(Error::TwoObjects {
+                        what: "pull secrets",
+                        first: describe(first, &label),
+                        second: describe(&new, &label),
                     });
                 }
                 self.pull_secret = Some(new);
@@ -348,13 +342,9 @@ impl Cluster {
             .iter()
             .find(|cm| cm.value.metadata.name.as_deref() == Some(reference.name.as_str()))
             .map(Some)
-            .ok_or_else(|| Error::Inconsistent {
-                message: format!(
-                    "{}: spec.additionalTrustedCA.name names ConfigMap {CONFIG_NAMESPACE}/{}, which is not among \
-                     the inputs",
-                    describe(image, "Image/cluster"),
-                    reference.name
-                ),
+            .ok_or_else(|| Error::MissingConfigMap {
+                image: describe(image, "Image/cluster"),
+                name: reference.name.clone(),
             })
     }
 }

@@ -104,9 +104,9 @@ impl Explainer {
             }
             ConfigSource::Root(root) => {
                 if !root.is_dir() {
-                    return Err(Error::Io {
+                    return Err(Error::NotAFolder {
                         path: root.display().to_string(),
-                        reason: "not a folder (give a node's root, e.g. /host)".into(),
+                        hint: "give a node's root, e.g. /host",
                     });
                 }
                 let loaded = registries_conf::load(

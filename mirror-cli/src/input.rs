@@ -20,10 +20,7 @@ pub fn read_inputs(args: &[String]) -> Result<Vec<Input>, Error> {
             std::io::stdin()
                 .take(MAX_INPUT_BYTES + 1)
                 .read_to_end(&mut bytes)
-                .map_err(|e| Error::Io {
-                    path: "<stdin>".into(),
-                    reason: e.to_string(),
-                })?;
+                .map_err(|e| Error::io("<stdin>", e))?;
             check_size("<stdin>", bytes.len() as u64)?;
             inputs.push(Input {
                 name: "<stdin>".into(),
@@ -34,10 +31,7 @@ pub fn read_inputs(args: &[String]) -> Result<Vec<Input>, Error> {
         let path = Path::new(arg);
         if path.is_dir() {
             let mut entries: Vec<_> = std::fs::read_dir(path)
-                .map_err(|e| Error::Io {
-                    path: arg.clone(),
-                    reason: e.to_string(),
-                })?
+                .map_err(|e| Error::io(arg.clone(), e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     p.extension()
@@ -69,9 +63,9 @@ pub fn read_one(file: &str) -> Result<Input, Error> {
 
 fn check_size(name: &str, size: u64) -> Result<(), Error> {
     if size > MAX_INPUT_BYTES {
-        return Err(Error::Io {
+        return Err(Error::TooLarge {
             path: name.to_owned(),
-            reason: format!("larger than {MAX_INPUT_BYTES} bytes"),
+            limit: MAX_INPUT_BYTES,
         });
     }
     Ok(())
@@ -80,10 +74,7 @@ fn check_size(name: &str, size: u64) -> Result<(), Error> {
 /// Reads one file whole, refusing one larger than [`MAX_INPUT_BYTES`].
 pub fn read_file(path: &Path) -> Result<Input, Error> {
     let name = path.display().to_string();
-    let io = |e: std::io::Error| Error::Io {
-        path: name.clone(),
-        reason: e.to_string(),
-    };
+    let io = |e: std::io::Error| Error::io(name.clone(), e);
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(MAX_INPUT_BYTES + 1)

@@ -15,4 +15,4 @@ pub mod pull_secret;
 pub mod text_diff;
 pub mod writer;
 
-pub use error::Error;
+pub use error::{Error, NotAPullSecret};

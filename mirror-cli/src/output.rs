@@ -8,10 +8,7 @@ use crate::Error;
 
 /// A failed write to stdout or stderr, as every command reports it.
 pub(crate) fn output_error(e: std::io::Error) -> Error {
-    Error::Io {
-        path: "<output>".into(),
-        reason: e.to_string(),
-    }
+    Error::io("<output>", e)
 }
 
 /// Labels for diagnostics, colored only when standard error is a terminal (and `NO_COLOR` is unset).

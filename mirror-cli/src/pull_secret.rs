@@ -8,8 +8,8 @@ use std::io::{BufRead, Read};
 use dockerconfig::{AuthEntry, DockerConfig, Format, Secret, SetOutcome};
 use icsp::Object;
 
-use crate::Error;
 use crate::cluster::{DOCKERCONFIGJSON_KEY, Input, dockerconfigjson, secret_name};
+use crate::error::{Error, NotAPullSecret};
 
 /// The longest password line read from standard input.
 pub const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
@@ -42,20 +42,18 @@ impl PullSecretFile {
     }
 }
 
-/// A dockerconfig error about the file `origin`: its text already starts with the origin, said once.
-pub(crate) fn config_error(origin: &str, e: &dockerconfig::Error) -> Error {
-    let text = e.to_string();
-    let message = text
-        .strip_prefix(origin)
-        .and_then(|rest| rest.strip_prefix(": "))
-        .unwrap_or(&text);
-    pull_secret_error(origin, message)
+/// A dockerconfig error about the file `origin`, kept as the cause.
+pub(crate) fn config_error(origin: &str, source: dockerconfig::Error) -> Error {
+    Error::PullSecretConfig {
+        origin: origin.to_owned(),
+        source,
+    }
 }
 
-pub(crate) fn pull_secret_error(origin: &str, message: impl Into<String>) -> Error {
-    Error::PullSecret {
+fn not_a_pull_secret(origin: &str, reason: NotAPullSecret) -> Error {
+    Error::NotAPullSecret {
         origin: origin.to_owned(),
-        message: message.into(),
+        reason,
     }
 }
 
@@ -72,7 +70,7 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
             };
             let label = format!("{} ({what})", input.name);
             let config =
-                DockerConfig::parse(&input.bytes, &label).map_err(|e| config_error(&label, &e))?;
+                DockerConfig::parse(&input.bytes, &label).map_err(|e| config_error(&label, e))?;
             return Ok(PullSecretFile {
                 config,
                 shape: Shape::Bare,
@@ -84,24 +82,15 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
             let first = input.bytes.iter().find(|b| !b.is_ascii_whitespace());
             if first == Some(&b'{') || first == Some(&b'[') {
                 // It is meant as JSON: say what is wrong with it as JSON.
-                let Error::PullSecret { message, .. } = config_error(&input.name, &json_error)
-                else {
-                    unreachable!("config_error gives Error::PullSecret");
-                };
-                return Err(pull_secret_error(
+                return Err(not_a_pull_secret(
                     &input.name,
-                    format!("neither a docker config JSON nor a Secret manifest: {message}"),
+                    NotAPullSecret::Json(json_error),
                 ));
             }
         }
     }
-    let objects =
-        icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default()).map_err(|e| {
-            pull_secret_error(
-                &input.name,
-                format!("neither a docker config JSON nor a Secret manifest: {e}"),
-            )
-        })?;
+    let objects = icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())
+        .map_err(|e| not_a_pull_secret(&input.name, NotAPullSecret::Objects(e)))?;
     let mut secrets = Vec::new();
     let mut others = Vec::new();
     for located in objects {
@@ -113,30 +102,18 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
     let secret = match (secrets.len(), others.is_empty()) {
         (1, true) => secrets.remove(0),
         (0, _) => {
-            return Err(pull_secret_error(
+            return Err(not_a_pull_secret(
                 &input.name,
-                format!(
-                    "neither a docker config JSON nor a Secret manifest (found {})",
-                    if others.is_empty() {
-                        "nothing".to_owned()
-                    } else {
-                        others.join(", ")
-                    }
-                ),
+                NotAPullSecret::NoSecret(others),
             ));
         }
         _ => {
-            return Err(pull_secret_error(
+            return Err(not_a_pull_secret(
                 &input.name,
-                format!(
-                    "expected one Secret, found {} Secret(s){}",
-                    secrets.len(),
-                    if others.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" and {}", others.join(", "))
-                    }
-                ),
+                NotAPullSecret::NotOneSecret {
+                    secrets: secrets.len(),
+                    others,
+                },
             ));
         }
     };
@@ -150,7 +127,7 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
         refusal,
     })?;
     let config = DockerConfig::parse_as(bytes, Format::Auths, &label)
-        .map_err(|e| config_error(&label, &e))?;
+        .map_err(|e| config_error(&label, e))?;
     Ok(PullSecretFile {
         config,
         shape: Shape::Secret(Box::new(secret)),
@@ -165,16 +142,16 @@ pub fn read_password(reader: &mut dyn Read) -> Result<Secret, Error> {
     let read = limited.read_line(&mut line);
     // Wrap at once so the text is wiped whatever happens next.
     let mut password = Secret::new(line);
-    let io = |reason: String| Error::Io {
+    read.map_err(|source| Error::Io {
         path: "<stdin>".into(),
-        reason,
-    };
-    read.map_err(|e| io(format!("reading the password: {e}")))?;
+        action: Some("reading the password"),
+        source,
+    })?;
     let text = password.expose();
     if text.len() as u64 > MAX_PASSWORD_BYTES {
-        return Err(io(format!(
-            "the password line is longer than {MAX_PASSWORD_BYTES} bytes"
-        )));
+        return Err(Error::PasswordTooLong {
+            limit: MAX_PASSWORD_BYTES,
+        });
     }
     let trimmed = text
         .strip_suffix('\n')

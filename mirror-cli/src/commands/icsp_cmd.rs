@@ -105,10 +105,7 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
             message: format!("--dest-dir {}: exists and is not a folder", dir.display()),
         });
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-        path: dir.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let files: Vec<NodeFile> = migrated
         .iter()
         .map(|m| NodeFile {

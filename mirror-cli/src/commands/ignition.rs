@@ -72,9 +72,7 @@ pub fn config(files: &[NodeFile], spec_version: &str) -> Result<Value, Error> {
     for file in files {
         let path = Path::new("/").join(&file.path).display().to_string();
         if !seen.insert(path.clone()) {
-            return Err(Error::Inconsistent {
-                message: format!("{path}: two files with the same path"),
-            });
+            return Err(Error::DuplicatePath { path });
         }
         // Field order of ign3types.File (Node, then FileEmbedded1) as Go's encoder writes it.
         let mut entry = Map::new();

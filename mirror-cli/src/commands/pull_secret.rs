@@ -305,7 +305,7 @@ fn get(
     let lookup = file
         .config
         .lookup(&request.reference)
-        .map_err(|e| config_error(&file.label, &e))?;
+        .map_err(|e| config_error(&file.label, e))?;
     let w =
         |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(super::output_error);
     w(out, format!("file:    {}", file.label))?;

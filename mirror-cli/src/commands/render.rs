@@ -43,10 +43,7 @@ pub fn run(
     let outcomes = match &request.root {
         Some(root) => {
             // The root itself may be new (`--root ./node`); everything under it is written all or nothing.
-            std::fs::create_dir_all(root).map_err(|e| Error::Io {
-                path: root.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            std::fs::create_dir_all(root).map_err(|e| Error::io(root.display().to_string(), e))?;
             Some(write_all(root, &plan.files)?)
         }
         None => None,

@@ -139,10 +139,9 @@ pub fn run_batch(
     let mut line = String::new();
     loop {
         line.clear();
-        let read = input.read_line(&mut line).map_err(|e| Error::Io {
-            path: "<stdin>".into(),
-            reason: e.to_string(),
-        })?;
+        let read = input
+            .read_line(&mut line)
+            .map_err(|e| Error::io("<stdin>", e))?;
         if read == 0 {
             break;
         }

@@ -103,9 +103,9 @@ pub fn run(
     style: &Style,
 ) -> Result<Exit, Error> {
     if !request.root.is_dir() {
-        return Err(Error::Io {
+        return Err(Error::NotAFolder {
             path: request.root.display().to_string(),
-            reason: "not a folder (give the node's root, e.g. /host)".into(),
+            hint: "give the node's root, e.g. /host",
         });
     }
     let plan = crate::node::plan_from_inputs(
@@ -183,10 +183,7 @@ struct Found {
 
 fn read_node_file(root: &Path, relative: &str) -> Result<Option<Found>, Error> {
     let path = root.join(relative);
-    let io = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
+    let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() => Ok(Some(Found {
             // Bounded like every other input (commands::MAX_INPUT_BYTES).
@@ -207,10 +204,7 @@ fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
         Ok(entries) => entries,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(Error::Io {
-                path: dir.display().to_string(),
-                reason: e.to_string(),
-            });
+            return Err(Error::io(dir.display().to_string(), e));
         }
     };
     let mut names: Vec<String> = entries
@@ -251,9 +245,7 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
             .map(|f| (f.path.display().to_string(), f.bytes.as_slice()))
             .collect::<Vec<_>>(),
     )
-    .map_err(|e| Error::Refused {
-        message: format!("the rendered registries.conf does not load: {e}"),
-    })?;
+    .map_err(Error::RenderedConfig)?;
     let node_main = read_node_file(root, paths::REGISTRIES_CONF)?;
     let node_drop_ins = node_drop_ins(root)?;
     let node_config = merged(
@@ -979,10 +971,9 @@ pub fn run_fleet(
     }
     for root in &request.roots {
         if !root.is_dir() {
-            return Err(Error::Io {
+            return Err(Error::NotAFolder {
                 path: root.display().to_string(),
-                reason: "not a folder (give each node's root, e.g. files copied with oc debug)"
-                    .into(),
+                hint: "give each node's root, e.g. files copied with oc debug",
             });
         }
     }
