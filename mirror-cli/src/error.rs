@@ -68,8 +68,9 @@ pub enum Error {
     PullSecretConfig {
         /// Where it came from: the file, and what it is (a bare JSON, a Secret and its key).
         origin: String,
-        /// dockerconfig's error (its text starts with `origin`; the message says the origin once).
-        source: dockerconfig::Error,
+        /// dockerconfig's error (its text starts with `origin`; the message says the origin once). Boxed: it is
+        /// large, and every `Result` of this crate carries the `Error`.
+        source: Box<dockerconfig::Error>,
     },
     /// A FILE given as a pull secret is neither a docker config JSON nor one Secret manifest.
     NotAPullSecret {
@@ -116,7 +117,7 @@ pub enum Error {
 #[non_exhaustive]
 pub enum NotAPullSecret {
     /// It is meant as JSON (it starts with `{` or `[`) and is not a docker config JSON.
-    Json(dockerconfig::Error),
+    Json(Box<dockerconfig::Error>),
     /// It is neither JSON nor a YAML object stream.
     Objects(icsp::Error),
     /// An object stream without a Secret: the objects found, described.
@@ -238,9 +239,9 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             Error::Objects(e) => Some(e),
             Error::RenderedConfig(e) | Error::RegistriesConf(e) => Some(e),
-            Error::PullSecretConfig { source, .. } => Some(source),
+            Error::PullSecretConfig { source, .. } => Some(source.as_ref()),
             Error::NotAPullSecret { reason, .. } => match reason {
-                NotAPullSecret::Json(e) => Some(e),
+                NotAPullSecret::Json(e) => Some(e.as_ref()),
                 NotAPullSecret::Objects(e) => Some(e),
                 _ => None,
             },

@@ -46,7 +46,7 @@ impl PullSecretFile {
 pub(crate) fn config_error(origin: &str, source: dockerconfig::Error) -> Error {
     Error::PullSecretConfig {
         origin: origin.to_owned(),
-        source,
+        source: Box::new(source),
     }
 }
 
@@ -84,7 +84,7 @@ pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
                 // It is meant as JSON: say what is wrong with it as JSON.
                 return Err(not_a_pull_secret(
                     &input.name,
-                    NotAPullSecret::Json(json_error),
+                    NotAPullSecret::Json(Box::new(json_error)),
                 ));
             }
         }

@@ -66,7 +66,7 @@ fn broken_pull_secret_json_keeps_the_dockerconfig_error() {
         .unwrap()
         .downcast_ref::<dockerconfig::Error>()
         .unwrap();
-    assert!(std::ptr::eq(cause, json));
+    assert!(std::ptr::eq(cause, json.as_ref()));
     // The origin is said once: the cause's own `auth.json: ` prefix is not repeated.
     let text = e.to_string();
     assert!(
