@@ -15,9 +15,9 @@ use registries_conf::validate;
 use registries_conf::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
 use serde_json::{Value, json};
 
-use crate::Error;
 use crate::input::read_file;
 use crate::node::paths;
+use crate::{Error, Warning};
 
 /// Where the configuration comes from.
 #[derive(Debug, Clone)]
@@ -74,7 +74,7 @@ pub struct Explainer {
     resolver: Resolver,
     node: Option<NodeContext>,
     /// Warnings from reading the configuration (ignored keys), one line each.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The files read, in the order they were applied.
     pub files: Vec<String>,
 }
@@ -98,7 +98,12 @@ impl Explainer {
                 Ok(Explainer {
                     resolver,
                     node: None,
-                    warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+                    warnings: parsed
+                        .warnings
+                        .iter()
+                        .cloned()
+                        .map(Warning::RegistriesConf)
+                        .collect(),
                     files: vec![input.name],
                 })
             }
@@ -123,7 +128,12 @@ impl Explainer {
                         root: root.clone(),
                         auth,
                     }),
-                    warnings: loaded.warnings.iter().map(ToString::to_string).collect(),
+                    warnings: loaded
+                        .warnings
+                        .iter()
+                        .cloned()
+                        .map(Warning::RegistriesConf)
+                        .collect(),
                     files: loaded.files,
                 })
             }

@@ -13,6 +13,8 @@ pub mod node;
 mod output;
 pub mod pull_secret;
 pub mod text_diff;
+mod warning;
 pub mod writer;
 
 pub use error::{Error, NotAPullSecret};
+pub use warning::Warning;

@@ -57,7 +57,7 @@ impl Style {
 pub fn report(
     err: &mut dyn Write,
     style: &Style,
-    warnings: &[String],
+    warnings: &[impl std::fmt::Display],
     notes: &[String],
 ) -> std::io::Result<()> {
     for warning in warnings {

@@ -231,7 +231,13 @@ fn validate(
             match crate::node::image_config_lists(&cluster, release_image) {
                 Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
                 Ok((payload, lists)) => {
-                    warnings.extend(payload.warnings.iter().map(ToString::to_string));
+                    warnings.extend(
+                        payload
+                            .warnings
+                            .iter()
+                            .cloned()
+                            .map(crate::Warning::Payload),
+                    );
                     if let Err(e) = lists.check(release_image) {
                         findings.push(format!("machine-config-operator would refuse this: {e}"));
                     }

@@ -286,7 +286,7 @@ fn remove(
                 message: format!("{message}; pass --ignore-not-found to accept that"),
             });
         }
-        report(err, style, &[], &[message]).map_err(super::output_error)?;
+        report(err, style, &[] as &[String], &[message]).map_err(super::output_error)?;
     } else {
         writeln!(err, "removed {removed:?} from {}", file.label).map_err(super::output_error)?;
     }
@@ -368,6 +368,6 @@ fn get(
             }
         }
     };
-    report(err, style, &[], &notes).map_err(super::output_error)?;
+    report(err, style, &[] as &[String], &notes).map_err(super::output_error)?;
     Ok(exit)
 }

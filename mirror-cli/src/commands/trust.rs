@@ -187,7 +187,7 @@ fn config_map(
             report(
                 err,
                 style,
-                &[],
+                &[] as &[String],
                 &[format!("{what} {} ({} bytes)", path.display(), yaml.len())],
             )
             .map_err(super::output_error)?;

@@ -45,6 +45,11 @@ pub fn show(
     format!("{status}\n--- stdout\n{out}--- stderr\n{err}")
 }
 
+/// Each value's text (warnings are typed values; snapshots hold their lines).
+pub fn texts(values: &[impl std::fmt::Display]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
+}
+
 /// The mirror-cli binary.
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mirror-cli"))

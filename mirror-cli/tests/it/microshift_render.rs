@@ -209,7 +209,10 @@ fn allowed_registries_are_reported_not_written() {
             .iter()
             .any(|f| f.path == Path::new(paths::POLICY_JSON))
     );
-    insta::assert_snapshot!("allowed_registries_warnings", plan.warnings.join("\n"));
+    insta::assert_snapshot!(
+        "allowed_registries_warnings",
+        common::texts(&plan.warnings).join("\n")
+    );
 }
 
 #[test]

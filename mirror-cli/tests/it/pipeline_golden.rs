@@ -58,7 +58,9 @@ fn check_common(
         .unwrap_or_else(|e| panic!("{}: {e}", case.display()));
     if let Ok(warning) = fs::read_to_string(case.join("warning.txt")) {
         assert!(
-            plan.warnings.iter().any(|w| w == warning.trim_end()),
+            plan.warnings
+                .iter()
+                .any(|w| w.to_string() == warning.trim_end()),
             "{}: {:?}",
             case.display(),
             plan.warnings
