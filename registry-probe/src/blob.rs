@@ -10,7 +10,7 @@ use crate::digest::{Digest, Hasher};
 use crate::http::Method;
 use crate::media;
 use crate::outcome::{Outcome, Stage, Stop, StopReason};
-use crate::prober::{Prober, base_headers, not_found, sent_credentials};
+use crate::prober::{Prober, base_headers, not_found, unauthorized};
 use crate::source::{Reference, Source};
 
 /// What went wrong while reading a blob, carried inside the `io::Error` that [`BlobReader`]'s `read` returns
@@ -277,17 +277,7 @@ impl Prober {
             )?;
             match resp.status {
                 200 => {}
-                401 => {
-                    let errors = ctx.errors(resp);
-                    return Err(Stop::new(
-                        Stage::Auth,
-                        StopReason::Unauthorized {
-                            credentials: sent_credentials(authz),
-                            scheme: authz.scheme(),
-                            errors,
-                        },
-                    ));
-                }
+                401 => return Err(unauthorized(authz, ctx.errors(resp))),
                 404 => {
                     return Err(Stop::new(
                         Stage::Blob,

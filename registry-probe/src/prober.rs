@@ -77,12 +77,6 @@ pub(crate) struct Authz {
     scheme: &'static str,
 }
 
-impl Authz {
-    pub(crate) fn scheme(&self) -> &'static str {
-        self.scheme
-    }
-}
-
 /// A manifest probe and, when read with `GET`, its bytes.
 pub(crate) struct Fetched {
     pub(crate) outcome: Outcome,
@@ -638,17 +632,20 @@ impl Prober {
         for t in media::ACCEPT {
             headers.push(("Accept", t.to_owned()));
         }
-        if !want_bytes {
-            let resp = self.request(
+        let mut manifest_request = |ctx: &mut Ctx<'_>, method| {
+            self.request(
                 host,
                 ctx,
                 source,
                 authz,
                 Stage::Manifest,
-                Method::Head,
+                method,
                 &url,
                 &headers,
-            )?;
+            )
+        };
+        if !want_bytes {
+            let resp = manifest_request(ctx, Method::Head)?;
             let status = resp.status;
             if status == 200 {
                 let digest = resp
@@ -684,29 +681,10 @@ impl Prober {
                     .push(format!("HEAD answered {status}; GET used, as a pull does"));
             }
         }
-        let resp = self.request(
-            host,
-            ctx,
-            source,
-            authz,
-            Stage::Manifest,
-            Method::Get,
-            &url,
-            &headers,
-        )?;
+        let resp = manifest_request(ctx, Method::Get)?;
         match resp.status {
             200 => {}
-            401 => {
-                let errors = ctx.errors(resp);
-                return Err(Stop::new(
-                    Stage::Auth,
-                    StopReason::Unauthorized {
-                        credentials: sent_credentials(authz),
-                        scheme: authz.scheme,
-                        errors,
-                    },
-                ));
-            }
+            401 => return Err(unauthorized(authz, ctx.errors(resp))),
             403 => {
                 let errors = ctx.errors(resp);
                 return Err(Stop::new(
@@ -818,8 +796,20 @@ pub(crate) fn not_found(errors: Vec<RegistryError>, default_code: &str) -> StopR
     }
 }
 
-pub(crate) fn sent_credentials(authz: &Authz) -> Option<CredentialsUsed> {
+fn sent_credentials(authz: &Authz) -> Option<CredentialsUsed> {
     authz.used.credentials().cloned()
+}
+
+/// A 401 answer: the credentials sent (or their absence) and the scheme tried were refused.
+pub(crate) fn unauthorized(authz: &Authz, errors: Vec<RegistryError>) -> Stop {
+    Stop::new(
+        Stage::Auth,
+        StopReason::Unauthorized {
+            credentials: sent_credentials(authz),
+            scheme: authz.scheme,
+            errors,
+        },
+    )
 }
 
 /// Whether containers/image sends these credentials to a token realm: a user and password (GET with Basic), or an
