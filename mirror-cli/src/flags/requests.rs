@@ -102,28 +102,30 @@ impl Request {
                     json: args.output == OutputArg::Json,
                 })
             }
-            Command::Verify(args) if args.roots.len() > 1 => Request::Fleet(FleetRequest {
-                roots: args.roots,
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                )?,
-                json: args.output == OutputArg::Json,
-            }),
-            Command::Verify(args) => Request::Verify(VerifyRequest {
-                root: args.roots[0].clone(),
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                )?,
-                json: args.output == OutputArg::Json,
-            }),
+            Command::Verify(args) => {
+                let fleet = FleetRequest {
+                    roots: args.roots,
+                    inputs: read_inputs(&args.files)?,
+                    example: args.example,
+                    options: node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                    )?,
+                    json: args.output == OutputArg::Json,
+                };
+                match <[_; 1]>::try_from(fleet.roots) {
+                    // One root: the single-node checklist.
+                    Ok([root]) => Request::Verify(VerifyRequest {
+                        root,
+                        inputs: fleet.inputs,
+                        example: fleet.example,
+                        options: fleet.options,
+                        json: fleet.json,
+                    }),
+                    Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
+                }
+            }
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),

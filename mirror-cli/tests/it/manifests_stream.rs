@@ -255,13 +255,11 @@ fn output_file_is_private() {
 
 #[test]
 fn binary_reads_the_password_from_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ca.crt"), ca_pem()).unwrap();
     std::fs::write(dir.path().join("ps.json"), PULL_SECRET).unwrap();
-    let mut child = common::binary()
-        .current_dir(dir.path())
-        .args([
+    let output = common::output_with_stdin(
+        common::binary().current_dir(dir.path()).args([
             "manifests",
             "--registry",
             REGISTRY,
@@ -274,19 +272,9 @@ fn binary_reads_the_password_from_stdin() {
             "--password-stdin",
             "--map",
             &format!("quay.io/openshift-release-dev/ocp-release={REGISTRY}/ocp/release"),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"s3cret-Pass\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        ]),
+        b"s3cret-Pass\n",
+    );
     assert!(
         output.status.success(),
         "{}",

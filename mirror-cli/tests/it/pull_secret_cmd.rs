@@ -2,7 +2,6 @@
 //! few runs of the built binary (password on stdin, `-o FILE` written atomically with mode 0600, exit codes).
 
 use crate::common;
-use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::process::Stdio;
 
@@ -285,30 +284,21 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
     let file = dir.path().join("pull-secret.yaml");
     std::fs::write(&file, secret_yaml()).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let mut child = common::binary()
-        .args(["pull-secret", "add"])
-        .arg(&file)
-        .args([
-            "--registry",
-            "mirror.registry.com:443",
-            "--username",
-            "mirror",
-            "--password-stdin",
-            "-o",
-        ])
-        .arg(&file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"s3cret-from-stdin\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::output_with_stdin(
+        common::binary()
+            .args(["pull-secret", "add"])
+            .arg(&file)
+            .args([
+                "--registry",
+                "mirror.registry.com:443",
+                "--username",
+                "mirror",
+                "--password-stdin",
+                "-o",
+            ])
+            .arg(&file),
+        b"s3cret-from-stdin\n",
+    );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(output.stdout.is_empty(), "-o keeps stdout empty");

@@ -245,23 +245,14 @@ fn batch_mode_writes_one_line_per_reference() {
 
 #[test]
 fn the_binary_reads_batch_references_from_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let conf = write_conf(dir.path(), BLOCKING);
-    let mut child = common::binary()
-        .args(["resolve", "--batch", "--registries-conf"])
-        .arg(&conf)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"quay.io/a/b:1\ntags.example.com/app:v1\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::output_with_stdin(
+        common::binary()
+            .args(["resolve", "--batch", "--registries-conf"])
+            .arg(&conf),
+        b"quay.io/a/b:1\ntags.example.com/app:v1\n",
+    );
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
