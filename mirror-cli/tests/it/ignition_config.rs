@@ -161,9 +161,6 @@ fn binary_prints_a_config_that_parses() {
     );
     let config: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(config["ignition"]["version"], "3.1.0");
-    let help = common::binary()
-        .args(["ignition", "--help"])
-        .output()
-        .unwrap();
+    let help = common::run_binary(&["ignition", "--help"], "");
     insta::assert_snapshot!("help", String::from_utf8(help.stdout).unwrap());
 }

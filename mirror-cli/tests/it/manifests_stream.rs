@@ -287,9 +287,6 @@ fn binary_reads_the_password_from_stdin() {
         "{}",
         redacted(&stream)
     );
-    let help = common::binary()
-        .args(["manifests", "--help"])
-        .output()
-        .unwrap();
+    let help = common::run_binary(&["manifests", "--help"], "");
     insta::assert_snapshot!("help", String::from_utf8(help.stdout).unwrap());
 }

@@ -423,10 +423,7 @@ fn binary_exit_codes_and_refusals() {
 #[test]
 fn help_has_examples() {
     for sub in ["merge", "add", "remove", "get"] {
-        let help = common::binary()
-            .args(["pull-secret", sub, "--help"])
-            .output()
-            .unwrap();
+        let help = common::run_binary(&["pull-secret", sub, "--help"], "");
         let text = String::from_utf8(help.stdout).unwrap();
         assert!(text.contains("Examples:"), "{sub}: {text}");
         assert!(text.contains("Exit codes:"), "{sub}: {text}");
