@@ -85,38 +85,46 @@ fn merge_needs_two_files() {
     ");
 }
 
-#[test]
-fn add_to_a_bare_file_and_to_a_secret() {
-    let bare = add_request(
-        input("pull-secret.json", PULL_SECRET_JSON),
-        "mirror.registry.com:443",
-        "mirror",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_bare", show(&bare));
-    let secret = add_request(
-        input("pull-secret.yaml", secret_yaml()),
-        "mirror.registry.com:443",
-        "mirror",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_secret", show(&secret));
-    // Another spelling of quay.io is replaced in place, keeping its key.
-    let replace = add_request(
-        input("pull-secret.json", PULL_SECRET_JSON),
-        "quay.io",
-        "robot",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_replaces", show(&replace));
-    let namespace = add_request(
-        input("pull-secret.json", PULL_SECRET_JSON),
-        "mirror.example.com:5000/ocp",
-        "ci",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_namespace", show(&namespace));
+/// One test per `add` case, each with its snapshot: `add_case!(test, snapshot, file, registry, user)`.
+macro_rules! add_case {
+    ($test:ident, $snapshot:literal, $file:expr, $registry:literal, $user:literal) => {
+        #[test]
+        fn $test() {
+            let request = add_request($file, $registry, $user, "s3cret");
+            insta::assert_snapshot!($snapshot, show(&request));
+        }
+    };
 }
+
+add_case!(
+    add_to_a_bare_file,
+    "add_bare",
+    input("pull-secret.json", PULL_SECRET_JSON),
+    "mirror.registry.com:443",
+    "mirror"
+);
+add_case!(
+    add_to_a_secret,
+    "add_secret",
+    input("pull-secret.yaml", secret_yaml()),
+    "mirror.registry.com:443",
+    "mirror"
+);
+// Another spelling of quay.io is replaced in place, keeping its key.
+add_case!(
+    add_replaces_another_spelling,
+    "add_replaces",
+    input("pull-secret.json", PULL_SECRET_JSON),
+    "quay.io",
+    "robot"
+);
+add_case!(
+    add_for_a_namespace,
+    "add_namespace",
+    input("pull-secret.json", PULL_SECRET_JSON),
+    "mirror.example.com:5000/ocp",
+    "ci"
+);
 
 #[test]
 fn add_round_trips_through_get() {

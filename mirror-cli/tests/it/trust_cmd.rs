@@ -196,28 +196,24 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
 
 #[test]
 fn binary_exit_codes() {
-    let ok = common::run_binary(
-        &[
-            "trust",
-            "configmap",
-            &format!("mirror.registry.com:443={DATA}/ca.pem"),
-        ],
-        "",
-    );
+    let configmap = |file: &str| {
+        common::run_binary(
+            &[
+                "trust",
+                "configmap",
+                &format!("mirror.registry.com:443={DATA}/{file}"),
+            ],
+            "",
+        )
+    };
+    let ok = configmap("ca.pem");
     assert_eq!(ok.status.code(), Some(0));
     assert!(
         String::from_utf8(ok.stdout)
             .unwrap()
             .contains("kind: ConfigMap")
     );
-    let key = common::run_binary(
-        &[
-            "trust",
-            "configmap",
-            &format!("mirror.registry.com:443={DATA}/ca-with-key.pem"),
-        ],
-        "",
-    );
+    let key = configmap("ca-with-key.pem");
     assert_eq!(key.status.code(), Some(2));
     assert!(key.stdout.is_empty());
     let stderr = String::from_utf8(key.stderr).unwrap();
