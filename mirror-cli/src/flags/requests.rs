@@ -22,7 +22,8 @@ use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, TargetArg, TrustCommand,
+    Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, RenderFlags, TargetArg,
+    TrustCommand,
 };
 
 /// One command's request, ready to run.
@@ -46,25 +47,21 @@ impl Request {
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files)?,
+                example: args.objects.example,
                 root: args.root,
                 show: args.show,
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..node_options(args.layout, args.release_image, args.pull_secret.as_deref())?
+                    ..render_options(args.render)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files)?,
+                example: args.objects.example,
                 spec_version: args.spec_version,
                 output: args.output,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                )?,
+                options: render_options(args.render)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from)?,
@@ -105,8 +102,8 @@ impl Request {
             Command::Verify(args) => {
                 let fleet = FleetRequest {
                     roots: args.roots,
-                    inputs: read_inputs(&args.files)?,
-                    example: args.example,
+                    inputs: read_inputs(&args.objects.files)?,
+                    example: args.objects.example,
                     options: node_options(
                         args.layout,
                         args.release_image,
@@ -170,6 +167,15 @@ impl From<LayoutArg> for Layout {
             LayoutArg::Legacy => Layout::Legacy,
         }
     }
+}
+
+/// Render options from `render`'s and `ignition`'s flags.
+fn render_options(flags: RenderFlags) -> Result<RenderOptions, Error> {
+    node_options(
+        flags.layout,
+        flags.release_image,
+        flags.pull_secret.as_deref(),
+    )
 }
 
 /// Render options from the flags the node-file commands share.
