@@ -329,18 +329,23 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
     "#
     );
     // What was written holds the password from stdin, and `get` finds it.
-    let get = common::binary()
-        .args(["pull-secret", "get"])
-        .arg(&file)
-        .arg("mirror.registry.com:443/ocp/release:4.16")
-        .output()
-        .unwrap();
+    let get = binary_get(&file, "mirror.registry.com:443/ocp/release:4.16");
     assert_eq!(get.status.code(), Some(0));
     assert!(
         String::from_utf8(get.stdout)
             .unwrap()
             .contains("sends:   mirror:***")
     );
+}
+
+/// `mirror-cli pull-secret get FILE REF`.
+fn binary_get(file: &std::path::Path, reference: &str) -> std::process::Output {
+    common::binary()
+        .args(["pull-secret", "get"])
+        .arg(file)
+        .arg(reference)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -370,19 +375,9 @@ fn binary_exit_codes_and_refusals() {
         "error: pull-secret add: stdin carries the password; give FILE as a path\n"
     );
     // get: 0 with credentials, 1 without.
-    let found = common::binary()
-        .args(["pull-secret", "get"])
-        .arg(&file)
-        .arg("quay.io/x/y")
-        .output()
-        .unwrap();
+    let found = binary_get(&file, "quay.io/x/y");
     assert_eq!(found.status.code(), Some(0));
-    let anonymous = common::binary()
-        .args(["pull-secret", "get"])
-        .arg(&file)
-        .arg("docker.io/library/busybox")
-        .output()
-        .unwrap();
+    let anonymous = binary_get(&file, "docker.io/library/busybox");
     assert_eq!(anonymous.status.code(), Some(1));
     // remove of a missing entry: 2 and the file untouched.
     let before = std::fs::read(&file).unwrap();
