@@ -120,6 +120,11 @@ pub fn tree(root: &Path, holds_credentials: impl Fn(&Path) -> bool) -> String {
     rows.join("\n")
 }
 
+/// A file's permission bits, as a node would show them.
+pub fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
 /// What must never be printed of a credential: the password and token, and the base64 forms that carry them.
 pub fn credential_needles(user: &str, password: &str, token: &str) -> Vec<String> {
     let b64 = |s: &str| go_compat::encode_std_base64(s.as_bytes());

@@ -2,7 +2,6 @@
 //! expects (the mirror in registries.conf, its credentials in config.json, its CA in certs.d).
 
 use crate::common::{self, input};
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use mirror_cli::cluster::Cluster;
@@ -243,8 +242,7 @@ fn output_file_is_private() {
         Exit::Ok
     );
     assert!(out.is_empty());
-    let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    assert_eq!(common::mode(&path), 0o600);
     let err = String::from_utf8(err).unwrap();
     assert!(!err.contains("s3cret-Pass"), "{err}");
     insta::assert_snapshot!(

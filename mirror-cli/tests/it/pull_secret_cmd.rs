@@ -312,8 +312,7 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
     assert!(output.stdout.is_empty(), "-o keeps stdout empty");
     assert!(!stderr.contains("s3cret"), "{stderr}");
     // In place: replaced, now 0600, and the only file in the folder (no temporary left behind).
-    let meta = std::fs::metadata(&file).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    assert_eq!(common::mode(&file), 0o600);
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -417,10 +416,7 @@ fn binary_exit_codes_and_refusals() {
         std::fs::read_to_string(&out).unwrap(),
         format!("{PULL_SECRET_JSON}\n")
     );
-    assert_eq!(
-        std::fs::metadata(&out).unwrap().permissions().mode() & 0o7777,
-        0o600
-    );
+    assert_eq!(common::mode(&out), 0o600);
 }
 
 #[test]

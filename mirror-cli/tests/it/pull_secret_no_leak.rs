@@ -441,11 +441,8 @@ fn binary_never_prints_a_secret() {
         scan(&seen, !stdout_is_the_file);
     }
     // The -o file holds the password, as asked, with mode 0600.
-    use std::os::unix::fs::PermissionsExt as _;
-    assert_eq!(
-        std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o7777,
-        0o600
-    );
+
+    assert_eq!(common::mode(&out_file), 0o600);
 }
 
 /// The scan itself finds a leak (so the tests above cannot pass by looking at nothing).

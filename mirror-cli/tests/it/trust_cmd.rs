@@ -2,7 +2,6 @@
 //! the naming both ways, and the atomic `-o` write, through the library and the built binary.
 
 use crate::common;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -178,10 +177,7 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
         written.starts_with("apiVersion: v1\ndata:\n  mirror.registry.com..443: |\n"),
         "{written}"
     );
-    assert_eq!(
-        std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777,
-        0o644
-    );
+    assert_eq!(common::mode(&target), 0o644);
     // A refused bundle leaves the earlier file exactly as it was, and no temporary file behind.
     let refused = run(
         &with_output(format!("mirror.registry.com:443={DATA}/ca-with-key.pem")),
