@@ -63,31 +63,28 @@ fn transcript(run: &Run) -> String {
 #[test]
 fn on_a_rendered_node_root() {
     let root = example_root();
-    let config = || ConfigSource::Root(root.path().to_path_buf());
-    let by_digest = resolve(
-        config(),
-        Some(&format!(
-            "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-        )),
-        "",
+    let on_root = |reference: &str, json| {
+        let run = resolve(
+            ConfigSource::Root(root.path().to_path_buf()),
+            Some(reference),
+            "",
+            json,
+        );
+        assert_eq!(run.exit, Ok(Exit::Ok), "{reference}");
+        run
+    };
+    let by_digest = on_root(
+        &format!("quay.io/openshift-release-dev/ocp-release@{DIGEST}"),
         false,
     );
-    assert_eq!(by_digest.exit, Ok(Exit::Ok));
     insta::assert_snapshot!("root_by_digest", transcript(&by_digest));
-    let by_tag = resolve(
-        config(),
-        Some("quay.io/openshift-release-dev/ocp-release:4.16.0-x86_64"),
-        "",
+    let by_tag = on_root(
+        "quay.io/openshift-release-dev/ocp-release:4.16.0-x86_64",
         false,
     );
-    assert_eq!(by_tag.exit, Ok(Exit::Ok));
     insta::assert_snapshot!("root_by_tag", transcript(&by_tag));
-    let json = resolve(
-        config(),
-        Some(&format!(
-            "quay.io/openshift-release-dev/ocp-v4.0-art-dev@{DIGEST}"
-        )),
-        "",
+    let json = on_root(
+        &format!("quay.io/openshift-release-dev/ocp-v4.0-art-dev@{DIGEST}"),
         true,
     );
     insta::assert_snapshot!("root_json", transcript(&json));

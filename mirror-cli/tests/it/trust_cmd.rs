@@ -123,29 +123,34 @@ fn check_reports_and_fails_on_a_refused_bundle() {
 
 #[test]
 fn naming_both_ways() {
-    let mut all = String::new();
-    for key in [
+    let folders = [
         "mirror.registry.com..443",
         "registry.local",
         "ca.crt",
         "a..b..5000",
         "../etc",
-    ] {
-        all.push_str(&format!(
-            "# folder {key}\n{}\n",
-            show(&TrustRequest::Folder { key: key.into() })
-        ));
-    }
-    for host in [
+    ]
+    .map(|key| {
+        (
+            format!("folder {key}"),
+            TrustRequest::Folder { key: key.into() },
+        )
+    });
+    let keys = [
         "mirror.registry.com:443",
         "registry.local",
         "[fd00::1]:5000",
         "bad_host",
-    ] {
-        all.push_str(&format!(
-            "# key {host}\n{}\n",
-            show(&TrustRequest::Key { host: host.into() })
-        ));
+    ]
+    .map(|host| {
+        (
+            format!("key {host}"),
+            TrustRequest::Key { host: host.into() },
+        )
+    });
+    let mut all = String::new();
+    for (what, request) in folders.into_iter().chain(keys) {
+        all.push_str(&format!("# {what}\n{}\n", show(&request)));
     }
     insta::assert_snapshot!(all);
 }
