@@ -23,7 +23,7 @@ use registries_conf::{InMemoryFile, load_in_memory};
 use registries_conf::{Meaning, RegistriesConf};
 use serde_json::{Value, json};
 
-use super::{Exit, Style, report};
+use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::explain::{AuthUse, auth_use, certs_d_folder};
@@ -108,14 +108,16 @@ pub fn run(
             hint: "give the node's root, e.g. /host",
         });
     }
-    let plan = crate::node::plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &[]).map_err(io)?;
     let checks = verify(&request.root, &plan)?;
     if request.json {
         let document = json_report(&request.root, &checks);
@@ -977,14 +979,16 @@ pub fn run_fleet(
             });
         }
     }
-    let plan = crate::node::plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &[]).map_err(io)?;
     let nodes = request
         .roots
         .iter()

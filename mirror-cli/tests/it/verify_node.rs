@@ -57,6 +57,15 @@ fn run_verify(root: &Path, json: bool) -> (Exit, String, String) {
     (exit, out, String::from_utf8(err).unwrap())
 }
 
+/// Verifies `root`, expects drift, and checks the checklist and the JSON report against their snapshots.
+fn assert_drift(root: &Path, checklist: &str, json: &str) {
+    let (exit, out, _) = run_verify(root, false);
+    assert_eq!(exit, Exit::Failed);
+    insta::assert_snapshot!(checklist, out);
+    let (_, report, _) = run_verify(root, true);
+    insta::assert_snapshot!(json, report);
+}
+
 #[test]
 fn the_rendered_example_root_verifies() {
     let root = rendered_root(Layout::Current);
@@ -196,11 +205,11 @@ fn registries_conf_drift_is_by_meaning_with_drop_ins_merged() {
         "[[registry]]\nlocation = \"registry.example.com\"\nblocked = true\n",
     )
     .unwrap();
-    let (exit, out, _) = run_verify(root.path(), false);
-    assert_eq!(exit, Exit::Failed);
-    insta::assert_snapshot!("checklist_registries_conf_drift", out);
-    let (_, json, _) = run_verify(root.path(), true);
-    insta::assert_snapshot!("json_registries_conf_drift", json);
+    assert_drift(
+        root.path(),
+        "checklist_registries_conf_drift",
+        "json_registries_conf_drift",
+    );
 }
 
 #[test]
@@ -259,11 +268,7 @@ fn a_missing_file_is_reported() {
     }
     // An empty root: everything missing, exit 1.
     let empty = tempfile::tempdir().unwrap();
-    let (exit, out, _) = run_verify(empty.path(), false);
-    assert_eq!(exit, Exit::Failed);
-    insta::assert_snapshot!("checklist_empty_root", out);
-    let (_, json, _) = run_verify(empty.path(), true);
-    insta::assert_snapshot!("json_empty_root", json);
+    assert_drift(empty.path(), "checklist_empty_root", "json_empty_root");
 }
 
 #[test]
