@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bounds;
 pub mod cluster;
 pub mod commands;
 mod error;
