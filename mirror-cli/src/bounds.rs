@@ -39,14 +39,9 @@ pub const QUOTED_TEXT_BYTES: usize = 200;
 /// gives up; the default of `--lock-timeout`.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_command_holds_several_inputs_of_each_kind() {
-        assert!(COMMAND_INPUT_BYTES >= 4 * INPUT_FILE_BYTES);
-        assert!(COMMAND_INPUT_BYTES >= 16 * NODE_FILE_BYTES);
-        assert!(NODE_FILE_BYTES <= INPUT_FILE_BYTES);
-    }
-}
+// One command holds several inputs of each kind; a node file fits in an input file. Checked at compile time.
+const _: () = {
+    assert!(COMMAND_INPUT_BYTES >= 4 * INPUT_FILE_BYTES);
+    assert!(COMMAND_INPUT_BYTES >= 16 * NODE_FILE_BYTES);
+    assert!(NODE_FILE_BYTES <= INPUT_FILE_BYTES);
+};
