@@ -13,7 +13,9 @@ pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
 pub(crate) use crate::output::output_error;
-pub use crate::output::{Style, report, write_output_file};
+pub use crate::output::{
+    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
+};
 
 /// The process exit codes every command shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
