@@ -58,7 +58,8 @@ pub enum Command {
         Prints the registries.conf change as a unified diff, then each node file that changes and what the\n\
         machine-config daemon does about it: registries.conf and policy.json reload CRI-O; a registries.conf change\n\
         also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
-        the pull secret needs nothing. Exit code 0 whenever both sets of objects render (2 on bad input).")]
+        the pull secret needs nothing.\n\n\
+        Exit codes (as kubectl diff): 0 no node file changes, 1 nodes would change, 2 bad input.")]
     Diff(DiffArgs),
     /// Steps 1-3 of the procedure as one YAML stream for `oc apply -f -`
     #[command(after_help = "Examples:\n  \
