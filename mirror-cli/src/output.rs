@@ -72,6 +72,12 @@ impl Style {
     }
 }
 
+/// Prints a `--output json` document, indented, on its own line.
+pub(crate) fn print_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(document).unwrap_or_default();
+    writeln!(out, "{text}").map_err(output_error)
+}
+
 /// Prints warnings and notes, one per line.
 pub fn report(
     err: &mut dyn Write,

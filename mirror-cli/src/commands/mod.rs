@@ -12,7 +12,7 @@ pub mod trust;
 pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
-pub(crate) use crate::output::output_error;
+pub(crate) use crate::output::{output_error, print_json};
 pub use crate::output::{
     CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
 };

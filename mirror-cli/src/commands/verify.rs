@@ -120,13 +120,7 @@ pub fn run(
     let io = super::output_error;
     let checks = verify(&request.root, &plan)?;
     if request.json {
-        let document = json_report(&request.root, &checks);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(io)?;
+        super::print_json(out, &json_report(&request.root, &checks))?;
     } else {
         out.write_all(checklist(&checks).as_bytes()).map_err(io)?;
     }
@@ -1000,13 +994,7 @@ pub fn run_fleet(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     if request.json {
-        let document = fleet_json(&nodes);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(io)?;
+        super::print_json(out, &fleet_json(&nodes))?;
     } else {
         out.write_all(fleet_table(&nodes).as_bytes()).map_err(io)?;
     }

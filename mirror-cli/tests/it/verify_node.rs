@@ -57,6 +57,11 @@ fn run_verify(root: &Path, json: bool) -> (Exit, String, String) {
     (exit, out, String::from_utf8(err).unwrap())
 }
 
+/// Whether a check of `path` has `status`.
+fn has_check(checks: &[mirror_cli::commands::verify::Check], status: Status, path: &str) -> bool {
+    checks.iter().any(|c| c.status == status && c.path == path)
+}
+
 /// Verifies `root`, expects drift, and checks the checklist and the JSON report against their snapshots.
 fn assert_drift(root: &Path, checklist: &str, json: &str) {
     let (exit, out, _) = run_verify(root, false);
@@ -108,9 +113,7 @@ fn one_changed_byte_of_any_exact_file_is_drift_naming_the_file() {
             let checks = verify(root.path(), &plan).unwrap();
             let named = file.path.display().to_string();
             assert!(
-                checks
-                    .iter()
-                    .any(|c| c.status == Status::Drift && c.path == named),
+                has_check(&checks, Status::Drift, &named),
                 "byte {i} of {named}: {checks:#?}"
             );
             tried += 1;
@@ -260,9 +263,7 @@ fn a_missing_file_is_reported() {
         let checks = verify(root.path(), &plan).unwrap();
         let named = file.path.display().to_string();
         assert!(
-            checks
-                .iter()
-                .any(|c| c.status == Status::Missing && c.path == named),
+            has_check(&checks, Status::Missing, &named),
             "{named}: {checks:#?}"
         );
     }
