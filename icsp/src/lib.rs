@@ -13,6 +13,7 @@
 mod checks;
 mod emit;
 mod error;
+mod json;
 mod migrate;
 mod model;
 mod read;
@@ -36,3 +37,20 @@ pub use read::{
     Summary, read_objects, read_stream, shapes_node_files,
 };
 pub use validate::{Finding, validate};
+
+/// For tests and fuzzing: the complete reader alone, without the JSON fast path, to check both read alike.
+#[doc(hidden)]
+pub fn read_stream_complete(
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Stream, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::Syntax {
+        at: Box::new(Where {
+            file: name.to_owned(),
+            ..Where::default()
+        }),
+        message: "the input is not UTF-8 text".into(),
+    })?;
+    read::read_complete(name, text, options)
+}
