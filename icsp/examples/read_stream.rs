@@ -21,14 +21,20 @@ fn main() {
         [file] => {
             let bytes = if file == "-" {
                 let mut bytes = Vec::new();
-                std::io::stdin().read_to_end(&mut bytes).expect("stdin reads");
+                std::io::stdin()
+                    .read_to_end(&mut bytes)
+                    .expect("stdin reads");
                 bytes
             } else {
                 std::fs::read(file).expect("the file reads")
             };
             match icsp::read_stream(file, &bytes, &icsp::ReadOptions::default()) {
                 Ok(stream) => {
-                    let sources: usize = stream.objects.iter().map(|o| o.value.mirror_entries()).sum();
+                    let sources: usize = stream
+                        .objects
+                        .iter()
+                        .map(|o| o.value.mirror_entries())
+                        .sum();
                     println!(
                         "{} bytes, {} documents, {} objects, {sources} sources, {} warnings",
                         bytes.len(),
@@ -44,7 +50,9 @@ fn main() {
             }
         }
         _ => {
-            eprintln!("usage: read_stream FILE | read_stream --generate yaml|yaml-list|json|json-list N");
+            eprintln!(
+                "usage: read_stream FILE | read_stream --generate yaml|yaml-list|json|json-list N"
+            );
             std::process::exit(2);
         }
     }
@@ -114,4 +122,3 @@ fn json(n: usize, list: bool) -> String {
         objects.join("\n---\n")
     }
 }
-
