@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::Error;
 
 /// A failed write to stdout or stderr, as every command reports it.
-pub(crate) fn output_error(e: std::io::Error) -> Error {
+pub fn output_error(e: std::io::Error) -> Error {
     Error::io(OUTPUT, e)
 }
 
@@ -30,7 +30,7 @@ pub fn is_closed_output(e: &Error) -> bool {
         if path == OUTPUT && source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-/// Labels for diagnostics, colored only when standard error is a terminal (and `NO_COLOR` is unset).
+/// Labels for diagnostics, colored only when standard error is a terminal and `NO_COLOR` is unset or empty.
 pub struct Style {
     color: bool,
 }
@@ -38,9 +38,23 @@ pub struct Style {
 impl Style {
     /// Decides from the environment.
     pub fn detect() -> Style {
+        Style::new(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
+
+    /// Colored when writing to a terminal, unless `no_color` (the value of `NO_COLOR`) is set and non-empty: an
+    /// empty `NO_COLOR=` does not count (no-color.org).
+    pub fn new(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> Style {
         Style {
-            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: terminal && no_color.is_none_or(|value| value.is_empty()),
         }
+    }
+
+    /// Whether the labels carry ANSI colors.
+    pub fn is_colored(&self) -> bool {
+        self.color
     }
 
     /// Never colored (tests, files).

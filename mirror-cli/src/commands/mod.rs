@@ -12,9 +12,9 @@ pub mod trust;
 pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
-pub(crate) use crate::output::output_error;
 pub use crate::output::{
-    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
+    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, output_error, report,
+    write_output_file,
 };
 
 /// The process exit codes every command shares.

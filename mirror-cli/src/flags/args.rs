@@ -119,6 +119,40 @@ pub enum Command {
     /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
     #[command(subcommand_required = true)]
     Icsp(IcspArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    #[command(after_help = "Examples:\n  \
+        source <(mirror-cli completion bash)                       # this shell only\n  \
+        mirror-cli completion bash > /etc/bash_completion.d/mirror-cli\n  \
+        mirror-cli completion zsh > \"${fpath[1]}/_mirror-cli\"      # then: compinit\n  \
+        mirror-cli completion fish > ~/.config/fish/completions/mirror-cli.fish\n\n\
+        Generated from the same definitions as --help, so it always matches this binary.")]
+    Completion(CompletionArgs),
+    /// Write the man pages: mirror-cli(1) and mirror-cli-COMMAND(1) for each command
+    // Hidden: for packagers and the README's install line, not for daily use.
+    #[command(
+        hide = true,
+        after_help = "Examples:\n  \
+        mirror-cli man --dir /usr/local/share/man/man1 && mandb -q\n  \
+        cargo run -p mirror-cli -- man --dir ~/.local/share/man/man1\n  \
+        mirror-cli man | man -l -\n\n\
+        Without --dir, mirror-cli(1) alone goes to standard output. The pages are generated from the same\n\
+        definitions as --help; --dir writes every page, all or nothing, each file atomically."
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+pub struct CompletionArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -39,6 +39,10 @@ pub enum Request {
     PullSecret(PullSecretRequest),
     Trust(TrustRequest),
     Icsp(IcspRequest),
+    /// `completion SHELL`.
+    Completion(clap_complete::Shell),
+    /// `man [--dir DIR]`.
+    Man(Option<std::path::PathBuf>),
 }
 
 impl Request {
@@ -127,6 +131,8 @@ impl Request {
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
+            Command::Completion(args) => Request::Completion(args.shell),
+            Command::Man(args) => Request::Man(args.dir),
         })
     }
 
@@ -148,6 +154,8 @@ impl Request {
             Request::PullSecret(request) => pull_secret::run(request, out, err, style),
             Request::Trust(request) => trust::run(request, out, err, style),
             Request::Icsp(request) => icsp_cmd::run(request, out, err, style),
+            Request::Completion(shell) => super::docs::completion(*shell, out),
+            Request::Man(dir) => super::docs::man(dir.as_deref(), out),
         }
     }
 }
