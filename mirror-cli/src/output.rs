@@ -1,5 +1,5 @@
 //! What every command shares on the way out: the diagnostic labels ([`Style`]), the warning and note lines, the
-//! error for a failed write to stdout or stderr, and the atomic `-o FILE` write.
+//! error for a failed write to stdout or stderr, and the atomic `--output-file FILE` write.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -9,6 +9,32 @@ use crate::Error;
 /// A failed write to stdout or stderr, as every command reports it.
 pub fn output_error(e: std::io::Error) -> Error {
     Error::io(OUTPUT, e)
+}
+
+/// How a command that reports prints its report (`-o`/`--output`, as kubectl spells it). The shapes of the JSON
+/// documents are in the crate's README; warnings and notes still go to standard error as lines in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON document (indented, a newline after it) for scripts.
+    Json,
+}
+
+/// Writes `document` as indented JSON and a newline.
+pub(crate) fn write_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(document).expect("a JSON value always serialises");
+    writeln!(out, "{text}").map_err(output_error)
+}
+
+/// The lowercase hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The name [`output_error`] gives the standard streams.
@@ -102,7 +128,7 @@ pub fn report(
     Ok(())
 }
 
-/// Writes one output file (`-o FILE`) atomically: the bytes go to a temporary file beside it, synced, then renamed
+/// Writes one output file (`--output-file FILE`) atomically: the bytes go to a temporary file beside it, synced, then renamed
 /// over it, with `mode` (0600 for anything holding credentials). The folder must exist; a symbolic link as the
 /// target is refused. Nothing is changed on error.
 pub fn write_output_file(
@@ -111,7 +137,7 @@ pub fn write_output_file(
     mode: u32,
 ) -> Result<crate::writer::WriteOutcome, Error> {
     let usage = |why: &str| Error::Usage {
-        message: format!("-o {}: {why}", path.display()),
+        message: format!("--output-file {}: {why}", path.display()),
     };
     let name = path.file_name().ok_or_else(|| usage("not a file name"))?;
     let folder = match path.parent() {

@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Style, report};
+use super::{Exit, Format, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::writer::{NodeFile, WriteOutcome, write_all};
@@ -49,6 +49,8 @@ pub struct MigrateRequest {
 pub struct ValidateRequest {
     /// The object streams.
     pub inputs: Vec<Input>,
+    /// Lines, or the problems as one JSON document.
+    pub format: Format,
 }
 
 /// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
@@ -247,13 +249,28 @@ fn validate(
     }
 
     report(err, style, &warnings, &notes).map_err(super::output_error)?;
+    let exit = if findings.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    };
+    if request.format == Format::Json {
+        let document = serde_json::json!({
+            "checked": checked,
+            "clean": findings.is_empty(),
+            "problems": findings,
+            "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": notes,
+        });
+        crate::output::write_json(out, &document)?;
+        return Ok(exit);
+    }
     for finding in &findings {
         writeln!(out, "{finding}").map_err(super::output_error)?;
     }
     if findings.is_empty() {
         writeln!(out, "{checked} object(s) checked: no problem found")
             .map_err(super::output_error)?;
-        Ok(Exit::Ok)
     } else {
         writeln!(
             out,
@@ -261,6 +278,6 @@ fn validate(
             findings.len()
         )
         .map_err(super::output_error)?;
-        Ok(Exit::Failed)
     }
+    Ok(exit)
 }

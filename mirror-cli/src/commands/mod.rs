@@ -13,7 +13,7 @@ pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
 pub use crate::output::{
-    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, output_error, report,
+    CLOSED_OUTPUT_EXIT, Format, Style, finish_output, is_closed_output, output_error, report,
     write_output_file,
 };
 

@@ -3,7 +3,7 @@
 //! flag values become the library's types. Nothing is written and no command runs until [`Request::run`].
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mirror_cli::Error;
 use mirror_cli::commands::diff::DiffRequest;
@@ -15,7 +15,7 @@ use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
-use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
+use mirror_cli::commands::{self, Exit, Format, Style, read_file, read_inputs, read_one};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use registries_conf::Layout;
@@ -54,6 +54,7 @@ impl Request {
                 example: args.example,
                 root: args.root,
                 show: args.show,
+                format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
                     ..node_options(args.layout, args.release_image, args.pull_secret.as_deref())?
@@ -63,7 +64,7 @@ impl Request {
                 inputs: read_inputs(&args.files)?,
                 example: args.example,
                 spec_version: args.spec_version,
-                output: args.output,
+                output: output_file(args.output),
                 options: node_options(
                     args.layout,
                     args.release_image,
@@ -74,6 +75,7 @@ impl Request {
                 from: read_inputs(&args.from)?,
                 to: read_inputs(&args.to)?,
                 options: node_options(args.layout, args.release_image, None)?,
+                format: args.output.into(),
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
@@ -89,7 +91,7 @@ impl Request {
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: args.output,
+                    output: output_file(args.output),
                     now: UnixTime::now(),
                 })
             }
@@ -160,6 +162,20 @@ impl Request {
     }
 }
 
+/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
+fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+impl From<OutputArg> for Format {
+    fn from(output: OutputArg) -> Self {
+        match output {
+            OutputArg::Text => Format::Text,
+            OutputArg::Json => Format::Json,
+        }
+    }
+}
+
 impl From<TargetArg> for Target {
     fn from(target: TargetArg) -> Self {
         match target {
@@ -203,7 +219,10 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 .iter()
                 .map(|f| read_one(f))
                 .collect::<Result<_, _>>()?,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
         }),
         PullSecretCommand::Add {
             file,
@@ -226,7 +245,10 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 registry,
                 username,
                 password,
-                output: OutputOptions { compact, output },
+                output: OutputOptions {
+                    compact,
+                    output: output_file(output),
+                },
             })
         }
         PullSecretCommand::Remove {
@@ -239,14 +261,20 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             input: read_one(&file)?,
             registry,
             ignore_not_found,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
         }),
-        PullSecretCommand::Get { file, reference } => {
-            PullSecretRequest::Get(pull_secret::GetRequest {
-                input: read_one(&file)?,
-                reference,
-            })
-        }
+        PullSecretCommand::Get {
+            file,
+            reference,
+            output,
+        } => PullSecretRequest::Get(pull_secret::GetRequest {
+            input: read_one(&file)?,
+            reference,
+            format: output.into(),
+        }),
     })
 }
 
@@ -262,10 +290,14 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
-            output,
+            output: output_file(output),
             now,
         }),
-        TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
+        TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
+            files,
+            now,
+            format: output.into(),
+        }),
         TrustCommand::Folder { key } => TrustRequest::Folder { key },
         TrustCommand::Key { host } => TrustRequest::Key { host },
     }
@@ -286,8 +318,11 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
                 Suffix::Deterministic
             },
         }),
-        IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
-            inputs: read_inputs(&files)?,
-        }),
+        IcspCommand::Validate { files, output } => {
+            IcspRequest::Validate(icsp_cmd::ValidateRequest {
+                inputs: read_inputs(&files)?,
+                format: output.into(),
+            })
+        }
     })
 }

@@ -51,7 +51,10 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
 }
 
 fn validate(inputs: Vec<Input>) -> IcspRequest {
-    IcspRequest::Validate(ValidateRequest { inputs })
+    IcspRequest::Validate(ValidateRequest {
+        inputs,
+        format: Default::default(),
+    })
 }
 
 #[test]

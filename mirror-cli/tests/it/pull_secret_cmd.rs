@@ -1,5 +1,5 @@
 //! `mirror-cli pull-secret`: every output and message, through the library functions with in-memory writers, and a
-//! few runs of the built binary (password on stdin, `-o FILE` written atomically with mode 0600, exit codes).
+//! few runs of the built binary (password on stdin, `--output-file FILE` written atomically with mode 0600, exit codes).
 
 use crate::common;
 use std::io::Write as _;
@@ -131,6 +131,7 @@ fn add_round_trips_through_get() {
     );
     run(&added, &mut out, &mut err, &Style::plain()).unwrap();
     let get = PullSecretRequest::Get(GetRequest {
+        format: Default::default(),
         input: Input {
             name: "added.yaml".into(),
             bytes: out,
@@ -216,6 +217,7 @@ fn get_explains_the_entry() {
         "Not A Reference",
     ] {
         let request = PullSecretRequest::Get(GetRequest {
+            format: Default::default(),
             input: input("config.json", file),
             reference: reference.into(),
         });
@@ -253,6 +255,7 @@ fn unreadable_files_say_what_they_are() {
     let mut all = String::new();
     for (name, text) in cases {
         let request = PullSecretRequest::Get(GetRequest {
+            format: Default::default(),
             input: input(name, text),
             reference: "quay.io/a/b".into(),
         });
@@ -294,7 +297,7 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
             "--username",
             "mirror",
             "--password-stdin",
-            "-o",
+            "--output-file",
         ])
         .arg(&file)
         .stdin(Stdio::piped())
@@ -311,7 +314,7 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
     let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(output.stdout.is_empty(), "-o keeps stdout empty");
+    assert!(output.stdout.is_empty(), "--output-file keeps stdout empty");
     assert!(!stderr.contains("s3cret"), "{stderr}");
     // In place: replaced, now 0600, and the only file in the folder (no temporary left behind).
     let meta = std::fs::metadata(&file).unwrap();
@@ -391,19 +394,19 @@ fn binary_exit_codes_and_refusals() {
     let missing = common::binary()
         .args(["pull-secret", "remove"])
         .arg(&file)
-        .args(["--registry", "nowhere.example.com", "-o"])
+        .args(["--registry", "nowhere.example.com", "--output-file"])
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(std::fs::read(&file).unwrap(), before);
-    // -o into a missing folder: 2, nothing created.
+    // --output-file into a missing folder: 2, nothing created.
     let nowhere = dir.path().join("no/such/folder/out.json");
     let merge = common::binary()
         .args(["pull-secret", "merge"])
         .arg(&file)
         .arg(&file)
-        .arg("-o")
+        .arg("--output-file")
         .arg(&nowhere)
         .output()
         .unwrap();
@@ -415,7 +418,7 @@ fn binary_exit_codes_and_refusals() {
         .args(["pull-secret", "merge", "--compact"])
         .arg(&file)
         .arg(&file)
-        .arg("-o")
+        .arg("--output-file")
         .arg(&out)
         .output()
         .unwrap();

@@ -218,6 +218,7 @@ fn pull_secret_commands_never_print_a_secret() {
                 &run_pull_secret(
                     &format!("get {reference}"),
                     PullSecretRequest::Get(pull_secret::GetRequest {
+                        format: Default::default(),
                         input: file,
                         reference: reference.into(),
                     }),
@@ -255,6 +256,7 @@ fn pull_secret_commands_never_print_a_secret() {
             &run_pull_secret(
                 &format!("get on {name}"),
                 PullSecretRequest::Get(pull_secret::GetRequest {
+                    format: Default::default(),
                     input: file,
                     reference: "a.io/x".into(),
                 }),
@@ -295,6 +297,7 @@ fn trust_commands_never_print_a_private_key() {
             now,
         }),
         TrustRequest::Check(trust::CheckRequest {
+            format: Default::default(),
             files: vec![
                 PathBuf::from(KEY_FILE),
                 PathBuf::from("tests/trust_data/ca.pem"),
@@ -325,6 +328,7 @@ fn icsp_commands_never_print_a_secret() {
     );
     let requests = [
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            format: Default::default(),
             inputs: vec![input("cluster.yaml", &stream)],
         }),
         IcspRequest::Migrate(icsp_cmd::MigrateRequest {
@@ -332,6 +336,7 @@ fn icsp_commands_never_print_a_secret() {
             ..Default::default()
         }),
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            format: Default::default(),
             inputs: vec![input(
                 "broken.yaml",
                 format!("{stream}  extra: [{PASSWORD}\n"),
@@ -389,7 +394,7 @@ fn binary_never_prints_a_secret() {
                 "--username",
                 USER,
                 "--password-stdin",
-                "-o",
+                "--output-file",
                 out_path,
             ],
             password_line.as_str(),
@@ -429,7 +434,14 @@ fn binary_never_prints_a_secret() {
             false,
         ),
         (
-            vec!["pull-secret", "merge", path, path, "-o", out_path],
+            vec![
+                "pull-secret",
+                "merge",
+                path,
+                path,
+                "--output-file",
+                out_path,
+            ],
             "",
             false,
         ),
@@ -459,7 +471,7 @@ fn binary_never_prints_a_secret() {
         };
         scan(&seen, !stdout_is_the_file);
     }
-    // The -o file holds the password, as asked, with mode 0600.
+    // The --output-file file holds the password, as asked, with mode 0600.
     use std::os::unix::fs::PermissionsExt as _;
     assert_eq!(
         std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o7777,

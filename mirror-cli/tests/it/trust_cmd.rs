@@ -125,6 +125,7 @@ fn config_map_refusals() {
 fn check_reports_and_fails_on_a_refused_bundle() {
     let request = |files: &[&str]| {
         TrustRequest::Check(CheckRequest {
+            format: Default::default(),
             files: files
                 .iter()
                 .map(|f| PathBuf::from(format!("{DATA}/{f}")))
