@@ -22,6 +22,43 @@ pub enum Format {
     Json,
 }
 
+/// How a command that prints cluster objects prints them (`-o`/`--output`, as `kubectl ... -o yaml|json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ObjectFormat {
+    /// A YAML stream, documents separated by `---` (what `oc apply -f -` reads).
+    #[default]
+    Yaml,
+    /// One JSON document: the object itself, or for several a `v1` `List` of them, as kubectl prints.
+    Json,
+}
+
+/// `objects` in `format`, ending in a newline. Objects whose content is not kept ([`icsp::Object::Other`]) are
+/// skipped, as in YAML.
+pub(crate) fn objects_text(objects: &[icsp::Object], format: ObjectFormat) -> String {
+    let mut text = match format {
+        ObjectFormat::Yaml => icsp::to_yaml_stream(objects, icsp::YamlStyle::SigsYaml),
+        ObjectFormat::Json => {
+            let mut values: Vec<serde_json::Value> =
+                objects.iter().filter_map(icsp::Object::to_value).collect();
+            let document = if values.len() == 1 {
+                values.remove(0)
+            } else {
+                serde_json::json!({
+                    "apiVersion": "v1",
+                    "items": values,
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""},
+                })
+            };
+            serde_json::to_string_pretty(&document).expect("a JSON value always serialises")
+        }
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
 /// Writes `document` as indented JSON and a newline.
 pub(crate) fn write_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(document).expect("a JSON value always serialises");

@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Format, Style, report};
+use super::{Exit, Format, ObjectFormat, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::writer::{NodeFile, WriteOutcome, write_all};
@@ -42,6 +42,8 @@ pub struct MigrateRequest {
     pub dest_dir: Option<PathBuf>,
     /// How the suffix is chosen.
     pub suffix: Suffix,
+    /// Without `dest_dir`: oc's YAML, or JSON (the IDMS, or a `List` of them).
+    pub format: ObjectFormat,
 }
 
 /// `icsp validate`.
@@ -95,6 +97,26 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
             Suffix::Random => random_suffix(&input.bytes),
         };
         migrated.push(icsp::migrate_icsp(&input.name, &objects, Some(suffix))?);
+    }
+    if request.format == ObjectFormat::Json {
+        if request.dest_dir.is_some() {
+            return Err(Error::Usage {
+                message: "--dest-dir writes oc's YAML files; -o json prints to standard output"
+                    .into(),
+            });
+        }
+        let objects: Vec<icsp::Object> = migrated
+            .iter()
+            .flat_map(|m| {
+                m.objects
+                    .iter()
+                    .cloned()
+                    .map(icsp::Object::ImageDigestMirrorSet)
+            })
+            .collect();
+        out.write_all(crate::output::objects_text(&objects, request.format).as_bytes())
+            .map_err(super::output_error)?;
+        return Ok(Exit::Ok);
     }
     let Some(dir) = &request.dest_dir else {
         let yaml: Vec<&str> = migrated.iter().map(|m| m.yaml.as_str()).collect();

@@ -13,8 +13,8 @@ pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
 pub use crate::output::{
-    CLOSED_OUTPUT_EXIT, Format, Style, finish_output, is_closed_output, output_error, report,
-    write_output_file,
+    CLOSED_OUTPUT_EXIT, Format, ObjectFormat, Style, finish_output, is_closed_output, output_error,
+    report, write_output_file,
 };
 
 /// The process exit codes every command shares.

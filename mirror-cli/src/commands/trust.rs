@@ -10,10 +10,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use icsp::{Object, YamlStyle};
+use icsp::Object;
 use trust_bundle::{Bundle, Origin, UnixTime};
 
-use super::{Exit, Format, Style, read_file, report, write_output_file};
+use super::{Exit, Format, ObjectFormat, Style, read_file, report, write_output_file};
 use crate::Error;
 use crate::writer::WriteOutcome;
 
@@ -54,6 +54,8 @@ pub struct ConfigMapRequest {
     pub output: Option<PathBuf>,
     /// "Now", for expiry warnings.
     pub now: UnixTime,
+    /// YAML, or JSON.
+    pub format: ObjectFormat,
 }
 
 /// `trust check`.
@@ -172,12 +174,8 @@ fn config_map(
     // The folders too: two keys that would share a certs.d folder are refused.
     trust_bundle::plan_folders(&bundles, request.now)?;
 
-    let mut yaml = icsp::to_yaml(&Object::ConfigMap(config_map), YamlStyle::SigsYaml)
-        .unwrap_or_default()
-        .into_bytes();
-    if !yaml.ends_with(b"\n") {
-        yaml.push(b'\n');
-    }
+    let yaml =
+        crate::output::objects_text(&[Object::ConfigMap(config_map)], request.format).into_bytes();
     match &request.output {
         Some(path) => {
             let outcome = write_output_file(path, &yaml, 0o644)?;

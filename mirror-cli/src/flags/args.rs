@@ -184,7 +184,10 @@ pub struct ManifestsArgs {
     pub tags: bool,
     /// Write the stream to this file (atomically, mode 0600) instead of standard output; `-` is standard output
     #[arg(long = "output-file", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output_file: Option<PathBuf>,
+    /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+    pub output: ObjectOutputArg,
 }
 
 #[derive(Args)]
@@ -323,6 +326,15 @@ pub enum OutputArg {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+// No doc comments on the values: they would switch every --help of these commands to the long layout.
+pub enum ObjectOutputArg {
+    // A YAML stream (`---` between objects), as `oc apply -f -` reads it.
+    Yaml,
+    // JSON: the object, or a v1 List of them, as `kubectl -o json` prints.
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum LayoutArg {
     /// Per-mirror pull-from-mirror, short-name-mode header (OpenShift today)
@@ -453,7 +465,10 @@ pub enum TrustCommand {
         pairs: Vec<String>,
         /// Write the YAML to this file (atomically) instead of stdout; `-` is stdout
         #[arg(long = "output-file", value_name = "FILE")]
-        output: Option<PathBuf>,
+        output_file: Option<PathBuf>,
+        /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+        output: ObjectOutputArg,
     },
     /// Check CA bundle files as containers/image will read them (report only)
     #[command(after_help = "Examples:\n  \
@@ -507,6 +522,9 @@ pub enum IcspCommand {
         /// A random file name suffix, as oc uses
         #[arg(long, requires = "dest_dir")]
         random_suffix: bool,
+        /// Output format on standard output (not with --dest-dir): a YAML stream, or JSON (one object, or a v1 List)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+        output: ObjectOutputArg,
     },
     /// Check mirror objects as the API server and machine-config-operator would
     #[command(after_help = "Examples:\n  \

@@ -15,14 +15,17 @@ use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
-use mirror_cli::commands::{self, Exit, Format, Style, read_file, read_inputs, read_one};
+use mirror_cli::commands::{
+    self, Exit, Format, ObjectFormat, Style, read_file, read_inputs, read_one,
+};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, TargetArg, TrustCommand,
+    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand, TargetArg,
+    TrustCommand,
 };
 
 /// One command's request, ready to run.
@@ -91,8 +94,9 @@ impl Request {
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: output_file(args.output),
+                    output: output_file(args.output_file),
                     now: UnixTime::now(),
+                    format: args.output.into(),
                 })
             }
             Command::Resolve(args) => {
@@ -172,6 +176,15 @@ impl From<OutputArg> for Format {
         match output {
             OutputArg::Text => Format::Text,
             OutputArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ObjectOutputArg> for ObjectFormat {
+    fn from(output: ObjectOutputArg) -> Self {
+        match output {
+            ObjectOutputArg::Yaml => ObjectFormat::Yaml,
+            ObjectOutputArg::Json => ObjectFormat::Json,
         }
     }
 }
@@ -285,13 +298,15 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
+            output_file: file,
             output,
         } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
             name,
             namespace,
             pairs,
-            output: output_file(output),
+            output: output_file(file),
             now,
+            format: output.into(),
         }),
         TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
             files,
@@ -309,7 +324,9 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
             files,
             dest_dir,
             random_suffix,
+            output,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
+            format: output.into(),
             inputs: read_inputs(&files)?,
             dest_dir,
             suffix: if random_suffix {

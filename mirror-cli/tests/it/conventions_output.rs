@@ -486,3 +486,106 @@ fn output_file_dash_is_stdout() {
     }
     assert!(!dir.path().join("-").exists());
 }
+
+/// Commands that print cluster objects take `-o yaml` (the default, unchanged) or `-o json`, as kubectl: one
+/// object as itself, several as a `v1` `List`.
+#[test]
+fn object_commands_take_o_yaml_or_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let ps = write("ps.json", PULL_SECRET_JSON);
+    let icsp = write(
+        "icsp.yaml",
+        "apiVersion: operator.openshift.io/v1alpha1
+kind: ImageContentSourcePolicy
+metadata:
+  name: mirror-ocp
+spec:
+  repositoryDigestMirrors:
+  - mirrors:
+    - mirror.registry.com:443/ocp/release
+    source: quay.io/openshift-release-dev/ocp-release
+",
+    );
+    let manifests = |format: &str| {
+        run_binary(
+            &[
+                "manifests",
+                "--registry",
+                "mirror.example.com:5000",
+                "--ca",
+                "tests/trust_data/ca.pem",
+                "--pull-secret",
+                &ps,
+                "--username",
+                "u",
+                "--password-stdin",
+                "--map",
+                "quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release",
+                "-o",
+                format,
+            ],
+            "pw\n",
+        )
+    };
+    let yaml = manifests("yaml");
+    assert_eq!(yaml.status.code(), Some(0), "{yaml:?}");
+    assert!(String::from_utf8_lossy(&yaml.stdout).contains("---\n"));
+    let list = manifests("json");
+    assert_eq!(list.status.code(), Some(0), "{list:?}");
+    let list = json(&String::from_utf8(list.stdout).unwrap());
+    assert_eq!(list["kind"], "List");
+    assert_eq!(list["apiVersion"], "v1");
+    let kinds: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["Secret", "ConfigMap", "Image", "ImageDigestMirrorSet"]
+    );
+
+    let config_map = run_binary(
+        &[
+            "trust",
+            "configmap",
+            "mirror.example.com:5000=tests/trust_data/ca.pem",
+            "-o",
+            "json",
+        ],
+        "",
+    );
+    assert_eq!(config_map.status.code(), Some(0), "{config_map:?}");
+    let config_map = json(&String::from_utf8(config_map.stdout).unwrap());
+    assert_eq!(config_map["kind"], "ConfigMap");
+    assert!(config_map["data"]["mirror.example.com..5000"].is_string());
+
+    let migrated = run_binary(&["icsp", "migrate", &icsp, "-o", "json"], "");
+    assert_eq!(migrated.status.code(), Some(0), "{migrated:?}");
+    let migrated = json(&String::from_utf8(migrated.stdout).unwrap());
+    assert_eq!(migrated["kind"], "ImageDigestMirrorSet");
+    assert_eq!(
+        migrated["spec"]["imageDigestMirrors"][0]["source"],
+        "quay.io/openshift-release-dev/ocp-release"
+    );
+    let yaml = run_binary(&["icsp", "migrate", &icsp, "-o", "yaml"], "");
+    let default = run_binary(&["icsp", "migrate", &icsp], "");
+    assert_eq!(
+        yaml.stdout, default.stdout,
+        "yaml is the default, as oc writes it"
+    );
+
+    let dest = dir.path().join("idms").display().to_string();
+    let refused = run_binary(
+        &["icsp", "migrate", &icsp, "--dest-dir", &dest, "-o", "json"],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(!dir.path().join("idms").exists());
+}

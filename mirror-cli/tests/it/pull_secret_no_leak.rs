@@ -287,6 +287,7 @@ fn trust_commands_never_print_a_private_key() {
     let now = trust_bundle::UnixTime::now();
     let requests = [
         TrustRequest::ConfigMap(trust::ConfigMapRequest {
+            format: Default::default(),
             name: "registry-config".into(),
             namespace: "openshift-config".into(),
             pairs: vec![
