@@ -59,12 +59,6 @@ pub(crate) fn objects_text(objects: &[icsp::Object], format: ObjectFormat) -> St
     text
 }
 
-/// Writes `document` as indented JSON and a newline.
-pub(crate) fn write_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
-    let text = serde_json::to_string_pretty(document).expect("a JSON value always serialises");
-    writeln!(out, "{text}").map_err(output_error)
-}
-
 /// The lowercase hex SHA-256 of `bytes`.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
@@ -147,6 +141,12 @@ impl Style {
     pub fn note(&self) -> String {
         self.paint("36", "note:")
     }
+}
+
+/// Prints a `-o json` document, indented, on its own line (the one JSON printer of every report).
+pub(crate) fn print_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(document).unwrap_or_default();
+    writeln!(out, "{text}").map_err(output_error)
 }
 
 /// Prints warnings and notes, one per line.

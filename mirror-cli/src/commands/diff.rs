@@ -294,8 +294,13 @@ pub fn run(
     }
     let io = super::output_error;
     let limits = icsp::Limits::default();
-    let old = plan(&Cluster::read(&request.from, &limits)?, &request.options)?;
-    let new = plan(&Cluster::read(&request.to, &limits)?, &request.options)?;
+    let read = |inputs: &[crate::cluster::Input]| -> Result<Cluster, Error> {
+        let cluster = Cluster::read(inputs, &limits)?;
+        cluster.require_shaping()?;
+        Ok(cluster)
+    };
+    let old = plan(&read(&request.from)?, &request.options)?;
+    let new = plan(&read(&request.to)?, &request.options)?;
     // Only the proposed objects' warnings matter to what is about to be applied.
     report(err, style, &new.warnings, &[]).map_err(io)?;
 
@@ -347,7 +352,7 @@ pub fn run(
             "files": files,
             "warnings": new.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        crate::output::write_json(out, &document)?;
+        super::print_json(out, &document)?;
         return Ok(exit);
     }
 

@@ -246,6 +246,17 @@ fn validate(
     match Cluster::read(&request.inputs, &icsp::Limits::default()) {
         Err(e) => findings.push(e.to_string()),
         Ok(cluster) => {
+            if cluster.summary.objects == 0 {
+                return Err(Error::NothingShapesNodes(cluster.summary));
+            }
+            // Nothing to validate is not "clean": the stream was meant to hold mirror objects.
+            if cluster.icsps.is_empty() && cluster.idms.is_empty() && cluster.itms.is_empty() {
+                findings.push(format!(
+                    "{}: {}; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet among them",
+                    cluster.summary.inputs_text(),
+                    cluster.summary
+                ));
+            }
             notes.extend(cluster.ignored.iter().cloned());
             let rules = crate::node::mirror_rules(&cluster);
             for e in every_rules_error(&rules) {
@@ -284,7 +295,7 @@ fn validate(
             "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "notes": notes,
         });
-        crate::output::write_json(out, &document)?;
+        super::print_json(out, &document)?;
         return Ok(exit);
     }
     for finding in &findings {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
-use super::{Exit, Format, Style, report};
+use super::{Exit, Format, Style};
 use crate::Error;
 use crate::cluster::Input;
-use crate::node::{RenderOptions, holds_credentials, plan_from_inputs};
+use crate::node::{RenderOptions, holds_credentials};
 use crate::writer::{WriteOutcome, write_all};
 
 /// What `render` was asked.
@@ -35,14 +35,16 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         "nothing to render: give -f FILE (or --example)",
+        err,
+        style,
+        true,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
 
     let outcomes = match &request.root {
         Some(root) => {
@@ -87,7 +89,7 @@ pub fn run(
             "warnings": plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "notes": plan.notes,
         });
-        crate::output::write_json(out, &document)?;
+        super::print_json(out, &document)?;
         return Ok(Exit::Ok);
     }
     for (i, file) in plan.files.iter().enumerate() {

@@ -284,7 +284,7 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
             "usable": exit == Exit::Ok,
             "bundles": bundles,
         });
-        crate::output::write_json(out, &document)?;
+        super::print_json(out, &document)?;
     } else {
         out.write_all(text.as_bytes())
             .map_err(super::output_error)?;

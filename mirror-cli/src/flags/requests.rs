@@ -24,8 +24,8 @@ use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand, TargetArg,
-    TrustCommand,
+    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand,
+    RenderFlags, TargetArg, TrustCommand,
 };
 
 /// One command's request, ready to run.
@@ -53,26 +53,22 @@ impl Request {
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files)?,
+                example: args.objects.example,
                 root: args.root,
                 show: args.show,
                 format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..node_options(args.layout, args.release_image, args.pull_secret.as_deref())?
+                    ..render_options(args.render)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files)?,
+                example: args.objects.example,
                 spec_version: args.spec_version,
                 output: output_file(args.output),
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                )?,
+                options: render_options(args.render)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from)?,
@@ -112,28 +108,30 @@ impl Request {
                     json: args.output == OutputArg::Json,
                 })
             }
-            Command::Verify(args) if args.roots.len() > 1 => Request::Fleet(FleetRequest {
-                roots: args.roots,
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                )?,
-                json: args.output == OutputArg::Json,
-            }),
-            Command::Verify(args) => Request::Verify(VerifyRequest {
-                root: args.roots[0].clone(),
-                inputs: read_inputs(&args.files)?,
-                example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                )?,
-                json: args.output == OutputArg::Json,
-            }),
+            Command::Verify(args) => {
+                let fleet = FleetRequest {
+                    roots: args.roots,
+                    inputs: read_inputs(&args.objects.files)?,
+                    example: args.objects.example,
+                    options: node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                    )?,
+                    json: args.output == OutputArg::Json,
+                };
+                match <[_; 1]>::try_from(fleet.roots) {
+                    // One root: the single-node checklist.
+                    Ok([root]) => Request::Verify(VerifyRequest {
+                        root,
+                        inputs: fleet.inputs,
+                        example: fleet.example,
+                        options: fleet.options,
+                        json: fleet.json,
+                    }),
+                    Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
+                }
+            }
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
@@ -205,6 +203,15 @@ impl From<LayoutArg> for Layout {
             LayoutArg::Legacy => Layout::Legacy,
         }
     }
+}
+
+/// Render options from `render`'s and `ignition`'s flags.
+fn render_options(flags: RenderFlags) -> Result<RenderOptions, Error> {
+    node_options(
+        flags.layout,
+        flags.release_image,
+        flags.pull_secret.as_deref(),
+    )
 }
 
 /// Render options from the flags the node-file commands share.

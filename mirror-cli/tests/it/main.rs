@@ -7,6 +7,7 @@ mod conventions_exit;
 mod conventions_output;
 mod crash_kill;
 mod diff_objects;
+mod edge_inputs;
 mod errors;
 mod fleet_verify;
 mod icsp_cmd;
