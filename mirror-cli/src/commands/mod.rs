@@ -12,9 +12,10 @@ pub mod trust;
 pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
-pub(crate) use crate::output::{output_error, print_json};
+pub(crate) use crate::output::print_json;
 pub use crate::output::{
-    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
+    CLOSED_OUTPUT_EXIT, Format, ObjectFormat, Style, finish_output, is_closed_output, output_error,
+    report, write_output_file,
 };
 
 /// The first steps of `render`, `ignition` and `verify`: the node plan of the inputs (see
