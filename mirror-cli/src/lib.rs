@@ -8,6 +8,7 @@ pub mod commands;
 mod error;
 pub mod mapping;
 pub mod node;
+pub mod probe;
 pub mod writer;
 
 pub use error::Error;

@@ -87,6 +87,9 @@ enum Command {
         Exit codes: 0 resolved, 1 a source is blocked (or, with --batch, any line failed),\n\
         2 a bad reference or configuration (the reason on stderr).")]
     Resolve(ResolveArgs),
+    /// Does the node's configuration really pull an image (or a whole release), source by source
+    #[command(after_help = commands::probe::AFTER_HELP)]
+    Probe(commands::probe::ProbeArgs),
     /// Check a node's files against what render produces (step 4 of the procedure, and more)
     #[command(after_help = "Examples:\n  \
         mirror-cli verify --example --root ./node\n  \
@@ -738,6 +741,7 @@ fn run(cli: Cli, style: &Style) -> Result<Exit, mirror_cli::Error> {
             };
             commands::verify::run(&request, &mut out, &mut err, style)
         }
+        Command::Probe(args) => commands::probe::run(&args, &mut out, &mut err, style),
         Command::PullSecret(args) => pull_secret_command(args, &mut out, &mut err, style),
         Command::Trust(args) => trust_command(args, &mut out, &mut err, style),
         Command::Icsp(args) => icsp_command(args, &mut out, &mut err, style),

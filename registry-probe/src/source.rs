@@ -193,10 +193,9 @@ impl Trust {
     /// pull); other files are ignored. A missing folder is no error and gives the default trust. `label_prefix`
     /// starts each label (`certs.d/mirror:5000`).
     pub fn from_certs_dir(dir: &Path, label_prefix: &str) -> Result<Trust, Error> {
-        let mut trust = Trust::default();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(trust),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Trust::default()),
             Err(e) => {
                 return Err(Error::Io {
                     path: dir.to_owned(),
@@ -214,6 +213,18 @@ impl Trust {
                 names.push(name.to_owned());
             }
         }
+        Trust::from_certs_entries(names, label_prefix, |name| read_bounded(&dir.join(name)))
+    }
+
+    /// The rules of [`Trust::from_certs_dir`] over a folder listed and read by the caller (a node root read
+    /// without following links, say): `names` are the folder's entries, `read` returns a file's bytes (at most
+    /// [`MAX_CERT_FILE_BYTES`]) and is called only for the `*.crt`, `*.cert` and `*.key` files used.
+    pub fn from_certs_entries(
+        mut names: Vec<String>,
+        label_prefix: &str,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, Error>,
+    ) -> Result<Trust, Error> {
+        let mut trust = Trust::default();
         names.sort();
         let label = |name: &str| {
             if label_prefix.is_empty() {
@@ -226,7 +237,7 @@ impl Trust {
             if name.ends_with(".crt") {
                 trust.ca_files.push(CaFile {
                     label: label(name),
-                    pem: read_bounded(&dir.join(name))?,
+                    pem: read(name)?,
                 });
             }
             if let Some(base) = name.strip_suffix(".cert") {
@@ -238,8 +249,8 @@ impl Trust {
                 }
                 trust.client_identities.push(ClientIdentity::new(
                     label(name),
-                    read_bounded(&dir.join(name))?,
-                    read_bounded(&dir.join(&key))?,
+                    read(name)?,
+                    read(&key)?,
                 ));
             }
             if let Some(base) = name.strip_suffix(".key") {
