@@ -583,6 +583,14 @@ pub enum ComponentState {
     },
     /// Every source that was tried said the manifest (or repository) is unknown.
     Missing,
+    /// Every mirror said the manifest is unknown, and the source could not say (unreachable, refused…): the
+    /// usual answer of a disconnected cluster whose mirror lacks the image.
+    MissingOnMirrors {
+        /// The source.
+        source: String,
+        /// Why the source failed.
+        line: String,
+    },
     /// Some source failed otherwise; `line` is the first such failure.
     Error {
         /// The source that failed.
@@ -599,6 +607,7 @@ impl ComponentState {
             ComponentState::Ok { .. } => "ok",
             ComponentState::OnlyOnSource { .. } => "only on the source",
             ComponentState::Missing => "missing on every source",
+            ComponentState::MissingOnMirrors { .. } => "missing on the mirrors",
             ComponentState::Error { .. } => "error",
         }
     }
@@ -679,6 +688,15 @@ fn classify_failure(tried: &[(PlannedSource, Outcome)]) -> ComponentState {
         .collect();
     if !probed.is_empty() && probed.iter().all(|(_, stop)| stop.is_not_found()) {
         return ComponentState::Missing;
+    }
+    let mut mirrors = probed.iter().filter(|(s, _)| s.is_mirror).peekable();
+    if mirrors.peek().is_some() && mirrors.all(|(_, stop)| stop.is_not_found()) {
+        if let Some((source, stop)) = probed.iter().find(|(s, _)| !s.is_mirror) {
+            return ComponentState::MissingOnMirrors {
+                source: source.reference.clone(),
+                line: stop.to_string(),
+            };
+        }
     }
     let first = probed
         .iter()

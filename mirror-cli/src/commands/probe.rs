@@ -312,9 +312,11 @@ fn release(
     let count = |word: &str| counts.get(word).copied().unwrap_or(0);
     let all_pull = reports.iter().all(|r| r.state.pulls());
     let summary = format!(
-        "summary: {total} components: {} ok, {} only on the source, {} missing on every source, {} errors",
+        "summary: {total} components: {} ok, {} only on the source, {} missing on the mirrors, {} missing on \
+         every source, {} errors",
         count("ok"),
         count("only on the source"),
+        count("missing on the mirrors"),
         count("missing on every source"),
         count("error")
     );
@@ -334,6 +336,7 @@ fn release(
             "components": total,
             "ok": count("ok"),
             "only_on_source": count("only on the source"),
+            "missing_on_mirrors": count("missing on the mirrors"),
             "missing": count("missing on every source"),
             "errors": count("error"),
         });
@@ -351,6 +354,9 @@ fn release(
                     format!(" (from {from})")
                 }
                 ComponentState::Missing => String::new(),
+                ComponentState::MissingOnMirrors { source, line } => {
+                    format!(" (source {source}: {line})")
+                }
                 ComponentState::Error { source, line } => format!(": {source}: {line}"),
             };
             writeln!(
@@ -381,6 +387,7 @@ fn component_json(report: &ComponentReport) -> Value {
         ComponentState::Ok { from } => ("ok", Some(from.as_str())),
         ComponentState::OnlyOnSource { from } => ("only_on_source", Some(from.as_str())),
         ComponentState::Missing => ("missing", None),
+        ComponentState::MissingOnMirrors { .. } => ("missing_on_mirrors", None),
         ComponentState::Error { .. } => ("error", None),
     };
     json!({
@@ -389,7 +396,8 @@ fn component_json(report: &ComponentReport) -> Value {
         "state": state,
         "from": from,
         "error": match &report.state {
-            ComponentState::Error { source, line } => json!({"source": source, "line": line}),
+            ComponentState::Error { source, line }
+            | ComponentState::MissingOnMirrors { source, line } => json!({"source": source, "line": line}),
             _ => Value::Null,
         },
         "sources": report.tried.iter().map(|(s, o)| s.to_json(o)).collect::<Vec<_>>(),
