@@ -690,13 +690,14 @@ fn classify_failure(tried: &[(PlannedSource, Outcome)]) -> ComponentState {
         return ComponentState::Missing;
     }
     let mut mirrors = probed.iter().filter(|(s, _)| s.is_mirror).peekable();
-    if mirrors.peek().is_some() && mirrors.all(|(_, stop)| stop.is_not_found()) {
-        if let Some((source, stop)) = probed.iter().find(|(s, _)| !s.is_mirror) {
-            return ComponentState::MissingOnMirrors {
-                source: source.reference.clone(),
-                line: stop.to_string(),
-            };
-        }
+    if mirrors.peek().is_some()
+        && mirrors.all(|(_, stop)| stop.is_not_found())
+        && let Some((source, stop)) = probed.iter().find(|(s, _)| !s.is_mirror)
+    {
+        return ComponentState::MissingOnMirrors {
+            source: source.reference.clone(),
+            line: stop.to_string(),
+        };
     }
     let first = probed
         .iter()
