@@ -13,8 +13,9 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use mirror_cli::node::{ca_files, paths};
 use trust_bundle::{
-    Bundle, ConfigMapData, FolderBundle, Origin, UnixTime, check_bundle, check_bundles,
-    folder_for_key, folders, key_for_host, plan_folders, read_config_map, render_text,
+    Bundle, CheckPolicy, ConfigMapData, FolderBundle, Origin, UnixTime, check_bundle,
+    check_bundle_with, check_bundles, classify_ca_file, folder_for_key, folders, key_for_host,
+    plan_folders, plan_folders_with, read_config_map, render_text,
 };
 
 /// The ConfigMap and host the input spells.
@@ -70,7 +71,30 @@ fuzz_target!(|data: &[u8]| {
         origin: Origin::Data,
         bytes: data.to_vec(),
     };
-    let _ = check_bundle(&raw, now).map(|report| format!("{report:?}"));
+    let lenient = check_bundle(&raw, now);
+    let strict = check_bundle_with(&raw, CheckPolicy::strict(now));
+    // The strict policy refuses more, never less, and refuses the same way where the lenient one refuses.
+    match (&lenient, &strict) {
+        (Err(l), Err(s)) => assert_eq!(l, s),
+        (Err(l), Ok(_)) => panic!("strict accepts what lenient refuses: {l}"),
+        _ => {}
+    }
+    let verdict = classify_ca_file(&raw, now);
+    assert_eq!(verdict.is_usable(), strict.is_ok());
+    // Binary or base64 content outside blocks is never shown: no 24 printable input bytes in a row appear in
+    // what is printed of the refusal (these errors hold no input text at all).
+    if let Err(
+        error @ (trust_bundle::Error::BinaryData { .. }
+        | trust_bundle::Error::HeaderlessBase64 { .. }
+        | trust_bundle::Error::DerNotPem { .. }),
+    ) = &strict
+    {
+        let shown = format!("{error} {error:?} {verdict:?}");
+        assert!(
+            !data.windows(24).any(|w| w.iter().all(u8::is_ascii_graphic) && shown.as_bytes().windows(24).any(|s| s == w)),
+            "input shown: {shown}"
+        );
+    }
 
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -97,6 +121,9 @@ fuzz_target!(|data: &[u8]| {
         assert_folders(&folders);
     }
     if let Ok(plan) = plan_folders(&bundles, now) {
+        assert_folders(&plan.folders);
+    }
+    if let Ok(plan) = plan_folders_with(&bundles, CheckPolicy::strict(now)) {
         assert_folders(&plan.folders);
     }
 });

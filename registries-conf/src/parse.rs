@@ -26,6 +26,22 @@ pub struct Warning {
     pub key: String,
     /// What is wrong and what containers/image does with it.
     pub message: String,
+    /// Which kind of finding it is.
+    pub kind: WarningKind,
+}
+
+/// The kinds of [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// An unknown or misspelt key: containers/image ignores it.
+    UnknownKey,
+    /// A key given twice in different case: containers/image uses one of them at random.
+    RepeatedKey,
+    /// A mirror `location` ending with `/`: the current containers/image (5.35 and later, what OpenShift nodes run)
+    /// trims it and tries the mirror, as [`crate::validate`] does; 5.23 keeps it, and every pull of the entry fails
+    /// there with `rewriting reference: invalid reference format`. A note on older nodes, not a problem here.
+    MirrorTrailingSlashOnOlderClients,
 }
 
 impl fmt::Display for Warning {
@@ -154,13 +170,13 @@ fn parse_with(path: &str, bytes: &[u8], drop_in: bool) -> Result<ParsedFile, Err
         lines: &lines,
         warnings: Vec::new(),
     };
-    let (config, extras, v1_line) = reader.root(doc.as_table())?;
+    let Root {
+        config,
+        extras,
+        v1_line,
+        v2_set,
+    } = reader.root(doc.as_table())?;
     if let Some(v1_line) = v1_line {
-        let v2_set = !config.registries.is_empty()
-            || !config.unqualified_search_registries.is_empty()
-            || !config.credential_helpers.is_empty()
-            || !config.short_name_mode.is_empty()
-            || !config.aliases.is_empty();
         let message = if drop_in {
             "registry must be in v2 format but is in v1"
         } else if v2_set {
@@ -264,6 +280,16 @@ struct Reader<'a> {
     warnings: Vec<Warning>,
 }
 
+/// What the root table holds.
+struct Root {
+    config: RegistriesConf,
+    extras: Extras,
+    /// The line of the first v1 list (`[registries.search]` ...), if any.
+    v1_line: Option<usize>,
+    /// Whether any v2 key is set, as containers/image counts it.
+    v2_set: bool,
+}
+
 /// A table (`[[x]]` or inline) and where it is.
 type SpannedTable<'t> = (&'t dyn TableLike, Option<Range<usize>>);
 
@@ -297,7 +323,13 @@ impl<'a> Reader<'a> {
         .at(Some(line), Some(column))
     }
 
-    fn warn(&mut self, span: &Option<Range<usize>>, key: String, message: String) {
+    fn warn(
+        &mut self,
+        span: &Option<Range<usize>>,
+        key: String,
+        message: String,
+        kind: WarningKind,
+    ) {
         let (line, column) = self.line_col(span);
         self.warnings.push(Warning {
             path: self.path.to_owned(),
@@ -305,6 +337,7 @@ impl<'a> Reader<'a> {
             column,
             key,
             message,
+            kind,
         });
     }
 
@@ -340,6 +373,7 @@ impl<'a> Reader<'a> {
                     format!(
                         "unknown key `{dotted}` is ignored, as containers/image ignores it{hint}"
                     ),
+                    WarningKind::UnknownKey,
                 );
                 continue;
             };
@@ -355,7 +389,7 @@ impl<'a> Reader<'a> {
                             "first"
                         }
                     );
-                    self.warn(&span, dotted, message);
+                    self.warn(&span, dotted, message, WarningKind::RepeatedKey);
                 }
                 Some(first) => {
                     // An exact spelling beats a case-folded one, as in BurntSushi/toml.
@@ -366,7 +400,7 @@ impl<'a> Reader<'a> {
                     );
                     let first_span = first.span.clone();
                     let first_dotted = first.key.to_owned();
-                    self.warn(&first_span, first_dotted, message);
+                    self.warn(&first_span, first_dotted, message, WarningKind::RepeatedKey);
                     found.insert(name, Entry { key, item, span });
                 }
                 None => {
@@ -450,11 +484,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn root(
-        &mut self,
-        root: &dyn TableLike,
-    ) -> Result<(RegistriesConf, Extras, Option<usize>), Error> {
+    fn root(&mut self, root: &dyn TableLike) -> Result<Root, Error> {
         const KNOWN: &[&str] = &[
             "registry",
             "unqualified-search-registries",
@@ -478,6 +508,15 @@ impl<'a> Reader<'a> {
         let mut config = RegistriesConf::default();
         let mut extras = Extras::default();
         let mut v1_line = None;
+        // containers/image's `V2RegistriesConf.hasSetField`: a key decoded at all counts, even `[]` or an empty
+        // `[aliases]` table (the decoder makes them non-nil); an empty string does not.
+        let v2_set = fields.iter().any(|(name, entry)| match *name {
+            "registries" => false,
+            "short-name-mode" | "additional-layer-store-auth-helper" => {
+                entry.item.as_str() != Some("")
+            }
+            _ => true,
+        });
         for (name, entry) in &fields {
             match *name {
                 "registry" => {
@@ -522,10 +561,17 @@ impl<'a> Reader<'a> {
                 _ => unreachable!("only known keys are returned"),
             }
         }
-        Ok((config, extras, v1_line))
+        Ok(Root {
+            config,
+            extras,
+            v1_line,
+            v2_set,
+        })
     }
 
-    /// Reads the v1 `[registries.*]` tables; the line of the first non-empty list when there is one.
+    /// Reads the v1 `[registries.*]` tables; the line of the first list given, even `[]`: containers/image's
+    /// `V1RegistriesConf.hasSetField` counts a decoded empty list (only a table without its `registries` key is
+    /// nothing). containers/image before 5.24 (`Nonempty`) ignored empty lists.
     fn v1(&mut self, entry: &Entry<'_>) -> Result<Option<usize>, Error> {
         let Some(table) = entry.item.as_table_like() else {
             return Err(self.type_error(&entry.span, "registries", "a table", entry.item));
@@ -539,8 +585,8 @@ impl<'a> Reader<'a> {
             };
             let inner = self.fields(list_table, &key, &["registries"], &[]);
             if let Some(registries) = inner.get("registries") {
-                let values = self.strings(registries, &format!("{key}.registries"))?;
-                if !values.is_empty() && first.is_none() {
+                self.strings(registries, &format!("{key}.registries"))?;
+                if first.is_none() {
                     first = Some(self.line_col(&list.span).0);
                 }
             }
@@ -622,7 +668,26 @@ impl<'a> Reader<'a> {
         for (name, entry) in &fields {
             let key = format!("{context}.{name}");
             match *name {
-                "location" => mirror.location = self.string(entry, &key)?,
+                "location" => {
+                    mirror.location = self.string(entry, &key)?;
+                    if mirror.location.ends_with('/')
+                        && !mirror.location.trim_end_matches('/').is_empty()
+                    {
+                        let span = entry.item.span().or(entry.span.clone());
+                        let message = format!(
+                            "`{key}` {:?} ends with `/`: containers/image 5.35 and later (OpenShift nodes) trim it \
+                             and try the mirror; on nodes with an older containers/image (5.23) every pull of this \
+                             entry fails with `rewriting reference: invalid reference format`",
+                            mirror.location
+                        );
+                        self.warn(
+                            &span,
+                            key.clone(),
+                            message,
+                            WarningKind::MirrorTrailingSlashOnOlderClients,
+                        );
+                    }
+                }
                 "insecure" => mirror.insecure = self.boolean(entry, &key)?,
                 "pull-from-mirror" => {
                     raw = self.string(entry, &key)?;

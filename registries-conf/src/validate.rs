@@ -3,8 +3,9 @@
 //! The order of the checks is containers/image's (5.23, `loadConfigFile` and `postProcessRegistries`), so a file
 //! with several problems reports the same one first. The result is the configuration containers/image works with:
 //! `[[registry]]` prefixes and locations without trailing slashes, a prefix for every entry, entries deduplicated by
-//! prefix (the first wins) and sorted by prefix. Mirror locations are kept as written: containers/image 5.23 checks
-//! them trimmed but keeps the untrimmed value (fixed in 5.35), so a trailing slash there breaks every pull.
+//! prefix (the first wins) and sorted by prefix. Mirror locations lose trailing slashes too, as in the current
+//! containers/image (5.35 and later, what OpenShift nodes run); 5.23 checked them trimmed but kept the untrimmed
+//! value, so a trailing slash there broke every pull ([`crate::WarningKind::MirrorTrailingSlashOnOlderClients`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -59,8 +60,8 @@ pub fn validate(file: &ParsedFile) -> Result<RegistriesConf, Error> {
                 ),
             ));
         }
-        for (j, mirror) in reg.mirrors.iter().enumerate() {
-            // Checked trimmed, kept as written (containers/image 5.23 assigns to a copy).
+        for (j, mirror) in reg.mirrors.iter_mut().enumerate() {
+            // Kept trimmed, as containers/image 5.35 and later do (5.23 assigned to a copy and kept the slash).
             let trimmed = parse_location(&mirror.location).map_err(|m| fail(line, m))?;
             if trimmed.is_empty() {
                 return Err(fail(
@@ -87,6 +88,7 @@ pub fn validate(file: &ParsedFile) -> Result<RegistriesConf, Error> {
                     format!("unsupported pull-from-mirror value {raw:?} for mirror {trimmed:?}"),
                 ));
             }
+            mirror.location = trimmed;
         }
         registries.push(reg);
         lines.push(line);
@@ -224,7 +226,7 @@ fn is_domain(s: &str) -> bool {
 }
 
 /// containers/image's `newShortNameAliasCache` checks; errors are joined as it joins them.
-fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
     let mut errors = Vec::new();
     for (name, value) in aliases {
         if let Err(e) = check_short_name(name) {
@@ -244,7 +246,7 @@ fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
     Err(errors.fold(first, |acc, e| format!("{e}\n: {acc}")))
 }
 
-fn has_registry(domain: &str) -> bool {
+pub(crate) fn has_registry(domain: &str) -> bool {
     domain.contains(['.', ':']) || domain == "localhost"
 }
 

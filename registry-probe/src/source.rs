@@ -5,6 +5,10 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+/// The secret string type (password, identity token, bearer token) is dockerconfig's, so credentials read from a
+/// `config.json` move into a probe without being copied out in the clear.
+pub use dockerconfig::Secret;
+
 use crate::digest::Digest;
 use crate::error::Error;
 
@@ -284,40 +288,6 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
         });
     }
     Ok(buf)
-}
-
-/// A secret string (password, identity token, bearer token). `Debug` and `Display` show `***`; the bytes are wiped
-/// on drop.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Zeroizing<String>);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Secret(Zeroizing::new(secret.into()))
-    }
-
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
 }
 
 /// The credentials the node's config.json gives for a source, with the key they came from.

@@ -11,7 +11,7 @@ use rustls_pki_types::pem::PemObject as _;
 use x509_parser::prelude::{FromDer as _, X509Certificate};
 
 use crate::configmap::Bundle;
-use crate::error::{Error, Origin, X509ParseError};
+use crate::error::{Error, Origin, OutOfValidityCertificate, X509ParseError};
 use crate::warning::Warning;
 
 /// What one certificate of a bundle says about itself.
@@ -63,6 +63,18 @@ struct Scan<'a> {
     begins: Vec<(usize, String)>,
     /// The first framing problem: (line, reason).
     framing: Option<(usize, String)>,
+    /// The first line outside every block that is not text Go would skip (binary data, headerless base64).
+    outside: Option<(usize, Outside)>,
+}
+
+/// Content outside PEM blocks that is not a comment: Go's `pem.Decode` would skip it, but it is never part of a
+/// CA bundle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outside {
+    /// Bytes no text holds (control characters): raw DER; `der_key` when it is shaped like a DER private key.
+    Binary { der_key: bool },
+    /// A long line of nothing but base64: key or certificate material without its BEGIN/END lines.
+    Base64,
 }
 
 /// Lines with their byte range; a line ends at `\n`, `\r\n` or a lone `\r`, as
@@ -93,6 +105,7 @@ fn scan_blocks(bytes: &[u8]) -> Scan<'_> {
         blocks: Vec::new(),
         begins: Vec::new(),
         framing: None,
+        outside: None,
     };
     let problem = |scan: &mut Scan<'_>, line: usize, reason: String| {
         scan.framing.get_or_insert((line, reason));
@@ -113,6 +126,12 @@ fn scan_blocks(bytes: &[u8]) -> Scan<'_> {
                     open = None;
                 }
             }
+        } else if open.is_none()
+            && !line.starts_with(b"-----END ")
+            && scan.outside.is_none()
+            && let Some(found) = outside_content(line, &bytes[start..])
+        {
+            scan.outside = Some((line_no, found));
         } else if let Some(rest) = line.strip_prefix(b"-----END ") {
             match open.take() {
                 Some((label, begin_line, begin_at)) => {
@@ -139,6 +158,51 @@ fn scan_blocks(bytes: &[u8]) -> Scan<'_> {
         );
     }
     scan
+}
+
+/// The shortest line outside blocks taken for headerless base64: PEM bodies are 64 characters a line (76 for
+/// `base64` output), the last line of a body may be short; comments and names of CAs hold spaces or punctuation.
+const MIN_BASE64_LINE: usize = 40;
+
+/// What a line outside every block is when it is not text to skip. `from_here` is the bundle from this line on
+/// (a DER key's shape is seen from its first bytes).
+fn outside_content(line: &[u8], from_here: &[u8]) -> Option<Outside> {
+    let is_control = |b: &u8| matches!(b, 0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f);
+    if line.iter().any(is_control) {
+        return Some(Outside::Binary {
+            der_key: looks_like_der_key(from_here),
+        });
+    }
+    let text = line.trim_ascii();
+    let body = text
+        .strip_suffix(b"==")
+        .or_else(|| text.strip_suffix(b"="))
+        .unwrap_or(text);
+    let is_base64 = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/');
+    // A hex line is a fingerprint (`openssl x509 -fingerprint` without colons), not key material.
+    if body.len() >= MIN_BASE64_LINE
+        && body.iter().all(is_base64)
+        && !body.iter().all(u8::is_ascii_hexdigit)
+    {
+        return Some(Outside::Base64);
+    }
+    None
+}
+
+/// Whether `der` starts like a DER private key: a SEQUENCE whose first element is a small INTEGER (the version of
+/// PKCS#1, PKCS#8 and SEC 1 keys). A certificate's SEQUENCE starts with another SEQUENCE.
+fn looks_like_der_key(der: &[u8]) -> bool {
+    let Some((&0x30, rest)) = der.split_first() else {
+        return false;
+    };
+    let content = match rest.split_first() {
+        Some((&len, rest)) if len < 0x80 => rest,
+        Some((&len, rest)) if (0x81..=0x84).contains(&len) => {
+            rest.get(usize::from(len - 0x80)..).unwrap_or(&[])
+        }
+        _ => return false,
+    };
+    matches!(content, [0x02, 0x01, 0x00..=0x01, ..])
 }
 
 /// The label of a marker's rest (`LABEL-----`), or `None` when the line is malformed.
@@ -170,10 +234,57 @@ fn is_der_certificate(bytes: &[u8]) -> bool {
 /// bundle would otherwise be parsed certificate by certificate for seconds.
 pub const MAX_BUNDLE_BYTES: usize = 16 * 1024 * 1024;
 
-/// Checks one bundle: refuses private keys, DER, broken PEM, unparseable certificates and
-/// bundles without any certificate; reports each certificate and warns about non-CA,
-/// expired and not-yet-valid certificates and ignored blocks, judged at `now`.
+/// What to do with a certificate outside its validity period at the time of the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutOfValidity {
+    /// Refuse the bundle ([`Error::Expired`], [`Error::NotYetValid`]): nodes would fail every pull with it.
+    #[default]
+    Refuse,
+    /// Accept it with a warning ([`Warning::Expired`], [`Warning::NotYetValid`]): the user said so explicitly
+    /// (a CA about to be rotated, a clock known to be wrong).
+    Allow,
+}
+
+/// How a bundle is judged: at which time, and whether certificates outside their validity are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckPolicy {
+    /// The time the certificates are judged at (the caller's "now"; tests pass a fixed one).
+    pub now: UnixTime,
+    /// Expired and not-yet-valid certificates: refused, or allowed with a warning.
+    pub out_of_validity: OutOfValidity,
+}
+
+impl CheckPolicy {
+    /// Refuses expired and not-yet-valid certificates, judged at `now`: what `trust check`, `trust configmap`,
+    /// `manifests`, `render`, `verify` and `icsp validate` do unless told otherwise.
+    pub fn strict(now: UnixTime) -> Self {
+        CheckPolicy {
+            now,
+            out_of_validity: OutOfValidity::Refuse,
+        }
+    }
+
+    /// Accepts expired and not-yet-valid certificates with a warning, judged at `now` (an explicit allowance).
+    pub fn allowing_out_of_validity(now: UnixTime) -> Self {
+        CheckPolicy {
+            now,
+            out_of_validity: OutOfValidity::Allow,
+        }
+    }
+}
+
+/// Checks one bundle as [`check_bundle_with`] does, with expired and not-yet-valid certificates allowed as
+/// warnings (the behaviour this function always had); [`check_bundle_with`] and [`CheckPolicy::strict`] refuse them.
 pub fn check_bundle(bundle: &Bundle, now: UnixTime) -> Result<BundleReport, Error> {
+    check_bundle_with(bundle, CheckPolicy::allowing_out_of_validity(now))
+}
+
+/// Checks one bundle: a CA bundle is PEM `CERTIFICATE` blocks, with comments between them. Refuses private
+/// keys, DER, broken PEM, any other block (`TRUSTED CERTIFICATE` and `PUBLIC KEY` included), binary data or
+/// headerless base64 between blocks, unparseable certificates and bundles without any certificate; expired and
+/// not-yet-valid certificates as `policy` says. Reports each certificate and warns about non-CA certificates.
+pub fn check_bundle_with(bundle: &Bundle, policy: CheckPolicy) -> Result<BundleReport, Error> {
+    let now = policy.now;
     let key = || bundle.key.clone();
     let origin = || bundle.origin.clone();
     if bundle.bytes.len() > MAX_BUNDLE_BYTES {
@@ -188,6 +299,7 @@ pub fn check_bundle(bundle: &Bundle, now: UnixTime) -> Result<BundleReport, Erro
         blocks,
         begins,
         framing,
+        outside,
     } = scan_blocks(&bundle.bytes);
 
     // A private key is refused before anything else, even in an otherwise broken file.
@@ -214,18 +326,38 @@ pub fn check_bundle(bundle: &Bundle, now: UnixTime) -> Result<BundleReport, Erro
         });
     }
 
-    let mut certificates = Vec::new();
-    let mut warnings = Vec::new();
-    for block in &blocks {
-        if block.label != "CERTIFICATE" {
-            warnings.push(Warning::IgnoredBlock {
+    // Anything else than a certificate, the earliest first: never echoed, only placed.
+    let other_block = blocks.iter().find(|b| b.label != "CERTIFICATE");
+    match (outside, other_block) {
+        (Some((line, found)), block) if block.is_none_or(|b| line < b.line) => {
+            return Err(match found {
+                Outside::Binary { der_key } => Error::BinaryData {
+                    key: key(),
+                    origin: origin(),
+                    line,
+                    der_key,
+                },
+                Outside::Base64 => Error::HeaderlessBase64 {
+                    key: key(),
+                    origin: origin(),
+                    line,
+                },
+            });
+        }
+        (_, Some(block)) => {
+            return Err(Error::NotCertificateBlock {
                 key: key(),
                 origin: origin(),
                 line: block.line,
-                label: block.label.clone(),
+                label: shown_label(&block.label),
             });
-            continue;
         }
+        _ => {}
+    }
+
+    let mut certificates = Vec::new();
+    let mut warnings = Vec::new();
+    for block in &blocks {
         let index = certificates.len() + 1;
         let der = CertificateDer::from_pem_slice(block.text).map_err(|e| Error::Pem {
             key: key(),
@@ -261,23 +393,54 @@ pub fn check_bundle(bundle: &Bundle, now: UnixTime) -> Result<BundleReport, Erro
                 subject: info.subject.clone(),
             });
         }
-        if now_secs > cert.validity().not_after.timestamp() {
-            warnings.push(Warning::Expired {
+        let validity = cert.validity();
+        let outside_validity = if now_secs > validity.not_after.timestamp() {
+            Some(true)
+        } else if now_secs < validity.not_before.timestamp() {
+            Some(false)
+        } else {
+            None
+        };
+        match (outside_validity, policy.out_of_validity) {
+            (None, _) => {}
+            (Some(expired), OutOfValidity::Refuse) => {
+                let certificate = Box::new(OutOfValidityCertificate {
+                    index,
+                    line: block.line,
+                    subject: info.subject,
+                    not_before: info.not_before,
+                    not_after: info.not_after,
+                    now: rfc3339(now_secs),
+                });
+                let (key, origin) = (key(), origin());
+                return Err(if expired {
+                    Error::Expired {
+                        key,
+                        origin,
+                        certificate,
+                    }
+                } else {
+                    Error::NotYetValid {
+                        key,
+                        origin,
+                        certificate,
+                    }
+                });
+            }
+            (Some(true), OutOfValidity::Allow) => warnings.push(Warning::Expired {
                 key: key(),
                 origin: origin(),
                 index,
                 subject: info.subject.clone(),
                 not_after: info.not_after.clone(),
-            });
-        }
-        if now_secs < cert.validity().not_before.timestamp() {
-            warnings.push(Warning::NotYetValid {
+            }),
+            (Some(false), OutOfValidity::Allow) => warnings.push(Warning::NotYetValid {
                 key: key(),
                 origin: origin(),
                 index,
                 subject: info.subject.clone(),
                 not_before: info.not_before.clone(),
-            });
+            }),
         }
         certificates.push(info);
     }
@@ -303,6 +466,18 @@ pub fn check_bundle(bundle: &Bundle, now: UnixTime) -> Result<BundleReport, Erro
         certificates,
         warnings,
     })
+}
+
+/// The longest label an error shows: labels come from the input, and a BEGIN line can be any length.
+const MAX_SHOWN_LABEL: usize = 64;
+
+/// A block's label as errors show it: cut to [`MAX_SHOWN_LABEL`] characters (errors print it with `{:?}`, so
+/// control characters are escaped).
+fn shown_label(label: &str) -> String {
+    match label.char_indices().nth(MAX_SHOWN_LABEL) {
+        Some((at, _)) => format!("{}…", &label[..at]),
+        None => label.to_owned(),
+    }
 }
 
 /// A reason for a PEM decoding error that never echoes the block's content.
@@ -331,24 +506,6 @@ fn describe(cert: &X509Certificate<'_>, index: usize, line: usize) -> Certificat
     }
 }
 
-/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC).
-pub fn rfc3339(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
-}
+/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (proleptic Gregorian, UTC): Go's `time.RFC3339`, written once
+/// in go-compat.
+pub use go_compat::rfc3339;

@@ -198,6 +198,109 @@ pub enum Error {
         /// How many bytes follow the certificate.
         bytes: usize,
     },
+
+    /// A PEM block that is not a `CERTIFICATE` (`TRUSTED CERTIFICATE`, `PUBLIC KEY`, `X509 CRL`, ...): Go's cert
+    /// pool skips it, and a CA bundle written to every node holds certificates only.
+    #[error(
+        "{origin}[{key:?}]: line {line}: a {label:?} block is not a certificate: a CA bundle holds only \
+         CERTIFICATE blocks (Go's cert pool ignores the others){}",
+        if label == "TRUSTED CERTIFICATE" {
+            "; convert it with `openssl x509 -in FILE -out ca.crt`"
+        } else {
+            "; remove it"
+        }
+    )]
+    NotCertificateBlock {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based line of its `-----BEGIN` marker.
+        line: usize,
+        /// Its label, cut to 64 characters.
+        label: String,
+    },
+
+    /// Binary data outside every PEM block (raw DER, of a key or a certificate): refused, never echoed.
+    #[error(
+        "{origin}[{key:?}]: line {line}: binary data outside a PEM block ({}); a CA bundle holds only PEM \
+         CERTIFICATE blocks; the bytes are not shown",
+        if *der_key { "shaped like a DER private key: remove it and rotate the key" } else { "raw DER?" }
+    )]
+    BinaryData {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based line where it starts.
+        line: usize,
+        /// Whether it starts like a DER private key (a SEQUENCE opening with a version INTEGER).
+        der_key: bool,
+    },
+
+    /// A line of base64 outside every PEM block: key or certificate material without its BEGIN/END lines.
+    #[error(
+        "{origin}[{key:?}]: line {line}: base64 text outside a PEM block (key material without BEGIN/END \
+         lines?); a CA bundle holds only PEM CERTIFICATE blocks; the text is not shown"
+    )]
+    HeaderlessBase64 {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// 1-based line where it starts.
+        line: usize,
+    },
+
+    /// A certificate whose validity ended before the time of the check: nodes would refuse every TLS
+    /// connection it should secure.
+    #[error(
+        "{origin}[{key:?}]: certificate #{} (line {}, {}) expired at {} (valid from {} to {}, \
+         checked at {}); renew it, or allow it explicitly",
+        certificate.index, certificate.line, certificate.subject, certificate.not_after,
+        certificate.not_before, certificate.not_after, certificate.now
+    )]
+    Expired {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// The certificate and its dates.
+        certificate: Box<OutOfValidityCertificate>,
+    },
+
+    /// A certificate whose validity begins after the time of the check.
+    #[error(
+        "{origin}[{key:?}]: certificate #{} (line {}, {}) is not valid before {} (valid from {} to {}, \
+         checked at {}); check the clocks, or allow it explicitly",
+        certificate.index, certificate.line, certificate.subject, certificate.not_before,
+        certificate.not_before, certificate.not_after, certificate.now
+    )]
+    NotYetValid {
+        /// The ConfigMap key (or host) of the bundle.
+        key: String,
+        /// Where the bundle came from.
+        origin: Origin,
+        /// The certificate and its dates.
+        certificate: Box<OutOfValidityCertificate>,
+    },
+}
+
+/// A certificate outside its validity period: which one, and its dates against the time of the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutOfValidityCertificate {
+    /// 1-based position of the certificate in the bundle.
+    pub index: usize,
+    /// 1-based line of its `-----BEGIN` marker.
+    pub line: usize,
+    /// Its subject.
+    pub subject: String,
+    /// Its notBefore (UTC, RFC 3339).
+    pub not_before: String,
+    /// Its notAfter (UTC, RFC 3339).
+    pub not_after: String,
+    /// The time of the check (UTC, RFC 3339).
+    pub now: String,
 }
 
 /// x509-parser's refusal of a certificate's DER: `Display` is its message, `source()` its error value.

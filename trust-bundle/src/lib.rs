@@ -27,21 +27,29 @@
 #![deny(missing_docs)]
 
 mod check;
+mod classify;
 mod configmap;
 mod error;
 mod naming;
 mod report;
 mod warning;
 
-pub use check::{BundleReport, CertificateInfo, MAX_BUNDLE_BYTES, check_bundle, rfc3339};
+pub use check::{
+    BundleReport, CertificateInfo, CheckPolicy, MAX_BUNDLE_BYTES, OutOfValidity, check_bundle,
+    check_bundle_with, rfc3339,
+};
+pub use classify::{CaFile, classify_ca_file};
 pub use configmap::{
     Bundle, ConfigMapData, FromFile, build_config_map, parse_from_file_arg, read_config_map,
 };
-pub use error::{Error, Origin, X509ParseError};
+pub use error::{Error, Origin, OutOfValidityCertificate, X509ParseError};
 pub use naming::{
     MAX_KEY_LEN, Naming, check_registry_host, folder_for_key, key_for_host, mco_folder_name,
     node_ca_folder_name, validate_config_map_key,
 };
-pub use report::{FolderBundle, KeyCheck, Plan, check_bundles, folders, plan_folders, render_text};
+pub use report::{
+    FolderBundle, KeyCheck, Plan, check_bundles, check_bundles_with, folders, plan_folders,
+    plan_folders_with, render_text,
+};
 pub use rustls_pki_types::UnixTime;
 pub use warning::Warning;

@@ -5,7 +5,7 @@ use std::fmt::{self, Write as _};
 
 use rustls_pki_types::UnixTime;
 
-use crate::check::{BundleReport, check_bundle};
+use crate::check::{BundleReport, CheckPolicy, check_bundle_with};
 use crate::configmap::Bundle;
 use crate::error::{Error, Origin};
 use crate::naming::{folder_for_key, mco_folder_name, node_ca_folder_name};
@@ -52,8 +52,14 @@ impl KeyCheck {
     }
 }
 
-/// Checks the key and the bundle of every entry, in order, judged at `now`.
+/// Checks the key and the bundle of every entry, in order, judged at `now`, with expired and not-yet-valid
+/// certificates allowed as warnings (the behaviour this function always had); see [`check_bundles_with`].
 pub fn check_bundles(bundles: &[Bundle], now: UnixTime) -> Vec<KeyCheck> {
+    check_bundles_with(bundles, CheckPolicy::allowing_out_of_validity(now))
+}
+
+/// Checks the key and the bundle of every entry, in order, as `policy` says ([`crate::check_bundle_with`]).
+pub fn check_bundles_with(bundles: &[Bundle], policy: CheckPolicy) -> Vec<KeyCheck> {
     bundles
         .iter()
         .map(|bundle| {
@@ -83,7 +89,7 @@ pub fn check_bundles(bundles: &[Bundle], now: UnixTime) -> Vec<KeyCheck> {
                 origin: bundle.origin.clone(),
                 folder,
                 naming_warnings,
-                bundle: check_bundle(bundle, now),
+                bundle: check_bundle_with(bundle, policy),
             }
         })
         .collect()
@@ -197,11 +203,18 @@ pub struct Plan {
 }
 
 /// The safe path from bundles to folders: every key and bundle is checked at `now`, and the first refusal
-/// stops everything (nothing half-written). Use [`check_bundles`] to list all problems at once.
+/// stops everything (nothing half-written). Expired and not-yet-valid certificates are allowed as warnings (the
+/// behaviour this function always had); [`plan_folders_with`] with [`CheckPolicy::strict`] refuses them. Use
+/// [`check_bundles`] to list all problems at once.
 pub fn plan_folders(bundles: &[Bundle], now: UnixTime) -> Result<Plan, Error> {
+    plan_folders_with(bundles, CheckPolicy::allowing_out_of_validity(now))
+}
+
+/// The safe path from bundles to folders, judged as `policy` says: the first refusal stops everything.
+pub fn plan_folders_with(bundles: &[Bundle], policy: CheckPolicy) -> Result<Plan, Error> {
     let mut reports = Vec::with_capacity(bundles.len());
     let mut warnings = Vec::new();
-    for check in check_bundles(bundles, now) {
+    for check in check_bundles_with(bundles, policy) {
         if let Some(error) = check.errors().next() {
             return Err(error.clone());
         }

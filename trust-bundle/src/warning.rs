@@ -77,7 +77,8 @@ pub enum Warning {
         not_before: String,
     },
 
-    /// A PEM block that is not a `CERTIFICATE`: Go's `AppendCertsFromPEM` skips it.
+    /// A PEM block that is not a `CERTIFICATE`: Go's `AppendCertsFromPEM` skips it. No longer produced: such a
+    /// block is refused ([`crate::Error::NotCertificateBlock`]); kept so that matches on it still compile.
     #[error(
         "{origin}[{key:?}]: line {line}: {label:?} block is ignored (only CERTIFICATE blocks are read)"
     )]

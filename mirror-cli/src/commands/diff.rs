@@ -15,11 +15,11 @@ use std::path::PathBuf;
 
 use registries_conf::{PullFromMirror, RegistriesConf, Registry};
 
-use super::verify::unified_diff;
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::node::{RenderOptions, holds_credentials, paths, plan};
+use crate::text_diff::unified_diff;
 
 /// What `diff` was asked.
 #[derive(Debug, Default)]
@@ -265,7 +265,8 @@ pub fn file_changes(
     Ok(changes)
 }
 
-/// Runs `diff`. Always exits 0 when both object sets render: a difference is information, not a failure.
+/// Runs `diff`. As `kubectl diff`: exit 1 when the nodes would change, 0 when not; an error (either set does not
+/// render) is exit 2.
 pub fn run(
     request: &DiffRequest,
     out: &mut dyn Write,
@@ -281,8 +282,13 @@ pub fn run(
     }
     let io = super::output_error;
     let limits = icsp::Limits::default();
-    let old = plan(&Cluster::read(&request.from, &limits)?, &request.options)?;
-    let new = plan(&Cluster::read(&request.to, &limits)?, &request.options)?;
+    let read = |inputs: &[crate::cluster::Input]| -> Result<Cluster, Error> {
+        let cluster = Cluster::read(inputs, &limits)?;
+        cluster.require_shaping()?;
+        Ok(cluster)
+    };
+    let old = plan(&read(&request.from)?, &request.options)?;
+    let new = plan(&read(&request.to)?, &request.options)?;
     // Only the proposed objects' warnings matter to what is about to be applied.
     report(err, style, &new.warnings, &[]).map_err(io)?;
 
@@ -319,6 +325,7 @@ pub fn run(
         .map_err(io)?;
         return Ok(Exit::Ok);
     }
+    // kubectl diff: 1 means "differences found", so a script can branch on it.
     for change in &changes {
         let what = if holds_credentials(&change.path) {
             " (pull secret; content not shown)"
@@ -340,5 +347,5 @@ pub fn run(
         .unwrap_or(Action::Nothing);
     writeln!(out).map_err(io)?;
     writeln!(out, "In plain words: {}.", overall.describe()).map_err(io)?;
-    Ok(Exit::Ok)
+    Ok(Exit::Failed)
 }

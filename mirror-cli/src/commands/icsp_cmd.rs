@@ -105,10 +105,7 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
             message: format!("--dest-dir {}: exists and is not a folder", dir.display()),
         });
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-        path: dir.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let files: Vec<NodeFile> = migrated
         .iter()
         .map(|m| NodeFile {
@@ -225,6 +222,17 @@ fn validate(
     match Cluster::read(&request.inputs, &icsp::Limits::default()) {
         Err(e) => findings.push(e.to_string()),
         Ok(cluster) => {
+            if cluster.summary.objects == 0 {
+                return Err(Error::NothingShapesNodes(cluster.summary));
+            }
+            // Nothing to validate is not "clean": the stream was meant to hold mirror objects.
+            if cluster.icsps.is_empty() && cluster.idms.is_empty() && cluster.itms.is_empty() {
+                findings.push(format!(
+                    "{}: {}; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet among them",
+                    cluster.summary.inputs_text(),
+                    cluster.summary
+                ));
+            }
             notes.extend(cluster.ignored.iter().cloned());
             let rules = crate::node::mirror_rules(&cluster);
             for e in every_rules_error(&rules) {
@@ -234,7 +242,13 @@ fn validate(
             match crate::node::image_config_lists(&cluster, release_image) {
                 Err(e) => findings.push(format!("machine-config-operator would refuse this: {e}")),
                 Ok((payload, lists)) => {
-                    warnings.extend(payload.warnings.iter().map(ToString::to_string));
+                    warnings.extend(
+                        payload
+                            .warnings
+                            .iter()
+                            .cloned()
+                            .map(crate::Warning::Payload),
+                    );
                     if let Err(e) = lists.check(release_image) {
                         findings.push(format!("machine-config-operator would refuse this: {e}"));
                     }

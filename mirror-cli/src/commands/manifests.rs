@@ -14,11 +14,11 @@ use dockerconfig::Secret;
 use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{check_registry, read_pull_secret, set_credentials};
 use super::{Exit, Style, report, write_output_file};
-use crate::Error;
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
 use crate::mapping::{self, MirrorObjects};
+use crate::pull_secret::{check_registry, read_pull_secret, set_credentials};
+use crate::{Error, Warning};
 
 /// The ConfigMap the Image `cluster` names for registry CAs.
 pub const REGISTRY_CONFIG_NAME: &str = "registry-config";
@@ -61,14 +61,14 @@ pub struct Manifests {
     /// Secret, ConfigMap, Image, then the mirror sets.
     pub objects: Vec<Object>,
     /// Non-fatal problems.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Facts (what was added to the pull secret; never a password).
     pub notes: Vec<String>,
 }
 
 fn mirror_sets(
     request: &ManifestsRequest,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<MirrorObjects, Error> {
     match &request.rules {
         Rules::Maps(maps) => {
@@ -92,16 +92,15 @@ fn mirror_sets(
             }
             let mut objects = mapping::group(&mappings);
             if !request.tags && !objects.itms.is_empty() {
-                let sources: Vec<&str> = objects
+                let sources = objects
                     .itms
                     .iter()
-                    .flat_map(|o| o.spec.image_tag_mirrors.iter().map(|m| m.source.as_str()))
+                    .flat_map(|o| o.spec.image_tag_mirrors.iter().map(|m| m.source.clone()))
                     .collect();
-                warnings.push(format!(
-                    "{}: images pulled by tag from {} are left out; add --tags for an ImageTagMirrorSet",
-                    input.name,
-                    sources.join(", ")
-                ));
+                warnings.push(Warning::TagMirrorsLeftOut {
+                    file: input.name.clone(),
+                    sources,
+                });
                 objects.itms.clear();
             }
             Ok(objects)
@@ -145,7 +144,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     store_dockerconfigjson(&mut secret, &config);
 
     // 2. The CA, checked as a node will read it.
-    let config_map = super::trust::build(
+    let config_map = crate::cluster::ca_config_map(
         REGISTRY_CONFIG_NAME,
         CONFIG_NAMESPACE,
         &[(
@@ -160,7 +159,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
         return Err(Error::Trust(first.clone()));
     }
     let plan = trust_bundle::plan_folders(&bundles, request.now)?;
-    warnings.extend(plan.warnings.iter().map(|w| w.to_string()));
+    warnings.extend(plan.warnings.iter().cloned().map(Warning::Trust));
 
     // 3. The Image config naming the ConfigMap.
     let image = Image {
@@ -194,10 +193,10 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     elsewhere.sort();
     elsewhere.dedup();
     if !elsewhere.is_empty() {
-        warnings.push(format!(
-            "mirrors not on --registry {host}: {} (these manifests set up no credentials or CA for them)",
-            elsewhere.join(", ")
-        ));
+        warnings.push(Warning::MirrorsElsewhere {
+            registry: host.to_string(),
+            mirrors: elsewhere,
+        });
     }
     let mut objects = vec![
         Object::Secret(secret),
@@ -207,10 +206,10 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     objects.extend(sets.objects());
     for object in &objects {
         for finding in icsp::validate(object) {
-            warnings.push(format!(
-                "{}: the API server would refuse this: {finding}",
-                object.display_name()
-            ));
+            warnings.push(Warning::GeneratedApiWouldRefuse {
+                object: object.display_name(),
+                finding,
+            });
         }
     }
     Ok(Manifests {

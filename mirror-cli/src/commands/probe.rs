@@ -137,7 +137,8 @@ fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
     if let Some(root) = &args.root {
         let root = node_root::Root::open(root).map_err(|e| Error::Io {
             path: root.display().to_string(),
-            reason: e.to_string(),
+            action: Some("opening the node's root"),
+            source: std::io::Error::other(e),
         })?;
         return Ok(NodeFiles::Root(root));
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use icsp::{Base64Bytes, ConfigMap, Object, ObjectMeta, YamlStyle};
+use icsp::{Object, YamlStyle};
 use trust_bundle::{Bundle, Origin, UnixTime};
 
 use super::{Exit, Style, read_file, report, write_output_file};
@@ -114,30 +114,6 @@ pub fn run(
     }
 }
 
-/// The ConfigMap object for checked pairs, as `oc create configmap --from-file` builds it.
-pub fn build(
-    name: &str,
-    namespace: &str,
-    files: &[(String, String, Vec<u8>)],
-) -> Result<ConfigMap, Error> {
-    let data = trust_bundle::build_config_map(
-        files
-            .iter()
-            .map(|(host, path, bytes)| (host.as_str(), path.as_str(), bytes.as_slice())),
-    )?;
-    let binary_data = (data.binary_data.into_iter())
-        .map(|(key, bytes)| (key, Base64Bytes(bytes)))
-        .collect();
-    let mut metadata = ObjectMeta::named(name);
-    metadata.namespace = Some(namespace.to_owned());
-    Ok(ConfigMap {
-        metadata,
-        data: data.data,
-        binary_data,
-        extra: Default::default(),
-    })
-}
-
 fn config_map(
     request: &ConfigMapRequest,
     out: &mut dyn Write,
@@ -162,7 +138,7 @@ fn config_map(
         let input = read_file(Path::new(&parsed.path))?;
         files.push((parsed.host, parsed.path, input.bytes));
     }
-    let config_map = build(&request.name, &request.namespace, &files)?;
+    let config_map = crate::cluster::ca_config_map(&request.name, &request.namespace, &files)?;
 
     // Check the bundles as the node will read them (machine-config-operator's decoding), naming the files.
     let data = crate::cluster::trust_data(&config_map);
@@ -211,7 +187,7 @@ fn config_map(
             report(
                 err,
                 style,
-                &[],
+                &[] as &[String],
                 &[format!("{what} {} ({} bytes)", path.display(), yaml.len())],
             )
             .map_err(super::output_error)?;

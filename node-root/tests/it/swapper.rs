@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use node_root::{ErrorKind, FileKind, Owner, Plan, Resolver, Root};
 
-use crate::common::{Ground, child, child_under, is_root};
+use crate::common::{Ground, child, child_under, is_root, succeeded};
 
 const NOBODY: u32 = 65534;
 
@@ -132,13 +132,7 @@ fn run(resolver: Resolver, generations: usize) {
     }
     let elapsed = started.elapsed();
     fs::write(&stop, "").unwrap();
-    let output = swapper.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = succeeded("the swapper", swapper.wait_with_output().unwrap());
     let swaps: u64 = stdout
         .lines()
         .find_map(|l| l.split_once("swaps ").map(|(_, rest)| rest))

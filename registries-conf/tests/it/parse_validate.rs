@@ -1,5 +1,6 @@
 //! Parsing and validating single files: the model read, warnings, and every error message.
 
+use registries_conf::WarningKind;
 use registries_conf::validate;
 use registries_conf::{Error, ErrorKind, Mirror, PullFromMirror, RegistriesConf, Registry};
 use registries_conf::{parse, parse_drop_in};
@@ -42,7 +43,17 @@ pull-from-mirror = "tag-only"
 "app" = "example.com/ns/app"
 "#;
     let parsed = parse(PATH, text.as_bytes()).unwrap();
-    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    // One note: the mirror's trailing slash, which older containers/image keep (every pull then fails there).
+    assert!(
+        matches!(
+            parsed.warnings.as_slice(),
+            [w] if w.kind == WarningKind::MirrorTrailingSlashOnOlderClients
+                && w.key == "registry[0].mirror[0].location"
+                && (w.line, w.column) == (14, 12)
+        ),
+        "{:?}",
+        parsed.warnings
+    );
     let expected = RegistriesConf {
         unqualified_search_registries: vec!["registry.example.com".into(), "docker.io".into()],
         credential_helpers: vec!["pass".into(), "containers-auth.json".into()],
@@ -98,7 +109,7 @@ mirror = [ { location = "m1.example.net" }, { Location = "m2.example.net", Insec
 }
 
 #[test]
-fn post_processing_trims_registries_not_mirrors_dedups_and_sorts() {
+fn post_processing_trims_registries_and_mirrors_dedups_and_sorts() {
     let config = load(
         r#"
 [[registry]]
@@ -134,7 +145,7 @@ location = "second.example.net"
             (
                 "b.example.com",
                 "first.example.net",
-                vec!["m.example.net/ns/"]
+                vec!["m.example.net/ns"]
             ),
         ]
     );
@@ -346,5 +357,81 @@ fn the_first_problem_in_file_order_is_reported() {
                 location = \"x.com\"\n[[registry]]\nlocation = \"https://c.com\"\n";
     assert!(
         message(text).ends_with("invalid location 'https://c.com': URI schemes are not supported")
+    );
+}
+
+/// containers/image 5.24 and later (`hasSetField`): a v1 list counts once it is written, even `[]`, and so does
+/// every v2 key but an empty string; only a v1 table without its `registries` key is nothing.
+#[test]
+fn v1_beside_v2_is_refused_even_when_empty() {
+    const MIXING: &str = "mixing sysregistry v1/v2 is not supported";
+    let mixing = [
+        "unqualified-search-registries = []\n[registries.search]\nregistries = []\n",
+        "[registries.block]\nregistries = []\n[[registry]]\nlocation = \"example.com\"\n",
+        "registry = []\n[registries.insecure]\nregistries = []\n",
+        "credential-helpers = []\n[registries.search]\nregistries = []\n",
+        "[aliases]\n[registries.search]\nregistries = []\n",
+        "short-name-mode = \"enforcing\"\n[registries.search]\nregistries = []\n",
+        "additional-layer-store-auth-helper = \"h\"\n[Registries.Search]\nRegistries = []\n",
+    ];
+    for text in mixing {
+        let err = load(text).expect_err(text);
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidConfig { message } if message == MIXING),
+            "{text}: {err:?}"
+        );
+        assert!(err.line().is_some(), "{text}: {err:?}");
+    }
+    // An empty v1 list without v2 content is a v1 file, refused as every v1 file is here (and by the current
+    // containers/image); an empty string is no v2 content.
+    for text in [
+        "[registries.search]\nregistries = []\n",
+        "short-name-mode = \"\"\n[registries.block]\nregistries = []\n",
+    ] {
+        let err = load(text).expect_err(text);
+        assert!(
+            matches!(err.kind(), ErrorKind::UnsupportedV1),
+            "{text}: {err:?}"
+        );
+    }
+    // A v1 table without its list is nothing to containers/image: the v2 file beside it is read.
+    let config =
+        load("unqualified-search-registries = []\n[registries.search]\n").expect("accepted");
+    assert!(config.unqualified_search_registries.is_empty());
+    // In a drop-in, an empty v1 list is already v1.
+    let err = parse_drop_in(
+        "/etc/containers/registries.conf.d/50-x.conf",
+        b"[registries.insecure]\nregistries = []\n",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidConfig { message } if message == "registry must be in v2 format but is in v1"),
+        "{err:?}"
+    );
+}
+
+/// A trailing slash on a mirror location is trimmed and the mirror tried, as containers/image 5.35 and later do; a
+/// typed note says that older nodes fail every pull of the entry.
+#[test]
+fn mirror_trailing_slash_is_trimmed_with_a_note_for_older_clients() {
+    let text = "[[registry]]\nlocation = \"example.com/ns\"\n[[registry.mirror]]\nlocation = \"m.example.net/ns//\"\n";
+    let parsed = parse(PATH, text.as_bytes()).unwrap();
+    let [note] = parsed.warnings.as_slice() else {
+        panic!("{:?}", parsed.warnings)
+    };
+    assert_eq!(note.kind, WarningKind::MirrorTrailingSlashOnOlderClients);
+    assert_eq!((note.line, note.column), (4, 12));
+    assert!(
+        note.to_string().contains("invalid reference format"),
+        "{note}"
+    );
+    let config = validate(&parsed).unwrap();
+    assert_eq!(config.registries[0].mirrors[0].location, "m.example.net/ns");
+    // A location of slashes only is still unset, and no note is given for it.
+    let err = load("[[registry]]\nlocation = \"e.com\"\n[[registry.mirror]]\nlocation = \"/\"\n")
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("mirror location is unset"),
+        "{err}"
     );
 }

@@ -1,5 +1,5 @@
-//! The resolve golden cases (`tests/golden/resolve/`: what skopeo 1.9.3 / containers/image 5.23.1 really tried),
-//! read once for every runner: this crate's (`resolve_golden`, the library) and mirror-cli's (the `resolve`
+//! The resolve golden cases (`tests/golden/resolve/`: what skopeo 1.9.3 / containers/image 5.23.1 really tried,
+//! and where the current client differs, its `expected-current.txt`, which wins), read once for every runner: this crate's (`resolve_golden`, the library) and mirror-cli's (the `resolve`
 //! command), which includes this file by path. Each runner turns what it saw into [`Seen`] sources and lets
 //! [`check_sources`] hold them against the case, then adds its own checks.
 
@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// v1 files: containers/image converts them, registries-conf refuses them on purpose (a configuration error).
+/// v1 files: containers/image 5.23 converts them; the current client refuses them (`expected-current.txt` of 121,
+/// 122, 123), and so does registries-conf (125 mixes v1 and v2: both refuse it, in their own words).
 pub const REFUSED_V1: &[&str] = &["121", "122", "123", "125"];
 
 /// One case.
@@ -24,8 +25,11 @@ pub struct Case {
     pub reference: String,
     /// The references containers/image tried (`meta.json`'s `tried`).
     pub tried: Vec<String>,
-    /// What containers/image did.
+    /// What containers/image did: the current client where its `expected-current.txt` exists, else 5.23.1.
     pub expected: Expected,
+    /// Whether the current client differs from 5.23.1 here (an `expected-current.txt` exists): a runner shows a note
+    /// for the older nodes.
+    pub current_differs: bool,
 }
 
 /// What containers/image did.
@@ -113,8 +117,25 @@ fn read_case(dir: &Path) -> Case {
         .iter()
         .map(|v| v.as_str().unwrap().to_owned())
         .collect();
+    let current = fs::read_to_string(dir.join("expected-current.txt")).ok();
     let expected = if REFUSED_V1.contains(&id.as_str()) {
         Expected::RefusedV1
+    } else if let Some(current) = &current {
+        // Only traces differ outside the v1 cases: the current client tries these sources, in order.
+        assert!(
+            !current.starts_with("error: "),
+            "{id}: an error in expected-current.txt outside the v1 cases is not read yet"
+        );
+        Expected::Attempts(
+            current
+                .lines()
+                .map(|reference| Attempt {
+                    reference: reference.to_owned(),
+                    error: String::new(),
+                    plain_http: None,
+                })
+                .collect(),
+        )
     } else if meta["error_before_any_attempt"].as_bool().unwrap() {
         Expected::ErrorBeforeAttempt {
             stage: meta["stage"].as_str().unwrap().to_owned(),
@@ -150,6 +171,7 @@ fn read_case(dir: &Path) -> Case {
         reference,
         tried,
         expected,
+        current_differs: current.is_some(),
     }
 }
 

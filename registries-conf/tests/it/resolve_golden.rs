@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use registries_conf::{Error, ErrorKind, PullSource, Resolver, parse, validate};
+use registries_conf::{Error, ErrorKind, PullSource, Resolver, WarningKind, parse, validate};
 
 use crate::resolve_cases::{Case, Expected, Seen, cases, check_every_case, check_sources};
 
@@ -85,6 +85,20 @@ fn check_case(case: &Case) -> Result<(), String> {
             }
         }
         Expected::Attempts(attempts) => {
+            // Where 5.23 differs (a trailing slash on a mirror), the file says so in a typed note.
+            let note = parse(CONFIG_PATH, &conf).is_ok_and(|parsed| {
+                parsed
+                    .warnings
+                    .iter()
+                    .any(|w| w.kind == WarningKind::MirrorTrailingSlashOnOlderClients)
+            });
+            if note != case.current_differs {
+                return Err(format!(
+                    "a note for older clients is {}given, the current client differs: {}",
+                    if note { "" } else { "not " },
+                    case.current_differs
+                ));
+            }
             let sources = result
                 .map_err(|e| format!("expected {} sources, got error {e}", attempts.len()))?;
             let seen: Vec<Seen<'_>> = sources

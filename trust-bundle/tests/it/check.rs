@@ -69,9 +69,18 @@ fn fixture_verdicts() {
             "expired.example.com..5000",
             "future.example.com..5000",
             "leaf.example.com",
-            "pubkey.example.com..5000",
             "binpem.example.com..5000",
         ]
+    );
+    // A certificate followed by a PUBLIC KEY block is not a CA bundle (issue 14 row 10).
+    let pubkey = checks
+        .iter()
+        .find(|c| c.key == "pubkey.example.com..5000")
+        .expect("checked");
+    assert!(
+        matches!(&pubkey.bundle, Err(Error::NotCertificateBlock { line: 13, label, .. }) if label == "PUBLIC KEY"),
+        "{:?}",
+        pubkey.bundle
     );
 }
 

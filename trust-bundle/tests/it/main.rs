@@ -4,4 +4,6 @@ mod bounds;
 mod check;
 mod common;
 mod configmap;
+mod content;
 mod naming;
+mod validity;
