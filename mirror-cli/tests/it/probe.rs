@@ -12,7 +12,7 @@ use base64::Engine as _;
 use mirror_cli::commands::probe::{ProbeArgs, ProbeOutput, run};
 use registry_probe::Digest;
 
-use crate::common::{capture, show};
+use crate::common::{assert_no_secret, capture, credential_needles, run_binary, show};
 
 const USER: &str = "probeuser";
 const PASSWORD: &str = "Pr0be-Secret-PW!";
@@ -478,4 +478,61 @@ fn a_release_with_a_missing_component_fails_then_pulls_once_it_is_pushed() {
         text.contains("summary: 2 components: 2 ok, 0 only on the source, 0 missing on the mirrors, 0 missing on every source, 0 errors"),
         "{text}"
     );
+}
+
+/// The secret scan of `secrets_every_command.rs`, for `probe`: the real binary, a pull secret with a password and
+/// an identity token, a good pull, a wrong password, `-o json` and `--release`; nothing printed holds either.
+#[test]
+fn probe_never_prints_a_credential() {
+    const TOKEN: &str = "tok-0123456789abcdef-IDENTITY";
+    let registry = Registry::start();
+    let digest = registry.put_image("ocp/release", "4.16.0", &[("hello.txt", b"hello\n")]);
+    let references = format!(
+        r#"{{"kind":"ImageStream","metadata":{{"name":"4.16.0"}},"spec":{{"tags":[{{"name":"x","from":{{"kind":"DockerImage","name":"{ART}@{digest}"}}}}]}}}}"#
+    );
+    let release = registry.put_image(
+        "ocp/release",
+        "release",
+        &[("release-manifests/image-references", references.as_bytes())],
+    );
+    let mut needles = credential_needles(USER, PASSWORD, TOKEN);
+    needles.extend(credential_needles("quay-user", "quay-token", TOKEN));
+    for password in [PASSWORD, "Wr0ng-Secret-PW!"] {
+        needles.extend(credential_needles(USER, password, TOKEN));
+        let node = node_root(&registry, password);
+        let config = node.path().join("var/lib/kubelet/config.json");
+        let with_token = std::fs::read_to_string(&config).unwrap().replacen(
+            r#""},"quay.io""#,
+            &format!(r#"","identitytoken":"{TOKEN}"}},"quay.io""#),
+            1,
+        );
+        assert!(with_token.contains(TOKEN), "{with_token}");
+        std::fs::write(&config, with_token).unwrap();
+        let root = node.path().to_str().unwrap();
+        for reference in [format!("{SOURCE}@{digest}"), format!("{SOURCE}@{release}")] {
+            for extra in [&[][..], &["-o", "json"][..], &["--release"][..]] {
+                let mut args = vec!["probe", "--root", root, reference.as_str()];
+                args.extend_from_slice(&["--resolve", "quay.io:443:127.0.0.1", "--timeout", "20"]);
+                args.extend_from_slice(extra);
+                let output = run_binary(&args, "");
+                let what = format!("probe {args:?}");
+                assert_no_secret(
+                    &what,
+                    "on stdout",
+                    &String::from_utf8_lossy(&output.stdout),
+                    &needles,
+                );
+                assert_no_secret(
+                    &what,
+                    "on stderr",
+                    &String::from_utf8_lossy(&output.stderr),
+                    &needles,
+                );
+                assert!(
+                    matches!(output.status.code(), Some(0 | 1)),
+                    "{what}: {output:?}"
+                );
+            }
+        }
+    }
 }
