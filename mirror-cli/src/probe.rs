@@ -375,7 +375,8 @@ impl NodeConfig {
         let key = lookup.matched.map(|(k, _)| k).unwrap_or_default();
         match lookup.outcome {
             LookupOutcome::Credentials(c) => Some(match c.identity_token() {
-                Some(token) => Credentials::identity_token(key, c.username(), token.expose()),
+                Some(token) => Credentials::identity_token(key, c.username(), token.expose())
+                    .with_password(c.password().expose()),
                 None => Credentials::password(key, c.username(), c.password().expose()),
             }),
             _ => None,

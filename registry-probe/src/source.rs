@@ -301,7 +301,9 @@ pub struct Credentials {
 #[derive(Clone, PartialEq, Eq)]
 enum CredentialKind {
     Password(Secret),
-    IdentityToken(Secret),
+    /// The token, and the entry's password for a registry that asks for Basic (containers/image sends the user
+    /// and password then, and uses the token only with a bearer realm).
+    IdentityToken(Secret, Option<Secret>),
 }
 
 impl Credentials {
@@ -329,8 +331,17 @@ impl Credentials {
         Credentials {
             label: label.into(),
             username: username.into(),
-            kind: CredentialKind::IdentityToken(Secret::new(token)),
+            kind: CredentialKind::IdentityToken(Secret::new(token), None),
         }
+    }
+
+    /// The entry's password beside its identity token: containers/image sends the user and this password when
+    /// the registry asks for Basic, and the token only to a bearer realm. No effect on password credentials.
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        if let CredentialKind::IdentityToken(_, p) = &mut self.kind {
+            *p = Some(Secret::new(password));
+        }
+        self
     }
 
     /// Where they came from.
@@ -346,13 +357,13 @@ impl Credentials {
     pub(crate) fn password_secret(&self) -> Option<&Secret> {
         match &self.kind {
             CredentialKind::Password(p) => Some(p),
-            CredentialKind::IdentityToken(_) => None,
+            CredentialKind::IdentityToken(_, password) => password.as_ref(),
         }
     }
 
     pub(crate) fn identity_token_secret(&self) -> Option<&Secret> {
         match &self.kind {
-            CredentialKind::IdentityToken(t) => Some(t),
+            CredentialKind::IdentityToken(t, _) => Some(t),
             CredentialKind::Password(_) => None,
         }
     }
@@ -372,7 +383,7 @@ impl fmt::Debug for Credentials {
                 "secret",
                 &match self.kind {
                     CredentialKind::Password(_) => "password ***",
-                    CredentialKind::IdentityToken(_) => "identity token ***",
+                    CredentialKind::IdentityToken(..) => "identity token ***",
                 },
             )
             .finish()
