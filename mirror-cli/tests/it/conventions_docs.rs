@@ -17,6 +17,7 @@ const COMMANDS: &[&str] = &[
     "manifests",
     "resolve",
     "verify",
+    "probe",
     "pull-secret merge",
     "pull-secret add",
     "pull-secret remove",
