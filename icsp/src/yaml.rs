@@ -29,14 +29,16 @@ pub(crate) struct Documents<'a> {
 /// A collection being built.
 enum Frame<'a> {
     Seq {
-        items: Vec<Node<'a>>,
+        /// Where this sequence's items start in the shared item stack.
+        start: usize,
         line: u32,
         column: u32,
         anchor: usize,
         events: usize,
     },
     Map {
-        entries: Vec<(Key<'a>, Node<'a>)>,
+        /// Where this mapping's entries start in the shared entry stack.
+        start: usize,
         /// Values of `<<` merge keys, in order.
         merges: Vec<Node<'a>>,
         key: Option<PendingKey<'a>>,
@@ -127,6 +129,10 @@ impl<'a> Documents<'a> {
         let mut stack: Vec<Frame<'a>> = Vec::new();
         let mut anchors: HashMap<usize, (Node<'a>, usize)> = HashMap::new();
         let mut root: Option<Node<'a>> = None;
+        // The items and entries of every open collection, innermost last: a collection's children are
+        // complete before its next sibling starts, so each one's range is at the end when it closes.
+        let mut items: Vec<Node<'a>> = Vec::new();
+        let mut entries: Vec<(Key<'a>, Node<'a>)> = Vec::new();
         // The text of a YAML 1.1 boolean key (`n`), which the key keeps.
         let mut last_plain_word: Option<String> = None;
         loop {
@@ -210,7 +216,7 @@ impl<'a> Documents<'a> {
                     self.check_depth(at, stack.len() + 1)?;
                     self.collection_tag(at, tag.as_deref(), "seq")?;
                     stack.push(Frame::Seq {
-                        items: Vec::new(),
+                        start: items.len(),
                         line: at.0,
                         column: at.1,
                         anchor,
@@ -223,7 +229,7 @@ impl<'a> Documents<'a> {
                     self.check_depth(at, stack.len() + 1)?;
                     self.collection_tag(at, tag.as_deref(), "map")?;
                     stack.push(Frame::Map {
-                        entries: Vec::new(),
+                        start: entries.len(),
                         merges: Vec::new(),
                         key: None,
                         line: at.0,
@@ -235,14 +241,16 @@ impl<'a> Documents<'a> {
                 }
                 Event::SequenceEnd => match stack.pop() {
                     Some(Frame::Seq {
-                        items,
+                        start,
                         line,
                         column,
                         anchor,
                         events,
                     }) => (
                         Node {
-                            value: Tree::Seq(items),
+                            // Collected at their exact size: Vec's growth would leave up to half of
+                            // each small collection unused.
+                            value: Tree::Seq(items.drain(start..).collect()),
                             line,
                             column,
                         },
@@ -253,7 +261,7 @@ impl<'a> Documents<'a> {
                 },
                 Event::MappingEnd => match stack.pop() {
                     Some(Frame::Map {
-                        entries,
+                        start,
                         merges,
                         line,
                         column,
@@ -261,10 +269,11 @@ impl<'a> Documents<'a> {
                         events,
                         ..
                     }) => {
-                        let entries = self.finish_mapping(entries, merges)?;
+                        let own: Vec<(Key<'a>, Node<'a>)> = entries.drain(start..).collect();
+                        let own = self.finish_mapping(own, merges)?;
                         (
                             Node {
-                                value: Tree::Map(entries),
+                                value: Tree::Map(own),
                                 line,
                                 column,
                             },
@@ -284,14 +293,11 @@ impl<'a> Documents<'a> {
             }
             match stack.last_mut() {
                 None => root = Some(node),
-                Some(Frame::Seq {
-                    items, events: e, ..
-                }) => {
+                Some(Frame::Seq { events: e, .. }) => {
                     *e += events;
                     items.push(node);
                 }
                 Some(Frame::Map {
-                    entries,
                     merges,
                     key,
                     events: e,
