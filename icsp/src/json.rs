@@ -31,6 +31,8 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<Node<'a>, NotS
         line: 1,
         nodes: 0,
         limits,
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     let root = parser.value(1)?;
     parser.skip_whitespace();
@@ -47,6 +49,10 @@ struct JsonParser<'a, 'l> {
     line: u32,
     nodes: usize,
     limits: &'l Limits,
+    /// Items and entries of the open collections, innermost last; each is collected at its exact size when it
+    /// closes (Vec's growth would leave up to half of each small collection unused).
+    items: Vec<Node<'a>>,
+    entries: Vec<(Key<'a>, Node<'a>)>,
 }
 
 impl<'a> JsonParser<'a, '_> {
@@ -89,11 +95,11 @@ impl<'a> JsonParser<'a, '_> {
                     return Err(NotSure);
                 }
                 self.pos += 1;
-                let mut entries: Vec<(Key<'a>, Node<'a>)> = Vec::new();
+                let start = self.entries.len();
                 self.skip_whitespace();
                 if self.bytes.get(self.pos) == Some(&b'}') {
                     self.pos += 1;
-                    return Ok(self.node(Tree::Map(entries), line));
+                    return Ok(self.node(Tree::Map(Vec::new()), line));
                 }
                 loop {
                     self.skip_whitespace();
@@ -114,7 +120,7 @@ impl<'a> JsonParser<'a, '_> {
                     }
                     self.pos += 1;
                     let value = self.value(depth + 1)?;
-                    entries.push((
+                    self.entries.push((
                         Key {
                             name,
                             line: key_line,
@@ -133,6 +139,7 @@ impl<'a> JsonParser<'a, '_> {
                         _ => return Err(NotSure),
                     }
                 }
+                let entries: Vec<(Key<'a>, Node<'a>)> = self.entries.drain(start..).collect();
                 if !unique(&entries) {
                     return Err(NotSure);
                 }
@@ -144,14 +151,15 @@ impl<'a> JsonParser<'a, '_> {
                     return Err(NotSure);
                 }
                 self.pos += 1;
-                let mut items = Vec::new();
+                let start = self.items.len();
                 self.skip_whitespace();
                 if self.bytes.get(self.pos) == Some(&b']') {
                     self.pos += 1;
-                    return Ok(self.node(Tree::Seq(items), line));
+                    return Ok(self.node(Tree::Seq(Vec::new()), line));
                 }
                 loop {
-                    items.push(self.value(depth + 1)?);
+                    let item = self.value(depth + 1)?;
+                    self.items.push(item);
                     self.skip_whitespace();
                     match self.bytes.get(self.pos) {
                         Some(b',') => self.pos += 1,
@@ -162,6 +170,7 @@ impl<'a> JsonParser<'a, '_> {
                         _ => return Err(NotSure),
                     }
                 }
+                let items = self.items.drain(start..).collect();
                 Ok(self.node(Tree::Seq(items), line))
             }
             b'"' => {
