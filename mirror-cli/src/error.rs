@@ -4,34 +4,80 @@ use std::fmt;
 
 /// Everything that stops a command. Each variant says where (file, object, field) and what; none ever holds a
 /// secret value.
+///
+/// `Display` is the one line the CLI prints (it includes the cause's text, pinned by the tests' snapshots);
+/// [`source()`](std::error::Error::source) gives the cause itself as a typed value (the other crate's error, or the
+/// `io::Error`), for programs that want to match on it.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// An input file could not be read.
+    /// A file (or stdin, stdout) could not be read or written.
     Io {
-        /// The file.
+        /// The file, or `<stdin>` / `<output>`.
         path: String,
-        /// The system's reason.
-        reason: String,
+        /// What was being done, when the path alone does not say it (`reading the password`).
+        action: Option<&'static str>,
+        /// The system's error.
+        source: std::io::Error,
+    },
+    /// An input is larger than the limit; it was not parsed.
+    TooLarge {
+        /// The file, or `<stdin>`.
+        path: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A path that must be a folder (a node's root) is not one.
+    NotAFolder {
+        /// The path as given.
+        path: String,
+        /// What to give instead.
+        hint: &'static str,
+    },
+    /// The password line on stdin is longer than the limit.
+    PasswordTooLong {
+        /// The limit in bytes.
+        limit: u64,
     },
     /// An input stream could not be read as objects.
     Objects(icsp::Error),
-    /// OpenShift would refuse the objects; the text is OpenShift's own.
-    Refused {
-        /// The message, exactly as the controller reports it.
-        message: String,
+    /// The registries.conf this program rendered does not load (a bug, not bad input).
+    RenderedConfig(registries_conf::Error),
+    /// Two objects where OpenShift reads one (`Image/cluster`, `ClusterVersion/version`, the pull secret).
+    TwoObjects {
+        /// What there are two of, as the message says it (`Image \`cluster\` objects`).
+        what: &'static str,
+        /// The first, described (file, document, object).
+        first: String,
+        /// The second, described.
+        second: String,
     },
-    /// The objects contradict each other or lack something another object names.
-    Inconsistent {
-        /// What is wrong, naming the objects and fields.
-        message: String,
+    /// The Image's `spec.additionalTrustedCA.name` names a ConfigMap that is not among the inputs.
+    MissingConfigMap {
+        /// The Image, described (file, document, object).
+        image: String,
+        /// The ConfigMap's name.
+        name: String,
     },
-    /// The pull secret is unusable.
-    PullSecret {
-        /// Where it came from.
+    /// Two node files with one path.
+    DuplicatePath {
+        /// The absolute path.
+        path: String,
+    },
+    /// A pull secret file's docker config JSON is unusable.
+    PullSecretConfig {
+        /// Where it came from: the file, and what it is (a bare JSON, a Secret and its key).
         origin: String,
-        /// What is wrong.
-        message: String,
+        /// dockerconfig's error (its text starts with `origin`; the message says the origin once). Boxed: it is
+        /// large, and every `Result` of this crate carries the `Error`.
+        source: Box<dockerconfig::Error>,
+    },
+    /// A FILE given as a pull secret is neither a docker config JSON nor one Secret manifest.
+    NotAPullSecret {
+        /// The file.
+        origin: String,
+        /// Why not.
+        reason: NotAPullSecret,
     },
     /// The Secret given as the pull secret cannot be one.
     PullSecretRefused {
@@ -59,6 +105,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The inputs hold no object that shapes a node's files (or no object at all).
+    NothingShapesNodes(crate::cluster::ReadSummary),
     /// A command-line value is wrong.
     Usage {
         /// What is wrong.
@@ -66,14 +114,111 @@ pub enum Error {
     },
 }
 
+/// Why a FILE is not a pull secret.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum NotAPullSecret {
+    /// It is meant as JSON (it starts with `{` or `[`) and is not a docker config JSON.
+    Json(Box<dockerconfig::Error>),
+    /// It is neither JSON nor a YAML object stream.
+    Objects(icsp::Error),
+    /// An object stream without a Secret: the objects found, described.
+    NoSecret(Vec<String>),
+    /// Several Secrets, or a Secret and other objects.
+    NotOneSecret {
+        /// How many Secrets.
+        secrets: usize,
+        /// The other objects, described.
+        others: Vec<String>,
+    },
+}
+
+impl Error {
+    /// An I/O error on `path`.
+    pub(crate) fn io(path: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            action: None,
+            source,
+        }
+    }
+}
+
+/// `text` without its leading `origin: ` (dockerconfig's messages start with the origin they were given).
+fn without_origin<'a>(text: &'a str, origin: &str) -> &'a str {
+    text.strip_prefix(origin)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(text)
+}
+
+const NEITHER: &str = "neither a docker config JSON nor a Secret manifest";
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Io { path, reason } => write!(f, "{path}: {reason}"),
+            Error::Io {
+                path,
+                action: None,
+                source,
+            } => write!(f, "{path}: {source}"),
+            Error::Io {
+                path,
+                action: Some(action),
+                source,
+            } => write!(f, "{path}: {action}: {source}"),
+            Error::TooLarge { path, limit } => write!(f, "{path}: larger than {limit} bytes"),
+            Error::NotAFolder { path, hint } => write!(f, "{path}: not a folder ({hint})"),
+            Error::PasswordTooLong { limit } => {
+                write!(f, "<stdin>: the password line is longer than {limit} bytes")
+            }
             Error::Objects(e) => write!(f, "{e}"),
-            Error::Refused { message } => f.write_str(message),
-            Error::Inconsistent { message } => f.write_str(message),
-            Error::PullSecret { origin, message } => write!(f, "{origin}: {message}"),
+            Error::RenderedConfig(e) => {
+                write!(f, "the rendered registries.conf does not load: {e}")
+            }
+            Error::TwoObjects {
+                what,
+                first,
+                second,
+            } => write!(f, "two {what}: {first} and {second}"),
+            Error::MissingConfigMap { image, name } => write!(
+                f,
+                "{image}: spec.additionalTrustedCA.name names ConfigMap {}/{name}, which is not among the \
+                 inputs",
+                crate::cluster::CONFIG_NAMESPACE
+            ),
+            Error::DuplicatePath { path } => write!(f, "{path}: two files with the same path"),
+            Error::PullSecretConfig { origin, source } => {
+                write!(
+                    f,
+                    "{origin}: {}",
+                    without_origin(&source.to_string(), origin)
+                )
+            }
+            Error::NotAPullSecret { origin, reason } => match reason {
+                NotAPullSecret::Json(e) => write!(
+                    f,
+                    "{origin}: {NEITHER}: {}",
+                    without_origin(&e.to_string(), origin)
+                ),
+                NotAPullSecret::Objects(e) => write!(f, "{origin}: {NEITHER}: {e}"),
+                NotAPullSecret::NoSecret(others) if others.is_empty() => {
+                    write!(f, "{origin}: {NEITHER} (found nothing)")
+                }
+                NotAPullSecret::NoSecret(others) => {
+                    write!(f, "{origin}: {NEITHER} (found {})", others.join(", "))
+                }
+                NotAPullSecret::NotOneSecret { secrets, others } if others.is_empty() => {
+                    write!(
+                        f,
+                        "{origin}: expected one Secret, found {secrets} Secret(s)"
+                    )
+                }
+                NotAPullSecret::NotOneSecret { secrets, others } => write!(
+                    f,
+                    "{origin}: expected one Secret, found {secrets} Secret(s) and {}",
+                    others.join(", ")
+                ),
+            },
             Error::PullSecretRefused { origin, refusal } => write!(f, "{origin}: {refusal}"),
             Error::DockerConfig(e) => write!(f, "{e}"),
             Error::Trust(e) => write!(f, "{e}"),
@@ -85,21 +230,31 @@ impl fmt::Display for Error {
                 line,
                 message,
             } => write!(f, "file {file}, line {line}: {message}"),
+            Error::NothingShapesNodes(summary) => {
+                write!(f, "{}: {summary}", summary.inputs_text())
+            }
             Error::Usage { message } => f.write_str(message),
         }
     }
 }
 
 impl std::error::Error for Error {
-    // The wrapped errors' texts are already this error's text (pinned by tests), so their causes are forwarded
-    // rather than themselves: a reporter walking the chain says each thing once.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Objects(e) => e.source(),
-            Error::DockerConfig(e) => e.source(),
-            Error::Trust(e) => e.source(),
-            Error::RegistriesConf(e) => e.source(),
-            Error::PolicyJson(e) => e.source(),
+            Error::Io { source, .. } => Some(source),
+            Error::Objects(e) => Some(e),
+            Error::RenderedConfig(e) | Error::RegistriesConf(e) => Some(e),
+            Error::PullSecretConfig { source, .. } => Some(source.as_ref()),
+            Error::NotAPullSecret { reason, .. } => match reason {
+                NotAPullSecret::Json(e) => Some(e.as_ref()),
+                NotAPullSecret::Objects(e) => Some(e),
+                _ => None,
+            },
+            Error::PullSecretRefused { refusal, .. } => Some(refusal),
+            Error::DockerConfig(e) => Some(e),
+            Error::Trust(e) => Some(e),
+            Error::PolicyJson(e) => Some(e),
+            Error::Write(e) => Some(e),
             _ => None,
         }
     }

@@ -8,7 +8,8 @@ use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, FolderBundle, UnixTime};
 
 use crate::Error;
-use crate::cluster::{Cluster, Input, describe};
+use crate::cluster::{Cluster, Input, all_inputs, describe};
+use crate::warning::Warning;
 use crate::writer::NodeFile;
 use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
 
@@ -64,7 +65,7 @@ pub struct NodePlan {
     /// The files, in a stable order.
     pub files: Vec<NodeFile>,
     /// Non-fatal problems (OpenShift's warnings verbatim, certificate warnings, objects the API would refuse).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Facts worth knowing (a file kept as the template, objects ignored).
     pub notes: Vec<String>,
     /// One report per CA bundle.
@@ -133,6 +134,29 @@ fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
     }
 }
 
+/// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
+/// ignition and verify. `nothing` is the usage message when there is no input at all.
+pub fn plan_from_inputs(
+    inputs: &[Input],
+    example: bool,
+    options: &RenderOptions,
+    nothing: &str,
+) -> Result<NodePlan, Error> {
+    let inputs = all_inputs(inputs, example);
+    if inputs.is_empty() && options.pull_secret.is_none() {
+        return Err(Error::Usage {
+            message: nothing.to_owned(),
+        });
+    }
+    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
+    // must include one that shapes the node.
+    if !inputs.is_empty() {
+        cluster.require_shaping()?;
+    }
+    plan(&cluster, options)
+}
+
 /// Renders every node file from `cluster`, all or nothing.
 pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Error> {
     let mut warnings = Vec::new();
@@ -141,8 +165,8 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
 
     // Objects the API server would refuse: OpenShift never sees them, so say so, but render what the controller
     // would do with them (its own checks, with its own messages, come next).
-    for finding in validation_findings(cluster) {
-        warnings.push(format!("the API server would refuse this: {finding}"));
+    for (located, finding) in validation_findings(cluster) {
+        warnings.push(Warning::ApiWouldRefuse { located, finding });
     }
 
     // registries.conf, with the payload check on the blocked list.
@@ -151,23 +175,19 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         .as_deref()
         .unwrap_or(cluster.release_image());
     let (payload, policy_lists) = image_config_lists(cluster, release_image)?;
-    warnings.extend(payload.warnings.iter().map(ToString::to_string));
+    warnings.extend(payload.warnings.iter().cloned().map(Warning::Payload));
     let rules = payload.rules;
 
     let rendered =
         registries_conf::render(&rules, options.layout).map_err(Error::RegistriesConf)?;
-    warnings.extend(rendered.warnings.iter().map(ToString::to_string));
+    warnings.extend(rendered.warnings.iter().cloned().map(Warning::Render));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
     let runtime_check =
         registries_conf::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
             .and_then(|parsed| registries_conf::validate(&parsed));
     if let Err(e) = runtime_check {
-        warnings.push(format!(
-            "OpenShift would write this {}, but containers/image (CRI-O, podman) refuses it, so every pull on the \
-             node would fail: {e}",
-            paths::REGISTRIES_CONF
-        ));
+        warnings.push(Warning::RuntimeRefuses(e));
     }
     match options.target {
         Target::OpenShift => {
@@ -214,11 +234,9 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
             files.push(file(paths::POLICY_JSON, policy, 0o644));
         }
         // The host's policy.json (signature checks for Red Hat registries, ...) is its own: never replaced.
-        Target::MicroShift if policy != POLICY_TEMPLATE => warnings.push(format!(
-            "{}: not written for a MicroShift host: allowedRegistries is not enforced there (blocked registries \
-             are, through the drop-in)",
-            paths::POLICY_JSON
-        )),
+        Target::MicroShift if policy != POLICY_TEMPLATE => {
+            warnings.push(Warning::PolicyNotForMicroShift)
+        }
         Target::MicroShift => {}
     }
 
@@ -237,19 +255,18 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         let bundles =
             trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value))?;
         if bundles.is_empty() {
-            warnings.push(format!(
-                "{}: the ConfigMap holds no CA bundle",
-                describe(
+            warnings.push(Warning::EmptyTrustConfigMap {
+                config_map: describe(
                     config_map,
                     &format!(
                         "ConfigMap/{}",
                         config_map.value.metadata.name.as_deref().unwrap_or("")
-                    )
-                )
-            ));
+                    ),
+                ),
+            });
         }
         let trust = trust_bundle::plan_folders(&bundles, options.now)?;
-        warnings.extend(trust.warnings.iter().map(|w| w.to_string()));
+        warnings.extend(trust.warnings.iter().cloned().map(Warning::Trust));
         trust_reports = trust.reports;
         files.extend(ca_files(trust.folders));
     }
@@ -312,11 +329,11 @@ pub fn ca_files(folders: Vec<FolderBundle>) -> Vec<NodeFile> {
 }
 
 /// openshift/api's per-object findings for every object that shapes the node.
-pub fn validation_findings(cluster: &Cluster) -> Vec<String> {
+pub fn validation_findings(cluster: &Cluster) -> Vec<(String, icsp::Finding)> {
     let mut out = Vec::new();
     let mut push = |object: icsp::Object, located: String| {
         for finding in icsp::validate(&object) {
-            out.push(format!("{located}: {finding}"));
+            out.push((located.clone(), finding));
         }
     };
     for o in &cluster.icsps {

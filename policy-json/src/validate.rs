@@ -320,6 +320,22 @@ fn non_empty(s: &Option<String>) -> bool {
     s.as_deref().is_some_and(|s| !s.is_empty())
 }
 
+/// A file path or inline data, as containers/image checks the pair (an empty path counts as none): never both
+/// (`both`), and, when `neither` is given, not neither.
+fn path_or_data(
+    file: &Option<String>,
+    has_data: bool,
+    both: &'static str,
+    neither: Option<&'static str>,
+    path: &Path<'_>,
+) -> Result<(), Error> {
+    match (non_empty(file), has_data, neither) {
+        (true, true, _) => Err(conflict(both, path)),
+        (false, false, Some(neither)) => Err(conflict(neither, path)),
+        _ => Ok(()),
+    }
+}
+
 fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
     let written = crate::encode::fulcio(f);
     let present = |name: &str| written.get(name).is_some();
@@ -333,18 +349,13 @@ fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
             _ => Ok(()),
         },
     )?;
-    if non_empty(&f.ca_path) && f.ca_data.is_some() {
-        return Err(conflict(
-            "caPath and caData cannot be used simultaneously",
-            path,
-        ));
-    }
-    if !non_empty(&f.ca_path) && f.ca_data.is_none() {
-        return Err(conflict(
-            "At least one of caPath and caData must be specified",
-            path,
-        ));
-    }
+    path_or_data(
+        &f.ca_path,
+        f.ca_data.is_some(),
+        "caPath and caData cannot be used simultaneously",
+        Some("At least one of caPath and caData must be specified"),
+        path,
+    )?;
     if !non_empty(&f.oidc_issuer) {
         return Err(conflict("oidcIssuer not specified", path));
     }
@@ -374,24 +385,20 @@ fn check_pki(p: &Pki, path: &Path<'_>) -> Result<(), Error> {
             _ => Ok(()),
         },
     )?;
-    if non_empty(&p.ca_roots_path) && p.ca_roots_data.is_some() {
-        return Err(conflict(
-            "caRootsPath and caRootsData cannot be used simultaneously",
-            path,
-        ));
-    }
-    if !non_empty(&p.ca_roots_path) && p.ca_roots_data.is_none() {
-        return Err(conflict(
-            "At least one of caRootsPath and caRootsData must be specified",
-            path,
-        ));
-    }
-    if non_empty(&p.ca_intermediates_path) && p.ca_intermediates_data.is_some() {
-        return Err(conflict(
-            "caIntermediatesPath and caIntermediatesData cannot be used simultaneously",
-            path,
-        ));
-    }
+    path_or_data(
+        &p.ca_roots_path,
+        p.ca_roots_data.is_some(),
+        "caRootsPath and caRootsData cannot be used simultaneously",
+        Some("At least one of caRootsPath and caRootsData must be specified"),
+        path,
+    )?;
+    path_or_data(
+        &p.ca_intermediates_path,
+        p.ca_intermediates_data.is_some(),
+        "caIntermediatesPath and caIntermediatesData cannot be used simultaneously",
+        None,
+        path,
+    )?;
     if !non_empty(&p.subject_email) && !non_empty(&p.subject_hostname) {
         return Err(conflict(
             "At least one of subjectEmail, subjectHostname must be specified",

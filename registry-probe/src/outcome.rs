@@ -678,20 +678,19 @@ impl fmt::Display for Stop {
                 credentials,
                 errors,
                 ..
-            } => {
-                match credentials {
-                    Some(c) => write!(f, "auth: 401 with {c}")?,
-                    None => write!(f, "auth: 401 without credentials")?,
-                }
-                write_errors(f, errors)
             }
-            R::Denied {
+            | R::Denied {
                 credentials,
                 errors,
             } => {
+                let answer = if matches!(self.reason, R::Denied { .. }) {
+                    "403 denied"
+                } else {
+                    "401"
+                };
                 match credentials {
-                    Some(c) => write!(f, "auth: 403 denied with {c}")?,
-                    None => write!(f, "auth: 403 denied without credentials")?,
+                    Some(c) => write!(f, "auth: {answer} with {c}")?,
+                    None => write!(f, "auth: {answer} without credentials")?,
                 }
                 write_errors(f, errors)
             }

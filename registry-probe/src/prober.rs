@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use ureq::http::Uri;
 
 use crate::challenge::{self, Challenge, Selected};
@@ -75,12 +74,6 @@ pub(crate) struct Authz {
     header: Option<Secret>,
     used: AuthUsed,
     scheme: &'static str,
-}
-
-impl Authz {
-    pub(crate) fn scheme(&self) -> &'static str {
-        self.scheme
-    }
 }
 
 /// A manifest probe and, when read with `GET`, its bytes.
@@ -344,10 +337,8 @@ impl Prober {
                     .and_then(Credentials::password_secret)
                     .map(Secret::expose)
                     .unwrap_or("");
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
                 Ok(Authz {
-                    header: Some(Secret::new(format!("Basic {encoded}"))),
+                    header: Some(basic_authorization(user, pass)),
                     used: AuthUsed::Basic(used),
                     scheme: "basic",
                 })
@@ -482,11 +473,9 @@ impl Prober {
                 .map_err(|_| problem(TokenProblem::BadRealm("unusable URL".into())))?;
             // Basic credentials to the realm only with a user and a password, as getBearerToken.
             let basic = match password {
-                Some(p) if !user.is_empty() && !p.is_empty() => Some(Secret::new(format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD
-                        .encode(format!("{user}:{}", p.expose()))
-                ))),
+                Some(p) if !user.is_empty() && !p.is_empty() => {
+                    Some(basic_authorization(user, p.expose()))
+                }
                 _ => None,
             };
             ctx.send(
@@ -638,17 +627,20 @@ impl Prober {
         for t in media::ACCEPT {
             headers.push(("Accept", t.to_owned()));
         }
-        if !want_bytes {
-            let resp = self.request(
+        let mut manifest_request = |ctx: &mut Ctx<'_>, method| {
+            self.request(
                 host,
                 ctx,
                 source,
                 authz,
                 Stage::Manifest,
-                Method::Head,
+                method,
                 &url,
                 &headers,
-            )?;
+            )
+        };
+        if !want_bytes {
+            let resp = manifest_request(ctx, Method::Head)?;
             let status = resp.status;
             if status == 200 {
                 let digest = resp
@@ -684,29 +676,10 @@ impl Prober {
                     .push(format!("HEAD answered {status}; GET used, as a pull does"));
             }
         }
-        let resp = self.request(
-            host,
-            ctx,
-            source,
-            authz,
-            Stage::Manifest,
-            Method::Get,
-            &url,
-            &headers,
-        )?;
+        let resp = manifest_request(ctx, Method::Get)?;
         match resp.status {
             200 => {}
-            401 => {
-                let errors = ctx.errors(resp);
-                return Err(Stop::new(
-                    Stage::Auth,
-                    StopReason::Unauthorized {
-                        credentials: sent_credentials(authz),
-                        scheme: authz.scheme,
-                        errors,
-                    },
-                ));
-            }
+            401 => return Err(unauthorized(authz, ctx.errors(resp))),
             403 => {
                 let errors = ctx.errors(resp);
                 return Err(Stop::new(
@@ -818,8 +791,20 @@ pub(crate) fn not_found(errors: Vec<RegistryError>, default_code: &str) -> StopR
     }
 }
 
-pub(crate) fn sent_credentials(authz: &Authz) -> Option<CredentialsUsed> {
+fn sent_credentials(authz: &Authz) -> Option<CredentialsUsed> {
     authz.used.credentials().cloned()
+}
+
+/// A 401 answer: the credentials sent (or their absence) and the scheme tried were refused.
+pub(crate) fn unauthorized(authz: &Authz, errors: Vec<RegistryError>) -> Stop {
+    Stop::new(
+        Stage::Auth,
+        StopReason::Unauthorized {
+            credentials: sent_credentials(authz),
+            scheme: authz.scheme,
+            errors,
+        },
+    )
 }
 
 /// Whether containers/image sends these credentials to a token realm: a user and password (GET with Basic), or an
@@ -829,16 +814,22 @@ fn sends_to_realm(c: &Credentials) -> bool {
         || (!c.username().is_empty() && c.password_secret().is_some_and(|p| !p.is_empty()))
 }
 
+/// The token of an HTTP Basic authorization: `user:password` in standard base64 (RFC 7617).
+fn basic_token(user: &str, password: &str) -> String {
+    go_compat::encode_std_base64(format!("{user}:{password}"))
+}
+
+/// The `Authorization` header value for HTTP Basic: a secret, like the password it holds.
+fn basic_authorization(user: &str, password: &str) -> Secret {
+    Secret::new(format!("Basic {}", basic_token(user, password)))
+}
+
 fn secrets_of(creds: Option<&Credentials>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(c) = creds {
         if let Some(p) = c.password_secret() {
             out.push(p.expose().to_owned());
-            out.push(base64::engine::general_purpose::STANDARD.encode(format!(
-                "{}:{}",
-                c.username(),
-                p.expose()
-            )));
+            out.push(basic_token(c.username(), p.expose()));
         }
         if let Some(t) = c.identity_token_secret() {
             out.push(t.expose().to_owned());

@@ -5,6 +5,10 @@ use std::path::Path;
 
 use zeroize::Zeroizing;
 
+/// The secret string type (password, identity token, bearer token) is dockerconfig's, so credentials read from a
+/// `config.json` move into a probe without being copied out in the clear.
+pub use dockerconfig::Secret;
+
 use crate::digest::Digest;
 use crate::error::Error;
 
@@ -193,10 +197,9 @@ impl Trust {
     /// pull); other files are ignored. A missing folder is no error and gives the default trust. `label_prefix`
     /// starts each label (`certs.d/mirror:5000`).
     pub fn from_certs_dir(dir: &Path, label_prefix: &str) -> Result<Trust, Error> {
-        let mut trust = Trust::default();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(trust),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Trust::default()),
             Err(e) => {
                 return Err(Error::Io {
                     path: dir.to_owned(),
@@ -214,6 +217,18 @@ impl Trust {
                 names.push(name.to_owned());
             }
         }
+        Trust::from_certs_entries(names, label_prefix, |name| read_bounded(&dir.join(name)))
+    }
+
+    /// The rules of [`Trust::from_certs_dir`] over a folder listed and read by the caller (a node root read
+    /// without following links, say): `names` are the folder's entries, `read` returns a file's bytes (at most
+    /// [`MAX_CERT_FILE_BYTES`]) and is called only for the `*.crt`, `*.cert` and `*.key` files used.
+    pub fn from_certs_entries(
+        mut names: Vec<String>,
+        label_prefix: &str,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, Error>,
+    ) -> Result<Trust, Error> {
+        let mut trust = Trust::default();
         names.sort();
         let label = |name: &str| {
             if label_prefix.is_empty() {
@@ -226,7 +241,7 @@ impl Trust {
             if name.ends_with(".crt") {
                 trust.ca_files.push(CaFile {
                     label: label(name),
-                    pem: read_bounded(&dir.join(name))?,
+                    pem: read(name)?,
                 });
             }
             if let Some(base) = name.strip_suffix(".cert") {
@@ -238,8 +253,8 @@ impl Trust {
                 }
                 trust.client_identities.push(ClientIdentity::new(
                     label(name),
-                    read_bounded(&dir.join(name))?,
-                    read_bounded(&dir.join(&key))?,
+                    read(name)?,
+                    read(&key)?,
                 ));
             }
             if let Some(base) = name.strip_suffix(".key") {
@@ -275,40 +290,6 @@ fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
     Ok(buf)
 }
 
-/// A secret string (password, identity token, bearer token). `Debug` and `Display` show `***`; the bytes are wiped
-/// on drop.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(Zeroizing<String>);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        Secret(Zeroizing::new(secret.into()))
-    }
-
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Whether it is empty.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
 /// The credentials the node's config.json gives for a source, with the key they came from.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -320,7 +301,9 @@ pub struct Credentials {
 #[derive(Clone, PartialEq, Eq)]
 enum CredentialKind {
     Password(Secret),
-    IdentityToken(Secret),
+    /// The token, and the entry's password for a registry that asks for Basic (containers/image sends the user
+    /// and password then, and uses the token only with a bearer realm).
+    IdentityToken(Secret, Option<Secret>),
 }
 
 impl Credentials {
@@ -348,8 +331,17 @@ impl Credentials {
         Credentials {
             label: label.into(),
             username: username.into(),
-            kind: CredentialKind::IdentityToken(Secret::new(token)),
+            kind: CredentialKind::IdentityToken(Secret::new(token), None),
         }
+    }
+
+    /// The entry's password beside its identity token: containers/image sends the user and this password when
+    /// the registry asks for Basic, and the token only to a bearer realm. No effect on password credentials.
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        if let CredentialKind::IdentityToken(_, p) = &mut self.kind {
+            *p = Some(Secret::new(password));
+        }
+        self
     }
 
     /// Where they came from.
@@ -365,13 +357,13 @@ impl Credentials {
     pub(crate) fn password_secret(&self) -> Option<&Secret> {
         match &self.kind {
             CredentialKind::Password(p) => Some(p),
-            CredentialKind::IdentityToken(_) => None,
+            CredentialKind::IdentityToken(_, password) => password.as_ref(),
         }
     }
 
     pub(crate) fn identity_token_secret(&self) -> Option<&Secret> {
         match &self.kind {
-            CredentialKind::IdentityToken(t) => Some(t),
+            CredentialKind::IdentityToken(t, _) => Some(t),
             CredentialKind::Password(_) => None,
         }
     }
@@ -391,7 +383,7 @@ impl fmt::Debug for Credentials {
                 "secret",
                 &match self.kind {
                     CredentialKind::Password(_) => "password ***",
-                    CredentialKind::IdentityToken(_) => "identity token ***",
+                    CredentialKind::IdentityToken(..) => "identity token ***",
                 },
             )
             .finish()

@@ -11,14 +11,14 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use dockerconfig::Secret;
-use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
+use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta};
 use trust_bundle::UnixTime;
 
-use super::pull_secret::{check_registry, read_pull_secret, set_credentials};
-use super::{Exit, Style, report, write_output_file};
-use crate::Error;
+use super::{Exit, ObjectFormat, Style, report, write_output_file};
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
 use crate::mapping::{self, MirrorObjects};
+use crate::pull_secret::{check_registry, read_pull_secret, set_credentials};
+use crate::{Error, Warning};
 
 /// The ConfigMap the Image `cluster` names for registry CAs.
 pub const REGISTRY_CONFIG_NAME: &str = "registry-config";
@@ -53,6 +53,8 @@ pub struct ManifestsRequest {
     pub output: Option<PathBuf>,
     /// "Now", for the CA's validity.
     pub now: UnixTime,
+    /// A YAML stream, or JSON (a `List`).
+    pub format: ObjectFormat,
 }
 
 /// The objects, in the order they are applied, and what is worth telling the user.
@@ -61,14 +63,14 @@ pub struct Manifests {
     /// Secret, ConfigMap, Image, then the mirror sets.
     pub objects: Vec<Object>,
     /// Non-fatal problems.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Facts (what was added to the pull secret; never a password).
     pub notes: Vec<String>,
 }
 
 fn mirror_sets(
     request: &ManifestsRequest,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<MirrorObjects, Error> {
     match &request.rules {
         Rules::Maps(maps) => {
@@ -92,16 +94,15 @@ fn mirror_sets(
             }
             let mut objects = mapping::group(&mappings);
             if !request.tags && !objects.itms.is_empty() {
-                let sources: Vec<&str> = objects
+                let sources = objects
                     .itms
                     .iter()
-                    .flat_map(|o| o.spec.image_tag_mirrors.iter().map(|m| m.source.as_str()))
+                    .flat_map(|o| o.spec.image_tag_mirrors.iter().map(|m| m.source.clone()))
                     .collect();
-                warnings.push(format!(
-                    "{}: images pulled by tag from {} are left out; add --tags for an ImageTagMirrorSet",
-                    input.name,
-                    sources.join(", ")
-                ));
+                warnings.push(Warning::TagMirrorsLeftOut {
+                    file: input.name.clone(),
+                    sources,
+                });
                 objects.itms.clear();
             }
             Ok(objects)
@@ -145,7 +146,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     store_dockerconfigjson(&mut secret, &config);
 
     // 2. The CA, checked as a node will read it.
-    let config_map = super::trust::build(
+    let config_map = crate::cluster::ca_config_map(
         REGISTRY_CONFIG_NAME,
         CONFIG_NAMESPACE,
         &[(
@@ -160,7 +161,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
         return Err(Error::Trust(first.clone()));
     }
     let plan = trust_bundle::plan_folders(&bundles, request.now)?;
-    warnings.extend(plan.warnings.iter().map(|w| w.to_string()));
+    warnings.extend(plan.warnings.iter().cloned().map(Warning::Trust));
 
     // 3. The Image config naming the ConfigMap.
     let image = Image {
@@ -194,10 +195,10 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     elsewhere.sort();
     elsewhere.dedup();
     if !elsewhere.is_empty() {
-        warnings.push(format!(
-            "mirrors not on --registry {host}: {} (these manifests set up no credentials or CA for them)",
-            elsewhere.join(", ")
-        ));
+        warnings.push(Warning::MirrorsElsewhere {
+            registry: host.to_string(),
+            mirrors: elsewhere,
+        });
     }
     let mut objects = vec![
         Object::Secret(secret),
@@ -207,10 +208,10 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
     objects.extend(sets.objects());
     for object in &objects {
         for finding in icsp::validate(object) {
-            warnings.push(format!(
-                "{}: the API server would refuse this: {finding}",
-                object.display_name()
-            ));
+            warnings.push(Warning::GeneratedApiWouldRefuse {
+                object: object.display_name(),
+                finding,
+            });
         }
     }
     Ok(Manifests {
@@ -222,11 +223,7 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
 
 /// The stream `oc apply -f -` reads.
 pub fn to_stream(objects: &[Object]) -> String {
-    let mut text = icsp::to_yaml_stream(objects, YamlStyle::SigsYaml);
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
+    crate::output::objects_text(objects, ObjectFormat::Yaml)
 }
 
 /// Runs `manifests`.
@@ -239,7 +236,7 @@ pub fn run(
     let io = super::output_error;
     let manifests = build(request)?;
     report(err, style, &manifests.warnings, &manifests.notes).map_err(io)?;
-    let stream = to_stream(&manifests.objects);
+    let stream = crate::output::objects_text(&manifests.objects, request.format);
     match &request.output {
         Some(path) => {
             write_output_file(

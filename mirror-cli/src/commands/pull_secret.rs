@@ -6,23 +6,19 @@
 //! YAML); `merge` gives the merged docker config JSON. Passwords come from standard input only, and only the
 //! requested output (the merged or edited file) ever holds an `auth`: messages show `user:***` at most.
 
-use std::io::{BufRead, Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
-use dockerconfig::{
-    AuthEntry, ChangeKind, DockerConfig, Format, MatchKind, Outcome, Secret, SetOutcome,
-};
+use dockerconfig::{ChangeKind, DockerConfig, MatchKind, Outcome, Secret, SetOutcome};
 use icsp::{Object, YamlStyle};
 
-use super::{Exit, Style, report, write_output_file};
+use super::{Exit, Format, Style, report, write_output_file};
 use crate::Error;
-use crate::cluster::{
-    DOCKERCONFIGJSON_KEY, Input, dockerconfigjson, secret_name, store_dockerconfigjson,
+use crate::cluster::{Input, store_dockerconfigjson};
+use crate::pull_secret::{
+    PullSecretFile, Shape, check_registry, config_error, read_pull_secret, set_credentials,
 };
 use crate::writer::WriteOutcome;
-
-/// The longest password line read from standard input.
-pub const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
 
 /// What a `pull-secret` command was asked.
 #[derive(Debug)]
@@ -90,237 +86,8 @@ pub struct GetRequest {
     pub input: Input,
     /// The image reference (docker normalisation: `busybox` is `docker.io/library/busybox`).
     pub reference: String,
-}
-
-/// The shape a FILE had.
-#[derive(Debug, Clone)]
-pub enum Shape {
-    /// A bare docker config JSON.
-    Bare,
-    /// A Secret manifest; the Secret is kept to be written back.
-    Secret(Box<icsp::Secret>),
-}
-
-/// A FILE read as a pull secret.
-#[derive(Debug)]
-pub struct PullSecretFile {
-    /// The credentials.
-    pub config: DockerConfig,
-    /// What the FILE was.
-    pub shape: Shape,
-    /// For messages: `NAME (a bare docker config JSON)` or `NAME (Secret openshift-config/pull-secret, key
-    /// .dockerconfigjson)`.
-    pub label: String,
-}
-
-impl PullSecretFile {
-    /// A short account of what the file is, for messages.
-    pub fn describe(&self) -> &str {
-        &self.label
-    }
-}
-
-/// A dockerconfig error about the file `origin`: its text already starts with the origin, said once.
-fn config_error(origin: &str, e: &dockerconfig::Error) -> Error {
-    let text = e.to_string();
-    let message = text
-        .strip_prefix(origin)
-        .and_then(|rest| rest.strip_prefix(": "))
-        .unwrap_or(&text);
-    pull_secret_error(origin, message)
-}
-
-fn pull_secret_error(origin: &str, message: impl Into<String>) -> Error {
-    Error::PullSecret {
-        origin: origin.to_owned(),
-        message: message.into(),
-    }
-}
-
-/// Reads a FILE: a bare docker config JSON, or a Secret manifest (YAML or JSON) of type
-/// `kubernetes.io/dockerconfigjson` holding `.dockerconfigjson`.
-pub fn read_pull_secret(input: &Input) -> Result<PullSecretFile, Error> {
-    // JSON first: a bare file, or a Secret manifest written as JSON (it has a top-level `kind`).
-    let as_json = DockerConfig::parse(&input.bytes, &input.name);
-    match as_json {
-        Ok(config) if !config.other_top_level_keys().iter().any(|k| k == "kind") => {
-            let what = match config.format() {
-                Format::Auths => "a bare docker config JSON",
-                Format::Legacy => "a bare legacy .dockercfg JSON",
-            };
-            let label = format!("{} ({what})", input.name);
-            let config =
-                DockerConfig::parse(&input.bytes, &label).map_err(|e| config_error(&label, &e))?;
-            return Ok(PullSecretFile {
-                config,
-                shape: Shape::Bare,
-                label,
-            });
-        }
-        Ok(_) => {}
-        Err(json_error) => {
-            let first = input.bytes.iter().find(|b| !b.is_ascii_whitespace());
-            if first == Some(&b'{') || first == Some(&b'[') {
-                // It is meant as JSON: say what is wrong with it as JSON.
-                let Error::PullSecret { message, .. } = config_error(&input.name, &json_error)
-                else {
-                    unreachable!("config_error gives Error::PullSecret");
-                };
-                return Err(pull_secret_error(
-                    &input.name,
-                    format!("neither a docker config JSON nor a Secret manifest: {message}"),
-                ));
-            }
-        }
-    }
-    let objects =
-        icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default()).map_err(|e| {
-            pull_secret_error(
-                &input.name,
-                format!("neither a docker config JSON nor a Secret manifest: {e}"),
-            )
-        })?;
-    let mut secrets = Vec::new();
-    let mut others = Vec::new();
-    for located in objects {
-        match located.value {
-            Object::Secret(secret) => secrets.push(secret),
-            other => others.push(other.display_name()),
-        }
-    }
-    let secret = match (secrets.len(), others.is_empty()) {
-        (1, true) => secrets.remove(0),
-        (0, _) => {
-            return Err(pull_secret_error(
-                &input.name,
-                format!(
-                    "neither a docker config JSON nor a Secret manifest (found {})",
-                    if others.is_empty() {
-                        "nothing".to_owned()
-                    } else {
-                        others.join(", ")
-                    }
-                ),
-            ));
-        }
-        _ => {
-            return Err(pull_secret_error(
-                &input.name,
-                format!(
-                    "expected one Secret, found {} Secret(s){}",
-                    secrets.len(),
-                    if others.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" and {}", others.join(", "))
-                    }
-                ),
-            ));
-        }
-    };
-    let label = format!(
-        "{} (Secret {}, key {DOCKERCONFIGJSON_KEY})",
-        input.name,
-        secret_name(&secret)
-    );
-    let bytes = dockerconfigjson(&secret).map_err(|refusal| Error::PullSecretRefused {
-        origin: label.clone(),
-        refusal,
-    })?;
-    let config = DockerConfig::parse_as(bytes, Format::Auths, &label)
-        .map_err(|e| config_error(&label, &e))?;
-    Ok(PullSecretFile {
-        config,
-        shape: Shape::Secret(Box::new(secret)),
-        label,
-    })
-}
-
-/// Reads a password from `reader`: the first line, its `\n` (or `\r\n`) stripped. Empty is refused.
-pub fn read_password(reader: &mut dyn Read) -> Result<Secret, Error> {
-    let mut line = String::new();
-    let mut limited = std::io::BufReader::new(reader.take(MAX_PASSWORD_BYTES + 1));
-    let read = limited.read_line(&mut line);
-    // Wrap at once so the text is wiped whatever happens next.
-    let mut password = Secret::new(line);
-    let io = |reason: String| Error::Io {
-        path: "<stdin>".into(),
-        reason,
-    };
-    read.map_err(|e| io(format!("reading the password: {e}")))?;
-    let text = password.expose();
-    if text.len() as u64 > MAX_PASSWORD_BYTES {
-        return Err(io(format!(
-            "the password line is longer than {MAX_PASSWORD_BYTES} bytes"
-        )));
-    }
-    let trimmed = text
-        .strip_suffix('\n')
-        .map(|t| t.strip_suffix('\r').unwrap_or(t))
-        .unwrap_or(text);
-    if trimmed.len() != text.len() {
-        password = Secret::new(trimmed.to_owned());
-    }
-    if password.expose().is_empty() {
-        return Err(Error::Usage {
-            message: "--password-stdin: standard input held no password (an empty first line)"
-                .into(),
-        });
-    }
-    Ok(password)
-}
-
-/// Checks a `--registry` value: `host[:port]` (a registry host as image references spell it), optionally followed by
-/// a namespace path (`host:port/ns/repo`), which containers-auth.json(5) also accepts as a key.
-pub fn check_registry(registry: &str) -> Result<(), Error> {
-    let refuse = |why: String| Error::Usage {
-        message: format!("--registry {registry:?}: {why}"),
-    };
-    if registry.contains("://") {
-        return Err(refuse(
-            "give host[:port] without a scheme (containers/image keys have none)".into(),
-        ));
-    }
-    let (host, path) = match registry.split_once('/') {
-        Some((host, path)) => (host, Some(path)),
-        None => (registry, None),
-    };
-    trust_bundle::check_registry_host(host)
-        .map_err(|why| refuse(format!("not host[:port]: {why}")))?;
-    if let Some(path) = path {
-        let parsed = image_ref::Reference::parse(registry)
-            .map_err(|e| refuse(format!("not host[:port]/namespace: {e}")))?;
-        if parsed.domain() != host
-            || parsed.tag().is_some()
-            || parsed.digest().is_some()
-            || path.is_empty()
-        {
-            return Err(refuse(
-                "a registry key is host[:port] or host[:port]/namespace, without a tag or digest"
-                    .into(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Sets `registry`'s entry in `config` to `username` and `password` (as `podman login` writes it), replacing
-/// every spelling of the registry; a refusal names the flag (`--username`, `--registry`).
-pub fn set_credentials(
-    config: &mut DockerConfig,
-    registry: &str,
-    username: &str,
-    password: &Secret,
-) -> Result<SetOutcome, Error> {
-    let entry =
-        AuthEntry::from_user_password(username, password.expose()).map_err(|_| Error::Usage {
-            message: format!(
-                "--username {username:?}: a user name must not contain ':' (auth is user:password)"
-            ),
-        })?;
-    config.set(registry, entry).map_err(|e| Error::Usage {
-        message: format!("--registry: {e}"),
-    })
+    /// Lines, or the answer as one JSON document.
+    pub format: Format,
 }
 
 /// The bytes to output for a file of `shape` holding `config`.
@@ -347,7 +114,7 @@ fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> 
     }
 }
 
-/// Writes the result to `-o FILE` (mode 0600) or standard output, and says so on `err`.
+/// Writes the result to `--output-file FILE` (mode 0600) or standard output, and says so on `err`.
 fn emit(
     bytes: &[u8],
     options: &OutputOptions,
@@ -461,8 +228,26 @@ fn merge(
     let mut warnings = problems(&merged);
     warnings.extend(merge_report.warnings.iter().map(ToString::to_string));
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
+    write_result(&merged, &Shape::Bare, &request.output, out, err, style)
+}
+
+/// The file `add` or `remove` edits, once its `--registry` is known to be usable.
+fn read_for_edit(registry: &str, input: &Input) -> Result<PullSecretFile, Error> {
+    check_registry(registry)?;
+    read_pull_secret(input)
+}
+
+/// Writes the edited or merged credentials as `output` asks, in the shape they were read.
+fn write_result(
+    config: &DockerConfig,
+    shape: &Shape,
+    output: &OutputOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let bytes = output_bytes(config, shape, output.compact);
+    emit(&bytes, output, out, err, style)?;
     Ok(Exit::Ok)
 }
 
@@ -472,8 +257,7 @@ fn add(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    check_registry(&request.registry)?;
-    let file = read_pull_secret(&request.input)?;
+    let file = read_for_edit(&request.registry, &request.input)?;
     let mut config = file.config;
     let outcome = set_credentials(
         &mut config,
@@ -498,9 +282,7 @@ fn add(
     writeln!(err, "{said} in {}", file.label).map_err(super::output_error)?;
     let warnings = problems(&config);
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    let bytes = output_bytes(&config, &file.shape, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
-    Ok(Exit::Ok)
+    write_result(&config, &file.shape, &request.output, out, err, style)
 }
 
 fn remove(
@@ -509,8 +291,7 @@ fn remove(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    check_registry(&request.registry)?;
-    let file = read_pull_secret(&request.input)?;
+    let file = read_for_edit(&request.registry, &request.input)?;
     let mut config = file.config;
     let removed = config.remove(&request.registry);
     if removed.is_empty() {
@@ -523,13 +304,11 @@ fn remove(
                 message: format!("{message}; pass --ignore-not-found to accept that"),
             });
         }
-        report(err, style, &[], &[message]).map_err(super::output_error)?;
+        report(err, style, &[] as &[String], &[message]).map_err(super::output_error)?;
     } else {
         writeln!(err, "removed {removed:?} from {}", file.label).map_err(super::output_error)?;
     }
-    let bytes = output_bytes(&config, &file.shape, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
-    Ok(Exit::Ok)
+    write_result(&config, &file.shape, &request.output, out, err, style)
 }
 
 fn get(
@@ -542,37 +321,36 @@ fn get(
     let lookup = file
         .config
         .lookup(&request.reference)
-        .map_err(|e| config_error(&file.label, &e))?;
-    let w =
-        |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(super::output_error);
-    w(out, format!("file:    {}", file.label))?;
-    w(out, format!("image:   {}", lookup.name))?;
+        .map_err(|e| config_error(&file.label, e))?;
+    let mut lines = vec![
+        format!("file:    {}", file.label),
+        format!("image:   {}", lookup.name),
+    ];
     let mut notes = Vec::new();
+    // What is sent, for JSON: never more than the user name.
+    let sends: serde_json::Value;
     let exit = match &lookup.outcome {
         Outcome::CredentialHelper(helper) => {
-            w(
-                out,
-                format!(
-                    "helper:  credHelpers sends {} to docker-credential-{helper}",
-                    lookup.registry
-                ),
-            )?;
+            lines.push(format!(
+                "helper:  credHelpers sends {} to docker-credential-{helper}",
+                lookup.registry
+            ));
             notes.push(
                 "containers/image runs the helper and does not read \"auths\" for this registry"
                     .to_owned(),
             );
+            sends = serde_json::json!({"kind": "credential-helper", "helper": helper});
             Exit::Ok
         }
         outcome => {
-            w(out, format!("tried:   {}", lookup.tried.join(", ")))?;
+            lines.push(format!("tried:   {}", lookup.tried.join(", ")));
             match &lookup.matched {
-                None => w(out, "matched: nothing".to_owned())?,
-                Some((key, MatchKind::Exact)) => w(out, format!("matched: {key:?} (exact key)"))?,
+                None => lines.push("matched: nothing".to_owned()),
+                Some((key, MatchKind::Exact)) => {
+                    lines.push(format!("matched: {key:?} (exact key)"))
+                }
                 Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
-                    w(
-                        out,
-                        format!("matched: {key:?} (normalised to {normalized})"),
-                    )?;
+                    lines.push(format!("matched: {key:?} (normalised to {normalized})"));
                     if !how.others().is_empty() {
                         notes.push(format!(
                             "also {:?} normalise to {normalized}: containers/image picks one of them at random",
@@ -580,31 +358,65 @@ fn get(
                         ));
                     }
                 }
-                Some((key, _)) => w(out, format!("matched: {key:?}"))?,
+                Some((key, _)) => lines.push(format!("matched: {key:?}")),
             }
-            match outcome {
-                Outcome::Credentials(c) => {
-                    w(out, format!("sends:   {c}"))?;
-                    Exit::Ok
-                }
-                Outcome::EmptyEntry => {
-                    w(out, "sends:   nothing (the entry has no auth; less specific keys are not tried)".to_owned())?;
-                    Exit::Failed
-                }
-                Outcome::MissingColon => {
-                    w(
-                        out,
-                        "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
-                    )?;
-                    Exit::Failed
-                }
-                _ => {
-                    w(out, "sends:   nothing (an anonymous pull)".to_owned())?;
-                    Exit::Failed
-                }
-            }
+            let (line, kind, exit) = match outcome {
+                Outcome::Credentials(c) => (format!("sends:   {c}"), "credentials", Exit::Ok),
+                Outcome::EmptyEntry => (
+                    "sends:   nothing (the entry has no auth; less specific keys are not tried)"
+                        .to_owned(),
+                    "empty-entry",
+                    Exit::Failed,
+                ),
+                Outcome::MissingColon => (
+                    "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
+                    "auth-without-colon",
+                    Exit::Failed,
+                ),
+                _ => (
+                    "sends:   nothing (an anonymous pull)".to_owned(),
+                    "anonymous",
+                    Exit::Failed,
+                ),
+            };
+            lines.push(line);
+            sends = match outcome {
+                Outcome::Credentials(c) => serde_json::json!({
+                    "kind": kind,
+                    "username": c.username(),
+                    "identity_token": c.identity_token().is_some(),
+                }),
+                _ => serde_json::json!({"kind": kind}),
+            };
+            exit
         }
     };
-    report(err, style, &[], &notes).map_err(super::output_error)?;
+    if request.format == Format::Json {
+        let matched = lookup.matched.as_ref().map(|(key, how)| match how {
+            MatchKind::Normalized { normalized, .. } => serde_json::json!({
+                "key": key,
+                "how": "normalized",
+                "normalized": normalized,
+                "others": how.others(),
+            }),
+            MatchKind::Exact => serde_json::json!({"key": key, "how": "exact"}),
+            _ => serde_json::json!({"key": key, "how": "other"}),
+        });
+        let document = serde_json::json!({
+            "file": file.label,
+            "image": lookup.name,
+            "registry": lookup.registry,
+            "tried": lookup.tried,
+            "matched": matched,
+            "sends": sends,
+            "notes": notes,
+        });
+        super::print_json(out, &document)?;
+    } else {
+        for line in &lines {
+            writeln!(out, "{line}").map_err(super::output_error)?;
+        }
+    }
+    report(err, style, &[] as &[String], &notes).map_err(super::output_error)?;
     Ok(exit)
 }

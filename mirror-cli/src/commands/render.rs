@@ -3,21 +3,20 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Style, report};
-use crate::Error;
-use crate::cluster::{Cluster, Input};
-use crate::node::{NodePlan, RenderOptions, holds_credentials, plan};
-use crate::writer::{WriteOutcome, write_all};
+use serde_json::{Value, json};
 
-/// The procedure's own scenario (mirror.registry.com:443 for the OpenShift release), built into the binary.
-pub const EXAMPLE: &str = include_str!("../example/cluster.yaml");
+use super::{Exit, Format, Style};
+use crate::Error;
+use crate::cluster::Input;
+use crate::node::{RenderOptions, holds_credentials};
+use crate::writer::{WriteOutcome, write_all};
 
 /// What `render` was asked.
 #[derive(Debug, Default)]
 pub struct RenderRequest {
     /// The object streams.
     pub inputs: Vec<Input>,
-    /// Use [`EXAMPLE`] as an extra input.
+    /// Use [`crate::cluster::EXAMPLE`] as an extra input.
     pub example: bool,
     /// Where to write; `None` lists what would be written.
     pub root: Option<PathBuf>,
@@ -25,37 +24,8 @@ pub struct RenderRequest {
     pub show: bool,
     /// How to render.
     pub options: RenderOptions,
-}
-
-/// The inputs of a request, the example first when asked.
-pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
-    let mut all = Vec::with_capacity(inputs.len() + 1);
-    if example {
-        all.push(Input {
-            name: "<built-in example>".into(),
-            bytes: EXAMPLE.as_bytes().to_vec(),
-        });
-    }
-    all.extend(inputs.iter().cloned());
-    all
-}
-
-/// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
-/// ignition and verify. `nothing` is the usage message when there is no input at all.
-pub fn plan_from_inputs(
-    inputs: &[Input],
-    example: bool,
-    options: &RenderOptions,
-    nothing: &str,
-) -> Result<NodePlan, Error> {
-    let inputs = all_inputs(inputs, example);
-    if inputs.is_empty() && options.pull_secret.is_none() {
-        return Err(Error::Usage {
-            message: nothing.to_owned(),
-        });
-    }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    plan(&cluster, options)
+    /// Lines, or the plan as one JSON document.
+    pub format: Format,
 }
 
 /// Runs `render`.
@@ -65,33 +35,65 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         "nothing to render: give -f FILE (or --example)",
+        err,
+        style,
+        true,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
 
     let outcomes = match &request.root {
         Some(root) => {
             // The root itself may be new (`--root ./node`); everything under it is written all or nothing.
-            std::fs::create_dir_all(root).map_err(|e| Error::Io {
-                path: root.display().to_string(),
-                reason: e.to_string(),
-            })?;
+            std::fs::create_dir_all(root).map_err(|e| Error::io(root.display().to_string(), e))?;
             Some(write_all(root, &plan.files)?)
         }
         None => None,
     };
+    let change = |i: usize| match outcomes.as_ref().map(|o| o[i]) {
+        None => "would write",
+        Some(WriteOutcome::Created) => "created",
+        Some(WriteOutcome::Replaced) => "replaced",
+        Some(WriteOutcome::Unchanged) => "unchanged",
+    };
+    if request.format == Format::Json {
+        let files: Vec<Value> = plan
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| {
+                let credentials = holds_credentials(&file.path);
+                let mut entry = json!({
+                    "path": PathBuf::from("/").join(&file.path),
+                    "mode": format!("{:04o}", file.mode),
+                    "size": file.bytes.len(),
+                    // A hash of a file of credentials would let anyone test guessed passwords offline.
+                    "sha256": (!credentials).then(|| crate::output::sha256_hex(&file.bytes)),
+                    "holds_credentials": credentials,
+                    // One word, as the other JSON enumerations ("would write" in the text).
+                    "change": change(i).replace(' ', "-"),
+                });
+                if request.show && !credentials {
+                    entry["content"] = String::from_utf8_lossy(&file.bytes).into();
+                }
+                entry
+            })
+            .collect();
+        let document = json!({
+            "root": request.root,
+            "files": files,
+            "warnings": plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": plan.notes,
+        });
+        super::print_json(out, &document)?;
+        return Ok(Exit::Ok);
+    }
     for (i, file) in plan.files.iter().enumerate() {
-        let what = match outcomes.as_ref().map(|o| o[i]) {
-            None => "would write",
-            Some(WriteOutcome::Created) => "created",
-            Some(WriteOutcome::Replaced) => "replaced",
-            Some(WriteOutcome::Unchanged) => "unchanged",
-        };
+        let what = change(i);
         let shown = match &request.root {
             Some(root) => root.join(&file.path),
             None => PathBuf::from("/").join(&file.path),

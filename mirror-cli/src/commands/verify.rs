@@ -23,11 +23,12 @@ use registries_conf::{InMemoryFile, load_in_memory};
 use registries_conf::{Meaning, RegistriesConf};
 use serde_json::{Value, json};
 
-use super::resolve::{AuthUse, auth_use, certs_d_folder};
-use super::{Exit, Style, report};
+use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
+use crate::explain::{AuthUse, auth_use, certs_d_folder};
 use crate::node::{NodePlan, RenderOptions, paths};
+use crate::text_diff::unified_diff;
 use crate::writer::NodeFile;
 use go_compat::quote as go_quote;
 
@@ -102,28 +103,24 @@ pub fn run(
     style: &Style,
 ) -> Result<Exit, Error> {
     if !request.root.is_dir() {
-        return Err(Error::Io {
+        return Err(Error::NotAFolder {
             path: request.root.display().to_string(),
-            reason: "not a folder (give the node's root, e.g. /host)".into(),
+            hint: "give the node's root, e.g. /host",
         });
     }
-    let plan = super::render::plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &[]).map_err(io)?;
     let checks = verify(&request.root, &plan)?;
     if request.json {
-        let document = json_report(&request.root, &checks);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(io)?;
+        super::print_json(out, &json_report(&request.root, &checks))?;
     } else {
         out.write_all(checklist(&checks).as_bytes()).map_err(io)?;
     }
@@ -182,10 +179,7 @@ struct Found {
 
 fn read_node_file(root: &Path, relative: &str) -> Result<Option<Found>, Error> {
     let path = root.join(relative);
-    let io = |e: std::io::Error| Error::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
+    let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
     match std::fs::metadata(&path) {
         Ok(meta) if meta.is_file() => Ok(Some(Found {
             // Bounded like every other input (commands::MAX_INPUT_BYTES).
@@ -206,10 +200,7 @@ fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
         Ok(entries) => entries,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => {
-            return Err(Error::Io {
-                path: dir.display().to_string(),
-                reason: e.to_string(),
-            });
+            return Err(Error::io(dir.display().to_string(), e));
         }
     };
     let mut names: Vec<String> = entries
@@ -250,9 +241,7 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
             .map(|f| (f.path.display().to_string(), f.bytes.as_slice()))
             .collect::<Vec<_>>(),
     )
-    .map_err(|e| Error::Refused {
-        message: format!("the rendered registries.conf does not load: {e}"),
-    })?;
+    .map_err(Error::RenderedConfig)?;
     let node_main = read_node_file(root, paths::REGISTRIES_CONF)?;
     let node_drop_ins = node_drop_ins(root)?;
     let node_config = merged(
@@ -808,160 +797,6 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Ve
     checks
 }
 
-/// A unified diff of two texts (3 lines of context), `---`/`+++` headers named as given. Empty texts and a
-/// missing final newline are shown as diff(1) shows them.
-pub fn unified_diff(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
-    let split = |s: &str| -> Vec<String> {
-        let mut lines: Vec<String> = s.split_inclusive('\n').map(str::to_owned).collect();
-        if let Some(last) = lines.last_mut()
-            && !last.ends_with('\n')
-        {
-            last.push_str("\n\\ No newline at end of file\n");
-        }
-        lines
-    };
-    let (a, b) = (split(old), split(new));
-    let ops = line_ops(&a, &b);
-    let mut text = format!("--- {old_name}\n+++ {new_name}\n");
-    const CONTEXT: usize = 3;
-    // Group the edit script into hunks: runs of changes with at most 2*CONTEXT equal lines between them.
-    let mut i = 0;
-    while i < ops.len() {
-        if ops[i] == Op::Equal {
-            i += 1;
-            continue;
-        }
-        let start = i.saturating_sub(CONTEXT);
-        let mut end = i;
-        let mut equal_run = 0;
-        let mut j = i;
-        while j < ops.len() {
-            if ops[j] == Op::Equal {
-                equal_run += 1;
-                if equal_run > 2 * CONTEXT {
-                    break;
-                }
-            } else {
-                equal_run = 0;
-                end = j;
-            }
-            j += 1;
-        }
-        let stop = (end + 1 + CONTEXT).min(ops.len());
-        // Line numbers at `start`.
-        let (mut old_line, mut new_line) = (0, 0);
-        for op in &ops[..start] {
-            match op {
-                Op::Equal => {
-                    old_line += 1;
-                    new_line += 1;
-                }
-                Op::Delete => old_line += 1,
-                Op::Insert => new_line += 1,
-            }
-        }
-        let old_count = ops[start..stop]
-            .iter()
-            .filter(|o| **o != Op::Insert)
-            .count();
-        let new_count = ops[start..stop]
-            .iter()
-            .filter(|o| **o != Op::Delete)
-            .count();
-        let range = |line: usize, count: usize| match count {
-            0 => format!("{line},0"),
-            1 => format!("{}", line + 1),
-            _ => format!("{},{count}", line + 1),
-        };
-        let _ = writeln!(
-            text,
-            "@@ -{} +{} @@",
-            range(old_line, old_count),
-            range(new_line, new_count)
-        );
-        let (mut ai, mut bi) = (old_line, new_line);
-        for op in &ops[start..stop] {
-            match op {
-                Op::Equal => {
-                    text.push(' ');
-                    text.push_str(&a[ai]);
-                    ai += 1;
-                    bi += 1;
-                }
-                Op::Delete => {
-                    text.push('-');
-                    text.push_str(&a[ai]);
-                    ai += 1;
-                }
-                Op::Insert => {
-                    text.push('+');
-                    text.push_str(&b[bi]);
-                    bi += 1;
-                }
-            }
-        }
-        i = stop;
-    }
-    text
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
-    Equal,
-    Delete,
-    Insert,
-}
-
-/// An edit script from `a` to `b`: common head and tail kept, the middle by longest common subsequence (or, when
-/// the middle is too large for the quadratic table, deleted and inserted whole).
-fn line_ops(a: &[String], b: &[String]) -> Vec<Op> {
-    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..]
-        .iter()
-        .rev()
-        .zip(b[head..].iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let (ma, mb) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
-    let mut ops = vec![Op::Equal; head];
-    const MAX_TABLE: usize = 4_000_000;
-    if ma.len().saturating_mul(mb.len()) > MAX_TABLE {
-        ops.extend(std::iter::repeat_n(Op::Delete, ma.len()));
-        ops.extend(std::iter::repeat_n(Op::Insert, mb.len()));
-    } else {
-        // lcs[i][j]: the LCS length of ma[i..] and mb[j..].
-        let width = mb.len() + 1;
-        let mut lcs = vec![0u32; (ma.len() + 1) * width];
-        for i in (0..ma.len()).rev() {
-            for j in (0..mb.len()).rev() {
-                lcs[i * width + j] = if ma[i] == mb[j] {
-                    lcs[(i + 1) * width + j + 1] + 1
-                } else {
-                    lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
-                };
-            }
-        }
-        let (mut i, mut j) = (0, 0);
-        while i < ma.len() || j < mb.len() {
-            if i < ma.len() && j < mb.len() && ma[i] == mb[j] {
-                ops.push(Op::Equal);
-                i += 1;
-                j += 1;
-            } else if j == mb.len()
-                || (i < ma.len() && lcs[(i + 1) * width + j] >= lcs[i * width + j + 1])
-            {
-                ops.push(Op::Delete);
-                i += 1;
-            } else {
-                ops.push(Op::Insert);
-                j += 1;
-            }
-        }
-    }
-    ops.extend(std::iter::repeat_n(Op::Equal, tail));
-    ops
-}
-
 /// What `verify` was asked for several nodes at once (one root per node).
 #[derive(Debug, Default)]
 pub struct FleetRequest {
@@ -1132,21 +967,22 @@ pub fn run_fleet(
     }
     for root in &request.roots {
         if !root.is_dir() {
-            return Err(Error::Io {
+            return Err(Error::NotAFolder {
                 path: root.display().to_string(),
-                reason: "not a folder (give each node's root, e.g. files copied with oc debug)"
-                    .into(),
+                hint: "give each node's root, e.g. files copied with oc debug",
             });
         }
     }
-    let plan = super::render::plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &[]).map_err(io)?;
     let nodes = request
         .roots
         .iter()
@@ -1158,13 +994,7 @@ pub fn run_fleet(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     if request.json {
-        let document = fleet_json(&nodes);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(io)?;
+        super::print_json(out, &fleet_json(&nodes))?;
     } else {
         out.write_all(fleet_table(&nodes).as_bytes()).map_err(io)?;
     }
@@ -1173,125 +1003,4 @@ pub fn run_fleet(
     } else {
         Exit::Failed
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diff_of_one_changed_line_has_context() {
-        let old = "a\nb\nc\nd\ne\nf\ng\nh\n";
-        let new = "a\nb\nc\nd\nE\nf\ng\nh\n";
-        assert_eq!(
-            unified_diff("old", "new", old, new),
-            "--- old\n+++ new\n@@ -2,7 +2,7 @@\n b\n c\n d\n-e\n+E\n f\n g\n h\n"
-        );
-    }
-
-    #[test]
-    fn diff_marks_a_missing_final_newline_and_empty_sides() {
-        assert_eq!(
-            unified_diff("o", "n", "x", "x\n"),
-            "--- o\n+++ n\n@@ -1 +1 @@\n-x\n\\ No newline at end of file\n+x\n"
-        );
-        assert_eq!(
-            unified_diff("o", "n", "", "y\n"),
-            "--- o\n+++ n\n@@ -0,0 +1 @@\n+y\n"
-        );
-        assert_eq!(unified_diff("o", "n", "same\n", "same\n"), "--- o\n+++ n\n");
-    }
-
-    /// Applies a unified diff made by [`unified_diff`] to `old` (a test oracle: hunks in order, context checked).
-    fn apply(old: &str, diff: &str) -> String {
-        let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
-        let mut out = String::new();
-        let mut next = 0; // index in old_lines of the next line not yet copied
-        let mut lines = diff.split_inclusive('\n').skip(2).peekable();
-        while let Some(header) = lines.next() {
-            let start: usize = header
-                .trim_start_matches("@@ -")
-                .split([',', ' '])
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            let count_is_zero = header
-                .trim_start_matches("@@ -")
-                .split(' ')
-                .next()
-                .unwrap()
-                .ends_with(",0");
-            let first = if count_is_zero { start } else { start - 1 };
-            for line in &old_lines[next..first] {
-                out.push_str(line);
-            }
-            next = first;
-            while let Some(line) = lines.next_if(|l| !l.starts_with("@@")) {
-                let marker_follows = lines.peek().is_some_and(|l| l.starts_with('\\'));
-                let body = &line[1..];
-                let body = if marker_follows {
-                    lines.next();
-                    body.strip_suffix('\n').unwrap()
-                } else {
-                    body
-                };
-                match &line[..1] {
-                    " " => {
-                        assert_eq!(old_lines[next], body, "context");
-                        out.push_str(body);
-                        next += 1;
-                    }
-                    "-" => {
-                        assert_eq!(old_lines[next], body, "deleted line");
-                        next += 1;
-                    }
-                    "+" => out.push_str(body),
-                    other => panic!("unexpected diff line {other:?}"),
-                }
-            }
-        }
-        for line in &old_lines[next..] {
-            out.push_str(line);
-        }
-        out
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn a_diff_applied_to_the_old_text_gives_the_new(
-            old in proptest::collection::vec("[abc]{0,2}", 0..30),
-            new in proptest::collection::vec("[abc]{0,2}", 0..30),
-            old_newline in proptest::bool::ANY,
-            new_newline in proptest::bool::ANY,
-        ) {
-            let join = |lines: &[String], final_newline: bool| {
-                let mut text = lines.join("\n");
-                if final_newline && !lines.is_empty() {
-                    text.push('\n');
-                }
-                text
-            };
-            let (old, new) = (join(&old, old_newline), join(&new, new_newline));
-            let diff = unified_diff("o", "n", &old, &new);
-            proptest::prop_assert_eq!(diff.contains("\n@@ "), old != new, "{}", diff);
-            proptest::prop_assert_eq!(apply(&old, &diff), new, "{}", diff);
-        }
-    }
-
-    #[test]
-    fn distant_changes_make_two_hunks() {
-        let old: String = (0..20).map(|i| format!("{i}\n")).collect();
-        let new: String = (0..20)
-            .map(|i| match i {
-                2 => "two\n".to_owned(),
-                17 => "seventeen\n".to_owned(),
-                i => format!("{i}\n"),
-            })
-            .collect();
-        let diff = unified_diff("o", "n", &old, &new);
-        assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
-        assert!(diff.contains("@@ -1,6 +1,6 @@"), "{diff}");
-        assert!(diff.contains("@@ -15,6 +15,6 @@"), "{diff}");
-    }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -48,12 +48,26 @@ impl Ground {
         Ground { dir }
     }
 
+    /// A ground whose root already holds `folders` (with their parents).
+    pub fn with_folders(folders: &[&str]) -> Ground {
+        let ground = Ground::new();
+        for folder in folders {
+            fs::create_dir_all(ground.root().join(folder)).unwrap();
+        }
+        ground
+    }
+
     pub fn root(&self) -> PathBuf {
         self.dir.path().join("root")
     }
 
     pub fn outside(&self) -> PathBuf {
         self.dir.path().join("outside")
+    }
+
+    /// Plants a symbolic link at `at` in the root, pointing to `target` (as a hostile image would).
+    pub fn link(&self, target: impl AsRef<Path>, at: &str) {
+        std::os::unix::fs::symlink(target, self.root().join(at)).unwrap();
     }
 
     /// Everything under the outside folder: kind, mode, owner, bytes (links and FIFOs not followed).
@@ -108,7 +122,20 @@ pub fn is_root() -> bool {
 
 /// This test binary, started again with one ignored child test selected.
 pub fn child(test: &str) -> Command {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    child_under(&[], test)
+}
+
+/// The same, wrapped in another program (`setpriv ...`, `unshare ...`) unless `wrapper` is empty.
+pub fn child_under(wrapper: &[&str], test: &str) -> Command {
+    let this = std::env::current_exe().unwrap();
+    let mut command = match wrapper.split_first() {
+        Some((program, args)) => {
+            let mut command = Command::new(program);
+            command.args(args).arg(this);
+            command
+        }
+        None => Command::new(this),
+    };
     command.args([
         test,
         "--exact",
@@ -119,20 +146,37 @@ pub fn child(test: &str) -> Command {
     command
 }
 
-/// The same, wrapped in another program (`setpriv ...`, `unshare ...`).
-pub fn child_under(wrapper: &[&str], test: &str) -> Command {
-    let mut command = Command::new(wrapper[0]);
-    command.args(&wrapper[1..]);
-    command.arg(std::env::current_exe().unwrap());
-    command.args([
-        test,
-        "--exact",
-        "--ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    command
+/// The standard output of a finished child, after checking that it succeeded (else both streams, for the reader).
+pub fn succeeded(what: &str, output: Output) -> String {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{what}: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
 }
+
+/// Prints the part of a child's output from `marker` on (the figure a child measured), failing if it is missing.
+pub fn print_from(stdout: &str, marker: &str) {
+    let line = stdout
+        .lines()
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    println!("{}", &line[line.find(marker).unwrap()..]);
+}
+
+/// The five files of a node that the crash tests write every generation, with their modes.
+pub const NODE_FILES: [(&str, u32); 5] = [
+    ("etc/containers/registries.conf", 0o644),
+    (
+        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
+        0o644,
+    ),
+    ("etc/containers/policy.json", 0o644),
+    ("var/lib/kubelet/config.json", 0o600),
+    ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
+];
 
 /// Runs `f` on another thread and fails if it takes longer than `limit`: a read that blocks fails the test
 /// instead of hanging it.

@@ -11,22 +11,12 @@ use std::time::Duration;
 
 use node_root::{Budget, Found, Owner, Plan, Root};
 
-use crate::common::{Ground, Rng, child, child_under, is_root, leftovers};
+use crate::common::{Ground, NODE_FILES, Rng, child, child_under, is_root, leftovers, succeeded};
 
 const ROUNDS: usize = 500;
-const FILES: [(&str, u32); 5] = [
-    ("etc/containers/registries.conf", 0o644),
-    (
-        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
-        0o644,
-    ),
-    ("etc/containers/policy.json", 0o644),
-    ("var/lib/kubelet/config.json", 0o600),
-    ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
-];
 
 fn contents(writer: &str, round: usize, generation: u64) -> Vec<Vec<u8>> {
-    FILES
+    NODE_FILES
         .iter()
         .enumerate()
         .map(|(i, (path, _))| {
@@ -72,12 +62,9 @@ fn two_writers_never_mix_a_generation() {
     let a = spawn("A", false);
     let b = spawn("B", namespaced);
     for (name, process) in [("A", a), ("B", b)] {
-        let output = process.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "writer {name}: {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+        succeeded(
+            &format!("writer {name}"),
+            process.wait_with_output().unwrap(),
         );
     }
     let log = fs::read_to_string(&log).unwrap();
@@ -101,7 +88,7 @@ fn two_writers_never_mix_a_generation() {
         words.next().unwrap(),
     );
     let expected = contents(writer, round.parse().unwrap(), generation.parse().unwrap());
-    for (i, (path, _)) in FILES.iter().enumerate() {
+    for (i, (path, _)) in NODE_FILES.iter().enumerate() {
         assert_eq!(
             fs::read(ground.root().join(path)).unwrap(),
             expected[i],
@@ -128,14 +115,14 @@ fn writer_child() {
         let generation = writer.next_generation();
         let bytes = contents(&id, round, generation);
         let mut plan = Plan::new();
-        for (i, (path, mode)) in FILES.iter().enumerate() {
+        for (i, (path, mode)) in NODE_FILES.iter().enumerate() {
             plan.file(*path, &bytes[i], *mode, Owner::ROOT);
         }
         let report = writer.write(&plan).unwrap();
         assert_eq!(report.generation, Some(generation));
         // Still under the lock: the root holds exactly this generation, every file of it.
         let mut budget = Budget::unlimited();
-        for (i, (path, mode)) in FILES.iter().enumerate() {
+        for (i, (path, mode)) in NODE_FILES.iter().enumerate() {
             let Found::File(file) = root.read(path, 1 << 20, &mut budget).unwrap() else {
                 panic!("{path} is not a file");
             };

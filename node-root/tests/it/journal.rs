@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use node_root::{ChangeState, ErrorKind, Outcome, Owner, Plan, Root, Step};
+use node_root::{ChangeState, ErrorKind, Outcome, Owner, Plan, Root, Step, Writer};
 
 use crate::common::{Ground, is_root, leftovers};
 
@@ -17,29 +17,43 @@ fn three_files(plan: &mut Plan<'_>, bytes: &'static [u8]) {
         .file("etc/sub/c.conf", bytes, 0o644, Owner::ROOT);
 }
 
+/// The three files holding `bytes`, as one plan.
+fn three_files_plan(bytes: &'static [u8]) -> Plan<'static> {
+    let mut plan = Plan::new();
+    three_files(&mut plan, bytes);
+    plan
+}
+
+/// Writes the three files with `bytes`, but once `replaced` is in place, the temporary file `next_temp` (the next
+/// one to be renamed) becomes a folder, so its rename fails: the error of a write that stopped half way.
+fn write_failing_after(
+    writer: &mut Writer<'_>,
+    bytes: &'static [u8],
+    replaced: &str,
+    next_temp: &Path,
+) -> node_root::Error {
+    writer
+        .write_with_progress(&three_files_plan(bytes), &mut |step| {
+            if step == Step::Replaced(Path::new(replaced)) {
+                fs::remove_file(next_temp).unwrap();
+                fs::create_dir(next_temp).unwrap();
+                fs::write(next_temp.join("x"), "x").unwrap();
+            }
+        })
+        .unwrap_err()
+}
+
 #[test]
 fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_completes_it() {
     let ground = Ground::new();
     let root_path = ground.root();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
-    let mut plan = Plan::new();
-    three_files(&mut plan, b"old\n");
-    writer.write(&plan).unwrap();
+    writer.write(&three_files_plan(b"old\n")).unwrap();
 
-    let mut plan = Plan::new();
-    three_files(&mut plan, b"new\n");
-    let temp_b = root_path.join("etc/.b.conf.node-root.tmp");
     // After the first rename, b's temporary file becomes a folder: its rename fails.
-    let e = writer
-        .write_with_progress(&plan, &mut |step| {
-            if step == Step::Replaced(Path::new("etc/a.conf")) {
-                fs::remove_file(&temp_b).unwrap();
-                fs::create_dir(&temp_b).unwrap();
-                fs::write(temp_b.join("x"), "x").unwrap();
-            }
-        })
-        .unwrap_err();
+    let temp_b = root_path.join("etc/.b.conf.node-root.tmp");
+    let e = write_failing_after(&mut writer, b"new\n", "etc/a.conf", &temp_b);
     let partial = e.partial().expect("a partial write is said so");
     assert_eq!(partial.done, [Path::new("etc/a.conf")]);
     assert_eq!(
@@ -156,9 +170,8 @@ fn an_uncommitted_write_is_discarded_with_its_folders() {
 
 #[test]
 fn a_stale_temporary_file_is_removed_under_the_lock() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc")).unwrap();
     // Left by a writer killed in another PID namespace: no pid check could tell it apart from a live one.
     fs::write(root_path.join("etc/.a.conf.node-root.tmp"), "half").unwrap();
     let root = Root::open(&root_path).unwrap();
@@ -314,27 +327,13 @@ fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
     let root_path = ground.root();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
-    let mut plan = Plan::new();
-    three_files(&mut plan, b"v1\n");
-    writer.write(&plan).unwrap();
-    let mut plan = Plan::new();
-    three_files(&mut plan, b"v2\n");
+    writer.write(&three_files_plan(b"v1\n")).unwrap();
     let temp_c = root_path.join("etc/sub/.c.conf.node-root.tmp");
     let failed = writer.next_generation();
-    let e = writer
-        .write_with_progress(&plan, &mut |step| {
-            if step == Step::Replaced(Path::new("etc/b.conf")) {
-                fs::remove_file(&temp_c).unwrap();
-                fs::create_dir(&temp_c).unwrap();
-                fs::write(temp_c.join("x"), "x").unwrap();
-            }
-        })
-        .unwrap_err();
+    let e = write_failing_after(&mut writer, b"v2\n", "etc/b.conf", &temp_c);
     assert_eq!(e.partial().unwrap().not_yet, [Path::new("etc/sub/c.conf")]);
     // The same writer's next write first settles the journal it left (never overwrites it).
-    let mut plan = Plan::new();
-    three_files(&mut plan, b"v3\n");
-    let report = writer.write(&plan).unwrap();
+    let report = writer.write(&three_files_plan(b"v3\n")).unwrap();
     let recovery = writer.recovery().unwrap();
     assert_eq!(recovery.generation, failed);
     assert_eq!(recovery.done_before.len(), 2, "{recovery}");

@@ -12,19 +12,9 @@ use std::time::{Duration, Instant};
 
 use node_root::{ChangeState, Owner, Plan, Root, Step};
 
-use crate::common::{Rng, child, leftovers, scratch};
+use crate::common::{NODE_FILES, Rng, child, leftovers, scratch};
 
 const KILLS: usize = 200;
-const FILES: [(&str, u32); 5] = [
-    ("etc/containers/registries.conf", 0o644),
-    (
-        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
-        0o644,
-    ),
-    ("etc/containers/policy.json", 0o644),
-    ("var/lib/kubelet/config.json", 0o600),
-    ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
-];
 /// Present in even generations, removed in odd ones.
 const EXTRA: &str = "etc/docker/certs.d/extra.example.com:5000";
 /// Steps of one generation: five or six files staged, the commit, as many renamed, the removal (odd generations,
@@ -40,7 +30,7 @@ fn content(generation: u64, i: usize) -> Vec<u8> {
 
 fn plan_of<'a>(generation: u64, bytes: &'a [Vec<u8>]) -> Plan<'a> {
     let mut plan = Plan::new();
-    for (i, (path, mode)) in FILES.iter().enumerate() {
+    for (i, (path, mode)) in NODE_FILES.iter().enumerate() {
         plan.file(*path, &bytes[i], *mode, Owner::ROOT);
     }
     if generation.is_multiple_of(2) {
@@ -87,7 +77,7 @@ fn writer_child() {
 
 /// Which generation every file holds: they must agree, with their modes, and the extra folder must match.
 fn one_generation(root: &Path, context: &str) -> u64 {
-    let first = fs::read(root.join(FILES[0].0)).unwrap();
+    let first = fs::read(root.join(NODE_FILES[0].0)).unwrap();
     let generation: u64 = std::str::from_utf8(&first)
         .unwrap()
         .split(' ')
@@ -96,7 +86,7 @@ fn one_generation(root: &Path, context: &str) -> u64 {
         .parse()
         .unwrap();
     let expected = bytes_of(generation);
-    for (i, (path, mode)) in FILES.iter().enumerate() {
+    for (i, (path, mode)) in NODE_FILES.iter().enumerate() {
         let target = root.join(path);
         assert!(
             fs::read(&target).unwrap() == expected[i],
@@ -184,7 +174,7 @@ fn killed_writers_leave_one_generation() {
                     let new = if change.removal {
                         !target.exists()
                     } else {
-                        let i = FILES
+                        let i = NODE_FILES
                             .iter()
                             .position(|(p, _)| Path::new(p) == change.path)
                             .unwrap_or(5);

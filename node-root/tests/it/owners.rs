@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use node_root::{Difference, Outcome, Owner, Plan, Root};
 
-use crate::common::{Ground, child, is_root};
+use crate::common::{Ground, child, is_root, succeeded};
 
 fn mode_and_owner(path: &std::path::Path) -> (u32, u32, u32) {
     let meta = fs::symlink_metadata(path).unwrap();
@@ -23,12 +23,7 @@ fn modes_are_exact_under_a_restrictive_umask() {
         .env("NODE_ROOT_IT_ROOT", ground.root())
         .output()
         .unwrap();
-    assert!(
-        output.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeded("the umask child", output);
     let root = ground.root();
     let uid = rustix::process::geteuid().as_raw();
     let gid = rustix::process::getegid().as_raw();
@@ -122,9 +117,8 @@ fn another_owner_with_the_right_bytes_is_replaced_and_reported() {
 
 #[test]
 fn folders_on_the_way_show_owners_and_world_writable_modes() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/docker/certs.d/h:5000"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/docker/certs.d/h:5000")).unwrap();
     fs::set_permissions(
         root_path.join("etc/docker"),
         fs::Permissions::from_mode(0o777),

@@ -2,7 +2,6 @@
 
 use std::fs;
 use std::io::Read;
-use std::os::unix::fs::symlink;
 
 use node_root::{
     Budget, Entry, ErrorKind, FileKind, Found, Lines, Listing, Root, read_limited, read_path,
@@ -120,9 +119,8 @@ fn lines_are_bounded_one_by_one() {
 
 #[test]
 fn a_read_says_what_was_there() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers/registries.conf.d/folder.conf"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers/registries.conf.d/folder.conf")).unwrap();
     fs::write(
         root_path.join("etc/containers/registries.conf.d/00.conf"),
         "a",
@@ -133,11 +131,7 @@ fn a_read_says_what_was_there() {
         "b",
     )
     .unwrap();
-    symlink(
-        "00.conf",
-        root_path.join("etc/containers/registries.conf.d/01.conf"),
-    )
-    .unwrap();
+    ground.link("00.conf", "etc/containers/registries.conf.d/01.conf");
     mkfifo(&root_path.join("etc/containers/registries.conf.d/02.conf"));
     fs::write(root_path.join("etc/file-not-folder"), "c").unwrap();
     let root = Root::open(&root_path).unwrap();

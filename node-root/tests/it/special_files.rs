@@ -3,23 +3,20 @@
 //! reading it whole, and an 8 GiB sparse file allocates nothing.
 
 use std::fs;
-use std::os::unix::fs::symlink;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use node_root::{Budget, ErrorKind, FileKind, Found, Listing, Owner, Plan, Root, read_path};
 
-use crate::common::{Ground, child, is_root, mkfifo, within};
+use crate::common::{Ground, child, is_root, mkfifo, print_from, succeeded, within};
 
 const LIMIT: u64 = 64 << 20;
 const SECOND: Duration = Duration::from_secs(5);
 
 #[test]
 fn a_fifo_is_reported_at_once_never_read() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers/registries.conf.d", "var/lib/kubelet"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers/registries.conf.d")).unwrap();
-    fs::create_dir_all(root_path.join("var/lib/kubelet")).unwrap();
     for fifo in [
         "etc/containers/registries.conf",
         "etc/containers/registries.conf.d/99.conf",
@@ -87,14 +84,9 @@ fn a_fifo_is_reported_at_once_never_read() {
 
 #[test]
 fn dev_zero_behind_a_link_is_a_link_and_a_device_is_never_opened() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers")).unwrap();
-    symlink(
-        "/dev/zero",
-        root_path.join("etc/containers/registries.conf"),
-    )
-    .unwrap();
+    ground.link("/dev/zero", "etc/containers/registries.conf");
     let link = root_path.join("etc/containers/registries.conf");
     let (in_root, plain, device) = within(SECOND, "reading /dev/zero", move || {
         let root = Root::open(&root_path).unwrap();
@@ -190,17 +182,7 @@ fn an_8_gib_sparse_file_allocates_nothing() {
         .env("NODE_ROOT_IT_ROOT", ground.root())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let line = stdout
-        .lines()
-        .find(|l| l.contains("peak growth"))
-        .unwrap_or_else(|| panic!("{stdout}"));
-    println!("{}", &line[line.find("peak growth").unwrap()..]);
+    print_from(&succeeded("the child", output), "peak growth");
 }
 
 #[test]
@@ -243,17 +225,7 @@ fn dev_zero_on_stdin_fails_fast() {
         .stdin(fs::File::open("/dev/zero").unwrap())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let line = stdout
-        .lines()
-        .find(|l| l.contains("stdin refused"))
-        .unwrap_or_else(|| panic!("{stdout}"));
-    println!("{}", &line[line.find("stdin refused").unwrap()..]);
+    print_from(&succeeded("the child", output), "stdin refused");
 }
 
 #[test]

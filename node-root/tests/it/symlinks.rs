@@ -37,20 +37,14 @@ fn blocked_at(e: &node_root::Error) -> (String, FileKind) {
 
 #[test]
 fn a_link_to_a_secret_is_never_read() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers")).unwrap();
-    symlink(
+    ground.link(
         ground.outside().join("shadow"),
-        root_path.join("etc/containers/policy.json"),
-    )
-    .unwrap();
+        "etc/containers/policy.json",
+    );
     // An absolute link inside the root's own namespace, and a relative one climbing out.
-    symlink(
-        "../../../outside/shadow",
-        root_path.join("etc/containers/registries.conf"),
-    )
-    .unwrap();
+    ground.link("../../../outside/shadow", "etc/containers/registries.conf");
     let before = ground.outside_snapshot();
     for root in roots(&root_path) {
         for file in [
@@ -72,18 +66,12 @@ fn a_link_to_a_secret_is_never_read() {
 
 #[test]
 fn a_linked_folder_on_the_way_is_refused_for_everything() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc", "var/lib"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc")).unwrap();
-    fs::create_dir_all(root_path.join("var/lib")).unwrap();
-    symlink(
-        ground.outside().join("dir"),
-        root_path.join("etc/containers"),
-    )
-    .unwrap();
+    ground.link(ground.outside().join("dir"), "etc/containers");
     // A link to a folder inside the root is refused as well: no link is ever followed.
     fs::create_dir_all(root_path.join("real/kubelet")).unwrap();
-    symlink("../../real/kubelet", root_path.join("var/lib/kubelet")).unwrap();
+    ground.link("../../real/kubelet", "var/lib/kubelet");
     let before = ground.outside_snapshot();
     for root in roots(&root_path) {
         let mut budget = Budget::unlimited();
@@ -174,19 +162,13 @@ fn a_linked_folder_on_the_way_is_refused_for_everything() {
 
 #[test]
 fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/docker/certs.d"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/docker/certs.d")).unwrap();
-    symlink(
-        ground.outside().join("shadow"),
-        root_path.join("etc/a.conf"),
-    )
-    .unwrap();
-    symlink(
+    ground.link(ground.outside().join("shadow"), "etc/a.conf");
+    ground.link(
         ground.outside().join("dir"),
-        root_path.join("etc/docker/certs.d/gone.example.com"),
-    )
-    .unwrap();
+        "etc/docker/certs.d/gone.example.com",
+    );
     let before = ground.outside_snapshot();
     for root in roots(&root_path) {
         let mut writer = root.lock(Duration::from_secs(5)).unwrap();
@@ -211,21 +193,15 @@ fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
 
 #[test]
 fn planted_temporary_files_and_trash_are_removed_never_followed() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/docker/certs.d/old:5000"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/docker/certs.d/old:5000")).unwrap();
     fs::write(root_path.join("etc/docker/certs.d/old:5000/ca.crt"), "old").unwrap();
     // Someone who owns etc plants links where this crate puts its temporary file and its trash.
-    symlink(
-        ground.outside().join("shadow"),
-        root_path.join("etc/.a.conf.node-root.tmp"),
-    )
-    .unwrap();
-    symlink(
+    ground.link(ground.outside().join("shadow"), "etc/.a.conf.node-root.tmp");
+    ground.link(
         ground.outside().join("dir"),
-        root_path.join("etc/docker/certs.d/.old:5000.node-root.trash"),
-    )
-    .unwrap();
+        "etc/docker/certs.d/.old:5000.node-root.trash",
+    );
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
@@ -244,16 +220,8 @@ fn planted_temporary_files_and_trash_are_removed_never_followed() {
 fn a_linked_lock_file_or_journal_is_refused() {
     let ground = Ground::new();
     let root_path = ground.root();
-    symlink(
-        ground.outside().join("shadow"),
-        root_path.join(".node-root.lock"),
-    )
-    .unwrap();
-    symlink(
-        ground.outside().join("shadow"),
-        root_path.join(".node-root.journal"),
-    )
-    .unwrap();
+    ground.link(ground.outside().join("shadow"), ".node-root.lock");
+    ground.link(ground.outside().join("shadow"), ".node-root.journal");
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let e = root.lock(Duration::from_secs(1)).unwrap_err();

@@ -17,12 +17,29 @@ fn basic(user: &str, pass: &str) -> String {
     )
 }
 
+/// An entry with an identity token still has a user and password; containers/image sends those on a Basic
+/// challenge (the token only goes to a bearer realm).
+#[test]
+fn basic_auth_with_an_identity_token_sends_the_password() {
+    let t = Tls::start(Auth::basic("alice", "right-password"));
+    let d = put_image(&t.fake, "ocp/release", "4.16");
+    let creds = Credentials::identity_token(t.registry(), "alice", "refresh-token")
+        .with_password("right-password");
+    let o = t.prober().manifest(
+        &t.source("ocp/release", &d.to_string())
+            .with_credentials(Some(creds)),
+    );
+    assert!(o.is_ok(), "{o}");
+    assert!(
+        t.server.requests().iter().any(|r| {
+            r.header("authorization") == Some(basic("alice", "right-password").as_str())
+        })
+    );
+}
+
 #[test]
 fn basic_auth_good_and_wrong_password() {
-    let t = Tls::start(Auth::Basic {
-        user: "alice".into(),
-        pass: "right-password".into(),
-    });
+    let t = Tls::start(Auth::basic("alice", "right-password"));
     let d = put_image(&t.fake, "ocp/release", "4.16");
     let key = t.registry();
     let good = Credentials::password(key.clone(), "alice", "right-password");
@@ -221,10 +238,7 @@ fn realm_on_another_host_gets_basic_but_a_redirect_to_another_host_does_not() {
     // realm the registry names, whatever its host, and so does the probe. A redirect is another matter.
     let ca = certs::ca("Mirror Test CA");
     let cdn_leaf = certs::leaf(&ca, "cdn.test", &["cdn.test"]);
-    let fake = Fake::new(Auth::Basic {
-        user: "alice".into(),
-        pass: "pw".into(),
-    });
+    let fake = Fake::new(Auth::basic("alice", "pw"));
     let d = put_image(&fake, "ocp/release", "4.16");
     let (mt, bytes) =
         fake.content.lock().unwrap().manifests[&("ocp/release".to_owned(), d.to_string())].clone();

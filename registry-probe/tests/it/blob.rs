@@ -10,6 +10,11 @@ use crate::server::{Resp, Server};
 use crate::{LAYER, Tls, certs};
 
 /// A gzip tar with these files, in order.
+/// A gzip layer at the default level, as most registries serve them.
+fn gz_layer(files: &[(&str, &[u8])]) -> Vec<u8> {
+    layer(files, flate2::Compression::default())
+}
+
 fn layer(files: &[(&str, &[u8])], level: flate2::Compression) -> Vec<u8> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), level);
     {
@@ -96,10 +101,7 @@ fn finds_a_file_in_the_last_layer_and_stops_reading() {
         ],
         flate2::Compression::none(),
     );
-    let base = layer(
-        &[("etc/os-release", b"ID=rhcos\n")],
-        flate2::Compression::default(),
-    );
+    let base = gz_layer(&[("etc/os-release", b"ID=rhcos\n")]);
     let ca = certs::ca("Mirror Test CA");
     let leaf = certs::leaf(&ca, "mirror.test", &["mirror.test"]);
     let fake = fake::Fake::new(Auth::None);
@@ -154,15 +156,9 @@ fn finds_a_file_in_the_last_layer_and_stops_reading() {
 #[test]
 fn file_in_a_lower_layer_whiteouts_and_absence() {
     let t = Tls::start(Auth::None);
-    let base = layer(
-        &[("release-manifests/image-references", b"base")],
-        flate2::Compression::default(),
-    );
-    let other = layer(&[("usr/bin/x", b"x")], flate2::Compression::default());
-    let wh = layer(
-        &[("release-manifests/.wh.image-references", b"")],
-        flate2::Compression::default(),
-    );
+    let base = gz_layer(&[("release-manifests/image-references", b"base")]);
+    let other = gz_layer(&[("usr/bin/x", b"x")]);
+    let wh = gz_layer(&[("release-manifests/.wh.image-references", b"")]);
     let (bd, od, wd) = (
         t.fake.put_blob(&base),
         t.fake.put_blob(&other),
@@ -214,10 +210,7 @@ fn file_in_a_lower_layer_whiteouts_and_absence() {
 #[test]
 fn picks_linux_amd64_from_an_index() {
     let t = Tls::start(Auth::None);
-    let l = layer(
-        &[("release-manifests/image-references", b"amd64")],
-        flate2::Compression::default(),
-    );
+    let l = gz_layer(&[("release-manifests/image-references", b"amd64")]);
     let ld = t.fake.put_blob(&l);
     let m = fake::image_manifest(&[(ld, l.len(), LAYER)]);
     let md = t.fake.put_manifest("ocp/release", None, fake::OCI, &m);

@@ -22,6 +22,16 @@ pub enum Auth {
     },
 }
 
+impl Auth {
+    /// Basic auth for one user.
+    pub fn basic(user: &str, pass: &str) -> Auth {
+        Auth::Basic {
+            user: user.into(),
+            pass: pass.into(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Content {
     /// (repository, tag or digest) → (media type, bytes).

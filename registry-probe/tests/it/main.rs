@@ -37,8 +37,13 @@ impl Tls {
     pub fn start_with(fake: Arc<Fake>) -> Tls {
         let ca = certs::ca("Mirror Test CA");
         let leaf = certs::leaf(&ca, "mirror.test", &["mirror.test"]);
+        Tls::serving(fake, ca, &leaf)
+    }
+
+    /// `fake` behind a server that shows `leaf` (issued by `ca`, or not: the certificate tests).
+    pub fn serving(fake: Arc<Fake>, ca: certs::Ca, leaf: &certs::Leaf) -> Tls {
         let f = fake.clone();
-        let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| {
+        let server = Server::tls("127.0.0.1", certs::server_config(leaf), move |r| {
             f.handle(r)
         });
         Tls { fake, server, ca }
@@ -63,6 +68,13 @@ impl Tls {
         Source::new(&self.registry(), repo, Reference::parse(reference).unwrap())
             .unwrap()
             .with_trust(self.trust())
+    }
+
+    /// Puts the one-layer image `ocp/release:4.16`; returns its digest and the source that names it by digest.
+    pub fn put_release(&self) -> (registry_probe::Digest, Source) {
+        let digest = put_image(&self.fake, "ocp/release", "4.16");
+        let by_digest = self.source("ocp/release", &digest.to_string());
+        (digest, by_digest)
     }
 
     pub fn prober(&self) -> Prober {

@@ -9,10 +9,8 @@ use crate::{Tls, options_for, put_image};
 #[test]
 fn good_pull_by_digest() {
     let t = Tls::start(Auth::None);
-    let d = put_image(&t.fake, "ocp/release", "4.16");
-    let o = t
-        .prober()
-        .manifest(&t.source("ocp/release", &d.to_string()));
+    let (d, by_digest) = t.put_release();
+    let o = t.prober().manifest(&by_digest);
     assert!(o.is_ok(), "{o}\n{o:?}");
     let m = o.result.as_ref().unwrap();
     assert_eq!(m.digest, d);

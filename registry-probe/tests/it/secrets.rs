@@ -84,10 +84,7 @@ fn an_echoing_registry_and_realm_never_leak_the_password() {
 
 #[test]
 fn a_wrong_basic_password_is_never_shown() {
-    let t = Tls::start(Auth::Basic {
-        user: "alice".into(),
-        pass: "other".into(),
-    });
+    let t = Tls::start(Auth::basic("alice", "other"));
     let d = put_image(&t.fake, "ocp/release", "4.16");
     let creds = Credentials::password("mirror.test", "alice", PASSWORD);
     let o = t.prober().manifest(

@@ -63,21 +63,11 @@ fn no_certs_d_file_means_system_roots_only() {
 fn hostname_mismatch() {
     let ca = certs::ca("Mirror Test CA");
     let leaf = certs::leaf(&ca, "other.test", &["other.test", "10.9.9.9"]);
-    let fake = Fake::new(Auth::None);
-    let f = fake.clone();
-    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| {
-        f.handle(r)
-    });
-    let t = Tls { fake, server, ca };
-    let o = t.prober().manifest(&t.source("ocp/release", "4.16"));
-    let stop = o.result.unwrap_err();
-    assert!(
-        matches!(stop.reason, StopReason::HostnameMismatch { .. }),
-        "{stop:?}"
-    );
-    assert_eq!(
-        stop.to_string(),
-        "TLS: the certificate is not valid for mirror.test (it is for other.test, 10.9.9.9)"
+    assert_refused(
+        ca,
+        &leaf,
+        |r| matches!(r, StopReason::HostnameMismatch { .. }),
+        "TLS: the certificate is not valid for mirror.test (it is for other.test, 10.9.9.9)",
     );
 }
 
@@ -85,25 +75,29 @@ fn hostname_mismatch() {
 fn expired_certificate() {
     let ca = certs::ca("Mirror Test CA");
     let leaf = certs::leaf_years(&ca, "mirror.test", &["mirror.test"], 2015, 2020);
-    let fake = Fake::new(Auth::None);
-    let f = fake.clone();
-    let server = Server::tls("127.0.0.1", certs::server_config(&leaf), move |r| {
-        f.handle(r)
-    });
-    let t = Tls { fake, server, ca };
+    assert_refused(
+        ca,
+        &leaf,
+        |r| matches!(r, StopReason::Expired { .. }),
+        "TLS: the certificate CN=mirror.test expired at 2020-01-01T00:00:00Z",
+    );
+}
+
+/// A probe of a registry showing `leaf` stops with a reason `is_expected` accepts, saying `message`.
+fn assert_refused(
+    ca: certs::Ca,
+    leaf: &certs::Leaf,
+    is_expected: impl Fn(&StopReason) -> bool,
+    message: &str,
+) {
+    let t = Tls::serving(Fake::new(Auth::None), ca, leaf);
     let stop = t
         .prober()
         .manifest(&t.source("ocp/release", "4.16"))
         .result
         .unwrap_err();
-    assert!(
-        matches!(stop.reason, StopReason::Expired { .. }),
-        "{stop:?}"
-    );
-    assert_eq!(
-        stop.to_string(),
-        "TLS: the certificate CN=mirror.test expired at 2020-01-01T00:00:00Z"
-    );
+    assert!(is_expected(&stop.reason), "{stop:?}");
+    assert_eq!(stop.to_string(), message);
 }
 
 fn plain_registry() -> (std::sync::Arc<Fake>, Server) {

@@ -6,16 +6,14 @@ use registry_probe::{Options, Prober, Reference, ResolveOverride, Source, Stage,
 
 use crate::fake::Auth;
 use crate::server::Server;
-use crate::{Tls, options_for, put_image};
+use crate::{Tls, options_for};
 
 #[test]
 fn resolve_override_reaches_a_name_no_resolver_knows() {
     let t = Tls::start(Auth::None);
-    let d = put_image(&t.fake, "ocp/release", "4.16");
+    let (_, by_digest) = t.put_release();
     // mirror.test resolves nowhere but through the override; TLS still checks the name mirror.test.
-    let o = t
-        .prober()
-        .manifest(&t.source("ocp/release", &d.to_string()));
+    let o = t.prober().manifest(&by_digest);
     assert!(o.is_ok(), "{o}");
     // 127.0.0.2 is loopback too, but nothing listens there on this port.
     let p = Prober::new(options_for(&[(
@@ -24,7 +22,7 @@ fn resolve_override_reaches_a_name_no_resolver_knows() {
         "127.0.0.2",
     )]))
     .unwrap();
-    let o = p.manifest(&t.source("ocp/release", &d.to_string()));
+    let o = p.manifest(&by_digest);
     let stop = o.result.unwrap_err();
     assert!(
         matches!(stop.reason, StopReason::Refused { ref addr } if addr.starts_with("127.0.0.2:")),
@@ -72,20 +70,28 @@ fn unresolvable_name_stops_at_connect() {
     assert!(started.elapsed() < Duration::from_secs(15));
 }
 
-#[test]
-fn a_server_that_never_answers_fails_within_the_timeout() {
+/// A server that accepts connections and never answers, a prober with the `configure`d options that reaches it as
+/// mirror.test, and a source there.
+fn silent_registry(configure: impl FnOnce(&mut Options)) -> (Server, Prober, Source) {
     let silent = Server::silent("127.0.0.1");
     let mut opts = options_for(&[("mirror.test", silent.port(), "127.0.0.1")]);
-    opts.connect_timeout = Duration::from_secs(1);
-    opts.read_timeout = Duration::from_secs(1);
-    let p = Prober::new(opts).unwrap();
-    // TLS: the handshake never completes.
-    let s = Source::new(
+    configure(&mut opts);
+    let source = Source::new(
         &format!("mirror.test:{}", silent.port()),
         "a/b",
         Reference::parse("latest").unwrap(),
     )
     .unwrap();
+    (silent, Prober::new(opts).unwrap(), source)
+}
+
+#[test]
+fn a_server_that_never_answers_fails_within_the_timeout() {
+    let (_silent, p, s) = silent_registry(|opts| {
+        opts.connect_timeout = Duration::from_secs(1);
+        opts.read_timeout = Duration::from_secs(1);
+    });
+    // TLS: the handshake never completes.
     let started = Instant::now();
     let o = p.manifest(&s);
     let took = started.elapsed();
@@ -111,18 +117,11 @@ fn a_server_that_never_answers_fails_within_the_timeout() {
 
 #[test]
 fn overall_timeout_bounds_everything() {
-    let silent = Server::silent("127.0.0.1");
-    let mut opts = options_for(&[("mirror.test", silent.port(), "127.0.0.1")]);
-    opts.read_timeout = Duration::from_secs(30);
-    opts.overall_timeout = Duration::from_secs(1);
-    let p = Prober::new(opts).unwrap();
-    let s = Source::new(
-        &format!("mirror.test:{}", silent.port()),
-        "a/b",
-        Reference::parse("latest").unwrap(),
-    )
-    .unwrap()
-    .with_insecure(true);
+    let (_silent, p, s) = silent_registry(|opts| {
+        opts.read_timeout = Duration::from_secs(30);
+        opts.overall_timeout = Duration::from_secs(1);
+    });
+    let s = s.with_insecure(true);
     let started = Instant::now();
     let o = p.manifest(&s);
     assert!(

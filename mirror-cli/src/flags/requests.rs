@@ -1,0 +1,356 @@
+//! What the commands take: the parsed arguments turned into typed requests (ripgrep's `hiargs`). Files named on the
+//! command line are read here (so a request holds bytes, not paths to open), the password comes from stdin, and
+//! flag values become the library's types. Nothing is written and no command runs until [`Request::run`].
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use mirror_cli::Error;
+use mirror_cli::commands::diff::DiffRequest;
+use mirror_cli::commands::icsp_cmd::{self, IcspRequest, Suffix};
+use mirror_cli::commands::ignition::IgnitionRequest;
+use mirror_cli::commands::manifests::{ManifestsRequest, Rules};
+use mirror_cli::commands::pull_secret::{self, OutputOptions, PullSecretRequest};
+use mirror_cli::commands::render::RenderRequest;
+use mirror_cli::commands::resolve::ResolveRequest;
+use mirror_cli::commands::trust::{self, TrustRequest};
+use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
+use mirror_cli::commands::{
+    self, Exit, Format, ObjectFormat, Style, read_file, read_inputs, read_one,
+};
+use mirror_cli::explain::ConfigSource;
+use mirror_cli::node::{RenderOptions, Target};
+use registries_conf::Layout;
+use trust_bundle::UnixTime;
+
+use super::args::{
+    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand,
+    RenderFlags, TargetArg, TrustCommand,
+};
+
+/// One command's request, ready to run.
+#[derive(Debug)]
+pub enum Request {
+    Render(RenderRequest),
+    Ignition(IgnitionRequest),
+    Diff(DiffRequest),
+    Manifests(ManifestsRequest),
+    Resolve(ResolveRequest),
+    /// `probe` reads its files itself (the node root through node-root).
+    Probe(commands::probe::ProbeArgs),
+    Verify(VerifyRequest),
+    /// `verify` with several `--root`.
+    Fleet(FleetRequest),
+    PullSecret(PullSecretRequest),
+    Trust(TrustRequest),
+    Icsp(IcspRequest),
+    /// `completion SHELL`.
+    Completion(clap_complete::Shell),
+    /// `man [--dir DIR]`.
+    Man(Option<std::path::PathBuf>),
+}
+
+impl Request {
+    /// Reads what the arguments name and builds the request.
+    pub fn from_args(cli: Cli) -> Result<Request, Error> {
+        Ok(match cli.command {
+            Command::Render(args) => Request::Render(RenderRequest {
+                inputs: read_inputs(&args.objects.files)?,
+                example: args.objects.example,
+                root: args.root,
+                show: args.show,
+                format: args.output.into(),
+                options: RenderOptions {
+                    target: args.target.into(),
+                    ..render_options(args.render)?
+                },
+            }),
+            Command::Ignition(args) => Request::Ignition(IgnitionRequest {
+                inputs: read_inputs(&args.objects.files)?,
+                example: args.objects.example,
+                spec_version: args.spec_version,
+                output: output_file(args.output),
+                options: render_options(args.render)?,
+            }),
+            Command::Diff(args) => Request::Diff(DiffRequest {
+                from: read_inputs(&args.from)?,
+                to: read_inputs(&args.to)?,
+                options: node_options(args.layout, args.release_image, None)?,
+                format: args.output.into(),
+            }),
+            Command::Manifests(args) => {
+                let _ = args.password_stdin;
+                let rules = match &args.mapping {
+                    Some(file) => Rules::Mapping(read_file(file)?),
+                    None => Rules::Maps(args.maps),
+                };
+                Request::Manifests(ManifestsRequest {
+                    registry: args.registry,
+                    ca: read_file(&args.ca)?,
+                    pull_secret: read_file(&args.pull_secret)?,
+                    username: args.username,
+                    password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
+                    rules,
+                    tags: args.tags,
+                    output: output_file(args.output_file),
+                    now: UnixTime::now(),
+                    format: args.output.into(),
+                })
+            }
+            Command::Resolve(args) => {
+                let config = match (args.registries_conf, args.root) {
+                    (Some(file), _) => ConfigSource::File(file),
+                    (None, Some(root)) => ConfigSource::Root(root),
+                    (None, None) => unreachable!("clap requires --registries-conf or --root"),
+                };
+                Request::Resolve(ResolveRequest {
+                    config,
+                    reference: args.reference,
+                    batch: args.batch,
+                    json: args.output == OutputArg::Json,
+                })
+            }
+            Command::Verify(args) => {
+                let fleet = FleetRequest {
+                    roots: args.roots,
+                    inputs: read_inputs(&args.objects.files)?,
+                    example: args.objects.example,
+                    options: node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                    )?,
+                    json: args.output == OutputArg::Json,
+                };
+                match <[_; 1]>::try_from(fleet.roots) {
+                    // One root: the single-node checklist.
+                    Ok([root]) => Request::Verify(VerifyRequest {
+                        root,
+                        inputs: fleet.inputs,
+                        example: fleet.example,
+                        options: fleet.options,
+                        json: fleet.json,
+                    }),
+                    Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
+                }
+            }
+            Command::Probe(args) => Request::Probe(args),
+            Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
+            Command::Trust(args) => Request::Trust(trust_request(args.command)),
+            Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
+            Command::Completion(args) => Request::Completion(args.shell),
+            Command::Man(args) => Request::Man(args.dir),
+        })
+    }
+
+    /// Runs the command, writing to `out` and `err`.
+    pub fn run(
+        &self,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+        style: &Style,
+    ) -> Result<Exit, Error> {
+        match self {
+            Request::Render(request) => commands::render::run(request, out, err, style),
+            Request::Ignition(request) => commands::ignition::run(request, out, err, style),
+            Request::Diff(request) => commands::diff::run(request, out, err, style),
+            Request::Manifests(request) => commands::manifests::run(request, out, err, style),
+            Request::Resolve(request) => commands::resolve::run(request, out, err, style),
+            Request::Verify(request) => commands::verify::run(request, out, err, style),
+            Request::Fleet(request) => commands::verify::run_fleet(request, out, err, style),
+            Request::Probe(args) => commands::probe::run(args, out, err, style),
+            Request::PullSecret(request) => pull_secret::run(request, out, err, style),
+            Request::Trust(request) => trust::run(request, out, err, style),
+            Request::Icsp(request) => icsp_cmd::run(request, out, err, style),
+            Request::Completion(shell) => super::docs::completion(*shell, out),
+            Request::Man(dir) => super::docs::man(dir.as_deref(), out),
+        }
+    }
+}
+
+/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
+fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+impl From<OutputArg> for Format {
+    fn from(output: OutputArg) -> Self {
+        match output {
+            OutputArg::Text => Format::Text,
+            OutputArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ObjectOutputArg> for ObjectFormat {
+    fn from(output: ObjectOutputArg) -> Self {
+        match output {
+            ObjectOutputArg::Yaml => ObjectFormat::Yaml,
+            ObjectOutputArg::Json => ObjectFormat::Json,
+        }
+    }
+}
+
+impl From<TargetArg> for Target {
+    fn from(target: TargetArg) -> Self {
+        match target {
+            TargetArg::Openshift => Target::OpenShift,
+            TargetArg::Microshift => Target::MicroShift,
+        }
+    }
+}
+
+impl From<LayoutArg> for Layout {
+    fn from(layout: LayoutArg) -> Self {
+        match layout {
+            LayoutArg::Current => Layout::Current,
+            LayoutArg::Legacy => Layout::Legacy,
+        }
+    }
+}
+
+/// Render options from `render`'s and `ignition`'s flags.
+fn render_options(flags: RenderFlags) -> Result<RenderOptions, Error> {
+    node_options(
+        flags.layout,
+        flags.release_image,
+        flags.pull_secret.as_deref(),
+    )
+}
+
+/// Render options from the flags the node-file commands share.
+fn node_options(
+    layout: LayoutArg,
+    release_image: Option<String>,
+    pull_secret: Option<&Path>,
+) -> Result<RenderOptions, Error> {
+    Ok(RenderOptions {
+        layout: layout.into(),
+        release_image,
+        pull_secret: pull_secret.map(read_file).transpose()?,
+        ..Default::default()
+    })
+}
+
+fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, Error> {
+    Ok(match command {
+        PullSecretCommand::Merge {
+            files,
+            compact,
+            output,
+        } => PullSecretRequest::Merge(pull_secret::MergeRequest {
+            inputs: files
+                .iter()
+                .map(|f| read_one(f))
+                .collect::<Result<_, _>>()?,
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
+        }),
+        PullSecretCommand::Add {
+            file,
+            registry,
+            username,
+            password_stdin: _,
+            compact,
+            output,
+        } => {
+            if file == "-" {
+                return Err(Error::Usage {
+                    message: "pull-secret add: stdin carries the password; give FILE as a path"
+                        .into(),
+                });
+            }
+            let input = read_one(&file)?;
+            let password = mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?;
+            PullSecretRequest::Add(pull_secret::AddRequest {
+                input,
+                registry,
+                username,
+                password,
+                output: OutputOptions {
+                    compact,
+                    output: output_file(output),
+                },
+            })
+        }
+        PullSecretCommand::Remove {
+            file,
+            registry,
+            ignore_not_found,
+            compact,
+            output,
+        } => PullSecretRequest::Remove(pull_secret::RemoveRequest {
+            input: read_one(&file)?,
+            registry,
+            ignore_not_found,
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
+        }),
+        PullSecretCommand::Get {
+            file,
+            reference,
+            output,
+        } => PullSecretRequest::Get(pull_secret::GetRequest {
+            input: read_one(&file)?,
+            reference,
+            format: output.into(),
+        }),
+    })
+}
+
+fn trust_request(command: TrustCommand) -> TrustRequest {
+    let now = UnixTime::now();
+    match command {
+        TrustCommand::Configmap {
+            name,
+            namespace,
+            pairs,
+            output_file: file,
+            output,
+        } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
+            name,
+            namespace,
+            pairs,
+            output: output_file(file),
+            now,
+            format: output.into(),
+        }),
+        TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
+            files,
+            now,
+            format: output.into(),
+        }),
+        TrustCommand::Folder { key } => TrustRequest::Folder { key },
+        TrustCommand::Key { host } => TrustRequest::Key { host },
+    }
+}
+
+fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
+    Ok(match command {
+        IcspCommand::Migrate {
+            files,
+            dest_dir,
+            random_suffix,
+            output,
+        } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
+            format: output.into(),
+            inputs: read_inputs(&files)?,
+            dest_dir,
+            suffix: if random_suffix {
+                Suffix::Random
+            } else {
+                Suffix::Deterministic
+            },
+        }),
+        IcspCommand::Validate { files, output } => {
+            IcspRequest::Validate(icsp_cmd::ValidateRequest {
+                inputs: read_inputs(&files)?,
+                format: output.into(),
+            })
+        }
+    })
+}

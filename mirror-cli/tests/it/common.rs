@@ -1,0 +1,172 @@
+//! Helpers every test module shares: inputs, the command functions run with in-memory writers, the binary, rendered
+//! node roots, directory trees, secret scans, and tests that must have the process to themselves.
+
+use std::fs;
+use std::io::Write as _;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use mirror_cli::cluster::Input;
+use mirror_cli::commands::render::{self, RenderRequest};
+use mirror_cli::commands::{Exit, Style};
+use mirror_cli::node::RenderOptions;
+
+/// An input file as a command reads it: its name (for messages) and its bytes.
+pub fn input(name: &str, bytes: impl AsRef<[u8]>) -> Input {
+    Input {
+        name: name.into(),
+        bytes: bytes.as_ref().to_vec(),
+    }
+}
+
+/// Runs a command function with in-memory stdout and stderr and plain style; returns its result and both outputs.
+pub fn capture<R>(
+    run: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>, &Style) -> R,
+) -> (R, String, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let result = run(&mut out, &mut err, &Style::plain());
+    (
+        result,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+/// Everything a user sees of a command: the exit code (2 with the message for an error), stdout, stderr.
+pub fn show(
+    run: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>, &Style) -> Result<Exit, mirror_cli::Error>,
+) -> String {
+    let (result, out, err) = capture(run);
+    let status = match result {
+        Ok(exit) => format!("exit {}", exit as u8),
+        Err(e) => format!("exit 2, error: {e}"),
+    };
+    format!("{status}\n--- stdout\n{out}--- stderr\n{err}")
+}
+
+/// Each value's text (warnings are typed values; snapshots hold their lines).
+pub fn texts(values: &[impl std::fmt::Display]) -> Vec<String> {
+    values.iter().map(ToString::to_string).collect()
+}
+
+/// The mirror-cli binary.
+pub fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mirror-cli"))
+}
+
+/// Runs the binary with `args`, `stdin` written to it, and collects its output.
+pub fn run_binary(args: &[&str], stdin: &str) -> Output {
+    output_with_stdin(binary().args(args), stdin.as_bytes())
+}
+
+/// Runs `command` with `stdin` written to it, and collects its output.
+pub fn output_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// Renders the built-in example into `root` with the render command itself.
+pub fn render_example(root: &Path, options: RenderOptions) {
+    let request = RenderRequest {
+        example: true,
+        root: Some(root.to_path_buf()),
+        options,
+        ..Default::default()
+    };
+    let exit = render::run(&request, &mut Vec::new(), &mut Vec::new(), &Style::plain()).unwrap();
+    assert_eq!(exit, Exit::Ok);
+}
+
+/// A temporary node root holding the rendered example.
+pub fn example_root(options: RenderOptions) -> tempfile::TempDir {
+    let root = tempfile::tempdir().unwrap();
+    render_example(root.path(), options);
+    root
+}
+
+/// Every file under `root`, sorted: `== path (mode)` and its text, or `(credentials)` where `holds_credentials`.
+pub fn tree(root: &Path, holds_credentials: impl Fn(&Path) -> bool) -> String {
+    let mut rows = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap();
+            let content = if holds_credentials(rel) {
+                "(credentials)".to_owned()
+            } else {
+                fs::read_to_string(&path).unwrap()
+            };
+            rows.push(format!(
+                "== {} ({:o})\n{content}",
+                rel.display(),
+                meta.permissions().mode() & 0o7777
+            ));
+        }
+    }
+    rows.sort();
+    rows.join("\n")
+}
+
+/// A file's permission bits, as a node would show them.
+pub fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// What must never be printed of a credential: the password and token, and the base64 forms that carry them.
+pub fn credential_needles(user: &str, password: &str, token: &str) -> Vec<String> {
+    let b64 = |s: &str| go_compat::encode_std_base64(s.as_bytes());
+    vec![
+        password.to_owned(),
+        token.to_owned(),
+        b64(&format!("{user}:{password}")),
+        b64(password),
+        b64(token),
+    ]
+}
+
+/// Fails, naming `what` and `place` ("on stdout"), when `text` holds any of `needles`.
+pub fn assert_no_secret(what: &str, place: &str, text: &str, needles: &[String]) {
+    for needle in needles {
+        assert!(
+            !text.contains(needle.as_str()),
+            "{what}: a secret {place} ({needle:?}):\n{text}"
+        );
+    }
+}
+
+const ALONE_VAR: &str = "MIRROR_CLI_IT_ALONE";
+
+/// For tests that measure the whole process (peak memory): the first call runs `test` (its full path in this
+/// binary) again in a child process of this binary, alone, checks it passed, and returns `true` (the caller
+/// returns); in that child it returns `false` and the caller runs its body.
+pub fn rerun_alone(test: &str) -> bool {
+    if std::env::var(ALONE_VAR).as_deref() == Ok(test) {
+        return false;
+    }
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--test-threads=1", "--nocapture"])
+        .env(ALONE_VAR, test)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprint!("{stderr}");
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "{test} alone failed:\n{stdout}\n{stderr}"
+    );
+    true
+}

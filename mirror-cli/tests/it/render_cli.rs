@@ -1,0 +1,168 @@
+//! `mirror-cli render`: what it prints and writes, and that it writes nothing on error.
+
+use crate::common;
+use std::fs;
+
+use mirror_cli::cluster::Input;
+use mirror_cli::commands::Exit;
+use mirror_cli::commands::render::{RenderRequest, run};
+
+fn render(request: &RenderRequest) -> (Result<Exit, mirror_cli::Error>, String, String) {
+    common::capture(|out, err, style| run(request, out, err, style))
+}
+
+#[test]
+fn example_lists_what_it_would_write() {
+    let request = RenderRequest {
+        example: true,
+        show: true,
+        ..Default::default()
+    };
+    let (result, out, err) = render(&request);
+    assert_eq!(result.unwrap(), Exit::Ok);
+    insta::assert_snapshot!("example_dry_run_stdout", out);
+    insta::assert_snapshot!("example_dry_run_stderr", err);
+}
+
+#[test]
+fn example_writes_a_node_root() {
+    let root = tempfile::tempdir().unwrap();
+    let request = RenderRequest {
+        example: true,
+        root: Some(root.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (result, out, _) = render(&request);
+    assert_eq!(result.unwrap(), Exit::Ok);
+    assert!(out.contains("created"), "{out}");
+    insta::assert_snapshot!(
+        "example_root",
+        common::tree(root.path(), |rel| rel
+            .to_string_lossy()
+            .ends_with("config.json"))
+    );
+    // A second render changes nothing.
+    let (_, again, _) = render(&request);
+    assert_eq!(again.matches("unchanged").count(), 4, "{again}");
+}
+
+#[test]
+fn an_error_writes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let bad = Input {
+        name: "bad.yaml".into(),
+        bytes: b"apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata: {name: x}\n\
+spec:\n  repositoryDigestMirrors:\n  - source: Quay.io/Bad\n    mirrors: [mirror.example.com/bad]\n"
+            .to_vec(),
+    };
+    let request = RenderRequest {
+        inputs: vec![bad],
+        example: true,
+        root: Some(root.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (result, out, _) = render(&request);
+    let err = result.unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "could not update registries config with new changes: invalid format for source \"Quay.io/Bad\""
+    );
+    assert_eq!(out, "");
+    assert_eq!(
+        fs::read_dir(root.path()).unwrap().count(),
+        0,
+        "nothing written"
+    );
+}
+
+#[test]
+fn a_wrong_secret_type_is_refused_with_openshifts_message() {
+    let secret = Input {
+        name: "secret.yaml".into(),
+        bytes: b"apiVersion: v1\nkind: Secret\nmetadata: {name: pull-secret, namespace: openshift-config}\n\
+type: Opaque\ndata: {.dockerconfigjson: e30=}\n"
+            .to_vec(),
+    };
+    let (result, _, _) = render(&RenderRequest {
+        inputs: vec![secret],
+        ..Default::default()
+    });
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.ends_with("expected secret type kubernetes.io/dockerconfigjson found Opaque"),
+        "{err}"
+    );
+    assert!(err.starts_with("secret.yaml: document 0"), "{err}");
+}
+
+#[test]
+fn a_broken_pull_secret_is_named_once() {
+    let secret = Input {
+        name: "secret.yaml".into(),
+        bytes: b"apiVersion: v1\nkind: Secret\nmetadata: {name: pull-secret, namespace: openshift-config}\n\
+type: kubernetes.io/dockerconfigjson\nstringData: {.dockerconfigjson: '{\"auths\": {,}}'}\n"
+            .to_vec(),
+    };
+    let (result, _, _) = render(&RenderRequest {
+        inputs: vec![secret],
+        ..Default::default()
+    });
+    let err = result.unwrap_err();
+    assert!(matches!(err, mirror_cli::Error::DockerConfig(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "secret.yaml: document 0 (Secret/openshift-config/pull-secret): line 1, column 12: invalid character ',' \
+         looking for beginning of object key string"
+    );
+}
+
+#[test]
+fn other_kinds_are_reported_not_dropped() {
+    let other = Input {
+        name: "mixed.yaml".into(),
+        bytes: b"apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n---\napiVersion: config.openshift.io/v1\n\
+kind: Image\nmetadata: {name: not-cluster}\nspec: {}\n"
+            .to_vec(),
+    };
+    // Alone they shape nothing: refused, naming what was read.
+    let (result, _, _) = render(&RenderRequest {
+        inputs: vec![other.clone()],
+        ..Default::default()
+    });
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "mixed.yaml: read 2 objects: Namespace/demo, Image/not-cluster; none shapes node files"
+    );
+    // Beside the Image `cluster` they are reported, not dropped.
+    let image = Input {
+        name: "image.yaml".into(),
+        bytes: b"apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec: {}\n".to_vec(),
+    };
+    let (result, _, err) = render(&RenderRequest {
+        inputs: vec![other, image],
+        ..Default::default()
+    });
+    assert_eq!(result.unwrap(), Exit::Ok);
+    insta::assert_snapshot!("other_kinds_stderr", err);
+}
+
+#[test]
+fn a_file_the_runtime_would_refuse_is_flagged() {
+    // OpenShift accepts `/` as a blocked scope and writes an entry with neither prefix nor location.
+    let image = Input {
+        name: "image.yaml".into(),
+        bytes: b"apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\n\
+spec:\n  registrySources:\n    blockedRegistries: [\"/\"]\n"
+            .to_vec(),
+    };
+    let (result, _, err) = render(&RenderRequest {
+        inputs: vec![image],
+        ..Default::default()
+    });
+    assert_eq!(result.unwrap(), Exit::Ok);
+    assert!(
+        err.contains("containers/image (CRI-O, podman) refuses it"),
+        "{err}"
+    );
+    insta::assert_snapshot!("runtime_refuses_stderr", err);
+}
