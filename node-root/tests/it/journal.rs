@@ -24,6 +24,13 @@ fn three_files_plan(bytes: &'static [u8]) -> Plan<'static> {
     plan
 }
 
+/// The root's writer, after it wrote the three files with `bytes`.
+fn locked_with_three_files<'r>(root: &'r Root, bytes: &'static [u8]) -> Writer<'r> {
+    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
+    writer.write(&three_files_plan(bytes)).unwrap();
+    writer
+}
+
 /// Writes the three files with `bytes`, but once `replaced` is in place, the temporary file `next_temp` (the next
 /// one to be renamed) becomes a folder, so its rename fails: the error of a write that stopped half way.
 fn write_failing_after(
@@ -48,8 +55,7 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
     let ground = Ground::new();
     let root_path = ground.root();
     let root = Root::open(&root_path).unwrap();
-    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
-    writer.write(&three_files_plan(b"old\n")).unwrap();
+    let mut writer = locked_with_three_files(&root, b"old\n");
 
     // After the first rename, b's temporary file becomes a folder: its rename fails.
     let temp_b = root_path.join("etc/.b.conf.node-root.tmp");
@@ -115,11 +121,8 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
     );
     assert_eq!(fs::read(root_path.join("etc/b.conf")).unwrap(), b"old\n");
     assert!(root.pending().unwrap().is_none());
-    assert!(
-        leftovers(&root_path).is_empty(),
-        "{:?}",
-        leftovers(&root_path)
-    );
+    let left = leftovers(&root_path);
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
@@ -326,8 +329,7 @@ fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
     let ground = Ground::new();
     let root_path = ground.root();
     let root = Root::open(&root_path).unwrap();
-    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
-    writer.write(&three_files_plan(b"v1\n")).unwrap();
+    let mut writer = locked_with_three_files(&root, b"v1\n");
     let temp_c = root_path.join("etc/sub/.c.conf.node-root.tmp");
     let failed = writer.next_generation();
     let e = write_failing_after(&mut writer, b"v2\n", "etc/b.conf", &temp_c);
@@ -341,9 +343,6 @@ fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
     for file in ["etc/a.conf", "etc/b.conf", "etc/sub/c.conf"] {
         assert_eq!(fs::read(root_path.join(file)).unwrap(), b"v3\n", "{file}");
     }
-    assert!(
-        leftovers(&root_path).is_empty(),
-        "{:?}",
-        leftovers(&root_path)
-    );
+    let left = leftovers(&root_path);
+    assert!(left.is_empty(), "{left:?}");
 }
