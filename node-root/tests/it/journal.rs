@@ -3,7 +3,6 @@
 //! temporary files are removed under the lock whatever process made them; the lock wait times out with its holder.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -176,7 +175,7 @@ fn a_stale_temporary_file_is_removed_under_the_lock() {
     let ground = Ground::with_folders(&["etc"]);
     let root_path = ground.root();
     // Left by a writer killed in another PID namespace: no pid check could tell it apart from a live one.
-    fs::write(root_path.join("etc/.a.conf.node-root.tmp"), "half").unwrap();
+    ground.write("etc/.a.conf.node-root.tmp", "half");
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
     let mut plan = Plan::new();
@@ -221,34 +220,25 @@ fn the_lock_wait_times_out_naming_its_holder() {
 fn an_untrusted_journal_or_lock_file_stops_the_writer_with_a_reason() {
     let ground = Ground::new();
     let root_path = ground.root();
-    fs::write(
-        root_path.join(".node-root.journal"),
+    ground.write(
+        ".node-root.journal",
         "node-root journal 1\ngeneration 3\nstate committed\nend\n",
-    )
-    .unwrap();
-    fs::set_permissions(
-        root_path.join(".node-root.journal"),
-        fs::Permissions::from_mode(0o666),
-    )
-    .unwrap();
+    );
+    ground.chmod(".node-root.journal", 0o666);
     let root = Root::open(&root_path).unwrap();
     let e = root.lock(Duration::from_secs(1)).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Journal(_)), "{e}");
     assert!(e.to_string().contains("mode 0666"), "{e}");
     fs::remove_file(root_path.join(".node-root.journal")).unwrap();
-    fs::write(root_path.join(".node-root.journal"), "garbage").unwrap();
-    fs::set_permissions(
-        root_path.join(".node-root.journal"),
-        fs::Permissions::from_mode(0o600),
-    )
-    .unwrap();
+    ground.write(".node-root.journal", "garbage");
+    ground.chmod(".node-root.journal", 0o600);
     assert!(matches!(
         root.pending().unwrap_err().kind(),
         ErrorKind::Journal(_)
     ));
     fs::remove_file(root_path.join(".node-root.journal")).unwrap();
     if is_root() {
-        fs::write(root_path.join(".node-root.lock"), "").unwrap();
+        ground.write(".node-root.lock", "");
         std::os::unix::fs::chown(root_path.join(".node-root.lock"), Some(1000), Some(1000))
             .unwrap();
         let e = root.lock(Duration::from_secs(1)).unwrap_err();
@@ -266,11 +256,7 @@ fn removing_a_tree_goes_through_handles_and_leaves_links_targets_alone() {
     fs::write(host.join("ca.crt"), "old CA").unwrap();
     std::os::unix::fs::symlink(ground.outside().join("dir"), host.join("deeper/link")).unwrap();
     crate::common::mkfifo(&host.join("fifo"));
-    fs::write(
-        root_path.join("etc/docker/certs.d/.create"),
-        "Initial Creation",
-    )
-    .unwrap();
+    ground.write("etc/docker/certs.d/.create", "Initial Creation");
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
