@@ -1,5 +1,21 @@
 //! `mirror-cli probe`: does the node's configuration really pull `REF`, source by source; with `--release`, does
 //! every component of a release image pull. Reads only; writes nothing anywhere.
+//!
+//! `-o json` prints one document:
+//!
+//! ```text
+//! {"reference": REF, "config": [files read], "would_pull": bool, "served_by": REFERENCE | null,
+//!  "sources": [{"reference", "role": "mirror"|"source", "insecure", "usage": "all"|"digest-only"|"tag-only",
+//!               "auth": {"key","user"} | {"helper"} | {"error"} | null, "certs_d": PATH | null,
+//!               "outcome": registry_probe::Outcome::to_json()}]}
+//! ```
+//!
+//! With `--release` it is `{"release": <that document>, "image_references": {"version", "layer", "bytes_read",
+//! "components"}, "components": [{"name", "image", "state": "ok"|"only_on_source"|"missing_on_mirrors"|"missing"|
+//! "error", "from", "error": {"source","line"} | null, "sources": [as above, the ones tried]}], "errors": [{"line",
+//! "components": [names]}], "summary": {"components", "ok", "only_on_source", "missing_on_mirrors", "missing",
+//! "errors"}, "would_pull": bool}`, or `{"release": ..., "error": why, "would_pull": false}` when the release image
+//! itself cannot be read.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
