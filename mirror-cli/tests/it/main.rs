@@ -2,7 +2,9 @@
 
 mod bounds_readers;
 mod common;
+mod conventions_docs;
 mod conventions_exit;
+mod conventions_output;
 mod crash_kill;
 mod diff_objects;
 mod edge_inputs;
