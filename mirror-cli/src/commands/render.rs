@@ -3,7 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Style};
+use serde_json::{Value, json};
+
+use super::{Exit, Format, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::node::{RenderOptions, holds_credentials};
@@ -22,6 +24,8 @@ pub struct RenderRequest {
     pub show: bool,
     /// How to render.
     pub options: RenderOptions,
+    /// Lines, or the plan as one JSON document.
+    pub format: Format,
 }
 
 /// Runs `render`.
@@ -50,13 +54,46 @@ pub fn run(
         }
         None => None,
     };
+    let change = |i: usize| match outcomes.as_ref().map(|o| o[i]) {
+        None => "would write",
+        Some(WriteOutcome::Created) => "created",
+        Some(WriteOutcome::Replaced) => "replaced",
+        Some(WriteOutcome::Unchanged) => "unchanged",
+    };
+    if request.format == Format::Json {
+        let files: Vec<Value> = plan
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| {
+                let credentials = holds_credentials(&file.path);
+                let mut entry = json!({
+                    "path": PathBuf::from("/").join(&file.path),
+                    "mode": format!("{:04o}", file.mode),
+                    "size": file.bytes.len(),
+                    // A hash of a file of credentials would let anyone test guessed passwords offline.
+                    "sha256": (!credentials).then(|| crate::output::sha256_hex(&file.bytes)),
+                    "holds_credentials": credentials,
+                    // One word, as the other JSON enumerations ("would write" in the text).
+                    "change": change(i).replace(' ', "-"),
+                });
+                if request.show && !credentials {
+                    entry["content"] = String::from_utf8_lossy(&file.bytes).into();
+                }
+                entry
+            })
+            .collect();
+        let document = json!({
+            "root": request.root,
+            "files": files,
+            "warnings": plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": plan.notes,
+        });
+        super::print_json(out, &document)?;
+        return Ok(Exit::Ok);
+    }
     for (i, file) in plan.files.iter().enumerate() {
-        let what = match outcomes.as_ref().map(|o| o[i]) {
-            None => "would write",
-            Some(WriteOutcome::Created) => "created",
-            Some(WriteOutcome::Replaced) => "replaced",
-            Some(WriteOutcome::Unchanged) => "unchanged",
-        };
+        let what = change(i);
         let shown = match &request.root {
             Some(root) => root.join(&file.path),
             None => PathBuf::from("/").join(&file.path),

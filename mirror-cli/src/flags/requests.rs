@@ -3,7 +3,7 @@
 //! flag values become the library's types. Nothing is written and no command runs until [`Request::run`].
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mirror_cli::Error;
 use mirror_cli::commands::diff::DiffRequest;
@@ -15,15 +15,17 @@ use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
-use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
+use mirror_cli::commands::{
+    self, Exit, Format, ObjectFormat, Style, read_file, read_inputs, read_one,
+};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, RenderFlags, TargetArg,
-    TrustCommand,
+    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand,
+    RenderFlags, TargetArg, TrustCommand,
 };
 
 /// One command's request, ready to run.
@@ -34,12 +36,18 @@ pub enum Request {
     Diff(DiffRequest),
     Manifests(ManifestsRequest),
     Resolve(ResolveRequest),
+    /// `probe` reads its files itself (the node root through node-root).
+    Probe(commands::probe::ProbeArgs),
     Verify(VerifyRequest),
     /// `verify` with several `--root`.
     Fleet(FleetRequest),
     PullSecret(PullSecretRequest),
     Trust(TrustRequest),
     Icsp(IcspRequest),
+    /// `completion SHELL`.
+    Completion(clap_complete::Shell),
+    /// `man [--dir DIR]`.
+    Man(Option<std::path::PathBuf>),
 }
 
 impl Request {
@@ -51,6 +59,7 @@ impl Request {
                 example: args.objects.example,
                 root: args.root,
                 show: args.show,
+                format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
                     ..render_options(args.render)?
@@ -60,13 +69,14 @@ impl Request {
                 inputs: read_inputs(&args.objects.files)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
-                output: args.output,
+                output: output_file(args.output),
                 options: render_options(args.render)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from)?,
                 to: read_inputs(&args.to)?,
                 options: node_options(args.layout, args.release_image, None)?,
+                format: args.output.into(),
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
@@ -82,8 +92,9 @@ impl Request {
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: args.output,
+                    output: output_file(args.output_file),
                     now: UnixTime::now(),
+                    format: args.output.into(),
                 })
             }
             Command::Resolve(args) => {
@@ -123,9 +134,12 @@ impl Request {
                     Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
                 }
             }
+            Command::Probe(args) => Request::Probe(args),
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
+            Command::Completion(args) => Request::Completion(args.shell),
+            Command::Man(args) => Request::Man(args.dir),
         })
     }
 
@@ -144,9 +158,35 @@ impl Request {
             Request::Resolve(request) => commands::resolve::run(request, out, err, style),
             Request::Verify(request) => commands::verify::run(request, out, err, style),
             Request::Fleet(request) => commands::verify::run_fleet(request, out, err, style),
+            Request::Probe(args) => commands::probe::run(args, out, err, style),
             Request::PullSecret(request) => pull_secret::run(request, out, err, style),
             Request::Trust(request) => trust::run(request, out, err, style),
             Request::Icsp(request) => icsp_cmd::run(request, out, err, style),
+            Request::Completion(shell) => super::docs::completion(*shell, out),
+            Request::Man(dir) => super::docs::man(dir.as_deref(), out),
+        }
+    }
+}
+
+/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
+fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+impl From<OutputArg> for Format {
+    fn from(output: OutputArg) -> Self {
+        match output {
+            OutputArg::Text => Format::Text,
+            OutputArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ObjectOutputArg> for ObjectFormat {
+    fn from(output: ObjectOutputArg) -> Self {
+        match output {
+            ObjectOutputArg::Yaml => ObjectFormat::Yaml,
+            ObjectOutputArg::Json => ObjectFormat::Json,
         }
     }
 }
@@ -203,7 +243,10 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 .iter()
                 .map(|f| read_one(f))
                 .collect::<Result<_, _>>()?,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
         }),
         PullSecretCommand::Add {
             file,
@@ -226,7 +269,10 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 registry,
                 username,
                 password,
-                output: OutputOptions { compact, output },
+                output: OutputOptions {
+                    compact,
+                    output: output_file(output),
+                },
             })
         }
         PullSecretCommand::Remove {
@@ -239,14 +285,20 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             input: read_one(&file)?,
             registry,
             ignore_not_found,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
         }),
-        PullSecretCommand::Get { file, reference } => {
-            PullSecretRequest::Get(pull_secret::GetRequest {
-                input: read_one(&file)?,
-                reference,
-            })
-        }
+        PullSecretCommand::Get {
+            file,
+            reference,
+            output,
+        } => PullSecretRequest::Get(pull_secret::GetRequest {
+            input: read_one(&file)?,
+            reference,
+            format: output.into(),
+        }),
     })
 }
 
@@ -257,15 +309,21 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
+            output_file: file,
             output,
         } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
             name,
             namespace,
             pairs,
-            output,
+            output: output_file(file),
             now,
+            format: output.into(),
         }),
-        TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
+        TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
+            files,
+            now,
+            format: output.into(),
+        }),
         TrustCommand::Folder { key } => TrustRequest::Folder { key },
         TrustCommand::Key { host } => TrustRequest::Key { host },
     }
@@ -277,7 +335,9 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
             files,
             dest_dir,
             random_suffix,
+            output,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
+            format: output.into(),
             inputs: read_inputs(&files)?,
             dest_dir,
             suffix: if random_suffix {
@@ -286,8 +346,11 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
                 Suffix::Deterministic
             },
         }),
-        IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
-            inputs: read_inputs(&files)?,
-        }),
+        IcspCommand::Validate { files, output } => {
+            IcspRequest::Validate(icsp_cmd::ValidateRequest {
+                inputs: read_inputs(&files)?,
+                format: output.into(),
+            })
+        }
     })
 }

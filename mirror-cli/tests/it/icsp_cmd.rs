@@ -44,6 +44,7 @@ fn show(request: &IcspRequest) -> String {
 
 fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> IcspRequest {
     IcspRequest::Migrate(MigrateRequest {
+        format: Default::default(),
         inputs,
         dest_dir,
         suffix,
@@ -51,7 +52,10 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
 }
 
 fn validate(inputs: Vec<Input>) -> IcspRequest {
-    IcspRequest::Validate(ValidateRequest { inputs })
+    IcspRequest::Validate(ValidateRequest {
+        inputs,
+        format: Default::default(),
+    })
 }
 
 #[test]

@@ -2,7 +2,9 @@
 
 mod bounds_readers;
 mod common;
+mod conventions_docs;
 mod conventions_exit;
+mod conventions_output;
 mod crash_kill;
 mod diff_objects;
 mod edge_inputs;
@@ -14,6 +16,7 @@ mod manifests_stream;
 mod mapping_files;
 mod microshift_render;
 mod pipeline_golden;
+mod probe;
 mod pull_secret_cmd;
 mod pull_secret_no_leak;
 mod pull_secret_props;
