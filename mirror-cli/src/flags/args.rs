@@ -150,7 +150,7 @@ pub struct CompletionArgs {
 
 #[derive(Args)]
 pub struct ManArgs {
-    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output
+    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output (`-`)
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }

@@ -136,7 +136,8 @@ impl Request {
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
             Command::Completion(args) => Request::Completion(args.shell),
-            Command::Man(args) => Request::Man(args.dir),
+            // `--dir -`: standard output, as wherever a place to write is expected.
+            Command::Man(args) => Request::Man(args.dir.filter(|d| d.as_os_str() != "-")),
         })
     }
 

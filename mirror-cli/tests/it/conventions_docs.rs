@@ -126,6 +126,13 @@ fn man_pages_one_per_command() {
     let top = String::from_utf8(top.stdout).unwrap();
     assert!(top.contains(".TH mirror-cli 1"), "{top}");
     assert_eq!(top, fs::read_to_string(man.join("mirror-cli.1")).unwrap());
+    let dash = run_binary(&["man", "--dir", "-"], "");
+    assert_eq!(
+        String::from_utf8(dash.stdout).unwrap(),
+        top,
+        "--dir - is stdout"
+    );
+    assert!(!std::path::Path::new("-").exists());
 }
 
 #[test]
