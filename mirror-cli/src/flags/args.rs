@@ -518,7 +518,7 @@ pub enum IcspCommand {
         /// ICSP files (`-` for stdin)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
-        /// Write oc-style files here instead of printing the YAML
+        /// Write oc-style files here instead of printing the YAML (`-`: print it)
         #[arg(long, value_name = "DIR")]
         dest_dir: Option<PathBuf>,
         /// A random file name suffix, as oc uses

@@ -581,6 +581,8 @@ spec:
         "yaml is the default, as oc writes it"
     );
 
+    let dash = run_binary(&["icsp", "migrate", &icsp, "--dest-dir", "-"], "");
+    assert_eq!(dash.stdout, default.stdout, "--dest-dir - is stdout");
     let dest = dir.path().join("idms").display().to_string();
     let refused = run_binary(
         &["icsp", "migrate", &icsp, "--dest-dir", &dest, "-o", "json"],
