@@ -1,6 +1,7 @@
 //! A YAML (or JSON) document as a tree of nodes that remember their line and column, and the typed reading
 //! helpers that turn it into objects with precise field paths in errors.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -38,7 +39,8 @@ pub(crate) enum Tree {
 /// A mapping key: always a string (sigs.k8s.io/yaml turns integer keys into decimal strings).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Key {
-    pub name: String,
+    /// Field names the schemas know are shared, not allocated per key (see `schema::interned`).
+    pub name: Cow<'static, str>,
     pub line: u32,
     pub column: u32,
     /// Set for a plain `y`, `no`, `On`... key: sigs.k8s.io/yaml turns it into `"true"`/`"false"`, so the API server
@@ -275,7 +277,7 @@ impl<'a> At<'a> {
         for (key, node) in fields.entries.drain(..) {
             let value = self.with_key(&key.name, node, &mut f)?;
             self.check_key(key)?;
-            out.insert(key.name.clone(), value);
+            out.insert(key.name.to_string(), value);
         }
         Ok(out)
     }
@@ -323,7 +325,7 @@ impl<'a> At<'a> {
                 for (key, node) in fields.entries {
                     let value = self.with_key(&key.name, node, |at| at.json())?;
                     self.check_key(key)?;
-                    map.insert(key.name.clone(), value);
+                    map.insert(key.name.to_string(), value);
                 }
                 Value::Object(map)
             }
@@ -367,7 +369,7 @@ impl<'a> Fields<'a> {
         let mut map = Map::new();
         for (key, node) in self.entries {
             if let Some(known) = known
-                && !known.contains(&key.name.as_str())
+                && !known.contains(&key.name.as_ref())
             {
                 let path = Path::Key(at.path, &key.name);
                 at.ctx.unknown.borrow_mut().push(UnknownField {
@@ -379,7 +381,7 @@ impl<'a> Fields<'a> {
             }
             let value = at.with_key(&key.name, node, |a| a.json())?;
             at.check_key(key)?;
-            map.insert(key.name.clone(), value);
+            map.insert(key.name.to_string(), value);
         }
         Ok(map)
     }

@@ -1,6 +1,7 @@
 //! The complete YAML reader: parser events into [`Node`] trees, one document at a time, under the [`Limits`],
 //! with scalars, tags, anchors and merge keys as sigs.k8s.io/yaml (go-yaml v2) reads them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{
@@ -386,13 +387,16 @@ impl<'a> Documents<'a> {
         let at = (node.line, node.column);
         let mut yaml11_bool = None;
         let name = match node.value {
-            Tree::Str(s) => s,
-            Tree::Int(i) => i.to_string(),
-            Tree::UInt(u) => u.to_string(),
-            Tree::Bool { value, word: false } => value.to_string(),
+            Tree::Str(s) => match crate::schema::interned(&s) {
+                Some(known) => Cow::Borrowed(known),
+                None => Cow::Owned(s),
+            },
+            Tree::Int(i) => Cow::Owned(i.to_string()),
+            Tree::UInt(u) => Cow::Owned(u.to_string()),
+            Tree::Bool { value, word: false } => Cow::Owned(value.to_string()),
             Tree::Bool { value, word: true } => {
                 yaml11_bool = Some(value);
-                text.unwrap_or_else(|| value.to_string())
+                Cow::Owned(text.unwrap_or_else(|| value.to_string()))
             }
             other => {
                 return Err(self.syntax(
@@ -478,7 +482,7 @@ fn check_unique(entries: &[(Key, Node)]) -> Result<(), usize> {
     }
     let mut seen = std::collections::HashSet::with_capacity(entries.len());
     for (i, (key, _)) in entries.iter().enumerate() {
-        if !seen.insert(key.name.as_str()) {
+        if !seen.insert(key.name.as_ref()) {
             return Err(i);
         }
     }

@@ -38,6 +38,7 @@ mod input;
 pub mod mapping;
 pub mod node;
 mod output;
+pub mod probe;
 pub mod pull_secret;
 mod text_diff;
 mod warning;

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod icsp_cmd;
 pub mod ignition;
 pub mod manifests;
+pub mod probe;
 pub mod pull_secret;
 pub mod render;
 pub mod resolve;

@@ -89,6 +89,9 @@ pub enum Command {
         Exit codes: 0 resolved, 1 a source is blocked (or, with --batch, any line failed),\n\
         2 a bad reference or configuration (the reason on stderr).")]
     Resolve(ResolveArgs),
+    /// Does the node's configuration really pull an image (or a whole release), source by source
+    #[command(after_help = mirror_cli::commands::probe::AFTER_HELP)]
+    Probe(mirror_cli::commands::probe::ProbeArgs),
     /// Check a node's files against what render produces (step 4 of the procedure, and more)
     #[command(after_help = "Examples:\n  \
         mirror-cli verify --example --root ./node\n  \

@@ -36,6 +36,8 @@ pub enum Request {
     Diff(DiffRequest),
     Manifests(ManifestsRequest),
     Resolve(ResolveRequest),
+    /// `probe` reads its files itself (the node root through node-root).
+    Probe(commands::probe::ProbeArgs),
     Verify(VerifyRequest),
     /// `verify` with several `--root`.
     Fleet(FleetRequest),
@@ -132,6 +134,7 @@ impl Request {
                     Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
                 }
             }
+            Command::Probe(args) => Request::Probe(args),
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
@@ -156,6 +159,7 @@ impl Request {
             Request::Resolve(request) => commands::resolve::run(request, out, err, style),
             Request::Verify(request) => commands::verify::run(request, out, err, style),
             Request::Fleet(request) => commands::verify::run_fleet(request, out, err, style),
+            Request::Probe(args) => commands::probe::run(args, out, err, style),
             Request::PullSecret(request) => pull_secret::run(request, out, err, style),
             Request::Trust(request) => trust::run(request, out, err, style),
             Request::Icsp(request) => icsp_cmd::run(request, out, err, style),

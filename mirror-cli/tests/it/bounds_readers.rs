@@ -207,7 +207,11 @@ fn registries_conf() {
         registries_conf::parse("big.conf", &input)
     });
     assert!(
-        e.contains("\"big.conf\"") && e.contains("more than the limit of 16777216 bytes"),
+        e.contains("\"big.conf\"")
+            && e.contains(&format!(
+                "more than the limit of {} bytes",
+                registries_conf::MAX_INPUT_BYTES
+            )),
         "{e}"
     );
     bounded("registries.conf.d drop-in 100 MB", MEMORY_LIMIT_KB, || {

@@ -16,6 +16,7 @@ mod manifests_stream;
 mod mapping_files;
 mod microshift_render;
 mod pipeline_golden;
+mod probe;
 mod pull_secret_cmd;
 mod pull_secret_no_leak;
 mod pull_secret_props;
