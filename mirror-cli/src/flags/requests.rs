@@ -69,7 +69,7 @@ impl Request {
                 inputs: read_inputs(&args.objects.files)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
-                output: output_file(args.output),
+                output: stdout_if_dash(args.output),
                 options: render_options(args.render)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
@@ -92,7 +92,7 @@ impl Request {
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: output_file(args.output_file),
+                    output: stdout_if_dash(args.output_file),
                     now: UnixTime::now(),
                     format: args.output.into(),
                 })
@@ -139,7 +139,8 @@ impl Request {
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
             Command::Completion(args) => Request::Completion(args.shell),
-            Command::Man(args) => Request::Man(args.dir),
+            // `--dir -`: standard output, as wherever a place to write is expected.
+            Command::Man(args) => Request::Man(stdout_if_dash(args.dir)),
         })
     }
 
@@ -168,8 +169,9 @@ impl Request {
     }
 }
 
-/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
-fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+/// A place to write (`--output-file FILE`, `--dest-dir DIR`, `man --dir DIR`), where `-` is standard output:
+/// `None`, as without the option.
+fn stdout_if_dash(path: Option<PathBuf>) -> Option<PathBuf> {
     path.filter(|p| p.as_os_str() != "-")
 }
 
@@ -245,7 +247,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 .collect::<Result<_, _>>()?,
             output: OutputOptions {
                 compact,
-                output: output_file(output),
+                output: stdout_if_dash(output),
             },
         }),
         PullSecretCommand::Add {
@@ -271,7 +273,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 password,
                 output: OutputOptions {
                     compact,
-                    output: output_file(output),
+                    output: stdout_if_dash(output),
                 },
             })
         }
@@ -287,7 +289,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             ignore_not_found,
             output: OutputOptions {
                 compact,
-                output: output_file(output),
+                output: stdout_if_dash(output),
             },
         }),
         PullSecretCommand::Get {
@@ -315,7 +317,7 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
-            output: output_file(file),
+            output: stdout_if_dash(file),
             now,
             format: output.into(),
         }),
@@ -339,7 +341,8 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             format: output.into(),
             inputs: read_inputs(&files)?,
-            dest_dir,
+            // `--dest-dir -`: the YAML on standard output, as without the option.
+            dest_dir: stdout_if_dash(dest_dir),
             suffix: if random_suffix {
                 Suffix::Random
             } else {
