@@ -110,6 +110,18 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An input that must be a regular file is a FIFO, a device, a socket or a symbolic link: never read.
+    NotRegular {
+        /// The file as given (or as named on the node).
+        path: String,
+        /// What it is.
+        kind: node_root::FileKind,
+        /// What to give instead.
+        hint: &'static str,
+    },
+    /// A bounded read or a write under a node's root refused or failed (node-root's message names the operation
+    /// and the path; for a write that replaced some files, which ones).
+    Node(node_root::Error),
 }
 
 /// Why a FILE is not a pull secret.
@@ -229,6 +241,14 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "file {file}, line {line}: {message}"),
             Error::Usage { message } => f.write_str(message),
+            Error::NotRegular { path, kind, hint } => {
+                write!(
+                    f,
+                    "{}: is {kind}; not read ({hint})",
+                    crate::shown::shown(path)
+                )
+            }
+            Error::Node(e) => write!(f, "{e}"),
         }
     }
 }
@@ -250,6 +270,7 @@ impl std::error::Error for Error {
             Error::Trust(e) => Some(e),
             Error::PolicyJson(e) => Some(e),
             Error::Write(e) => Some(e),
+            Error::Node(e) => Some(e),
             _ => None,
         }
     }
@@ -276,5 +297,11 @@ impl From<trust_bundle::Error> for Error {
 impl From<crate::writer::WriteError> for Error {
     fn from(e: crate::writer::WriteError) -> Self {
         Error::Write(e)
+    }
+}
+
+impl From<node_root::Error> for Error {
+    fn from(e: node_root::Error) -> Self {
+        Error::Node(e)
     }
 }

@@ -13,6 +13,7 @@ pub mod mapping;
 pub mod node;
 mod output;
 pub mod pull_secret;
+pub mod shown;
 pub mod text_diff;
 mod warning;
 pub mod writer;

@@ -11,7 +11,9 @@ pub mod resolve;
 pub mod trust;
 pub mod verify;
 
-pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
+pub use crate::input::{
+    MAX_INPUT_BYTES, command_budget, read_file, read_inputs, read_one, read_stdin,
+};
 pub(crate) use crate::output::output_error;
 pub use crate::output::{Style, report, write_output_file};
 

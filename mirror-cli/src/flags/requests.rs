@@ -18,6 +18,7 @@ use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
 use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
+use node_root::Budget;
 use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
@@ -44,19 +45,26 @@ pub enum Request {
 impl Request {
     /// Reads what the arguments name and builds the request.
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
+        // One budget across every file and stream this command reads.
+        let budget = &mut commands::command_budget();
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, budget)?,
                 example: args.example,
                 root: args.root,
                 show: args.show,
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..node_options(args.layout, args.release_image, args.pull_secret.as_deref())?
+                    ..node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                        budget,
+                    )?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, budget)?,
                 example: args.example,
                 spec_version: args.spec_version,
                 output: args.output,
@@ -64,23 +72,24 @@ impl Request {
                     args.layout,
                     args.release_image,
                     args.pull_secret.as_deref(),
+                    budget,
                 )?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
-                from: read_inputs(&args.from)?,
-                to: read_inputs(&args.to)?,
-                options: node_options(args.layout, args.release_image, None)?,
+                from: read_inputs(&args.from, budget)?,
+                to: read_inputs(&args.to, budget)?,
+                options: node_options(args.layout, args.release_image, None, budget)?,
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
                 let rules = match &args.mapping {
-                    Some(file) => Rules::Mapping(read_file(file)?),
+                    Some(file) => Rules::Mapping(read_file(file, budget)?),
                     None => Rules::Maps(args.maps),
                 };
                 Request::Manifests(ManifestsRequest {
                     registry: args.registry,
-                    ca: read_file(&args.ca)?,
-                    pull_secret: read_file(&args.pull_secret)?,
+                    ca: read_file(&args.ca, budget)?,
+                    pull_secret: read_file(&args.pull_secret, budget)?,
                     username: args.username,
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
@@ -104,29 +113,33 @@ impl Request {
             }
             Command::Verify(args) if args.roots.len() > 1 => Request::Fleet(FleetRequest {
                 roots: args.roots,
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, budget)?,
                 example: args.example,
                 options: node_options(
                     args.layout,
                     args.release_image,
                     args.pull_secret.as_deref(),
+                    budget,
                 )?,
                 json: args.output == OutputArg::Json,
             }),
             Command::Verify(args) => Request::Verify(VerifyRequest {
                 root: args.roots[0].clone(),
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, budget)?,
                 example: args.example,
                 options: node_options(
                     args.layout,
                     args.release_image,
                     args.pull_secret.as_deref(),
+                    budget,
                 )?,
                 json: args.output == OutputArg::Json,
             }),
-            Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
+            Command::PullSecret(args) => {
+                Request::PullSecret(pull_secret_request(args.command, budget)?)
+            }
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
-            Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
+            Command::Icsp(args) => Request::Icsp(icsp_request(args.command, budget)?),
         })
     }
 
@@ -175,16 +188,20 @@ fn node_options(
     layout: LayoutArg,
     release_image: Option<String>,
     pull_secret: Option<&Path>,
+    budget: &mut Budget,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
         layout: layout.into(),
         release_image,
-        pull_secret: pull_secret.map(read_file).transpose()?,
+        pull_secret: pull_secret.map(|f| read_file(f, budget)).transpose()?,
         ..Default::default()
     })
 }
 
-fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, Error> {
+fn pull_secret_request(
+    command: PullSecretCommand,
+    budget: &mut Budget,
+) -> Result<PullSecretRequest, Error> {
     Ok(match command {
         PullSecretCommand::Merge {
             files,
@@ -193,7 +210,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
         } => PullSecretRequest::Merge(pull_secret::MergeRequest {
             inputs: files
                 .iter()
-                .map(|f| read_one(f))
+                .map(|f| read_one(f, budget))
                 .collect::<Result<_, _>>()?,
             output: OutputOptions { compact, output },
         }),
@@ -211,7 +228,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                         .into(),
                 });
             }
-            let input = read_one(&file)?;
+            let input = read_one(&file, budget)?;
             let password = mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?;
             PullSecretRequest::Add(pull_secret::AddRequest {
                 input,
@@ -228,14 +245,14 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             compact,
             output,
         } => PullSecretRequest::Remove(pull_secret::RemoveRequest {
-            input: read_one(&file)?,
+            input: read_one(&file, budget)?,
             registry,
             ignore_not_found,
             output: OutputOptions { compact, output },
         }),
         PullSecretCommand::Get { file, reference } => {
             PullSecretRequest::Get(pull_secret::GetRequest {
-                input: read_one(&file)?,
+                input: read_one(&file, budget)?,
                 reference,
             })
         }
@@ -263,14 +280,14 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
     }
 }
 
-fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
+fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest, Error> {
     Ok(match command {
         IcspCommand::Migrate {
             files,
             dest_dir,
             random_suffix,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
-            inputs: read_inputs(&files)?,
+            inputs: read_inputs(&files, budget)?,
             dest_dir,
             suffix: if random_suffix {
                 Suffix::Random
@@ -279,7 +296,7 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
             },
         }),
         IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
-            inputs: read_inputs(&files)?,
+            inputs: read_inputs(&files, budget)?,
         }),
     })
 }

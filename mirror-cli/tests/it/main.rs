@@ -6,6 +6,7 @@ mod crash_kill;
 mod diff_objects;
 mod errors;
 mod fleet_verify;
+mod hostile_reads;
 mod icsp_cmd;
 mod ignition_config;
 mod manifests_stream;
