@@ -122,6 +122,9 @@ pub enum Error {
     /// A bounded read or a write under a node's root refused or failed (node-root's message names the operation
     /// and the path; for a write that replaced some files, which ones).
     Node(node_root::Error),
+    /// Writing a node's files under its root failed. Unless node-root's error says a generation was partly
+    /// applied (and which files), nothing was replaced.
+    NodeWrite(node_root::Error),
 }
 
 /// Why a FILE is not a pull secret.
@@ -249,6 +252,8 @@ impl fmt::Display for Error {
                 )
             }
             Error::Node(e) => write!(f, "{e}"),
+            Error::NodeWrite(e) if e.partial().is_none() => write!(f, "nothing was written: {e}"),
+            Error::NodeWrite(e) => write!(f, "{e}"),
         }
     }
 }
@@ -270,7 +275,7 @@ impl std::error::Error for Error {
             Error::Trust(e) => Some(e),
             Error::PolicyJson(e) => Some(e),
             Error::Write(e) => Some(e),
-            Error::Node(e) => Some(e),
+            Error::Node(e) | Error::NodeWrite(e) => Some(e),
             _ => None,
         }
     }

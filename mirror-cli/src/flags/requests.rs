@@ -53,6 +53,7 @@ impl Request {
                 example: args.example,
                 root: args.root,
                 show: args.show,
+                lock_timeout: Some(std::time::Duration::from_secs(args.lock_timeout)),
                 options: RenderOptions {
                     target: args.target.into(),
                     ..node_options(

@@ -143,3 +143,28 @@ impl<'b> NodeRoot<'b> {
         }
     }
 }
+
+/// The folders of `etc/docker/certs.d` on the node that `files` (the render plan) holds no CA for: the
+/// machine-config daemon removes every such folder when the CA ConfigMap changes (`syncControllerConfigHandler`:
+/// each folder entry whose name is not one of the bundle's registries is `os.RemoveAll`ed; links and files are left
+/// alone, and `etc/containers/certs.d` is not touched). Sorted by name.
+pub fn untrusted_ca_folders(
+    root: &Root,
+    files: &[crate::writer::NodeFile],
+) -> Result<Vec<String>, Error> {
+    let trusted: Vec<&std::ffi::OsStr> = files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix(paths::CERTS_D).ok())
+        .filter_map(|rest| rest.iter().next())
+        .collect();
+    Ok(
+        match root.read_dir(paths::CERTS_D, bounds::NODE_FOLDER_ENTRIES)? {
+            Listing::Entries(entries) => entries
+                .into_iter()
+                .filter(|e| e.kind == FileKind::Folder && !trusted.contains(&e.name.as_os_str()))
+                .filter_map(|e| e.name.into_string().ok())
+                .collect(),
+            Listing::Missing | Listing::NotAFolder { .. } => Vec::new(),
+        },
+    )
+}
