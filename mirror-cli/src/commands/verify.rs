@@ -32,7 +32,7 @@ use crate::writer::NodeFile;
 use go_compat::quote as go_quote;
 use node_root::{Budget, FileKind, Owner};
 
-use crate::node::read::NodeRoot;
+use crate::node::read::{NodeRoot, untrusted_ca_folders};
 use crate::shown::shown;
 
 /// What `verify` was asked.
@@ -381,6 +381,8 @@ pub fn verify_within(
         found => checks.extend(credentials_checks(&expected_config, found.file())),
     }
     checks.extend(certs_d_checks(root, plan, &expected_config));
+    let untrusted = untrusted_ca_checks(&node, plan, &checks)?;
+    checks.extend(untrusted);
     checks.extend(folder_checks(&node, plan)?);
     Ok(checks)
 }
@@ -966,6 +968,16 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Ve
                     paths::CERTS_D
                 ),
             ));
+        } else if let Some(used) = certs_d_folder(root, host) {
+            // Trust removed from the objects is not removed from this node: pulls still trust the old CA.
+            checks.push(check(
+                "certs.d",
+                &folder,
+                Status::Drift,
+                format!(
+                    "mirror host {host}: pulls trust the CA in {used}, which the cluster objects no longer hold"
+                ),
+            ));
         } else {
             checks.push(check(
                 "certs.d",
@@ -976,6 +988,33 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Ve
         }
     }
     checks
+}
+
+/// The folders of `etc/docker/certs.d` the objects hold no CA for (and no mirror check above named): the
+/// machine-config daemon removes them, so a node that still has one trusts what the cluster no longer does.
+fn untrusted_ca_checks(
+    node: &NodeRoot<'_>,
+    plan: &NodePlan,
+    reported: &[Check],
+) -> Result<Vec<Check>, Error> {
+    Ok(untrusted_ca_folders(node.root(), &plan.files)?
+        .into_iter()
+        .map(|name| format!("{}/{name}", paths::CERTS_D))
+        // A folder a mirror check already names is not reported twice.
+        .filter(|folder| !reported.iter().any(|c| c.kind == "certs.d" && c.path == *folder))
+        .map(|folder| {
+            let host = shown(folder.rsplit('/').next().unwrap_or_default());
+            check(
+                "certs.d",
+                &shown(&folder),
+                Status::Drift,
+                format!(
+                    "a CA for {host}, which the cluster objects no longer trust (machine-config-operator removes this \
+                     folder; render does too)"
+                ),
+            )
+        })
+        .collect())
 }
 
 /// What `verify` was asked for several nodes at once (one root per node).

@@ -147,7 +147,8 @@ impl<'b> NodeRoot<'b> {
 /// The folders of `etc/docker/certs.d` on the node that `files` (the render plan) holds no CA for: the
 /// machine-config daemon removes every such folder when the CA ConfigMap changes (`syncControllerConfigHandler`:
 /// each folder entry whose name is not one of the bundle's registries is `os.RemoveAll`ed; links and files are left
-/// alone, and `etc/containers/certs.d` is not touched). Sorted by name.
+/// alone, and `etc/containers/certs.d` is not touched). The internal registry's folders
+/// ([`paths::INTERNAL_REGISTRY_CA_PREFIX`]) are kept. Sorted by name.
 pub fn untrusted_ca_folders(
     root: &Root,
     files: &[crate::writer::NodeFile],
@@ -163,6 +164,7 @@ pub fn untrusted_ca_folders(
                 .into_iter()
                 .filter(|e| e.kind == FileKind::Folder && !trusted.contains(&e.name.as_os_str()))
                 .filter_map(|e| e.name.into_string().ok())
+                .filter(|name| !name.starts_with(paths::INTERNAL_REGISTRY_CA_PREFIX))
                 .collect(),
             Listing::Missing | Listing::NotAFolder { .. } => Vec::new(),
         },

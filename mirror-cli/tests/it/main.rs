@@ -7,6 +7,7 @@ mod diff_objects;
 mod errors;
 mod fleet_verify;
 mod hostile_reads;
+mod hostile_writes;
 mod icsp_cmd;
 mod ignition_config;
 mod manifests_stream;
