@@ -224,6 +224,16 @@ fn object() -> impl Strategy<Value = Object> {
     ]
 }
 
+/// Reads back without the API server's rules (random names and extra fields break them on purpose): the property
+/// is about how objects are written and read.
+fn read_back(yaml: &str) -> Result<Vec<Located<Object>>, Error> {
+    let options = ReadOptions {
+        strictness: Strictness::Ignore,
+        ..ReadOptions::default()
+    };
+    read_stream("rt.yaml", yaml.as_bytes(), &options).map(|s| s.objects)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -231,7 +241,7 @@ proptest! {
     fn read_of_write_is_identity(object in object(), v3 in any::<bool>()) {
         let style = if v3 { YamlStyle::GoYamlV3 } else { YamlStyle::SigsYaml };
         let yaml = to_yaml(&object, style).unwrap();
-        let back = read_objects("rt.yaml", yaml.as_bytes(), &Limits::default())
+        let back = read_back(&yaml)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         prop_assert_eq!(back.len(), 1, "{}", yaml);
         prop_assert_eq!(&back[0].value, &object, "{}", yaml);
@@ -240,7 +250,7 @@ proptest! {
     #[test]
     fn streams_of_several_objects_round_trip(objects in prop::collection::vec(object(), 1..4)) {
         let yaml = to_yaml_stream(&objects, YamlStyle::SigsYaml);
-        let back: Vec<Object> = read_objects("rt.yaml", yaml.as_bytes(), &Limits::default())
+        let back: Vec<Object> = read_back(&yaml)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?
             .into_iter()
             .map(|l| l.value)
@@ -257,4 +267,46 @@ proptest! {
     fn reading_yamlish_text_never_panics(text in "[-:{}\\[\\],&*!|>'\"%@#? \nab0-9]{0,200}") {
         let _ = read_objects("fuzz", text.as_bytes(), &Limits::default());
     }
+
+    #[test]
+    fn json_fast_path_reads_as_the_complete_reader(
+        objects in prop::collection::vec(object(), 1..4),
+        pretty in any::<bool>(),
+        list in any::<bool>(),
+        strictness in prop_oneof![Just(Strictness::Strict), Just(Strictness::Warn), Just(Strictness::Ignore)],
+    ) {
+        let values: Vec<Value> = objects.iter().filter_map(Object::to_value).collect();
+        let value = if list || values.len() != 1 {
+            serde_json::json!({"apiVersion": "v1", "kind": "List", "items": values})
+        } else {
+            values[0].clone()
+        };
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap()
+        } else {
+            serde_json::to_string(&value).unwrap()
+        };
+        same_as_complete(&text, strictness)?;
+    }
+
+    #[test]
+    fn json_fast_path_reads_jsonish_text_as_the_complete_reader(
+        text in "[ \n]{0,2}[\\[{][-{}\\[\\],:\"a-z0-9 \n.eE+\\\\/\t]{0,120}",
+    ) {
+        same_as_complete(&text, Strictness::Strict)?;
+    }
+}
+
+/// The reader with its JSON fast path gives what the complete reader gives: the same objects, warnings and
+/// counts, or the same error.
+fn same_as_complete(text: &str, strictness: Strictness) -> Result<(), TestCaseError> {
+    let options = ReadOptions {
+        strictness,
+        ..ReadOptions::default()
+    };
+    let fast = read_stream("in.json", text.as_bytes(), &options).map_err(|e| e.to_string());
+    let complete =
+        read_stream_complete("in.json", text.as_bytes(), &options).map_err(|e| e.to_string());
+    prop_assert_eq!(fast, complete, "{}", text);
+    Ok(())
 }

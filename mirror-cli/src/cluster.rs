@@ -195,6 +195,84 @@ pub struct Cluster {
     pub config_maps: Vec<Located<ConfigMap>>,
     /// What was read but plays no part, one line each (reported to the user).
     pub ignored: Vec<String>,
+    /// How many objects were read and how many shape node files.
+    pub summary: ReadSummary,
+}
+
+/// What the inputs held, for the refusal when none of it shapes node files: a render from an empty stream (an `oc
+/// get` that failed upstream of a pipe) would replace the node's files with the templates.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReadSummary {
+    /// The inputs' names, in order.
+    pub inputs: Vec<String>,
+    /// Objects read (List items one by one).
+    pub objects: usize,
+    /// `Kind/name` of the first [`ReadSummary::NAMES_SHOWN`] objects.
+    pub first: Vec<String>,
+    /// Objects that shape a node's files.
+    pub shaping: usize,
+}
+
+impl ReadSummary {
+    /// How many object names a message lists.
+    pub const NAMES_SHOWN: usize = 5;
+    /// How many input names a message lists.
+    const INPUTS_SHOWN: usize = 3;
+
+    fn count(&mut self, label: &str, shapes: bool) {
+        self.objects += 1;
+        if self.first.len() < Self::NAMES_SHOWN {
+            self.first.push(label.to_owned());
+        }
+        if shapes {
+            self.shaping += 1;
+        }
+    }
+
+    /// The inputs, as the start of a message: `a.yaml`, `a.yaml, b.yaml`, `a.yaml, b.yaml, c.yaml and 2 more`.
+    pub fn inputs_text(&self) -> String {
+        let mut text = self
+            .inputs
+            .iter()
+            .take(Self::INPUTS_SHOWN)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if self.inputs.len() > Self::INPUTS_SHOWN {
+            text.push_str(&format!(
+                " and {} more",
+                self.inputs.len() - Self::INPUTS_SHOWN
+            ));
+        }
+        if text.is_empty() {
+            text.push_str("<no input>");
+        }
+        text
+    }
+}
+
+impl fmt::Display for ReadSummary {
+    /// `no objects passed`, or `read 2 objects: Pod/p, Service/s; none shapes node files` (kubectl's words for an
+    /// empty apply, then what was read).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.objects == 0 {
+            return f.write_str("no objects passed");
+        }
+        let plural = if self.objects == 1 { "" } else { "s" };
+        write!(
+            f,
+            "read {} object{plural}: {}",
+            self.objects,
+            self.first.join(", ")
+        )?;
+        if self.objects > self.first.len() {
+            write!(f, " and {} more", self.objects - self.first.len())?;
+        }
+        if self.shaping == 0 {
+            f.write_str("; none shapes node files")?;
+        }
+        Ok(())
+    }
 }
 
 /// `file: document N[ item M] (Kind/name)`, for messages.
@@ -208,6 +286,24 @@ pub fn describe<T>(located: &Located<T>, kind_name: &str) -> String {
 }
 
 /// The same location with another value.
+/// Fills `slot` with the one object OpenShift reads of its kind; a second is an error naming both.
+fn set_once<T>(
+    slot: &mut Option<Located<T>>,
+    new: Located<T>,
+    what: &'static str,
+    label: &str,
+) -> Result<(), Error> {
+    if let Some(first) = slot {
+        return Err(Error::TwoObjects {
+            what,
+            first: describe(first, label),
+            second: describe(&new, label),
+        });
+    }
+    *slot = Some(new);
+    Ok(())
+}
+
 fn relocate<U>(meta: &Located<()>, value: U) -> Located<U> {
     Located {
         file: meta.file.clone(),
@@ -227,11 +323,21 @@ impl Cluster {
     pub fn read(inputs: &[Input], limits: &Limits) -> Result<Cluster, Error> {
         let mut cluster = Cluster::default();
         for input in inputs {
+            cluster.summary.inputs.push(input.name.clone());
             for located in icsp::read_objects(&input.name, &input.bytes, limits)? {
                 cluster.add(located)?;
             }
         }
         Ok(cluster)
+    }
+
+    /// Refuses objects of which none shapes a node's files (and no object at all): rendering from them would
+    /// replace the node's files with the templates, dropping every mirror, credential and CA.
+    pub fn require_shaping(&self) -> Result<(), Error> {
+        if self.summary.shaping == 0 {
+            return Err(Error::NothingShapesNodes(self.summary.clone()));
+        }
+        Ok(())
     }
 
     fn add(&mut self, located: Located<Object>) -> Result<(), Error> {
@@ -250,45 +356,43 @@ impl Cluster {
             value: (),
         };
         let label = value.display_name();
+        let shapes = self.add_object(meta, value, &label)?;
+        self.summary.count(&label, shapes);
+        Ok(())
+    }
+
+    /// Sorts one object in; `false` when it plays no part (it is then listed in `ignored`).
+    fn add_object(&mut self, meta: Located<()>, value: Object, label: &str) -> Result<bool, Error> {
         match value {
             Object::ImageContentSourcePolicy(o) => self.icsps.push(relocate(&meta, o)),
             Object::ImageDigestMirrorSet(o) => self.idms.push(relocate(&meta, o)),
             Object::ImageTagMirrorSet(o) => self.itms.push(relocate(&meta, o)),
             Object::Image(o) if o.metadata.name.as_deref() == Some("cluster") => {
-                let new = relocate(&meta, o);
-                if let Some(first) = &self.image {
-                    return Err(Error::TwoObjects {
-                        what: "Image `cluster` objects",
-                        first: describe(first, &label),
-                        second: describe(&new, &label),
-                    });
-                }
-                self.image = Some(new);
+                set_once(
+                    &mut self.image,
+                    relocate(&meta, o),
+                    "Image `cluster` objects",
+                    label,
+                )?;
             }
             Object::ClusterVersion(o) if o.metadata.name.as_deref() == Some("version") => {
-                let new = relocate(&meta, o);
-                if let Some(first) = &self.cluster_version {
-                    return Err(Error::TwoObjects {
-                        what: "ClusterVersion `version` objects",
-                        first: describe(first, &label),
-                        second: describe(&new, &label),
-                    });
-                }
-                self.cluster_version = Some(new);
+                set_once(
+                    &mut self.cluster_version,
+                    relocate(&meta, o),
+                    "ClusterVersion `version` objects",
+                    label,
+                )?;
             }
             Object::Secret(o)
                 if o.metadata.name.as_deref() == Some("pull-secret")
                     && in_config_namespace(o.metadata.namespace.as_deref()) =>
             {
-                let new = relocate(&meta, o);
-                if let Some(first) = &self.pull_secret {
-                    return Err(Error::TwoObjects {
-                        what: "pull secrets",
-                        first: describe(first, &label),
-                        second: describe(&new, &label),
-                    });
-                }
-                self.pull_secret = Some(new);
+                set_once(
+                    &mut self.pull_secret,
+                    relocate(&meta, o),
+                    "pull secrets",
+                    label,
+                )?;
             }
             Object::ConfigMap(o) if in_config_namespace(o.metadata.namespace.as_deref()) => {
                 self.config_maps.push(relocate(&meta, o));
@@ -311,9 +415,10 @@ impl Cluster {
                     "{}: ignored: {why}",
                     describe(&meta, &other.display_name())
                 ));
+                return Ok(false);
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// The release payload reference: the ClusterVersion's `status.desired.image`, else [`DEFAULT_RELEASE_IMAGE`].

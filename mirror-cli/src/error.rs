@@ -105,6 +105,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The inputs hold no object that shapes a node's files (or no object at all).
+    NothingShapesNodes(crate::cluster::ReadSummary),
     /// A command-line value is wrong.
     Usage {
         /// What is wrong.
@@ -243,6 +245,9 @@ impl fmt::Display for Error {
                 line,
                 message,
             } => write!(f, "file {file}, line {line}: {message}"),
+            Error::NothingShapesNodes(summary) => {
+                write!(f, "{}: {summary}", summary.inputs_text())
+            }
             Error::Usage { message } => f.write_str(message),
             Error::NotRegular { path, kind, hint } => {
                 write!(

@@ -150,6 +150,11 @@ pub fn plan_from_inputs(
         });
     }
     let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
+    // must include one that shapes the node.
+    if !inputs.is_empty() {
+        cluster.require_shaping()?;
+    }
     plan(&cluster, options)
 }
 

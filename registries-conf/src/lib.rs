@@ -13,7 +13,8 @@
 //!   what they do, whatever their spelling.
 //! - Editing: [`Editor`] adds, replaces and removes `[[registry]]` and `[[registry.mirror]]` tables, keeping
 //!   everything else byte for byte.
-//! - Resolving: [`Resolver`] gives the [`PullSource`]s containers/image tries for a reference, in order.
+//! - Resolving: [`Resolver`] gives the [`PullSource`]s containers/image tries for a reference, in order;
+//!   [`ShortNames`] gives the candidates CRI-O or podman try for a short name, each with its pull sources.
 //! - Writing a model: [`encode`].
 //!
 //! ```
@@ -59,12 +60,14 @@ mod error;
 mod meaning;
 mod model;
 mod parse;
+mod parse_fast;
 mod render;
 mod render_merge;
 mod render_payload;
 mod resolve;
 mod rules;
 mod scope_index;
+mod shortnames;
 mod validate;
 
 pub use dropin::{InMemoryFile, Loaded, load, load_in_memory};
@@ -73,7 +76,10 @@ pub use encode::{Layout, encode, encode_search_registries_drop_in};
 pub use error::{Error, ErrorKind};
 pub use meaning::{Difference, Meaning, MirrorMeaning, ScopeMeaning};
 pub use model::{Mirror, MirrorUsage, PullFromMirror, RegistriesConf, Registry};
-pub use parse::{MAX_INPUT_BYTES, ParsedFile, Warning, WarningKind, parse, parse_drop_in};
+pub use parse::{
+    MAX_INPUT_BYTES, ParsedFile, Warning, WarningKind, parse, parse_drop_in, parse_lossless,
+    parses_fast,
+};
 pub use render::{
     REGISTRIES_CONF_PATH, RenderWarning, Rendered, SEARCH_REGISTRIES_DROP_IN_PATH, TEMPLATE,
     TEMPLATE_SEARCH_REGISTRIES, render, render_model,
@@ -84,4 +90,8 @@ pub use resolve::{
     matching_prefix_len,
 };
 pub use rules::{MirrorRules, MirrorSet, SourcePolicy};
+pub use shortnames::{
+    Candidate, ErrorText, ROOT_SHORT_NAME_ALIASES_PATH, Rationale, ShortNameAliases,
+    ShortNameClient, ShortNameMode, ShortNameResolution, ShortNames, parse_short_name_aliases,
+};
 pub use validate::{validate, validate_model};

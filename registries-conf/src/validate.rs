@@ -170,19 +170,19 @@ fn check_conflicts(
     registries: &[Registry],
     lines: &[Option<usize>],
 ) -> Result<(), (Option<usize>, String)> {
-    let key = |r: &Registry| {
+    fn key(r: &Registry) -> &str {
         if r.location.is_empty() {
-            r.prefix.clone()
+            &r.prefix
         } else {
-            r.location.clone()
+            &r.location
         }
-    };
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    }
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::with_capacity(registries.len());
     for (i, r) in registries.iter().enumerate() {
         groups.entry(key(r)).or_default().push(i);
     }
     for (i, reg) in registries.iter().enumerate() {
-        for &other in &groups[&key(reg)] {
+        for &other in &groups[key(reg)] {
             let other = &registries[other];
             for (setting, differs) in [
                 ("insecure", reg.insecure != other.insecure),
@@ -200,7 +200,7 @@ fn check_conflicts(
             }
         }
         // An entry that agrees with its whole group means every member agrees: skip re-checking the group.
-        if let Some(group) = groups.get_mut(&key(reg)) {
+        if let Some(group) = groups.get_mut(key(reg)) {
             group.clear();
         }
     }
@@ -208,12 +208,11 @@ fn check_conflicts(
 }
 
 /// The first entry of each prefix wins; the result is sorted by prefix (byte order, as Go's `sort.Strings`).
-pub(crate) fn dedup_and_sort(registries: Vec<Registry>) -> Vec<Registry> {
-    let mut unique: BTreeMap<String, Registry> = BTreeMap::new();
-    for reg in registries {
-        unique.entry(reg.prefix.clone()).or_insert(reg);
-    }
-    unique.into_values().collect()
+pub(crate) fn dedup_and_sort(mut registries: Vec<Registry>) -> Vec<Registry> {
+    // A stable sort keeps entries of one prefix in file order, so keeping the first of each run keeps the first.
+    registries.sort_by(|a, b| a.prefix.cmp(&b.prefix));
+    registries.dedup_by(|later, first| later.prefix == first.prefix);
+    registries
 }
 
 /// Whether `s` matches the reference grammar's domain, anchored (`host[:port]`).
@@ -226,7 +225,7 @@ fn is_domain(s: &str) -> bool {
 }
 
 /// containers/image's `newShortNameAliasCache` checks; errors are joined as it joins them.
-fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
     let mut errors = Vec::new();
     for (name, value) in aliases {
         if let Err(e) = check_short_name(name) {
@@ -246,7 +245,7 @@ fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
     Err(errors.fold(first, |acc, e| format!("{e}\n: {acc}")))
 }
 
-fn has_registry(domain: &str) -> bool {
+pub(crate) fn has_registry(domain: &str) -> bool {
     domain.contains(['.', ':']) || domain == "localhost"
 }
 

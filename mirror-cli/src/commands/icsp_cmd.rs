@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Style, report};
+use super::{Exit, Format, ObjectFormat, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::writer::{NodeFile, WriteOutcome, write_all};
@@ -42,6 +42,8 @@ pub struct MigrateRequest {
     pub dest_dir: Option<PathBuf>,
     /// How the suffix is chosen.
     pub suffix: Suffix,
+    /// Without `dest_dir`: oc's YAML, or JSON (the IDMS, or a `List` of them).
+    pub format: ObjectFormat,
 }
 
 /// `icsp validate`.
@@ -49,6 +51,8 @@ pub struct MigrateRequest {
 pub struct ValidateRequest {
     /// The object streams.
     pub inputs: Vec<Input>,
+    /// Lines, or the problems as one JSON document.
+    pub format: Format,
 }
 
 /// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
@@ -93,6 +97,26 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
             Suffix::Random => random_suffix(&input.bytes),
         };
         migrated.push(icsp::migrate_icsp(&input.name, &objects, Some(suffix))?);
+    }
+    if request.format == ObjectFormat::Json {
+        if request.dest_dir.is_some() {
+            return Err(Error::Usage {
+                message: "--dest-dir writes oc's YAML files; -o json prints to standard output"
+                    .into(),
+            });
+        }
+        let objects: Vec<icsp::Object> = migrated
+            .iter()
+            .flat_map(|m| {
+                m.objects
+                    .iter()
+                    .cloned()
+                    .map(icsp::Object::ImageDigestMirrorSet)
+            })
+            .collect();
+        out.write_all(crate::output::objects_text(&objects, request.format).as_bytes())
+            .map_err(super::output_error)?;
+        return Ok(Exit::Ok);
     }
     let Some(dir) = &request.dest_dir else {
         let yaml: Vec<&str> = migrated.iter().map(|m| m.yaml.as_str()).collect();
@@ -222,6 +246,17 @@ fn validate(
     match Cluster::read(&request.inputs, &icsp::Limits::default()) {
         Err(e) => findings.push(e.to_string()),
         Ok(cluster) => {
+            if cluster.summary.objects == 0 {
+                return Err(Error::NothingShapesNodes(cluster.summary));
+            }
+            // Nothing to validate is not "clean": the stream was meant to hold mirror objects.
+            if cluster.icsps.is_empty() && cluster.idms.is_empty() && cluster.itms.is_empty() {
+                findings.push(format!(
+                    "{}: {}; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet among them",
+                    cluster.summary.inputs_text(),
+                    cluster.summary
+                ));
+            }
             notes.extend(cluster.ignored.iter().cloned());
             let rules = crate::node::mirror_rules(&cluster);
             for e in every_rules_error(&rules) {
@@ -247,13 +282,28 @@ fn validate(
     }
 
     report(err, style, &warnings, &notes).map_err(super::output_error)?;
+    let exit = if findings.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    };
+    if request.format == Format::Json {
+        let document = serde_json::json!({
+            "checked": checked,
+            "clean": findings.is_empty(),
+            "problems": findings,
+            "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": notes,
+        });
+        super::print_json(out, &document)?;
+        return Ok(exit);
+    }
     for finding in &findings {
         writeln!(out, "{finding}").map_err(super::output_error)?;
     }
     if findings.is_empty() {
         writeln!(out, "{checked} object(s) checked: no problem found")
             .map_err(super::output_error)?;
-        Ok(Exit::Ok)
     } else {
         writeln!(
             out,
@@ -261,6 +311,6 @@ fn validate(
             findings.len()
         )
         .map_err(super::output_error)?;
-        Ok(Exit::Failed)
     }
+    Ok(exit)
 }

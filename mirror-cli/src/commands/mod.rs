@@ -5,6 +5,7 @@ pub mod diff;
 pub mod icsp_cmd;
 pub mod ignition;
 pub mod manifests;
+pub mod probe;
 pub mod pull_secret;
 pub mod render;
 pub mod resolve;
@@ -14,8 +15,29 @@ pub mod verify;
 pub use crate::input::{
     MAX_INPUT_BYTES, command_budget, read_file, read_inputs, read_one, read_stdin,
 };
-pub(crate) use crate::output::output_error;
-pub use crate::output::{Style, report, write_output_file};
+pub(crate) use crate::output::print_json;
+pub use crate::output::{
+    CLOSED_OUTPUT_EXIT, Format, ObjectFormat, Style, finish_output, is_closed_output, output_error,
+    report, write_output_file,
+};
+
+/// The first steps of `render`, `ignition` and `verify`: the node plan of the inputs (see
+/// [`crate::node::plan_from_inputs`]; `nothing` is the usage message for no input), its warnings printed, and its
+/// notes when `with_notes`.
+pub(crate) fn plan_and_report(
+    inputs: &[crate::cluster::Input],
+    example: bool,
+    options: &crate::node::RenderOptions,
+    nothing: &str,
+    err: &mut dyn std::io::Write,
+    style: &Style,
+    with_notes: bool,
+) -> Result<crate::node::NodePlan, crate::Error> {
+    let plan = crate::node::plan_from_inputs(inputs, example, options, nothing)?;
+    let notes: &[String] = if with_notes { &plan.notes } else { &[] };
+    report(err, style, &plan.warnings, notes).map_err(output_error)?;
+    Ok(plan)
+}
 
 /// The process exit codes every command shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

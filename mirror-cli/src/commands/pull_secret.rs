@@ -12,10 +12,12 @@ use std::path::PathBuf;
 use dockerconfig::{ChangeKind, DockerConfig, MatchKind, Outcome, Secret, SetOutcome};
 use icsp::{Object, YamlStyle};
 
-use super::{Exit, Style, report, write_output_file};
+use super::{Exit, Format, Style, report, write_output_file};
 use crate::Error;
 use crate::cluster::{Input, store_dockerconfigjson};
-use crate::pull_secret::{Shape, check_registry, config_error, read_pull_secret, set_credentials};
+use crate::pull_secret::{
+    PullSecretFile, Shape, check_registry, config_error, read_pull_secret, set_credentials,
+};
 use crate::writer::WriteOutcome;
 
 /// What a `pull-secret` command was asked.
@@ -84,6 +86,8 @@ pub struct GetRequest {
     pub input: Input,
     /// The image reference (docker normalisation: `busybox` is `docker.io/library/busybox`).
     pub reference: String,
+    /// Lines, or the answer as one JSON document.
+    pub format: Format,
 }
 
 /// The bytes to output for a file of `shape` holding `config`.
@@ -110,7 +114,7 @@ fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> 
     }
 }
 
-/// Writes the result to `-o FILE` (mode 0600) or standard output, and says so on `err`.
+/// Writes the result to `--output-file FILE` (mode 0600) or standard output, and says so on `err`.
 fn emit(
     bytes: &[u8],
     options: &OutputOptions,
@@ -224,8 +228,26 @@ fn merge(
     let mut warnings = problems(&merged);
     warnings.extend(merge_report.warnings.iter().map(ToString::to_string));
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
+    write_result(&merged, &Shape::Bare, &request.output, out, err, style)
+}
+
+/// The file `add` or `remove` edits, once its `--registry` is known to be usable.
+fn read_for_edit(registry: &str, input: &Input) -> Result<PullSecretFile, Error> {
+    check_registry(registry)?;
+    read_pull_secret(input)
+}
+
+/// Writes the edited or merged credentials as `output` asks, in the shape they were read.
+fn write_result(
+    config: &DockerConfig,
+    shape: &Shape,
+    output: &OutputOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let bytes = output_bytes(config, shape, output.compact);
+    emit(&bytes, output, out, err, style)?;
     Ok(Exit::Ok)
 }
 
@@ -235,8 +257,7 @@ fn add(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    check_registry(&request.registry)?;
-    let file = read_pull_secret(&request.input)?;
+    let file = read_for_edit(&request.registry, &request.input)?;
     let mut config = file.config;
     let outcome = set_credentials(
         &mut config,
@@ -261,9 +282,7 @@ fn add(
     writeln!(err, "{said} in {}", file.label).map_err(super::output_error)?;
     let warnings = problems(&config);
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    let bytes = output_bytes(&config, &file.shape, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
-    Ok(Exit::Ok)
+    write_result(&config, &file.shape, &request.output, out, err, style)
 }
 
 fn remove(
@@ -272,8 +291,7 @@ fn remove(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    check_registry(&request.registry)?;
-    let file = read_pull_secret(&request.input)?;
+    let file = read_for_edit(&request.registry, &request.input)?;
     let mut config = file.config;
     let removed = config.remove(&request.registry);
     if removed.is_empty() {
@@ -290,9 +308,7 @@ fn remove(
     } else {
         writeln!(err, "removed {removed:?} from {}", file.label).map_err(super::output_error)?;
     }
-    let bytes = output_bytes(&config, &file.shape, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
-    Ok(Exit::Ok)
+    write_result(&config, &file.shape, &request.output, out, err, style)
 }
 
 fn get(
@@ -306,36 +322,35 @@ fn get(
         .config
         .lookup(&request.reference)
         .map_err(|e| config_error(&file.label, e))?;
-    let w =
-        |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(super::output_error);
-    w(out, format!("file:    {}", file.label))?;
-    w(out, format!("image:   {}", lookup.name))?;
+    let mut lines = vec![
+        format!("file:    {}", file.label),
+        format!("image:   {}", lookup.name),
+    ];
     let mut notes = Vec::new();
+    // What is sent, for JSON: never more than the user name.
+    let sends: serde_json::Value;
     let exit = match &lookup.outcome {
         Outcome::CredentialHelper(helper) => {
-            w(
-                out,
-                format!(
-                    "helper:  credHelpers sends {} to docker-credential-{helper}",
-                    lookup.registry
-                ),
-            )?;
+            lines.push(format!(
+                "helper:  credHelpers sends {} to docker-credential-{helper}",
+                lookup.registry
+            ));
             notes.push(
                 "containers/image runs the helper and does not read \"auths\" for this registry"
                     .to_owned(),
             );
+            sends = serde_json::json!({"kind": "credential-helper", "helper": helper});
             Exit::Ok
         }
         outcome => {
-            w(out, format!("tried:   {}", lookup.tried.join(", ")))?;
+            lines.push(format!("tried:   {}", lookup.tried.join(", ")));
             match &lookup.matched {
-                None => w(out, "matched: nothing".to_owned())?,
-                Some((key, MatchKind::Exact)) => w(out, format!("matched: {key:?} (exact key)"))?,
+                None => lines.push("matched: nothing".to_owned()),
+                Some((key, MatchKind::Exact)) => {
+                    lines.push(format!("matched: {key:?} (exact key)"))
+                }
                 Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
-                    w(
-                        out,
-                        format!("matched: {key:?} (normalised to {normalized})"),
-                    )?;
+                    lines.push(format!("matched: {key:?} (normalised to {normalized})"));
                     if !how.others().is_empty() {
                         notes.push(format!(
                             "also {:?} normalise to {normalized}: containers/image picks one of them at random",
@@ -343,31 +358,65 @@ fn get(
                         ));
                     }
                 }
-                Some((key, _)) => w(out, format!("matched: {key:?}"))?,
+                Some((key, _)) => lines.push(format!("matched: {key:?}")),
             }
-            match outcome {
-                Outcome::Credentials(c) => {
-                    w(out, format!("sends:   {c}"))?;
-                    Exit::Ok
-                }
-                Outcome::EmptyEntry => {
-                    w(out, "sends:   nothing (the entry has no auth; less specific keys are not tried)".to_owned())?;
-                    Exit::Failed
-                }
-                Outcome::MissingColon => {
-                    w(
-                        out,
-                        "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
-                    )?;
-                    Exit::Failed
-                }
-                _ => {
-                    w(out, "sends:   nothing (an anonymous pull)".to_owned())?;
-                    Exit::Failed
-                }
-            }
+            let (line, kind, exit) = match outcome {
+                Outcome::Credentials(c) => (format!("sends:   {c}"), "credentials", Exit::Ok),
+                Outcome::EmptyEntry => (
+                    "sends:   nothing (the entry has no auth; less specific keys are not tried)"
+                        .to_owned(),
+                    "empty-entry",
+                    Exit::Failed,
+                ),
+                Outcome::MissingColon => (
+                    "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
+                    "auth-without-colon",
+                    Exit::Failed,
+                ),
+                _ => (
+                    "sends:   nothing (an anonymous pull)".to_owned(),
+                    "anonymous",
+                    Exit::Failed,
+                ),
+            };
+            lines.push(line);
+            sends = match outcome {
+                Outcome::Credentials(c) => serde_json::json!({
+                    "kind": kind,
+                    "username": c.username(),
+                    "identity_token": c.identity_token().is_some(),
+                }),
+                _ => serde_json::json!({"kind": kind}),
+            };
+            exit
         }
     };
+    if request.format == Format::Json {
+        let matched = lookup.matched.as_ref().map(|(key, how)| match how {
+            MatchKind::Normalized { normalized, .. } => serde_json::json!({
+                "key": key,
+                "how": "normalized",
+                "normalized": normalized,
+                "others": how.others(),
+            }),
+            MatchKind::Exact => serde_json::json!({"key": key, "how": "exact"}),
+            _ => serde_json::json!({"key": key, "how": "other"}),
+        });
+        let document = serde_json::json!({
+            "file": file.label,
+            "image": lookup.name,
+            "registry": lookup.registry,
+            "tried": lookup.tried,
+            "matched": matched,
+            "sends": sends,
+            "notes": notes,
+        });
+        super::print_json(out, &document)?;
+    } else {
+        for line in &lines {
+            writeln!(out, "{line}").map_err(super::output_error)?;
+        }
+    }
     report(err, style, &[] as &[String], &notes).map_err(super::output_error)?;
     Ok(exit)
 }

@@ -4,11 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::{Exit, Style, report};
+use serde_json::{Value, json};
+
+use super::{Exit, Format, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::node::read::untrusted_ca_folders;
-use crate::node::{RenderOptions, Target, holds_credentials, paths, plan_from_inputs};
+use crate::node::{RenderOptions, Target, holds_credentials, paths};
 use crate::writer::{WriteOutcome, write_node};
 
 /// What `render` was asked.
@@ -26,6 +28,8 @@ pub struct RenderRequest {
     pub options: RenderOptions,
     /// How long to wait for another writer of the root (`None`: [`crate::bounds::LOCK_TIMEOUT`]).
     pub lock_timeout: Option<Duration>,
+    /// Lines, or the plan as one JSON document.
+    pub format: Format,
 }
 
 /// Runs `render`.
@@ -35,14 +39,16 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         "nothing to render: give -f FILE (or --example)",
+        err,
+        style,
+        true,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
 
     let outcomes = match &request.root {
         Some(root) => {
@@ -69,13 +75,51 @@ pub fn run(
         }
         None => None,
     };
+    let change = |i: usize| match outcomes.as_ref().map(|o| o.outcomes[i]) {
+        None => "would write",
+        Some(WriteOutcome::Created) => "created",
+        Some(WriteOutcome::Replaced) => "replaced",
+        Some(WriteOutcome::Unchanged) => "unchanged",
+    };
+    if request.format == Format::Json {
+        let files: Vec<Value> = plan
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, file)| {
+                let credentials = holds_credentials(&file.path);
+                let mut entry = json!({
+                    "path": PathBuf::from("/").join(&file.path),
+                    "mode": format!("{:04o}", file.mode),
+                    "size": file.bytes.len(),
+                    // A hash of a file of credentials would let anyone test guessed passwords offline.
+                    "sha256": (!credentials).then(|| crate::output::sha256_hex(&file.bytes)),
+                    "holds_credentials": credentials,
+                    // One word, as the other JSON enumerations ("would write" in the text).
+                    "change": change(i).replace(' ', "-"),
+                });
+                if request.show && !credentials {
+                    entry["content"] = String::from_utf8_lossy(&file.bytes).into();
+                }
+                entry
+            })
+            .collect();
+        let mut document = json!({
+            "root": request.root,
+            "files": files,
+            "warnings": plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": plan.notes,
+        });
+        if let Some(written) = &outcomes {
+            // With a root: the certs.d folders of hosts the objects no longer trust, removed as the
+            // machine-config daemon removes them.
+            document["removed"] = json!(written.removed);
+        }
+        super::print_json(out, &document)?;
+        return Ok(Exit::Ok);
+    }
     for (i, file) in plan.files.iter().enumerate() {
-        let what = match outcomes.as_ref().map(|o| o.outcomes[i]) {
-            None => "would write",
-            Some(WriteOutcome::Created) => "created",
-            Some(WriteOutcome::Replaced) => "replaced",
-            Some(WriteOutcome::Unchanged) => "unchanged",
-        };
+        let what = change(i);
         let shown = match &request.root {
             Some(root) => root.join(&file.path),
             None => PathBuf::from("/").join(&file.path),

@@ -43,12 +43,12 @@ pub enum Command {
     /// Render the node files as an Ignition config, for hosts no operator manages
     #[command(after_help = "Examples:\n  \
         mirror-cli ignition --example > mirror.ign\n  \
-        mirror-cli ignition -f objects.yaml --pull-secret pull-secret.json -o mirror.ign\n  \
+        mirror-cli ignition -f objects.yaml --pull-secret pull-secret.json --output-file mirror.ign\n  \
         mirror-cli ignition -f objects.yaml --spec-version 3.3.0 | ignition-validate -\n\n\
         The same files as `render` (the same plan), as storage.files[] entries the way the machine-config-operator\n\
         writes them: absolute paths, decimal modes (0644 is 420, 0600 is 384), overwrite: true, and the bytes as\n\
         data:text/plain;charset=utf-8;base64,... URLs. Spec versions 3.0.0 to 3.4.0 (default 3.2.0). The config\n\
-        holds the pull secret: -o writes it with mode 0600, atomically.")]
+        holds the pull secret: --output-file writes it with mode 0600, atomically.")]
     Ignition(IgnitionArgs),
     /// Before applying: what the proposed objects change on the nodes, and whether nodes drain
     #[command(after_help = "Examples:\n  \
@@ -58,7 +58,8 @@ pub enum Command {
         Prints the registries.conf change as a unified diff, then each node file that changes and what the\n\
         machine-config daemon does about it: registries.conf and policy.json reload CRI-O; a registries.conf change\n\
         also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
-        the pull secret needs nothing. Exit code 0 whenever both sets of objects render (2 on bad input).")]
+        the pull secret needs nothing.\n\n\
+        Exit codes (as kubectl diff): 0 no node file changes, 1 nodes would change, 2 bad input.")]
     Diff(DiffArgs),
     /// Steps 1-3 of the procedure as one YAML stream for `oc apply -f -`
     #[command(after_help = "Examples:\n  \
@@ -66,12 +67,12 @@ pub enum Command {
         --pull-secret pull-secret.json --username admin --password-stdin \\\n    \
         --map quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release \\\n    \
         --map quay.io/openshift-release-dev/ocp-v4.0-art-dev=mirror.example.com:5000/ocp/release | oc apply -f -\n  \
-        ... --mapping oc-mirror-workspace/results-1700000000/mapping.txt --tags -o manifests.yaml\n\n\
+        ... --mapping oc-mirror-workspace/results-1700000000/mapping.txt --tags --output-file manifests.yaml\n\n\
         The stream: the Secret openshift-config/pull-secret (the given pull secret with the mirror's credentials\n\
         set), the ConfigMap openshift-config/registry-config (the CA, checked, keyed host..port), the Image\n\
         cluster naming it in spec.additionalTrustedCA, and an ImageDigestMirrorSet (plus an ImageTagMirrorSet\n\
         with --tags). --mapping reads oc image mirror files and oc-mirror v1/v2 mapping.txt and groups them as\n\
-        oc-mirror does. The stream holds the pull secret: -o writes it with mode 0600.")]
+        oc-mirror does. The stream holds the pull secret: --output-file writes it with mode 0600.")]
     Manifests(ManifestsArgs),
     /// List the pull sources containers/image would try for an image, in order, and why
     #[command(after_help = "Examples:\n  \
@@ -86,6 +87,9 @@ pub enum Command {
         Exit codes: 0 resolved, 1 a source is blocked (or, with --batch, any line failed),\n\
         2 a bad reference or configuration (the reason on stderr).")]
     Resolve(ResolveArgs),
+    /// Does the node's configuration really pull an image (or a whole release), source by source
+    #[command(after_help = mirror_cli::commands::probe::AFTER_HELP)]
+    Probe(mirror_cli::commands::probe::ProbeArgs),
     /// Check a node's files against what render produces (step 4 of the procedure, and more)
     #[command(after_help = "Examples:\n  \
         mirror-cli verify --example --root ./node\n  \
@@ -118,6 +122,40 @@ pub enum Command {
     /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
     #[command(subcommand_required = true)]
     Icsp(IcspArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    #[command(after_help = "Examples:\n  \
+        source <(mirror-cli completion bash)                       # this shell only\n  \
+        mirror-cli completion bash > /etc/bash_completion.d/mirror-cli\n  \
+        mirror-cli completion zsh > \"${fpath[1]}/_mirror-cli\"      # then: compinit\n  \
+        mirror-cli completion fish > ~/.config/fish/completions/mirror-cli.fish\n\n\
+        Generated from the same definitions as --help, so it always matches this binary.")]
+    Completion(CompletionArgs),
+    /// Write the man pages: mirror-cli(1) and mirror-cli-COMMAND(1) for each command
+    // Hidden: for packagers and the README's install line, not for daily use.
+    #[command(
+        hide = true,
+        after_help = "Examples:\n  \
+        mirror-cli man --dir /usr/local/share/man/man1 && mandb -q\n  \
+        cargo run -p mirror-cli -- man --dir ~/.local/share/man/man1\n  \
+        mirror-cli man | man -l -\n\n\
+        Without --dir, mirror-cli(1) alone goes to standard output. The pages are generated from the same\n\
+        definitions as --help; --dir writes every page, all or nothing, each file atomically."
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+pub struct CompletionArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -147,9 +185,12 @@ pub struct ManifestsArgs {
     /// Also emit an ImageTagMirrorSet (for images pulled by tag)
     #[arg(long)]
     pub tags: bool,
-    /// Write the stream to this file (mode 0600) instead of standard output
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the stream to this file (atomically, mode 0600) instead of standard output; `-` is standard output
+    #[arg(long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+    pub output: ObjectOutputArg,
 }
 
 #[derive(Args)]
@@ -166,53 +207,58 @@ pub struct DiffArgs {
     /// The release payload, when no ClusterVersion is given (matters to blocked registries)
     #[arg(long, value_name = "REF")]
     pub release_image: Option<String>,
+    /// Output format: text, or the changes and what the nodes do as JSON (shape in the README)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+    pub output: OutputArg,
+}
+
+// The flattened groups carry no doc comment: clap would take it as the subcommand's about text.
+#[derive(Args)]
+pub struct ObjectsArgs {
+    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
+    #[arg(short = 'f', long = "filename", value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Also read the built-in example (the procedure's own mirror scenario)
+    #[arg(long)]
+    pub example: bool,
+}
+
+#[derive(Args)]
+pub struct RenderFlags {
+    /// registries.conf layout: today's, or the original procedure's (ICSP era)
+    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
+    pub layout: LayoutArg,
+    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
+    #[arg(long, value_name = "FILE")]
+    pub pull_secret: Option<PathBuf>,
+    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
+    #[arg(long, value_name = "REF")]
+    pub release_image: Option<String>,
 }
 
 #[derive(Args)]
 pub struct IgnitionArgs {
-    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub files: Vec<String>,
-    /// Also read the built-in example (the procedure's own mirror scenario)
-    #[arg(long)]
-    pub example: bool,
+    #[command(flatten)]
+    pub objects: ObjectsArgs,
     /// ignition.version of the config
     #[arg(long, value_name = "VERSION", default_value = commands::ignition::DEFAULT_SPEC_VERSION)]
     pub spec_version: String,
-    /// Write the config to this file (mode 0600) instead of standard output
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    /// Write the config to this file (atomically, mode 0600) instead of standard output; `-` is standard output
+    #[arg(long = "output-file", value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// registries.conf layout: today's, or the original procedure's (ICSP era)
-    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
-    pub layout: LayoutArg,
-    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
-    #[arg(long, value_name = "FILE")]
-    pub pull_secret: Option<PathBuf>,
-    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
-    #[arg(long, value_name = "REF")]
-    pub release_image: Option<String>,
+    #[command(flatten)]
+    pub render: RenderFlags,
 }
 
 #[derive(Args)]
 pub struct RenderArgs {
-    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub files: Vec<String>,
-    /// Also read the built-in example (the procedure's own mirror scenario)
-    #[arg(long)]
-    pub example: bool,
+    #[command(flatten)]
+    pub objects: ObjectsArgs,
     /// Write the files under this folder (without it, list what would be written)
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// registries.conf layout: today's, or the original procedure's (ICSP era)
-    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
-    pub layout: LayoutArg,
-    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
-    #[arg(long, value_name = "FILE")]
-    pub pull_secret: Option<PathBuf>,
-    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
-    #[arg(long, value_name = "REF")]
-    pub release_image: Option<String>,
+    #[command(flatten)]
+    pub render: RenderFlags,
     /// Print each file's content (credentials are never shown)
     #[arg(long)]
     pub show: bool,
@@ -222,6 +268,9 @@ pub struct RenderArgs {
     /// How long to wait for another writer of the same root (another render, a second debug pod)
     #[arg(long, value_name = "SECONDS", default_value_t = mirror_cli::bounds::LOCK_TIMEOUT.as_secs())]
     pub lock_timeout: u64,
+    /// Output format: text, or the plan (path, mode, size, sha256, change per file) as JSON (shape in the README)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+    pub output: OutputArg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -248,7 +297,7 @@ pub struct ResolveArgs {
     #[arg(long, conflicts_with = "reference")]
     pub batch: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutputArg::Text)]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
 }
 
@@ -257,12 +306,8 @@ pub struct VerifyArgs {
     /// The node's root (e.g. /host under `oc debug node/X`, or files copied off a node); repeat for several nodes
     #[arg(long = "root", value_name = "DIR", required = true)]
     pub roots: Vec<PathBuf>,
-    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub files: Vec<String>,
-    /// Also read the built-in example (the procedure's own mirror scenario)
-    #[arg(long)]
-    pub example: bool,
+    #[command(flatten)]
+    pub objects: ObjectsArgs,
     /// registries.conf layout to render (it is compared by meaning, so either verifies either)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
@@ -273,7 +318,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "REF")]
     pub release_image: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutputArg::Text)]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
 }
 
@@ -282,6 +327,15 @@ pub enum OutputArg {
     /// Lines for people
     Text,
     /// JSON for scripts
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+// No doc comments on the values: they would switch every --help of these commands to the long layout.
+pub enum ObjectOutputArg {
+    // A YAML stream (`---` between objects), as `oc apply -f -` reads it.
+    Yaml,
+    // JSON: the object, or a v1 List of them, as `kubectl -o json` prints.
     Json,
 }
 
@@ -307,7 +361,7 @@ pub enum PullSecretCommand {
     #[command(after_help = "Examples:\n  \
         oc get secret/pull-secret -n openshift-config -o yaml > pull-secret.yaml\n  \
         mirror-cli pull-secret merge pull-secret.yaml ~/.docker/config.json > merged.json\n  \
-        mirror-cli pull-secret merge --compact pull-secret.yaml mirror-auth.json -o config.json\n\n\
+        mirror-cli pull-secret merge --compact pull-secret.yaml mirror-auth.json --output-file config.json\n\n\
         An entry is replaced whole (no stale identitytoken); keys match after normalisation (https://, /v1/,\n\
         docker.io spellings), the first spelling kept. Exit codes: 0 merged, 2 bad input (nothing written).")]
     Merge {
@@ -317,14 +371,14 @@ pub enum PullSecretCommand {
         /// The kubelet's form (one line, as /var/lib/kubelet/config.json) instead of indented JSON
         #[arg(long)]
         compact: bool,
-        /// Write the result to this file (atomically, mode 0600) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        /// Write the result to this file (atomically, mode 0600) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Add or replace one registry's credentials; the password is read from stdin, never from arguments
     #[command(after_help = "Examples:\n  \
         printf '%s\\n' \"$MIRROR_PASSWORD\" | mirror-cli pull-secret add pull-secret.yaml \\\n    \
-        --registry mirror.registry.com:443 --username mirror --password-stdin -o pull-secret.yaml\n  \
+        --registry mirror.registry.com:443 --username mirror --password-stdin --output-file pull-secret.yaml\n  \
         mirror-cli pull-secret add config.json --registry mirror.example.com:5000/ocp --username ci --password-stdin < pw.txt\n\n\
         The first line of stdin is the password (its newline stripped). A Secret manifest gives back a Secret\n\
         manifest (YAML); a bare file gives back JSON. Exit codes: 0 written, 2 bad input (nothing written).")]
@@ -344,13 +398,13 @@ pub enum PullSecretCommand {
         /// The kubelet's form (one line) for a bare file
         #[arg(long)]
         compact: bool,
-        /// Write the result to this file (atomically, mode 0600) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        /// Write the result to this file (atomically, mode 0600) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Remove one registry's credentials (every spelling of its key)
     #[command(after_help = "Examples:\n  \
-        mirror-cli pull-secret remove pull-secret.yaml --registry old-mirror.example.com:5000 -o pull-secret.yaml\n\n\
+        mirror-cli pull-secret remove pull-secret.yaml --registry old-mirror.example.com:5000 --output-file pull-secret.yaml\n\n\
         Exit codes: 0 written, 2 bad input or no such entry (nothing written; see --ignore-not-found).")]
     Remove {
         /// The pull secret to remove from
@@ -365,8 +419,8 @@ pub enum PullSecretCommand {
         /// The kubelet's form (one line) for a bare file
         #[arg(long)]
         compact: bool,
-        /// Write the result to this file (atomically, mode 0600) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        /// Write the result to this file (atomically, mode 0600) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Which entry containers/image would use for an image, and why (redacted: user name and ***)
@@ -381,6 +435,9 @@ pub enum PullSecretCommand {
         /// The image reference (docker rules: busybox is docker.io/library/busybox)
         #[arg(value_name = "REF")]
         reference: String,
+        /// Output format: text, or the entry and what it sends as JSON (shape in the README)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+        output: OutputArg,
     },
 }
 
@@ -395,7 +452,7 @@ pub enum TrustCommand {
     /// The ConfigMap of registry CAs (oc create configmap --from-file), checked; YAML on stdout, report on stderr
     #[command(after_help = "Examples:\n  \
         mirror-cli trust configmap mirror.registry.com:443=ca.crt | oc apply -f -\n  \
-        mirror-cli trust configmap --name registry-config mirror.example.com:5000=ca.pem registry.local=local-ca.pem -o cm.yaml\n  \
+        mirror-cli trust configmap --name registry-config mirror.example.com:5000=ca.pem registry.local=local-ca.pem --output-file cm.yaml\n  \
         oc patch image.config.openshift.io/cluster --type=merge -p '{\"spec\":{\"additionalTrustedCA\":{\"name\":\"registry-config\"}}}'\n\n\
         Keys are spelled host..port; each node gets etc/docker/certs.d/<host:port>/ca.crt. A bundle holding a\n\
         private key, an empty or unreadable bundle, or a bad host is refused. Exit codes: 0 written, 2 refused\n\
@@ -410,9 +467,12 @@ pub enum TrustCommand {
         /// A registry and its CA bundle file
         #[arg(value_name = "HOST[:PORT]=CAFILE", required = true)]
         pairs: Vec<String>,
-        /// Write the YAML to this file (atomically) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
-        output: Option<PathBuf>,
+        /// Write the YAML to this file (atomically) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+        output: ObjectOutputArg,
     },
     /// Check CA bundle files as containers/image will read them (report only)
     #[command(after_help = "Examples:\n  \
@@ -422,6 +482,9 @@ pub enum TrustCommand {
         /// The CA bundle files
         #[arg(value_name = "CAFILE", required = true)]
         files: Vec<PathBuf>,
+        /// Output format: text, or each bundle's certificates and verdict as JSON (shape in the README)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+        output: OutputArg,
     },
     /// The certs.d folder a ConfigMap key becomes (host..port -> host:port)
     #[command(after_help = "Example:\n  mirror-cli trust folder mirror.registry.com..443")]
@@ -463,6 +526,9 @@ pub enum IcspCommand {
         /// A random file name suffix, as oc uses
         #[arg(long, requires = "dest_dir")]
         random_suffix: bool,
+        /// Output format on standard output (not with --dest-dir): a YAML stream, or JSON (one object, or a v1 List)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+        output: ObjectOutputArg,
     },
     /// Check mirror objects as the API server and machine-config-operator would
     #[command(after_help = "Examples:\n  \
@@ -475,5 +541,8 @@ pub enum IcspCommand {
         /// Object streams (files, folders, `-` for stdin)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
+        /// Output format: text, or the problems found as JSON (shape in the README)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+        output: OutputArg,
     },
 }

@@ -3,7 +3,7 @@
 //! flag values become the library's types. Nothing is written and no command runs until [`Request::run`].
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mirror_cli::Error;
 use mirror_cli::commands::diff::DiffRequest;
@@ -15,7 +15,9 @@ use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
-use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
+use mirror_cli::commands::{
+    self, Exit, Format, ObjectFormat, Style, read_file, read_inputs, read_one,
+};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use node_root::Budget;
@@ -23,7 +25,8 @@ use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, TargetArg, TrustCommand,
+    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand,
+    RenderFlags, TargetArg, TrustCommand,
 };
 
 /// One command's request, ready to run.
@@ -34,12 +37,18 @@ pub enum Request {
     Diff(DiffRequest),
     Manifests(ManifestsRequest),
     Resolve(ResolveRequest),
+    /// `probe` reads its files itself (the node root through node-root).
+    Probe(commands::probe::ProbeArgs),
     Verify(VerifyRequest),
     /// `verify` with several `--root`.
     Fleet(FleetRequest),
     PullSecret(PullSecretRequest),
     Trust(TrustRequest),
     Icsp(IcspRequest),
+    /// `completion SHELL`.
+    Completion(clap_complete::Shell),
+    /// `man [--dir DIR]`.
+    Man(Option<std::path::PathBuf>),
 }
 
 impl Request {
@@ -49,37 +58,29 @@ impl Request {
         let budget = &mut commands::command_budget();
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.files, budget)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files, budget)?,
+                example: args.objects.example,
                 root: args.root,
                 show: args.show,
                 lock_timeout: Some(std::time::Duration::from_secs(args.lock_timeout)),
+                format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..node_options(
-                        args.layout,
-                        args.release_image,
-                        args.pull_secret.as_deref(),
-                        budget,
-                    )?
+                    ..render_options(args.render, budget)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.files, budget)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files, budget)?,
+                example: args.objects.example,
                 spec_version: args.spec_version,
-                output: args.output,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                    budget,
-                )?,
+                output: output_file(args.output),
+                options: render_options(args.render, budget)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from, budget)?,
                 to: read_inputs(&args.to, budget)?,
                 options: node_options(args.layout, args.release_image, None, budget)?,
+                format: args.output.into(),
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
@@ -95,8 +96,9 @@ impl Request {
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: args.output,
+                    output: output_file(args.output_file),
                     now: UnixTime::now(),
+                    format: args.output.into(),
                 })
             }
             Command::Resolve(args) => {
@@ -112,35 +114,39 @@ impl Request {
                     json: args.output == OutputArg::Json,
                 })
             }
-            Command::Verify(args) if args.roots.len() > 1 => Request::Fleet(FleetRequest {
-                roots: args.roots,
-                inputs: read_inputs(&args.files, budget)?,
-                example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                    budget,
-                )?,
-                json: args.output == OutputArg::Json,
-            }),
-            Command::Verify(args) => Request::Verify(VerifyRequest {
-                root: args.roots[0].clone(),
-                inputs: read_inputs(&args.files, budget)?,
-                example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                    budget,
-                )?,
-                json: args.output == OutputArg::Json,
-            }),
+            Command::Verify(args) => {
+                let fleet = FleetRequest {
+                    roots: args.roots,
+                    inputs: read_inputs(&args.objects.files, budget)?,
+                    example: args.objects.example,
+                    options: node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                        budget,
+                    )?,
+                    json: args.output == OutputArg::Json,
+                };
+                match <[_; 1]>::try_from(fleet.roots) {
+                    // One root: the single-node checklist.
+                    Ok([root]) => Request::Verify(VerifyRequest {
+                        root,
+                        inputs: fleet.inputs,
+                        example: fleet.example,
+                        options: fleet.options,
+                        json: fleet.json,
+                    }),
+                    Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
+                }
+            }
+            Command::Probe(args) => Request::Probe(args),
             Command::PullSecret(args) => {
                 Request::PullSecret(pull_secret_request(args.command, budget)?)
             }
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command, budget)?),
+            Command::Completion(args) => Request::Completion(args.shell),
+            Command::Man(args) => Request::Man(args.dir),
         })
     }
 
@@ -159,9 +165,35 @@ impl Request {
             Request::Resolve(request) => commands::resolve::run(request, out, err, style),
             Request::Verify(request) => commands::verify::run(request, out, err, style),
             Request::Fleet(request) => commands::verify::run_fleet(request, out, err, style),
+            Request::Probe(args) => commands::probe::run(args, out, err, style),
             Request::PullSecret(request) => pull_secret::run(request, out, err, style),
             Request::Trust(request) => trust::run(request, out, err, style),
             Request::Icsp(request) => icsp_cmd::run(request, out, err, style),
+            Request::Completion(shell) => super::docs::completion(*shell, out),
+            Request::Man(dir) => super::docs::man(dir.as_deref(), out),
+        }
+    }
+}
+
+/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
+fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+impl From<OutputArg> for Format {
+    fn from(output: OutputArg) -> Self {
+        match output {
+            OutputArg::Text => Format::Text,
+            OutputArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ObjectOutputArg> for ObjectFormat {
+    fn from(output: ObjectOutputArg) -> Self {
+        match output {
+            ObjectOutputArg::Yaml => ObjectFormat::Yaml,
+            ObjectOutputArg::Json => ObjectFormat::Json,
         }
     }
 }
@@ -182,6 +214,16 @@ impl From<LayoutArg> for Layout {
             LayoutArg::Legacy => Layout::Legacy,
         }
     }
+}
+
+/// Render options from `render`'s and `ignition`'s flags.
+fn render_options(flags: RenderFlags, budget: &mut Budget) -> Result<RenderOptions, Error> {
+    node_options(
+        flags.layout,
+        flags.release_image,
+        flags.pull_secret.as_deref(),
+        budget,
+    )
 }
 
 /// Render options from the flags the node-file commands share.
@@ -213,7 +255,10 @@ fn pull_secret_request(
                 .iter()
                 .map(|f| read_one(f, budget))
                 .collect::<Result<_, _>>()?,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
         }),
         PullSecretCommand::Add {
             file,
@@ -236,7 +281,10 @@ fn pull_secret_request(
                 registry,
                 username,
                 password,
-                output: OutputOptions { compact, output },
+                output: OutputOptions {
+                    compact,
+                    output: output_file(output),
+                },
             })
         }
         PullSecretCommand::Remove {
@@ -249,14 +297,20 @@ fn pull_secret_request(
             input: read_one(&file, budget)?,
             registry,
             ignore_not_found,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: output_file(output),
+            },
         }),
-        PullSecretCommand::Get { file, reference } => {
-            PullSecretRequest::Get(pull_secret::GetRequest {
-                input: read_one(&file, budget)?,
-                reference,
-            })
-        }
+        PullSecretCommand::Get {
+            file,
+            reference,
+            output,
+        } => PullSecretRequest::Get(pull_secret::GetRequest {
+            input: read_one(&file, budget)?,
+            reference,
+            format: output.into(),
+        }),
     })
 }
 
@@ -267,15 +321,21 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
+            output_file: file,
             output,
         } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
             name,
             namespace,
             pairs,
-            output,
+            output: output_file(file),
             now,
+            format: output.into(),
         }),
-        TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
+        TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
+            files,
+            now,
+            format: output.into(),
+        }),
         TrustCommand::Folder { key } => TrustRequest::Folder { key },
         TrustCommand::Key { host } => TrustRequest::Key { host },
     }
@@ -287,7 +347,9 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
             files,
             dest_dir,
             random_suffix,
+            output,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
+            format: output.into(),
             inputs: read_inputs(&files, budget)?,
             dest_dir,
             suffix: if random_suffix {
@@ -296,8 +358,11 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
                 Suffix::Deterministic
             },
         }),
-        IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
-            inputs: read_inputs(&files, budget)?,
-        }),
+        IcspCommand::Validate { files, output } => {
+            IcspRequest::Validate(icsp_cmd::ValidateRequest {
+                inputs: read_inputs(&files, budget)?,
+                format: output.into(),
+            })
+        }
     })
 }

@@ -99,7 +99,8 @@ fn yaml_stream_checks() {
     let e = bounded("YAML 100 MB", MEMORY_LIMIT_KB, || {
         icsp::read_objects("big.yaml", &input, &limits)
     });
-    assert!(e.contains("more than the limit of 16777216 bytes"), "{e}");
+    let limit = format!("more than the limit of {} bytes", icsp::DEFAULT_MAX_BYTES);
+    assert!(e.contains(&limit), "{e}");
 
     for (what, bytes) in [
         (
@@ -209,7 +210,11 @@ fn registries_conf() {
         registries_conf::parse("big.conf", &input)
     });
     assert!(
-        e.contains("\"big.conf\"") && e.contains("more than the limit of 16777216 bytes"),
+        e.contains("\"big.conf\"")
+            && e.contains(&format!(
+                "more than the limit of {} bytes",
+                registries_conf::MAX_INPUT_BYTES
+            )),
         "{e}"
     );
     bounded("registries.conf.d drop-in 100 MB", MEMORY_LIMIT_KB, || {

@@ -10,11 +10,11 @@
 //! it is killed.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common;
 use mirror_cli::writer::{NodeFile, write_node, write_node_with_progress};
 use node_root::Step;
 
@@ -127,7 +127,7 @@ fn check_targets(root: &Path, generations: &[Vec<NodeFile>], context: &str) -> V
                         bytes.len()
                     )
                 });
-            let actual = fs::metadata(&target).unwrap().permissions().mode() & 0o7777;
+            let actual = common::mode(&target);
             assert_eq!(actual, mode, "{context}: {path} mode {actual:o}");
             which
         })

@@ -2,8 +2,12 @@
 
 mod bounds_readers;
 mod common;
+mod conventions_docs;
+mod conventions_exit;
+mod conventions_output;
 mod crash_kill;
 mod diff_objects;
+mod edge_inputs;
 mod errors;
 mod fleet_verify;
 mod hostile_reads;
@@ -14,6 +18,7 @@ mod manifests_stream;
 mod mapping_files;
 mod microshift_render;
 mod pipeline_golden;
+mod probe;
 mod pull_secret_cmd;
 mod pull_secret_no_leak;
 mod pull_secret_props;

@@ -218,6 +218,7 @@ fn pull_secret_commands_never_print_a_secret() {
                 &run_pull_secret(
                     &format!("get {reference}"),
                     PullSecretRequest::Get(pull_secret::GetRequest {
+                        format: Default::default(),
                         input: file,
                         reference: reference.into(),
                     }),
@@ -255,6 +256,7 @@ fn pull_secret_commands_never_print_a_secret() {
             &run_pull_secret(
                 &format!("get on {name}"),
                 PullSecretRequest::Get(pull_secret::GetRequest {
+                    format: Default::default(),
                     input: file,
                     reference: "a.io/x".into(),
                 }),
@@ -285,6 +287,7 @@ fn trust_commands_never_print_a_private_key() {
     let now = trust_bundle::UnixTime::now();
     let requests = [
         TrustRequest::ConfigMap(trust::ConfigMapRequest {
+            format: Default::default(),
             name: "registry-config".into(),
             namespace: "openshift-config".into(),
             pairs: vec![
@@ -295,6 +298,7 @@ fn trust_commands_never_print_a_private_key() {
             now,
         }),
         TrustRequest::Check(trust::CheckRequest {
+            format: Default::default(),
             files: vec![
                 PathBuf::from(KEY_FILE),
                 PathBuf::from("tests/trust_data/ca.pem"),
@@ -325,6 +329,7 @@ fn icsp_commands_never_print_a_secret() {
     );
     let requests = [
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            format: Default::default(),
             inputs: vec![input("cluster.yaml", &stream)],
         }),
         IcspRequest::Migrate(icsp_cmd::MigrateRequest {
@@ -332,6 +337,7 @@ fn icsp_commands_never_print_a_secret() {
             ..Default::default()
         }),
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            format: Default::default(),
             inputs: vec![input(
                 "broken.yaml",
                 format!("{stream}  extra: [{PASSWORD}\n"),
@@ -364,62 +370,43 @@ fn binary_never_prints_a_secret() {
     let out_file = dir.path().join("out.json");
     let out_path = out_file.to_str().unwrap();
     let password_line = format!("{PASSWORD}\n");
+    fn add<'a>(
+        path: &'a str,
+        registry: &'a str,
+        username: &'a str,
+        extra: &[&'a str],
+    ) -> Vec<&'a str> {
+        let mut args = vec![
+            "pull-secret",
+            "add",
+            path,
+            "--registry",
+            registry,
+            "--username",
+            username,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        args
+    }
     for (args, stdin, stdout_is_the_file) in [
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "r.example.com",
-                "--username",
-                USER,
-                "--password-stdin",
-            ],
+            add(path, "r.example.com", USER, &[]),
             password_line.as_str(),
             true,
         ),
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "r.example.com",
-                "--username",
-                USER,
-                "--password-stdin",
-                "-o",
-                out_path,
-            ],
+            add(path, "r.example.com", USER, &["--output-file", out_path]),
             password_line.as_str(),
             false,
         ),
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "bad_host",
-                "--username",
-                USER,
-                "--password-stdin",
-            ],
+            add(path, "bad_host", USER, &[]),
             password_line.as_str(),
             false,
         ),
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "r.example.com",
-                "--username",
-                "a:b",
-                "--password-stdin",
-            ],
+            add(path, "r.example.com", "a:b", &[]),
             password_line.as_str(),
             false,
         ),
@@ -429,7 +416,14 @@ fn binary_never_prints_a_secret() {
             false,
         ),
         (
-            vec!["pull-secret", "merge", path, path, "-o", out_path],
+            vec![
+                "pull-secret",
+                "merge",
+                path,
+                path,
+                "--output-file",
+                out_path,
+            ],
             "",
             false,
         ),
@@ -459,12 +453,9 @@ fn binary_never_prints_a_secret() {
         };
         scan(&seen, !stdout_is_the_file);
     }
-    // The -o file holds the password, as asked, with mode 0600.
-    use std::os::unix::fs::PermissionsExt as _;
-    assert_eq!(
-        std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o7777,
-        0o600
-    );
+    // The --output-file file holds the password, as asked, with mode 0600.
+
+    assert_eq!(common::mode(&out_file), 0o600);
 }
 
 /// The scan itself finds a leak (so the tests above cannot pass by looking at nothing).

@@ -124,8 +124,22 @@ fn other_kinds_are_reported_not_dropped() {
 kind: Image\nmetadata: {name: not-cluster}\nspec: {}\n"
             .to_vec(),
     };
+    // Alone they shape nothing: refused, naming what was read.
+    let (result, _, _) = render(&RenderRequest {
+        inputs: vec![other.clone()],
+        ..Default::default()
+    });
+    assert_eq!(
+        result.unwrap_err().to_string(),
+        "mixed.yaml: read 2 objects: Namespace/demo, Image/not-cluster; none shapes node files"
+    );
+    // Beside the Image `cluster` they are reported, not dropped.
+    let image = Input {
+        name: "image.yaml".into(),
+        bytes: b"apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec: {}\n".to_vec(),
+    };
     let (result, _, err) = render(&RenderRequest {
-        inputs: vec![other],
+        inputs: vec![other, image],
         ..Default::default()
     });
     assert_eq!(result.unwrap(), Exit::Ok);
