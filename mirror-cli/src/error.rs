@@ -197,9 +197,10 @@ impl fmt::Display for Error {
             } => write!(f, "two {what}: {first} and {second}"),
             Error::MissingConfigMap { image, name } => write!(
                 f,
-                "{image}: spec.additionalTrustedCA.name names ConfigMap {}/{name}, which is not among the \
+                "{image}: spec.additionalTrustedCA.name names ConfigMap {}/{}, which is not among the \
                  inputs",
-                crate::cluster::CONFIG_NAMESPACE
+                crate::cluster::CONFIG_NAMESPACE,
+                crate::shown::shown(name)
             ),
             Error::DuplicatePath { path } => write!(f, "{path}: two files with the same path"),
             Error::PullSecretConfig { origin, source } => {

@@ -33,7 +33,7 @@ use go_compat::quote as go_quote;
 use node_root::{Budget, FileKind, Owner};
 
 use crate::node::read::{NodeRoot, untrusted_ca_folders};
-use crate::shown::shown;
+use crate::shown::{never_quoted, shown};
 
 /// What `verify` was asked.
 #[derive(Debug, Default)]
@@ -622,7 +622,7 @@ fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     if !same_bytes {
         c.diff = Some(if holds_credentials(&expected.path) {
             auth_diff(&path, &expected.bytes, &found.bytes)
-        } else if looks_like_credentials(&expected.bytes) || looks_like_credentials(&found.bytes) {
+        } else if never_quoted(&expected.bytes) || never_quoted(&found.bytes) {
             format!(
                 "--- rendered/{path}\n+++ node/{path}\n! differs (holds credentials; not shown)\n"
             )
@@ -636,19 +636,6 @@ fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
         });
     }
     c
-}
-
-/// Whether bytes found where another file should be could hold credentials: a docker config (a JSON object with
-/// `auths`, `credHelpers` or `credsStore`, as `~/.docker/config.json` or a pull secret), or anything naming an
-/// `"auth"`. Such bytes are never quoted.
-fn looks_like_credentials(bytes: &[u8]) -> bool {
-    let docker_config =
-        serde_json::from_slice::<serde_json::Map<String, Value>>(bytes).is_ok_and(|top| {
-            ["auths", "credHelpers", "credsStore"]
-                .iter()
-                .any(|k| top.contains_key(*k))
-        });
-    docker_config || bytes.windows(6).any(|w| w == b"\"auth\"")
 }
 
 /// Each line escaped and cut ([`shown`]): a node file's bytes never reach the terminal raw.

@@ -10,6 +10,7 @@ mod diff_objects;
 mod edge_inputs;
 mod errors;
 mod fleet_verify;
+mod hostile_inputs;
 mod hostile_reads;
 mod hostile_writes;
 mod icsp_cmd;
