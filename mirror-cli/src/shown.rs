@@ -45,7 +45,11 @@ mod tests {
     fn long_text_is_cut() {
         let long = "x".repeat(10_000);
         let text = shown(&long);
-        assert!(text.len() <= crate::bounds::QUOTED_TEXT_BYTES + "…".len(), "{}", text.len());
+        assert!(
+            text.len() <= crate::bounds::QUOTED_TEXT_BYTES + "…".len(),
+            "{}",
+            text.len()
+        );
         assert!(text.ends_with('…'));
     }
 }
