@@ -12,6 +12,7 @@ mod errors;
 mod fleet_verify;
 mod hostile_inputs;
 mod hostile_reads;
+mod hostile_roots;
 mod hostile_writes;
 mod icsp_cmd;
 mod ignition_config;
