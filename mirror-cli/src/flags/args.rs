@@ -267,6 +267,9 @@ pub struct RenderArgs {
     /// The kind of host the files are for
     #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
     pub target: TargetArg,
+    /// How long to wait for another writer of the same root (another render, a second debug pod)
+    #[arg(long, value_name = "SECONDS", default_value_t = mirror_cli::bounds::LOCK_TIMEOUT.as_secs())]
+    pub lock_timeout: u64,
     /// Output format: text, or the plan (path, mode, size, sha256, change per file) as JSON (shape in the README)
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
