@@ -159,12 +159,14 @@ fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
         })?;
         return Ok(NodeFiles::Root(root));
     }
-    let inputs = super::read_inputs(&args.files)?;
+    // One budget across the objects and the pull secret (crate::bounds::COMMAND_INPUT_BYTES).
+    let mut budget = super::command_budget();
+    let inputs = super::read_inputs(&args.files, &mut budget)?;
     let options = RenderOptions {
         pull_secret: args
             .pull_secret
             .as_deref()
-            .map(super::read_file)
+            .map(|file| super::read_file(file, &mut budget))
             .transpose()?,
         ..Default::default()
     };
