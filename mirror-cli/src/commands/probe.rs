@@ -152,11 +152,7 @@ fn prober(args: &ProbeArgs) -> Result<Prober, Error> {
 
 fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
     if let Some(root) = &args.root {
-        let root = node_root::Root::open(root).map_err(|e| Error::Io {
-            path: root.display().to_string(),
-            action: Some("opening the node's root"),
-            source: std::io::Error::other(e),
-        })?;
+        let root = node_root::Root::open(root).map_err(Error::Node)?;
         return Ok(NodeFiles::Root(root));
     }
     // One budget across the objects and the pull secret (crate::bounds::COMMAND_INPUT_BYTES).
