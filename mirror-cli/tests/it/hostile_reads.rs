@@ -328,3 +328,20 @@ fn verify_reports_owners_and_folders_others_may_write() {
     );
     assert!(out.contains("var/lib: owned by 1000:0"), "{out}");
 }
+
+#[test]
+fn a_node_s_files_share_the_command_s_budget() {
+    let root = common::example_root(Default::default());
+    // What the -f inputs left: less than the node's registries.conf.
+    let request = VerifyRequest {
+        root: root.path().to_path_buf(),
+        example: true,
+        budget: Some(Budget::new(100)),
+        ..Default::default()
+    };
+    let (result, _, _) = common::capture(|out, err, style| {
+        mirror_cli::commands::verify::run(&request, out, err, style)
+    });
+    let e = result.unwrap_err().to_string();
+    assert!(e.contains("exceed their budget of 100 bytes"), "{e}");
+}
