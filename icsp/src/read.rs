@@ -196,11 +196,11 @@ impl fmt::Display for Summary {
         if self.objects > self.first.len() {
             write!(f, " and {} more", self.objects - self.first.len())?;
         }
-        match self.shaping {
-            0 if self.objects == 1 => f.write_str("; it does not shape node files"),
-            0 => f.write_str("; none shapes node files"),
-            _ => Ok(()),
+        // Issue 13's words: "read 1 object: Pod/p; none shapes node files".
+        if self.shaping == 0 {
+            f.write_str("; none shapes node files")?;
         }
+        Ok(())
     }
 }
 
@@ -515,7 +515,7 @@ fn read_object(
 /// decoding error lists them.
 fn report_unknown(
     ctx: &Ctx,
-    node: &Node,
+    node: &Node<'_>,
     options: &ReadOptions,
     out: &mut Stream,
 ) -> Result<(), Error> {
@@ -543,9 +543,9 @@ fn report_unknown(
     decide(options.strictness, issue, &mut out.warnings)
 }
 
-fn name_of(node: &Node) -> Option<String> {
+fn name_of(node: &Node<'_>) -> Option<String> {
     match &node.value.get("metadata")?.value.get("name")?.value {
-        Tree::Str(name) => Some(name.clone()),
+        Tree::Str(name) => Some(name.to_string()),
         _ => None,
     }
 }

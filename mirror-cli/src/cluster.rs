@@ -147,14 +147,17 @@ pub fn ca_config_map(
 /// The inputs of a request, the example first when asked.
 pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
     let mut all = Vec::with_capacity(inputs.len() + 1);
-    if example {
-        all.push(Input {
-            name: "<built-in example>".into(),
-            bytes: EXAMPLE.as_bytes().to_vec(),
-        });
-    }
+    all.extend(example_input(example));
     all.extend(inputs.iter().cloned());
     all
+}
+
+/// The built-in example as an input, when asked.
+pub(crate) fn example_input(example: bool) -> Option<Input> {
+    example.then(|| Input {
+        name: "<built-in example>".into(),
+        bytes: EXAMPLE.as_bytes().to_vec(),
+    })
 }
 
 /// One input: a name for messages (a path, or `-` for stdin) and its bytes.
@@ -322,14 +325,27 @@ fn in_config_namespace(namespace: Option<&str>) -> bool {
 impl Cluster {
     /// Reads every input and sorts its objects. Fails on the first unreadable input, naming it.
     pub fn read(inputs: &[Input], limits: &Limits) -> Result<Cluster, Error> {
+        Self::read_each(inputs, limits)
+    }
+
+    /// [`Cluster::read`] over borrowed inputs (no copy of their bytes).
+    pub(crate) fn read_each<'a>(
+        inputs: impl IntoIterator<Item = &'a Input>,
+        limits: &Limits,
+    ) -> Result<Cluster, Error> {
         let mut cluster = Cluster::default();
         for input in inputs {
-            cluster.summary.inputs.push(input.name.clone());
+            cluster.begin_input(&input.name);
             for located in icsp::read_objects(&input.name, &input.bytes, limits)? {
                 cluster.add(located)?;
             }
         }
         Ok(cluster)
+    }
+
+    /// Records that the objects added next come from the input `name`.
+    pub(crate) fn begin_input(&mut self, name: &str) {
+        self.summary.inputs.push(name.to_owned());
     }
 
     /// Refuses objects of which none shapes a node's files (and no object at all): rendering from them would
@@ -341,7 +357,8 @@ impl Cluster {
         Ok(())
     }
 
-    fn add(&mut self, located: Located<Object>) -> Result<(), Error> {
+    /// Sorts in one object read from the input last named to [`Cluster::begin_input`].
+    pub(crate) fn add(&mut self, located: Located<Object>) -> Result<(), Error> {
         let Located {
             file,
             document,

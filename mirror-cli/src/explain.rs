@@ -298,7 +298,8 @@ impl AuthUse {
         }
     }
 
-    fn to_json(&self) -> Value {
+    /// As JSON: `{"key", "user"}`, `{"helper"}`, `{"error"}` or `null` (resolve's and probe's `auth`).
+    pub fn to_json(&self) -> Value {
         match self {
             AuthUse::Entry { key, user } => json!({"key": key, "user": user}),
             AuthUse::Empty { key } => json!({"key": key, "user": null}),

@@ -227,7 +227,13 @@ fn validate(
     }
     let mut findings = Vec::new();
     let mut checked = 0usize;
+    // Each input is read once: every object is checked on its own, then sorted into the cluster, which stops
+    // growing at its first error (as `Cluster::read` would stop there).
+    let mut cluster = Ok(Cluster::default());
     for input in &request.inputs {
+        if let Ok(c) = &mut cluster {
+            c.begin_input(&input.name);
+        }
         for located in icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())? {
             checked += 1;
             let mut at = format!("{}: document {}", located.file, located.document);
@@ -237,13 +243,18 @@ fn validate(
             for finding in icsp::validate(&located.value) {
                 findings.push(format!("{at}: the API server would refuse this: {finding}"));
             }
+            if let Ok(c) = &mut cluster
+                && let Err(e) = c.add(located)
+            {
+                cluster = Err(e);
+            }
         }
     }
 
     // Across objects, as machine-config-operator checks them before writing registries.conf and policy.json.
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
-    match Cluster::read(&request.inputs, &icsp::Limits::default()) {
+    match cluster {
         Err(e) => findings.push(e.to_string()),
         Ok(cluster) => {
             if cluster.summary.objects == 0 {

@@ -1,5 +1,21 @@
 //! `mirror-cli probe`: does the node's configuration really pull `REF`, source by source; with `--release`, does
 //! every component of a release image pull. Reads only; writes nothing anywhere.
+//!
+//! `-o json` prints one document:
+//!
+//! ```text
+//! {"reference": REF, "config": [files read], "would_pull": bool, "served_by": REFERENCE | null,
+//!  "sources": [{"reference", "role": "mirror"|"source", "insecure", "usage": "all"|"digest-only"|"tag-only",
+//!               "auth": {"key","user"} | {"helper"} | {"error"} | null, "certs_d": PATH | null,
+//!               "outcome": registry_probe::Outcome::to_json()}]}
+//! ```
+//!
+//! With `--release` it is `{"release": <that document>, "image_references": {"version", "layer", "bytes_read",
+//! "components"}, "components": [{"name", "image", "state": "ok"|"only_on_source"|"missing_on_mirrors"|"missing"|
+//! "error", "from", "error": {"source","line"} | null, "sources": [as above, the ones tried]}], "errors": [{"line",
+//! "components": [names]}], "summary": {"components", "ok", "only_on_source", "missing_on_mirrors", "missing",
+//! "errors"}, "would_pull": bool}`, or `{"release": ..., "error": why, "would_pull": false}` when the release image
+//! itself cannot be read.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -13,6 +29,7 @@ use serde_json::{Value, json};
 use super::{Exit, Style, output_error, report};
 use crate::Error;
 use crate::cluster::Cluster;
+use crate::explain::AuthUse;
 use crate::node::{RenderOptions, plan};
 use crate::probe::{
     ComponentReport, ComponentState, IMAGE_REFERENCES, NodeConfig, NodeFiles, Plan, PlannedSource,
@@ -106,7 +123,7 @@ pub fn run(
         } else {
             write_sources(out, &sources, &outcomes)?;
         }
-        write_notes(err, style, &outcomes)?;
+        write_notes(err, style, &sources, &outcomes)?;
         return Ok(if serving_index.is_some() {
             Exit::Ok
         } else {
@@ -135,11 +152,7 @@ fn prober(args: &ProbeArgs) -> Result<Prober, Error> {
 
 fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
     if let Some(root) = &args.root {
-        let root = node_root::Root::open(root).map_err(|e| Error::Io {
-            path: root.display().to_string(),
-            action: Some("opening the node's root"),
-            source: std::io::Error::other(e),
-        })?;
+        let root = node_root::Root::open(root).map_err(Error::Node)?;
         return Ok(NodeFiles::Root(root));
     }
     // One budget across the objects and the pull secret (crate::bounds::COMMAND_INPUT_BYTES).
@@ -189,7 +202,24 @@ fn write_sources(
     writeln!(out, "{verdict}").map_err(output_error)
 }
 
-fn write_notes(err: &mut dyn Write, style: &Style, outcomes: &[Outcome]) -> Result<(), Error> {
+fn write_notes(
+    err: &mut dyn Write,
+    style: &Style,
+    sources: &[PlannedSource],
+    outcomes: &[Outcome],
+) -> Result<(), Error> {
+    for source in sources {
+        if let AuthUse::Helper(helper) = &source.credentials {
+            writeln!(
+                err,
+                "{} {}: config.json sends this registry to docker-credential-{helper}, which probe does not run: \
+                 tried without credentials",
+                style.note(),
+                source.reference
+            )
+            .map_err(output_error)?;
+        }
+    }
     for outcome in outcomes {
         for note in &outcome.notes {
             writeln!(err, "{} {}: {note}", style.note(), outcome.source).map_err(output_error)?;
@@ -231,7 +261,7 @@ fn release(
     if !json {
         write_sources(out, sources, outcomes)?;
     }
-    write_notes(err, style, outcomes)?;
+    write_notes(err, style, sources, outcomes)?;
     let failed = |document: &mut Value, out: &mut dyn Write, why: String| -> Result<Exit, Error> {
         if json {
             document["error"] = json!(why);
@@ -284,22 +314,34 @@ fn release(
         writeln!(out, "{header}").map_err(output_error)?;
     }
 
+    // A progress line on a terminal only, redrawn in place by this thread: `err` is the locked stderr, so the
+    // workers only count.
     let progress = std::io::stderr().is_terminal();
     let done = AtomicUsize::new(0);
     let total = components.len();
-    let reports: Vec<ComponentReport> =
-        registry_probe::for_each_bounded(&components, args.concurrency.into(), |component| {
-            let report = probe_component(config, prober, component);
-            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-            if progress {
-                // A progress line on a terminal only, redrawn in place.
-                let _ = write!(std::io::stderr(), "\rprobing components: {n}/{total}");
-            }
-            report
+    let reports: Vec<ComponentReport> = std::thread::scope(|scope| {
+        let work = scope.spawn(|| {
+            registry_probe::for_each_bounded(&components, args.concurrency.into(), |component| {
+                let report = probe_component(config, prober, component);
+                done.fetch_add(1, Ordering::SeqCst);
+                report
+            })
         });
-    if progress && total > 0 {
-        let _ = write!(std::io::stderr(), "\r\x1b[K");
-    }
+        while progress && !work.is_finished() {
+            let _ = write!(
+                err,
+                "\rprobing components: {}/{total}",
+                done.load(Ordering::SeqCst)
+            );
+            let _ = err.flush();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if progress {
+            let _ = write!(err, "\r\x1b[K");
+        }
+        work.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
 
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<&str>> = BTreeMap::new();

@@ -73,7 +73,7 @@ impl Request {
                 inputs: read_inputs(&args.objects.files, budget)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
-                output: output_file(args.output),
+                output: stdout_if_dash(args.output),
                 options: render_options(args.render, budget)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
@@ -96,7 +96,7 @@ impl Request {
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: output_file(args.output_file),
+                    output: stdout_if_dash(args.output_file),
                     now: UnixTime::now(),
                     format: args.output.into(),
                 })
@@ -149,7 +149,8 @@ impl Request {
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command, budget)?),
             Command::Completion(args) => Request::Completion(args.shell),
-            Command::Man(args) => Request::Man(args.dir),
+            // `--dir -`: standard output, as wherever a place to write is expected.
+            Command::Man(args) => Request::Man(stdout_if_dash(args.dir)),
         })
     }
 
@@ -178,8 +179,9 @@ impl Request {
     }
 }
 
-/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
-fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+/// A place to write (`--output-file FILE`, `--dest-dir DIR`, `man --dir DIR`), where `-` is standard output:
+/// `None`, as without the option.
+fn stdout_if_dash(path: Option<PathBuf>) -> Option<PathBuf> {
     path.filter(|p| p.as_os_str() != "-")
 }
 
@@ -260,7 +262,7 @@ fn pull_secret_request(
                 .collect::<Result<_, _>>()?,
             output: OutputOptions {
                 compact,
-                output: output_file(output),
+                output: stdout_if_dash(output),
             },
         }),
         PullSecretCommand::Add {
@@ -286,7 +288,7 @@ fn pull_secret_request(
                 password,
                 output: OutputOptions {
                     compact,
-                    output: output_file(output),
+                    output: stdout_if_dash(output),
                 },
             })
         }
@@ -302,7 +304,7 @@ fn pull_secret_request(
             ignore_not_found,
             output: OutputOptions {
                 compact,
-                output: output_file(output),
+                output: stdout_if_dash(output),
             },
         }),
         PullSecretCommand::Get {
@@ -330,7 +332,7 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
-            output: output_file(file),
+            output: stdout_if_dash(file),
             now,
             format: output.into(),
         }),
@@ -354,7 +356,8 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             format: output.into(),
             inputs: read_inputs(&files, budget)?,
-            dest_dir,
+            // `--dest-dir -`: the YAML on standard output, as without the option.
+            dest_dir: stdout_if_dash(dest_dir),
             suffix: if random_suffix {
                 Suffix::Random
             } else {
