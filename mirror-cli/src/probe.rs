@@ -20,12 +20,12 @@ use crate::explain::{AuthUse, auth_use};
 use crate::node::paths;
 use crate::writer::NodeFile;
 
-/// The most a registries.conf, drop-in or config.json may hold.
-pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
+/// The most a registries.conf, drop-in or config.json may hold (the one table: [`crate::bounds`]).
+pub const MAX_CONFIG_BYTES: u64 = crate::bounds::NODE_FILE_BYTES;
 /// The most all the files read under a root for one probe may hold together.
-pub const MAX_TOTAL_BYTES: u64 = 256 << 20;
+pub const MAX_TOTAL_BYTES: u64 = crate::bounds::COMMAND_INPUT_BYTES;
 /// The most entries a folder read under a root (registries.conf.d, certs.d) may have.
-pub const MAX_FOLDER_ENTRIES: usize = 10_000;
+pub const MAX_FOLDER_ENTRIES: usize = crate::bounds::NODE_FOLDER_ENTRIES;
 /// Where a release image lists its components.
 pub const IMAGE_REFERENCES: &str = "release-manifests/image-references";
 

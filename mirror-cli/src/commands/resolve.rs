@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::{Exit, Style, report};
 use crate::Error;
 use crate::explain::{AuthUse, ConfigSource, Explained, Explainer};
+use crate::shown::shown;
 
 /// What `resolve` was asked.
 #[derive(Debug, Clone)]
@@ -182,10 +183,13 @@ pub fn run_batch(
             }
             Err(e) => {
                 exit = Exit::Failed;
-                let reason = e.to_string().replace('\n', "\\n");
                 if json {
+                    // JSON escapes control characters itself.
+                    let reason = e.to_string().replace('\n', "\\n");
                     writeln!(out, "{}", json!({"reference": reference, "error": reason}))
                 } else {
+                    // A line that is no reference may hold anything: escaped and cut, one line.
+                    let (reference, reason) = (shown(reference), shown(e.to_string()));
                     writeln!(out, "{reference}\terror: {reason}")
                 }
             }

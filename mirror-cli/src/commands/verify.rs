@@ -48,6 +48,9 @@ pub struct VerifyRequest {
     pub options: RenderOptions,
     /// Print a JSON report instead of the checklist.
     pub json: bool,
+    /// What is left of the command's input budget after reading the inputs, for the node's files (`None`: a
+    /// fresh [`crate::bounds::COMMAND_INPUT_BYTES`]).
+    pub budget: Option<Budget>,
 }
 
 /// The outcome of one check.
@@ -121,7 +124,11 @@ pub fn run(
         false,
     )?;
     let io = super::output_error;
-    let checks = verify(&request.root, &plan)?;
+    let mut budget = request
+        .budget
+        .clone()
+        .unwrap_or_else(crate::input::command_budget);
+    let checks = verify_within(&request.root, &plan, &mut budget)?;
     if request.json {
         super::print_json(out, &json_report(&request.root, &checks))?;
     } else {
@@ -1040,6 +1047,8 @@ pub struct FleetRequest {
     pub options: RenderOptions,
     /// Print a JSON report instead of the table.
     pub json: bool,
+    /// What is left of the command's input budget, shared by every root's files (`None`: a fresh one).
+    pub budget: Option<Budget>,
 }
 
 /// One node's checks.
@@ -1213,13 +1222,18 @@ pub fn run_fleet(
         false,
     )?;
     let io = super::output_error;
+    // One budget across every root's files.
+    let mut budget = request
+        .budget
+        .clone()
+        .unwrap_or_else(crate::input::command_budget);
     let nodes = request
         .roots
         .iter()
         .map(|root| {
             Ok(NodeChecks {
                 root: root.clone(),
-                checks: verify(root, &plan)?,
+                checks: verify_within(root, &plan, &mut budget)?,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;

@@ -126,6 +126,8 @@ impl Request {
                         budget,
                     )?,
                     json: args.output == OutputArg::Json,
+                    // The node's files share what the inputs left of the command's budget.
+                    budget: Some(budget.clone()),
                 };
                 match <[_; 1]>::try_from(fleet.roots) {
                     // One root: the single-node checklist.
@@ -135,6 +137,7 @@ impl Request {
                         example: fleet.example,
                         options: fleet.options,
                         json: fleet.json,
+                        budget: fleet.budget,
                     }),
                     Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
                 }

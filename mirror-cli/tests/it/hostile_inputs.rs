@@ -67,3 +67,27 @@ fn object_names_in_messages_are_escaped() {
     assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
     assert!(e.contains("ca\\u{1b}[2J\\u{7}"), "{e}");
 }
+
+#[test]
+fn batch_lines_that_are_no_reference_are_echoed_escaped() {
+    use mirror_cli::commands::resolve::{ResolveRequest, run_with_input};
+    use mirror_cli::explain::ConfigSource;
+    let root = crate::common::example_root(Default::default());
+    let request = ResolveRequest {
+        config: ConfigSource::Root(root.path().to_path_buf()),
+        reference: None,
+        batch: true,
+        json: false,
+    };
+    let lines = format!("quay.io/a\u{1b}]0;title\u{7}:1\n{}\n", "b".repeat(5_000));
+    let (result, out, _) = crate::common::capture(|out, err, style| {
+        run_with_input(&request, &mut lines.as_bytes(), out, err, style)
+    });
+    result.unwrap();
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(
+        out.starts_with("quay.io/a\\u{1b}]0;title\\u{7}:1\terror: "),
+        "{out}"
+    );
+    assert!(out.lines().all(|l| l.len() < 1_500), "a line is not cut");
+}

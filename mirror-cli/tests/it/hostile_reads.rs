@@ -328,3 +328,75 @@ fn verify_reports_owners_and_folders_others_may_write() {
     );
     assert!(out.contains("var/lib: owned by 1000:0"), "{out}");
 }
+
+#[test]
+fn a_node_s_files_share_the_command_s_budget() {
+    let root = common::example_root(Default::default());
+    // What the -f inputs left: less than the node's registries.conf.
+    let request = VerifyRequest {
+        root: root.path().to_path_buf(),
+        example: true,
+        budget: Some(Budget::new(100)),
+        ..Default::default()
+    };
+    let (result, _, _) = common::capture(|out, err, style| {
+        mirror_cli::commands::verify::run(&request, out, err, style)
+    });
+    let e = result.unwrap_err().to_string();
+    assert!(e.contains("exceed their budget of 100 bytes"), "{e}");
+}
+
+#[test]
+fn the_binary_under_a_memory_limit_refuses_dev_zero_and_sparse_files() {
+    if std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no prlimit");
+        return;
+    }
+    let root = common::example_root(Default::default());
+    let sparse = tempfile::tempdir().unwrap();
+    fs::create_dir_all(sparse.path().join(paths::REGISTRIES_CONF_D)).unwrap();
+    fs::File::create(sparse.path().join(paths::REGISTRIES_CONF))
+        .unwrap()
+        .set_len(8 << 30)
+        .unwrap();
+    let binary = env!("CARGO_BIN_EXE_mirror-cli");
+    let runs: [(&str, Vec<String>, &str); 2] = [
+        (
+            "--batch from /dev/zero",
+            vec![
+                "resolve".into(),
+                "--batch".into(),
+                "--root".into(),
+                root.path().display().to_string(),
+            ],
+            "line 1 is longer than",
+        ),
+        (
+            "a sparse 8 GiB registries.conf",
+            vec![
+                "resolve".into(),
+                "quay.io/a/b:1".into(),
+                "--root".into(),
+                sparse.path().display().to_string(),
+            ],
+            "larger than",
+        ),
+    ];
+    for (what, args, expected) in runs {
+        // 1 GiB of address space: far below what reading either input whole would take.
+        let output = std::process::Command::new("prlimit")
+            .arg("--as=1073741824")
+            .arg(binary)
+            .args(&args)
+            .stdin(fs::File::open("/dev/zero").unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{what}: {stderr}");
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+    }
+}
