@@ -92,6 +92,13 @@ pub enum Error {
     Trust(trust_bundle::Error),
     /// A registries.conf could not be read, or OpenShift would refuse the mirror rules.
     RegistriesConf(registries_conf::Error),
+    /// OpenShift would refuse the mirror rules, at a known place in the inputs.
+    RulesAt {
+        /// `file x.yaml, document 2, ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source`.
+        place: String,
+        /// registries-conf's error, in OpenShift's words.
+        source: registries_conf::Error,
+    },
     /// OpenShift would refuse the allowed / blocked registries for policy.json.
     PolicyJson(policy_json::Error),
     /// Writing the node files failed; nothing was changed.
@@ -104,6 +111,13 @@ pub enum Error {
         line: usize,
         /// What is wrong.
         message: String,
+    },
+    /// A `-f` folder holds no `*.yaml`, `*.yml` or `*.json` file.
+    NoObjectFiles {
+        /// The folder as given.
+        folder: String,
+        /// Whether its subfolders were read (`-R`).
+        recursive: bool,
     },
     /// The inputs hold no object that shapes a node's files (or no object at all).
     NothingShapesNodes(crate::cluster::ReadSummary),
@@ -223,6 +237,7 @@ impl fmt::Display for Error {
             Error::DockerConfig(e) => write!(f, "{e}"),
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
+            Error::RulesAt { place, source } => write!(f, "{place}: {source}"),
             Error::PolicyJson(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
             Error::Mapping {
@@ -230,6 +245,20 @@ impl fmt::Display for Error {
                 line,
                 message,
             } => write!(f, "file {file}, line {line}: {message}"),
+            Error::NoObjectFiles {
+                folder,
+                recursive: false,
+            } => write!(
+                f,
+                "{folder}: no .yaml, .yml or .json file in the folder (-R reads its subfolders too)"
+            ),
+            Error::NoObjectFiles {
+                folder,
+                recursive: true,
+            } => write!(
+                f,
+                "{folder}: no .yaml, .yml or .json file in the folder or its subfolders"
+            ),
             Error::NothingShapesNodes(summary) => {
                 write!(f, "{}: {summary}", summary.inputs_text())
             }
@@ -244,6 +273,7 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             Error::Objects(e) => Some(e),
             Error::RenderedConfig(e) | Error::RegistriesConf(e) => Some(e),
+            Error::RulesAt { source, .. } => Some(source),
             Error::PullSecretConfig { source, .. } => Some(source.as_ref()),
             Error::NotAPullSecret { reason, .. } => match reason {
                 NotAPullSecret::Json(e) => Some(e.as_ref()),

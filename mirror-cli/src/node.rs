@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use icsp::{ImageMirrors, MirrorSourcePolicy};
+use icsp::{ImageMirrors, Located, MirrorSourcePolicy};
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, FolderBundle, UnixTime};
 
@@ -126,6 +126,106 @@ pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
     }
 }
 
+/// Where a field of the rules [`mirror_rules`] builds was written in the inputs: `file x.yaml, document 2,
+/// ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source` for `digest_mirror_sets[3].source` (the rules
+/// flatten every object's items in input order; this undoes it). `None` for a field it does not know.
+pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
+    let (list, rest) = field.split_once('[')?;
+    let (index, rest) = rest.split_once(']')?;
+    let index: usize = index.parse().ok()?;
+    // The set's own field names, as the objects spell them.
+    let rest = match rest {
+        ".policy" => ".mirrorSourcePolicy",
+        other => other,
+    };
+    fn nth<T>(
+        objects: &[Located<T>],
+        index: usize,
+        items: impl Fn(&T) -> usize,
+    ) -> Option<(&Located<T>, usize)> {
+        let mut first = 0;
+        for object in objects {
+            let count = items(&object.value);
+            if index < first + count {
+                return Some((object, index - first));
+            }
+            first += count;
+        }
+        None
+    }
+    fn place<T>(located: &Located<T>, object: &str, field: String) -> String {
+        let mut text = format!("file {}, document {}", located.file, located.document);
+        if let Some(item) = located.item {
+            text.push_str(&format!(" item {item}"));
+        }
+        format!("{text}, {object}, {field}")
+    }
+    let named = |kind: &str, name: &Option<String>| match name {
+        Some(name) => format!("{kind}/{name}"),
+        None => kind.to_owned(),
+    };
+    match list {
+        "digest_mirror_sets" => {
+            let (o, i) = nth(&cluster.idms, index, |o| o.spec.image_digest_mirrors.len())?;
+            let object = named("ImageDigestMirrorSet", &o.value.metadata.name);
+            Some(place(
+                o,
+                &object,
+                format!("spec.imageDigestMirrors[{i}]{rest}"),
+            ))
+        }
+        "legacy_digest_mirror_sets" => {
+            let (o, i) = nth(&cluster.icsps, index, |o| {
+                o.spec.repository_digest_mirrors.len()
+            })?;
+            let object = named("ImageContentSourcePolicy", &o.value.metadata.name);
+            Some(place(
+                o,
+                &object,
+                format!("spec.repositoryDigestMirrors[{i}]{rest}"),
+            ))
+        }
+        "tag_mirror_sets" => {
+            let (o, i) = nth(&cluster.itms, index, |o| o.spec.image_tag_mirrors.len())?;
+            let object = named("ImageTagMirrorSet", &o.value.metadata.name);
+            Some(place(
+                o,
+                &object,
+                format!("spec.imageTagMirrors[{i}]{rest}"),
+            ))
+        }
+        "insecure" | "blocked" | "allowed" => {
+            let image = cluster.image.as_ref()?;
+            let key = match list {
+                "insecure" => "insecureRegistries",
+                "blocked" => "blockedRegistries",
+                _ => "allowedRegistries",
+            };
+            Some(place(
+                image,
+                "Image/cluster",
+                format!("spec.registrySources.{key}[{index}]{rest}"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// A registries-conf refusal of the rules, with the place in the inputs when its field names one.
+pub fn rules_error(cluster: &Cluster, error: registries_conf::Error) -> Error {
+    let place = match error.kind() {
+        registries_conf::ErrorKind::InvalidRules { field, .. } => rules_field_place(cluster, field),
+        _ => None,
+    };
+    match place {
+        Some(place) => Error::RulesAt {
+            place,
+            source: error,
+        },
+        None => Error::RegistriesConf(error),
+    }
+}
+
 fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
     NodeFile {
         path: PathBuf::from(path),
@@ -179,7 +279,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     let rules = payload.rules;
 
     let rendered =
-        registries_conf::render(&rules, options.layout).map_err(Error::RegistriesConf)?;
+        registries_conf::render(&rules, options.layout).map_err(|e| rules_error(cluster, e))?;
     warnings.extend(rendered.warnings.iter().cloned().map(Warning::Render));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
@@ -294,7 +394,7 @@ pub fn image_config_lists(
     let blocked = sources.and_then(|s| s.blocked_registries.as_deref());
     let payload =
         registries_conf::check_blocked_registries(release_image, blocked, mirror_rules(cluster))
-            .map_err(Error::RegistriesConf)?;
+            .map_err(|e| rules_error(cluster, e))?;
     let lists = if payload.abandoned {
         PolicyLists::default()
     } else {

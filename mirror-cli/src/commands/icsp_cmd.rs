@@ -132,9 +132,13 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
 
 /// Every problem `MirrorRules::validate` finds, not only the first: OpenShift stops at the first (and
 /// says only that one); here the offending entry is set aside and the check runs again, so one run lists them all,
-/// each in OpenShift's words and in OpenShift's order.
-fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_conf::Error> {
+/// each in OpenShift's words and in OpenShift's order, with its field path in the original rules (indices as before
+/// any entry was set aside).
+fn every_rules_error(
+    rules: &registries_conf::MirrorRules,
+) -> Vec<(registries_conf::Error, Option<String>)> {
     let mut rules = rules.clone();
+    let mut origins = Origins::of(&rules);
     let mut errors = Vec::new();
     // Each round removes one entry, so this ends; the bound is a guard against a field name not understood.
     let entries = rules.digest_mirror_sets.len()
@@ -146,13 +150,18 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
         let Err(e) = rules.validate() else {
             break;
         };
-        let removed = match e.kind() {
+        let (removed, field) = match e.kind() {
             registries_conf::ErrorKind::InvalidRules { field, .. } => {
-                remove_entry(&mut rules, field)
+                let original = origins.original(field);
+                let removed = remove_entry(&mut rules, field);
+                if removed {
+                    origins.remove(field);
+                }
+                (removed, original)
             }
-            _ => false,
+            _ => (false, None),
         };
-        errors.push(e);
+        errors.push((e, field));
         if !removed {
             break;
         }
@@ -160,14 +169,105 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
     errors
 }
 
+/// `list[index]` and what follows it.
+fn index_of(text: &str) -> Option<(&str, usize, &str)> {
+    let (list, rest) = text.split_once('[')?;
+    let (index, rest) = rest.split_once(']')?;
+    Some((list, index.parse().ok()?, rest))
+}
+
+/// The original index of every entry (and mirror) still in the rules, as [`remove_entry`] sets entries aside.
+struct Origins {
+    /// Per set list: each set's original index and its mirrors' original indices.
+    sets: [Vec<(usize, Vec<usize>)>; 3],
+    insecure: Vec<usize>,
+    blocked: Vec<usize>,
+}
+
+impl Origins {
+    const SET_LISTS: [&str; 3] = [
+        "digest_mirror_sets",
+        "legacy_digest_mirror_sets",
+        "tag_mirror_sets",
+    ];
+
+    fn of(rules: &registries_conf::MirrorRules) -> Origins {
+        let sets = |list: &[registries_conf::MirrorSet]| {
+            list.iter()
+                .enumerate()
+                .map(|(i, set)| (i, (0..set.mirrors.len()).collect()))
+                .collect()
+        };
+        Origins {
+            sets: [
+                sets(&rules.digest_mirror_sets),
+                sets(&rules.legacy_digest_mirror_sets),
+                sets(&rules.tag_mirror_sets),
+            ],
+            insecure: (0..rules.insecure.as_ref().map_or(0, Vec::len)).collect(),
+            blocked: (0..rules.blocked.as_ref().map_or(0, Vec::len)).collect(),
+        }
+    }
+
+    /// `field` with the original indices.
+    fn original(&self, field: &str) -> Option<String> {
+        let (list, index, rest) = index_of(field)?;
+        let flat = match list {
+            "insecure" => Some(&self.insecure),
+            "blocked" => Some(&self.blocked),
+            _ => None,
+        };
+        if let Some(flat) = flat {
+            return Some(format!("{list}[{}]{rest}", flat.get(index)?));
+        }
+        let sets = &self.sets[Self::SET_LISTS.iter().position(|l| *l == list)?];
+        let (set, mirrors) = sets.get(index)?;
+        match rest.strip_prefix('.').and_then(index_of) {
+            Some(("mirrors", mirror, tail)) => Some(format!(
+                "{list}[{set}].mirrors[{}]{tail}",
+                mirrors.get(mirror)?
+            )),
+            _ => Some(format!("{list}[{set}]{rest}")),
+        }
+    }
+
+    /// Sets aside what [`remove_entry`] removed for `field`.
+    fn remove(&mut self, field: &str) {
+        let Some((list, index, rest)) = index_of(field) else {
+            return;
+        };
+        let take = |items: &mut Vec<usize>, index: usize| {
+            if index < items.len() {
+                items.remove(index);
+            }
+        };
+        match list {
+            "insecure" => return take(&mut self.insecure, index),
+            "blocked" => return take(&mut self.blocked, index),
+            _ => {}
+        }
+        let Some(position) = Self::SET_LISTS.iter().position(|l| *l == list) else {
+            return;
+        };
+        let sets = &mut self.sets[position];
+        match rest.strip_prefix('.').and_then(index_of) {
+            Some(("mirrors", mirror, _)) => {
+                if let Some((_, mirrors)) = sets.get_mut(index) {
+                    take(mirrors, mirror);
+                }
+            }
+            _ => {
+                if index < sets.len() {
+                    sets.remove(index);
+                }
+            }
+        }
+    }
+}
+
 /// Removes what a field path points at: a mirror (`tag_mirror_sets[2].mirrors[0]`), so the set's other checks still
 /// run, or else the whole entry (`digest_mirror_sets[1].source`, `insecure[1]`).
 fn remove_entry(rules: &mut registries_conf::MirrorRules, field: &str) -> bool {
-    fn index_of(text: &str) -> Option<(&str, usize, &str)> {
-        let (list, rest) = text.split_once('[')?;
-        let (index, rest) = rest.split_once(']')?;
-        Some((list, index.parse().ok()?, rest))
-    }
     fn take<T>(items: &mut Vec<T>, index: usize) -> bool {
         (index < items.len()).then(|| items.remove(index)).is_some()
     }
@@ -235,8 +335,14 @@ fn validate(
             }
             notes.extend(cluster.ignored.iter().cloned());
             let rules = crate::node::mirror_rules(&cluster);
-            for e in every_rules_error(&rules) {
-                findings.push(format!("machine-config-operator would refuse this: {e}"));
+            for (e, field) in every_rules_error(&rules) {
+                let place = field
+                    .and_then(|field| crate::node::rules_field_place(&cluster, &field))
+                    .map(|place| format!("{place}: "))
+                    .unwrap_or_default();
+                findings.push(format!(
+                    "{place}machine-config-operator would refuse this: {e}"
+                ));
             }
             let release_image = cluster.release_image();
             match crate::node::image_config_lists(&cluster, release_image) {

@@ -160,6 +160,8 @@ pub struct DiffArgs {
     /// The objects about to be applied (a file, a folder, or - for stdin); repeatable
     #[arg(long, value_name = "FILE", required = true)]
     pub to: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// registries.conf layout: today's, or the original procedure's (ICSP era)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
@@ -173,6 +175,8 @@ pub struct IgnitionArgs {
     /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub files: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -198,6 +202,8 @@ pub struct RenderArgs {
     /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub files: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -257,6 +263,8 @@ pub struct VerifyArgs {
     /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub files: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -272,6 +280,14 @@ pub struct VerifyArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputArg::Text)]
     pub output: OutputArg,
+}
+
+/// How the object streams are read, on every command that reads them.
+#[derive(Args)]
+pub struct ReadArgs {
+    /// Read the subfolders of a -f folder too (as kubectl -R); without it only the folder's own files
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -472,5 +488,7 @@ pub enum IcspCommand {
         /// Object streams (files, folders, `-` for stdin)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
+        #[command(flatten)]
+        read: ReadArgs,
     },
 }

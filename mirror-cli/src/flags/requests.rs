@@ -46,7 +46,7 @@ impl Request {
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, args.read.recursive)?,
                 example: args.example,
                 root: args.root,
                 show: args.show,
@@ -56,7 +56,7 @@ impl Request {
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, args.read.recursive)?,
                 example: args.example,
                 spec_version: args.spec_version,
                 output: args.output,
@@ -67,8 +67,8 @@ impl Request {
                 )?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
-                from: read_inputs(&args.from)?,
-                to: read_inputs(&args.to)?,
+                from: read_inputs(&args.from, args.read.recursive)?,
+                to: read_inputs(&args.to, args.read.recursive)?,
                 options: node_options(args.layout, args.release_image, None)?,
             }),
             Command::Manifests(args) => {
@@ -104,7 +104,7 @@ impl Request {
             }
             Command::Verify(args) if args.roots.len() > 1 => Request::Fleet(FleetRequest {
                 roots: args.roots,
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, args.read.recursive)?,
                 example: args.example,
                 options: node_options(
                     args.layout,
@@ -115,7 +115,7 @@ impl Request {
             }),
             Command::Verify(args) => Request::Verify(VerifyRequest {
                 root: args.roots[0].clone(),
-                inputs: read_inputs(&args.files)?,
+                inputs: read_inputs(&args.files, args.read.recursive)?,
                 example: args.example,
                 options: node_options(
                     args.layout,
@@ -270,7 +270,7 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
             dest_dir,
             random_suffix,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
-            inputs: read_inputs(&files)?,
+            inputs: read_inputs(&files, false)?,
             dest_dir,
             suffix: if random_suffix {
                 Suffix::Random
@@ -278,8 +278,8 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
                 Suffix::Deterministic
             },
         }),
-        IcspCommand::Validate { files } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
-            inputs: read_inputs(&files)?,
+        IcspCommand::Validate { files, read } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            inputs: read_inputs(&files, read.recursive)?,
         }),
     })
 }

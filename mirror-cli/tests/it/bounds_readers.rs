@@ -149,7 +149,7 @@ fn cli_file_reader() {
         "{e}"
     );
     let e = bounded("CLI -f reader, 100 MB file", limit_kb, || {
-        mirror_cli::commands::read_inputs(&[path.display().to_string()])
+        mirror_cli::commands::read_inputs(&[path.display().to_string()], false)
     });
     assert!(e.contains("larger than 67108864 bytes"), "{e}");
 }
