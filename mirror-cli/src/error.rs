@@ -99,6 +99,13 @@ pub enum Error {
         /// registries-conf's error, in OpenShift's words.
         source: registries_conf::Error,
     },
+    /// A CA bundle of the trusted-CA ConfigMap is unusable.
+    TrustAt {
+        /// `file x.yaml, document 1, ConfigMap/registry-config`.
+        place: String,
+        /// trust-bundle's error (it names the key). Boxed: it is large.
+        source: Box<trust_bundle::Error>,
+    },
     /// OpenShift would refuse the allowed / blocked registries for policy.json.
     PolicyJson(policy_json::Error),
     /// Writing the node files failed; nothing was changed.
@@ -238,6 +245,7 @@ impl fmt::Display for Error {
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
             Error::RulesAt { place, source } => write!(f, "{place}: {source}"),
+            Error::TrustAt { place, source } => write!(f, "{place}: {source}"),
             Error::PolicyJson(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
             Error::Mapping {
@@ -274,6 +282,7 @@ impl std::error::Error for Error {
             Error::Objects(e) => Some(e),
             Error::RenderedConfig(e) | Error::RegistriesConf(e) => Some(e),
             Error::RulesAt { source, .. } => Some(source),
+            Error::TrustAt { source, .. } => Some(source.as_ref()),
             Error::PullSecretConfig { source, .. } => Some(source.as_ref()),
             Error::NotAPullSecret { reason, .. } => match reason {
                 NotAPullSecret::Json(e) => Some(e.as_ref()),

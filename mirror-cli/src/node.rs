@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use icsp::{ImageMirrors, Located, MirrorSourcePolicy};
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
-use trust_bundle::{BundleReport, FolderBundle, UnixTime};
+use trust_bundle::{BundleReport, CheckPolicy, FolderBundle, OutOfValidity, UnixTime};
 
 use crate::Error;
 use crate::cluster::{Cluster, Input, all_inputs, describe};
@@ -41,8 +41,11 @@ pub struct RenderOptions {
     pub release_image: Option<String>,
     /// A bare `.dockerconfigjson` given beside the objects; it replaces the pull-secret Secret.
     pub pull_secret: Option<Input>,
-    /// "Now", for certificate validity warnings.
+    /// "Now", for the certificates' validity.
     pub now: UnixTime,
+    /// Expired and not-yet-valid certificates in the trusted-CA ConfigMap: refused (the default: every pull
+    /// through that registry would fail), or allowed with a warning (`--allow-expired-ca`).
+    pub ca_out_of_validity: OutOfValidity,
     /// The kind of host.
     pub target: Target,
 }
@@ -54,6 +57,7 @@ impl Default for RenderOptions {
             release_image: None,
             pull_secret: None,
             now: UnixTime::now(),
+            ca_out_of_validity: OutOfValidity::Refuse,
             target: Target::OpenShift,
         }
     }
@@ -153,13 +157,7 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
         }
         None
     }
-    fn place<T>(located: &Located<T>, object: &str, field: String) -> String {
-        let mut text = format!("file {}, document {}", located.file, located.document);
-        if let Some(item) = located.item {
-            text.push_str(&format!(" item {item}"));
-        }
-        format!("{text}, {object}, {field}")
-    }
+    let field_at = |object: String, field: String| format!("{object}, {field}");
     let named = |kind: &str, name: &Option<String>| match name {
         Some(name) => format!("{kind}/{name}"),
         None => kind.to_owned(),
@@ -168,9 +166,8 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
         "digest_mirror_sets" => {
             let (o, i) = nth(&cluster.idms, index, |o| o.spec.image_digest_mirrors.len())?;
             let object = named("ImageDigestMirrorSet", &o.value.metadata.name);
-            Some(place(
-                o,
-                &object,
+            Some(field_at(
+                place(o, &object),
                 format!("spec.imageDigestMirrors[{i}]{rest}"),
             ))
         }
@@ -179,18 +176,16 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
                 o.spec.repository_digest_mirrors.len()
             })?;
             let object = named("ImageContentSourcePolicy", &o.value.metadata.name);
-            Some(place(
-                o,
-                &object,
+            Some(field_at(
+                place(o, &object),
                 format!("spec.repositoryDigestMirrors[{i}]{rest}"),
             ))
         }
         "tag_mirror_sets" => {
             let (o, i) = nth(&cluster.itms, index, |o| o.spec.image_tag_mirrors.len())?;
             let object = named("ImageTagMirrorSet", &o.value.metadata.name);
-            Some(place(
-                o,
-                &object,
+            Some(field_at(
+                place(o, &object),
                 format!("spec.imageTagMirrors[{i}]{rest}"),
             ))
         }
@@ -201,14 +196,28 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
                 "blocked" => "blockedRegistries",
                 _ => "allowedRegistries",
             };
-            Some(place(
-                image,
-                "Image/cluster",
+            Some(field_at(
+                place(image, "Image/cluster"),
                 format!("spec.registrySources.{key}[{index}]{rest}"),
             ))
         }
         _ => None,
     }
+}
+
+/// `file x.yaml, document 1, ConfigMap/registry-config`: where the trusted-CA ConfigMap was read.
+pub fn config_map_place(config_map: &Located<icsp::ConfigMap>) -> String {
+    let name = config_map.value.metadata.name.as_deref().unwrap_or("");
+    place(config_map, &format!("ConfigMap/{name}"))
+}
+
+/// `file x.yaml, document 2[ item 3], Kind/name`: an object's place in the inputs, as refusals start.
+pub fn place<T>(located: &Located<T>, object: &str) -> String {
+    let mut text = format!("file {}, document {}", located.file, located.document);
+    if let Some(item) = located.item {
+        text.push_str(&format!(" item {item}"));
+    }
+    format!("{text}, {object}")
 }
 
 /// A registries-conf refusal of the rules, with the place in the inputs when its field names one.
@@ -352,8 +361,13 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     // The CAs.
     let mut trust_reports = Vec::new();
     if let Some(config_map) = cluster.trusted_ca_config_map()? {
-        let bundles =
-            trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value))?;
+        let place = config_map_place(config_map);
+        let at = |source| Error::TrustAt {
+            place: place.clone(),
+            source: Box::new(source),
+        };
+        let bundles = trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value))
+            .map_err(at)?;
         if bundles.is_empty() {
             warnings.push(Warning::EmptyTrustConfigMap {
                 config_map: describe(
@@ -365,7 +379,11 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
                 ),
             });
         }
-        let trust = trust_bundle::plan_folders(&bundles, options.now)?;
+        let policy = CheckPolicy {
+            now: options.now,
+            out_of_validity: options.ca_out_of_validity,
+        };
+        let trust = trust_bundle::plan_folders_with(&bundles, policy).map_err(at)?;
         warnings.extend(trust.warnings.iter().cloned().map(Warning::Trust));
         trust_reports = trust.reports;
         files.extend(ca_files(trust.folders));

@@ -49,6 +49,8 @@ pub struct MigrateRequest {
 pub struct ValidateRequest {
     /// The object streams.
     pub inputs: Vec<Input>,
+    /// "Now", for the trusted-CA ConfigMap's certificates; `None` for the current time.
+    pub now: Option<trust_bundle::UnixTime>,
 }
 
 /// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
@@ -290,6 +292,34 @@ fn remove_entry(rules: &mut registries_conf::MirrorRules, field: &str) -> bool {
     }
 }
 
+/// The trusted-CA ConfigMap's bundles checked as render checks them (an expired or not-yet-valid certificate is
+/// refused: every pull through that registry would fail on the nodes), each problem with its place.
+fn trust_findings(cluster: &Cluster, now: trust_bundle::UnixTime) -> Vec<String> {
+    let config_map = match cluster.trusted_ca_config_map() {
+        Err(e) => return vec![e.to_string()],
+        Ok(None) => return Vec::new(),
+        Ok(Some(config_map)) => config_map,
+    };
+    let place = crate::node::config_map_place(config_map);
+    let bundles =
+        match trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value)) {
+            Err(e) => return vec![format!("{place}: {e}")],
+            Ok(bundles) => bundles,
+        };
+    let checks = trust_bundle::check_bundles_with(&bundles, trust_bundle::CheckPolicy::strict(now));
+    let mut findings: Vec<String> = (checks.iter())
+        .flat_map(|check| check.errors())
+        .map(|e| format!("{place}: {e}"))
+        .collect();
+    if findings.is_empty() {
+        // Two keys for one certs.d folder.
+        if let Err(e) = trust_bundle::folders(&bundles) {
+            findings.push(format!("{place}: {e}"));
+        }
+    }
+    findings
+}
+
 fn validate(
     request: &ValidateRequest,
     out: &mut dyn Write,
@@ -334,6 +364,8 @@ fn validate(
                 ));
             }
             notes.extend(cluster.ignored.iter().cloned());
+            let now = request.now.unwrap_or_else(trust_bundle::UnixTime::now);
+            findings.extend(trust_findings(&cluster, now));
             let rules = crate::node::mirror_rules(&cluster);
             for (e, field) in every_rules_error(&rules) {
                 let place = field

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use dockerconfig::Secret;
 use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
-use trust_bundle::UnixTime;
+use trust_bundle::{CheckPolicy, OutOfValidity, UnixTime};
 
 use super::{Exit, Style, report, write_output_file};
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
@@ -53,6 +53,8 @@ pub struct ManifestsRequest {
     pub output: Option<PathBuf>,
     /// "Now", for the CA's validity.
     pub now: UnixTime,
+    /// An expired or not-yet-valid CA: refused (the default), or allowed with a warning (`--allow-expired-ca`).
+    pub out_of_validity: OutOfValidity,
 }
 
 /// The objects, in the order they are applied, and what is worth telling the user.
@@ -154,11 +156,15 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
         )],
     )?;
     let bundles = trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map))?;
-    let checks = trust_bundle::check_bundles(&bundles, request.now);
+    let policy = CheckPolicy {
+        now: request.now,
+        out_of_validity: request.out_of_validity,
+    };
+    let checks = trust_bundle::check_bundles_with(&bundles, policy);
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));
     }
-    let plan = trust_bundle::plan_folders(&bundles, request.now)?;
+    let plan = trust_bundle::plan_folders_with(&bundles, policy)?;
     warnings.extend(plan.warnings.iter().cloned().map(Warning::Trust));
 
     // 3. The Image config naming the ConfigMap.

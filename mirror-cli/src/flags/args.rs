@@ -147,6 +147,8 @@ pub struct ManifestsArgs {
     /// Also emit an ImageTagMirrorSet (for images pulled by tag)
     #[arg(long)]
     pub tags: bool,
+    #[command(flatten)]
+    pub ca_validity: CaArgs,
     /// Write the stream to this file (mode 0600) instead of standard output
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -162,6 +164,8 @@ pub struct DiffArgs {
     pub to: Vec<String>,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub ca: CaArgs,
     /// registries.conf layout: today's, or the original procedure's (ICSP era)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
@@ -177,6 +181,8 @@ pub struct IgnitionArgs {
     pub files: Vec<String>,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub ca: CaArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -204,6 +210,8 @@ pub struct RenderArgs {
     pub files: Vec<String>,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub ca: CaArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -265,6 +273,8 @@ pub struct VerifyArgs {
     pub files: Vec<String>,
     #[command(flatten)]
     pub read: ReadArgs,
+    #[command(flatten)]
+    pub ca: CaArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -288,6 +298,14 @@ pub struct ReadArgs {
     /// Read the subfolders of a -f folder too (as kubectl -R); without it only the folder's own files
     #[arg(short = 'R', long)]
     pub recursive: bool,
+}
+
+/// What to do with CA certificates outside their validity period.
+#[derive(Args)]
+pub struct CaArgs {
+    /// Accept a CA certificate that has expired or is not yet valid, with a warning (nodes fail pulls with it)
+    #[arg(long)]
+    pub allow_expired_ca: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -426,6 +444,8 @@ pub enum TrustCommand {
         /// Write the YAML to this file (atomically) instead of stdout
         #[arg(short = 'o', long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
+        #[command(flatten)]
+        ca: CaArgs,
     },
     /// Check CA bundle files as containers/image will read them (report only)
     #[command(after_help = "Examples:\n  \

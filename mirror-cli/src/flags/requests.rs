@@ -19,10 +19,11 @@ use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use registries_conf::Layout;
-use trust_bundle::UnixTime;
+use trust_bundle::{OutOfValidity, UnixTime};
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, TargetArg, TrustCommand,
+    CaArgs, Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, TargetArg,
+    TrustCommand,
 };
 
 /// One command's request, ready to run.
@@ -52,7 +53,12 @@ impl Request {
                 show: args.show,
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..node_options(args.layout, args.release_image, args.pull_secret.as_deref())?
+                    ..node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                        &args.ca,
+                    )?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
@@ -64,12 +70,13 @@ impl Request {
                     args.layout,
                     args.release_image,
                     args.pull_secret.as_deref(),
+                    &args.ca,
                 )?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from, args.read.recursive)?,
                 to: read_inputs(&args.to, args.read.recursive)?,
-                options: node_options(args.layout, args.release_image, None)?,
+                options: node_options(args.layout, args.release_image, None, &args.ca)?,
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
@@ -87,6 +94,7 @@ impl Request {
                     tags: args.tags,
                     output: args.output,
                     now: UnixTime::now(),
+                    out_of_validity: args.ca_validity.out_of_validity(),
                 })
             }
             Command::Resolve(args) => {
@@ -110,6 +118,7 @@ impl Request {
                     args.layout,
                     args.release_image,
                     args.pull_secret.as_deref(),
+                    &args.ca,
                 )?,
                 json: args.output == OutputArg::Json,
             }),
@@ -121,6 +130,7 @@ impl Request {
                     args.layout,
                     args.release_image,
                     args.pull_secret.as_deref(),
+                    &args.ca,
                 )?,
                 json: args.output == OutputArg::Json,
             }),
@@ -152,6 +162,17 @@ impl Request {
     }
 }
 
+impl CaArgs {
+    /// What the flag says of certificates outside their validity.
+    fn out_of_validity(&self) -> OutOfValidity {
+        if self.allow_expired_ca {
+            OutOfValidity::Allow
+        } else {
+            OutOfValidity::Refuse
+        }
+    }
+}
+
 impl From<TargetArg> for Target {
     fn from(target: TargetArg) -> Self {
         match target {
@@ -175,11 +196,13 @@ fn node_options(
     layout: LayoutArg,
     release_image: Option<String>,
     pull_secret: Option<&Path>,
+    ca: &CaArgs,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
         layout: layout.into(),
         release_image,
         pull_secret: pull_secret.map(read_file).transpose()?,
+        ca_out_of_validity: ca.out_of_validity(),
         ..Default::default()
     })
 }
@@ -250,12 +273,14 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             namespace,
             pairs,
             output,
+            ca,
         } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
             name,
             namespace,
             pairs,
             output,
             now,
+            out_of_validity: ca.out_of_validity(),
         }),
         TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
         TrustCommand::Folder { key } => TrustRequest::Folder { key },
@@ -280,6 +305,7 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
         }),
         IcspCommand::Validate { files, read } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
             inputs: read_inputs(&files, read.recursive)?,
+            now: None,
         }),
     })
 }

@@ -51,7 +51,7 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
 }
 
 fn validate(inputs: Vec<Input>) -> IcspRequest {
-    IcspRequest::Validate(ValidateRequest { inputs })
+    IcspRequest::Validate(ValidateRequest { inputs, now: None })
 }
 
 #[test]

@@ -4,6 +4,7 @@ mod bounds_readers;
 mod common;
 mod crash_kill;
 mod diff_objects;
+mod edge_certs;
 mod edge_inputs;
 mod errors;
 mod fleet_verify;

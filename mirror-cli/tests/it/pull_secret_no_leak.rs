@@ -293,6 +293,7 @@ fn trust_commands_never_print_a_private_key() {
             ],
             output: None,
             now,
+            out_of_validity: trust_bundle::OutOfValidity::Refuse,
         }),
         TrustRequest::Check(trust::CheckRequest {
             files: vec![
@@ -326,6 +327,7 @@ fn icsp_commands_never_print_a_secret() {
     let requests = [
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
             inputs: vec![input("cluster.yaml", &stream)],
+            now: None,
         }),
         IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             inputs: vec![input("cluster.yaml", &stream)],
@@ -336,6 +338,7 @@ fn icsp_commands_never_print_a_secret() {
                 "broken.yaml",
                 format!("{stream}  extra: [{PASSWORD}\n"),
             )],
+            now: None,
         }),
     ];
     for request in &requests {
