@@ -119,6 +119,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The MachineConfig that would hold registries.conf is over what etcd stores.
+    TooLargeForCluster(crate::machine_config::MachineConfigSize),
     /// A `-f` folder holds no `*.yaml`, `*.yml` or `*.json` file.
     NoObjectFiles {
         /// The folder as given.
@@ -267,6 +269,7 @@ impl fmt::Display for Error {
                 f,
                 "{folder}: no .yaml, .yml or .json file in the folder or its subfolders"
             ),
+            Error::TooLargeForCluster(size) => write!(f, "too large for the cluster: {size}"),
             Error::NothingShapesNodes(summary) => {
                 write!(f, "{}: {summary}", summary.inputs_text())
             }

@@ -9,6 +9,7 @@ use trust_bundle::{BundleReport, CheckPolicy, FolderBundle, OutOfValidity, UnixT
 
 use crate::Error;
 use crate::cluster::{Cluster, Input, all_inputs, describe};
+use crate::machine_config::MachineConfigSize;
 use crate::warning::Warning;
 use crate::writer::NodeFile;
 use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
@@ -76,6 +77,8 @@ pub struct NodePlan {
     pub trust_reports: Vec<BundleReport>,
     /// The plain rules registries.conf was rendered from.
     pub rules: MirrorRules,
+    /// The size of the MachineConfig machine-config-operator would store registries.conf in (OpenShift only).
+    pub machine_config: Option<MachineConfigSize>,
 }
 
 fn source_policy(policy: &Option<MirrorSourcePolicy>) -> SourcePolicy {
@@ -389,12 +392,25 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         files.extend(ca_files(trust.folders));
     }
 
+    // What OpenShift stores in etcd: over the limit the pool never gets it (the node files here are still
+    // written: a host no operator manages takes them as they are).
+    let machine_config = (options.target == Target::OpenShift).then(|| {
+        let sources = rules.digest_mirror_sets.len()
+            + rules.legacy_digest_mirror_sets.len()
+            + rules.tag_mirror_sets.len();
+        MachineConfigSize::of(&files, sources)
+    });
+    if let Some(size) = machine_config.as_ref().filter(|size| size.is_near()) {
+        warnings.push(Warning::MachineConfigSize(size.clone()));
+    }
+
     Ok(NodePlan {
         files,
         warnings,
         notes,
         trust_reports,
         rules,
+        machine_config,
     })
 }
 

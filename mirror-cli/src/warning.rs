@@ -39,6 +39,8 @@ pub enum Warning {
     Trust(trust_bundle::Warning),
     /// Reading a registries.conf (an ignored key, ...).
     RegistriesConf(registries_conf::Warning),
+    /// The MachineConfig holding registries.conf is near (or over) what etcd stores.
+    MachineConfigSize(crate::machine_config::MachineConfigSize),
     /// `manifests` without `--tags`: the mapping file's tag mirrors are left out.
     TagMirrorsLeftOut {
         /// The mapping file.
@@ -83,6 +85,10 @@ impl fmt::Display for Warning {
             }
             Warning::Trust(w) => write!(f, "{w}"),
             Warning::RegistriesConf(w) => write!(f, "{w}"),
+            Warning::MachineConfigSize(size) if size.is_over() => {
+                write!(f, "too large for the cluster: {size}")
+            }
+            Warning::MachineConfigSize(size) => write!(f, "near the cluster's limit: {size}"),
             Warning::TagMirrorsLeftOut { file, sources } => write!(
                 f,
                 "{file}: images pulled by tag from {} are left out; add --tags for an ImageTagMirrorSet",

@@ -366,6 +366,22 @@ fn validate(
             notes.extend(cluster.ignored.iter().cloned());
             let now = request.now.unwrap_or_else(trust_bundle::UnixTime::now);
             findings.extend(trust_findings(&cluster, now));
+            // The registries.conf OpenShift would store: over etcd's limit the pools never get it. (When the
+            // objects do not render, the findings above say why.)
+            let options = crate::node::RenderOptions {
+                now,
+                ..Default::default()
+            };
+            if let Some(size) = crate::node::plan(&cluster, &options)
+                .ok()
+                .and_then(|plan| plan.machine_config)
+            {
+                if size.is_over() {
+                    findings.push(crate::Error::TooLargeForCluster(size).to_string());
+                } else if size.is_near() {
+                    warnings.push(crate::Warning::MachineConfigSize(size));
+                }
+            }
             let rules = crate::node::mirror_rules(&cluster);
             for (e, field) in every_rules_error(&rules) {
                 let place = field

@@ -218,11 +218,40 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
             });
         }
     }
+    check_machine_config_size(&objects, &mut warnings)?;
     Ok(Manifests {
         objects,
         warnings,
         notes,
     })
+}
+
+/// Refuses mirror sets whose registries.conf machine-config-operator could not store (its MachineConfig over
+/// etcd's limit), and warns near it: the objects would apply, and the pools would never get them.
+fn check_machine_config_size(objects: &[Object], warnings: &mut Vec<Warning>) -> Result<(), Error> {
+    let mirror_sets: Vec<Object> = (objects.iter())
+        .filter(|o| {
+            matches!(
+                o,
+                Object::ImageDigestMirrorSet(_) | Object::ImageTagMirrorSet(_)
+            )
+        })
+        .cloned()
+        .collect();
+    let stream = Input {
+        name: "<generated>".into(),
+        bytes: to_stream(&mirror_sets).into_bytes(),
+    };
+    let cluster = crate::cluster::Cluster::read(&[stream], &icsp::Limits::default())?;
+    let plan = crate::node::plan(&cluster, &crate::node::RenderOptions::default())?;
+    match plan.machine_config {
+        Some(size) if size.is_over() => Err(Error::TooLargeForCluster(size)),
+        Some(size) if size.is_near() => {
+            warnings.push(Warning::MachineConfigSize(size));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The stream `oc apply -f -` reads.

@@ -6,6 +6,7 @@ mod crash_kill;
 mod diff_objects;
 mod edge_certs;
 mod edge_inputs;
+mod edge_size;
 mod errors;
 mod fleet_verify;
 mod icsp_cmd;
