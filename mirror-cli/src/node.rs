@@ -79,6 +79,10 @@ pub struct NodePlan {
     pub rules: MirrorRules,
     /// The size of the MachineConfig machine-config-operator would store registries.conf in (OpenShift only).
     pub machine_config: Option<MachineConfigSize>,
+    /// The kind of host the files are for.
+    pub target: Target,
+    /// The time certificates were judged at (verify judges the node's the same way).
+    pub now: UnixTime,
 }
 
 fn source_policy(policy: &Option<MirrorSourcePolicy>) -> SourcePolicy {
@@ -411,6 +415,8 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         trust_reports,
         rules,
         machine_config,
+        target: options.target,
+        now: options.now,
     })
 }
 

@@ -281,6 +281,9 @@ pub struct VerifyArgs {
     /// registries.conf layout to render (it is compared by meaning, so either verifies either)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
+    /// The kind of host the root is (a MicroShift host keeps its own registries.conf and policy.json)
+    #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
+    pub target: TargetArg,
     /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
     #[arg(long, value_name = "FILE")]
     pub pull_secret: Option<PathBuf>,

@@ -114,24 +114,30 @@ impl Request {
                 roots: args.roots,
                 inputs: read_inputs(&args.files, args.read.recursive)?,
                 example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                    &args.ca,
-                )?,
+                options: RenderOptions {
+                    target: args.target.into(),
+                    ..node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                        &args.ca,
+                    )?
+                },
                 json: args.output == OutputArg::Json,
             }),
             Command::Verify(args) => Request::Verify(VerifyRequest {
                 root: args.roots[0].clone(),
                 inputs: read_inputs(&args.files, args.read.recursive)?,
                 example: args.example,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                    &args.ca,
-                )?,
+                options: RenderOptions {
+                    target: args.target.into(),
+                    ..node_options(
+                        args.layout,
+                        args.release_image,
+                        args.pull_secret.as_deref(),
+                        &args.ca,
+                    )?
+                },
                 json: args.output == OutputArg::Json,
             }),
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),

@@ -7,6 +7,7 @@ mod diff_objects;
 mod edge_certs;
 mod edge_inputs;
 mod edge_size;
+mod edge_verify;
 mod errors;
 mod fleet_verify;
 mod icsp_cmd;
