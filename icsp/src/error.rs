@@ -96,10 +96,81 @@ pub enum Error {
         /// Its `apiVersion` and `kind`.
         found: String,
     },
+    /// The objects break a rule the API server enforces (strictness [`crate::Strictness::Strict`]): unknown fields,
+    /// a wrong apiVersion, a missing or invalid name, two objects with one name.
+    #[error("{0}")]
+    Rejected(Box<Issue>),
     /// `migrate_icsp` was given no ImageContentSourcePolicy at all.
     #[error("{file}: no ImageContentSourcePolicy found")]
     NoIcsp {
         /// The caller's name for the input.
         file: String,
     },
+}
+
+/// Longest piece of input text (a name, a value, a key) put into a message, in characters.
+pub const MAX_QUOTED_CHARS: usize = 120;
+
+/// Input text as messages show it: quoted, control characters escaped (`\u{1b}`), cut after
+/// [`MAX_QUOTED_CHARS`] characters with `…`.
+pub fn quote(text: &str) -> String {
+    let mut chars = text.char_indices();
+    match chars.nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// A name or key as messages show it: as it is when it is short and printable, else [`quote`]d.
+pub(crate) fn field_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let clean = !text.is_empty()
+        && text.chars().count() <= MAX_QUOTED_CHARS
+        && text
+            .chars()
+            .all(|c| !c.is_control() && (c == ' ' || !c.is_whitespace()) && c != '"' && c != '\\');
+    if clean {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(quote(text))
+    }
+}
+
+/// What kind of problem an [`Issue`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IssueKind {
+    /// Fields the API server does not know for the kind (its strict decoding refuses them).
+    UnknownField,
+    /// A kind this crate knows under an apiVersion the API server does not serve it at.
+    WrongApiVersion,
+    /// An object without `metadata.name`.
+    MissingName,
+    /// A `metadata.name` (or namespace) the API server refuses for the kind.
+    InvalidName,
+    /// Two objects of one kind with one name (and namespace).
+    DuplicateObject,
+    /// An object too large for the annotation client-side `oc apply` writes.
+    ObjectTooLarge,
+    /// ImageContentSourcePolicy objects beside ImageDigestMirrorSet/ImageTagMirrorSet objects.
+    IcspBesideMirrorSets,
+    /// No mirror object (ICSP, IDMS, ITMS) at all.
+    NoMirrorObject,
+}
+
+/// A problem found in the objects, with where it is. Whether it is an error or a warning depends on the
+/// [`crate::Strictness`] and the kind; see [`crate::ReadOptions`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// File, document, item, `Kind/name`, field, line and column.
+    pub at: Where,
+    /// What kind of problem.
+    pub kind: IssueKind,
+    /// The message, in the API server's (or machine-config-operator's) words where they have some.
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
 }

@@ -514,12 +514,63 @@ impl Object {
         meta.name.as_deref()
     }
 
-    /// `Kind/name` (or `Kind` without a name), as used in messages.
+    /// `Kind/name` (or `Kind` without a name), as used in messages: a name with control characters or over
+    /// [`crate::MAX_QUOTED_CHARS`] characters is shown quoted, escaped and cut.
     pub fn display_name(&self) -> String {
+        let kind = crate::error::field_text(self.kind());
         match self.name() {
-            Some(name) => format!("{}/{name}", self.kind()),
-            None => self.kind().to_owned(),
+            Some(name) => format!("{kind}/{}", crate::error::field_text(name)),
+            None => kind.into_owned(),
         }
+    }
+
+    /// The object's metadata; `None` for [`Object::Other`].
+    pub fn metadata(&self) -> Option<&ObjectMeta> {
+        Some(match self {
+            Object::ImageContentSourcePolicy(o) => &o.metadata,
+            Object::ImageDigestMirrorSet(o) => &o.metadata,
+            Object::ImageTagMirrorSet(o) => &o.metadata,
+            Object::Image(o) => &o.metadata,
+            Object::ClusterVersion(o) => &o.metadata,
+            Object::Secret(o) => &o.metadata,
+            Object::ConfigMap(o) => &o.metadata,
+            Object::Other { .. } => return None,
+        })
+    }
+
+    /// How many mirror entries (sources) an ICSP, IDMS or ITMS holds; 0 for other kinds.
+    pub fn mirror_entries(&self) -> usize {
+        match self {
+            Object::ImageContentSourcePolicy(o) => o.spec.repository_digest_mirrors.len(),
+            Object::ImageDigestMirrorSet(o) => o.spec.image_digest_mirrors.len(),
+            Object::ImageTagMirrorSet(o) => o.spec.image_tag_mirrors.len(),
+            _ => 0,
+        }
+    }
+
+    /// The size in bytes of the object as compact JSON (what [`Object::to_value`] gives, serialized), counted
+    /// without building it; `None` for [`Object::Other`].
+    pub fn json_size(&self) -> Option<usize> {
+        let mut counter = ByteCounter(0);
+        let written = match self {
+            Object::ImageContentSourcePolicy(o) => serde_json::to_writer(&mut counter, o),
+            Object::ImageDigestMirrorSet(o) => serde_json::to_writer(&mut counter, o),
+            Object::ImageTagMirrorSet(o) => serde_json::to_writer(&mut counter, o),
+            Object::Image(o) => serde_json::to_writer(&mut counter, o),
+            Object::ClusterVersion(o) => serde_json::to_writer(&mut counter, o),
+            Object::Secret(o) => serde_json::to_writer(&mut counter, o),
+            Object::ConfigMap(o) => serde_json::to_writer(&mut counter, o),
+            Object::Other { .. } => return None,
+        };
+        written.ok()?;
+        let string_len = |s: &str| serde_json::to_string(s).map_or(s.len() + 2, |q| q.len());
+        // `"apiVersion":…,"kind":…,` go in front of the body's fields.
+        Some(
+            counter.0
+                + r#""apiVersion":,"kind":,"#.len()
+                + string_len(self.api_version())
+                + string_len(self.kind()),
+        )
     }
 
     /// The object as JSON with `apiVersion` and `kind` first; `None` for [`Object::Other`],
@@ -737,4 +788,17 @@ fn read_image_spec(at: At<'_>) -> Result<ImageSpec, Error> {
         })?,
         extra: f.rest(&at)?,
     })
+}
+
+/// Counts bytes written, for [`Object::json_size`].
+struct ByteCounter(usize);
+
+impl std::io::Write for ByteCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -1,112 +1,70 @@
-//! A YAML document as a tree of nodes that remember their line and column, and the typed reading
+//! A YAML (or JSON) document as a tree of nodes that remember their line and column, and the typed reading
 //! helpers that turn it into objects with precise field paths in errors.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
-use serde_saphyr::Spanned;
 
 use crate::error::{Error, Where};
+use crate::schema::{self, KindSchema};
 
-/// One YAML node; children keep their positions.
-#[derive(Debug, Clone)]
-pub(crate) enum Node {
+/// One node and where it starts (1-based line and column; 0 when unknown).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub value: Tree,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// The content of a node, scalars resolved as go-yaml v2 resolves them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Tree {
     Null,
-    Bool(bool),
+    /// `word` is set for YAML 1.1 spellings a YAML 1.2 reader would take as strings (`yes`, `on`, `y`...).
+    Bool {
+        value: bool,
+        word: bool,
+    },
     Int(i64),
     UInt(u64),
     Float(f64),
     Str(String),
-    Seq(Vec<Spanned<Node>>),
-    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
+    Seq(Vec<Node>),
+    Map(Vec<(Key, Node)>),
 }
 
-impl<'de> Deserialize<'de> for Node {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
+/// A mapping key: always a string (sigs.k8s.io/yaml turns integer keys into decimal strings).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Key {
+    pub name: String,
+    pub line: u32,
+    pub column: u32,
+    /// Set for a plain `y`, `no`, `On`... key: sigs.k8s.io/yaml turns it into `"true"`/`"false"`, so the API server
+    /// would see another name than the file shows. Refused where the key is used.
+    pub yaml11_bool: Option<bool>,
 }
 
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Null)
-    }
-    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-        Ok(Node::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-        Ok(Node::UInt(v))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-        i64::try_from(v)
-            .map(Node::Int)
-            .map_err(|_| E::custom("integer out of range"))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-        u64::try_from(v)
-            .map(Node::UInt)
-            .map_err(|_| E::custom("integer out of range"))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-        Ok(Node::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-        Ok(Node::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Node, E> {
-        Ok(Node::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Node, E> {
-        String::from_utf8(v.to_vec())
-            .map(Node::Str)
-            .map_err(|_| E::custom("binary value is not UTF-8"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
-            items.push(item);
-        }
-        Ok(Node::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry::<Spanned<Node>, Spanned<Node>>()? {
-            entries.push((k, v));
-        }
-        Ok(Node::Map(entries))
-    }
-}
-
-impl Node {
+impl Tree {
     /// What the node is, for error messages (never its value: it may be a secret).
     pub(crate) fn shape(&self) -> &'static str {
         match self {
-            Node::Null => "null",
-            Node::Bool(_) => "a boolean",
-            Node::Int(_) | Node::UInt(_) => "an integer",
-            Node::Float(_) => "a number",
-            Node::Str(_) => "a string",
-            Node::Seq(_) => "a sequence",
-            Node::Map(_) => "a mapping",
+            Tree::Null => "null",
+            Tree::Bool { .. } => "a boolean",
+            Tree::Int(_) | Tree::UInt(_) => "an integer",
+            Tree::Float(_) => "a number",
+            Tree::Str(_) => "a string",
+            Tree::Seq(_) => "a sequence",
+            Tree::Map(_) => "a mapping",
+        }
+    }
+
+    /// The entry of a mapping named `key`.
+    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+        match self {
+            Tree::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+            _ => None,
         }
     }
 }
@@ -114,7 +72,7 @@ impl Node {
 /// A node, the path that leads to it and the context to build errors with.
 #[derive(Clone, Copy)]
 pub(crate) struct At<'a> {
-    pub node: &'a Spanned<Node>,
+    pub node: &'a Node,
     pub path: &'a Path<'a>,
     pub ctx: &'a Ctx,
 }
@@ -126,15 +84,40 @@ pub(crate) enum Path<'a> {
     Index(&'a Path<'a>, usize),
 }
 
+impl Path<'_> {
+    /// The path without list indices (`spec.imageDigestMirrors.mirrors`), as schemas and Go messages name fields.
+    pub(crate) fn field_names(&self) -> String {
+        self.keys().join(".")
+    }
+
+    /// The keys on the path, without list indices.
+    pub(crate) fn keys(&self) -> Vec<&str> {
+        let mut keys = Vec::new();
+        let mut at = self;
+        loop {
+            match at {
+                Path::Root => break,
+                Path::Key(parent, key) => {
+                    keys.push(*key);
+                    at = parent;
+                }
+                Path::Index(parent, _) => at = parent,
+            }
+        }
+        keys.reverse();
+        keys
+    }
+}
+
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Path::Root => Ok(()),
             Path::Key(parent, key) => {
                 if matches!(parent, Path::Root) {
-                    f.write_str(key)
+                    f.write_str(&crate::error::field_text(key))
                 } else {
-                    write!(f, "{parent}.{key}")
+                    write!(f, "{parent}.{}", crate::error::field_text(key))
                 }
             }
             Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
@@ -142,29 +125,54 @@ impl fmt::Display for Path<'_> {
     }
 }
 
-/// Everything an error needs besides the field: file, document, item, object.
+/// An unknown field met while reading a known kind.
+#[derive(Clone, Debug)]
+pub(crate) struct UnknownField {
+    /// Full field path, with indices.
+    pub path: String,
+    /// The closest known name at that level.
+    pub suggestion: Option<&'static str>,
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Everything an error needs besides the field: file, document, item, object; and what the reading found
+/// that strictness decides about.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Ctx {
     pub file: String,
     pub document: Option<usize>,
     pub item: Option<usize>,
     pub object: Option<String>,
+    /// The schema of the object's kind, when it is one this crate knows.
+    pub schema: Option<&'static KindSchema>,
+    /// Unknown fields met so far, in input order.
+    pub unknown: RefCell<Vec<UnknownField>>,
+}
+
+impl Ctx {
+    pub(crate) fn at_node(&self, line: u32, column: u32, field: Option<String>) -> Where {
+        Where {
+            file: self.file.clone(),
+            document: self.document,
+            item: self.item,
+            object: self.object.clone(),
+            field,
+            line: (line > 0).then_some(u64::from(line)),
+            column: (line > 0).then_some(u64::from(column)),
+        }
+    }
 }
 
 impl<'a> At<'a> {
     pub(crate) fn error(&self, message: impl Into<String>) -> Error {
         let path = self.path.to_string();
-        let loc = &self.node.referenced;
         Error::Field {
-            at: Box::new(Where {
-                file: self.ctx.file.clone(),
-                document: self.ctx.document,
-                item: self.ctx.item,
-                object: self.ctx.object.clone(),
-                field: (!path.is_empty()).then_some(path),
-                line: (loc.line() > 0).then(|| loc.line()),
-                column: (loc.line() > 0).then(|| loc.column()),
-            }),
+            at: Box::new(self.ctx.at_node(
+                self.node.line,
+                self.node.column,
+                (!path.is_empty()).then_some(path),
+            )),
             message: message.into(),
         }
     }
@@ -178,8 +186,40 @@ impl<'a> At<'a> {
 
     pub(crate) fn string(&self) -> Result<String, Error> {
         match &self.node.value {
-            Node::Str(s) => Ok(s.clone()),
+            Tree::Str(s) => Ok(s.clone()),
+            Tree::Bool { word, .. } => {
+                let go = self.go_type_error("bool");
+                Err(self.error(if *word {
+                    format!(
+                        "expected a string, found a boolean: the API server reads a plain yes, no, on, off, y or n as \
+                         a YAML 1.1 boolean and refuses it here{go}; quote the value"
+                    )
+                } else {
+                    format!("expected a string, found a boolean{go}")
+                }))
+            }
+            Tree::Int(_) | Tree::UInt(_) | Tree::Float(_) => {
+                let go = self.go_type_error("number");
+                Err(self.error(format!(
+                    "expected a string, found {}{go}",
+                    self.node.value.shape()
+                )))
+            }
             _ => Err(self.expected("a string")),
+        }
+    }
+
+    /// ` (json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string)`: the API
+    /// server's words for a scalar of the wrong type, when the Go struct is known.
+    fn go_type_error(&self, json_type: &str) -> String {
+        let Some(schema) = self.ctx.schema else {
+            return String::new();
+        };
+        match schema::go_field(schema, &self.path.keys()) {
+            Some((go_struct, field)) => format!(
+                " (json: cannot unmarshal {json_type} into Go struct field {go_struct}.{field} of type string)"
+            ),
+            None => String::new(),
         }
     }
 
@@ -187,7 +227,7 @@ impl<'a> At<'a> {
     pub(crate) fn with_key<T>(
         &self,
         key: &str,
-        node: &Spanned<Node>,
+        node: &Node,
         f: impl FnOnce(At<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let path = Path::Key(self.path, key);
@@ -204,8 +244,8 @@ impl<'a> At<'a> {
         mut f: impl FnMut(At<'_>) -> Result<T, Error>,
     ) -> Result<Vec<T>, Error> {
         match &self.node.value {
-            Node::Null => Ok(Vec::new()),
-            Node::Seq(items) => items
+            Tree::Null => Ok(Vec::new()),
+            Tree::Seq(items) => items
                 .iter()
                 .enumerate()
                 .map(|(i, node)| {
@@ -233,42 +273,33 @@ impl<'a> At<'a> {
         let mut fields = self.fields()?;
         let mut out = BTreeMap::new();
         for (key, node) in fields.entries.drain(..) {
-            let value = self.with_key(key, node, &mut f)?;
-            out.insert(key.to_owned(), value);
+            let value = self.with_key(&key.name, node, &mut f)?;
+            self.check_key(key)?;
+            out.insert(key.name.clone(), value);
         }
         Ok(out)
     }
 
-    /// The entries of a mapping, checked for string keys and duplicates; null reads as empty.
+    /// Refuses a key the API server would rename (`n:` becomes `"false"`).
+    pub(crate) fn check_key(&self, key: &Key) -> Result<(), Error> {
+        let Some(value) = key.yaml11_bool else {
+            return Ok(());
+        };
+        let path = Path::Key(self.path, &key.name).to_string();
+        Err(Error::Field {
+            at: Box::new(self.ctx.at_node(key.line, key.column, Some(path))),
+            message: format!(
+                "the API server reads this plain key as the YAML 1.1 boolean {value} and names the field \"{value}\"; \
+                 quote the key"
+            ),
+        })
+    }
+
+    /// The entries of a mapping (keys are unique: the tree builder checks); null reads as empty.
     pub(crate) fn fields(&self) -> Result<Fields<'a>, Error> {
         let entries = match &self.node.value {
-            Node::Null => Vec::new(),
-            Node::Map(entries) => {
-                let mut out: Vec<(&'a str, &'a Spanned<Node>)> = Vec::with_capacity(entries.len());
-                for (key, value) in entries {
-                    let Node::Str(name) = &key.value else {
-                        let at = At {
-                            node: key,
-                            path: self.path,
-                            ctx: self.ctx,
-                        };
-                        return Err(at.error(format!(
-                            "mapping keys must be strings, found {}",
-                            key.value.shape()
-                        )));
-                    };
-                    if out.iter().any(|(k, _)| *k == name.as_str()) {
-                        let at = At {
-                            node: key,
-                            path: self.path,
-                            ctx: self.ctx,
-                        };
-                        return Err(at.error(format!("duplicate key {name:?}")));
-                    }
-                    out.push((name.as_str(), value));
-                }
-                out
-            }
+            Tree::Null => Vec::new(),
+            Tree::Map(entries) => entries.iter().map(|(k, v)| (k, v)).collect(),
             _ => return Err(self.expected("a mapping")),
         };
         Ok(Fields { entries })
@@ -277,21 +308,22 @@ impl<'a> At<'a> {
     /// The node as JSON, for fields this crate does not model.
     pub(crate) fn json(self) -> Result<Value, Error> {
         Ok(match &self.node.value {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Int(i) => Value::from(*i),
-            Node::UInt(u) => Value::from(*u),
-            Node::Float(x) => Number::from_f64(*x)
+            Tree::Null => Value::Null,
+            Tree::Bool { value, .. } => Value::Bool(*value),
+            Tree::Int(i) => Value::from(*i),
+            Tree::UInt(u) => Value::from(*u),
+            Tree::Float(x) => Number::from_f64(*x)
                 .map(Value::Number)
                 .ok_or_else(|| self.error("numbers must be finite"))?,
-            Node::Str(s) => Value::String(s.clone()),
-            Node::Seq(_) => Value::Array(self.list(|at| at.json())?),
-            Node::Map(_) => {
+            Tree::Str(s) => Value::String(s.clone()),
+            Tree::Seq(_) => Value::Array(self.list(|at| at.json())?),
+            Tree::Map(_) => {
                 let fields = self.fields()?;
                 let mut map = Map::new();
                 for (key, node) in fields.entries {
-                    let value = self.with_key(key, node, |at| at.json())?;
-                    map.insert(key.to_owned(), value);
+                    let value = self.with_key(&key.name, node, |at| at.json())?;
+                    self.check_key(key)?;
+                    map.insert(key.name.clone(), value);
                 }
                 Value::Object(map)
             }
@@ -301,15 +333,15 @@ impl<'a> At<'a> {
 
 /// The entries of a mapping not yet consumed by a typed reader.
 pub(crate) struct Fields<'a> {
-    entries: Vec<(&'a str, &'a Spanned<Node>)>,
+    entries: Vec<(&'a Key, &'a Node)>,
 }
 
 impl<'a> Fields<'a> {
     /// Removes `key`; a null value counts as absent, as in Go's JSON decoding.
-    pub(crate) fn take(&mut self, key: &str) -> Option<&'a Spanned<Node>> {
-        let i = self.entries.iter().position(|(k, _)| *k == key)?;
+    pub(crate) fn take(&mut self, key: &str) -> Option<&'a Node> {
+        let i = self.entries.iter().position(|(k, _)| k.name == key)?;
         let (_, node) = self.entries.remove(i);
-        (!matches!(node.value, Node::Null)).then_some(node)
+        (!matches!(node.value, Tree::Null)).then_some(node)
     }
 
     /// Reads `key` with `f` if present.
@@ -325,12 +357,29 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// The remaining fields as JSON, kept so that they survive a read and write.
+    /// The remaining fields as JSON, kept so that they survive a read and write. Fields the kind's schema does
+    /// not know at this level are recorded for the strictness check.
     pub(crate) fn rest(self, at: &At<'_>) -> Result<Map<String, Value>, Error> {
+        let known = match (at.ctx.schema, self.entries.is_empty()) {
+            (Some(schema), false) => schema::known_fields(schema, &at.path.field_names()),
+            _ => None,
+        };
         let mut map = Map::new();
         for (key, node) in self.entries {
-            let value = at.with_key(key, node, |a| a.json())?;
-            map.insert(key.to_owned(), value);
+            if let Some(known) = known
+                && !known.contains(&key.name.as_str())
+            {
+                let path = Path::Key(at.path, &key.name);
+                at.ctx.unknown.borrow_mut().push(UnknownField {
+                    path: path.to_string(),
+                    suggestion: schema::closest(&key.name, known),
+                    line: key.line,
+                    column: key.column,
+                });
+            }
+            let value = at.with_key(&key.name, node, |a| a.json())?;
+            at.check_key(key)?;
+            map.insert(key.name.clone(), value);
         }
         Ok(map)
     }

@@ -1,9 +1,17 @@
 //! ICSP → IDMS migration as `oc adm migrate icsp` writes it.
 
-use icsp::{Limits, migrate_icsp, read_objects};
+use icsp::{Limits, ReadOptions, Strictness, migrate_icsp, read_objects, read_stream};
 
+/// Reads as `oc adm migrate icsp` does: leniently (its typed decoding drops unknown fields, which some cases
+/// here check), then migrates.
 fn migrate(input: &str) -> icsp::MigratedIdms {
-    let objects = read_objects("icsp.yaml", input.as_bytes(), &Limits::default()).unwrap();
+    let options = ReadOptions {
+        strictness: Strictness::Ignore,
+        ..ReadOptions::default()
+    };
+    let objects = read_stream("icsp.yaml", input.as_bytes(), &options)
+        .unwrap()
+        .objects;
     migrate_icsp("icsp.yaml", &objects, None).unwrap()
 }
 

@@ -286,6 +286,24 @@ pub fn describe<T>(located: &Located<T>, kind_name: &str) -> String {
 }
 
 /// The same location with another value.
+/// Fills `slot` with the one object OpenShift reads of its kind; a second is an error naming both.
+fn set_once<T>(
+    slot: &mut Option<Located<T>>,
+    new: Located<T>,
+    what: &'static str,
+    label: &str,
+) -> Result<(), Error> {
+    if let Some(first) = slot {
+        return Err(Error::TwoObjects {
+            what,
+            first: describe(first, label),
+            second: describe(&new, label),
+        });
+    }
+    *slot = Some(new);
+    Ok(())
+}
+
 fn relocate<U>(meta: &Located<()>, value: U) -> Located<U> {
     Located {
         file: meta.file.clone(),
@@ -350,40 +368,31 @@ impl Cluster {
             Object::ImageDigestMirrorSet(o) => self.idms.push(relocate(&meta, o)),
             Object::ImageTagMirrorSet(o) => self.itms.push(relocate(&meta, o)),
             Object::Image(o) if o.metadata.name.as_deref() == Some("cluster") => {
-                let new = relocate(&meta, o);
-                if let Some(first) = &self.image {
-                    return Err(Error::TwoObjects {
-                        what: "Image `cluster` objects",
-                        first: describe(first, label),
-                        second: describe(&new, label),
-                    });
-                }
-                self.image = Some(new);
+                set_once(
+                    &mut self.image,
+                    relocate(&meta, o),
+                    "Image `cluster` objects",
+                    label,
+                )?;
             }
             Object::ClusterVersion(o) if o.metadata.name.as_deref() == Some("version") => {
-                let new = relocate(&meta, o);
-                if let Some(first) = &self.cluster_version {
-                    return Err(Error::TwoObjects {
-                        what: "ClusterVersion `version` objects",
-                        first: describe(first, label),
-                        second: describe(&new, label),
-                    });
-                }
-                self.cluster_version = Some(new);
+                set_once(
+                    &mut self.cluster_version,
+                    relocate(&meta, o),
+                    "ClusterVersion `version` objects",
+                    label,
+                )?;
             }
             Object::Secret(o)
                 if o.metadata.name.as_deref() == Some("pull-secret")
                     && in_config_namespace(o.metadata.namespace.as_deref()) =>
             {
-                let new = relocate(&meta, o);
-                if let Some(first) = &self.pull_secret {
-                    return Err(Error::TwoObjects {
-                        what: "pull secrets",
-                        first: describe(first, label),
-                        second: describe(&new, label),
-                    });
-                }
-                self.pull_secret = Some(new);
+                set_once(
+                    &mut self.pull_secret,
+                    relocate(&meta, o),
+                    "pull secrets",
+                    label,
+                )?;
             }
             Object::ConfigMap(o) if in_config_namespace(o.metadata.namespace.as_deref()) => {
                 self.config_maps.push(relocate(&meta, o));

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::Error;
 use crate::cluster::Input;
 
-/// The most an input file may hold; larger files are refused before parsing.
-pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+/// The most an input file may hold; larger files are refused before parsing ([`crate::bounds::INPUT_FILE_BYTES`]).
+pub const MAX_INPUT_BYTES: u64 = crate::bounds::INPUT_FILE_BYTES;
 
 /// Reads `-f` arguments: a file, `-` for standard input, or a folder, as `kubectl apply -f` reads them: a folder's
 /// own `*.yaml`, `*.yml` and `*.json` files in name order, and with `recursive` (`-R`) its subfolders' too, depth

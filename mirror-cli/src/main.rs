@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mirror_cli::commands::{Exit, Style};
+use mirror_cli::commands::{CLOSED_OUTPUT_EXIT, Exit, Style, finish_output, is_closed_output};
 
 use flags::args::Cli;
 use flags::requests::Request;
@@ -17,10 +17,14 @@ fn main() -> ExitCode {
     let style = Style::detect();
     let result = Request::from_args(cli).and_then(|request| {
         let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
-        request.run(&mut out, &mut err, &style)
+        let exit = request.run(&mut out, &mut err, &style)?;
+        finish_output(&mut out)?;
+        Ok(exit)
     });
     match result {
         Ok(exit) => ExitCode::from(exit as u8),
+        // `| head` closed stdout: the reader has what it wanted; not bad input, and nothing to say.
+        Err(e) if is_closed_output(&e) => ExitCode::from(CLOSED_OUTPUT_EXIT),
         Err(e) => {
             let _ = writeln!(std::io::stderr(), "{} {e}", style.error());
             ExitCode::from(Exit::BadInput as u8)

@@ -8,7 +8,26 @@ use crate::Error;
 
 /// A failed write to stdout or stderr, as every command reports it.
 pub(crate) fn output_error(e: std::io::Error) -> Error {
-    Error::io("<output>", e)
+    Error::io(OUTPUT, e)
+}
+
+/// The name [`output_error`] gives the standard streams.
+const OUTPUT: &str = "<output>";
+
+/// The exit status of a command whose standard output was closed early (`mirror-cli ... | head`): kubectl (Go)
+/// dies of SIGPIPE there, quietly, which a shell reports as 128 + 13. Rust ignores SIGPIPE and the write fails with
+/// EPIPE instead; the CLI then exits with the same number, without a message.
+pub const CLOSED_OUTPUT_EXIT: u8 = 128 + 13;
+
+/// Flushes what a command wrote to `out` (stdout is buffered by line): a failed last write is an error like any.
+pub fn finish_output(out: &mut dyn Write) -> Result<(), Error> {
+    out.flush().map_err(output_error)
+}
+
+/// Whether `e` is a write to a closed pipe on stdout or stderr: the reader went away, the input was fine.
+pub fn is_closed_output(e: &Error) -> bool {
+    matches!(e, Error::Io { path, source, .. }
+        if path == OUTPUT && source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Labels for diagnostics, colored only when standard error is a terminal (and `NO_COLOR` is unset).
@@ -51,6 +70,12 @@ impl Style {
     pub fn note(&self) -> String {
         self.paint("36", "note:")
     }
+}
+
+/// Prints a `--output json` document, indented, on its own line.
+pub(crate) fn print_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(document).unwrap_or_default();
+    writeln!(out, "{text}").map_err(output_error)
 }
 
 /// Prints warnings and notes, one per line.

@@ -12,7 +12,7 @@ use crate::cluster::{DOCKERCONFIGJSON_KEY, Input, dockerconfigjson, secret_name}
 use crate::error::{Error, NotAPullSecret};
 
 /// The longest password line read from standard input.
-pub const MAX_PASSWORD_BYTES: u64 = 64 * 1024;
+pub const MAX_PASSWORD_BYTES: u64 = crate::bounds::PASSWORD_LINE_BYTES;
 
 /// The shape a FILE had.
 #[derive(Debug, Clone)]

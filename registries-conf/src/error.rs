@@ -81,7 +81,20 @@ pub enum ErrorKind {
         /// What went wrong.
         message: String,
     },
+    /// A `short-name-aliases.conf` (the alias cache CRI-O and podman read, e.g.
+    /// `/var/cache/containers/short-name-aliases.conf`) is unreadable TOML or holds an invalid alias; `message` is
+    /// containers/image's text after `loading short-name aliases config file "<path>": `.
+    ShortNameAliases {
+        /// What is wrong.
+        message: String,
+    },
     // --- Resolving ---
+    /// A short name cannot be resolved: no alias and no `unqualified-search-registries`, an input that is no
+    /// reference, or `short-name-mode = "enforcing"` without a terminal; `message` is containers/image's text.
+    ShortName {
+        /// containers/image's message.
+        message: String,
+    },
     /// The image reference to resolve is not valid.
     InvalidReference {
         /// The reference as given.
@@ -128,6 +141,8 @@ impl fmt::Display for ErrorKind {
             ),
             ErrorKind::Toml { message }
             | ErrorKind::InvalidConfig { message }
+            | ErrorKind::ShortNameAliases { message }
+            | ErrorKind::ShortName { message }
             | ErrorKind::Edit { message } => f.write_str(message),
             ErrorKind::TooLarge { size, limit } => write!(
                 f,
@@ -215,7 +230,10 @@ impl Error {
     /// without the detail this crate adds), for the errors containers/image has.
     pub fn upstream_message(&self) -> Option<String> {
         match self.kind() {
-            ErrorKind::InvalidConfig { .. } => Some(self.to_string()),
+            ErrorKind::InvalidConfig { .. } | ErrorKind::ShortNameAliases { .. } => {
+                Some(self.to_string())
+            }
+            ErrorKind::ShortName { message } => Some(message.clone()),
             ErrorKind::InvalidReference { source, .. } => Some(source.upstream_message()),
             ErrorKind::TagAndDigest { .. } => Some(
                 "Docker references with both a tag and digest are currently not supported"
@@ -251,6 +269,12 @@ impl fmt::Display for Error {
             ),
             ErrorKind::Io(e) => write!(f, "reading {path:?}: {e}"),
             ErrorKind::Edit { message } => write!(f, "editing {path:?}: {message}"),
+            ErrorKind::ShortNameAliases { message } => {
+                write!(
+                    f,
+                    "loading short-name aliases config file {path:?}: {message}"
+                )
+            }
             _ => write!(f, "{loading} {path:?}: {kind}"),
         }
     }

@@ -13,7 +13,8 @@
 //!   what they do, whatever their spelling.
 //! - Editing: [`Editor`] adds, replaces and removes `[[registry]]` and `[[registry.mirror]]` tables, keeping
 //!   everything else byte for byte.
-//! - Resolving: [`Resolver`] gives the [`PullSource`]s containers/image tries for a reference, in order.
+//! - Resolving: [`Resolver`] gives the [`PullSource`]s containers/image tries for a reference, in order;
+//!   [`ShortNames`] gives the candidates CRI-O or podman try for a short name, each with its pull sources.
 //! - Writing a model: [`encode`].
 //!
 //! ```
@@ -65,6 +66,7 @@ mod render_payload;
 mod resolve;
 mod rules;
 mod scope_index;
+mod shortnames;
 mod validate;
 
 pub use dropin::{InMemoryFile, Loaded, load, load_in_memory};
@@ -84,4 +86,8 @@ pub use resolve::{
     matching_prefix_len,
 };
 pub use rules::{MirrorRules, MirrorSet, SourcePolicy};
+pub use shortnames::{
+    Candidate, ErrorText, ROOT_SHORT_NAME_ALIASES_PATH, Rationale, ShortNameAliases,
+    ShortNameClient, ShortNameMode, ShortNameResolution, ShortNames, parse_short_name_aliases,
+};
 pub use validate::{validate, validate_model};

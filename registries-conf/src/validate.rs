@@ -226,7 +226,7 @@ fn is_domain(s: &str) -> bool {
 }
 
 /// containers/image's `newShortNameAliasCache` checks; errors are joined as it joins them.
-fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
     let mut errors = Vec::new();
     for (name, value) in aliases {
         if let Err(e) = check_short_name(name) {
@@ -246,7 +246,7 @@ fn check_aliases(aliases: &BTreeMap<String, String>) -> Result<(), String> {
     Err(errors.fold(first, |acc, e| format!("{e}\n: {acc}")))
 }
 
-fn has_registry(domain: &str) -> bool {
+pub(crate) fn has_registry(domain: &str) -> bool {
     domain.contains(['.', ':']) || domain == "localhost"
 }
 

@@ -447,15 +447,39 @@ impl Prober {
     }
 }
 
+/// The array member `key` of the JSON document `bytes` (an index or a manifest); the messages say what is wrong.
+fn json_array(
+    bytes: &[u8],
+    key: &str,
+    not_json: &str,
+    missing: &str,
+) -> Result<Vec<serde_json::Value>, StopReason> {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| StopReason::BadManifest(format!("{not_json}: {e}")))?;
+    match v.get_mut(key).map(serde_json::Value::take) {
+        Some(serde_json::Value::Array(items)) => Ok(items),
+        _ => Err(StopReason::BadManifest(missing.into())),
+    }
+}
+
+/// The `digest` member of an index entry or a layer.
+fn digest_member(entry: &serde_json::Value, missing: &str) -> Result<Digest, StopReason> {
+    let d = entry
+        .get("digest")
+        .and_then(|d| d.as_str())
+        .ok_or_else(|| StopReason::BadManifest(missing.into()))?;
+    Digest::parse(d).map_err(|e| StopReason::BadManifest(e.to_string()))
+}
+
 fn pick_platform(index: &[u8], want: &Platform) -> Result<Digest, StopReason> {
-    let v: serde_json::Value = serde_json::from_slice(index)
-        .map_err(|e| StopReason::BadManifest(format!("the index is not JSON: {e}")))?;
-    let list = v
-        .get("manifests")
-        .and_then(|m| m.as_array())
-        .ok_or_else(|| StopReason::BadManifest("the index has no manifests".into()))?;
+    let list = json_array(
+        index,
+        "manifests",
+        "the index is not JSON",
+        "the index has no manifests",
+    )?;
     let mut available = Vec::new();
-    for m in list {
+    for m in &list {
         let p = m.get("platform");
         let field = |k: &str| {
             p.and_then(|p| p.get(k))
@@ -470,11 +494,7 @@ fn pick_platform(index: &[u8], want: &Platform) -> Result<Digest, StopReason> {
         });
         let variant_ok = want.variant.as_deref().is_none_or(|w| w == variant);
         if os == want.os && arch == want.architecture && variant_ok {
-            let d = m
-                .get("digest")
-                .and_then(|d| d.as_str())
-                .ok_or_else(|| StopReason::BadManifest("an index entry has no digest".into()))?;
-            return Digest::parse(d).map_err(|e| StopReason::BadManifest(e.to_string()));
+            return digest_member(m, "an index entry has no digest");
         }
     }
     Err(StopReason::NoPlatform {
@@ -486,20 +506,11 @@ fn pick_platform(index: &[u8], want: &Platform) -> Result<Digest, StopReason> {
 type LayerList = Vec<(Digest, Option<u64>, String)>;
 
 fn layers_of(manifest: &[u8]) -> Result<LayerList, StopReason> {
-    let v: serde_json::Value = serde_json::from_slice(manifest)
-        .map_err(|e| StopReason::BadManifest(format!("not JSON: {e}")))?;
-    let layers = v
-        .get("layers")
-        .and_then(|l| l.as_array())
-        .ok_or_else(|| StopReason::BadManifest("no layers".into()))?;
+    let layers = json_array(manifest, "layers", "not JSON", "no layers")?;
     layers
         .iter()
         .map(|l| {
-            let d = l
-                .get("digest")
-                .and_then(|d| d.as_str())
-                .ok_or_else(|| StopReason::BadManifest("a layer has no digest".into()))?;
-            let digest = Digest::parse(d).map_err(|e| StopReason::BadManifest(e.to_string()))?;
+            let digest = digest_member(l, "a layer has no digest")?;
             let mt = l
                 .get("mediaType")
                 .and_then(|m| m.as_str())

@@ -306,6 +306,19 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
+    /// The first challenge's parameters `names`, as read from `line`.
+    fn first_params(line: &str, names: &[&str]) -> Vec<Option<String>> {
+        let challenges = parse_challenges(line);
+        names
+            .iter()
+            .map(|n| challenges[0].param(n).map(str::to_owned))
+            .collect()
+    }
+
+    fn some(values: &[&str]) -> Vec<Option<String>> {
+        values.iter().map(|v| Some((*v).to_owned())).collect()
+    }
+
     #[test]
     fn bearer_with_quoted_commas() {
         let c = parse_challenges(
@@ -330,9 +343,13 @@ mod tests {
 
     #[test]
     fn escapes_and_spaces() {
-        let c = parse_challenges(r#"Bearer   realm = "a\"b\\c" , error="insufficient_scope""#);
-        assert_eq!(c[0].param("realm"), Some(r#"a"b\c"#));
-        assert_eq!(c[0].param("error"), Some("insufficient_scope"));
+        assert_eq!(
+            first_params(
+                r#"Bearer   realm = "a\"b\\c" , error="insufficient_scope""#,
+                &["realm", "error"]
+            ),
+            some(&[r#"a"b\c"#, "insufficient_scope"])
+        );
     }
 
     #[test]
@@ -374,9 +391,13 @@ mod tests {
 
     #[test]
     fn unquoted_values_and_duplicates() {
-        let c = parse_challenges("Bearer realm=abc,service=reg,service=last");
-        assert_eq!(c[0].param("realm"), Some("abc"));
-        assert_eq!(c[0].param("service"), Some("last"));
+        assert_eq!(
+            first_params(
+                "Bearer realm=abc,service=reg,service=last",
+                &["realm", "service"]
+            ),
+            some(&["abc", "last"])
+        );
     }
 
     #[test]
@@ -394,18 +415,26 @@ mod tests {
         assert_eq!(parse_challenges(" , ,").len(), 0);
         let c = parse_challenges(r#"Bearer realm="unterminated"#);
         assert_eq!(c[0].params().len(), 0);
-        let c = parse_challenges(r#"Bearer realm="ok" junk, service="s""#);
-        assert_eq!(c[0].param("realm"), Some("ok"));
-        assert_eq!(c[0].param("service"), Some("s"));
+        assert_eq!(
+            first_params(
+                r#"Bearer realm="ok" junk, service="s""#,
+                &["realm", "service"]
+            ),
+            some(&["ok", "s"])
+        );
         let c = parse_challenges("\"x\" Bearer realm=a");
         assert!(c.iter().all(|c| !c.scheme().is_empty()));
     }
 
     #[test]
     fn non_ascii_is_kept_in_quotes() {
-        let c = parse_challenges("Bearer realm=\"https://ré.example/t\",service=\"ü\"");
-        assert_eq!(c[0].param("realm"), Some("https://ré.example/t"));
-        assert_eq!(c[0].param("service"), Some("ü"));
+        assert_eq!(
+            first_params(
+                "Bearer realm=\"https://ré.example/t\",service=\"ü\"",
+                &["realm", "service"]
+            ),
+            some(&["https://ré.example/t", "ü"])
+        );
     }
 
     #[test]

@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use ureq::http::Uri;
 
 use crate::challenge::{self, Challenge, Selected};
@@ -338,10 +337,8 @@ impl Prober {
                     .and_then(Credentials::password_secret)
                     .map(Secret::expose)
                     .unwrap_or("");
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
                 Ok(Authz {
-                    header: Some(Secret::new(format!("Basic {encoded}"))),
+                    header: Some(basic_authorization(user, pass)),
                     used: AuthUsed::Basic(used),
                     scheme: "basic",
                 })
@@ -476,11 +473,9 @@ impl Prober {
                 .map_err(|_| problem(TokenProblem::BadRealm("unusable URL".into())))?;
             // Basic credentials to the realm only with a user and a password, as getBearerToken.
             let basic = match password {
-                Some(p) if !user.is_empty() && !p.is_empty() => Some(Secret::new(format!(
-                    "Basic {}",
-                    base64::engine::general_purpose::STANDARD
-                        .encode(format!("{user}:{}", p.expose()))
-                ))),
+                Some(p) if !user.is_empty() && !p.is_empty() => {
+                    Some(basic_authorization(user, p.expose()))
+                }
                 _ => None,
             };
             ctx.send(
@@ -819,16 +814,22 @@ fn sends_to_realm(c: &Credentials) -> bool {
         || (!c.username().is_empty() && c.password_secret().is_some_and(|p| !p.is_empty()))
 }
 
+/// The token of an HTTP Basic authorization: `user:password` in standard base64 (RFC 7617).
+fn basic_token(user: &str, password: &str) -> String {
+    go_compat::encode_std_base64(format!("{user}:{password}"))
+}
+
+/// The `Authorization` header value for HTTP Basic: a secret, like the password it holds.
+fn basic_authorization(user: &str, password: &str) -> Secret {
+    Secret::new(format!("Basic {}", basic_token(user, password)))
+}
+
 fn secrets_of(creds: Option<&Credentials>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(c) = creds {
         if let Some(p) = c.password_secret() {
             out.push(p.expose().to_owned());
-            out.push(base64::engine::general_purpose::STANDARD.encode(format!(
-                "{}:{}",
-                c.username(),
-                p.expose()
-            )));
+            out.push(basic_token(c.username(), p.expose()));
         }
         if let Some(t) = c.identity_token_secret() {
             out.push(t.expose().to_owned());

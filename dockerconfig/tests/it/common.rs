@@ -2,6 +2,12 @@
 
 use std::path::PathBuf;
 
+/// `text` parsed as a config file named `origin`, which the test knows to be valid.
+pub fn parse(text: &str, origin: &str) -> dockerconfig::DockerConfig {
+    dockerconfig::DockerConfig::parse(text.as_bytes(), origin)
+        .unwrap_or_else(|e| panic!("{origin} should parse: {e}"))
+}
+
 fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }

@@ -2,9 +2,7 @@
 
 use dockerconfig::{AuthEntry, ChangeKind, DockerConfig, Format, Outcome, SetOutcome};
 
-fn parse(text: &str, origin: &str) -> DockerConfig {
-    DockerConfig::parse(text.as_bytes(), origin).unwrap()
-}
+use crate::common::parse;
 
 fn compact(config: &DockerConfig) -> String {
     String::from_utf8(config.to_compact().to_vec()).unwrap()

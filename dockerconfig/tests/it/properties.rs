@@ -173,10 +173,6 @@ fn config_json() -> impl Strategy<Value = J> {
         })
 }
 
-fn parse(text: &str) -> DockerConfig {
-    DockerConfig::parse(text.as_bytes(), "prop").expect("generated config parses")
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -192,7 +188,7 @@ proptest! {
     #[test]
     fn lossless_round_trip(j in config_json(), ws in prop::collection::vec(any::<u8>(), 1..40)) {
         let text = text_of(&j, &ws);
-        let config = parse(&text);
+        let config = common::parse(&text, "prop");
         let compacted = config.to_compact();
         prop_assert_eq!(&*compacted, &common::reference_compact(text.as_bytes()));
         prop_assert_eq!(&DockerConfig::parse(&compacted, "prop").unwrap(), &config);
@@ -203,7 +199,7 @@ proptest! {
 
     #[test]
     fn merge_with_itself_is_identity(j in config_json()) {
-        let a = parse(&text_of(&j, &[0]));
+        let a = common::parse(&text_of(&j, &[0]), "prop");
         let mut merged = a.clone();
         merged.merge(&a);
         prop_assert_eq!(&merged, &a);
@@ -211,8 +207,8 @@ proptest! {
 
     #[test]
     fn later_wins_whole(a in config_json(), b in config_json()) {
-        let a = parse(&text_of(&a, &[1]));
-        let b = parse(&text_of(&b, &[2]));
+        let a = common::parse(&text_of(&a, &[1]), "prop");
+        let b = common::parse(&text_of(&b, &[2]), "prop");
         let mut merged = a.clone();
         let report = merged.merge(&b);
         prop_assert_eq!(report.changes.iter().filter(|c| !c.top_level).count(), b.len());

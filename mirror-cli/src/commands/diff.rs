@@ -265,7 +265,8 @@ pub fn file_changes(
     Ok(changes)
 }
 
-/// Runs `diff`. Always exits 0 when both object sets render: a difference is information, not a failure.
+/// Runs `diff`. As `kubectl diff`: exit 1 when the nodes would change, 0 when not; an error (either set does not
+/// render) is exit 2.
 pub fn run(
     request: &DiffRequest,
     out: &mut dyn Write,
@@ -324,6 +325,7 @@ pub fn run(
         .map_err(io)?;
         return Ok(Exit::Ok);
     }
+    // kubectl diff: 1 means "differences found", so a script can branch on it.
     for change in &changes {
         let what = if holds_credentials(&change.path) {
             " (pull secret; content not shown)"
@@ -345,5 +347,5 @@ pub fn run(
         .unwrap_or(Action::Nothing);
     writeln!(out).map_err(io)?;
     writeln!(out, "In plain words: {}.", overall.describe()).map_err(io)?;
-    Ok(Exit::Ok)
+    Ok(Exit::Failed)
 }

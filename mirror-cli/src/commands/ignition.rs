@@ -10,11 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use super::{Exit, Style, report};
+use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::node::RenderOptions;
-use crate::node::plan_from_inputs;
 use crate::writer::{NodeFile, write_all};
 
 /// The Ignition spec versions the output may declare (their `storage.files` entries are the same).
@@ -125,14 +124,16 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         "nothing to render: give -f FILE (or --example)",
+        err,
+        style,
+        true,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
     let text = to_text(&config(&plan.files, &request.spec_version)?);
     match &request.output {
         Some(path) => {

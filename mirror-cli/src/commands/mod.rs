@@ -12,8 +12,28 @@ pub mod trust;
 pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
-pub(crate) use crate::output::output_error;
-pub use crate::output::{Style, report, write_output_file};
+pub(crate) use crate::output::{output_error, print_json};
+pub use crate::output::{
+    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
+};
+
+/// The first steps of `render`, `ignition` and `verify`: the node plan of the inputs (see
+/// [`crate::node::plan_from_inputs`]; `nothing` is the usage message for no input), its warnings printed, and its
+/// notes when `with_notes`.
+pub(crate) fn plan_and_report(
+    inputs: &[crate::cluster::Input],
+    example: bool,
+    options: &crate::node::RenderOptions,
+    nothing: &str,
+    err: &mut dyn std::io::Write,
+    style: &Style,
+    with_notes: bool,
+) -> Result<crate::node::NodePlan, crate::Error> {
+    let plan = crate::node::plan_from_inputs(inputs, example, options, nothing)?;
+    let notes: &[String] = if with_notes { &plan.notes } else { &[] };
+    report(err, style, &plan.warnings, notes).map_err(output_error)?;
+    Ok(plan)
+}
 
 /// The process exit codes every command shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

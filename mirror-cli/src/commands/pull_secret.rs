@@ -15,7 +15,9 @@ use icsp::{Object, YamlStyle};
 use super::{Exit, Style, report, write_output_file};
 use crate::Error;
 use crate::cluster::{Input, store_dockerconfigjson};
-use crate::pull_secret::{Shape, check_registry, config_error, read_pull_secret, set_credentials};
+use crate::pull_secret::{
+    PullSecretFile, Shape, check_registry, config_error, read_pull_secret, set_credentials,
+};
 use crate::writer::WriteOutcome;
 
 /// What a `pull-secret` command was asked.
@@ -224,8 +226,26 @@ fn merge(
     let mut warnings = problems(&merged);
     warnings.extend(merge_report.warnings.iter().map(ToString::to_string));
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    let bytes = output_bytes(&merged, &Shape::Bare, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
+    write_result(&merged, &Shape::Bare, &request.output, out, err, style)
+}
+
+/// The file `add` or `remove` edits, once its `--registry` is known to be usable.
+fn read_for_edit(registry: &str, input: &Input) -> Result<PullSecretFile, Error> {
+    check_registry(registry)?;
+    read_pull_secret(input)
+}
+
+/// Writes the edited or merged credentials as `output` asks, in the shape they were read.
+fn write_result(
+    config: &DockerConfig,
+    shape: &Shape,
+    output: &OutputOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let bytes = output_bytes(config, shape, output.compact);
+    emit(&bytes, output, out, err, style)?;
     Ok(Exit::Ok)
 }
 
@@ -235,8 +255,7 @@ fn add(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    check_registry(&request.registry)?;
-    let file = read_pull_secret(&request.input)?;
+    let file = read_for_edit(&request.registry, &request.input)?;
     let mut config = file.config;
     let outcome = set_credentials(
         &mut config,
@@ -261,9 +280,7 @@ fn add(
     writeln!(err, "{said} in {}", file.label).map_err(super::output_error)?;
     let warnings = problems(&config);
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    let bytes = output_bytes(&config, &file.shape, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
-    Ok(Exit::Ok)
+    write_result(&config, &file.shape, &request.output, out, err, style)
 }
 
 fn remove(
@@ -272,8 +289,7 @@ fn remove(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    check_registry(&request.registry)?;
-    let file = read_pull_secret(&request.input)?;
+    let file = read_for_edit(&request.registry, &request.input)?;
     let mut config = file.config;
     let removed = config.remove(&request.registry);
     if removed.is_empty() {
@@ -290,9 +306,7 @@ fn remove(
     } else {
         writeln!(err, "removed {removed:?} from {}", file.label).map_err(super::output_error)?;
     }
-    let bytes = output_bytes(&config, &file.shape, request.output.compact);
-    emit(&bytes, &request.output, out, err, style)?;
-    Ok(Exit::Ok)
+    write_result(&config, &file.shape, &request.output, out, err, style)
 }
 
 fn get(

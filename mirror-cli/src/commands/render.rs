@@ -3,10 +3,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Style, report};
+use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
-use crate::node::{RenderOptions, holds_credentials, plan_from_inputs};
+use crate::node::{RenderOptions, holds_credentials};
 use crate::writer::{WriteOutcome, write_all};
 
 /// What `render` was asked.
@@ -31,14 +31,16 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         "nothing to render: give -f FILE (or --example)",
+        err,
+        style,
+        true,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &plan.notes).map_err(io)?;
 
     let outcomes = match &request.root {
         Some(root) => {

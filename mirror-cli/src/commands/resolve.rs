@@ -76,12 +76,7 @@ pub fn run_with_input(
             "blocked": explained.iter().any(|e| e.source.blocked.is_some()),
             "sources": explained.iter().map(Explained::to_json).collect::<Vec<_>>(),
         });
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(super::output_error)?;
+        super::print_json(out, &document)?;
     } else {
         for e in &explained {
             writeln!(out, "{}", e.line()).map_err(super::output_error)?;

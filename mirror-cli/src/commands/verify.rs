@@ -23,7 +23,7 @@ use registries_conf::{InMemoryFile, load_in_memory};
 use registries_conf::{Meaning, RegistriesConf};
 use serde_json::{Value, json};
 
-use super::{Exit, Style, report};
+use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::explain::{AuthUse, auth_use, certs_d_folder};
@@ -108,23 +108,19 @@ pub fn run(
             hint: "give the node's root, e.g. /host",
         });
     }
-    let plan = crate::node::plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &[]).map_err(io)?;
     let checks = verify(&request.root, &plan)?;
     if request.json {
-        let document = json_report(&request.root, &checks);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(io)?;
+        super::print_json(out, &json_report(&request.root, &checks))?;
     } else {
         out.write_all(checklist(&checks).as_bytes()).map_err(io)?;
     }
@@ -1107,14 +1103,16 @@ pub fn run_fleet(
             });
         }
     }
-    let plan = crate::node::plan_from_inputs(
+    let plan = super::plan_and_report(
         &request.inputs,
         request.example,
         &request.options,
         NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
     )?;
     let io = super::output_error;
-    report(err, style, &plan.warnings, &[]).map_err(io)?;
     let nodes = request
         .roots
         .iter()
@@ -1126,13 +1124,7 @@ pub fn run_fleet(
         })
         .collect::<Result<Vec<_>, Error>>()?;
     if request.json {
-        let document = fleet_json(&nodes);
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        )
-        .map_err(io)?;
+        super::print_json(out, &fleet_json(&nodes))?;
     } else {
         out.write_all(fleet_table(&nodes).as_bytes()).map_err(io)?;
     }

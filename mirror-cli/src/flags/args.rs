@@ -58,7 +58,8 @@ pub enum Command {
         Prints the registries.conf change as a unified diff, then each node file that changes and what the\n\
         machine-config daemon does about it: registries.conf and policy.json reload CRI-O; a registries.conf change\n\
         also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
-        the pull secret needs nothing. Exit code 0 whenever both sets of objects render (2 on bad input).")]
+        the pull secret needs nothing.\n\n\
+        Exit codes (as kubectl diff): 0 no node file changes, 1 nodes would change, 2 bad input.")]
     Diff(DiffArgs),
     /// Steps 1-3 of the procedure as one YAML stream for `oc apply -f -`
     #[command(after_help = "Examples:\n  \
@@ -174,8 +175,9 @@ pub struct DiffArgs {
     pub release_image: Option<String>,
 }
 
+// The flattened groups carry no doc comment: clap would take it as the subcommand's about text.
 #[derive(Args)]
-pub struct IgnitionArgs {
+pub struct ObjectsArgs {
     /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub files: Vec<String>,
@@ -186,12 +188,10 @@ pub struct IgnitionArgs {
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
-    /// ignition.version of the config
-    #[arg(long, value_name = "VERSION", default_value = commands::ignition::DEFAULT_SPEC_VERSION)]
-    pub spec_version: String,
-    /// Write the config to this file (mode 0600) instead of standard output
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct RenderFlags {
     /// registries.conf layout: today's, or the original procedure's (ICSP era)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
@@ -204,29 +204,28 @@ pub struct IgnitionArgs {
 }
 
 #[derive(Args)]
+pub struct IgnitionArgs {
+    #[command(flatten)]
+    pub objects: ObjectsArgs,
+    /// ignition.version of the config
+    #[arg(long, value_name = "VERSION", default_value = commands::ignition::DEFAULT_SPEC_VERSION)]
+    pub spec_version: String,
+    /// Write the config to this file (mode 0600) instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub render: RenderFlags,
+}
+
+#[derive(Args)]
 pub struct RenderArgs {
-    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub files: Vec<String>,
     #[command(flatten)]
-    pub read: ReadArgs,
-    #[command(flatten)]
-    pub ca: CaArgs,
-    /// Also read the built-in example (the procedure's own mirror scenario)
-    #[arg(long)]
-    pub example: bool,
+    pub objects: ObjectsArgs,
     /// Write the files under this folder (without it, list what would be written)
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// registries.conf layout: today's, or the original procedure's (ICSP era)
-    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
-    pub layout: LayoutArg,
-    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
-    #[arg(long, value_name = "FILE")]
-    pub pull_secret: Option<PathBuf>,
-    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
-    #[arg(long, value_name = "REF")]
-    pub release_image: Option<String>,
+    #[command(flatten)]
+    pub render: RenderFlags,
     /// Print each file's content (credentials are never shown)
     #[arg(long)]
     pub show: bool,
@@ -268,16 +267,8 @@ pub struct VerifyArgs {
     /// The node's root (e.g. /host under `oc debug node/X`, or files copied off a node); repeat for several nodes
     #[arg(long = "root", value_name = "DIR", required = true)]
     pub roots: Vec<PathBuf>,
-    /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
-    #[arg(short = 'f', long = "filename", value_name = "FILE")]
-    pub files: Vec<String>,
     #[command(flatten)]
-    pub read: ReadArgs,
-    #[command(flatten)]
-    pub ca: CaArgs,
-    /// Also read the built-in example (the procedure's own mirror scenario)
-    #[arg(long)]
-    pub example: bool,
+    pub objects: ObjectsArgs,
     /// registries.conf layout to render (it is compared by meaning, so either verifies either)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,

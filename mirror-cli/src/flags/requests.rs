@@ -22,7 +22,8 @@ use registries_conf::Layout;
 use trust_bundle::{OutOfValidity, UnixTime};
 
 use super::args::{
-    CaArgs, Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, TargetArg,
+    CaArgs, Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, RenderFlags,
+    TargetArg,
     TrustCommand,
 };
 
@@ -47,31 +48,21 @@ impl Request {
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.files, args.read.recursive)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files, args.objects.read.recursive)?,
+                example: args.objects.example,
                 root: args.root,
                 show: args.show,
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..node_options(
-                        args.layout,
-                        args.release_image,
-                        args.pull_secret.as_deref(),
-                        &args.ca,
-                    )?
+                    ..render_options(args.render, &args.objects.ca)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.files, args.read.recursive)?,
-                example: args.example,
+                inputs: read_inputs(&args.objects.files, args.objects.read.recursive)?,
+                example: args.objects.example,
                 spec_version: args.spec_version,
                 output: args.output,
-                options: node_options(
-                    args.layout,
-                    args.release_image,
-                    args.pull_secret.as_deref(),
-                    &args.ca,
-                )?,
+                options: render_options(args.render, &args.objects.ca)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from, args.read.recursive)?,
@@ -110,36 +101,34 @@ impl Request {
                     json: args.output == OutputArg::Json,
                 })
             }
-            Command::Verify(args) if args.roots.len() > 1 => Request::Fleet(FleetRequest {
-                roots: args.roots,
-                inputs: read_inputs(&args.files, args.read.recursive)?,
-                example: args.example,
-                options: RenderOptions {
-                    target: args.target.into(),
-                    ..node_options(
-                        args.layout,
-                        args.release_image,
-                        args.pull_secret.as_deref(),
-                        &args.ca,
-                    )?
-                },
-                json: args.output == OutputArg::Json,
-            }),
-            Command::Verify(args) => Request::Verify(VerifyRequest {
-                root: args.roots[0].clone(),
-                inputs: read_inputs(&args.files, args.read.recursive)?,
-                example: args.example,
-                options: RenderOptions {
-                    target: args.target.into(),
-                    ..node_options(
-                        args.layout,
-                        args.release_image,
-                        args.pull_secret.as_deref(),
-                        &args.ca,
-                    )?
-                },
-                json: args.output == OutputArg::Json,
-            }),
+            Command::Verify(args) => {
+                let fleet = FleetRequest {
+                    roots: args.roots,
+                    inputs: read_inputs(&args.objects.files, args.objects.read.recursive)?,
+                    example: args.objects.example,
+                    options: RenderOptions {
+                        target: args.target.into(),
+                        ..node_options(
+                            args.layout,
+                            args.release_image,
+                            args.pull_secret.as_deref(),
+                            &args.objects.ca,
+                        )?
+                    },
+                    json: args.output == OutputArg::Json,
+                };
+                match <[_; 1]>::try_from(fleet.roots) {
+                    // One root: the single-node checklist.
+                    Ok([root]) => Request::Verify(VerifyRequest {
+                        root,
+                        inputs: fleet.inputs,
+                        example: fleet.example,
+                        options: fleet.options,
+                        json: fleet.json,
+                    }),
+                    Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
+                }
+            }
             Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
             Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
@@ -195,6 +184,16 @@ impl From<LayoutArg> for Layout {
             LayoutArg::Legacy => Layout::Legacy,
         }
     }
+}
+
+/// Render options from `render`'s and `ignition`'s flags.
+fn render_options(flags: RenderFlags, ca: &CaArgs) -> Result<RenderOptions, Error> {
+    node_options(
+        flags.layout,
+        flags.release_image,
+        flags.pull_secret.as_deref(),
+        ca,
+    )
 }
 
 /// Render options from the flags the node-file commands share.

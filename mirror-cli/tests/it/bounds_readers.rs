@@ -99,7 +99,8 @@ fn yaml_stream_checks() {
     let e = bounded("YAML 100 MB", MEMORY_LIMIT_KB, || {
         icsp::read_objects("big.yaml", &input, &limits)
     });
-    assert!(e.contains("more than the limit of 16777216 bytes"), "{e}");
+    let limit = format!("more than the limit of {} bytes", icsp::DEFAULT_MAX_BYTES);
+    assert!(e.contains(&limit), "{e}");
 
     for (what, bytes) in [
         (

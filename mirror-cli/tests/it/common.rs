@@ -57,19 +57,18 @@ pub fn binary() -> Command {
 
 /// Runs the binary with `args`, `stdin` written to it, and collects its output.
 pub fn run_binary(args: &[&str], stdin: &str) -> Output {
-    let mut child = binary()
-        .args(args)
+    output_with_stdin(binary().args(args), stdin.as_bytes())
+}
+
+/// Runs `command` with `stdin` written to it, and collects its output.
+pub fn output_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -119,6 +118,11 @@ pub fn tree(root: &Path, holds_credentials: impl Fn(&Path) -> bool) -> String {
     }
     rows.sort();
     rows.join("\n")
+}
+
+/// A file's permission bits, as a node would show them.
+pub fn mode(path: &Path) -> u32 {
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
 
 /// What must never be printed of a credential: the password and token, and the base64 forms that carry them.

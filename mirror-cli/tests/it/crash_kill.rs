@@ -5,11 +5,11 @@
 //! `writer::write_all` in a loop, alternating two contents of several files, until it is killed.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::common;
 use mirror_cli::writer::{NodeFile, write_all};
 
 const ROOT_VAR: &str = "MIRROR_CLI_KILL_TEST_ROOT";
@@ -83,7 +83,7 @@ fn check_targets(root: &Path, generations: &[Vec<NodeFile>; 2], context: &str) -
                         bytes.len()
                     )
                 });
-            let actual = fs::metadata(&target).unwrap().permissions().mode() & 0o7777;
+            let actual = common::mode(&target);
             assert_eq!(actual, mode, "{context}: {path} mode {actual:o}");
             which
         })

@@ -31,56 +31,61 @@ spec:
     source: quay.io/openshift-release-dev/ocp-release
 ";
 
+/// Runs `diff` on objects that change the nodes: exit 1, as `kubectl diff` when there are differences.
 fn diff(from: Vec<Input>, to: Vec<Input>) -> (String, String) {
+    diff_exiting(Exit::Failed, from, to)
+}
+
+fn diff_exiting(expected: Exit, from: Vec<Input>, to: Vec<Input>) -> (String, String) {
     let request = DiffRequest {
         from,
         to,
         ..Default::default()
     };
     let (exit, out, err) = capture(|out, err, style| run(&request, out, err, style));
-    assert_eq!(exit.unwrap(), Exit::Ok);
+    assert_eq!(exit.unwrap(), expected, "{out}");
     (out, err)
+}
+
+/// One test per change: `diff_case!(test, snapshot, [from...], [to...], "a line the report must hold")`.
+macro_rules! diff_case {
+    ($test:ident, $snapshot:literal, [$($from:expr),*], [$($to:expr),*], $says:literal) => {
+        #[test]
+        fn $test() {
+            let (out, _) = diff(vec![$($from),*], vec![$($to),*]);
+            assert!(out.contains($says), "{out}");
+            insta::assert_snapshot!($snapshot, out);
+        }
+    };
 }
 
 fn example() -> Input {
     input("current.yaml", EXAMPLE)
 }
 
-#[test]
-fn adding_digest_only_mirrors_reloads_crio_only() {
-    let (out, _) = diff(
-        vec![example()],
-        vec![example(), input("idms.yaml", NEW_IDMS)],
-    );
-    assert!(
-        out.contains("In plain words: nodes reload CRI-O, without a drain."),
-        "{out}"
-    );
-    insta::assert_snapshot!("digest_only_added", out);
-}
+diff_case!(
+    adding_digest_only_mirrors_reloads_crio_only,
+    "digest_only_added",
+    [example()],
+    [example(), input("idms.yaml", NEW_IDMS)],
+    "In plain words: nodes reload CRI-O, without a drain."
+);
 
-#[test]
-fn adding_tag_mirrors_drains() {
-    let (out, _) = diff(
-        vec![example()],
-        vec![example(), input("itms.yaml", NEW_ITMS)],
-    );
-    assert!(out.contains("drained"), "{out}");
-    insta::assert_snapshot!("tag_mirror_added", out);
-}
+diff_case!(
+    adding_tag_mirrors_drains,
+    "tag_mirror_added",
+    [example()],
+    [example(), input("itms.yaml", NEW_ITMS)],
+    "drained"
+);
 
-#[test]
-fn removing_a_mirror_set_drains() {
-    let (out, _) = diff(
-        vec![example(), input("idms.yaml", NEW_IDMS)],
-        vec![example()],
-    );
-    assert!(
-        out.contains("registry registry.redhat.io/ubi9 has been removed"),
-        "{out}"
-    );
-    insta::assert_snapshot!("mirror_set_removed", out);
-}
+diff_case!(
+    removing_a_mirror_set_drains,
+    "mirror_set_removed",
+    [example(), input("idms.yaml", NEW_IDMS)],
+    [example()],
+    "registry registry.redhat.io/ubi9 has been removed"
+);
 
 #[test]
 fn first_mirrors_from_the_template_are_safe() {
@@ -113,7 +118,8 @@ fn pull_secret_change_needs_nothing() {
 
 #[test]
 fn no_change_says_so() {
-    let (out, _) = diff(vec![example()], vec![example()]);
+    // Nothing changes on the nodes: exit 0, as `kubectl diff` without differences.
+    let (out, _) = diff_exiting(Exit::Ok, vec![example()], vec![example()]);
     insta::assert_snapshot!("unchanged", out);
 }
 

@@ -325,50 +325,47 @@ fn validate_matches_openshift_on_every_golden_case() {
 #[test]
 fn binary_exit_codes_and_help() {
     let golden = |c: &str| format!("{GOLDEN}/{c}/input.yaml");
-    let clean = common::binary()
-        .args(["icsp", "validate", &golden("registries-conf/01-icsp-seed")])
-        .output()
-        .unwrap();
+    let clean = common::run_binary(
+        &["icsp", "validate", &golden("registries-conf/01-icsp-seed")],
+        "",
+    );
     assert_eq!(clean.status.code(), Some(0));
-    let found = common::binary()
-        .args([
+    let found = common::run_binary(
+        &[
             "icsp",
             "validate",
             &golden("registries-conf/20-error-invalid-icsp-source"),
-        ])
-        .output()
-        .unwrap();
+        ],
+        "",
+    );
     assert_eq!(found.status.code(), Some(1));
-    let unreadable = common::binary()
-        .args(["icsp", "validate", "tests/icsp_golden/no-such-file.yaml"])
-        .output()
-        .unwrap();
+    let unreadable = common::run_binary(
+        &["icsp", "validate", "tests/icsp_golden/no-such-file.yaml"],
+        "",
+    );
     assert_eq!(unreadable.status.code(), Some(2));
-    let migrated = common::binary()
-        .args(["icsp", "migrate", &golden("registries-conf/01-icsp-seed")])
-        .output()
-        .unwrap();
+    let migrated = common::run_binary(
+        &["icsp", "migrate", &golden("registries-conf/01-icsp-seed")],
+        "",
+    );
     assert_eq!(migrated.status.code(), Some(0));
     assert!(
         String::from_utf8(migrated.stdout)
             .unwrap()
             .contains("kind: ImageDigestMirrorSet")
     );
-    let random_without_dir = common::binary()
-        .args([
+    let random_without_dir = common::run_binary(
+        &[
             "icsp",
             "migrate",
             "--random-suffix",
             &golden("registries-conf/01-icsp-seed"),
-        ])
-        .output()
-        .unwrap();
+        ],
+        "",
+    );
     assert_eq!(random_without_dir.status.code(), Some(2));
     for sub in ["migrate", "validate"] {
-        let help = common::binary()
-            .args(["icsp", sub, "--help"])
-            .output()
-            .unwrap();
+        let help = common::run_binary(&["icsp", sub, "--help"], "");
         let text = String::from_utf8(help.stdout).unwrap();
         assert!(
             text.contains("Examples:") && text.contains("Exit codes:"),

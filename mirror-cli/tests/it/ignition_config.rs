@@ -2,7 +2,6 @@
 
 use crate::common;
 use base64::Engine as _;
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
 use mirror_cli::cluster::Cluster;
@@ -126,8 +125,7 @@ fn output_file_is_private_and_complete() {
     assert_eq!(result.unwrap(), Exit::Ok);
     assert!(out.is_empty());
     assert!(err.contains("mirror.ign"), "{err}");
-    let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    assert_eq!(common::mode(&path), 0o600);
     let config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(config["ignition"]["version"], "3.4.0");
     let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
@@ -161,9 +159,6 @@ fn binary_prints_a_config_that_parses() {
     );
     let config: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(config["ignition"]["version"], "3.1.0");
-    let help = common::binary()
-        .args(["ignition", "--help"])
-        .output()
-        .unwrap();
+    let help = common::run_binary(&["ignition", "--help"], "");
     insta::assert_snapshot!("help", String::from_utf8(help.stdout).unwrap());
 }

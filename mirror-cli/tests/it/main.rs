@@ -2,6 +2,7 @@
 
 mod bounds_readers;
 mod common;
+mod conventions_exit;
 mod crash_kill;
 mod diff_objects;
 mod edge_certs;

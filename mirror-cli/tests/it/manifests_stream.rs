@@ -2,7 +2,6 @@
 //! expects (the mirror in registries.conf, its credentials in config.json, its CA in certs.d).
 
 use crate::common::{self, input};
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use mirror_cli::cluster::Cluster;
@@ -244,8 +243,7 @@ fn output_file_is_private() {
         Exit::Ok
     );
     assert!(out.is_empty());
-    let meta = std::fs::metadata(&path).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    assert_eq!(common::mode(&path), 0o600);
     let err = String::from_utf8(err).unwrap();
     assert!(!err.contains("s3cret-Pass"), "{err}");
     insta::assert_snapshot!(
@@ -256,13 +254,11 @@ fn output_file_is_private() {
 
 #[test]
 fn binary_reads_the_password_from_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("ca.crt"), ca_pem()).unwrap();
     std::fs::write(dir.path().join("ps.json"), PULL_SECRET).unwrap();
-    let mut child = common::binary()
-        .current_dir(dir.path())
-        .args([
+    let output = common::output_with_stdin(
+        common::binary().current_dir(dir.path()).args([
             "manifests",
             "--registry",
             REGISTRY,
@@ -275,19 +271,9 @@ fn binary_reads_the_password_from_stdin() {
             "--password-stdin",
             "--map",
             &format!("quay.io/openshift-release-dev/ocp-release={REGISTRY}/ocp/release"),
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"s3cret-Pass\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+        ]),
+        b"s3cret-Pass\n",
+    );
     assert!(
         output.status.success(),
         "{}",
@@ -300,9 +286,6 @@ fn binary_reads_the_password_from_stdin() {
         "{}",
         redacted(&stream)
     );
-    let help = common::binary()
-        .args(["manifests", "--help"])
-        .output()
-        .unwrap();
+    let help = common::run_binary(&["manifests", "--help"], "");
     insta::assert_snapshot!("help", String::from_utf8(help.stdout).unwrap());
 }

@@ -2,8 +2,6 @@
 //! where CRI-O reads it on MicroShift, the CAs under certs.d, and nothing of the host's own files.
 
 use crate::common;
-use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use mirror_cli::cluster::all_inputs;
@@ -80,8 +78,10 @@ fn writes_the_drop_in_secret_and_cas_only() {
     assert!(!root.path().join(paths::REGISTRIES_CONF).exists());
     assert!(!root.path().join(paths::POLICY_JSON).exists());
     assert!(!root.path().join(paths::KUBELET_CONFIG_JSON).exists());
-    let secret = fs::metadata(root.path().join(paths::MICROSHIFT_PULL_SECRET)).unwrap();
-    assert_eq!(secret.permissions().mode() & 0o7777, 0o600);
+    assert_eq!(
+        common::mode(&root.path().join(paths::MICROSHIFT_PULL_SECRET)),
+        0o600
+    );
     insta::assert_snapshot!(
         "example_tree",
         common::tree(root.path(), mirror_cli::node::holds_credentials)

@@ -2,7 +2,6 @@
 //! few runs of the built binary (password on stdin, `-o FILE` written atomically with mode 0600, exit codes).
 
 use crate::common;
-use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
 use std::process::Stdio;
 
@@ -86,38 +85,46 @@ fn merge_needs_two_files() {
     ");
 }
 
-#[test]
-fn add_to_a_bare_file_and_to_a_secret() {
-    let bare = add_request(
-        input("pull-secret.json", PULL_SECRET_JSON),
-        "mirror.registry.com:443",
-        "mirror",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_bare", show(&bare));
-    let secret = add_request(
-        input("pull-secret.yaml", secret_yaml()),
-        "mirror.registry.com:443",
-        "mirror",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_secret", show(&secret));
-    // Another spelling of quay.io is replaced in place, keeping its key.
-    let replace = add_request(
-        input("pull-secret.json", PULL_SECRET_JSON),
-        "quay.io",
-        "robot",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_replaces", show(&replace));
-    let namespace = add_request(
-        input("pull-secret.json", PULL_SECRET_JSON),
-        "mirror.example.com:5000/ocp",
-        "ci",
-        "s3cret",
-    );
-    insta::assert_snapshot!("add_namespace", show(&namespace));
+/// One test per `add` case, each with its snapshot: `add_case!(test, snapshot, file, registry, user)`.
+macro_rules! add_case {
+    ($test:ident, $snapshot:literal, $file:expr, $registry:literal, $user:literal) => {
+        #[test]
+        fn $test() {
+            let request = add_request($file, $registry, $user, "s3cret");
+            insta::assert_snapshot!($snapshot, show(&request));
+        }
+    };
 }
+
+add_case!(
+    add_to_a_bare_file,
+    "add_bare",
+    input("pull-secret.json", PULL_SECRET_JSON),
+    "mirror.registry.com:443",
+    "mirror"
+);
+add_case!(
+    add_to_a_secret,
+    "add_secret",
+    input("pull-secret.yaml", secret_yaml()),
+    "mirror.registry.com:443",
+    "mirror"
+);
+// Another spelling of quay.io is replaced in place, keeping its key.
+add_case!(
+    add_replaces_another_spelling,
+    "add_replaces",
+    input("pull-secret.json", PULL_SECRET_JSON),
+    "quay.io",
+    "robot"
+);
+add_case!(
+    add_for_a_namespace,
+    "add_namespace",
+    input("pull-secret.json", PULL_SECRET_JSON),
+    "mirror.example.com:5000/ocp",
+    "ci"
+);
 
 #[test]
 fn add_round_trips_through_get() {
@@ -285,37 +292,27 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
     let file = dir.path().join("pull-secret.yaml");
     std::fs::write(&file, secret_yaml()).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let mut child = common::binary()
-        .args(["pull-secret", "add"])
-        .arg(&file)
-        .args([
-            "--registry",
-            "mirror.registry.com:443",
-            "--username",
-            "mirror",
-            "--password-stdin",
-            "-o",
-        ])
-        .arg(&file)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"s3cret-from-stdin\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::output_with_stdin(
+        common::binary()
+            .args(["pull-secret", "add"])
+            .arg(&file)
+            .args([
+                "--registry",
+                "mirror.registry.com:443",
+                "--username",
+                "mirror",
+                "--password-stdin",
+                "-o",
+            ])
+            .arg(&file),
+        b"s3cret-from-stdin\n",
+    );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(output.stdout.is_empty(), "-o keeps stdout empty");
     assert!(!stderr.contains("s3cret"), "{stderr}");
     // In place: replaced, now 0600, and the only file in the folder (no temporary left behind).
-    let meta = std::fs::metadata(&file).unwrap();
-    assert_eq!(meta.permissions().mode() & 0o7777, 0o600);
+    assert_eq!(common::mode(&file), 0o600);
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -331,18 +328,23 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
     "#
     );
     // What was written holds the password from stdin, and `get` finds it.
-    let get = common::binary()
-        .args(["pull-secret", "get"])
-        .arg(&file)
-        .arg("mirror.registry.com:443/ocp/release:4.16")
-        .output()
-        .unwrap();
+    let get = binary_get(&file, "mirror.registry.com:443/ocp/release:4.16");
     assert_eq!(get.status.code(), Some(0));
     assert!(
         String::from_utf8(get.stdout)
             .unwrap()
             .contains("sends:   mirror:***")
     );
+}
+
+/// `mirror-cli pull-secret get FILE REF`.
+fn binary_get(file: &std::path::Path, reference: &str) -> std::process::Output {
+    common::binary()
+        .args(["pull-secret", "get"])
+        .arg(file)
+        .arg(reference)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -372,19 +374,9 @@ fn binary_exit_codes_and_refusals() {
         "error: pull-secret add: stdin carries the password; give FILE as a path\n"
     );
     // get: 0 with credentials, 1 without.
-    let found = common::binary()
-        .args(["pull-secret", "get"])
-        .arg(&file)
-        .arg("quay.io/x/y")
-        .output()
-        .unwrap();
+    let found = binary_get(&file, "quay.io/x/y");
     assert_eq!(found.status.code(), Some(0));
-    let anonymous = common::binary()
-        .args(["pull-secret", "get"])
-        .arg(&file)
-        .arg("docker.io/library/busybox")
-        .output()
-        .unwrap();
+    let anonymous = binary_get(&file, "docker.io/library/busybox");
     assert_eq!(anonymous.status.code(), Some(1));
     // remove of a missing entry: 2 and the file untouched.
     let before = std::fs::read(&file).unwrap();
@@ -424,19 +416,13 @@ fn binary_exit_codes_and_refusals() {
         std::fs::read_to_string(&out).unwrap(),
         format!("{PULL_SECRET_JSON}\n")
     );
-    assert_eq!(
-        std::fs::metadata(&out).unwrap().permissions().mode() & 0o7777,
-        0o600
-    );
+    assert_eq!(common::mode(&out), 0o600);
 }
 
 #[test]
 fn help_has_examples() {
     for sub in ["merge", "add", "remove", "get"] {
-        let help = common::binary()
-            .args(["pull-secret", sub, "--help"])
-            .output()
-            .unwrap();
+        let help = common::run_binary(&["pull-secret", sub, "--help"], "");
         let text = String::from_utf8(help.stdout).unwrap();
         assert!(text.contains("Examples:"), "{sub}: {text}");
         assert!(text.contains("Exit codes:"), "{sub}: {text}");

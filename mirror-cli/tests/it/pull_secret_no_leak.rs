@@ -367,62 +367,43 @@ fn binary_never_prints_a_secret() {
     let out_file = dir.path().join("out.json");
     let out_path = out_file.to_str().unwrap();
     let password_line = format!("{PASSWORD}\n");
+    fn add<'a>(
+        path: &'a str,
+        registry: &'a str,
+        username: &'a str,
+        extra: &[&'a str],
+    ) -> Vec<&'a str> {
+        let mut args = vec![
+            "pull-secret",
+            "add",
+            path,
+            "--registry",
+            registry,
+            "--username",
+            username,
+            "--password-stdin",
+        ];
+        args.extend_from_slice(extra);
+        args
+    }
     for (args, stdin, stdout_is_the_file) in [
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "r.example.com",
-                "--username",
-                USER,
-                "--password-stdin",
-            ],
+            add(path, "r.example.com", USER, &[]),
             password_line.as_str(),
             true,
         ),
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "r.example.com",
-                "--username",
-                USER,
-                "--password-stdin",
-                "-o",
-                out_path,
-            ],
+            add(path, "r.example.com", USER, &["-o", out_path]),
             password_line.as_str(),
             false,
         ),
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "bad_host",
-                "--username",
-                USER,
-                "--password-stdin",
-            ],
+            add(path, "bad_host", USER, &[]),
             password_line.as_str(),
             false,
         ),
         (
-            vec![
-                "pull-secret",
-                "add",
-                path,
-                "--registry",
-                "r.example.com",
-                "--username",
-                "a:b",
-                "--password-stdin",
-            ],
+            add(path, "r.example.com", "a:b", &[]),
             password_line.as_str(),
             false,
         ),
@@ -463,11 +444,8 @@ fn binary_never_prints_a_secret() {
         scan(&seen, !stdout_is_the_file);
     }
     // The -o file holds the password, as asked, with mode 0600.
-    use std::os::unix::fs::PermissionsExt as _;
-    assert_eq!(
-        std::fs::metadata(&out_file).unwrap().permissions().mode() & 0o7777,
-        0o600
-    );
+
+    assert_eq!(common::mode(&out_file), 0o600);
 }
 
 /// The scan itself finds a leak (so the tests above cannot pass by looking at nothing).

@@ -63,31 +63,28 @@ fn transcript(run: &Run) -> String {
 #[test]
 fn on_a_rendered_node_root() {
     let root = example_root();
-    let config = || ConfigSource::Root(root.path().to_path_buf());
-    let by_digest = resolve(
-        config(),
-        Some(&format!(
-            "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-        )),
-        "",
+    let on_root = |reference: &str, json| {
+        let run = resolve(
+            ConfigSource::Root(root.path().to_path_buf()),
+            Some(reference),
+            "",
+            json,
+        );
+        assert_eq!(run.exit, Ok(Exit::Ok), "{reference}");
+        run
+    };
+    let by_digest = on_root(
+        &format!("quay.io/openshift-release-dev/ocp-release@{DIGEST}"),
         false,
     );
-    assert_eq!(by_digest.exit, Ok(Exit::Ok));
     insta::assert_snapshot!("root_by_digest", transcript(&by_digest));
-    let by_tag = resolve(
-        config(),
-        Some("quay.io/openshift-release-dev/ocp-release:4.16.0-x86_64"),
-        "",
+    let by_tag = on_root(
+        "quay.io/openshift-release-dev/ocp-release:4.16.0-x86_64",
         false,
     );
-    assert_eq!(by_tag.exit, Ok(Exit::Ok));
     insta::assert_snapshot!("root_by_tag", transcript(&by_tag));
-    let json = resolve(
-        config(),
-        Some(&format!(
-            "quay.io/openshift-release-dev/ocp-v4.0-art-dev@{DIGEST}"
-        )),
-        "",
+    let json = on_root(
+        &format!("quay.io/openshift-release-dev/ocp-v4.0-art-dev@{DIGEST}"),
         true,
     );
     insta::assert_snapshot!("root_json", transcript(&json));
@@ -245,23 +242,14 @@ fn batch_mode_writes_one_line_per_reference() {
 
 #[test]
 fn the_binary_reads_batch_references_from_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let conf = write_conf(dir.path(), BLOCKING);
-    let mut child = common::binary()
-        .args(["resolve", "--batch", "--registries-conf"])
-        .arg(&conf)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"quay.io/a/b:1\ntags.example.com/app:v1\n")
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = common::output_with_stdin(
+        common::binary()
+            .args(["resolve", "--batch", "--registries-conf"])
+            .arg(&conf),
+        b"quay.io/a/b:1\ntags.example.com/app:v1\n",
+    );
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),

@@ -71,6 +71,20 @@ fn node_file_commands_never_print_a_secret() {
         .display()
         .to_string();
     let (objects, ps, root) = (path("objects.yaml"), path("ps.json"), path("root"));
+    let secret_yaml = path("secret.yaml");
+    let verify = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--root",
+            &root,
+            "-f",
+            &objects,
+            "-f",
+            &secret_yaml,
+        ];
+        args.extend_from_slice(extra);
+        run_binary(&args, "")
+    };
 
     let mut runs = vec![
         (
@@ -95,21 +109,7 @@ fn node_file_commands_never_print_a_secret() {
                 "",
             ),
         ),
-        (
-            "verify (clean)",
-            run_binary(
-                &[
-                    "verify",
-                    "--root",
-                    &root,
-                    "-f",
-                    &objects,
-                    "-f",
-                    &path("secret.yaml"),
-                ],
-                "",
-            ),
-        ),
+        ("verify (clean)", verify(&[])),
         (
             "resolve",
             run_binary(&["resolve", REF, "--root", &root], ""),
@@ -175,37 +175,10 @@ fn node_file_commands_never_print_a_secret() {
         .unwrap()
         .replace(&b64(&format!("{USER}:{PASSWORD}")), &b64("x:y"));
     fs::write(&kubelet, drifted).unwrap();
-    runs.push((
-        "verify (credentials drift)",
-        run_binary(
-            &[
-                "verify",
-                "--root",
-                &root,
-                "-f",
-                &objects,
-                "-f",
-                &path("secret.yaml"),
-            ],
-            "",
-        ),
-    ));
+    runs.push(("verify (credentials drift)", verify(&[])));
     runs.push((
         "verify --output json (drift)",
-        run_binary(
-            &[
-                "verify",
-                "--root",
-                &root,
-                "-f",
-                &objects,
-                "-f",
-                &path("secret.yaml"),
-                "--output",
-                "json",
-            ],
-            "",
-        ),
+        verify(&["--output", "json"]),
     ));
     // A broken pull secret whose bytes hold the password: the error names the place, never the bytes.
     fs::write(

@@ -2,7 +2,6 @@
 //! the naming both ways, and the atomic `-o` write, through the library and the built binary.
 
 use crate::common;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -60,44 +59,18 @@ fn config_map_yaml_and_report() {
 
 #[test]
 fn config_map_refusals() {
+    let pair = |what, host, file| (what, config_map(&[&format!("{host}={DATA}/{file}")]));
     let cases: Vec<(&str, TrustRequest)> = vec![
-        (
-            "private key",
-            config_map(&[&format!("mirror.registry.com:443={DATA}/ca-with-key.pem")]),
-        ),
-        (
-            "empty",
-            config_map(&[&format!("mirror.registry.com:443={DATA}/empty.crt")]),
-        ),
-        (
-            "not PEM",
-            config_map(&[&format!("mirror.registry.com:443={DATA}/not-pem.crt")]),
-        ),
-        (
-            "DER",
-            config_map(&[&format!("mirror.registry.com:443={DATA}/ca.der")]),
-        ),
-        (
-            "truncated",
-            config_map(&[&format!("mirror.registry.com:443={DATA}/truncated.pem")]),
-        ),
-        (
-            "bad host",
-            config_map(&[&format!("bad_host.example.com:443={DATA}/ca.pem")]),
-        ),
-        (
-            "bad port",
-            config_map(&[&format!("mirror.registry.com:0={DATA}/ca.pem")]),
-        ),
-        (
-            "IPv6",
-            config_map(&[&format!("[fd00::1]:5000={DATA}/ca.pem")]),
-        ),
+        pair("private key", "mirror.registry.com:443", "ca-with-key.pem"),
+        pair("empty", "mirror.registry.com:443", "empty.crt"),
+        pair("not PEM", "mirror.registry.com:443", "not-pem.crt"),
+        pair("DER", "mirror.registry.com:443", "ca.der"),
+        pair("truncated", "mirror.registry.com:443", "truncated.pem"),
+        pair("bad host", "bad_host.example.com:443", "ca.pem"),
+        pair("bad port", "mirror.registry.com:0", "ca.pem"),
+        pair("IPv6", "[fd00::1]:5000", "ca.pem"),
         ("no =", config_map(&[&format!("{DATA}/ca.pem")])),
-        (
-            "missing file",
-            config_map(&[&format!("mirror.registry.com:443={DATA}/nope.pem")]),
-        ),
+        pair("missing file", "mirror.registry.com:443", "nope.pem"),
         (
             "host twice",
             config_map(&[
@@ -162,29 +135,34 @@ fn check_reports_and_fails_on_a_refused_bundle() {
 
 #[test]
 fn naming_both_ways() {
-    let mut all = String::new();
-    for key in [
+    let folders = [
         "mirror.registry.com..443",
         "registry.local",
         "ca.crt",
         "a..b..5000",
         "../etc",
-    ] {
-        all.push_str(&format!(
-            "# folder {key}\n{}\n",
-            show(&TrustRequest::Folder { key: key.into() })
-        ));
-    }
-    for host in [
+    ]
+    .map(|key| {
+        (
+            format!("folder {key}"),
+            TrustRequest::Folder { key: key.into() },
+        )
+    });
+    let keys = [
         "mirror.registry.com:443",
         "registry.local",
         "[fd00::1]:5000",
         "bad_host",
-    ] {
-        all.push_str(&format!(
-            "# key {host}\n{}\n",
-            show(&TrustRequest::Key { host: host.into() })
-        ));
+    ]
+    .map(|host| {
+        (
+            format!("key {host}"),
+            TrustRequest::Key { host: host.into() },
+        )
+    });
+    let mut all = String::new();
+    for (what, request) in folders.into_iter().chain(keys) {
+        all.push_str(&format!("# {what}\n{}\n", show(&request)));
     }
     insta::assert_snapshot!(all);
 }
@@ -217,10 +195,7 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
         written.starts_with("apiVersion: v1\ndata:\n  mirror.registry.com..443: |\n"),
         "{written}"
     );
-    assert_eq!(
-        std::fs::metadata(&target).unwrap().permissions().mode() & 0o7777,
-        0o644
-    );
+    assert_eq!(common::mode(&target), 0o644);
     // A refused bundle leaves the earlier file exactly as it was, and no temporary file behind.
     let refused = run(
         &with_output(format!("mirror.registry.com:443={DATA}/ca-with-key.pem")),
@@ -235,28 +210,24 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
 
 #[test]
 fn binary_exit_codes() {
-    let ok = common::binary()
-        .args([
-            "trust",
-            "configmap",
-            &format!("mirror.registry.com:443={DATA}/ca.pem"),
-        ])
-        .output()
-        .unwrap();
+    let configmap = |file: &str| {
+        common::run_binary(
+            &[
+                "trust",
+                "configmap",
+                &format!("mirror.registry.com:443={DATA}/{file}"),
+            ],
+            "",
+        )
+    };
+    let ok = configmap("ca.pem");
     assert_eq!(ok.status.code(), Some(0));
     assert!(
         String::from_utf8(ok.stdout)
             .unwrap()
             .contains("kind: ConfigMap")
     );
-    let key = common::binary()
-        .args([
-            "trust",
-            "configmap",
-            &format!("mirror.registry.com:443={DATA}/ca-with-key.pem"),
-        ])
-        .output()
-        .unwrap();
+    let key = configmap("ca-with-key.pem");
     assert_eq!(key.status.code(), Some(2));
     assert!(key.stdout.is_empty());
     let stderr = String::from_utf8(key.stderr).unwrap();
@@ -264,21 +235,12 @@ fn binary_exit_codes() {
         stderr.lines().last().unwrap().starts_with("error: "),
         "{stderr}"
     );
-    let check = common::binary()
-        .args(["trust", "check", &format!("{DATA}/not-pem.crt")])
-        .output()
-        .unwrap();
+    let check = common::run_binary(&["trust", "check", &format!("{DATA}/not-pem.crt")], "");
     assert_eq!(check.status.code(), Some(1));
-    let missing = common::binary()
-        .args(["trust", "check", &format!("{DATA}/nope.pem")])
-        .output()
-        .unwrap();
+    let missing = common::run_binary(&["trust", "check", &format!("{DATA}/nope.pem")], "");
     assert_eq!(missing.status.code(), Some(2));
     for sub in ["configmap", "check", "folder", "key"] {
-        let help = common::binary()
-            .args(["trust", sub, "--help"])
-            .output()
-            .unwrap();
+        let help = common::run_binary(&["trust", sub, "--help"], "");
         let text = String::from_utf8(help.stdout).unwrap();
         assert!(text.contains("Example"), "{sub}: {text}");
     }

@@ -57,6 +57,20 @@ fn run_verify(root: &Path, json: bool) -> (Exit, String, String) {
     (exit, out, String::from_utf8(err).unwrap())
 }
 
+/// Whether a check of `path` has `status`.
+fn has_check(checks: &[mirror_cli::commands::verify::Check], status: Status, path: &str) -> bool {
+    checks.iter().any(|c| c.status == status && c.path == path)
+}
+
+/// Verifies `root`, expects drift, and checks the checklist and the JSON report against their snapshots.
+fn assert_drift(root: &Path, checklist: &str, json: &str) {
+    let (exit, out, _) = run_verify(root, false);
+    assert_eq!(exit, Exit::Failed);
+    insta::assert_snapshot!(checklist, out);
+    let (_, report, _) = run_verify(root, true);
+    insta::assert_snapshot!(json, report);
+}
+
 #[test]
 fn the_rendered_example_root_verifies() {
     let root = rendered_root(Layout::Current);
@@ -99,9 +113,7 @@ fn one_changed_byte_of_any_exact_file_is_drift_naming_the_file() {
             let checks = verify(root.path(), &plan).unwrap();
             let named = file.path.display().to_string();
             assert!(
-                checks
-                    .iter()
-                    .any(|c| c.status == Status::Drift && c.path == named),
+                has_check(&checks, Status::Drift, &named),
                 "byte {i} of {named}: {checks:#?}"
             );
             tried += 1;
@@ -196,11 +208,11 @@ fn registries_conf_drift_is_by_meaning_with_drop_ins_merged() {
         "[[registry]]\nlocation = \"registry.example.com\"\nblocked = true\n",
     )
     .unwrap();
-    let (exit, out, _) = run_verify(root.path(), false);
-    assert_eq!(exit, Exit::Failed);
-    insta::assert_snapshot!("checklist_registries_conf_drift", out);
-    let (_, json, _) = run_verify(root.path(), true);
-    insta::assert_snapshot!("json_registries_conf_drift", json);
+    assert_drift(
+        root.path(),
+        "checklist_registries_conf_drift",
+        "json_registries_conf_drift",
+    );
 }
 
 #[test]
@@ -251,19 +263,13 @@ fn a_missing_file_is_reported() {
         let checks = verify(root.path(), &plan).unwrap();
         let named = file.path.display().to_string();
         assert!(
-            checks
-                .iter()
-                .any(|c| c.status == Status::Missing && c.path == named),
+            has_check(&checks, Status::Missing, &named),
             "{named}: {checks:#?}"
         );
     }
     // An empty root: everything missing, exit 1.
     let empty = tempfile::tempdir().unwrap();
-    let (exit, out, _) = run_verify(empty.path(), false);
-    assert_eq!(exit, Exit::Failed);
-    insta::assert_snapshot!("checklist_empty_root", out);
-    let (_, json, _) = run_verify(empty.path(), true);
-    insta::assert_snapshot!("json_empty_root", json);
+    assert_drift(empty.path(), "checklist_empty_root", "json_empty_root");
 }
 
 #[test]

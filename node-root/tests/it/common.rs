@@ -48,6 +48,15 @@ impl Ground {
         Ground { dir }
     }
 
+    /// A ground whose root already holds `folders` (with their parents).
+    pub fn with_folders(folders: &[&str]) -> Ground {
+        let ground = Ground::new();
+        for folder in folders {
+            fs::create_dir_all(ground.root().join(folder)).unwrap();
+        }
+        ground
+    }
+
     pub fn root(&self) -> PathBuf {
         self.dir.path().join("root")
     }

@@ -170,9 +170,8 @@ fn an_uncommitted_write_is_discarded_with_its_folders() {
 
 #[test]
 fn a_stale_temporary_file_is_removed_under_the_lock() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc")).unwrap();
     // Left by a writer killed in another PID namespace: no pid check could tell it apart from a live one.
     fs::write(root_path.join("etc/.a.conf.node-root.tmp"), "half").unwrap();
     let root = Root::open(&root_path).unwrap();

@@ -117,9 +117,8 @@ fn another_owner_with_the_right_bytes_is_replaced_and_reported() {
 
 #[test]
 fn folders_on_the_way_show_owners_and_world_writable_modes() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/docker/certs.d/h:5000"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/docker/certs.d/h:5000")).unwrap();
     fs::set_permissions(
         root_path.join("etc/docker"),
         fs::Permissions::from_mode(0o777),

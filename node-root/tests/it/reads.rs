@@ -119,9 +119,8 @@ fn lines_are_bounded_one_by_one() {
 
 #[test]
 fn a_read_says_what_was_there() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers/registries.conf.d/folder.conf"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers/registries.conf.d/folder.conf")).unwrap();
     fs::write(
         root_path.join("etc/containers/registries.conf.d/00.conf"),
         "a",

@@ -15,10 +15,8 @@ const SECOND: Duration = Duration::from_secs(5);
 
 #[test]
 fn a_fifo_is_reported_at_once_never_read() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers/registries.conf.d", "var/lib/kubelet"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers/registries.conf.d")).unwrap();
-    fs::create_dir_all(root_path.join("var/lib/kubelet")).unwrap();
     for fifo in [
         "etc/containers/registries.conf",
         "etc/containers/registries.conf.d/99.conf",
@@ -86,9 +84,8 @@ fn a_fifo_is_reported_at_once_never_read() {
 
 #[test]
 fn dev_zero_behind_a_link_is_a_link_and_a_device_is_never_opened() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers")).unwrap();
     ground.link("/dev/zero", "etc/containers/registries.conf");
     let link = root_path.join("etc/containers/registries.conf");
     let (in_root, plain, device) = within(SECOND, "reading /dev/zero", move || {

@@ -37,9 +37,8 @@ fn blocked_at(e: &node_root::Error) -> (String, FileKind) {
 
 #[test]
 fn a_link_to_a_secret_is_never_read() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/containers"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/containers")).unwrap();
     ground.link(
         ground.outside().join("shadow"),
         "etc/containers/policy.json",
@@ -67,10 +66,8 @@ fn a_link_to_a_secret_is_never_read() {
 
 #[test]
 fn a_linked_folder_on_the_way_is_refused_for_everything() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc", "var/lib"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc")).unwrap();
-    fs::create_dir_all(root_path.join("var/lib")).unwrap();
     ground.link(ground.outside().join("dir"), "etc/containers");
     // A link to a folder inside the root is refused as well: no link is ever followed.
     fs::create_dir_all(root_path.join("real/kubelet")).unwrap();
@@ -165,9 +162,8 @@ fn a_linked_folder_on_the_way_is_refused_for_everything() {
 
 #[test]
 fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/docker/certs.d"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/docker/certs.d")).unwrap();
     ground.link(ground.outside().join("shadow"), "etc/a.conf");
     ground.link(
         ground.outside().join("dir"),
@@ -197,9 +193,8 @@ fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
 
 #[test]
 fn planted_temporary_files_and_trash_are_removed_never_followed() {
-    let ground = Ground::new();
+    let ground = Ground::with_folders(&["etc/docker/certs.d/old:5000"]);
     let root_path = ground.root();
-    fs::create_dir_all(root_path.join("etc/docker/certs.d/old:5000")).unwrap();
     fs::write(root_path.join("etc/docker/certs.d/old:5000/ca.crt"), "old").unwrap();
     // Someone who owns etc plants links where this crate puts its temporary file and its trash.
     ground.link(ground.outside().join("shadow"), "etc/.a.conf.node-root.tmp");

@@ -13,3 +13,4 @@ mod render_rules;
 mod resolve_cases;
 mod resolve_golden;
 mod resolve_rules;
+mod short_names;
