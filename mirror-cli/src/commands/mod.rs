@@ -12,10 +12,10 @@ pub mod trust;
 pub mod verify;
 
 pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
-pub(crate) use crate::output::{output_error, print_json};
 pub use crate::output::{
     CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
 };
+pub(crate) use crate::output::{output_error, print_json};
 
 /// The first steps of `render`, `ignition` and `verify`: the node plan of the inputs (see
 /// [`crate::node::plan_from_inputs`]; `nothing` is the usage message for no input), its warnings printed, and its

@@ -23,8 +23,7 @@ use trust_bundle::{OutOfValidity, UnixTime};
 
 use super::args::{
     CaArgs, Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, RenderFlags,
-    TargetArg,
-    TrustCommand,
+    TargetArg, TrustCommand,
 };
 
 /// One command's request, ready to run.
