@@ -49,6 +49,8 @@ pub struct RenderOptions {
     pub ca_out_of_validity: OutOfValidity,
     /// The kind of host.
     pub target: Target,
+    /// How the API server's rules apply to the objects read (kubectl's `--validate`).
+    pub strictness: icsp::Strictness,
 }
 
 impl Default for RenderOptions {
@@ -60,6 +62,7 @@ impl Default for RenderOptions {
             now: UnixTime::now(),
             ca_out_of_validity: OutOfValidity::Refuse,
             target: Target::OpenShift,
+            strictness: icsp::Strictness::Strict,
         }
     }
 }
@@ -250,6 +253,14 @@ fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
     }
 }
 
+/// How the objects are read for `options`.
+pub fn read_options(options: &RenderOptions) -> icsp::ReadOptions {
+    icsp::ReadOptions {
+        limits: icsp::Limits::default(),
+        strictness: options.strictness,
+    }
+}
+
 /// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
 /// ignition and verify. `nothing` is the usage message when there is no input at all.
 pub fn plan_from_inputs(
@@ -264,7 +275,7 @@ pub fn plan_from_inputs(
             message: nothing.to_owned(),
         });
     }
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
+    let cluster = Cluster::read_with(&inputs, &read_options(options))?;
     // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
     // must include one that shapes the node.
     if !inputs.is_empty() {
@@ -281,6 +292,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
 
     // Objects the API server would refuse: OpenShift never sees them, so say so, but render what the controller
     // would do with them (its own checks, with its own messages, come next).
+    warnings.extend(cluster.read_warnings.iter().cloned().map(Warning::Objects));
     for (located, finding) in validation_findings(cluster) {
         warnings.push(Warning::ApiWouldRefuse { located, finding });
     }

@@ -22,6 +22,8 @@ pub enum Warning {
         /// What the API server's validation says.
         finding: icsp::Finding,
     },
+    /// Reading the objects (`--validate=warn`, an object too large for client-side `oc apply`, ...).
+    Objects(icsp::Issue),
     /// The release payload check (machine-config-operator's words).
     Payload(registries_conf::PayloadWarning),
     /// Rendering registries.conf (machine-config-operator's words).
@@ -66,6 +68,7 @@ impl fmt::Display for Warning {
             Warning::GeneratedApiWouldRefuse { object, finding } => {
                 write!(f, "{object}: the API server would refuse this: {finding}")
             }
+            Warning::Objects(issue) => write!(f, "{issue}"),
             Warning::Payload(w) => write!(f, "{w}"),
             Warning::Render(w) => write!(f, "{w}"),
             Warning::RuntimeRefuses(e) => write!(

@@ -51,6 +51,8 @@ pub struct ValidateRequest {
     pub inputs: Vec<Input>,
     /// "Now", for the trusted-CA ConfigMap's certificates; `None` for the current time.
     pub now: Option<trust_bundle::UnixTime>,
+    /// How the API server's rules apply (kubectl's `--validate`).
+    pub strictness: icsp::Strictness,
 }
 
 /// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
@@ -332,10 +334,16 @@ fn validate(
         });
     }
     let mut findings = Vec::new();
-    let mut checked = 0usize;
+    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
+    let options = icsp::ReadOptions {
+        limits: icsp::Limits::default(),
+        strictness: request.strictness,
+    };
+    let mut streams = Vec::with_capacity(request.inputs.len());
     for input in &request.inputs {
-        for located in icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())? {
-            checked += 1;
+        let stream = icsp::read_stream(&input.name, &input.bytes, &options)?;
+        for located in &stream.objects {
             let mut at = format!("{}: document {}", located.file, located.document);
             if let Some(item) = located.item {
                 at.push_str(&format!(" item {item}"));
@@ -344,14 +352,22 @@ fn validate(
                 findings.push(format!("{at}: the API server would refuse this: {finding}"));
             }
         }
+        streams.push((input.name.clone(), stream));
     }
+    let checked: usize = streams.iter().map(|(_, s)| s.objects.len()).sum();
 
     // Across objects, as machine-config-operator checks them before writing registries.conf and policy.json.
-    let mut warnings = Vec::new();
-    let mut notes = Vec::new();
-    match Cluster::read(&request.inputs, &icsp::Limits::default()) {
+    match Cluster::from_streams(streams, request.strictness) {
         Err(e) => findings.push(e.to_string()),
         Ok(cluster) => {
+            // Too large for client-side `oc apply` (its default): the API server refuses it as applied.
+            for issue in &cluster.read_warnings {
+                if issue.kind == icsp::IssueKind::ObjectTooLarge {
+                    findings.push(issue.to_string());
+                } else {
+                    warnings.push(crate::Warning::Objects(issue.clone()));
+                }
+            }
             if cluster.summary.objects == 0 {
                 return Err(Error::NothingShapesNodes(cluster.summary));
             }
@@ -370,6 +386,7 @@ fn validate(
             // objects do not render, the findings above say why.)
             let options = crate::node::RenderOptions {
                 now,
+                strictness: request.strictness,
                 ..Default::default()
             };
             if let Some(size) = crate::node::plan(&cluster, &options)

@@ -239,10 +239,12 @@ fn check_machine_config_size(objects: &[Object], warnings: &mut Vec<Warning>) ->
         .cloned()
         .collect();
     let stream = Input {
-        name: "<generated>".into(),
+        name: "<manifests output>".into(),
         bytes: to_stream(&mirror_sets).into_bytes(),
     };
     let cluster = crate::cluster::Cluster::read(&[stream], &icsp::Limits::default())?;
+    // An object too large for client-side `oc apply`, with how many sources fit in one.
+    warnings.extend(cluster.read_warnings.iter().cloned().map(Warning::Objects));
     let plan = crate::node::plan(&cluster, &crate::node::RenderOptions::default())?;
     match plan.machine_config {
         Some(size) if size.is_over() => Err(Error::TooLargeForCluster(size)),

@@ -292,6 +292,23 @@ pub struct ReadArgs {
     /// Read the subfolders of a -f folder too (as kubectl -R); without it only the folder's own files
     #[arg(short = 'R', long)]
     pub recursive: bool,
+    /// How the API server's rules apply to the objects (unknown fields, apiVersion, names, duplicates), as
+    /// kubectl's --validate: strict refuses, warn warns, ignore says nothing
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = ValidateArg::Strict)]
+    pub validate: ValidateArg,
+}
+
+/// kubectl's `--validate` values (`true` and `false` are its older spellings of strict and ignore).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateArg {
+    /// Refuse the objects (kubectl's default)
+    #[value(alias = "true")]
+    Strict,
+    /// Warn and go on
+    Warn,
+    /// Say nothing
+    #[value(alias = "false")]
+    Ignore,
 }
 
 /// What to do with CA certificates outside their validity period.

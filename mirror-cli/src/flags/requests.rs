@@ -22,8 +22,8 @@ use registries_conf::Layout;
 use trust_bundle::{OutOfValidity, UnixTime};
 
 use super::args::{
-    CaArgs, Cli, Command, IcspCommand, LayoutArg, OutputArg, PullSecretCommand, RenderFlags,
-    TargetArg, TrustCommand,
+    CaArgs, Cli, Command, IcspCommand, LayoutArg, ObjectsArgs, OutputArg, PullSecretCommand,
+    ReadArgs, RenderFlags, TargetArg, TrustCommand, ValidateArg,
 };
 
 /// One command's request, ready to run.
@@ -53,7 +53,7 @@ impl Request {
                 show: args.show,
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..render_options(args.render, &args.objects.ca)?
+                    ..render_options(args.render, &args.objects)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
@@ -61,12 +61,12 @@ impl Request {
                 example: args.objects.example,
                 spec_version: args.spec_version,
                 output: args.output,
-                options: render_options(args.render, &args.objects.ca)?,
+                options: render_options(args.render, &args.objects)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
                 from: read_inputs(&args.from, args.read.recursive)?,
                 to: read_inputs(&args.to, args.read.recursive)?,
-                options: node_options(args.layout, args.release_image, None, &args.ca)?,
+                options: node_options(args.layout, args.release_image, None, &args.ca, &args.read)?,
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
@@ -112,6 +112,7 @@ impl Request {
                             args.release_image,
                             args.pull_secret.as_deref(),
                             &args.objects.ca,
+                            &args.objects.read,
                         )?
                     },
                     json: args.output == OutputArg::Json,
@@ -156,6 +157,16 @@ impl Request {
     }
 }
 
+impl From<ValidateArg> for icsp::Strictness {
+    fn from(validate: ValidateArg) -> Self {
+        match validate {
+            ValidateArg::Strict => icsp::Strictness::Strict,
+            ValidateArg::Warn => icsp::Strictness::Warn,
+            ValidateArg::Ignore => icsp::Strictness::Ignore,
+        }
+    }
+}
+
 impl CaArgs {
     /// What the flag says of certificates outside their validity.
     fn out_of_validity(&self) -> OutOfValidity {
@@ -186,12 +197,13 @@ impl From<LayoutArg> for Layout {
 }
 
 /// Render options from `render`'s and `ignition`'s flags.
-fn render_options(flags: RenderFlags, ca: &CaArgs) -> Result<RenderOptions, Error> {
+fn render_options(flags: RenderFlags, objects: &ObjectsArgs) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
         flags.release_image,
         flags.pull_secret.as_deref(),
-        ca,
+        &objects.ca,
+        &objects.read,
     )
 }
 
@@ -201,8 +213,10 @@ fn node_options(
     release_image: Option<String>,
     pull_secret: Option<&Path>,
     ca: &CaArgs,
+    read: &ReadArgs,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
+        strictness: read.validate.into(),
         layout: layout.into(),
         release_image,
         pull_secret: pull_secret.map(read_file).transpose()?,
@@ -308,6 +322,7 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
             },
         }),
         IcspCommand::Validate { files, read } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            strictness: read.validate.into(),
             inputs: read_inputs(&files, read.recursive)?,
             now: None,
         }),

@@ -97,7 +97,11 @@ fn icsp_validate_without_a_mirror_object_is_not_clean() {
     let validate = |inputs| {
         common::capture(|out, err, style| {
             icsp_cmd::run(
-                &IcspRequest::Validate(ValidateRequest { inputs, now: None }),
+                &IcspRequest::Validate(ValidateRequest {
+                    inputs,
+                    now: None,
+                    strictness: icsp::Strictness::Strict,
+                }),
                 out,
                 err,
                 style,

@@ -18,13 +18,18 @@ fn repository(i: usize) -> String {
     )
 }
 
-/// One IDMS with `sources` repository-level sources, one mirror each.
+/// ImageDigestMirrorSets with `sources` repository-level sources in all, one mirror each, 500 sources an object
+/// (each under the 262 144-byte annotation limit of client-side `oc apply`).
 fn idms(sources: usize) -> String {
-    let mut text = String::from(
-        "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: many}\nspec:\n  \
-         imageDigestMirrors:\n",
-    );
+    let mut text = String::new();
     for i in 0..sources {
+        if i % 500 == 0 {
+            text.push_str(&format!(
+                "---\napiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {{name: many-{}}}\n\
+                 spec:\n  imageDigestMirrors:\n",
+                i / 500
+            ));
+        }
         let repository = repository(i);
         text.push_str(&format!(
             "  - source: quay.io/{repository}\n    mirrors: [mirror.example.com:5000/{repository}]\n"
@@ -39,6 +44,7 @@ fn validate(text: &str) -> (Result<Exit, mirror_cli::Error>, String, String) {
             &IcspRequest::Validate(ValidateRequest {
                 inputs: vec![input("idms.yaml", text)],
                 now: None,
+                strictness: icsp::Strictness::Strict,
             }),
             out,
             err,

@@ -51,7 +51,11 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
 }
 
 fn validate(inputs: Vec<Input>) -> IcspRequest {
-    IcspRequest::Validate(ValidateRequest { inputs, now: None })
+    IcspRequest::Validate(ValidateRequest {
+        inputs,
+        now: None,
+        strictness: icsp::Strictness::Strict,
+    })
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod diff_objects;
 mod edge_certs;
 mod edge_inputs;
 mod edge_size;
+mod edge_validate;
 mod edge_verify;
 mod errors;
 mod fleet_verify;

@@ -328,6 +328,7 @@ fn icsp_commands_never_print_a_secret() {
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
             inputs: vec![input("cluster.yaml", &stream)],
             now: None,
+            strictness: icsp::Strictness::Strict,
         }),
         IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             inputs: vec![input("cluster.yaml", &stream)],
@@ -339,6 +340,7 @@ fn icsp_commands_never_print_a_secret() {
                 format!("{stream}  extra: [{PASSWORD}\n"),
             )],
             now: None,
+            strictness: icsp::Strictness::Strict,
         }),
     ];
     for request in &requests {
