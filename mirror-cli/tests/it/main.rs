@@ -7,6 +7,7 @@ mod crash_kill;
 mod diff_objects;
 mod edge_certs;
 mod edge_inputs;
+mod edge_short_names;
 mod edge_size;
 mod edge_validate;
 mod edge_verify;
