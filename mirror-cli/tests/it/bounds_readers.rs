@@ -146,13 +146,23 @@ fn cli_file_reader() {
         mirror_cli::commands::read_file(&path)
     });
     assert!(
-        e.contains("big.yaml") && e.contains("larger than 67108864 bytes"),
+        e.contains("big.yaml")
+            && e.contains(&format!(
+                "larger than {} bytes",
+                mirror_cli::commands::MAX_INPUT_BYTES
+            )),
         "{e}"
     );
     let e = bounded("CLI -f reader, 100 MB file", limit_kb, || {
         mirror_cli::commands::read_inputs(&[path.display().to_string()], false)
     });
-    assert!(e.contains("larger than 67108864 bytes"), "{e}");
+    assert!(
+        e.contains(&format!(
+            "larger than {} bytes",
+            mirror_cli::commands::MAX_INPUT_BYTES
+        )),
+        "{e}"
+    );
 }
 
 #[test]
@@ -207,7 +217,11 @@ fn registries_conf() {
         registries_conf::parse("big.conf", &input)
     });
     assert!(
-        e.contains("\"big.conf\"") && e.contains("more than the limit of 16777216 bytes"),
+        e.contains("\"big.conf\"")
+            && e.contains(&format!(
+                "more than the limit of {} bytes",
+                registries_conf::MAX_INPUT_BYTES
+            )),
         "{e}"
     );
     bounded("registries.conf.d drop-in 100 MB", MEMORY_LIMIT_KB, || {

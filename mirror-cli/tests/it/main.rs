@@ -5,6 +5,7 @@ mod common;
 mod conventions_exit;
 mod crash_kill;
 mod diff_objects;
+mod edge_bounds;
 mod edge_certs;
 mod edge_inputs;
 mod edge_short_names;
