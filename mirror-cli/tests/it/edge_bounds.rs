@@ -14,6 +14,8 @@ use mirror_cli::commands::verify::{self, VerifyRequest};
 use mirror_cli::explain::ConfigSource;
 
 const SOURCES: usize = 100_000;
+/// ImageDigestMirrorSet mirrors are pulled by digest.
+const DIGEST: &str = "sha256:3333333333333333333333333333333333333333333333333333333333333333";
 /// As the bench packs them (and oc-mirror's output comes close): 91 sources an object.
 const PER_OBJECT: usize = 91;
 
@@ -71,7 +73,7 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
             resolve::run_with_input(
                 &ResolveRequest {
                     config,
-                    reference: Some("quay.io/team-99999/app-99999:1".into()),
+                    reference: Some(format!("quay.io/team-99999/app-99999@{DIGEST}")),
                     batch: false,
                     json: false,
                 },
@@ -83,7 +85,9 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
         });
         assert_eq!(result.unwrap(), Exit::Ok, "{err}");
         assert!(
-            out.starts_with("mirror.example.com:5000/team-99999/app-99999:1 mirror"),
+            out.starts_with(&format!(
+                "mirror.example.com:5000/team-99999/app-99999@{DIGEST} mirror"
+            )),
             "{out}"
         );
     }
