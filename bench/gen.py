@@ -10,6 +10,7 @@ Files written:
   idms.yaml        the IDMS objects as many YAML documents (`oc get -o yaml` per object, `---` between)
   idms-list.yaml   the same objects as one `kind: List` document (`oc get idms -o yaml`)
   idms.json        the same objects as `oc get idms -o json` prints them (a List, indented)
+  idms-compact.json the same List without whitespace (`jq -c`; under the 16 MiB input budget at 100 000)
   icsp.yaml        the same rules as ImageContentSourcePolicy objects, many documents
   cluster.yaml     the pull secret Secret, the CA ConfigMap and image.config/cluster
   pull-secret.json the bare .dockerconfigjson
@@ -140,6 +141,7 @@ def main():
     the_list = {"apiVersion": "v1", "kind": "List", "items": idms, "metadata": {"resourceVersion": ""}}
     write(folder, "idms-list.yaml", to_yaml(the_list))
     write(folder, "idms.json", json.dumps(the_list, indent=4) + "\n")
+    write(folder, "idms-compact.json", json.dumps(the_list, separators=(",", ":")) + "\n")
     icsp = objects(n, "ImageContentSourcePolicy")
     write(folder, "icsp.yaml", "---\n".join(to_yaml(o) for o in icsp))
 

@@ -1,9 +1,10 @@
 //! registries.conf parsing and validation (main file and drop-in): no panic, errors carry a position inside the
-//! file, and a file that validates encodes to bytes that parse and validate to the same model.
+//! file, a file that validates encodes to bytes that parse and validate to the same model, and the fast reader
+//! `parse` tries first gives exactly what the lossless reader gives (the same file, warnings, error and position).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use registries_conf::{parse, parse_drop_in};
+use registries_conf::{parse, parse_drop_in, parse_lossless};
 use registries_conf::{validate, validate_model};
 use registries_conf::{Layout, encode};
 
@@ -14,6 +15,15 @@ fuzz_target!(|data: &[u8]| {
         } else {
             parse("registries.conf", data)
         };
+        let lossless = parse_lossless(if drop_in { "fuzz.conf" } else { "registries.conf" }, data, drop_in);
+        match (&parsed, &lossless) {
+            (Ok(fast), Ok(slow)) => assert_eq!(fast, slow),
+            (Err(fast), Err(slow)) => assert_eq!(
+                (fast.to_string(), fast.line(), fast.column()),
+                (slow.to_string(), slow.line(), slow.column())
+            ),
+            _ => panic!("the readers disagree: {parsed:?} / {lossless:?}"),
+        }
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(e) => {

@@ -1,11 +1,24 @@
 //! The YAML/JSON object stream under the default budgets: no panic, no hang, no runaway memory; every object read
-//! validates without panicking, and writing it back and reading it again gives the same object.
+//! validates without panicking, and writing it back and reading it again gives the same object. The JSON fast
+//! path and the complete reader give the same result (objects, warnings, counts, or the same error) under every
+//! strictness.
 #![no_main]
 
-use icsp::{Limits, YamlStyle, read_objects, to_yaml, validate};
+use icsp::{
+    Limits, ReadOptions, Strictness, YamlStyle, read_objects, read_stream, read_stream_complete, to_yaml, validate,
+};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    for strictness in [Strictness::Strict, Strictness::Warn, Strictness::Ignore] {
+        let options = ReadOptions {
+            strictness,
+            ..ReadOptions::default()
+        };
+        let fast = read_stream("fuzz.yaml", data, &options).map_err(|e| e.to_string());
+        let complete = read_stream_complete("fuzz.yaml", data, &options).map_err(|e| e.to_string());
+        assert_eq!(fast, complete, "{strictness:?}");
+    }
     let objects = match read_objects("fuzz.yaml", data, &Limits::default()) {
         Ok(objects) => objects,
         Err(e) => {

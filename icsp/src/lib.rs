@@ -1,18 +1,25 @@
 //! OpenShift image configuration objects: ImageContentSourcePolicy, ImageDigestMirrorSet,
 //! ImageTagMirrorSet, the Image config, ClusterVersion, Secret and ConfigMap.
 //!
-//! - [`read_objects`] reads YAML streams (several documents, `kind: List`, JSON) under [`Limits`],
-//!   with errors that name the file, document, object, field path and line.
+//! - [`read_stream`] (and [`read_objects`]) read YAML streams (several documents, `kind: List`, JSON) under
+//!   [`Limits`], as the API server decodes them: YAML 1.1 scalars and tags as sigs.k8s.io/yaml reads them,
+//!   unknown fields, apiVersions, names and duplicates as [`Strictness`] says (kubectl's
+//!   `--validate=strict|warn|ignore`). Errors name the file, document, object, field path and line; input text
+//!   in messages is escaped and cut ([`quote`]). A [`Stream`] tells what was read ([`Summary`]) and carries
+//!   typed warnings ([`Issue`]): objects too large for client-side `oc apply`, ICSPs beside IDMS/ITMS.
+//! - [`shapes_node_files`], [`no_mirror_object`] and [`cross_object_issues`] say what commands need across inputs.
 //! - [`validate`] checks one object against the openshift/api rules.
 //! - [`migrate_icsp`] turns ICSPs into IDMSs exactly as `oc adm migrate icsp` does.
 //! - [`to_yaml`] writes any of these objects as Go YAML libraries do, for files and `oc apply -f -`.
 //!
-//! The crate knows nothing of registries.conf: it stops at the Kubernetes objects.
+//! The crate knows nothing of registries.conf: it stops at the Kubernetes objects. The README has the bounds
+//! and their reasons, the API server's words for each rule, and the speed and memory figures.
 #![forbid(unsafe_code)]
 
 mod checks;
 mod emit;
 mod error;
+mod json;
 mod migrate;
 mod model;
 mod read;
@@ -36,3 +43,20 @@ pub use read::{
     Summary, read_objects, read_stream, shapes_node_files,
 };
 pub use validate::{Finding, validate};
+
+/// For tests and fuzzing: the complete reader alone, without the JSON fast path, to check both read alike.
+#[doc(hidden)]
+pub fn read_stream_complete(
+    name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<Stream, Error> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::Syntax {
+        at: Box::new(Where {
+            file: name.to_owned(),
+            ..Where::default()
+        }),
+        message: "the input is not UTF-8 text".into(),
+    })?;
+    read::read_complete(name, text, options)
+}

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::checks;
 use crate::error::{Error, Issue, IssueKind, Where};
+use crate::json;
 use crate::model::Object;
 use crate::schema;
 use crate::tree::{At, Ctx, Node, Path, Tree};
@@ -256,6 +257,41 @@ pub fn read_stream(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<St
         });
     }
     let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(name, bytes, &e))?;
+    if json::looks_like_json(text)
+        && let Some(stream) = read_json_fast(name, text, options)
+    {
+        return Ok(stream);
+    }
+    read_complete(name, text, options)
+}
+
+/// The JSON fast path ([`crate::json`]): `None` when it is not sure, and for anything worth an error or a
+/// warning, which the complete reader then reports with its positions.
+fn read_json_fast(name: &str, text: &str, options: &ReadOptions) -> Option<Stream> {
+    let root = json::parse(text, &options.limits).ok()?;
+    let ctx = Ctx {
+        file: name.to_owned(),
+        document: Some(0),
+        ..Ctx::default()
+    };
+    let mut out = Stream {
+        documents: 1,
+        ..Stream::default()
+    };
+    read_document(root, ctx, options, &mut out).ok()?;
+    let clean = out.warnings.is_empty()
+        && checks::duplicates(&out.objects).is_empty()
+        && checks::icsp_beside_mirror_sets(&out.objects).is_empty();
+    clean.then_some(out)
+}
+
+/// The complete reader: every YAML stream, JSON included.
+pub(crate) fn read_complete(
+    name: &str,
+    text: &str,
+    options: &ReadOptions,
+) -> Result<Stream, Error> {
+    let limits = &options.limits;
     let mut out = Stream::default();
     let mut documents = Documents::new(name, text, limits);
     while let Some(root) = documents.next() {
@@ -479,7 +515,7 @@ fn read_object(
 /// decoding error lists them.
 fn report_unknown(
     ctx: &Ctx,
-    node: &Node,
+    node: &Node<'_>,
     options: &ReadOptions,
     out: &mut Stream,
 ) -> Result<(), Error> {
@@ -507,9 +543,9 @@ fn report_unknown(
     decide(options.strictness, issue, &mut out.warnings)
 }
 
-fn name_of(node: &Node) -> Option<String> {
+fn name_of(node: &Node<'_>) -> Option<String> {
     match &node.value.get("metadata")?.value.get("name")?.value {
-        Tree::Str(name) => Some(name.clone()),
+        Tree::Str(name) => Some(name.to_string()),
         _ => None,
     }
 }

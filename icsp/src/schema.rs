@@ -249,6 +249,36 @@ pub(crate) const LIST: KindSchema = KindSchema {
     maps: &[],
 };
 
+/// `name` as a `'static` string when it is one of the field names every object repeats, so that keys of real
+/// objects need no allocation.
+pub(crate) fn interned(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "apiVersion" => "apiVersion",
+        "kind" => "kind",
+        "metadata" => "metadata",
+        "name" => "name",
+        "namespace" => "namespace",
+        "labels" => "labels",
+        "annotations" => "annotations",
+        "spec" => "spec",
+        "status" => "status",
+        "items" => "items",
+        "source" => "source",
+        "mirrors" => "mirrors",
+        "mirrorSourcePolicy" => "mirrorSourcePolicy",
+        "imageDigestMirrors" => "imageDigestMirrors",
+        "imageTagMirrors" => "imageTagMirrors",
+        "repositoryDigestMirrors" => "repositoryDigestMirrors",
+        "data" => "data",
+        "type" => "type",
+        "uid" => "uid",
+        "resourceVersion" => "resourceVersion",
+        "generation" => "generation",
+        "creationTimestamp" => "creationTimestamp",
+        _ => return None,
+    })
+}
+
 /// The schema of a kind this crate models, whatever its apiVersion.
 pub(crate) fn kind(kind: &str) -> Option<&'static KindSchema> {
     KINDS.iter().find(|k| k.kind == kind)

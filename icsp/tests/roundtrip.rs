@@ -267,4 +267,46 @@ proptest! {
     fn reading_yamlish_text_never_panics(text in "[-:{}\\[\\],&*!|>'\"%@#? \nab0-9]{0,200}") {
         let _ = read_objects("fuzz", text.as_bytes(), &Limits::default());
     }
+
+    #[test]
+    fn json_fast_path_reads_as_the_complete_reader(
+        objects in prop::collection::vec(object(), 1..4),
+        pretty in any::<bool>(),
+        list in any::<bool>(),
+        strictness in prop_oneof![Just(Strictness::Strict), Just(Strictness::Warn), Just(Strictness::Ignore)],
+    ) {
+        let values: Vec<Value> = objects.iter().filter_map(Object::to_value).collect();
+        let value = if list || values.len() != 1 {
+            serde_json::json!({"apiVersion": "v1", "kind": "List", "items": values})
+        } else {
+            values[0].clone()
+        };
+        let text = if pretty {
+            serde_json::to_string_pretty(&value).unwrap()
+        } else {
+            serde_json::to_string(&value).unwrap()
+        };
+        same_as_complete(&text, strictness)?;
+    }
+
+    #[test]
+    fn json_fast_path_reads_jsonish_text_as_the_complete_reader(
+        text in "[ \n]{0,2}[\\[{][-{}\\[\\],:\"a-z0-9 \n.eE+\\\\/\t]{0,120}",
+    ) {
+        same_as_complete(&text, Strictness::Strict)?;
+    }
+}
+
+/// The reader with its JSON fast path gives what the complete reader gives: the same objects, warnings and
+/// counts, or the same error.
+fn same_as_complete(text: &str, strictness: Strictness) -> Result<(), TestCaseError> {
+    let options = ReadOptions {
+        strictness,
+        ..ReadOptions::default()
+    };
+    let fast = read_stream("in.json", text.as_bytes(), &options).map_err(|e| e.to_string());
+    let complete =
+        read_stream_complete("in.json", text.as_bytes(), &options).map_err(|e| e.to_string());
+    prop_assert_eq!(fast, complete, "{}", text);
+    Ok(())
 }

@@ -147,14 +147,17 @@ pub fn ca_config_map(
 /// The inputs of a request, the example first when asked.
 pub fn all_inputs(inputs: &[Input], example: bool) -> Vec<Input> {
     let mut all = Vec::with_capacity(inputs.len() + 1);
-    if example {
-        all.push(Input {
-            name: "<built-in example>".into(),
-            bytes: EXAMPLE.as_bytes().to_vec(),
-        });
-    }
+    all.extend(example_input(example));
     all.extend(inputs.iter().cloned());
     all
+}
+
+/// The built-in example as an input, when asked.
+pub(crate) fn example_input(example: bool) -> Option<Input> {
+    example.then(|| Input {
+        name: "<built-in example>".into(),
+        bytes: EXAMPLE.as_bytes().to_vec(),
+    })
 }
 
 /// One input: a name for messages (a path, or `-` for stdin) and its bytes.
@@ -284,7 +287,8 @@ pub fn describe<T>(located: &Located<T>, kind_name: &str) -> String {
     if let Some(item) = located.item {
         s.push_str(&format!(" item {item}"));
     }
-    s.push_str(&format!(" ({kind_name})"));
+    // Names come from the objects: escaped, never sent raw to a terminal.
+    s.push_str(&format!(" ({})", crate::shown::shown(kind_name)));
     s
 }
 
@@ -334,8 +338,11 @@ impl Cluster {
     /// Reads every input as [`Cluster::read`] does, with the API server's rules applied as `options.strictness`
     /// says (kubectl's `--validate`): within each stream by icsp, and across the streams here (two objects of
     /// one kind with one name in two files).
-    pub fn read_with(inputs: &[Input], options: &icsp::ReadOptions) -> Result<Cluster, Error> {
-        let mut streams = Vec::with_capacity(inputs.len());
+    pub fn read_with<'a>(
+        inputs: impl IntoIterator<Item = &'a Input>,
+        options: &icsp::ReadOptions,
+    ) -> Result<Cluster, Error> {
+        let mut streams = Vec::new();
         for input in inputs {
             streams.push((
                 input.name.clone(),
@@ -355,7 +362,7 @@ impl Cluster {
         let several = streams.len() > 1;
         let mut objects = Vec::new();
         for (name, stream) in streams {
-            cluster.summary.inputs.push(name);
+            cluster.begin_input(&name);
             cluster.read_warnings.extend(stream.warnings);
             objects.extend(stream.objects);
         }
@@ -379,6 +386,11 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// Records that the objects added next come from the input `name`.
+    pub(crate) fn begin_input(&mut self, name: &str) {
+        self.summary.inputs.push(name.to_owned());
+    }
+
     /// Refuses objects of which none shapes a node's files (and no object at all): rendering from them would
     /// replace the node's files with the templates, dropping every mirror, credential and CA.
     pub fn require_shaping(&self) -> Result<(), Error> {
@@ -388,7 +400,8 @@ impl Cluster {
         Ok(())
     }
 
-    fn add(&mut self, located: Located<Object>) -> Result<(), Error> {
+    /// Sorts in one object read from the input last named to [`Cluster::begin_input`].
+    pub(crate) fn add(&mut self, located: Located<Object>) -> Result<(), Error> {
         let Located {
             file,
             document,

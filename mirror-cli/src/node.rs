@@ -8,13 +8,15 @@ use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
 use trust_bundle::{BundleReport, CheckPolicy, FolderBundle, OutOfValidity, UnixTime};
 
 use crate::Error;
-use crate::cluster::{Cluster, Input, all_inputs, describe};
+use crate::cluster::{Cluster, Input, describe, example_input};
 use crate::machine_config::MachineConfigSize;
 use crate::warning::Warning;
 use crate::writer::NodeFile;
 use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
 
 pub mod paths;
+pub mod read;
+mod runtime_check;
 
 /// Whether the node file at `path` (relative to the root) holds credentials: never print its content.
 pub fn holds_credentials(path: &std::path::Path) -> bool {
@@ -269,16 +271,17 @@ pub fn plan_from_inputs(
     options: &RenderOptions,
     nothing: &str,
 ) -> Result<NodePlan, Error> {
-    let inputs = all_inputs(inputs, example);
-    if inputs.is_empty() && options.pull_secret.is_none() {
+    // The inputs are borrowed, not gathered into a new list: that would copy every input's bytes.
+    let example = example_input(example);
+    if inputs.is_empty() && example.is_none() && options.pull_secret.is_none() {
         return Err(Error::Usage {
             message: nothing.to_owned(),
         });
     }
-    let cluster = Cluster::read_with(&inputs, &read_options(options))?;
+    let cluster = Cluster::read_with(example.iter().chain(inputs), &read_options(options))?;
     // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
     // must include one that shapes the node.
-    if !inputs.is_empty() {
+    if !inputs.is_empty() || example.is_some() {
         cluster.require_shaping()?;
     }
     plan(&cluster, options)
@@ -306,15 +309,12 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     warnings.extend(payload.warnings.iter().cloned().map(Warning::Payload));
     let rules = payload.rules;
 
-    let rendered =
+    let mut rendered =
         registries_conf::render(&rules, options.layout).map_err(|e| rules_error(cluster, e))?;
     warnings.extend(rendered.warnings.iter().cloned().map(Warning::Render));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
-    let runtime_check =
-        registries_conf::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
-            .and_then(|parsed| registries_conf::validate(&parsed));
-    if let Err(e) = runtime_check {
+    if let Err(e) = runtime_check::check(&rules, &rendered) {
         warnings.push(Warning::RuntimeRefuses(e));
     }
     match options.target {
@@ -325,9 +325,10 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
                     paths::REGISTRIES_CONF
                 ));
             }
+            // Moved, not copied: at 100 000 sources the text is 20 MB.
             files.push(file(
                 paths::REGISTRIES_CONF,
-                rendered.registries_conf.clone(),
+                std::mem::take(&mut rendered.registries_conf),
                 paths::FILE_MODE,
             ));
         }
@@ -339,10 +340,10 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
             )),
         },
     }
-    if let Some(drop_in) = &rendered.search_registries_drop_in {
+    if let Some(drop_in) = rendered.search_registries_drop_in {
         files.push(file(
             paths::SEARCH_REGISTRIES_DROP_IN,
-            drop_in.clone(),
+            drop_in,
             paths::FILE_MODE,
         ));
     }

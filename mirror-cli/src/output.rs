@@ -1,5 +1,5 @@
 //! What every command shares on the way out: the diagnostic labels ([`Style`]), the warning and note lines, the
-//! error for a failed write to stdout or stderr, and the atomic `-o FILE` write.
+//! error for a failed write to stdout or stderr, and the atomic `--output-file FILE` write.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -7,8 +7,65 @@ use std::path::Path;
 use crate::Error;
 
 /// A failed write to stdout or stderr, as every command reports it.
-pub(crate) fn output_error(e: std::io::Error) -> Error {
+pub fn output_error(e: std::io::Error) -> Error {
     Error::io(OUTPUT, e)
+}
+
+/// How a command that reports prints its report (`-o`/`--output`, as kubectl spells it). The shapes of the JSON
+/// documents are in the crate's README; warnings and notes still go to standard error as lines in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Lines for people.
+    #[default]
+    Text,
+    /// One JSON document (indented, a newline after it) for scripts.
+    Json,
+}
+
+/// How a command that prints cluster objects prints them (`-o`/`--output`, as `kubectl ... -o yaml|json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ObjectFormat {
+    /// A YAML stream, documents separated by `---` (what `oc apply -f -` reads).
+    #[default]
+    Yaml,
+    /// One JSON document: the object itself, or for several a `v1` `List` of them, as kubectl prints.
+    Json,
+}
+
+/// `objects` in `format`, ending in a newline. Objects whose content is not kept ([`icsp::Object::Other`]) are
+/// skipped, as in YAML.
+pub(crate) fn objects_text(objects: &[icsp::Object], format: ObjectFormat) -> String {
+    let mut text = match format {
+        ObjectFormat::Yaml => icsp::to_yaml_stream(objects, icsp::YamlStyle::SigsYaml),
+        ObjectFormat::Json => {
+            let mut values: Vec<serde_json::Value> =
+                objects.iter().filter_map(icsp::Object::to_value).collect();
+            let document = if values.len() == 1 {
+                values.remove(0)
+            } else {
+                serde_json::json!({
+                    "apiVersion": "v1",
+                    "items": values,
+                    "kind": "List",
+                    "metadata": {"resourceVersion": ""},
+                })
+            };
+            serde_json::to_string_pretty(&document).expect("a JSON value always serialises")
+        }
+    };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// The lowercase hex SHA-256 of `bytes`.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The name [`output_error`] gives the standard streams.
@@ -30,7 +87,7 @@ pub fn is_closed_output(e: &Error) -> bool {
         if path == OUTPUT && source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-/// Labels for diagnostics, colored only when standard error is a terminal (and `NO_COLOR` is unset).
+/// Labels for diagnostics, colored only when standard error is a terminal and `NO_COLOR` is unset or empty.
 pub struct Style {
     color: bool,
 }
@@ -38,9 +95,23 @@ pub struct Style {
 impl Style {
     /// Decides from the environment.
     pub fn detect() -> Style {
+        Style::new(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR").as_deref(),
+        )
+    }
+
+    /// Colored when writing to a terminal, unless `no_color` (the value of `NO_COLOR`) is set and non-empty: an
+    /// empty `NO_COLOR=` does not count (no-color.org).
+    pub fn new(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> Style {
         Style {
-            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            color: terminal && no_color.is_none_or(|value| value.is_empty()),
         }
+    }
+
+    /// Whether the labels carry ANSI colors.
+    pub fn is_colored(&self) -> bool {
+        self.color
     }
 
     /// Never colored (tests, files).
@@ -72,7 +143,7 @@ impl Style {
     }
 }
 
-/// Prints a `--output json` document, indented, on its own line.
+/// Prints a `-o json` document, indented, on its own line (the one JSON printer of every report).
 pub(crate) fn print_json(out: &mut dyn Write, document: &serde_json::Value) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(document).unwrap_or_default();
     writeln!(out, "{text}").map_err(output_error)
@@ -94,7 +165,7 @@ pub fn report(
     Ok(())
 }
 
-/// Writes one output file (`-o FILE`) atomically: the bytes go to a temporary file beside it, synced, then renamed
+/// Writes one output file (`--output-file FILE`) atomically: the bytes go to a temporary file beside it, synced, then renamed
 /// over it, with `mode` (0600 for anything holding credentials). The folder must exist; a symbolic link as the
 /// target is refused. Nothing is changed on error.
 pub fn write_output_file(
@@ -103,7 +174,7 @@ pub fn write_output_file(
     mode: u32,
 ) -> Result<crate::writer::WriteOutcome, Error> {
     let usage = |why: &str| Error::Usage {
-        message: format!("-o {}: {why}", path.display()),
+        message: format!("--output-file {}: {why}", path.display()),
     };
     let name = path.file_name().ok_or_else(|| usage("not a file name"))?;
     let folder = match path.parent() {

@@ -60,6 +60,7 @@ mod error;
 mod meaning;
 mod model;
 mod parse;
+mod parse_fast;
 mod render;
 mod render_merge;
 mod render_payload;
@@ -75,7 +76,10 @@ pub use encode::{Layout, encode, encode_search_registries_drop_in};
 pub use error::{Error, ErrorKind};
 pub use meaning::{Difference, Meaning, MirrorMeaning, ScopeMeaning};
 pub use model::{Mirror, MirrorUsage, PullFromMirror, RegistriesConf, Registry};
-pub use parse::{MAX_INPUT_BYTES, ParsedFile, Warning, WarningKind, parse, parse_drop_in};
+pub use parse::{
+    MAX_INPUT_BYTES, ParsedFile, Warning, WarningKind, parse, parse_drop_in, parse_lossless,
+    parses_fast,
+};
 pub use render::{
     REGISTRIES_CONF_PATH, RenderWarning, Rendered, SEARCH_REGISTRIES_DROP_IN_PATH, TEMPLATE,
     TEMPLATE_SEARCH_REGISTRIES, render, render_model,

@@ -784,12 +784,16 @@ mod tests {
 
     #[test]
     fn paths() {
-        assert_eq!(
-            normalize_path("./release-manifests/image-references"),
-            "release-manifests/image-references"
-        );
-        assert_eq!(normalize_path("/a/b/"), "a/b");
-        assert_eq!(normalize_path(".//./a"), "a");
+        for (path, normalized) in [
+            (
+                "./release-manifests/image-references",
+                "release-manifests/image-references",
+            ),
+            ("/a/b/", "a/b"),
+            (".//./a", "a"),
+        ] {
+            assert_eq!(normalize_path(path), normalized, "{path:?}");
+        }
     }
 
     #[test]

@@ -76,16 +76,17 @@ mod tests {
 
     #[test]
     fn simplify() {
-        assert_eq!(
-            simplify_content_type("application/vnd.oci.image.manifest.v1+json; charset=utf-8"),
-            OCI_MANIFEST
-        );
-        assert_eq!(
-            simplify_content_type("Application/JSON"),
-            "application/json"
-        );
-        assert_eq!(simplify_content_type(""), "");
-        assert_eq!(simplify_content_type("garbage"), "");
+        for (header, simplified) in [
+            (
+                "application/vnd.oci.image.manifest.v1+json; charset=utf-8",
+                OCI_MANIFEST,
+            ),
+            ("Application/JSON", "application/json"),
+            ("", ""),
+            ("garbage", ""),
+        ] {
+            assert_eq!(simplify_content_type(header), simplified, "{header:?}");
+        }
     }
 
     #[test]

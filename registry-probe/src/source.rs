@@ -197,10 +197,9 @@ impl Trust {
     /// pull); other files are ignored. A missing folder is no error and gives the default trust. `label_prefix`
     /// starts each label (`certs.d/mirror:5000`).
     pub fn from_certs_dir(dir: &Path, label_prefix: &str) -> Result<Trust, Error> {
-        let mut trust = Trust::default();
         let entries = match std::fs::read_dir(dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(trust),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Trust::default()),
             Err(e) => {
                 return Err(Error::Io {
                     path: dir.to_owned(),
@@ -218,6 +217,18 @@ impl Trust {
                 names.push(name.to_owned());
             }
         }
+        Trust::from_certs_entries(names, label_prefix, |name| read_bounded(&dir.join(name)))
+    }
+
+    /// The rules of [`Trust::from_certs_dir`] over a folder listed and read by the caller (a node root read
+    /// without following links, say): `names` are the folder's entries, `read` returns a file's bytes (at most
+    /// [`MAX_CERT_FILE_BYTES`]) and is called only for the `*.crt`, `*.cert` and `*.key` files used.
+    pub fn from_certs_entries(
+        mut names: Vec<String>,
+        label_prefix: &str,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, Error>,
+    ) -> Result<Trust, Error> {
+        let mut trust = Trust::default();
         names.sort();
         let label = |name: &str| {
             if label_prefix.is_empty() {
@@ -230,7 +241,7 @@ impl Trust {
             if name.ends_with(".crt") {
                 trust.ca_files.push(CaFile {
                     label: label(name),
-                    pem: read_bounded(&dir.join(name))?,
+                    pem: read(name)?,
                 });
             }
             if let Some(base) = name.strip_suffix(".cert") {
@@ -242,8 +253,8 @@ impl Trust {
                 }
                 trust.client_identities.push(ClientIdentity::new(
                     label(name),
-                    read_bounded(&dir.join(name))?,
-                    read_bounded(&dir.join(&key))?,
+                    read(name)?,
+                    read(&key)?,
                 ));
             }
             if let Some(base) = name.strip_suffix(".key") {
@@ -290,7 +301,9 @@ pub struct Credentials {
 #[derive(Clone, PartialEq, Eq)]
 enum CredentialKind {
     Password(Secret),
-    IdentityToken(Secret),
+    /// The token, and the entry's password for a registry that asks for Basic (containers/image sends the user
+    /// and password then, and uses the token only with a bearer realm).
+    IdentityToken(Secret, Option<Secret>),
 }
 
 impl Credentials {
@@ -301,11 +314,11 @@ impl Credentials {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Self {
-        Credentials {
-            label: label.into(),
-            username: username.into(),
-            kind: CredentialKind::Password(Secret::new(password)),
-        }
+        Self::of_kind(
+            label,
+            username,
+            CredentialKind::Password(Secret::new(password)),
+        )
     }
 
     /// An `identitytoken` (OAuth2 refresh token): containers/image then asks the realm for a token by `POST` with
@@ -315,11 +328,29 @@ impl Credentials {
         username: impl Into<String>,
         token: impl Into<String>,
     ) -> Self {
+        let token = Secret::new(token);
+        Self::of_kind(label, username, CredentialKind::IdentityToken(token, None))
+    }
+
+    fn of_kind(
+        label: impl Into<String>,
+        username: impl Into<String>,
+        kind: CredentialKind,
+    ) -> Self {
         Credentials {
             label: label.into(),
             username: username.into(),
-            kind: CredentialKind::IdentityToken(Secret::new(token)),
+            kind,
         }
+    }
+
+    /// The entry's password beside its identity token: containers/image sends the user and this password when
+    /// the registry asks for Basic, and the token only to a bearer realm. No effect on password credentials.
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        if let CredentialKind::IdentityToken(_, p) = &mut self.kind {
+            *p = Some(Secret::new(password));
+        }
+        self
     }
 
     /// Where they came from.
@@ -335,13 +366,13 @@ impl Credentials {
     pub(crate) fn password_secret(&self) -> Option<&Secret> {
         match &self.kind {
             CredentialKind::Password(p) => Some(p),
-            CredentialKind::IdentityToken(_) => None,
+            CredentialKind::IdentityToken(_, password) => password.as_ref(),
         }
     }
 
     pub(crate) fn identity_token_secret(&self) -> Option<&Secret> {
         match &self.kind {
-            CredentialKind::IdentityToken(t) => Some(t),
+            CredentialKind::IdentityToken(t, _) => Some(t),
             CredentialKind::Password(_) => None,
         }
     }
@@ -361,7 +392,7 @@ impl fmt::Debug for Credentials {
                 "secret",
                 &match self.kind {
                     CredentialKind::Password(_) => "password ***",
-                    CredentialKind::IdentityToken(_) => "identity token ***",
+                    CredentialKind::IdentityToken(..) => "identity token ***",
                 },
             )
             .finish()

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use registries_conf::{PullFromMirror, RegistriesConf, Registry};
 
-use super::{Exit, Style, report};
+use super::{Exit, Format, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::node::{RenderOptions, holds_credentials, paths, plan};
@@ -30,6 +30,8 @@ pub struct DiffRequest {
     pub to: Vec<Input>,
     /// How to render both.
     pub options: RenderOptions,
+    /// Lines, or the changes as one JSON document.
+    pub format: Format,
 }
 
 /// What a node does after a file changes, least disruptive first.
@@ -46,6 +48,16 @@ pub enum Action {
 }
 
 impl Action {
+    /// Its name in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Nothing => "nothing",
+            Action::ReloadCrio => "reload-crio",
+            Action::DrainAndReloadCrio => "drain-and-reload-crio",
+            Action::Reboot => "reboot",
+        }
+    }
+
     /// In plain words.
     pub fn describe(self) -> &'static str {
         match self {
@@ -302,29 +314,61 @@ pub fn run(
         text_of(&old.files, paths::REGISTRIES_CONF),
         text_of(&new.files, paths::REGISTRIES_CONF),
     );
-    if before == after {
-        writeln!(out, "/{}: unchanged", paths::REGISTRIES_CONF).map_err(io)?;
-    } else {
+    let registries_conf_diff = (before != after).then(|| {
         let name = |side: &str| format!("{side}/{} ({side} objects)", paths::REGISTRIES_CONF);
-        write!(
-            out,
-            "{}",
-            unified_diff(&name("current"), &name("proposed"), &before, &after)
-        )
-        .map_err(io)?;
+        unified_diff(&name("current"), &name("proposed"), &before, &after)
+    });
+    let changes = file_changes(&old.files, &new.files)?;
+    let overall = changes
+        .iter()
+        .filter_map(|c| c.action)
+        .max()
+        .unwrap_or(Action::Nothing);
+    // kubectl diff: 1 means "differences found", so a script can branch on it.
+    let exit = if changes.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    };
+    if request.format == Format::Json {
+        let files: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|change| {
+                serde_json::json!({
+                    "path": PathBuf::from("/").join(&change.path),
+                    "change": change.how,
+                    "holds_credentials": holds_credentials(&change.path),
+                    "action": change.action.map(Action::name),
+                    "reasons": change.why,
+                })
+            })
+            .collect();
+        let document = serde_json::json!({
+            "changed": !changes.is_empty(),
+            "action": overall.name(),
+            "summary": overall.describe(),
+            "registries_conf_diff": registries_conf_diff,
+            "files": files,
+            "warnings": new.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        super::print_json(out, &document)?;
+        return Ok(exit);
+    }
+
+    match &registries_conf_diff {
+        None => writeln!(out, "/{}: unchanged", paths::REGISTRIES_CONF).map_err(io)?,
+        Some(diff) => write!(out, "{diff}").map_err(io)?,
     }
     writeln!(out).map_err(io)?;
 
-    let changes = file_changes(&old.files, &new.files)?;
     if changes.is_empty() {
         writeln!(
             out,
             "No node file changes: applying the proposed objects does nothing to the nodes."
         )
         .map_err(io)?;
-        return Ok(Exit::Ok);
+        return Ok(exit);
     }
-    // kubectl diff: 1 means "differences found", so a script can branch on it.
     for change in &changes {
         let what = if holds_credentials(&change.path) {
             " (pull secret; content not shown)"
@@ -339,12 +383,7 @@ pub fn run(
             writeln!(out, "    - {why}").map_err(io)?;
         }
     }
-    let overall = changes
-        .iter()
-        .filter_map(|c| c.action)
-        .max()
-        .unwrap_or(Action::Nothing);
     writeln!(out).map_err(io)?;
     writeln!(out, "In plain words: {}.", overall.describe()).map_err(io)?;
-    Ok(Exit::Failed)
+    Ok(exit)
 }

@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Exit, Style, report};
+use super::{Exit, Format, ObjectFormat, Style, report};
 use crate::Error;
 use crate::cluster::{Cluster, Input};
 use crate::writer::{NodeFile, WriteOutcome, write_all};
@@ -42,6 +42,8 @@ pub struct MigrateRequest {
     pub dest_dir: Option<PathBuf>,
     /// How the suffix is chosen.
     pub suffix: Suffix,
+    /// Without `dest_dir`: oc's YAML, or JSON (the IDMS, or a `List` of them).
+    pub format: ObjectFormat,
 }
 
 /// `icsp validate`.
@@ -53,6 +55,8 @@ pub struct ValidateRequest {
     pub now: Option<trust_bundle::UnixTime>,
     /// How the API server's rules apply (kubectl's `--validate`).
     pub strictness: icsp::Strictness,
+    /// Lines, or the problems as one JSON document.
+    pub format: Format,
 }
 
 /// FNV-1a over the input, halved to a non-negative Go `int63` as oc's `rand.Int63()` gives.
@@ -97,6 +101,26 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
             Suffix::Random => random_suffix(&input.bytes),
         };
         migrated.push(icsp::migrate_icsp(&input.name, &objects, Some(suffix))?);
+    }
+    if request.format == ObjectFormat::Json {
+        if request.dest_dir.is_some() {
+            return Err(Error::Usage {
+                message: "--dest-dir writes oc's YAML files; -o json prints to standard output"
+                    .into(),
+            });
+        }
+        let objects: Vec<icsp::Object> = migrated
+            .iter()
+            .flat_map(|m| {
+                m.objects
+                    .iter()
+                    .cloned()
+                    .map(icsp::Object::ImageDigestMirrorSet)
+            })
+            .collect();
+        out.write_all(crate::output::objects_text(&objects, request.format).as_bytes())
+            .map_err(super::output_error)?;
+        return Ok(Exit::Ok);
     }
     let Some(dir) = &request.dest_dir else {
         let yaml: Vec<&str> = migrated.iter().map(|m| m.yaml.as_str()).collect();
@@ -429,13 +453,28 @@ fn validate(
     }
 
     report(err, style, &warnings, &notes).map_err(super::output_error)?;
+    let exit = if findings.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    };
+    if request.format == Format::Json {
+        let document = serde_json::json!({
+            "checked": checked,
+            "clean": findings.is_empty(),
+            "problems": findings,
+            "warnings": warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "notes": notes,
+        });
+        super::print_json(out, &document)?;
+        return Ok(exit);
+    }
     for finding in &findings {
         writeln!(out, "{finding}").map_err(super::output_error)?;
     }
     if findings.is_empty() {
         writeln!(out, "{checked} object(s) checked: no problem found")
             .map_err(super::output_error)?;
-        Ok(Exit::Ok)
     } else {
         writeln!(
             out,
@@ -443,6 +482,6 @@ fn validate(
             findings.len()
         )
         .map_err(super::output_error)?;
-        Ok(Exit::Failed)
     }
+    Ok(exit)
 }

@@ -100,7 +100,7 @@ pub fn to_text(config: &Value) -> String {
 /// Writes `bytes` to `path` atomically with `mode` (a temporary file beside it, then a rename).
 pub fn write_output(path: &Path, bytes: Vec<u8>, mode: u32) -> Result<(), Error> {
     let name = path.file_name().ok_or_else(|| Error::Usage {
-        message: format!("-o {}: not a file name", path.display()),
+        message: format!("--output-file {}: not a file name", path.display()),
     })?;
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

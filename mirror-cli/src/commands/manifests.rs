@@ -11,10 +11,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use dockerconfig::Secret;
-use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta, YamlStyle};
+use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta};
 use trust_bundle::{CheckPolicy, OutOfValidity, UnixTime};
 
-use super::{Exit, Style, report, write_output_file};
+use super::{Exit, ObjectFormat, Style, report, write_output_file};
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
 use crate::mapping::{self, MirrorObjects};
 use crate::pull_secret::{check_registry, read_pull_secret, set_credentials};
@@ -55,6 +55,8 @@ pub struct ManifestsRequest {
     pub now: UnixTime,
     /// An expired or not-yet-valid CA: refused (the default), or allowed with a warning (`--allow-expired-ca`).
     pub out_of_validity: OutOfValidity,
+    /// A YAML stream, or JSON (a `List`).
+    pub format: ObjectFormat,
 }
 
 /// The objects, in the order they are applied, and what is worth telling the user.
@@ -258,11 +260,7 @@ fn check_machine_config_size(objects: &[Object], warnings: &mut Vec<Warning>) ->
 
 /// The stream `oc apply -f -` reads.
 pub fn to_stream(objects: &[Object]) -> String {
-    let mut text = icsp::to_yaml_stream(objects, YamlStyle::SigsYaml);
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    text
+    crate::output::objects_text(objects, ObjectFormat::Yaml)
 }
 
 /// Runs `manifests`.
@@ -275,7 +273,7 @@ pub fn run(
     let io = super::output_error;
     let manifests = build(request)?;
     report(err, style, &manifests.warnings, &manifests.notes).map_err(io)?;
-    let stream = to_stream(&manifests.objects);
+    let stream = crate::output::objects_text(&manifests.objects, request.format);
     match &request.output {
         Some(path) => {
             write_output_file(

@@ -5,17 +5,21 @@ pub mod diff;
 pub mod icsp_cmd;
 pub mod ignition;
 pub mod manifests;
+pub mod probe;
 pub mod pull_secret;
 pub mod render;
 pub mod resolve;
 pub mod trust;
 pub mod verify;
 
-pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
-pub use crate::output::{
-    CLOSED_OUTPUT_EXIT, Style, finish_output, is_closed_output, report, write_output_file,
+pub use crate::input::{
+    MAX_INPUT_BYTES, command_budget, read_file, read_inputs, read_one, read_stdin,
 };
-pub(crate) use crate::output::{output_error, print_json};
+pub(crate) use crate::output::print_json;
+pub use crate::output::{
+    CLOSED_OUTPUT_EXIT, Format, ObjectFormat, Style, finish_output, is_closed_output, output_error,
+    report, write_output_file,
+};
 
 /// The first steps of `render`, `ignition` and `verify`: the node plan of the inputs (see
 /// [`crate::node::plan_from_inputs`]; `nothing` is the usage message for no input), its warnings printed, and its

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use dockerconfig::{ChangeKind, DockerConfig, MatchKind, Outcome, Secret, SetOutcome};
 use icsp::{Object, YamlStyle};
 
-use super::{Exit, Style, report, write_output_file};
+use super::{Exit, Format, Style, report, write_output_file};
 use crate::Error;
 use crate::cluster::{Input, store_dockerconfigjson};
 use crate::pull_secret::{
@@ -86,6 +86,8 @@ pub struct GetRequest {
     pub input: Input,
     /// The image reference (docker normalisation: `busybox` is `docker.io/library/busybox`).
     pub reference: String,
+    /// Lines, or the answer as one JSON document.
+    pub format: Format,
 }
 
 /// The bytes to output for a file of `shape` holding `config`.
@@ -112,7 +114,7 @@ fn output_bytes(config: &DockerConfig, shape: &Shape, compact: bool) -> Vec<u8> 
     }
 }
 
-/// Writes the result to `-o FILE` (mode 0600) or standard output, and says so on `err`.
+/// Writes the result to `--output-file FILE` (mode 0600) or standard output, and says so on `err`.
 fn emit(
     bytes: &[u8],
     options: &OutputOptions,
@@ -320,36 +322,35 @@ fn get(
         .config
         .lookup(&request.reference)
         .map_err(|e| config_error(&file.label, e))?;
-    let w =
-        |out: &mut dyn Write, line: String| writeln!(out, "{line}").map_err(super::output_error);
-    w(out, format!("file:    {}", file.label))?;
-    w(out, format!("image:   {}", lookup.name))?;
+    let mut lines = vec![
+        format!("file:    {}", file.label),
+        format!("image:   {}", lookup.name),
+    ];
     let mut notes = Vec::new();
+    // What is sent, for JSON: never more than the user name.
+    let sends: serde_json::Value;
     let exit = match &lookup.outcome {
         Outcome::CredentialHelper(helper) => {
-            w(
-                out,
-                format!(
-                    "helper:  credHelpers sends {} to docker-credential-{helper}",
-                    lookup.registry
-                ),
-            )?;
+            lines.push(format!(
+                "helper:  credHelpers sends {} to docker-credential-{helper}",
+                lookup.registry
+            ));
             notes.push(
                 "containers/image runs the helper and does not read \"auths\" for this registry"
                     .to_owned(),
             );
+            sends = serde_json::json!({"kind": "credential-helper", "helper": helper});
             Exit::Ok
         }
         outcome => {
-            w(out, format!("tried:   {}", lookup.tried.join(", ")))?;
+            lines.push(format!("tried:   {}", lookup.tried.join(", ")));
             match &lookup.matched {
-                None => w(out, "matched: nothing".to_owned())?,
-                Some((key, MatchKind::Exact)) => w(out, format!("matched: {key:?} (exact key)"))?,
+                None => lines.push("matched: nothing".to_owned()),
+                Some((key, MatchKind::Exact)) => {
+                    lines.push(format!("matched: {key:?} (exact key)"))
+                }
                 Some((key, how @ MatchKind::Normalized { normalized, .. })) => {
-                    w(
-                        out,
-                        format!("matched: {key:?} (normalised to {normalized})"),
-                    )?;
+                    lines.push(format!("matched: {key:?} (normalised to {normalized})"));
                     if !how.others().is_empty() {
                         notes.push(format!(
                             "also {:?} normalise to {normalized}: containers/image picks one of them at random",
@@ -357,31 +358,65 @@ fn get(
                         ));
                     }
                 }
-                Some((key, _)) => w(out, format!("matched: {key:?}"))?,
+                Some((key, _)) => lines.push(format!("matched: {key:?}")),
             }
-            match outcome {
-                Outcome::Credentials(c) => {
-                    w(out, format!("sends:   {c}"))?;
-                    Exit::Ok
-                }
-                Outcome::EmptyEntry => {
-                    w(out, "sends:   nothing (the entry has no auth; less specific keys are not tried)".to_owned())?;
-                    Exit::Failed
-                }
-                Outcome::MissingColon => {
-                    w(
-                        out,
-                        "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
-                    )?;
-                    Exit::Failed
-                }
-                _ => {
-                    w(out, "sends:   nothing (an anonymous pull)".to_owned())?;
-                    Exit::Failed
-                }
-            }
+            let (line, kind, exit) = match outcome {
+                Outcome::Credentials(c) => (format!("sends:   {c}"), "credentials", Exit::Ok),
+                Outcome::EmptyEntry => (
+                    "sends:   nothing (the entry has no auth; less specific keys are not tried)"
+                        .to_owned(),
+                    "empty-entry",
+                    Exit::Failed,
+                ),
+                Outcome::MissingColon => (
+                    "sends:   nothing (auth has no ':'; containers/image warns)".to_owned(),
+                    "auth-without-colon",
+                    Exit::Failed,
+                ),
+                _ => (
+                    "sends:   nothing (an anonymous pull)".to_owned(),
+                    "anonymous",
+                    Exit::Failed,
+                ),
+            };
+            lines.push(line);
+            sends = match outcome {
+                Outcome::Credentials(c) => serde_json::json!({
+                    "kind": kind,
+                    "username": c.username(),
+                    "identity_token": c.identity_token().is_some(),
+                }),
+                _ => serde_json::json!({"kind": kind}),
+            };
+            exit
         }
     };
+    if request.format == Format::Json {
+        let matched = lookup.matched.as_ref().map(|(key, how)| match how {
+            MatchKind::Normalized { normalized, .. } => serde_json::json!({
+                "key": key,
+                "how": "normalized",
+                "normalized": normalized,
+                "others": how.others(),
+            }),
+            MatchKind::Exact => serde_json::json!({"key": key, "how": "exact"}),
+            _ => serde_json::json!({"key": key, "how": "other"}),
+        });
+        let document = serde_json::json!({
+            "file": file.label,
+            "image": lookup.name,
+            "registry": lookup.registry,
+            "tried": lookup.tried,
+            "matched": matched,
+            "sends": sends,
+            "notes": notes,
+        });
+        super::print_json(out, &document)?;
+    } else {
+        for line in &lines {
+            writeln!(out, "{line}").map_err(super::output_error)?;
+        }
+    }
     report(err, style, &[] as &[String], &notes).map_err(super::output_error)?;
     Ok(exit)
 }

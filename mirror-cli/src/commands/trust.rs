@@ -4,16 +4,16 @@
 //! `trust configmap` builds what `oc create configmap registry-config -n openshift-config
 //! --from-file=<host>..<port>=ca.crt` would, after checking every bundle as the node will use it: a bundle holding a
 //! private key, an empty or unreadable one, or a host that cannot be a ConfigMap key is refused and nothing is
-//! written. The certificate report goes to standard error, the YAML to standard output (or `-o FILE`).
+//! written. The certificate report goes to standard error, the YAML to standard output (or `--output-file FILE`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use icsp::{Object, YamlStyle};
+use icsp::Object;
 use trust_bundle::{Bundle, CheckPolicy, Origin, OutOfValidity, UnixTime};
 
-use super::{Exit, Style, read_file, report, write_output_file};
+use super::{Exit, Format, ObjectFormat, Style, read_file, report, write_output_file};
 use crate::Error;
 use crate::writer::WriteOutcome;
 
@@ -57,6 +57,8 @@ pub struct ConfigMapRequest {
     /// Expired and not-yet-valid certificates: refused (the default), or allowed with a warning
     /// (`--allow-expired-ca`).
     pub out_of_validity: OutOfValidity,
+    /// YAML, or JSON.
+    pub format: ObjectFormat,
 }
 
 /// `trust check`.
@@ -66,6 +68,8 @@ pub struct CheckRequest {
     pub files: Vec<PathBuf>,
     /// "Now", for expiry warnings.
     pub now: UnixTime,
+    /// Lines, or every bundle's report as one JSON document.
+    pub format: Format,
 }
 
 /// Kubernetes object names: a DNS subdomain (RFC 1123), at most 253 characters.
@@ -131,6 +135,7 @@ fn config_map(
         });
     }
     let mut files = Vec::with_capacity(request.pairs.len());
+    let mut budget = crate::input::command_budget();
     for pair in &request.pairs {
         if !pair.contains('=') {
             return Err(Error::Usage {
@@ -138,7 +143,7 @@ fn config_map(
             });
         }
         let parsed = trust_bundle::parse_from_file_arg(pair)?;
-        let input = read_file(Path::new(&parsed.path))?;
+        let input = read_file(Path::new(&parsed.path), &mut budget)?;
         files.push((parsed.host, parsed.path, input.bytes));
     }
     let config_map = crate::cluster::ca_config_map(&request.name, &request.namespace, &files)?;
@@ -177,12 +182,8 @@ fn config_map(
     // The folders too: two keys that would share a certs.d folder are refused.
     trust_bundle::plan_folders_with(&bundles, policy)?;
 
-    let mut yaml = icsp::to_yaml(&Object::ConfigMap(config_map), YamlStyle::SigsYaml)
-        .unwrap_or_default()
-        .into_bytes();
-    if !yaml.ends_with(b"\n") {
-        yaml.push(b'\n');
-    }
+    let yaml =
+        crate::output::objects_text(&[Object::ConfigMap(config_map)], request.format).into_bytes();
     match &request.output {
         Some(path) => {
             let outcome = write_output_file(path, &yaml, 0o644)?;
@@ -211,8 +212,11 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
         });
     }
     let mut exit = Exit::Ok;
+    let mut budget = crate::input::command_budget();
+    let mut text = String::new();
+    let mut bundles = Vec::with_capacity(request.files.len());
     for path in &request.files {
-        let input = read_file(path)?;
+        let input = read_file(path, &mut budget)?;
         let bundle = Bundle {
             key: input.name.clone(),
             origin: Origin::File(input.name.clone()),
@@ -228,36 +232,72 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
         // A certificate outside its validity fails every pull on the nodes: refused, as the node would.
         match trust_bundle::check_bundle_with(&bundle, CheckPolicy::strict(request.now)) {
             Ok(bundle_report) => {
-                writeln!(out, "{}: ok", input.name).map_err(super::output_error)?;
+                text.push_str(&format!("{}: ok\n", input.name));
                 for cert in &bundle_report.certificates {
-                    writeln!(
-                        out,
-                        "  #{} subject: {}\n     issuer: {}\n     not before: {}\n     not after: {}{}",
+                    text.push_str(&format!(
+                        "  #{} subject: {}\n     issuer: {}\n     not before: {}\n     not after: {}{}\n",
                         cert.index,
                         cert.subject,
                         cert.issuer,
                         cert.not_before,
                         cert.not_after,
                         if cert.is_ca { " (CA)" } else { "" }
-                    )
-                    .map_err(super::output_error)?;
+                    ));
                 }
-                for warning in &bundle_report.warnings {
-                    writeln!(out, "  warning: {}", unprefixed(warning.to_string()))
-                        .map_err(super::output_error)?;
+                let warnings: Vec<String> = bundle_report
+                    .warnings
+                    .iter()
+                    .map(|w| unprefixed(w.to_string()))
+                    .collect();
+                for warning in &warnings {
+                    text.push_str(&format!("  warning: {warning}\n"));
                 }
+                let certificates: Vec<serde_json::Value> = bundle_report
+                    .certificates
+                    .iter()
+                    .map(|cert| {
+                        serde_json::json!({
+                            "index": cert.index,
+                            "line": cert.line,
+                            "subject": cert.subject,
+                            "issuer": cert.issuer,
+                            "not_before": cert.not_before,
+                            "not_after": cert.not_after,
+                            "is_ca": cert.is_ca,
+                        })
+                    })
+                    .collect();
+                bundles.push(serde_json::json!({
+                    "file": input.name,
+                    "usable": true,
+                    "certificates": certificates,
+                    "warnings": warnings,
+                    "error": null,
+                }));
             }
             Err(e) => {
                 exit = Exit::Failed;
-                writeln!(
-                    out,
-                    "{}: REFUSED\n  error: {}",
-                    input.name,
-                    unprefixed(e.to_string())
-                )
-                .map_err(super::output_error)?;
+                let error = unprefixed(e.to_string());
+                text.push_str(&format!("{}: REFUSED\n  error: {error}\n", input.name));
+                bundles.push(serde_json::json!({
+                    "file": input.name,
+                    "usable": false,
+                    "certificates": [],
+                    "warnings": [],
+                    "error": error,
+                }));
             }
         }
+    }
+    if request.format == Format::Json {
+        let document = serde_json::json!({
+            "usable": exit == Exit::Ok,
+            "bundles": bundles,
+        });
+        super::print_json(out, &document)?;
+    } else {
+        out.write_all(text.as_bytes())
+            .map_err(super::output_error)?;
     }
     Ok(exit)
 }

@@ -30,7 +30,8 @@ pub enum Command {
         oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster,clusterversion/version -o yaml \\\n    \
         | mirror-cli render -f - --root ./node\n  \
         mirror-cli render -f idms.yaml -f image.yaml --pull-secret pull-secret.json --root /mnt/node-root\n  \
-        mirror-cli render -f manifests/ --show\n\n\
+        mirror-cli render -f manifests/ --show\n  \
+        mirror-cli render -f objects.yaml -o json | jq -r '.files[] | \"\\(.path) \\(.sha256)\"'\n\n\
         Writes etc/containers/registries.conf, etc/containers/registries.conf.d/01-image-searchRegistries.conf,\n\
         etc/containers/policy.json, var/lib/kubelet/config.json (0600) and etc/docker/certs.d/<host:port>/ca.crt\n\
         under the root: all or nothing, each file atomically.\n\n\
@@ -43,18 +44,19 @@ pub enum Command {
     /// Render the node files as an Ignition config, for hosts no operator manages
     #[command(after_help = "Examples:\n  \
         mirror-cli ignition --example > mirror.ign\n  \
-        mirror-cli ignition -f objects.yaml --pull-secret pull-secret.json -o mirror.ign\n  \
+        mirror-cli ignition -f objects.yaml --pull-secret pull-secret.json --output-file mirror.ign\n  \
         mirror-cli ignition -f objects.yaml --spec-version 3.3.0 | ignition-validate -\n\n\
         The same files as `render` (the same plan), as storage.files[] entries the way the machine-config-operator\n\
         writes them: absolute paths, decimal modes (0644 is 420, 0600 is 384), overwrite: true, and the bytes as\n\
         data:text/plain;charset=utf-8;base64,... URLs. Spec versions 3.0.0 to 3.4.0 (default 3.2.0). The config\n\
-        holds the pull secret: -o writes it with mode 0600, atomically.")]
+        holds the pull secret: --output-file writes it with mode 0600, atomically.")]
     Ignition(IgnitionArgs),
     /// Before applying: what the proposed objects change on the nodes, and whether nodes drain
     #[command(after_help = "Examples:\n  \
         oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml > current.yaml\n  \
         mirror-cli diff --from current.yaml --to current.yaml --to new-idms.yaml\n  \
-        mirror-cli diff --from old/ --to new/\n\n\
+        mirror-cli diff --from old/ --to new/\n  \
+        mirror-cli diff --from current.yaml --to new/ -o json | jq -r .action\n\n\
         Prints the registries.conf change as a unified diff, then each node file that changes and what the\n\
         machine-config daemon does about it: registries.conf and policy.json reload CRI-O; a registries.conf change\n\
         also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
@@ -67,12 +69,12 @@ pub enum Command {
         --pull-secret pull-secret.json --username admin --password-stdin \\\n    \
         --map quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release \\\n    \
         --map quay.io/openshift-release-dev/ocp-v4.0-art-dev=mirror.example.com:5000/ocp/release | oc apply -f -\n  \
-        ... --mapping oc-mirror-workspace/results-1700000000/mapping.txt --tags -o manifests.yaml\n\n\
+        ... --mapping oc-mirror-workspace/results-1700000000/mapping.txt --tags --output-file manifests.yaml\n\n\
         The stream: the Secret openshift-config/pull-secret (the given pull secret with the mirror's credentials\n\
         set), the ConfigMap openshift-config/registry-config (the CA, checked, keyed host..port), the Image\n\
         cluster naming it in spec.additionalTrustedCA, and an ImageDigestMirrorSet (plus an ImageTagMirrorSet\n\
         with --tags). --mapping reads oc image mirror files and oc-mirror v1/v2 mapping.txt and groups them as\n\
-        oc-mirror does. The stream holds the pull secret: -o writes it with mode 0600.")]
+        oc-mirror does. The stream holds the pull secret: --output-file writes it with mode 0600.")]
     Manifests(ManifestsArgs),
     /// List the pull sources containers/image would try for an image, in order, and why
     #[command(after_help = "Examples:\n  \
@@ -87,6 +89,9 @@ pub enum Command {
         Exit codes: 0 resolved, 1 a source is blocked (or, with --batch, any line failed),\n\
         2 a bad reference or configuration (the reason on stderr).")]
     Resolve(ResolveArgs),
+    /// Does the node's configuration really pull an image (or a whole release), source by source
+    #[command(after_help = mirror_cli::commands::probe::AFTER_HELP)]
+    Probe(mirror_cli::commands::probe::ProbeArgs),
     /// Check a node's files against what render produces (step 4 of the procedure, and more)
     #[command(after_help = "Examples:\n  \
         mirror-cli verify --example --root ./node\n  \
@@ -119,6 +124,40 @@ pub enum Command {
     /// Migrate ImageContentSourcePolicy to ImageDigestMirrorSet; validate mirror objects
     #[command(subcommand_required = true)]
     Icsp(IcspArgs),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    #[command(after_help = "Examples:\n  \
+        source <(mirror-cli completion bash)                       # this shell only\n  \
+        mirror-cli completion bash > /etc/bash_completion.d/mirror-cli\n  \
+        mirror-cli completion zsh > \"${fpath[1]}/_mirror-cli\"      # then: compinit\n  \
+        mirror-cli completion fish > ~/.config/fish/completions/mirror-cli.fish\n\n\
+        Generated from the same definitions as --help, so it always matches this binary.")]
+    Completion(CompletionArgs),
+    /// Write the man pages: mirror-cli(1) and mirror-cli-COMMAND(1) for each command
+    // Hidden: for packagers and the README's install line, not for daily use.
+    #[command(
+        hide = true,
+        after_help = "Examples:\n  \
+        mirror-cli man --dir /usr/local/share/man/man1 && mandb -q\n  \
+        cargo run -p mirror-cli -- man --dir ~/.local/share/man/man1\n  \
+        mirror-cli man | man -l -\n\n\
+        Without --dir, mirror-cli(1) alone goes to standard output. The pages are generated from the same\n\
+        definitions as --help; --dir writes every page, all or nothing, each file atomically."
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Args)]
+pub struct CompletionArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args)]
+pub struct ManArgs {
+    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output (`-`)
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -150,9 +189,12 @@ pub struct ManifestsArgs {
     pub tags: bool,
     #[command(flatten)]
     pub ca_validity: CaArgs,
-    /// Write the stream to this file (mode 0600) instead of standard output
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the stream to this file (atomically, mode 0600) instead of standard output; `-` is standard output
+    #[arg(long = "output-file", value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+    pub output: ObjectOutputArg,
 }
 
 #[derive(Args)]
@@ -173,6 +215,9 @@ pub struct DiffArgs {
     /// The release payload, when no ClusterVersion is given (matters to blocked registries)
     #[arg(long, value_name = "REF")]
     pub release_image: Option<String>,
+    /// Output format: text, or the changes and what the nodes do as JSON (shape in the README)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+    pub output: OutputArg,
 }
 
 // The flattened groups carry no doc comment: clap would take it as the subcommand's about text.
@@ -210,8 +255,8 @@ pub struct IgnitionArgs {
     /// ignition.version of the config
     #[arg(long, value_name = "VERSION", default_value = commands::ignition::DEFAULT_SPEC_VERSION)]
     pub spec_version: String,
-    /// Write the config to this file (mode 0600) instead of standard output
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    /// Write the config to this file (atomically, mode 0600) instead of standard output; `-` is standard output
+    #[arg(long = "output-file", value_name = "FILE")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub render: RenderFlags,
@@ -232,6 +277,12 @@ pub struct RenderArgs {
     /// The kind of host the files are for
     #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
     pub target: TargetArg,
+    /// How long to wait for another writer of the same root (another render, a second debug pod)
+    #[arg(long, value_name = "SECONDS", default_value_t = mirror_cli::bounds::LOCK_TIMEOUT.as_secs())]
+    pub lock_timeout: u64,
+    /// Output format: text, or the plan (path, mode, size, sha256, change per file) as JSON (shape in the README)
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+    pub output: OutputArg,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -258,7 +309,7 @@ pub struct ResolveArgs {
     #[arg(long, conflicts_with = "reference")]
     pub batch: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutputArg::Text)]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
 }
 
@@ -282,7 +333,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "REF")]
     pub release_image: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = OutputArg::Text)]
+    #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
 }
 
@@ -327,6 +378,15 @@ pub enum OutputArg {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+// No doc comments on the values: they would switch every --help of these commands to the long layout.
+pub enum ObjectOutputArg {
+    // A YAML stream (`---` between objects), as `oc apply -f -` reads it.
+    Yaml,
+    // JSON: the object, or a v1 List of them, as `kubectl -o json` prints.
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum LayoutArg {
     /// Per-mirror pull-from-mirror, short-name-mode header (OpenShift today)
@@ -349,7 +409,7 @@ pub enum PullSecretCommand {
     #[command(after_help = "Examples:\n  \
         oc get secret/pull-secret -n openshift-config -o yaml > pull-secret.yaml\n  \
         mirror-cli pull-secret merge pull-secret.yaml ~/.docker/config.json > merged.json\n  \
-        mirror-cli pull-secret merge --compact pull-secret.yaml mirror-auth.json -o config.json\n\n\
+        mirror-cli pull-secret merge --compact pull-secret.yaml mirror-auth.json --output-file config.json\n\n\
         An entry is replaced whole (no stale identitytoken); keys match after normalisation (https://, /v1/,\n\
         docker.io spellings), the first spelling kept. Exit codes: 0 merged, 2 bad input (nothing written).")]
     Merge {
@@ -359,14 +419,14 @@ pub enum PullSecretCommand {
         /// The kubelet's form (one line, as /var/lib/kubelet/config.json) instead of indented JSON
         #[arg(long)]
         compact: bool,
-        /// Write the result to this file (atomically, mode 0600) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        /// Write the result to this file (atomically, mode 0600) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Add or replace one registry's credentials; the password is read from stdin, never from arguments
     #[command(after_help = "Examples:\n  \
         printf '%s\\n' \"$MIRROR_PASSWORD\" | mirror-cli pull-secret add pull-secret.yaml \\\n    \
-        --registry mirror.registry.com:443 --username mirror --password-stdin -o pull-secret.yaml\n  \
+        --registry mirror.registry.com:443 --username mirror --password-stdin --output-file pull-secret.yaml\n  \
         mirror-cli pull-secret add config.json --registry mirror.example.com:5000/ocp --username ci --password-stdin < pw.txt\n\n\
         The first line of stdin is the password (its newline stripped). A Secret manifest gives back a Secret\n\
         manifest (YAML); a bare file gives back JSON. Exit codes: 0 written, 2 bad input (nothing written).")]
@@ -386,13 +446,13 @@ pub enum PullSecretCommand {
         /// The kubelet's form (one line) for a bare file
         #[arg(long)]
         compact: bool,
-        /// Write the result to this file (atomically, mode 0600) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        /// Write the result to this file (atomically, mode 0600) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Remove one registry's credentials (every spelling of its key)
     #[command(after_help = "Examples:\n  \
-        mirror-cli pull-secret remove pull-secret.yaml --registry old-mirror.example.com:5000 -o pull-secret.yaml\n\n\
+        mirror-cli pull-secret remove pull-secret.yaml --registry old-mirror.example.com:5000 --output-file pull-secret.yaml\n\n\
         Exit codes: 0 written, 2 bad input or no such entry (nothing written; see --ignore-not-found).")]
     Remove {
         /// The pull secret to remove from
@@ -407,14 +467,15 @@ pub enum PullSecretCommand {
         /// The kubelet's form (one line) for a bare file
         #[arg(long)]
         compact: bool,
-        /// Write the result to this file (atomically, mode 0600) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
+        /// Write the result to this file (atomically, mode 0600) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
         output: Option<PathBuf>,
     },
     /// Which entry containers/image would use for an image, and why (redacted: user name and ***)
     #[command(after_help = "Examples:\n  \
         mirror-cli pull-secret get pull-secret.yaml mirror.registry.com:443/ocp/release@sha256:<digest>\n  \
-        mirror-cli pull-secret get /var/lib/kubelet/config.json busybox\n\n\
+        mirror-cli pull-secret get /var/lib/kubelet/config.json busybox\n  \
+        mirror-cli pull-secret get pull-secret.yaml quay.io/ns/image:tag -o json | jq -r .sends.username\n\n\
         Exit codes: 0 credentials (or a credential helper) found, 1 none (an anonymous pull), 2 bad input.")]
     Get {
         /// The pull secret to look in
@@ -423,6 +484,9 @@ pub enum PullSecretCommand {
         /// The image reference (docker rules: busybox is docker.io/library/busybox)
         #[arg(value_name = "REF")]
         reference: String,
+        /// Output format: text, or the entry and what it sends as JSON (shape in the README)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+        output: OutputArg,
     },
 }
 
@@ -437,7 +501,7 @@ pub enum TrustCommand {
     /// The ConfigMap of registry CAs (oc create configmap --from-file), checked; YAML on stdout, report on stderr
     #[command(after_help = "Examples:\n  \
         mirror-cli trust configmap mirror.registry.com:443=ca.crt | oc apply -f -\n  \
-        mirror-cli trust configmap --name registry-config mirror.example.com:5000=ca.pem registry.local=local-ca.pem -o cm.yaml\n  \
+        mirror-cli trust configmap --name registry-config mirror.example.com:5000=ca.pem registry.local=local-ca.pem --output-file cm.yaml\n  \
         oc patch image.config.openshift.io/cluster --type=merge -p '{\"spec\":{\"additionalTrustedCA\":{\"name\":\"registry-config\"}}}'\n\n\
         Keys are spelled host..port; each node gets etc/docker/certs.d/<host:port>/ca.crt. A bundle holding a\n\
         private key, an empty or unreadable bundle, or a bad host is refused. Exit codes: 0 written, 2 refused\n\
@@ -452,20 +516,27 @@ pub enum TrustCommand {
         /// A registry and its CA bundle file
         #[arg(value_name = "HOST[:PORT]=CAFILE", required = true)]
         pairs: Vec<String>,
-        /// Write the YAML to this file (atomically) instead of stdout
-        #[arg(short = 'o', long = "output-file", value_name = "FILE")]
-        output: Option<PathBuf>,
+        /// Write the YAML to this file (atomically) instead of stdout; `-` is stdout
+        #[arg(long = "output-file", value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+        output: ObjectOutputArg,
         #[command(flatten)]
         ca: CaArgs,
     },
     /// Check CA bundle files as containers/image will read them (report only)
     #[command(after_help = "Examples:\n  \
-        mirror-cli trust check ca.crt\n\n\
+        mirror-cli trust check ca.crt\n  \
+        mirror-cli trust check ca.crt -o json | jq '.bundles[].certificates[].not_after'\n\n\
         Exit codes: 0 every bundle usable, 1 one is refused, 2 a file cannot be read.")]
     Check {
         /// The CA bundle files
         #[arg(value_name = "CAFILE", required = true)]
         files: Vec<PathBuf>,
+        /// Output format: text, or each bundle's certificates and verdict as JSON (shape in the README)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+        output: OutputArg,
     },
     /// The certs.d folder a ConfigMap key becomes (host..port -> host:port)
     #[command(after_help = "Example:\n  mirror-cli trust folder mirror.registry.com..443")]
@@ -501,17 +572,21 @@ pub enum IcspCommand {
         /// ICSP files (`-` for stdin)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
-        /// Write oc-style files here instead of printing the YAML
+        /// Write oc-style files here instead of printing the YAML (`-`: print it)
         #[arg(long, value_name = "DIR")]
         dest_dir: Option<PathBuf>,
         /// A random file name suffix, as oc uses
         #[arg(long, requires = "dest_dir")]
         random_suffix: bool,
+        /// Output format on standard output (not with --dest-dir): a YAML stream, or JSON (one object, or a v1 List)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
+        output: ObjectOutputArg,
     },
     /// Check mirror objects as the API server and machine-config-operator would
     #[command(after_help = "Examples:\n  \
         mirror-cli icsp validate icsp.yaml idms.yaml image.yaml\n  \
-        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml | mirror-cli icsp validate -\n\n\
+        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml | mirror-cli icsp validate -\n  \
+        mirror-cli icsp validate objects.yaml -o json | jq -r '.problems[]'\n\n\
         Every openshift/api finding per object, then the cross-object checks (conflicting mirrorSourcePolicy,\n\
         NeverContactSource with the source as a mirror, insecure/blocked entries, the release payload) with\n\
         OpenShift's messages. Exit codes: 0 clean, 1 a problem found, 2 unreadable input.")]
@@ -521,5 +596,8 @@ pub enum IcspCommand {
         files: Vec<String>,
         #[command(flatten)]
         read: ReadArgs,
+        /// Output format: text, or the problems found as JSON (shape in the README)
+        #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
+        output: OutputArg,
     },
 }

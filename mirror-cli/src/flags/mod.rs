@@ -2,4 +2,5 @@
 //! commands take (files read, values typed).
 
 pub mod args;
+pub mod docs;
 pub mod requests;

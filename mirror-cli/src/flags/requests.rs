@@ -3,7 +3,7 @@
 //! flag values become the library's types. Nothing is written and no command runs until [`Request::run`].
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use mirror_cli::Error;
 use mirror_cli::commands::diff::DiffRequest;
@@ -15,15 +15,18 @@ use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
-use mirror_cli::commands::{self, Exit, Style, read_file, read_inputs, read_one};
+use mirror_cli::commands::{
+    self, Exit, Format, ObjectFormat, Style, read_file, read_inputs, read_one,
+};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
+use node_root::Budget;
 use registries_conf::Layout;
 use trust_bundle::{OutOfValidity, UnixTime};
 
 use super::args::{
-    CaArgs, Cli, Command, IcspCommand, LayoutArg, ObjectsArgs, OutputArg, PullSecretCommand,
-    ReadArgs, RenderFlags, TargetArg, TrustCommand, ValidateArg,
+    CaArgs, Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, ObjectsArgs, OutputArg,
+    PullSecretCommand, ReadArgs, RenderFlags, TargetArg, TrustCommand, ValidateArg,
 };
 
 /// One command's request, ready to run.
@@ -34,57 +37,76 @@ pub enum Request {
     Diff(DiffRequest),
     Manifests(ManifestsRequest),
     Resolve(ResolveRequest),
+    /// `probe` reads its files itself (the node root through node-root).
+    Probe(commands::probe::ProbeArgs),
     Verify(VerifyRequest),
     /// `verify` with several `--root`.
     Fleet(FleetRequest),
     PullSecret(PullSecretRequest),
     Trust(TrustRequest),
     Icsp(IcspRequest),
+    /// `completion SHELL`.
+    Completion(clap_complete::Shell),
+    /// `man [--dir DIR]`.
+    Man(Option<std::path::PathBuf>),
 }
 
 impl Request {
     /// Reads what the arguments name and builds the request.
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
+        // One budget across every file and stream this command reads.
+        let budget = &mut commands::command_budget();
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.objects.files, args.objects.read.recursive)?,
+                inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
                 example: args.objects.example,
                 root: args.root,
                 show: args.show,
+                lock_timeout: Some(std::time::Duration::from_secs(args.lock_timeout)),
+                format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..render_options(args.render, &args.objects)?
+                    ..render_options(args.render, &args.objects, budget)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.objects.files, args.objects.read.recursive)?,
+                inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
-                output: args.output,
-                options: render_options(args.render, &args.objects)?,
+                output: stdout_if_dash(args.output),
+                options: render_options(args.render, &args.objects, budget)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
-                from: read_inputs(&args.from, args.read.recursive)?,
-                to: read_inputs(&args.to, args.read.recursive)?,
-                options: node_options(args.layout, args.release_image, None, &args.ca, &args.read)?,
+                from: read_inputs(&args.from, args.read.recursive, budget)?,
+                to: read_inputs(&args.to, args.read.recursive, budget)?,
+                options: node_options(
+                    args.layout,
+                    args.release_image,
+                    None,
+                    &args.ca,
+                    &args.read,
+                    budget,
+                )?,
+                format: args.output.into(),
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
                 let rules = match &args.mapping {
-                    Some(file) => Rules::Mapping(read_file(file)?),
+                    Some(file) => Rules::Mapping(read_file(file, budget)?),
                     None => Rules::Maps(args.maps),
                 };
                 Request::Manifests(ManifestsRequest {
                     registry: args.registry,
-                    ca: read_file(&args.ca)?,
-                    pull_secret: read_file(&args.pull_secret)?,
+                    ca: read_file(&args.ca, budget)?,
+                    pull_secret: read_file(&args.pull_secret, budget)?,
                     username: args.username,
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: args.output,
+                    output: stdout_if_dash(args.output_file),
                     now: UnixTime::now(),
                     out_of_validity: args.ca_validity.out_of_validity(),
+                    format: args.output.into(),
                 })
             }
             Command::Resolve(args) => {
@@ -103,7 +125,7 @@ impl Request {
             Command::Verify(args) => {
                 let fleet = FleetRequest {
                     roots: args.roots,
-                    inputs: read_inputs(&args.objects.files, args.objects.read.recursive)?,
+                    inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
                     example: args.objects.example,
                     options: RenderOptions {
                         target: args.target.into(),
@@ -113,6 +135,7 @@ impl Request {
                             args.pull_secret.as_deref(),
                             &args.objects.ca,
                             &args.objects.read,
+                            budget,
                         )?
                     },
                     json: args.output == OutputArg::Json,
@@ -129,9 +152,15 @@ impl Request {
                     Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
                 }
             }
-            Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
+            Command::Probe(args) => Request::Probe(args),
+            Command::PullSecret(args) => {
+                Request::PullSecret(pull_secret_request(args.command, budget)?)
+            }
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
-            Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
+            Command::Icsp(args) => Request::Icsp(icsp_request(args.command, budget)?),
+            Command::Completion(args) => Request::Completion(args.shell),
+            // `--dir -`: standard output, as wherever a place to write is expected.
+            Command::Man(args) => Request::Man(stdout_if_dash(args.dir)),
         })
     }
 
@@ -150,9 +179,36 @@ impl Request {
             Request::Resolve(request) => commands::resolve::run(request, out, err, style),
             Request::Verify(request) => commands::verify::run(request, out, err, style),
             Request::Fleet(request) => commands::verify::run_fleet(request, out, err, style),
+            Request::Probe(args) => commands::probe::run(args, out, err, style),
             Request::PullSecret(request) => pull_secret::run(request, out, err, style),
             Request::Trust(request) => trust::run(request, out, err, style),
             Request::Icsp(request) => icsp_cmd::run(request, out, err, style),
+            Request::Completion(shell) => super::docs::completion(*shell, out),
+            Request::Man(dir) => super::docs::man(dir.as_deref(), out),
+        }
+    }
+}
+
+/// A place to write (`--output-file FILE`, `--dest-dir DIR`, `man --dir DIR`), where `-` is standard output:
+/// `None`, as without the option.
+fn stdout_if_dash(path: Option<PathBuf>) -> Option<PathBuf> {
+    path.filter(|p| p.as_os_str() != "-")
+}
+
+impl From<OutputArg> for Format {
+    fn from(output: OutputArg) -> Self {
+        match output {
+            OutputArg::Text => Format::Text,
+            OutputArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ObjectOutputArg> for ObjectFormat {
+    fn from(output: ObjectOutputArg) -> Self {
+        match output {
+            ObjectOutputArg::Yaml => ObjectFormat::Yaml,
+            ObjectOutputArg::Json => ObjectFormat::Json,
         }
     }
 }
@@ -197,13 +253,18 @@ impl From<LayoutArg> for Layout {
 }
 
 /// Render options from `render`'s and `ignition`'s flags.
-fn render_options(flags: RenderFlags, objects: &ObjectsArgs) -> Result<RenderOptions, Error> {
+fn render_options(
+    flags: RenderFlags,
+    objects: &ObjectsArgs,
+    budget: &mut Budget,
+) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
         flags.release_image,
         flags.pull_secret.as_deref(),
         &objects.ca,
         &objects.read,
+        budget,
     )
 }
 
@@ -214,18 +275,22 @@ fn node_options(
     pull_secret: Option<&Path>,
     ca: &CaArgs,
     read: &ReadArgs,
+    budget: &mut Budget,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
         strictness: read.validate.into(),
         layout: layout.into(),
         release_image,
-        pull_secret: pull_secret.map(read_file).transpose()?,
+        pull_secret: pull_secret.map(|f| read_file(f, budget)).transpose()?,
         ca_out_of_validity: ca.out_of_validity(),
         ..Default::default()
     })
 }
 
-fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, Error> {
+fn pull_secret_request(
+    command: PullSecretCommand,
+    budget: &mut Budget,
+) -> Result<PullSecretRequest, Error> {
     Ok(match command {
         PullSecretCommand::Merge {
             files,
@@ -234,9 +299,12 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
         } => PullSecretRequest::Merge(pull_secret::MergeRequest {
             inputs: files
                 .iter()
-                .map(|f| read_one(f))
+                .map(|f| read_one(f, budget))
                 .collect::<Result<_, _>>()?,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: stdout_if_dash(output),
+            },
         }),
         PullSecretCommand::Add {
             file,
@@ -252,14 +320,17 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                         .into(),
                 });
             }
-            let input = read_one(&file)?;
+            let input = read_one(&file, budget)?;
             let password = mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?;
             PullSecretRequest::Add(pull_secret::AddRequest {
                 input,
                 registry,
                 username,
                 password,
-                output: OutputOptions { compact, output },
+                output: OutputOptions {
+                    compact,
+                    output: stdout_if_dash(output),
+                },
             })
         }
         PullSecretCommand::Remove {
@@ -269,17 +340,23 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             compact,
             output,
         } => PullSecretRequest::Remove(pull_secret::RemoveRequest {
-            input: read_one(&file)?,
+            input: read_one(&file, budget)?,
             registry,
             ignore_not_found,
-            output: OutputOptions { compact, output },
+            output: OutputOptions {
+                compact,
+                output: stdout_if_dash(output),
+            },
         }),
-        PullSecretCommand::Get { file, reference } => {
-            PullSecretRequest::Get(pull_secret::GetRequest {
-                input: read_one(&file)?,
-                reference,
-            })
-        }
+        PullSecretCommand::Get {
+            file,
+            reference,
+            output,
+        } => PullSecretRequest::Get(pull_secret::GetRequest {
+            input: read_one(&file, budget)?,
+            reference,
+            format: output.into(),
+        }),
     })
 }
 
@@ -290,41 +367,55 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
+            output_file: file,
             output,
             ca,
         } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
             name,
             namespace,
             pairs,
-            output,
+            output: stdout_if_dash(file),
             now,
             out_of_validity: ca.out_of_validity(),
+            format: output.into(),
         }),
-        TrustCommand::Check { files } => TrustRequest::Check(trust::CheckRequest { files, now }),
+        TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
+            files,
+            now,
+            format: output.into(),
+        }),
         TrustCommand::Folder { key } => TrustRequest::Folder { key },
         TrustCommand::Key { host } => TrustRequest::Key { host },
     }
 }
 
-fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
+fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest, Error> {
     Ok(match command {
         IcspCommand::Migrate {
             files,
             dest_dir,
             random_suffix,
+            output,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
-            inputs: read_inputs(&files, false)?,
-            dest_dir,
+            format: output.into(),
+            inputs: read_inputs(&files, false, budget)?,
+            // `--dest-dir -`: the YAML on standard output, as without the option.
+            dest_dir: stdout_if_dash(dest_dir),
             suffix: if random_suffix {
                 Suffix::Random
             } else {
                 Suffix::Deterministic
             },
         }),
-        IcspCommand::Validate { files, read } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
+        IcspCommand::Validate {
+            files,
+            read,
+            output,
+        } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
             strictness: read.validate.into(),
-            inputs: read_inputs(&files, read.recursive)?,
+            inputs: read_inputs(&files, read.recursive, budget)?,
             now: None,
+            format: output.into(),
         }),
     })
 }

@@ -101,6 +101,7 @@ fn icsp_validate_without_a_mirror_object_is_not_clean() {
                     inputs,
                     now: None,
                     strictness: icsp::Strictness::Strict,
+                    format: Default::default(),
                 }),
                 out,
                 err,

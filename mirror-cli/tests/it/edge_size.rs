@@ -45,6 +45,7 @@ fn validate(text: &str) -> (Result<Exit, mirror_cli::Error>, String, String) {
                 inputs: vec![input("idms.yaml", text)],
                 now: None,
                 strictness: icsp::Strictness::Strict,
+                format: Default::default(),
             }),
             out,
             err,
@@ -123,6 +124,7 @@ fn manifests_refuses_mirror_sets_the_cluster_cannot_store() {
         output: None,
         now: trust_bundle::UnixTime::now(),
         out_of_validity: trust_bundle::OutOfValidity::Refuse,
+        format: Default::default(),
     };
     let err = manifests::build(&request).unwrap_err();
     assert!(

@@ -44,6 +44,7 @@ fn show(request: &IcspRequest) -> String {
 
 fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> IcspRequest {
     IcspRequest::Migrate(MigrateRequest {
+        format: Default::default(),
         inputs,
         dest_dir,
         suffix,
@@ -55,6 +56,7 @@ fn validate(inputs: Vec<Input>) -> IcspRequest {
         inputs,
         now: None,
         strictness: icsp::Strictness::Strict,
+        format: Default::default(),
     })
 }
 

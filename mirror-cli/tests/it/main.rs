@@ -2,7 +2,9 @@
 
 mod bounds_readers;
 mod common;
+mod conventions_docs;
 mod conventions_exit;
+mod conventions_output;
 mod crash_kill;
 mod diff_objects;
 mod edge_bounds;
@@ -14,12 +16,17 @@ mod edge_validate;
 mod edge_verify;
 mod errors;
 mod fleet_verify;
+mod hostile_inputs;
+mod hostile_reads;
+mod hostile_roots;
+mod hostile_writes;
 mod icsp_cmd;
 mod ignition_config;
 mod manifests_stream;
 mod mapping_files;
 mod microshift_render;
 mod pipeline_golden;
+mod probe;
 mod pull_secret_cmd;
 mod pull_secret_no_leak;
 mod pull_secret_props;

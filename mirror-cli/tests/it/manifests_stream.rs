@@ -32,6 +32,7 @@ fn ca_pem() -> String {
 
 fn request(rules: Rules, tags: bool) -> ManifestsRequest {
     ManifestsRequest {
+        format: Default::default(),
         registry: REGISTRY.into(),
         ca: input("ca.crt", ca_pem()),
         pull_secret: input("pull-secret.json", PULL_SECRET),

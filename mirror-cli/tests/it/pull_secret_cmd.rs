@@ -1,5 +1,5 @@
 //! `mirror-cli pull-secret`: every output and message, through the library functions with in-memory writers, and a
-//! few runs of the built binary (password on stdin, `-o FILE` written atomically with mode 0600, exit codes).
+//! few runs of the built binary (password on stdin, `--output-file FILE` written atomically with mode 0600, exit codes).
 
 use crate::common;
 use std::os::unix::fs::PermissionsExt as _;
@@ -138,6 +138,7 @@ fn add_round_trips_through_get() {
     );
     run(&added, &mut out, &mut err, &Style::plain()).unwrap();
     let get = PullSecretRequest::Get(GetRequest {
+        format: Default::default(),
         input: Input {
             name: "added.yaml".into(),
             bytes: out,
@@ -223,6 +224,7 @@ fn get_explains_the_entry() {
         "Not A Reference",
     ] {
         let request = PullSecretRequest::Get(GetRequest {
+            format: Default::default(),
             input: input("config.json", file),
             reference: reference.into(),
         });
@@ -260,6 +262,7 @@ fn unreadable_files_say_what_they_are() {
     let mut all = String::new();
     for (name, text) in cases {
         let request = PullSecretRequest::Get(GetRequest {
+            format: Default::default(),
             input: input(name, text),
             reference: "quay.io/a/b".into(),
         });
@@ -302,14 +305,14 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
                 "--username",
                 "mirror",
                 "--password-stdin",
-                "-o",
+                "--output-file",
             ])
             .arg(&file),
         b"s3cret-from-stdin\n",
     );
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
-    assert!(output.stdout.is_empty(), "-o keeps stdout empty");
+    assert!(output.stdout.is_empty(), "--output-file keeps stdout empty");
     assert!(!stderr.contains("s3cret"), "{stderr}");
     // In place: replaced, now 0600, and the only file in the folder (no temporary left behind).
     assert_eq!(common::mode(&file), 0o600);
@@ -383,19 +386,19 @@ fn binary_exit_codes_and_refusals() {
     let missing = common::binary()
         .args(["pull-secret", "remove"])
         .arg(&file)
-        .args(["--registry", "nowhere.example.com", "-o"])
+        .args(["--registry", "nowhere.example.com", "--output-file"])
         .arg(&file)
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
     assert_eq!(std::fs::read(&file).unwrap(), before);
-    // -o into a missing folder: 2, nothing created.
+    // --output-file into a missing folder: 2, nothing created.
     let nowhere = dir.path().join("no/such/folder/out.json");
     let merge = common::binary()
         .args(["pull-secret", "merge"])
         .arg(&file)
         .arg(&file)
-        .arg("-o")
+        .arg("--output-file")
         .arg(&nowhere)
         .output()
         .unwrap();
@@ -407,7 +410,7 @@ fn binary_exit_codes_and_refusals() {
         .args(["pull-secret", "merge", "--compact"])
         .arg(&file)
         .arg(&file)
-        .arg("-o")
+        .arg("--output-file")
         .arg(&out)
         .output()
         .unwrap();

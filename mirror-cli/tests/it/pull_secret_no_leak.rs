@@ -218,6 +218,7 @@ fn pull_secret_commands_never_print_a_secret() {
                 &run_pull_secret(
                     &format!("get {reference}"),
                     PullSecretRequest::Get(pull_secret::GetRequest {
+                        format: Default::default(),
                         input: file,
                         reference: reference.into(),
                     }),
@@ -255,6 +256,7 @@ fn pull_secret_commands_never_print_a_secret() {
             &run_pull_secret(
                 &format!("get on {name}"),
                 PullSecretRequest::Get(pull_secret::GetRequest {
+                    format: Default::default(),
                     input: file,
                     reference: "a.io/x".into(),
                 }),
@@ -285,6 +287,7 @@ fn trust_commands_never_print_a_private_key() {
     let now = trust_bundle::UnixTime::now();
     let requests = [
         TrustRequest::ConfigMap(trust::ConfigMapRequest {
+            format: Default::default(),
             name: "registry-config".into(),
             namespace: "openshift-config".into(),
             pairs: vec![
@@ -296,6 +299,7 @@ fn trust_commands_never_print_a_private_key() {
             out_of_validity: trust_bundle::OutOfValidity::Refuse,
         }),
         TrustRequest::Check(trust::CheckRequest {
+            format: Default::default(),
             files: vec![
                 PathBuf::from(KEY_FILE),
                 PathBuf::from("tests/trust_data/ca.pem"),
@@ -326,6 +330,7 @@ fn icsp_commands_never_print_a_secret() {
     );
     let requests = [
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            format: Default::default(),
             inputs: vec![input("cluster.yaml", &stream)],
             now: None,
             strictness: icsp::Strictness::Strict,
@@ -335,6 +340,7 @@ fn icsp_commands_never_print_a_secret() {
             ..Default::default()
         }),
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            format: Default::default(),
             inputs: vec![input(
                 "broken.yaml",
                 format!("{stream}  extra: [{PASSWORD}\n"),
@@ -395,7 +401,7 @@ fn binary_never_prints_a_secret() {
             true,
         ),
         (
-            add(path, "r.example.com", USER, &["-o", out_path]),
+            add(path, "r.example.com", USER, &["--output-file", out_path]),
             password_line.as_str(),
             false,
         ),
@@ -415,7 +421,14 @@ fn binary_never_prints_a_secret() {
             false,
         ),
         (
-            vec!["pull-secret", "merge", path, path, "-o", out_path],
+            vec![
+                "pull-secret",
+                "merge",
+                path,
+                path,
+                "--output-file",
+                out_path,
+            ],
             "",
             false,
         ),
@@ -445,7 +458,7 @@ fn binary_never_prints_a_secret() {
         };
         scan(&seen, !stdout_is_the_file);
     }
-    // The -o file holds the password, as asked, with mode 0600.
+    // The --output-file file holds the password, as asked, with mode 0600.
 
     assert_eq!(common::mode(&out_file), 0o600);
 }

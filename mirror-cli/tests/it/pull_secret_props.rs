@@ -18,6 +18,7 @@ fn call(request: &PullSecretRequest) -> (Exit, String, String) {
 
 fn get(bytes: &str, reference: &str) -> (Exit, String, String) {
     call(&PullSecretRequest::Get(GetRequest {
+        format: Default::default(),
         input: Input {
             name: "auth.json".into(),
             bytes: bytes.as_bytes().to_vec(),

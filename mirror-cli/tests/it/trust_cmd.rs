@@ -22,6 +22,7 @@ fn show(request: &TrustRequest) -> String {
 
 fn config_map(pairs: &[&str]) -> TrustRequest {
     TrustRequest::ConfigMap(ConfigMapRequest {
+        format: Default::default(),
         name: "registry-config".into(),
         namespace: "openshift-config".into(),
         pairs: pairs.iter().map(|p| p.to_string()).collect(),
@@ -82,6 +83,7 @@ fn config_map_refusals() {
         (
             "bad name",
             TrustRequest::ConfigMap(ConfigMapRequest {
+                format: Default::default(),
                 name: "Registry_Config".into(),
                 namespace: "openshift-config".into(),
                 pairs: vec![format!("mirror.registry.com:443={DATA}/ca.pem")],
@@ -108,6 +110,7 @@ fn config_map_refusals() {
 fn check_reports_and_fails_on_a_refused_bundle() {
     let request = |files: &[&str]| {
         TrustRequest::Check(CheckRequest {
+            format: Default::default(),
             files: files
                 .iter()
                 .map(|f| PathBuf::from(format!("{DATA}/{f}")))
@@ -173,6 +176,7 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
     let target = dir.path().join("registry-config.yaml");
     let with_output = |pair: String| {
         TrustRequest::ConfigMap(ConfigMapRequest {
+            format: Default::default(),
             name: "registry-config".into(),
             namespace: "openshift-config".into(),
             pairs: vec![pair],

@@ -4,6 +4,7 @@ mod bounds;
 mod common;
 mod edit_lossless;
 mod parse_dropin;
+mod parse_fast;
 mod parse_properties;
 mod parse_validate;
 mod render_golden;

@@ -17,6 +17,26 @@ fn basic(user: &str, pass: &str) -> String {
     )
 }
 
+/// An entry with an identity token still has a user and password; containers/image sends those on a Basic
+/// challenge (the token only goes to a bearer realm).
+#[test]
+fn basic_auth_with_an_identity_token_sends_the_password() {
+    let t = Tls::start(Auth::basic("alice", "right-password"));
+    let d = put_image(&t.fake, "ocp/release", "4.16");
+    let creds = Credentials::identity_token(t.registry(), "alice", "refresh-token")
+        .with_password("right-password");
+    let o = t.prober().manifest(
+        &t.source("ocp/release", &d.to_string())
+            .with_credentials(Some(creds)),
+    );
+    assert!(o.is_ok(), "{o}");
+    assert!(
+        t.server.requests().iter().any(|r| {
+            r.header("authorization") == Some(basic("alice", "right-password").as_str())
+        })
+    );
+}
+
 #[test]
 fn basic_auth_good_and_wrong_password() {
     let t = Tls::start(Auth::basic("alice", "right-password"));
