@@ -12,12 +12,24 @@ use mirror_cli::commands::render::{self, RenderRequest};
 use mirror_cli::commands::resolve::{self, ResolveRequest};
 use mirror_cli::commands::verify::{self, VerifyRequest};
 use mirror_cli::explain::ConfigSource;
+use mirror_cli::node::RenderOptions;
 
 const SOURCES: usize = 100_000;
 /// ImageDigestMirrorSet mirrors are pulled by digest.
 const DIGEST: &str = "sha256:3333333333333333333333333333333333333333333333333333333333333333";
 /// As the bench packs them (and oc-mirror's output comes close): 91 sources an object.
 const PER_OBJECT: usize = 91;
+
+/// The mirror's credentials, so that verify finds every mirror with its entry.
+fn options() -> RenderOptions {
+    RenderOptions {
+        pull_secret: Some(input(
+            "ps.json",
+            r#"{"auths":{"mirror.example.com:5000":{"auth":"dTpw"}}}"#,
+        )),
+        ..Default::default()
+    }
+}
 
 fn objects() -> String {
     let mut text = String::with_capacity(SOURCES * 130);
@@ -48,6 +60,7 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
             &RenderRequest {
                 inputs: vec![input("mirrors.yaml", &text)],
                 root: Some(root.path().to_path_buf()),
+                options: options(),
                 ..Default::default()
             },
             out,
@@ -98,6 +111,7 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
             &VerifyRequest {
                 root: root.path().to_path_buf(),
                 inputs: vec![input("mirrors.yaml", &text)],
+                options: options(),
                 ..Default::default()
             },
             out,
