@@ -196,11 +196,11 @@ impl fmt::Display for Summary {
         if self.objects > self.first.len() {
             write!(f, " and {} more", self.objects - self.first.len())?;
         }
-        match self.shaping {
-            0 if self.objects == 1 => f.write_str("; it does not shape node files"),
-            0 => f.write_str("; none shapes node files"),
-            _ => Ok(()),
+        // Issue 13's words: "read 1 object: Pod/p; none shapes node files".
+        if self.shaping == 0 {
+            f.write_str("; none shapes node files")?;
         }
+        Ok(())
     }
 }
 

@@ -195,12 +195,14 @@ impl<'a> Documents<'a> {
                         *key = Some(PendingKey::Merge);
                         continue;
                     }
-                    let tag = tag.as_deref().cloned();
-                    let word = is_key.then(|| text.to_string());
-                    let value = self.scalar(at, text, style, tag.as_ref())?;
-                    if matches!(value, Tree::Bool { word: true, .. }) {
-                        last_plain_word = word;
+                    // A key spelled as a YAML 1.1 boolean (`on`, `n`) keeps its text; only then is it copied.
+                    let bool_word = is_key
+                        && text.len() <= 5
+                        && matches!(resolve_plain(&text), Plain::Bool { word: true, .. });
+                    if bool_word {
+                        last_plain_word = Some(text.to_string());
                     }
+                    let value = self.scalar(at, text, style, tag.as_deref())?;
                     (
                         Node {
                             value,

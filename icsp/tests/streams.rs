@@ -31,7 +31,7 @@ fn nothing_read_is_told_apart_from_objects_that_shape_nothing() {
     assert_eq!(summary.kinds.get("Pod"), Some(&1));
     assert_eq!(
         summary.to_string(),
-        "read 1 object: Pod/p; it does not shape node files"
+        "read 1 object: Pod/p; none shapes node files"
     );
 
     let many: String = (0..7)

@@ -59,8 +59,8 @@ impl Reader<'_> {
             NodeFiles::Root(root) => match root.read(relative, limit, &mut self.budget) {
                 Ok(Found::File(file)) => Ok(Some(file.bytes)),
                 Ok(Found::Missing) => Ok(None),
-                Ok(Found::NotRegular { at, kind }) => Err(not_followed(relative, &at, kind)),
-                Err(e) => Err(root_error(relative, e)),
+                Ok(Found::NotRegular { at, kind }) => Err(not_followed(&at, kind)),
+                Err(e) => Err(Error::Node(e)),
             },
         }
     }
@@ -97,7 +97,7 @@ impl Reader<'_> {
             }
             NodeFiles::Root(root) => match root.read_dir(relative, MAX_FOLDER_ENTRIES) {
                 Ok(Listing::Missing) => Ok(None),
-                Ok(Listing::NotAFolder { at, kind }) => Err(not_followed(relative, &at, kind)),
+                Ok(Listing::NotAFolder { at, kind }) => Err(not_followed(&at, kind)),
                 Ok(Listing::Entries(entries)) => Ok(Some(
                     entries
                         .into_iter()
@@ -109,27 +109,18 @@ impl Reader<'_> {
                         })
                         .collect(),
                 )),
-                Err(e) => Err(root_error(relative, e)),
+                Err(e) => Err(Error::Node(e)),
             },
         }
     }
 }
 
 /// A path under the root that is not what it must be: a link (never followed), a FIFO, a device…
-fn not_followed(relative: &str, at: &Path, kind: FileKind) -> Error {
-    Error::Io {
-        path: format!("/{relative}"),
-        action: Some("reading under the root"),
-        source: std::io::Error::other(format!("/{} is {kind}: not followed", at.display())),
-    }
-}
-
-/// node-root's error, kept as the cause.
-fn root_error(relative: &str, e: node_root::Error) -> Error {
-    Error::Io {
-        path: format!("/{relative}"),
-        action: Some("reading under the root"),
-        source: std::io::Error::other(e),
+fn not_followed(at: &Path, kind: FileKind) -> Error {
+    Error::NotRegular {
+        path: format!("/{}", at.display()),
+        kind,
+        hint: "under --root nothing is followed: give the node's files themselves",
     }
 }
 

@@ -29,6 +29,7 @@ use serde_json::{Value, json};
 use super::{Exit, Style, output_error, report};
 use crate::Error;
 use crate::cluster::Cluster;
+use crate::explain::AuthUse;
 use crate::node::{RenderOptions, plan};
 use crate::probe::{
     ComponentReport, ComponentState, IMAGE_REFERENCES, NodeConfig, NodeFiles, Plan, PlannedSource,
@@ -122,7 +123,7 @@ pub fn run(
         } else {
             write_sources(out, &sources, &outcomes)?;
         }
-        write_notes(err, style, &outcomes)?;
+        write_notes(err, style, &sources, &outcomes)?;
         return Ok(if serving_index.is_some() {
             Exit::Ok
         } else {
@@ -151,11 +152,7 @@ fn prober(args: &ProbeArgs) -> Result<Prober, Error> {
 
 fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
     if let Some(root) = &args.root {
-        let root = node_root::Root::open(root).map_err(|e| Error::Io {
-            path: root.display().to_string(),
-            action: Some("opening the node's root"),
-            source: std::io::Error::other(e),
-        })?;
+        let root = node_root::Root::open(root).map_err(Error::Node)?;
         return Ok(NodeFiles::Root(root));
     }
     // One budget across the objects and the pull secret (crate::bounds::COMMAND_INPUT_BYTES).
@@ -205,7 +202,24 @@ fn write_sources(
     writeln!(out, "{verdict}").map_err(output_error)
 }
 
-fn write_notes(err: &mut dyn Write, style: &Style, outcomes: &[Outcome]) -> Result<(), Error> {
+fn write_notes(
+    err: &mut dyn Write,
+    style: &Style,
+    sources: &[PlannedSource],
+    outcomes: &[Outcome],
+) -> Result<(), Error> {
+    for source in sources {
+        if let AuthUse::Helper(helper) = &source.credentials {
+            writeln!(
+                err,
+                "{} {}: config.json sends this registry to docker-credential-{helper}, which probe does not run: \
+                 tried without credentials",
+                style.note(),
+                source.reference
+            )
+            .map_err(output_error)?;
+        }
+    }
     for outcome in outcomes {
         for note in &outcome.notes {
             writeln!(err, "{} {}: {note}", style.note(), outcome.source).map_err(output_error)?;
@@ -247,7 +261,7 @@ fn release(
     if !json {
         write_sources(out, sources, outcomes)?;
     }
-    write_notes(err, style, outcomes)?;
+    write_notes(err, style, sources, outcomes)?;
     let failed = |document: &mut Value, out: &mut dyn Write, why: String| -> Result<Exit, Error> {
         if json {
             document["error"] = json!(why);

@@ -537,3 +537,25 @@ fn probe_never_prints_a_credential() {
         }
     }
 }
+
+#[test]
+fn a_credential_helper_is_named_and_not_run() {
+    let registry = Registry::start();
+    let digest = registry.put_image("ocp/release", "4.16.0", &[("hello.txt", b"hello\n")]);
+    let node = node_root(&registry, PASSWORD);
+    std::fs::write(
+        node.path().join("var/lib/kubelet/config.json"),
+        format!(
+            r#"{{"auths":{{}},"credHelpers":{{"{}":"secretservice"}}}}"#,
+            registry.host()
+        ),
+    )
+    .unwrap();
+    let text = shown(&registry, &args(node.path(), &format!("{SOURCE}@{digest}")));
+    assert!(text.starts_with("exit 1\n"), "{text}");
+    assert!(
+        text.contains("config.json sends this registry to docker-credential-secretservice, which probe does not run: tried without credentials"),
+        "{text}"
+    );
+    assert!(text.contains("auth: 401"), "{text}");
+}
