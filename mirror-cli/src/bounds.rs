@@ -5,10 +5,12 @@
 
 use std::time::Duration;
 
-/// One `-f` file or standard input (objects, a mapping, a pull secret, a CA bundle). A cluster's ICSP/IDMS/ITMS
-/// objects as `oc get -o yaml` prints them are well under 1 MiB (an object is bounded by etcd's 1.5 MiB request
-/// limit); 64 MiB leaves room for `kind: List` dumps of many clusters and still refuses a runaway stream before
-/// parsing. (The YAML reader's own `icsp::Limits::max_bytes`, 16 MiB, applies per stream after this.)
+/// One `-f` file or standard input (objects, a mapping, a pull secret, a CA bundle, a `--registries-conf` file): the
+/// largest realistic object stream is `oc get idms,itms,icsp -o json` of ≈10 000 mirror sources (2.8 MB of JSON,
+/// 1.5 MB of YAML); ten times that, 100 000 sources, is 28 MB of JSON or 15 MB of YAML in ≈1 100 documents (icsp's
+/// per-stream `DEFAULT_MAX_BYTES`, 32 MiB, refuses more). A file read as a node file (`--registries-conf`) must
+/// take [`NODE_FILE_BYTES`]: 64 MiB holds both. (Pull secrets and CA bundles have their crates' own 16 MiB, far
+/// above any real one.)
 pub const INPUT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// All the inputs of one command together: thirty files just under [`INPUT_FILE_BYTES`] must not add up to
@@ -16,9 +18,10 @@ pub const INPUT_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub const COMMAND_INPUT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// One node configuration file under `--root` (registries.conf, a drop-in, policy.json, config.json, a `ca.crt`)
-/// or `--registries-conf`. The files render writes are a few KiB (MCO's rendered MachineConfig, which holds them,
-/// is bounded by etcd's 1.5 MiB); the same as the format crates' own `MAX_INPUT_BYTES`; a link to `/dev/zero` or a sparse file is refused before it is read.
-pub const NODE_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// or `--registries-conf`. Whatever render writes must read back: for 100 000 sources (ten times the largest
+/// realistic 10 000) its registries.conf is 28-33 MB; the same as registries-conf's own `MAX_INPUT_BYTES` (64 MiB).
+/// A link to `/dev/zero` or a sparse file is refused before it is read.
+pub const NODE_FILE_BYTES: u64 = registries_conf::MAX_INPUT_BYTES as u64;
 
 /// Most entries listed in one node folder (`registries.conf.d`, `certs.d`): a node has a handful; a folder with
 /// millions of planted names is refused rather than sorted in memory.
@@ -42,6 +45,10 @@ pub const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 // One command holds several inputs of each kind; a node file fits in an input file. Checked at compile time.
 const _: () = {
     assert!(COMMAND_INPUT_BYTES >= 4 * INPUT_FILE_BYTES);
-    assert!(COMMAND_INPUT_BYTES >= 16 * NODE_FILE_BYTES);
+    // A command reads a handful of node files; only registries.conf can be large.
+    assert!(COMMAND_INPUT_BYTES >= 8 * NODE_FILE_BYTES);
     assert!(NODE_FILE_BYTES <= INPUT_FILE_BYTES);
+    // The same file has the same bound wherever it is read.
+    assert!(INPUT_FILE_BYTES >= icsp::DEFAULT_MAX_BYTES as u64);
+    assert!(NODE_FILE_BYTES == registries_conf::MAX_INPUT_BYTES as u64);
 };

@@ -200,6 +200,9 @@ pub struct Cluster {
     pub ignored: Vec<String>,
     /// How many objects were read and how many shape node files.
     pub summary: ReadSummary,
+    /// What reading found that does not stop it (with `--validate=warn`, the API server's rules; always, objects
+    /// too large for client-side `oc apply`, ICSPs beside IDMS/ITMS).
+    pub read_warnings: Vec<icsp::Issue>,
 }
 
 /// What the inputs held, for the refusal when none of it shapes node files: a render from an empty stream (an `oc
@@ -325,20 +328,60 @@ fn in_config_namespace(namespace: Option<&str>) -> bool {
 impl Cluster {
     /// Reads every input and sorts its objects. Fails on the first unreadable input, naming it.
     pub fn read(inputs: &[Input], limits: &Limits) -> Result<Cluster, Error> {
-        Self::read_each(inputs, limits)
+        let options = icsp::ReadOptions {
+            limits: limits.clone(),
+            strictness: icsp::Strictness::Strict,
+        };
+        Cluster::read_with(inputs, &options)
     }
 
-    /// [`Cluster::read`] over borrowed inputs (no copy of their bytes).
-    pub(crate) fn read_each<'a>(
+    /// Reads every input as [`Cluster::read`] does, with the API server's rules applied as `options.strictness`
+    /// says (kubectl's `--validate`): within each stream by icsp, and across the streams here (two objects of
+    /// one kind with one name in two files).
+    pub fn read_with<'a>(
         inputs: impl IntoIterator<Item = &'a Input>,
-        limits: &Limits,
+        options: &icsp::ReadOptions,
+    ) -> Result<Cluster, Error> {
+        let mut streams = Vec::new();
+        for input in inputs {
+            streams.push((
+                input.name.clone(),
+                icsp::read_stream(&input.name, &input.bytes, options)?,
+            ));
+        }
+        Cluster::from_streams(streams, options.strictness)
+    }
+
+    /// The cluster of streams already read (each with its input's name), the rules across them applied as
+    /// `strictness` says.
+    pub fn from_streams(
+        streams: Vec<(String, icsp::Stream)>,
+        strictness: icsp::Strictness,
     ) -> Result<Cluster, Error> {
         let mut cluster = Cluster::default();
-        for input in inputs {
-            cluster.begin_input(&input.name);
-            for located in icsp::read_objects(&input.name, &input.bytes, limits)? {
-                cluster.add(located)?;
+        let several = streams.len() > 1;
+        let mut objects = Vec::new();
+        for (name, stream) in streams {
+            cluster.begin_input(&name);
+            cluster.read_warnings.extend(stream.warnings);
+            objects.extend(stream.objects);
+        }
+        if several {
+            for issue in icsp::cross_object_issues(&objects) {
+                if cluster.read_warnings.contains(&issue) {
+                    continue; // already found within one stream
+                }
+                match (issue.kind, strictness) {
+                    (icsp::IssueKind::DuplicateObject, icsp::Strictness::Strict) => {
+                        return Err(Error::Objects(icsp::Error::Rejected(Box::new(issue))));
+                    }
+                    (icsp::IssueKind::DuplicateObject, icsp::Strictness::Ignore) => {}
+                    _ => cluster.read_warnings.push(issue),
+                }
             }
+        }
+        for located in objects {
+            cluster.add(located)?;
         }
         Ok(cluster)
     }

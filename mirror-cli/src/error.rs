@@ -92,6 +92,20 @@ pub enum Error {
     Trust(trust_bundle::Error),
     /// A registries.conf could not be read, or OpenShift would refuse the mirror rules.
     RegistriesConf(registries_conf::Error),
+    /// OpenShift would refuse the mirror rules, at a known place in the inputs.
+    RulesAt {
+        /// `file x.yaml, document 2, ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source`.
+        place: String,
+        /// registries-conf's error, in OpenShift's words.
+        source: registries_conf::Error,
+    },
+    /// A CA bundle of the trusted-CA ConfigMap is unusable.
+    TrustAt {
+        /// `file x.yaml, document 1, ConfigMap/registry-config`.
+        place: String,
+        /// trust-bundle's error (it names the key). Boxed: it is large.
+        source: Box<trust_bundle::Error>,
+    },
     /// OpenShift would refuse the allowed / blocked registries for policy.json.
     PolicyJson(policy_json::Error),
     /// Writing the node files failed; nothing was changed.
@@ -104,6 +118,15 @@ pub enum Error {
         line: usize,
         /// What is wrong.
         message: String,
+    },
+    /// The MachineConfig that would hold registries.conf is over what etcd stores.
+    TooLargeForCluster(crate::machine_config::MachineConfigSize),
+    /// A `-f` folder holds no `*.yaml`, `*.yml` or `*.json` file.
+    NoObjectFiles {
+        /// The folder as given.
+        folder: String,
+        /// Whether its subfolders were read (`-R`).
+        recursive: bool,
     },
     /// The inputs hold no object that shapes a node's files (or no object at all).
     NothingShapesNodes(crate::cluster::ReadSummary),
@@ -239,6 +262,8 @@ impl fmt::Display for Error {
             Error::DockerConfig(e) => write!(f, "{e}"),
             Error::Trust(e) => write!(f, "{e}"),
             Error::RegistriesConf(e) => write!(f, "{e}"),
+            Error::RulesAt { place, source } => write!(f, "{place}: {source}"),
+            Error::TrustAt { place, source } => write!(f, "{place}: {source}"),
             Error::PolicyJson(e) => write!(f, "{e}"),
             Error::Write(e) => write!(f, "nothing was written: {e}"),
             Error::Mapping {
@@ -246,6 +271,21 @@ impl fmt::Display for Error {
                 line,
                 message,
             } => write!(f, "file {file}, line {line}: {message}"),
+            Error::NoObjectFiles {
+                folder,
+                recursive: false,
+            } => write!(
+                f,
+                "{folder}: no .yaml, .yml or .json file in the folder (-R reads its subfolders too)"
+            ),
+            Error::NoObjectFiles {
+                folder,
+                recursive: true,
+            } => write!(
+                f,
+                "{folder}: no .yaml, .yml or .json file in the folder or its subfolders"
+            ),
+            Error::TooLargeForCluster(size) => write!(f, "too large for the cluster: {size}"),
             Error::NothingShapesNodes(summary) => {
                 write!(f, "{}: {summary}", summary.inputs_text())
             }
@@ -270,6 +310,8 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             Error::Objects(e) => Some(e),
             Error::RenderedConfig(e) | Error::RegistriesConf(e) => Some(e),
+            Error::RulesAt { source, .. } => Some(source),
+            Error::TrustAt { source, .. } => Some(source.as_ref()),
             Error::PullSecretConfig { source, .. } => Some(source.as_ref()),
             Error::NotAPullSecret { reason, .. } => match reason {
                 NotAPullSecret::Json(e) => Some(e.as_ref()),

@@ -12,7 +12,10 @@ use image_ref::Reference;
 use registries_conf::MirrorUsage;
 use registries_conf::parse;
 use registries_conf::validate;
-use registries_conf::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
+use registries_conf::{
+    DEFAULT_CONFIG_DIR_PATH, PullSource, ROOT_SHORT_NAME_ALIASES_PATH, Rationale, Resolver,
+    ShortNameClient, ShortNameResolution, ShortNames, parse_short_name_aliases,
+};
 use serde_json::{Value, json};
 
 use node_root::Budget;
@@ -76,6 +79,9 @@ pub struct Explained {
 pub struct Explainer {
     resolver: Resolver,
     node: Option<NodeContext>,
+    /// On a node root: its short-name settings (aliases, search registries, mode, the alias cache), as CRI-O
+    /// resolves short names there.
+    short_names: Option<ShortNames>,
     /// Warnings from reading the configuration (ignored keys), one line each.
     pub warnings: Vec<Warning>,
     /// The files read, in the order they were applied.
@@ -101,6 +107,7 @@ impl Explainer {
                 Ok(Explainer {
                     resolver,
                     node: None,
+                    short_names: None,
                     warnings: parsed
                         .warnings
                         .iter()
@@ -116,8 +123,20 @@ impl Explainer {
                 // Messages name the node's own paths, as the node's client would.
                 let resolver = Resolver::new(&loaded.config);
                 let auth = read_auth(&mut node);
+                let mut short_names =
+                    ShortNames::new(&loaded.config, loaded.files.first().map(String::as_str));
+                // Root's alias cache (CRI-O runs as root), consulted before registries.conf's aliases.
+                if let Some(cache) =
+                    node.regular(ROOT_SHORT_NAME_ALIASES_PATH.trim_start_matches('/'))?
+                {
+                    short_names = short_names.with_alias_cache(
+                        parse_short_name_aliases(ROOT_SHORT_NAME_ALIASES_PATH, &cache)
+                            .map_err(Error::RegistriesConf)?,
+                    );
+                }
                 Ok(Explainer {
                     resolver,
+                    short_names: Some(short_names),
                     node: Some(NodeContext {
                         root: root.clone(),
                         auth,
@@ -139,9 +158,28 @@ impl Explainer {
         Explainer {
             resolver,
             node: None,
+            short_names: None,
             warnings: Vec::new(),
             files: Vec::new(),
         }
+    }
+
+    /// On a node root, what CRI-O does with `reference` when it is a short name (`busybox`, `ubi9/ubi`): the
+    /// candidates it tries in order (an alias alone, else each of `unqualified-search-registries`; CRI-O runs with
+    /// `short-name-mode` disabled). `None` for a fully qualified reference, or without a node root (the docker
+    /// transport of skopeo and `--registries-conf` normalises to docker.io instead).
+    pub fn short_name(&self, reference: &str) -> Result<Option<ShortNameResolution>, Error> {
+        let Some(short_names) = &self.short_names else {
+            return Ok(None);
+        };
+        // Not a reference at all: the pull sources' own error says why.
+        if Reference::parse(reference).is_err() {
+            return Ok(None);
+        }
+        let resolution = short_names
+            .resolve(&self.resolver, reference, ShortNameClient::CriO)
+            .map_err(Error::RegistriesConf)?;
+        Ok((resolution.rationale != Rationale::FullyQualified).then_some(resolution))
     }
 
     /// The pull sources of `reference`, explained, in the order they are tried.

@@ -6,7 +6,7 @@
 //! These are the admin's own paths: a symbolic link to a regular file is followed (resolved once, then read with
 //! `O_NOFOLLOW`); under a node's root nothing is followed (see [`crate::node::read`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use node_root::{Budget, Found};
 
@@ -21,9 +21,15 @@ pub fn command_budget() -> Budget {
     Budget::new(crate::bounds::COMMAND_INPUT_BYTES)
 }
 
-/// Reads `-f` arguments: a file, `-` for standard input, or a folder (its `*.yaml`, `*.yml` and `*.json` files in
-/// name order, as `oc apply -f DIR` does), each charged to `budget`.
-pub fn read_inputs(args: &[String], budget: &mut Budget) -> Result<Vec<Input>, Error> {
+/// Reads `-f` arguments: a file, `-` for standard input, or a folder, as `kubectl apply -f` reads them: a folder's
+/// own `*.yaml`, `*.yml` and `*.json` files in name order, and with `recursive` (`-R`) its subfolders' too, depth
+/// first in name order (links to folders are not followed), each charged to `budget`. A file named on the command
+/// line is read whatever its name; a folder holding no object file is an error naming it.
+pub fn read_inputs(
+    args: &[String],
+    recursive: bool,
+    budget: &mut Budget,
+) -> Result<Vec<Input>, Error> {
     let mut inputs = Vec::new();
     for arg in args {
         if arg == "-" {
@@ -32,24 +38,53 @@ pub fn read_inputs(args: &[String], budget: &mut Budget) -> Result<Vec<Input>, E
         }
         let path = Path::new(arg);
         if path.is_dir() {
-            let mut entries: Vec<_> = std::fs::read_dir(path)
-                .map_err(|e| Error::io(arg.clone(), e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension()
-                        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
-                        && p.is_file()
-                })
-                .collect();
-            entries.sort();
-            for entry in entries {
-                inputs.push(read_file(&entry, budget)?);
+            let mut files = Vec::new();
+            object_files(path, recursive, &mut files)?;
+            if files.is_empty() {
+                return Err(Error::NoObjectFiles {
+                    folder: arg.clone(),
+                    recursive,
+                });
+            }
+            for file in files {
+                inputs.push(read_file(&file, budget)?);
             }
         } else {
             inputs.push(read_file(path, budget)?);
         }
     }
     Ok(inputs)
+}
+
+/// Whether a file in a folder is read as objects (kubectl's `FileExtensions`).
+fn is_object_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+}
+
+/// The object files of `folder` in name order, its subfolders' in place when `recursive`.
+fn object_files(folder: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let listing = |e| Error::Io {
+        path: folder.display().to_string(),
+        action: Some("listing the folder"),
+        source: e,
+    };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(listing)? {
+        let entry = entry.map_err(listing)?;
+        entries.push((entry.path(), entry.file_type().map_err(listing)?));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, kind) in entries {
+        if kind.is_dir() {
+            if recursive {
+                object_files(&path, recursive, out)?;
+            }
+        } else if is_object_file(&path) && (kind.is_file() || path.is_file()) {
+            out.push(path);
+        }
+    }
+    Ok(())
 }
 
 /// Reads one FILE argument (a file or `-`), refusing a folder.
@@ -59,7 +94,7 @@ pub fn read_one(file: &str, budget: &mut Budget) -> Result<Input, Error> {
             message: format!("{file}: is a folder; give one file"),
         });
     }
-    let mut inputs = read_inputs(&[file.to_owned()], budget)?;
+    let mut inputs = read_inputs(&[file.to_owned()], false, budget)?;
     Ok(inputs.remove(0))
 }
 

@@ -35,6 +35,7 @@ pub mod commands;
 mod error;
 pub mod explain;
 mod input;
+pub mod machine_config;
 pub mod mapping;
 pub mod node;
 mod output;

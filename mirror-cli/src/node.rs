@@ -3,12 +3,13 @@
 
 use std::path::PathBuf;
 
-use icsp::{ImageMirrors, MirrorSourcePolicy};
+use icsp::{ImageMirrors, Located, MirrorSourcePolicy};
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
-use trust_bundle::{BundleReport, FolderBundle, UnixTime};
+use trust_bundle::{BundleReport, CheckPolicy, FolderBundle, OutOfValidity, UnixTime};
 
 use crate::Error;
 use crate::cluster::{Cluster, Input, describe, example_input};
+use crate::machine_config::MachineConfigSize;
 use crate::warning::Warning;
 use crate::writer::NodeFile;
 use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
@@ -43,10 +44,15 @@ pub struct RenderOptions {
     pub release_image: Option<String>,
     /// A bare `.dockerconfigjson` given beside the objects; it replaces the pull-secret Secret.
     pub pull_secret: Option<Input>,
-    /// "Now", for certificate validity warnings.
+    /// "Now", for the certificates' validity.
     pub now: UnixTime,
+    /// Expired and not-yet-valid certificates in the trusted-CA ConfigMap: refused (the default: every pull
+    /// through that registry would fail), or allowed with a warning (`--allow-expired-ca`).
+    pub ca_out_of_validity: OutOfValidity,
     /// The kind of host.
     pub target: Target,
+    /// How the API server's rules apply to the objects read (kubectl's `--validate`).
+    pub strictness: icsp::Strictness,
 }
 
 impl Default for RenderOptions {
@@ -56,7 +62,9 @@ impl Default for RenderOptions {
             release_image: None,
             pull_secret: None,
             now: UnixTime::now(),
+            ca_out_of_validity: OutOfValidity::Refuse,
             target: Target::OpenShift,
+            strictness: icsp::Strictness::Strict,
         }
     }
 }
@@ -74,6 +82,12 @@ pub struct NodePlan {
     pub trust_reports: Vec<BundleReport>,
     /// The plain rules registries.conf was rendered from.
     pub rules: MirrorRules,
+    /// The size of the MachineConfig machine-config-operator would store registries.conf in (OpenShift only).
+    pub machine_config: Option<MachineConfigSize>,
+    /// The kind of host the files are for.
+    pub target: Target,
+    /// The time certificates were judged at (verify judges the node's the same way).
+    pub now: UnixTime,
 }
 
 fn source_policy(policy: &Option<MirrorSourcePolicy>) -> SourcePolicy {
@@ -128,11 +142,124 @@ pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
     }
 }
 
+/// Where a field of the rules [`mirror_rules`] builds was written in the inputs: `file x.yaml, document 2,
+/// ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source` for `digest_mirror_sets[3].source` (the rules
+/// flatten every object's items in input order; this undoes it). `None` for a field it does not know.
+pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
+    let (list, rest) = field.split_once('[')?;
+    let (index, rest) = rest.split_once(']')?;
+    let index: usize = index.parse().ok()?;
+    // The set's own field names, as the objects spell them.
+    let rest = match rest {
+        ".policy" => ".mirrorSourcePolicy",
+        other => other,
+    };
+    fn nth<T>(
+        objects: &[Located<T>],
+        index: usize,
+        items: impl Fn(&T) -> usize,
+    ) -> Option<(&Located<T>, usize)> {
+        let mut first = 0;
+        for object in objects {
+            let count = items(&object.value);
+            if index < first + count {
+                return Some((object, index - first));
+            }
+            first += count;
+        }
+        None
+    }
+    let field_at = |object: String, field: String| format!("{object}, {field}");
+    let named = |kind: &str, name: &Option<String>| match name {
+        Some(name) => format!("{kind}/{name}"),
+        None => kind.to_owned(),
+    };
+    match list {
+        "digest_mirror_sets" => {
+            let (o, i) = nth(&cluster.idms, index, |o| o.spec.image_digest_mirrors.len())?;
+            let object = named("ImageDigestMirrorSet", &o.value.metadata.name);
+            Some(field_at(
+                place(o, &object),
+                format!("spec.imageDigestMirrors[{i}]{rest}"),
+            ))
+        }
+        "legacy_digest_mirror_sets" => {
+            let (o, i) = nth(&cluster.icsps, index, |o| {
+                o.spec.repository_digest_mirrors.len()
+            })?;
+            let object = named("ImageContentSourcePolicy", &o.value.metadata.name);
+            Some(field_at(
+                place(o, &object),
+                format!("spec.repositoryDigestMirrors[{i}]{rest}"),
+            ))
+        }
+        "tag_mirror_sets" => {
+            let (o, i) = nth(&cluster.itms, index, |o| o.spec.image_tag_mirrors.len())?;
+            let object = named("ImageTagMirrorSet", &o.value.metadata.name);
+            Some(field_at(
+                place(o, &object),
+                format!("spec.imageTagMirrors[{i}]{rest}"),
+            ))
+        }
+        "insecure" | "blocked" | "allowed" => {
+            let image = cluster.image.as_ref()?;
+            let key = match list {
+                "insecure" => "insecureRegistries",
+                "blocked" => "blockedRegistries",
+                _ => "allowedRegistries",
+            };
+            Some(field_at(
+                place(image, "Image/cluster"),
+                format!("spec.registrySources.{key}[{index}]{rest}"),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `file x.yaml, document 1, ConfigMap/registry-config`: where the trusted-CA ConfigMap was read.
+pub fn config_map_place(config_map: &Located<icsp::ConfigMap>) -> String {
+    let name = config_map.value.metadata.name.as_deref().unwrap_or("");
+    place(config_map, &format!("ConfigMap/{name}"))
+}
+
+/// `file x.yaml, document 2[ item 3], Kind/name`: an object's place in the inputs, as refusals start.
+pub fn place<T>(located: &Located<T>, object: &str) -> String {
+    let mut text = format!("file {}, document {}", located.file, located.document);
+    if let Some(item) = located.item {
+        text.push_str(&format!(" item {item}"));
+    }
+    format!("{text}, {object}")
+}
+
+/// A registries-conf refusal of the rules, with the place in the inputs when its field names one.
+pub fn rules_error(cluster: &Cluster, error: registries_conf::Error) -> Error {
+    let place = match error.kind() {
+        registries_conf::ErrorKind::InvalidRules { field, .. } => rules_field_place(cluster, field),
+        _ => None,
+    };
+    match place {
+        Some(place) => Error::RulesAt {
+            place,
+            source: error,
+        },
+        None => Error::RegistriesConf(error),
+    }
+}
+
 fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
     NodeFile {
         path: PathBuf::from(path),
         bytes: bytes.into(),
         mode,
+    }
+}
+
+/// How the objects are read for `options`.
+pub fn read_options(options: &RenderOptions) -> icsp::ReadOptions {
+    icsp::ReadOptions {
+        limits: icsp::Limits::default(),
+        strictness: options.strictness,
     }
 }
 
@@ -151,7 +278,7 @@ pub fn plan_from_inputs(
             message: nothing.to_owned(),
         });
     }
-    let cluster = Cluster::read_each(example.iter().chain(inputs), &icsp::Limits::default())?;
+    let cluster = Cluster::read_with(example.iter().chain(inputs), &read_options(options))?;
     // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
     // must include one that shapes the node.
     if !inputs.is_empty() || example.is_some() {
@@ -168,6 +295,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
 
     // Objects the API server would refuse: OpenShift never sees them, so say so, but render what the controller
     // would do with them (its own checks, with its own messages, come next).
+    warnings.extend(cluster.read_warnings.iter().cloned().map(Warning::Objects));
     for (located, finding) in validation_findings(cluster) {
         warnings.push(Warning::ApiWouldRefuse { located, finding });
     }
@@ -182,7 +310,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     let rules = payload.rules;
 
     let mut rendered =
-        registries_conf::render(&rules, options.layout).map_err(Error::RegistriesConf)?;
+        registries_conf::render(&rules, options.layout).map_err(|e| rules_error(cluster, e))?;
     warnings.extend(rendered.warnings.iter().cloned().map(Warning::Render));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
@@ -253,8 +381,13 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     // The CAs.
     let mut trust_reports = Vec::new();
     if let Some(config_map) = cluster.trusted_ca_config_map()? {
-        let bundles =
-            trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value))?;
+        let place = config_map_place(config_map);
+        let at = |source| Error::TrustAt {
+            place: place.clone(),
+            source: Box::new(source),
+        };
+        let bundles = trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value))
+            .map_err(at)?;
         if bundles.is_empty() {
             warnings.push(Warning::EmptyTrustConfigMap {
                 config_map: describe(
@@ -266,10 +399,26 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
                 ),
             });
         }
-        let trust = trust_bundle::plan_folders(&bundles, options.now)?;
+        let policy = CheckPolicy {
+            now: options.now,
+            out_of_validity: options.ca_out_of_validity,
+        };
+        let trust = trust_bundle::plan_folders_with(&bundles, policy).map_err(at)?;
         warnings.extend(trust.warnings.iter().cloned().map(Warning::Trust));
         trust_reports = trust.reports;
         files.extend(ca_files(trust.folders));
+    }
+
+    // What OpenShift stores in etcd: over the limit the pool never gets it (the node files here are still
+    // written: a host no operator manages takes them as they are).
+    let machine_config = (options.target == Target::OpenShift).then(|| {
+        let sources = rules.digest_mirror_sets.len()
+            + rules.legacy_digest_mirror_sets.len()
+            + rules.tag_mirror_sets.len();
+        MachineConfigSize::of(&files, sources)
+    });
+    if let Some(size) = machine_config.as_ref().filter(|size| size.is_near()) {
+        warnings.push(Warning::MachineConfigSize(size.clone()));
     }
 
     Ok(NodePlan {
@@ -278,6 +427,9 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         notes,
         trust_reports,
         rules,
+        machine_config,
+        target: options.target,
+        now: options.now,
     })
 }
 
@@ -295,7 +447,7 @@ pub fn image_config_lists(
     let blocked = sources.and_then(|s| s.blocked_registries.as_deref());
     let payload =
         registries_conf::check_blocked_registries(release_image, blocked, mirror_rules(cluster))
-            .map_err(Error::RegistriesConf)?;
+            .map_err(|e| rules_error(cluster, e))?;
     let lists = if payload.abandoned {
         PolicyLists::default()
     } else {

@@ -22,6 +22,8 @@ pub enum Warning {
         /// What the API server's validation says.
         finding: icsp::Finding,
     },
+    /// Reading the objects (`--validate=warn`, an object too large for client-side `oc apply`, ...).
+    Objects(icsp::Issue),
     /// The release payload check (machine-config-operator's words).
     Payload(registries_conf::PayloadWarning),
     /// Rendering registries.conf (machine-config-operator's words).
@@ -39,6 +41,8 @@ pub enum Warning {
     Trust(trust_bundle::Warning),
     /// Reading a registries.conf (an ignored key, ...).
     RegistriesConf(registries_conf::Warning),
+    /// The MachineConfig holding registries.conf is near (or over) what etcd stores.
+    MachineConfigSize(crate::machine_config::MachineConfigSize),
     /// `manifests` without `--tags`: the mapping file's tag mirrors are left out.
     TagMirrorsLeftOut {
         /// The mapping file.
@@ -64,6 +68,7 @@ impl fmt::Display for Warning {
             Warning::GeneratedApiWouldRefuse { object, finding } => {
                 write!(f, "{object}: the API server would refuse this: {finding}")
             }
+            Warning::Objects(issue) => write!(f, "{issue}"),
             Warning::Payload(w) => write!(f, "{w}"),
             Warning::Render(w) => write!(f, "{w}"),
             Warning::RuntimeRefuses(e) => write!(
@@ -83,6 +88,10 @@ impl fmt::Display for Warning {
             }
             Warning::Trust(w) => write!(f, "{w}"),
             Warning::RegistriesConf(w) => write!(f, "{w}"),
+            Warning::MachineConfigSize(size) if size.is_over() => {
+                write!(f, "too large for the cluster: {size}")
+            }
+            Warning::MachineConfigSize(size) => write!(f, "near the cluster's limit: {size}"),
             Warning::TagMirrorsLeftOut { file, sources } => write!(
                 f,
                 "{file}: images pulled by tag from {} are left out; add --tags for an ImageTagMirrorSet",

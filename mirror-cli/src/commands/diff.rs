@@ -293,9 +293,8 @@ pub fn run(
         });
     }
     let io = super::output_error;
-    let limits = icsp::Limits::default();
     let read = |inputs: &[crate::cluster::Input]| -> Result<Cluster, Error> {
-        let cluster = Cluster::read(inputs, &limits)?;
+        let cluster = Cluster::read_with(inputs, &crate::node::read_options(&request.options))?;
         cluster.require_shaping()?;
         Ok(cluster)
     };

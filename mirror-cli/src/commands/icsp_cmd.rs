@@ -51,6 +51,10 @@ pub struct MigrateRequest {
 pub struct ValidateRequest {
     /// The object streams.
     pub inputs: Vec<Input>,
+    /// "Now", for the trusted-CA ConfigMap's certificates; `None` for the current time.
+    pub now: Option<trust_bundle::UnixTime>,
+    /// How the API server's rules apply (kubectl's `--validate`).
+    pub strictness: icsp::Strictness,
     /// Lines, or the problems as one JSON document.
     pub format: Format,
 }
@@ -156,9 +160,13 @@ fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error>
 
 /// Every problem `MirrorRules::validate` finds, not only the first: OpenShift stops at the first (and
 /// says only that one); here the offending entry is set aside and the check runs again, so one run lists them all,
-/// each in OpenShift's words and in OpenShift's order.
-fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_conf::Error> {
+/// each in OpenShift's words and in OpenShift's order, with its field path in the original rules (indices as before
+/// any entry was set aside).
+fn every_rules_error(
+    rules: &registries_conf::MirrorRules,
+) -> Vec<(registries_conf::Error, Option<String>)> {
     let mut rules = rules.clone();
+    let mut origins = Origins::of(&rules);
     let mut errors = Vec::new();
     // Each round removes one entry, so this ends; the bound is a guard against a field name not understood.
     let entries = rules.digest_mirror_sets.len()
@@ -170,13 +178,18 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
         let Err(e) = rules.validate() else {
             break;
         };
-        let removed = match e.kind() {
+        let (removed, field) = match e.kind() {
             registries_conf::ErrorKind::InvalidRules { field, .. } => {
-                remove_entry(&mut rules, field)
+                let original = origins.original(field);
+                let removed = remove_entry(&mut rules, field);
+                if removed {
+                    origins.remove(field);
+                }
+                (removed, original)
             }
-            _ => false,
+            _ => (false, None),
         };
-        errors.push(e);
+        errors.push((e, field));
         if !removed {
             break;
         }
@@ -184,14 +197,105 @@ fn every_rules_error(rules: &registries_conf::MirrorRules) -> Vec<registries_con
     errors
 }
 
+/// `list[index]` and what follows it.
+fn index_of(text: &str) -> Option<(&str, usize, &str)> {
+    let (list, rest) = text.split_once('[')?;
+    let (index, rest) = rest.split_once(']')?;
+    Some((list, index.parse().ok()?, rest))
+}
+
+/// The original index of every entry (and mirror) still in the rules, as [`remove_entry`] sets entries aside.
+struct Origins {
+    /// Per set list: each set's original index and its mirrors' original indices.
+    sets: [Vec<(usize, Vec<usize>)>; 3],
+    insecure: Vec<usize>,
+    blocked: Vec<usize>,
+}
+
+impl Origins {
+    const SET_LISTS: [&str; 3] = [
+        "digest_mirror_sets",
+        "legacy_digest_mirror_sets",
+        "tag_mirror_sets",
+    ];
+
+    fn of(rules: &registries_conf::MirrorRules) -> Origins {
+        let sets = |list: &[registries_conf::MirrorSet]| {
+            list.iter()
+                .enumerate()
+                .map(|(i, set)| (i, (0..set.mirrors.len()).collect()))
+                .collect()
+        };
+        Origins {
+            sets: [
+                sets(&rules.digest_mirror_sets),
+                sets(&rules.legacy_digest_mirror_sets),
+                sets(&rules.tag_mirror_sets),
+            ],
+            insecure: (0..rules.insecure.as_ref().map_or(0, Vec::len)).collect(),
+            blocked: (0..rules.blocked.as_ref().map_or(0, Vec::len)).collect(),
+        }
+    }
+
+    /// `field` with the original indices.
+    fn original(&self, field: &str) -> Option<String> {
+        let (list, index, rest) = index_of(field)?;
+        let flat = match list {
+            "insecure" => Some(&self.insecure),
+            "blocked" => Some(&self.blocked),
+            _ => None,
+        };
+        if let Some(flat) = flat {
+            return Some(format!("{list}[{}]{rest}", flat.get(index)?));
+        }
+        let sets = &self.sets[Self::SET_LISTS.iter().position(|l| *l == list)?];
+        let (set, mirrors) = sets.get(index)?;
+        match rest.strip_prefix('.').and_then(index_of) {
+            Some(("mirrors", mirror, tail)) => Some(format!(
+                "{list}[{set}].mirrors[{}]{tail}",
+                mirrors.get(mirror)?
+            )),
+            _ => Some(format!("{list}[{set}]{rest}")),
+        }
+    }
+
+    /// Sets aside what [`remove_entry`] removed for `field`.
+    fn remove(&mut self, field: &str) {
+        let Some((list, index, rest)) = index_of(field) else {
+            return;
+        };
+        let take = |items: &mut Vec<usize>, index: usize| {
+            if index < items.len() {
+                items.remove(index);
+            }
+        };
+        match list {
+            "insecure" => return take(&mut self.insecure, index),
+            "blocked" => return take(&mut self.blocked, index),
+            _ => {}
+        }
+        let Some(position) = Self::SET_LISTS.iter().position(|l| *l == list) else {
+            return;
+        };
+        let sets = &mut self.sets[position];
+        match rest.strip_prefix('.').and_then(index_of) {
+            Some(("mirrors", mirror, _)) => {
+                if let Some((_, mirrors)) = sets.get_mut(index) {
+                    take(mirrors, mirror);
+                }
+            }
+            _ => {
+                if index < sets.len() {
+                    sets.remove(index);
+                }
+            }
+        }
+    }
+}
+
 /// Removes what a field path points at: a mirror (`tag_mirror_sets[2].mirrors[0]`), so the set's other checks still
 /// run, or else the whole entry (`digest_mirror_sets[1].source`, `insecure[1]`).
 fn remove_entry(rules: &mut registries_conf::MirrorRules, field: &str) -> bool {
-    fn index_of(text: &str) -> Option<(&str, usize, &str)> {
-        let (list, rest) = text.split_once('[')?;
-        let (index, rest) = rest.split_once(']')?;
-        Some((list, index.parse().ok()?, rest))
-    }
     fn take<T>(items: &mut Vec<T>, index: usize) -> bool {
         (index < items.len()).then(|| items.remove(index)).is_some()
     }
@@ -214,6 +318,34 @@ fn remove_entry(rules: &mut registries_conf::MirrorRules, field: &str) -> bool {
     }
 }
 
+/// The trusted-CA ConfigMap's bundles checked as render checks them (an expired or not-yet-valid certificate is
+/// refused: every pull through that registry would fail on the nodes), each problem with its place.
+fn trust_findings(cluster: &Cluster, now: trust_bundle::UnixTime) -> Vec<String> {
+    let config_map = match cluster.trusted_ca_config_map() {
+        Err(e) => return vec![e.to_string()],
+        Ok(None) => return Vec::new(),
+        Ok(Some(config_map)) => config_map,
+    };
+    let place = crate::node::config_map_place(config_map);
+    let bundles =
+        match trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map.value)) {
+            Err(e) => return vec![format!("{place}: {e}")],
+            Ok(bundles) => bundles,
+        };
+    let checks = trust_bundle::check_bundles_with(&bundles, trust_bundle::CheckPolicy::strict(now));
+    let mut findings: Vec<String> = (checks.iter())
+        .flat_map(|check| check.errors())
+        .map(|e| format!("{place}: {e}"))
+        .collect();
+    if findings.is_empty() {
+        // Two keys for one certs.d folder.
+        if let Err(e) = trust_bundle::folders(&bundles) {
+            findings.push(format!("{place}: {e}"));
+        }
+    }
+    findings
+}
+
 fn validate(
     request: &ValidateRequest,
     out: &mut dyn Write,
@@ -226,16 +358,16 @@ fn validate(
         });
     }
     let mut findings = Vec::new();
-    let mut checked = 0usize;
-    // Each input is read once: every object is checked on its own, then sorted into the cluster, which stops
-    // growing at its first error (as `Cluster::read` would stop there).
-    let mut cluster = Ok(Cluster::default());
+    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
+    let options = icsp::ReadOptions {
+        limits: icsp::Limits::default(),
+        strictness: request.strictness,
+    };
+    let mut streams = Vec::with_capacity(request.inputs.len());
     for input in &request.inputs {
-        if let Ok(c) = &mut cluster {
-            c.begin_input(&input.name);
-        }
-        for located in icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())? {
-            checked += 1;
+        let stream = icsp::read_stream(&input.name, &input.bytes, &options)?;
+        for located in &stream.objects {
             let mut at = format!("{}: document {}", located.file, located.document);
             if let Some(item) = located.item {
                 at.push_str(&format!(" item {item}"));
@@ -243,20 +375,23 @@ fn validate(
             for finding in icsp::validate(&located.value) {
                 findings.push(format!("{at}: the API server would refuse this: {finding}"));
             }
-            if let Ok(c) = &mut cluster
-                && let Err(e) = c.add(located)
-            {
-                cluster = Err(e);
-            }
         }
+        streams.push((input.name.clone(), stream));
     }
+    let checked: usize = streams.iter().map(|(_, s)| s.objects.len()).sum();
 
     // Across objects, as machine-config-operator checks them before writing registries.conf and policy.json.
-    let mut warnings = Vec::new();
-    let mut notes = Vec::new();
-    match cluster {
+    match Cluster::from_streams(streams, request.strictness) {
         Err(e) => findings.push(e.to_string()),
         Ok(cluster) => {
+            // Too large for client-side `oc apply` (its default): the API server refuses it as applied.
+            for issue in &cluster.read_warnings {
+                if issue.kind == icsp::IssueKind::ObjectTooLarge {
+                    findings.push(issue.to_string());
+                } else {
+                    warnings.push(crate::Warning::Objects(issue.clone()));
+                }
+            }
             if cluster.summary.objects == 0 {
                 return Err(Error::NothingShapesNodes(cluster.summary));
             }
@@ -269,9 +404,34 @@ fn validate(
                 ));
             }
             notes.extend(cluster.ignored.iter().cloned());
+            let now = request.now.unwrap_or_else(trust_bundle::UnixTime::now);
+            findings.extend(trust_findings(&cluster, now));
+            // The registries.conf OpenShift would store: over etcd's limit the pools never get it. (When the
+            // objects do not render, the findings above say why.)
+            let options = crate::node::RenderOptions {
+                now,
+                strictness: request.strictness,
+                ..Default::default()
+            };
+            if let Some(size) = crate::node::plan(&cluster, &options)
+                .ok()
+                .and_then(|plan| plan.machine_config)
+            {
+                if size.is_over() {
+                    findings.push(crate::Error::TooLargeForCluster(size).to_string());
+                } else if size.is_near() {
+                    warnings.push(crate::Warning::MachineConfigSize(size));
+                }
+            }
             let rules = crate::node::mirror_rules(&cluster);
-            for e in every_rules_error(&rules) {
-                findings.push(format!("machine-config-operator would refuse this: {e}"));
+            for (e, field) in every_rules_error(&rules) {
+                let place = field
+                    .and_then(|field| crate::node::rules_field_place(&cluster, &field))
+                    .map(|place| format!("{place}: "))
+                    .unwrap_or_default();
+                findings.push(format!(
+                    "{place}machine-config-operator would refuse this: {e}"
+                ));
             }
             let release_image = cluster.release_image();
             match crate::node::image_config_lists(&cluster, release_image) {

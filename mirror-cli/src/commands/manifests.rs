@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use dockerconfig::Secret;
 use icsp::{ConfigMapNameReference, Image, ImageSpec, Object, ObjectMeta};
-use trust_bundle::UnixTime;
+use trust_bundle::{CheckPolicy, OutOfValidity, UnixTime};
 
 use super::{Exit, ObjectFormat, Style, report, write_output_file};
 use crate::cluster::{CONFIG_NAMESPACE, Input, store_dockerconfigjson};
@@ -53,6 +53,8 @@ pub struct ManifestsRequest {
     pub output: Option<PathBuf>,
     /// "Now", for the CA's validity.
     pub now: UnixTime,
+    /// An expired or not-yet-valid CA: refused (the default), or allowed with a warning (`--allow-expired-ca`).
+    pub out_of_validity: OutOfValidity,
     /// A YAML stream, or JSON (a `List`).
     pub format: ObjectFormat,
 }
@@ -156,11 +158,15 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
         )],
     )?;
     let bundles = trust_bundle::read_config_map(&crate::cluster::trust_data(&config_map))?;
-    let checks = trust_bundle::check_bundles(&bundles, request.now);
+    let policy = CheckPolicy {
+        now: request.now,
+        out_of_validity: request.out_of_validity,
+    };
+    let checks = trust_bundle::check_bundles_with(&bundles, policy);
     if let Some(first) = checks.iter().find_map(|c| c.errors().next()) {
         return Err(Error::Trust(first.clone()));
     }
-    let plan = trust_bundle::plan_folders(&bundles, request.now)?;
+    let plan = trust_bundle::plan_folders_with(&bundles, policy)?;
     warnings.extend(plan.warnings.iter().cloned().map(Warning::Trust));
 
     // 3. The Image config naming the ConfigMap.
@@ -214,11 +220,42 @@ pub fn build(request: &ManifestsRequest) -> Result<Manifests, Error> {
             });
         }
     }
+    check_machine_config_size(&objects, &mut warnings)?;
     Ok(Manifests {
         objects,
         warnings,
         notes,
     })
+}
+
+/// Refuses mirror sets whose registries.conf machine-config-operator could not store (its MachineConfig over
+/// etcd's limit), and warns near it: the objects would apply, and the pools would never get them.
+fn check_machine_config_size(objects: &[Object], warnings: &mut Vec<Warning>) -> Result<(), Error> {
+    let mirror_sets: Vec<Object> = (objects.iter())
+        .filter(|o| {
+            matches!(
+                o,
+                Object::ImageDigestMirrorSet(_) | Object::ImageTagMirrorSet(_)
+            )
+        })
+        .cloned()
+        .collect();
+    let stream = Input {
+        name: "<manifests output>".into(),
+        bytes: to_stream(&mirror_sets).into_bytes(),
+    };
+    let cluster = crate::cluster::Cluster::read(&[stream], &icsp::Limits::default())?;
+    // An object too large for client-side `oc apply`, with how many sources fit in one.
+    warnings.extend(cluster.read_warnings.iter().cloned().map(Warning::Objects));
+    let plan = crate::node::plan(&cluster, &crate::node::RenderOptions::default())?;
+    match plan.machine_config {
+        Some(size) if size.is_over() => Err(Error::TooLargeForCluster(size)),
+        Some(size) if size.is_near() => {
+            warnings.push(Warning::MachineConfigSize(size));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The stream `oc apply -f -` reads.

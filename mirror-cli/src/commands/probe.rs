@@ -157,7 +157,7 @@ fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
     }
     // One budget across the objects and the pull secret (crate::bounds::COMMAND_INPUT_BYTES).
     let mut budget = super::command_budget();
-    let inputs = super::read_inputs(&args.files, &mut budget)?;
+    let inputs = super::read_inputs(&args.files, false, &mut budget)?;
     let options = RenderOptions {
         pull_secret: args
             .pull_secret

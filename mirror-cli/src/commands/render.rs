@@ -53,7 +53,17 @@ pub fn run(
     let outcomes = match &request.root {
         Some(root) => {
             // The root itself may be new (`--root ./node`); everything under it is written as one generation.
-            std::fs::create_dir_all(root).map_err(|e| Error::io(root.display().to_string(), e))?;
+            if root.exists() && !root.is_dir() {
+                return Err(Error::NotAFolder {
+                    path: root.display().to_string(),
+                    hint: "--root takes the node's root folder, e.g. /host",
+                });
+            }
+            std::fs::create_dir_all(root).map_err(|source| Error::Io {
+                path: root.display().to_string(),
+                action: Some("creating the node's root folder"),
+                source,
+            })?;
             // Trust removed from the objects is removed from the node, as the machine-config daemon does.
             let removals: Vec<PathBuf> = match request.options.target {
                 Target::OpenShift => {

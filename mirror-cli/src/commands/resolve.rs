@@ -70,6 +70,9 @@ pub fn run_with_input(
             message: "give a reference (or --batch to read them from standard input)".into(),
         });
     };
+    if let Some(resolution) = explainer.short_name(reference)? {
+        return short_name(&explainer, &resolution, request.json, out, err, style);
+    }
     let explained = explainer
         .explain(reference)
         .map_err(Error::RegistriesConf)?;
@@ -123,6 +126,85 @@ pub fn run_with_input(
         }
     }
     Ok(exit)
+}
+
+/// A short name on a node root: each candidate CRI-O tries, in order, with its pull sources. Exit 1 when no
+/// candidate can be pulled from (each one blocked or refused), 0 otherwise.
+fn short_name(
+    explainer: &Explainer,
+    resolution: &registries_conf::ShortNameResolution,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let io = super::output_error;
+    let why = match &resolution.rationale {
+        registries_conf::Rationale::Alias { origin: Some(file) } => format!("an alias in {file}"),
+        registries_conf::Rationale::Alias { origin: None } => {
+            "an alias in registries.conf".to_owned()
+        }
+        _ => "unqualified-search-registries, in order".to_owned(),
+    };
+    let mut pullable = false;
+    let mut candidates = Vec::with_capacity(resolution.candidates.len());
+    for candidate in &resolution.candidates {
+        let explained = explainer.explain(&candidate.reference);
+        if let Ok(explained) = &explained {
+            pullable |= explained.iter().any(|e| e.source.blocked.is_none());
+        }
+        candidates.push((candidate, explained));
+    }
+    if json {
+        let document = json!({
+            "reference": resolution.input,
+            "config": explainer.files,
+            "short_name": {
+                "mode": resolution.mode.as_str(),
+                "from": why,
+                "candidates": candidates.iter().map(|(candidate, explained)| match explained {
+                    Ok(explained) => json!({
+                        "reference": candidate.reference,
+                        "sources": explained.iter().map(Explained::to_json).collect::<Vec<_>>(),
+                    }),
+                    Err(e) => json!({"reference": candidate.reference, "error": e.to_string()}),
+                }).collect::<Vec<_>>(),
+            },
+        });
+        super::print_json(out, &document)?;
+    } else {
+        let count = candidates.len();
+        writeln!(
+            out,
+            "{}: a short name; CRI-O tries {count} candidate{} in order ({why}; short-name-mode {} for CRI-O)",
+            resolution.input,
+            if count == 1 { "" } else { "s" },
+            resolution.mode.as_str()
+        )
+        .map_err(io)?;
+        for (i, (candidate, explained)) in candidates.iter().enumerate() {
+            writeln!(out, "candidate {}: {}", i + 1, candidate.reference).map_err(io)?;
+            match explained {
+                Ok(explained) => {
+                    for e in explained {
+                        writeln!(out, "  {}", e.line()).map_err(io)?;
+                    }
+                }
+                Err(e) => writeln!(out, "  error: {e}").map_err(io)?,
+            }
+        }
+    }
+    if !pullable {
+        writeln!(
+            err,
+            "{} {}: no candidate can be pulled",
+            style.error(),
+            resolution.input
+        )
+        .map_err(io)?;
+        return Ok(Exit::Failed);
+    }
+    Ok(Exit::Ok)
 }
 
 /// One line per reference: `REF<TAB>SOURCE SOURCE ...` (a blocked source ends in `[blocked]`), or

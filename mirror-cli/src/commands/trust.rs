@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use icsp::Object;
-use trust_bundle::{Bundle, Origin, UnixTime};
+use trust_bundle::{Bundle, CheckPolicy, Origin, OutOfValidity, UnixTime};
 
 use super::{Exit, Format, ObjectFormat, Style, read_file, report, write_output_file};
 use crate::Error;
@@ -52,8 +52,11 @@ pub struct ConfigMapRequest {
     pub pairs: Vec<String>,
     /// Write the YAML here (atomically, mode 0644) instead of standard output.
     pub output: Option<PathBuf>,
-    /// "Now", for expiry warnings.
+    /// "Now", for the certificates' validity.
     pub now: UnixTime,
+    /// Expired and not-yet-valid certificates: refused (the default), or allowed with a warning
+    /// (`--allow-expired-ca`).
+    pub out_of_validity: OutOfValidity,
     /// YAML, or JSON.
     pub format: ObjectFormat,
 }
@@ -165,7 +168,11 @@ fn config_map(
             ..b
         })
         .collect();
-    let checks = trust_bundle::check_bundles(&bundles, request.now);
+    let policy = CheckPolicy {
+        now: request.now,
+        out_of_validity: request.out_of_validity,
+    };
+    let checks = trust_bundle::check_bundles_with(&bundles, policy);
     let file_for = |folder: &str| crate::node::paths::ca_file(folder).display().to_string();
     err.write_all(trust_bundle::render_text(&checks, file_for).as_bytes())
         .map_err(super::output_error)?;
@@ -173,7 +180,7 @@ fn config_map(
         return Err(Error::Trust(first.clone()));
     }
     // The folders too: two keys that would share a certs.d folder are refused.
-    trust_bundle::plan_folders(&bundles, request.now)?;
+    trust_bundle::plan_folders_with(&bundles, policy)?;
 
     let yaml =
         crate::output::objects_text(&[Object::ConfigMap(config_map)], request.format).into_bytes();
@@ -222,7 +229,8 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
                 .map(str::to_owned)
                 .unwrap_or(text)
         };
-        match trust_bundle::check_bundle(&bundle, request.now) {
+        // A certificate outside its validity fails every pull on the nodes: refused, as the node would.
+        match trust_bundle::check_bundle_with(&bundle, CheckPolicy::strict(request.now)) {
             Ok(bundle_report) => {
                 text.push_str(&format!("{}: ok\n", input.name));
                 for cert in &bundle_report.certificates {

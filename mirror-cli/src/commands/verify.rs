@@ -26,7 +26,7 @@ use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::explain::{AuthUse, auth_use, certs_d_folder};
-use crate::node::{NodePlan, RenderOptions, holds_credentials, paths};
+use crate::node::{NodePlan, RenderOptions, Target, holds_credentials, paths};
 use crate::text_diff::unified_diff;
 use crate::writer::NodeFile;
 use go_compat::quote as go_quote;
@@ -337,8 +337,10 @@ pub fn verify_within(
         );
         node_loaded.as_ref()
     };
+    // A MicroShift host keeps its own registries.conf: only the drop-in is the plan's.
     match &node_main {
         OnNode::NotRegular(finding) => checks.push(finding.clone()),
+        _ if plan.target == Target::MicroShift => {}
         _ => checks.push(registries_conf_check(
             &expected_config,
             node_main.file(),
@@ -374,7 +376,7 @@ pub fn verify_within(
                 checks.push(finding);
             }
             found => {
-                checks.push(exact_check(file, found.file()));
+                checks.push(exact_check(file, found.file(), plan.now));
                 if relative == paths::KUBELET_CONFIG_JSON {
                     node_auth = Some(found);
                 }
@@ -385,23 +387,30 @@ pub fn verify_within(
     // What the procedure's step 4 has a person check.
     let node_config = node_config.ok();
     checks.extend(registry_checks(plan, node_config));
+    let auth_path = match plan.target {
+        Target::OpenShift => paths::KUBELET_CONFIG_JSON,
+        Target::MicroShift => paths::MICROSHIFT_PULL_SECRET,
+    };
     let node_auth = match node_auth {
-        Some(found) => found,
-        None => read_node_file(&mut node, "credentials", paths::KUBELET_CONFIG_JSON)?,
+        Some(found) if plan.target == Target::OpenShift => found,
+        _ => read_node_file(&mut node, "credentials", auth_path)?,
     };
     match node_auth {
-        OnNode::NotRegular(finding)
-            if !reported.iter().any(|p| p == paths::KUBELET_CONFIG_JSON) =>
-        {
+        OnNode::NotRegular(finding) if !reported.iter().any(|p| p == auth_path) => {
             checks.push(finding)
         }
         OnNode::NotRegular(_) => {}
-        found => checks.extend(credentials_checks(&expected_config, found.file())),
+        found => checks.extend(credentials_checks(
+            auth_path,
+            &expected_config,
+            found.file(),
+        )),
     }
     checks.extend(certs_d_checks(root, plan, &expected_config));
     let untrusted = untrusted_ca_checks(&node, plan, &checks)?;
     checks.extend(untrusted);
     checks.extend(folder_checks(&node, plan)?);
+    checks.extend(node_ca_checks(&mut node, root, plan)?);
     Ok(checks)
 }
 
@@ -442,6 +451,114 @@ fn folder_checks(node: &NodeRoot<'_>, plan: &NodePlan) -> Result<Vec<Check>, Err
         }
     }
     Ok(checks)
+}
+
+/// Every `*.crt` in the node's certs.d folders that the plan does not write, judged as containers/image loads it:
+/// a file its certificate pool cannot use (garbage, a key, an expired certificate) is skipped silently there, and
+/// pulls from that host then fail with "x509: certificate signed by unknown authority", so it fails verify; a
+/// usable one no object asks for is listed as extra (the image registry operator adds some), not failed.
+fn node_ca_checks(
+    node: &mut NodeRoot<'_>,
+    root: &Path,
+    plan: &NodePlan,
+) -> Result<Vec<Check>, Error> {
+    let mut checks = Vec::new();
+    for base in paths::CERTS_D_SEARCH_ORDER {
+        for folder in node_folder_names(root, base)? {
+            let relative_folder = format!("{base}/{folder}");
+            for name in node_folder_names(root, &relative_folder)? {
+                if !name.ends_with(".crt") {
+                    continue;
+                }
+                let relative = format!("{relative_folder}/{name}");
+                if plan.files.iter().any(|f| f.path == Path::new(&relative)) {
+                    continue; // compared exactly, with the same verdict on a broken one
+                }
+                // Links and other non-files are reported by the reads above; only a regular file is judged.
+                let OnNode::File(found) = read_node_file(node, "certs.d", &relative)? else {
+                    continue;
+                };
+                let verdict = classify_ca_file(&relative, found.bytes, plan.now);
+                checks.push(match ca_reason(&verdict) {
+                    None => check(
+                        "certs.d",
+                        &relative,
+                        Status::Ok,
+                        format!("extra: a CA for {folder} no object asks for (pulls from {folder} trust it)"),
+                    ),
+                    Some(reason) => check(
+                        "certs.d",
+                        &relative,
+                        Status::Drift,
+                        format!(
+                            "{reason} (containers/image skips it, and pulls from {folder} fail with \"x509: \
+                             certificate signed by unknown authority\")"
+                        ),
+                    ),
+                });
+            }
+        }
+    }
+    Ok(checks)
+}
+
+/// Why a node's CA file is unusable, without the file and folder the check line already names.
+fn ca_reason(verdict: &trust_bundle::CaFile) -> Option<String> {
+    let e = verdict.error()?;
+    let text = e.to_string();
+    let reason = match text.split_once("\"]: ") {
+        Some((origin, rest)) if origin.starts_with("file ") => rest.to_owned(),
+        _ => text,
+    };
+    Some(format!("{}: {reason}", verdict.summary()))
+}
+
+/// A `ca.crt` found on a node, judged as containers/image will load it.
+fn classify_ca_file(
+    relative: &str,
+    bytes: Vec<u8>,
+    now: trust_bundle::UnixTime,
+) -> trust_bundle::CaFile {
+    let folder = Path::new(relative)
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bundle = trust_bundle::Bundle {
+        key: folder,
+        origin: trust_bundle::Origin::File(format!("/{relative}")),
+        bytes,
+    };
+    trust_bundle::classify_ca_file(&bundle, now)
+}
+
+/// The names in a node folder, sorted (none when it is absent or not a folder).
+fn node_folder_names(root: &Path, relative: &str) -> Result<Vec<String>, Error> {
+    let path = root.join(relative);
+    let entries = match std::fs::read_dir(&path) {
+        Ok(entries) => entries,
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => {
+            return Err(Error::Io {
+                path: path.display().to_string(),
+                action: Some("listing the node's folder"),
+                source: e,
+            });
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Loads a main file and drop-ins as containers/image merges them; paths named as on the node.
@@ -621,15 +738,31 @@ fn drifted(path: &str, reason: String, label: &str, expected: &Meaning, node: &M
     c
 }
 
-fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
+/// Whether a node file is a CA bundle under a certs.d folder.
+fn is_ca_file(path: &Path) -> bool {
+    paths::CERTS_D_SEARCH_ORDER
+        .iter()
+        .any(|base| path.starts_with(base))
+        && path.extension().is_some_and(|x| x == "crt")
+}
+
+fn exact_check(expected: &NodeFile, found: Option<&Found>, now: trust_bundle::UnixTime) -> Check {
     let path = expected.path.display().to_string();
     let Some(found) = found else {
         return check("file", &path, Status::Missing, "not on the node");
     };
     let same_bytes = found.bytes == expected.bytes;
     let mut reasons = Vec::new();
+    let mut key_material = false;
     if !same_bytes {
         reasons.push("content differs".to_owned());
+        // A CA the objects ask for: say what the node's file is, as containers/image will (not) use it.
+        if is_ca_file(&expected.path) {
+            let path = expected.path.display().to_string();
+            let verdict = classify_ca_file(&path, found.bytes.clone(), now);
+            reasons.extend(ca_reason(&verdict));
+            key_material = matches!(verdict, trust_bundle::CaFile::KeyMaterial(_));
+        }
     }
     reasons.extend(mode_reason(found, expected.mode));
     if reasons.is_empty() {
@@ -641,7 +774,8 @@ fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
         );
     }
     let mut c = check("file", &path, Status::Drift, reasons.join("; "));
-    if !same_bytes {
+    // Key material is never printed.
+    if !same_bytes && !key_material {
         c.diff = Some(if holds_credentials(&expected.path) {
             auth_diff(&path, &expected.bytes, &found.bytes)
         } else if never_quoted(&expected.bytes) || never_quoted(&found.bytes) {
@@ -855,8 +989,11 @@ fn mirror_locations(config: &RegistriesConf) -> Vec<&str> {
     locations
 }
 
-fn credentials_checks(expected: &RegistriesConf, node_auth: Option<&Found>) -> Vec<Check> {
-    let path = paths::KUBELET_CONFIG_JSON;
+fn credentials_checks(
+    path: &str,
+    expected: &RegistriesConf,
+    node_auth: Option<&Found>,
+) -> Vec<Check> {
     let locations = mirror_locations(expected);
     if locations.is_empty() {
         return Vec::new();

@@ -187,6 +187,8 @@ pub struct ManifestsArgs {
     /// Also emit an ImageTagMirrorSet (for images pulled by tag)
     #[arg(long)]
     pub tags: bool,
+    #[command(flatten)]
+    pub ca_validity: CaArgs,
     /// Write the stream to this file (atomically, mode 0600) instead of standard output; `-` is standard output
     #[arg(long = "output-file", value_name = "FILE")]
     pub output_file: Option<PathBuf>,
@@ -203,6 +205,10 @@ pub struct DiffArgs {
     /// The objects about to be applied (a file, a folder, or - for stdin); repeatable
     #[arg(long, value_name = "FILE", required = true)]
     pub to: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub ca: CaArgs,
     /// registries.conf layout: today's, or the original procedure's (ICSP era)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
@@ -220,6 +226,10 @@ pub struct ObjectsArgs {
     /// A YAML or JSON stream of cluster objects (a file, a folder, or - for stdin); repeatable
     #[arg(short = 'f', long = "filename", value_name = "FILE")]
     pub files: Vec<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub ca: CaArgs,
     /// Also read the built-in example (the procedure's own mirror scenario)
     #[arg(long)]
     pub example: bool,
@@ -313,6 +323,9 @@ pub struct VerifyArgs {
     /// registries.conf layout to render (it is compared by meaning, so either verifies either)
     #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
     pub layout: LayoutArg,
+    /// The kind of host the root is (a MicroShift host keeps its own registries.conf and policy.json)
+    #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
+    pub target: TargetArg,
     /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
     #[arg(long, value_name = "FILE")]
     pub pull_secret: Option<PathBuf>,
@@ -322,6 +335,39 @@ pub struct VerifyArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
+}
+
+/// How the object streams are read, on every command that reads them.
+#[derive(Args)]
+pub struct ReadArgs {
+    /// Read the subfolders of a -f folder too (as kubectl -R); without it only the folder's own files
+    #[arg(short = 'R', long)]
+    pub recursive: bool,
+    /// How the API server's rules apply to the objects (unknown fields, apiVersion, names, duplicates), as
+    /// kubectl's --validate: strict refuses, warn warns, ignore says nothing
+    #[arg(long, value_enum, value_name = "MODE", default_value_t = ValidateArg::Strict)]
+    pub validate: ValidateArg,
+}
+
+/// kubectl's `--validate` values (`true` and `false` are its older spellings of strict and ignore).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateArg {
+    /// Refuse the objects (kubectl's default)
+    #[value(alias = "true")]
+    Strict,
+    /// Warn and go on
+    Warn,
+    /// Say nothing
+    #[value(alias = "false")]
+    Ignore,
+}
+
+/// What to do with CA certificates outside their validity period.
+#[derive(Args)]
+pub struct CaArgs {
+    /// Accept a CA certificate that has expired or is not yet valid, with a warning (nodes fail pulls with it)
+    #[arg(long)]
+    pub allow_expired_ca: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -476,6 +522,8 @@ pub enum TrustCommand {
         /// Output format of the objects: a YAML stream, or JSON (one object, or a v1 List)
         #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
         output: ObjectOutputArg,
+        #[command(flatten)]
+        ca: CaArgs,
     },
     /// Check CA bundle files as containers/image will read them (report only)
     #[command(after_help = "Examples:\n  \
@@ -546,6 +594,8 @@ pub enum IcspCommand {
         /// Object streams (files, folders, `-` for stdin)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
+        #[command(flatten)]
+        read: ReadArgs,
         /// Output format: text, or the problems found as JSON (shape in the README)
         #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
         output: OutputArg,

@@ -22,11 +22,11 @@ use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
 use node_root::Budget;
 use registries_conf::Layout;
-use trust_bundle::UnixTime;
+use trust_bundle::{OutOfValidity, UnixTime};
 
 use super::args::{
-    Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, OutputArg, PullSecretCommand,
-    RenderFlags, TargetArg, TrustCommand,
+    CaArgs, Cli, Command, IcspCommand, LayoutArg, ObjectOutputArg, ObjectsArgs, OutputArg,
+    PullSecretCommand, ReadArgs, RenderFlags, TargetArg, TrustCommand, ValidateArg,
 };
 
 /// One command's request, ready to run.
@@ -58,7 +58,7 @@ impl Request {
         let budget = &mut commands::command_budget();
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.objects.files, budget)?,
+                inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
                 example: args.objects.example,
                 root: args.root,
                 show: args.show,
@@ -66,20 +66,27 @@ impl Request {
                 format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..render_options(args.render, budget)?
+                    ..render_options(args.render, &args.objects, budget)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.objects.files, budget)?,
+                inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
                 output: stdout_if_dash(args.output),
-                options: render_options(args.render, budget)?,
+                options: render_options(args.render, &args.objects, budget)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
-                from: read_inputs(&args.from, budget)?,
-                to: read_inputs(&args.to, budget)?,
-                options: node_options(args.layout, args.release_image, None, budget)?,
+                from: read_inputs(&args.from, args.read.recursive, budget)?,
+                to: read_inputs(&args.to, args.read.recursive, budget)?,
+                options: node_options(
+                    args.layout,
+                    args.release_image,
+                    None,
+                    &args.ca,
+                    &args.read,
+                    budget,
+                )?,
                 format: args.output.into(),
             }),
             Command::Manifests(args) => {
@@ -98,6 +105,7 @@ impl Request {
                     tags: args.tags,
                     output: stdout_if_dash(args.output_file),
                     now: UnixTime::now(),
+                    out_of_validity: args.ca_validity.out_of_validity(),
                     format: args.output.into(),
                 })
             }
@@ -117,14 +125,19 @@ impl Request {
             Command::Verify(args) => {
                 let fleet = FleetRequest {
                     roots: args.roots,
-                    inputs: read_inputs(&args.objects.files, budget)?,
+                    inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
                     example: args.objects.example,
-                    options: node_options(
-                        args.layout,
-                        args.release_image,
-                        args.pull_secret.as_deref(),
-                        budget,
-                    )?,
+                    options: RenderOptions {
+                        target: args.target.into(),
+                        ..node_options(
+                            args.layout,
+                            args.release_image,
+                            args.pull_secret.as_deref(),
+                            &args.objects.ca,
+                            &args.objects.read,
+                            budget,
+                        )?
+                    },
                     json: args.output == OutputArg::Json,
                     // The node's files share what the inputs left of the command's budget.
                     budget: Some(budget.clone()),
@@ -203,6 +216,27 @@ impl From<ObjectOutputArg> for ObjectFormat {
     }
 }
 
+impl From<ValidateArg> for icsp::Strictness {
+    fn from(validate: ValidateArg) -> Self {
+        match validate {
+            ValidateArg::Strict => icsp::Strictness::Strict,
+            ValidateArg::Warn => icsp::Strictness::Warn,
+            ValidateArg::Ignore => icsp::Strictness::Ignore,
+        }
+    }
+}
+
+impl CaArgs {
+    /// What the flag says of certificates outside their validity.
+    fn out_of_validity(&self) -> OutOfValidity {
+        if self.allow_expired_ca {
+            OutOfValidity::Allow
+        } else {
+            OutOfValidity::Refuse
+        }
+    }
+}
+
 impl From<TargetArg> for Target {
     fn from(target: TargetArg) -> Self {
         match target {
@@ -222,11 +256,17 @@ impl From<LayoutArg> for Layout {
 }
 
 /// Render options from `render`'s and `ignition`'s flags.
-fn render_options(flags: RenderFlags, budget: &mut Budget) -> Result<RenderOptions, Error> {
+fn render_options(
+    flags: RenderFlags,
+    objects: &ObjectsArgs,
+    budget: &mut Budget,
+) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
         flags.release_image,
         flags.pull_secret.as_deref(),
+        &objects.ca,
+        &objects.read,
         budget,
     )
 }
@@ -236,12 +276,16 @@ fn node_options(
     layout: LayoutArg,
     release_image: Option<String>,
     pull_secret: Option<&Path>,
+    ca: &CaArgs,
+    read: &ReadArgs,
     budget: &mut Budget,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
+        strictness: read.validate.into(),
         layout: layout.into(),
         release_image,
         pull_secret: pull_secret.map(|f| read_file(f, budget)).transpose()?,
+        ca_out_of_validity: ca.out_of_validity(),
         ..Default::default()
     })
 }
@@ -328,12 +372,14 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             pairs,
             output_file: file,
             output,
+            ca,
         } => TrustRequest::ConfigMap(trust::ConfigMapRequest {
             name,
             namespace,
             pairs,
             output: stdout_if_dash(file),
             now,
+            out_of_validity: ca.out_of_validity(),
             format: output.into(),
         }),
         TrustCommand::Check { files, output } => TrustRequest::Check(trust::CheckRequest {
@@ -355,7 +401,7 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
             output,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             format: output.into(),
-            inputs: read_inputs(&files, budget)?,
+            inputs: read_inputs(&files, false, budget)?,
             // `--dest-dir -`: the YAML on standard output, as without the option.
             dest_dir: stdout_if_dash(dest_dir),
             suffix: if random_suffix {
@@ -364,11 +410,15 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
                 Suffix::Deterministic
             },
         }),
-        IcspCommand::Validate { files, output } => {
-            IcspRequest::Validate(icsp_cmd::ValidateRequest {
-                inputs: read_inputs(&files, budget)?,
-                format: output.into(),
-            })
-        }
+        IcspCommand::Validate {
+            files,
+            read,
+            output,
+        } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
+            strictness: read.validate.into(),
+            inputs: read_inputs(&files, read.recursive, budget)?,
+            now: None,
+            format: output.into(),
+        }),
     })
 }

@@ -146,16 +146,27 @@ fn cli_file_reader() {
         mirror_cli::commands::read_file(&path, &mut mirror_cli::commands::command_budget())
     });
     assert!(
-        e.contains("big.yaml") && e.contains("larger than 67108864 bytes"),
+        e.contains("big.yaml")
+            && e.contains(&format!(
+                "larger than {} bytes",
+                mirror_cli::commands::MAX_INPUT_BYTES
+            )),
         "{e}"
     );
     let e = bounded("CLI -f reader, 100 MB file", limit_kb, || {
         mirror_cli::commands::read_inputs(
             &[path.display().to_string()],
+            false,
             &mut mirror_cli::commands::command_budget(),
         )
     });
-    assert!(e.contains("larger than 67108864 bytes"), "{e}");
+    assert!(
+        e.contains(&format!(
+            "larger than {} bytes",
+            mirror_cli::commands::MAX_INPUT_BYTES
+        )),
+        "{e}"
+    );
 }
 
 #[test]

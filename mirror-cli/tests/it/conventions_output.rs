@@ -172,6 +172,8 @@ fn icsp_validate_json() {
         let request = IcspRequest::Validate(ValidateRequest {
             inputs,
             format: Format::Json,
+            now: None,
+            strictness: icsp::Strictness::Strict,
         });
         capture(|out, err, style| icsp_cmd::run(&request, out, err, style))
     };

@@ -99,6 +99,8 @@ fn icsp_validate_without_a_mirror_object_is_not_clean() {
             icsp_cmd::run(
                 &IcspRequest::Validate(ValidateRequest {
                     inputs,
+                    now: None,
+                    strictness: icsp::Strictness::Strict,
                     format: Default::default(),
                 }),
                 out,
@@ -120,4 +122,124 @@ fn icsp_validate_without_a_mirror_object_is_not_clean() {
     );
     let (result, out, _) = validate(vec![input("idms.yaml", IDMS)]);
     assert_eq!(result.unwrap(), Exit::Ok, "{out}");
+}
+
+#[test]
+fn a_refused_rule_says_where_it_is_in_openshifts_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.yaml");
+    let empty_source = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: foo}\n\
+spec:\n  imageDigestMirrors:\n  - source: \"\"\n    mirrors: [mirror.example.com/b]\n";
+    fs::write(&file, format!("{IMAGE_ONLY}---\n{IDMS}---\n{empty_source}")).unwrap();
+    let (code, out, err) = cli(&["render", "-f", file.to_str().unwrap()], "");
+    assert_eq!(code, 2, "{out}{err}");
+    let expected = format!(
+        "error: file {}, document 2, ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source: could not \
+         update registries config with new changes: invalid format for source \"\"",
+        file.display()
+    );
+    assert!(err.lines().any(|l| l == expected), "{err}");
+
+    // A bad mirror of a List item: the item and the mirror's index.
+    let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: operator.openshift.io/v1alpha1\n  \
+kind: ImageContentSourcePolicy\n  metadata: {name: a}\n  spec:\n    repositoryDigestMirrors:\n    \
+- source: quay.io/a\n      mirrors: [mirror.example.com/a]\n- apiVersion: operator.openshift.io/v1alpha1\n  \
+kind: ImageContentSourcePolicy\n  metadata: {name: b}\n  spec:\n    repositoryDigestMirrors:\n    \
+- source: quay.io/b\n      mirrors: [mirror.example.com/b, \"Bad Mirror\"]\n";
+    let (code, _, err) = cli(&["render", "-f", "-"], list);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "error: file <stdin>, document 0 item 1, ImageContentSourcePolicy/b, \
+             spec.repositoryDigestMirrors[0].mirrors[1]: could not update registries config with new changes: \
+             invalid format for mirror \"Bad Mirror\""
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn root_at_a_file_is_named_with_what_was_being_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("node");
+    fs::write(&file, "not a folder").unwrap();
+    let (code, _, err) = cli(
+        &["render", "--example", "--root", file.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: not a folder (--root takes the node's root folder",
+            file.display()
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("os error 17"), "{err}");
+    let under = file.join("sub");
+    let (code, _, err) = cli(
+        &["render", "--example", "--root", under.to_str().unwrap()],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: creating the node's root folder: ",
+            under.display()
+        )),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a folder");
+}
+
+#[test]
+fn a_folder_without_object_files_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("README.md"), "# not objects\n").unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let (code, _, err) = cli(&["render", "-f", folder], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{folder}: no .yaml, .yml or .json file in the folder (-R reads its subfolders too)"
+        )),
+        "{err}"
+    );
+    let (code, _, err) = cli(&["icsp", "validate", "-R", folder], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{folder}: no .yaml, .yml or .json file in the folder or its subfolders"
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn recursive_reads_subfolders_as_kubectl_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b");
+    fs::create_dir_all(&nested).unwrap();
+    fs::write(dir.path().join("image.yaml"), IMAGE_ONLY).unwrap();
+    fs::write(nested.join("idms.yml"), IDMS).unwrap();
+    fs::write(nested.join("notes.txt"), "not read").unwrap();
+    let folder = dir.path().to_str().unwrap();
+
+    // Without -R only the folder's own files: the IDMS below is not read.
+    let (code, out, err) = cli(&["render", "-f", folder, "--show"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("mirror.example.com/a"), "{out}");
+
+    for flag in ["-R", "--recursive"] {
+        let (code, out, err) = cli(&["render", flag, "-f", folder, "--show"], "");
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            out.contains("location = \"mirror.example.com/a\""),
+            "{flag}: {out}"
+        );
+    }
+    let (code, out, err) = cli(&["icsp", "validate", "-R", folder], "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("2 object(s) checked"), "{out}");
 }

@@ -294,10 +294,12 @@ fn one_budget_covers_every_input_of_a_command() {
     }
     // Each file is within its own limit; together they are not within the budget.
     let mut budget = Budget::new((5 << 20) / 2);
-    let e = read_inputs(&args, &mut budget).unwrap_err().to_string();
+    let e = read_inputs(&args, false, &mut budget)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("2.yaml") && e.contains("budget"), "{e}");
     let mut budget = Budget::new(4 << 20);
-    assert_eq!(read_inputs(&args, &mut budget).unwrap().len(), 3);
+    assert_eq!(read_inputs(&args, false, &mut budget).unwrap().len(), 3);
     assert_eq!(budget.spent(), 3 << 20);
 }
 

@@ -42,6 +42,7 @@ fn request(rules: Rules, tags: bool) -> ManifestsRequest {
         tags,
         output: None,
         now: trust_bundle::UnixTime::now(),
+        out_of_validity: trust_bundle::OutOfValidity::Refuse,
     }
 }
 

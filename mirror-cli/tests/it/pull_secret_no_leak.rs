@@ -296,6 +296,7 @@ fn trust_commands_never_print_a_private_key() {
             ],
             output: None,
             now,
+            out_of_validity: trust_bundle::OutOfValidity::Refuse,
         }),
         TrustRequest::Check(trust::CheckRequest {
             format: Default::default(),
@@ -331,6 +332,8 @@ fn icsp_commands_never_print_a_secret() {
         IcspRequest::Validate(icsp_cmd::ValidateRequest {
             format: Default::default(),
             inputs: vec![input("cluster.yaml", &stream)],
+            now: None,
+            strictness: icsp::Strictness::Strict,
         }),
         IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             inputs: vec![input("cluster.yaml", &stream)],
@@ -342,6 +345,8 @@ fn icsp_commands_never_print_a_secret() {
                 "broken.yaml",
                 format!("{stream}  extra: [{PASSWORD}\n"),
             )],
+            now: None,
+            strictness: icsp::Strictness::Strict,
         }),
     ];
     for request in &requests {

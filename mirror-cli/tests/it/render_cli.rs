@@ -63,9 +63,11 @@ spec:\n  repositoryDigestMirrors:\n  - source: Quay.io/Bad\n    mirrors: [mirror
     };
     let (result, out, _) = render(&request);
     let err = result.unwrap_err().to_string();
+    // OpenShift's words, after the place in the inputs.
     assert_eq!(
         err,
-        "could not update registries config with new changes: invalid format for source \"Quay.io/Bad\""
+        "file bad.yaml, document 0, ImageContentSourcePolicy/x, spec.repositoryDigestMirrors[0].source: could not \
+         update registries config with new changes: invalid format for source \"Quay.io/Bad\""
     );
     assert_eq!(out, "");
     assert_eq!(

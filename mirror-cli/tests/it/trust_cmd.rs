@@ -28,6 +28,7 @@ fn config_map(pairs: &[&str]) -> TrustRequest {
         pairs: pairs.iter().map(|p| p.to_string()).collect(),
         output: None,
         now: now(),
+        out_of_validity: trust_bundle::OutOfValidity::Refuse,
     })
 }
 
@@ -40,12 +41,20 @@ fn config_map_yaml_and_report() {
             &format!("mirror.example.com:5000={DATA}/chain.pem"),
         ]))
     );
-    // An expired CA is written, with a warning: the user may be about to rotate it.
+    // An expired CA is refused: every pull through the registry would fail on the nodes.
+    let expired = config_map(&[&format!("registry.local={DATA}/expired-ca.pem")]);
+    let shown = show(&expired);
+    assert!(shown.starts_with("exit 2, error: "), "{shown}");
+    assert!(shown.contains("expired"), "{shown}");
+    assert!(!shown.contains("kind: ConfigMap"), "{shown}");
+    // With --allow-expired-ca it is written, with a warning: the user may be about to rotate it.
+    let TrustRequest::ConfigMap(mut allowed) = expired else {
+        unreachable!()
+    };
+    allowed.out_of_validity = trust_bundle::OutOfValidity::Allow;
     insta::assert_snapshot!(
         "configmap_expired_warns",
-        show(&config_map(&[&format!(
-            "registry.local={DATA}/expired-ca.pem"
-        )]))
+        show(&TrustRequest::ConfigMap(allowed))
     );
 }
 
@@ -80,6 +89,7 @@ fn config_map_refusals() {
                 pairs: vec![format!("mirror.registry.com:443={DATA}/ca.pem")],
                 output: None,
                 now: now(),
+                out_of_validity: trust_bundle::OutOfValidity::Refuse,
             }),
         ),
     ];
@@ -108,9 +118,11 @@ fn check_reports_and_fails_on_a_refused_bundle() {
             now: now(),
         })
     };
+    insta::assert_snapshot!("check_ok", show(&request(&["ca.pem", "chain.pem"])));
+    // An expired CA fails the check (exit 1): the nodes would fail every pull with it.
     insta::assert_snapshot!(
-        "check_ok",
-        show(&request(&["ca.pem", "chain.pem", "expired-ca.pem"]))
+        "check_expired_refused",
+        show(&request(&["ca.pem", "expired-ca.pem"]))
     );
     insta::assert_snapshot!(
         "check_refused",
@@ -170,6 +182,7 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
             pairs: vec![pair],
             output: Some(target.clone()),
             now: now(),
+            out_of_validity: trust_bundle::OutOfValidity::Refuse,
         })
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
