@@ -296,8 +296,9 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
     let node_config = node_config.ok();
     checks.extend(registry_checks(plan, node_config));
     let node_auth = read_node_file(root, paths::KUBELET_CONFIG_JSON)?;
-    checks.extend(credentials_checks(&expected_config, node_auth.as_ref()));
-    checks.extend(certs_d_checks(root, plan, &expected_config));
+    let locations = mirror_locations(&expected_config);
+    checks.extend(credentials_checks(&locations, node_auth.as_ref()));
+    checks.extend(certs_d_checks(root, plan, &locations));
     Ok(checks)
 }
 
@@ -682,9 +683,9 @@ fn mirror_locations(config: &RegistriesConf) -> Vec<&str> {
     locations
 }
 
-fn credentials_checks(expected: &RegistriesConf, node_auth: Option<&Found>) -> Vec<Check> {
+/// One check per mirror location (`locations`, from [`mirror_locations`]) of the rendered configuration.
+fn credentials_checks(locations: &[&str], node_auth: Option<&Found>) -> Vec<Check> {
     let path = paths::KUBELET_CONFIG_JSON;
-    let locations = mirror_locations(expected);
     if locations.is_empty() {
         return Vec::new();
     }
@@ -755,7 +756,7 @@ fn location_host(location: &str) -> &str {
     location.split('/').next().unwrap_or(location)
 }
 
-fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Vec<Check> {
+fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check> {
     let ca_folders: Vec<String> = plan
         .files
         .iter()
@@ -765,7 +766,7 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Ve
         .collect();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut hosts: Vec<&str> = Vec::new();
-    for location in mirror_locations(expected) {
+    for location in locations {
         let host = location_host(location);
         if seen.insert(host) {
             hosts.push(host);
