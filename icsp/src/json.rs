@@ -23,7 +23,7 @@ pub(crate) fn looks_like_json(text: &str) -> bool {
 }
 
 /// Parses the whole input as one JSON value under the budgets.
-pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Node, NotSure> {
+pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<Node<'a>, NotSure> {
     let mut parser = JsonParser {
         bytes: text.as_bytes(),
         text,
@@ -31,6 +31,8 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Node, NotSure> {
         line: 1,
         nodes: 0,
         limits,
+        items: Vec::new(),
+        entries: Vec::new(),
     };
     let root = parser.value(1)?;
     parser.skip_whitespace();
@@ -40,16 +42,20 @@ pub(crate) fn parse(text: &str, limits: &Limits) -> Result<Node, NotSure> {
     Ok(root)
 }
 
-struct JsonParser<'a> {
+struct JsonParser<'a, 'l> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
     line: u32,
     nodes: usize,
-    limits: &'a Limits,
+    limits: &'l Limits,
+    /// Items and entries of the open collections, innermost last; each is collected at its exact size when it
+    /// closes (Vec's growth would leave up to half of each small collection unused).
+    items: Vec<Node<'a>>,
+    entries: Vec<(Key<'a>, Node<'a>)>,
 }
 
-impl JsonParser<'_> {
+impl<'a> JsonParser<'a, '_> {
     fn skip_whitespace(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
@@ -71,7 +77,7 @@ impl JsonParser<'_> {
         Ok(())
     }
 
-    fn node(&self, value: Tree, line: u32) -> Node {
+    fn node(&self, value: Tree<'a>, line: u32) -> Node<'a> {
         Node {
             value,
             line,
@@ -79,7 +85,7 @@ impl JsonParser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Node, NotSure> {
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, NotSure> {
         self.skip_whitespace();
         let line = self.line;
         match *self.bytes.get(self.pos).ok_or(NotSure)? {
@@ -89,11 +95,11 @@ impl JsonParser<'_> {
                     return Err(NotSure);
                 }
                 self.pos += 1;
-                let mut entries: Vec<(Key, Node)> = Vec::new();
+                let start = self.entries.len();
                 self.skip_whitespace();
                 if self.bytes.get(self.pos) == Some(&b'}') {
                     self.pos += 1;
-                    return Ok(self.node(Tree::Map(entries), line));
+                    return Ok(self.node(Tree::Map(Vec::new()), line));
                 }
                 loop {
                     self.skip_whitespace();
@@ -114,7 +120,7 @@ impl JsonParser<'_> {
                     }
                     self.pos += 1;
                     let value = self.value(depth + 1)?;
-                    entries.push((
+                    self.entries.push((
                         Key {
                             name,
                             line: key_line,
@@ -133,6 +139,7 @@ impl JsonParser<'_> {
                         _ => return Err(NotSure),
                     }
                 }
+                let entries: Vec<(Key<'a>, Node<'a>)> = self.entries.drain(start..).collect();
                 if !unique(&entries) {
                     return Err(NotSure);
                 }
@@ -144,14 +151,15 @@ impl JsonParser<'_> {
                     return Err(NotSure);
                 }
                 self.pos += 1;
-                let mut items = Vec::new();
+                let start = self.items.len();
                 self.skip_whitespace();
                 if self.bytes.get(self.pos) == Some(&b']') {
                     self.pos += 1;
-                    return Ok(self.node(Tree::Seq(items), line));
+                    return Ok(self.node(Tree::Seq(Vec::new()), line));
                 }
                 loop {
-                    items.push(self.value(depth + 1)?);
+                    let item = self.value(depth + 1)?;
+                    self.items.push(item);
                     self.skip_whitespace();
                     match self.bytes.get(self.pos) {
                         Some(b',') => self.pos += 1,
@@ -162,6 +170,7 @@ impl JsonParser<'_> {
                         _ => return Err(NotSure),
                     }
                 }
+                let items = self.items.drain(start..).collect();
                 Ok(self.node(Tree::Seq(items), line))
             }
             b'"' => {
@@ -190,7 +199,7 @@ impl JsonParser<'_> {
                     crate::scalar::Plain::Int(i) => Tree::Int(i),
                     crate::scalar::Plain::UInt(u) => Tree::UInt(u),
                     crate::scalar::Plain::Float(f) => Tree::Float(f),
-                    crate::scalar::Plain::Str => Tree::Str(word.to_owned()),
+                    crate::scalar::Plain::Str => Tree::Str(std::borrow::Cow::Borrowed(word)),
                 };
                 Ok(self.node(value, line))
             }
@@ -199,7 +208,7 @@ impl JsonParser<'_> {
     }
 
     /// A key: known field names without an allocation.
-    fn key(&mut self) -> Result<std::borrow::Cow<'static, str>, NotSure> {
+    fn key(&mut self) -> Result<std::borrow::Cow<'a, str>, NotSure> {
         let start = self.pos + 1;
         if let Some(len) = self.bytes[start..]
             .iter()
@@ -210,11 +219,11 @@ impl JsonParser<'_> {
             self.pos = start + len + 1;
             return Ok(std::borrow::Cow::Borrowed(known));
         }
-        Ok(std::borrow::Cow::Owned(self.string()?))
+        self.string()
     }
 
     /// A JSON string at `pos` (on its opening quote), escapes decoded.
-    fn string(&mut self) -> Result<String, NotSure> {
+    fn string(&mut self) -> Result<std::borrow::Cow<'a, str>, NotSure> {
         self.pos += 1;
         let start = self.pos;
         // Fast scan of the common case: no escapes, printable ASCII or UTF-8.
@@ -224,7 +233,7 @@ impl JsonParser<'_> {
                     let s = &self.text[start..self.pos];
                     check_printable(s)?;
                     self.pos += 1;
-                    return Ok(s.to_owned());
+                    return Ok(std::borrow::Cow::Borrowed(s));
                 }
                 b'\\' => break,
                 0..=0x1f | 0x7f => return Err(NotSure),
@@ -238,7 +247,7 @@ impl JsonParser<'_> {
             match b {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(std::borrow::Cow::Owned(out));
                 }
                 b'\\' => {
                     let escape = *self.bytes.get(self.pos + 1).ok_or(NotSure)?;
@@ -339,7 +348,7 @@ fn is_json_literal(word: &str) -> bool {
     i == b.len()
 }
 
-fn unique(entries: &[(Key, Node)]) -> bool {
+fn unique(entries: &[(Key<'_>, Node<'_>)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()

@@ -515,7 +515,7 @@ fn read_object(
 /// decoding error lists them.
 fn report_unknown(
     ctx: &Ctx,
-    node: &Node,
+    node: &Node<'_>,
     options: &ReadOptions,
     out: &mut Stream,
 ) -> Result<(), Error> {
@@ -543,9 +543,9 @@ fn report_unknown(
     decide(options.strictness, issue, &mut out.warnings)
 }
 
-fn name_of(node: &Node) -> Option<String> {
+fn name_of(node: &Node<'_>) -> Option<String> {
     match &node.value.get("metadata")?.value.get("name")?.value {
-        Tree::Str(name) => Some(name.clone()),
+        Tree::Str(name) => Some(name.to_string()),
         _ => None,
     }
 }

@@ -13,15 +13,15 @@ use crate::schema::{self, KindSchema};
 
 /// One node and where it starts (1-based line and column; 0 when unknown).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    pub value: Tree,
+pub(crate) struct Node<'a> {
+    pub value: Tree<'a>,
     pub line: u32,
     pub column: u32,
 }
 
 /// The content of a node, scalars resolved as go-yaml v2 resolves them.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Tree {
+pub(crate) enum Tree<'a> {
     Null,
     /// `word` is set for YAML 1.1 spellings a YAML 1.2 reader would take as strings (`yes`, `on`, `y`...).
     Bool {
@@ -31,16 +31,17 @@ pub(crate) enum Tree {
     Int(i64),
     UInt(u64),
     Float(f64),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Key, Node)>),
+    /// Borrowed from the input when the scalar needs no unescaping or folding.
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Key<'a>, Node<'a>)>),
 }
 
 /// A mapping key: always a string (sigs.k8s.io/yaml turns integer keys into decimal strings).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Key {
+pub(crate) struct Key<'a> {
     /// Field names the schemas know are shared, not allocated per key (see `schema::interned`).
-    pub name: Cow<'static, str>,
+    pub name: Cow<'a, str>,
     pub line: u32,
     pub column: u32,
     /// Set for a plain `y`, `no`, `On`... key: sigs.k8s.io/yaml turns it into `"true"`/`"false"`, so the API server
@@ -48,7 +49,7 @@ pub(crate) struct Key {
     pub yaml11_bool: Option<bool>,
 }
 
-impl Tree {
+impl<'a> Tree<'a> {
     /// What the node is, for error messages (never its value: it may be a secret).
     pub(crate) fn shape(&self) -> &'static str {
         match self {
@@ -63,7 +64,7 @@ impl Tree {
     }
 
     /// The entry of a mapping named `key`.
-    pub(crate) fn get(&self, key: &str) -> Option<&Node> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Node<'a>> {
         match self {
             Tree::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
             _ => None,
@@ -74,7 +75,7 @@ impl Tree {
 /// A node, the path that leads to it and the context to build errors with.
 #[derive(Clone, Copy)]
 pub(crate) struct At<'a> {
-    pub node: &'a Node,
+    pub node: &'a Node<'a>,
     pub path: &'a Path<'a>,
     pub ctx: &'a Ctx,
 }
@@ -188,7 +189,7 @@ impl<'a> At<'a> {
 
     pub(crate) fn string(&self) -> Result<String, Error> {
         match &self.node.value {
-            Tree::Str(s) => Ok(s.clone()),
+            Tree::Str(s) => Ok(s.to_string()),
             Tree::Bool { word, .. } => {
                 let go = self.go_type_error("bool");
                 Err(self.error(if *word {
@@ -229,7 +230,7 @@ impl<'a> At<'a> {
     pub(crate) fn with_key<T>(
         &self,
         key: &str,
-        node: &Node,
+        node: &Node<'_>,
         f: impl FnOnce(At<'_>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         let path = Path::Key(self.path, key);
@@ -283,7 +284,7 @@ impl<'a> At<'a> {
     }
 
     /// Refuses a key the API server would rename (`n:` becomes `"false"`).
-    pub(crate) fn check_key(&self, key: &Key) -> Result<(), Error> {
+    pub(crate) fn check_key(&self, key: &Key<'_>) -> Result<(), Error> {
         let Some(value) = key.yaml11_bool else {
             return Ok(());
         };
@@ -317,7 +318,7 @@ impl<'a> At<'a> {
             Tree::Float(x) => Number::from_f64(*x)
                 .map(Value::Number)
                 .ok_or_else(|| self.error("numbers must be finite"))?,
-            Tree::Str(s) => Value::String(s.clone()),
+            Tree::Str(s) => Value::String(s.to_string()),
             Tree::Seq(_) => Value::Array(self.list(|at| at.json())?),
             Tree::Map(_) => {
                 let fields = self.fields()?;
@@ -335,12 +336,12 @@ impl<'a> At<'a> {
 
 /// The entries of a mapping not yet consumed by a typed reader.
 pub(crate) struct Fields<'a> {
-    entries: Vec<(&'a Key, &'a Node)>,
+    entries: Vec<(&'a Key<'a>, &'a Node<'a>)>,
 }
 
 impl<'a> Fields<'a> {
     /// Removes `key`; a null value counts as absent, as in Go's JSON decoding.
-    pub(crate) fn take(&mut self, key: &str) -> Option<&'a Node> {
+    pub(crate) fn take(&mut self, key: &str) -> Option<&'a Node<'a>> {
         let i = self.entries.iter().position(|(k, _)| k.name == key)?;
         let (_, node) = self.entries.remove(i);
         (!matches!(node.value, Tree::Null)).then_some(node)

@@ -27,19 +27,21 @@ pub(crate) struct Documents<'a> {
 }
 
 /// A collection being built.
-enum Frame {
+enum Frame<'a> {
     Seq {
-        items: Vec<Node>,
+        /// Where this sequence's items start in the shared item stack.
+        start: usize,
         line: u32,
         column: u32,
         anchor: usize,
         events: usize,
     },
     Map {
-        entries: Vec<(Key, Node)>,
+        /// Where this mapping's entries start in the shared entry stack.
+        start: usize,
         /// Values of `<<` merge keys, in order.
-        merges: Vec<Node>,
-        key: Option<PendingKey>,
+        merges: Vec<Node<'a>>,
+        key: Option<PendingKey<'a>>,
         line: u32,
         column: u32,
         anchor: usize,
@@ -47,8 +49,8 @@ enum Frame {
     },
 }
 
-enum PendingKey {
-    Key(Key),
+enum PendingKey<'a> {
+    Key(Key<'a>),
     Merge,
 }
 
@@ -123,10 +125,14 @@ impl<'a> Documents<'a> {
     }
 
     /// The next non-empty document's root.
-    fn next_document(&mut self) -> Result<Option<Node>, Error> {
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
-        let mut root: Option<Node> = None;
+    fn next_document(&mut self) -> Result<Option<Node<'a>>, Error> {
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut anchors: HashMap<usize, (Node<'a>, usize)> = HashMap::new();
+        let mut root: Option<Node<'a>> = None;
+        // The items and entries of every open collection, innermost last: a collection's children are
+        // complete before its next sibling starts, so each one's range is at the end when it closes.
+        let mut items: Vec<Node<'a>> = Vec::new();
+        let mut entries: Vec<(Key<'a>, Node<'a>)> = Vec::new();
         // The text of a YAML 1.1 boolean key (`n`), which the key keeps.
         let mut last_plain_word: Option<String> = None;
         loop {
@@ -136,7 +142,7 @@ impl<'a> Documents<'a> {
             let (event, span) = event.map_err(|e| self.scan_error(&e))?;
             let at = position(&span);
             // A finished node (and the events it stands for), to hand to its parent.
-            let finished: (Node, usize, usize) = match event {
+            let finished: (Node<'a>, usize, usize) = match event {
                 Event::StreamStart => continue,
                 Event::StreamEnd => return Ok(None),
                 Event::DocumentStart(..) => {
@@ -189,9 +195,11 @@ impl<'a> Documents<'a> {
                         *key = Some(PendingKey::Merge);
                         continue;
                     }
-                    let value = self.scalar(at, &text, style, tag.as_deref())?;
-                    if is_key && matches!(value, Tree::Bool { word: true, .. }) {
-                        last_plain_word = Some(text.clone().into_owned());
+                    let tag = tag.as_deref().cloned();
+                    let word = is_key.then(|| text.to_string());
+                    let value = self.scalar(at, text, style, tag.as_ref())?;
+                    if matches!(value, Tree::Bool { word: true, .. }) {
+                        last_plain_word = word;
                     }
                     (
                         Node {
@@ -208,7 +216,7 @@ impl<'a> Documents<'a> {
                     self.check_depth(at, stack.len() + 1)?;
                     self.collection_tag(at, tag.as_deref(), "seq")?;
                     stack.push(Frame::Seq {
-                        items: Vec::new(),
+                        start: items.len(),
                         line: at.0,
                         column: at.1,
                         anchor,
@@ -221,7 +229,7 @@ impl<'a> Documents<'a> {
                     self.check_depth(at, stack.len() + 1)?;
                     self.collection_tag(at, tag.as_deref(), "map")?;
                     stack.push(Frame::Map {
-                        entries: Vec::new(),
+                        start: entries.len(),
                         merges: Vec::new(),
                         key: None,
                         line: at.0,
@@ -233,14 +241,16 @@ impl<'a> Documents<'a> {
                 }
                 Event::SequenceEnd => match stack.pop() {
                     Some(Frame::Seq {
-                        items,
+                        start,
                         line,
                         column,
                         anchor,
                         events,
                     }) => (
                         Node {
-                            value: Tree::Seq(items),
+                            // Collected at their exact size: Vec's growth would leave up to half of
+                            // each small collection unused.
+                            value: Tree::Seq(items.drain(start..).collect()),
                             line,
                             column,
                         },
@@ -251,7 +261,7 @@ impl<'a> Documents<'a> {
                 },
                 Event::MappingEnd => match stack.pop() {
                     Some(Frame::Map {
-                        entries,
+                        start,
                         merges,
                         line,
                         column,
@@ -259,10 +269,11 @@ impl<'a> Documents<'a> {
                         events,
                         ..
                     }) => {
-                        let entries = self.finish_mapping(entries, merges)?;
+                        let own: Vec<(Key<'a>, Node<'a>)> = entries.drain(start..).collect();
+                        let own = self.finish_mapping(own, merges)?;
                         (
                             Node {
-                                value: Tree::Map(entries),
+                                value: Tree::Map(own),
                                 line,
                                 column,
                             },
@@ -282,14 +293,11 @@ impl<'a> Documents<'a> {
             }
             match stack.last_mut() {
                 None => root = Some(node),
-                Some(Frame::Seq {
-                    items, events: e, ..
-                }) => {
+                Some(Frame::Seq { events: e, .. }) => {
                     *e += events;
                     items.push(node);
                 }
                 Some(Frame::Map {
-                    entries,
                     merges,
                     key,
                     events: e,
@@ -337,12 +345,12 @@ impl<'a> Documents<'a> {
     fn scalar(
         &self,
         at: (u32, u32),
-        text: &str,
+        text: Cow<'a, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
-    ) -> Result<Tree, Error> {
+    ) -> Result<Tree<'a>, Error> {
         let resolved = || match style {
-            ScalarStyle::Plain => resolve_plain(text),
+            ScalarStyle::Plain => resolve_plain(&text),
             _ => Plain::Str,
         };
         let plain = match tag {
@@ -350,7 +358,7 @@ impl<'a> Documents<'a> {
             Some(t) => match t.core_suffix() {
                 Some("str") => Plain::Str,
                 Some(core @ ("null" | "bool" | "int" | "float")) => {
-                    let value = resolve_plain(text);
+                    let value = resolve_plain(&text);
                     match (core, value) {
                         ("null", Plain::Null) => Plain::Null,
                         ("bool", b @ Plain::Bool { .. }) => b,
@@ -376,20 +384,20 @@ impl<'a> Documents<'a> {
             Plain::Int(i) => Tree::Int(i),
             Plain::UInt(u) => Tree::UInt(u),
             Plain::Float(f) => Tree::Float(f),
-            Plain::Str => Tree::Str(text.to_owned()),
+            Plain::Str => Tree::Str(text),
         })
     }
 
     /// A mapping key: sigs.k8s.io/yaml writes integer and boolean keys as strings (`1`, `true`); a plain `on` or
     /// `n` key keeps its text here and is flagged, since the API server would name it `true`/`false`. Other
     /// non-strings are refused.
-    fn key(&self, node: Node, text: Option<String>) -> Result<Key, Error> {
+    fn key(&self, node: Node<'a>, text: Option<String>) -> Result<Key<'a>, Error> {
         let at = (node.line, node.column);
         let mut yaml11_bool = None;
         let name = match node.value {
             Tree::Str(s) => match crate::schema::interned(&s) {
                 Some(known) => Cow::Borrowed(known),
-                None => Cow::Owned(s),
+                None => s,
             },
             Tree::Int(i) => Cow::Owned(i.to_string()),
             Tree::UInt(u) => Cow::Owned(u.to_string()),
@@ -417,9 +425,9 @@ impl<'a> Documents<'a> {
     /// keys not set explicitly, earlier merges winning over later ones.
     fn finish_mapping(
         &self,
-        mut entries: Vec<(Key, Node)>,
-        merges: Vec<Node>,
-    ) -> Result<Vec<(Key, Node)>, Error> {
+        mut entries: Vec<(Key<'a>, Node<'a>)>,
+        merges: Vec<Node<'a>>,
+    ) -> Result<Vec<(Key<'a>, Node<'a>)>, Error> {
         check_unique(&entries).map_err(|i| {
             let key = &entries[i].0;
             self.syntax(
@@ -433,7 +441,7 @@ impl<'a> Documents<'a> {
         if merges.is_empty() {
             return Ok(entries);
         }
-        let mut sources: Vec<Node> = Vec::new();
+        let mut sources: Vec<Node<'a>> = Vec::new();
         for merge in merges {
             match merge.value {
                 Tree::Map(_) => sources.push(merge),
@@ -471,7 +479,7 @@ impl<'a> Documents<'a> {
 }
 
 /// The index of the first key that repeats an earlier one.
-fn check_unique(entries: &[(Key, Node)]) -> Result<(), usize> {
+fn check_unique(entries: &[(Key<'_>, Node<'_>)]) -> Result<(), usize> {
     if entries.len() <= 16 {
         for (i, (key, _)) in entries.iter().enumerate() {
             if entries[..i].iter().any(|(k, _)| k.name == key.name) {
@@ -504,8 +512,8 @@ fn refused_tag(tag: &Tag) -> String {
     }
 }
 
-impl Iterator for Documents<'_> {
-    type Item = Result<Node, Error>;
+impl<'a> Iterator for Documents<'a> {
+    type Item = Result<Node<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {

@@ -31,9 +31,9 @@ pub const BATCH_LINE_BYTES: u64 = 64 * 1024;
 /// The password line of `pull-secret --password-stdin`: tokens are a few KiB (a registry's JWT, a robot token).
 pub const PASSWORD_LINE_BYTES: u64 = 64 * 1024;
 
-/// The most of one input line, name or value a message quotes (escaped): enough to recognise it, never a
-/// terminal's worth of someone else's bytes.
-pub const QUOTED_TEXT_BYTES: usize = 200;
+/// The most of one input line, name or value a message quotes (escaped): any image reference fits (a 255-byte
+/// name, a 128-byte tag, a 71-byte digest), and never a terminal's worth of someone else's bytes.
+pub const QUOTED_TEXT_BYTES: usize = 512;
 
 /// How long `render` waits for another writer of the same root (a second debug pod, a running render) before it
 /// gives up; the default of `--lock-timeout`.

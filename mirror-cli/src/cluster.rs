@@ -284,7 +284,8 @@ pub fn describe<T>(located: &Located<T>, kind_name: &str) -> String {
     if let Some(item) = located.item {
         s.push_str(&format!(" item {item}"));
     }
-    s.push_str(&format!(" ({kind_name})"));
+    // Names come from the objects: escaped, never sent raw to a terminal.
+    s.push_str(&format!(" ({})", crate::shown::shown(kind_name)));
     s
 }
 

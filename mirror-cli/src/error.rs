@@ -112,6 +112,21 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// An input that must be a regular file is a FIFO, a device, a socket or a symbolic link: never read.
+    NotRegular {
+        /// The file as given (or as named on the node).
+        path: String,
+        /// What it is.
+        kind: node_root::FileKind,
+        /// What to give instead.
+        hint: &'static str,
+    },
+    /// A bounded read or a write under a node's root refused or failed (node-root's message names the operation
+    /// and the path; for a write that replaced some files, which ones).
+    Node(node_root::Error),
+    /// Writing a node's files under its root failed. Unless node-root's error says a generation was partly
+    /// applied (and which files), nothing was replaced.
+    NodeWrite(node_root::Error),
 }
 
 /// Why a FILE is not a pull secret.
@@ -182,9 +197,10 @@ impl fmt::Display for Error {
             } => write!(f, "two {what}: {first} and {second}"),
             Error::MissingConfigMap { image, name } => write!(
                 f,
-                "{image}: spec.additionalTrustedCA.name names ConfigMap {}/{name}, which is not among the \
+                "{image}: spec.additionalTrustedCA.name names ConfigMap {}/{}, which is not among the \
                  inputs",
-                crate::cluster::CONFIG_NAMESPACE
+                crate::cluster::CONFIG_NAMESPACE,
+                crate::shown::shown(name)
             ),
             Error::DuplicatePath { path } => write!(f, "{path}: two files with the same path"),
             Error::PullSecretConfig { origin, source } => {
@@ -234,6 +250,16 @@ impl fmt::Display for Error {
                 write!(f, "{}: {summary}", summary.inputs_text())
             }
             Error::Usage { message } => f.write_str(message),
+            Error::NotRegular { path, kind, hint } => {
+                write!(
+                    f,
+                    "{}: is {kind}; not read ({hint})",
+                    crate::shown::shown(path)
+                )
+            }
+            Error::Node(e) => write!(f, "{e}"),
+            Error::NodeWrite(e) if e.partial().is_none() => write!(f, "nothing was written: {e}"),
+            Error::NodeWrite(e) => write!(f, "{e}"),
         }
     }
 }
@@ -255,6 +281,7 @@ impl std::error::Error for Error {
             Error::Trust(e) => Some(e),
             Error::PolicyJson(e) => Some(e),
             Error::Write(e) => Some(e),
+            Error::Node(e) | Error::NodeWrite(e) => Some(e),
             _ => None,
         }
     }
@@ -281,5 +308,11 @@ impl From<trust_bundle::Error> for Error {
 impl From<crate::writer::WriteError> for Error {
     fn from(e: crate::writer::WriteError) -> Self {
         Error::Write(e)
+    }
+}
+
+impl From<node_root::Error> for Error {
+    fn from(e: node_root::Error) -> Self {
+        Error::Node(e)
     }
 }

@@ -15,8 +15,11 @@ use registries_conf::validate;
 use registries_conf::{DEFAULT_CONFIG_DIR_PATH, PullSource, Resolver};
 use serde_json::{Value, json};
 
+use node_root::Budget;
+
 use crate::input::read_file;
 use crate::node::paths;
+use crate::node::read::NodeRoot;
 use crate::{Error, Warning};
 
 /// Where the configuration comes from.
@@ -86,11 +89,11 @@ struct NodeContext {
 }
 
 impl Explainer {
-    /// Reads and indexes the configuration.
-    pub fn load(source: &ConfigSource) -> Result<Explainer, Error> {
+    /// Reads and indexes the configuration, every read charged to `budget`.
+    pub fn load(source: &ConfigSource, budget: &mut Budget) -> Result<Explainer, Error> {
         match source {
             ConfigSource::File(path) => {
-                let input = read_file(path)?;
+                let input = read_file(path, budget)?;
                 let parsed = parse(&input.name, &input.bytes).map_err(Error::RegistriesConf)?;
                 let config = validate(&parsed).map_err(Error::RegistriesConf)?;
                 let resolver =
@@ -108,20 +111,11 @@ impl Explainer {
                 })
             }
             ConfigSource::Root(root) => {
-                if !root.is_dir() {
-                    return Err(Error::NotAFolder {
-                        path: root.display().to_string(),
-                        hint: "give a node's root, e.g. /host",
-                    });
-                }
-                let loaded = registries_conf::load(
-                    &root.join(paths::REGISTRIES_CONF),
-                    &[&root.join(paths::REGISTRIES_CONF_D)],
-                )
-                .map_err(Error::RegistriesConf)?;
+                let mut node = NodeRoot::open(root, budget, "give a node's root, e.g. /host")?;
+                let loaded = node.registries_conf()?;
                 // Messages name the node's own paths, as the node's client would.
                 let resolver = Resolver::new(&loaded.config);
-                let auth = read_auth(&root.join(paths::KUBELET_CONFIG_JSON));
+                let auth = read_auth(&mut node);
                 Ok(Explainer {
                     resolver,
                     node: Some(NodeContext {
@@ -223,13 +217,15 @@ impl Explainer {
     }
 }
 
-fn read_auth(path: &Path) -> Result<Option<DockerConfig>, String> {
-    if !path.exists() {
+/// The node's kubelet config.json (bounded; a link or a FIFO there is refused, never followed).
+fn read_auth(node: &mut NodeRoot<'_>) -> Result<Option<DockerConfig>, String> {
+    let Some(bytes) = node
+        .regular(paths::KUBELET_CONFIG_JSON)
+        .map_err(|e| e.to_string())?
+    else {
         return Ok(None);
-    }
-    // Bounded like every other input (commands::MAX_INPUT_BYTES).
-    let input = read_file(path).map_err(|e| e.to_string())?;
-    DockerConfig::parse(&input.bytes, &input.name)
+    };
+    DockerConfig::parse(&bytes, &node.shown(paths::KUBELET_CONFIG_JSON))
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -302,7 +298,8 @@ impl AuthUse {
         }
     }
 
-    fn to_json(&self) -> Value {
+    /// As JSON: `{"key", "user"}`, `{"helper"}`, `{"error"}` or `null` (resolve's and probe's `auth`).
+    pub fn to_json(&self) -> Value {
         match self {
             AuthUse::Entry { key, user } => json!({"key": key, "user": user}),
             AuthUse::Empty { key } => json!({"key": key, "user": null}),

@@ -40,6 +40,7 @@ pub mod node;
 mod output;
 pub mod probe;
 pub mod pull_secret;
+pub mod shown;
 mod text_diff;
 mod warning;
 pub mod writer;

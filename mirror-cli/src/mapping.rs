@@ -101,6 +101,19 @@ impl MirrorObjects {
     }
 }
 
+/// `token` cut at [`crate::bounds::QUOTED_TEXT_BYTES`] (on a character boundary) for a message.
+fn cut(token: &str) -> String {
+    let max = crate::bounds::QUOTED_TEXT_BYTES;
+    if token.len() <= max {
+        return token.to_owned();
+    }
+    let mut end = max;
+    while !token.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &token[..end])
+}
+
 fn bad_line(file: &str, line: usize, message: impl Into<String>) -> Error {
     Error::Mapping {
         file: file.to_owned(),
@@ -111,6 +124,8 @@ fn bad_line(file: &str, line: usize, message: impl Into<String>) -> Error {
 
 /// Parses one image token: `docker://` dropped, other transports refused, then docker's normalisation.
 fn parse_image(token: &str, role: &str) -> Result<Reference, String> {
+    // Quoted escaped (as Go's %q would) and cut: a token is whatever the file holds.
+    let token = &cut(token);
     let bare = token.strip_prefix("docker://").unwrap_or(token);
     if let Some((transport, _)) = bare.split_once("://") {
         return Err(format!(
@@ -128,7 +143,9 @@ fn parse_image(token: &str, role: &str) -> Result<Reference, String> {
             "{role} {token:?}: the {transport}: transport is not a registry"
         ));
     }
-    Reference::parse_normalized(bare).map_err(|e| format!("{role} {token:?}: {e}"))
+    // The parser's message quotes the token's parts as they are: escaped too.
+    Reference::parse_normalized(bare)
+        .map_err(|e| format!("{role} {token:?}: {}", crate::shown::shown(e.to_string())))
 }
 
 /// Parses a mapping file. `file` names it in errors (`file F, line N: ...`, as oc reports them).
@@ -142,6 +159,15 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Mapping>, Error> {
             + 1,
         message: "not UTF-8 text".into(),
     })?;
+    // A pull secret given as the mapping (the flags are easy to swap): its lines hold credentials; name the file,
+    // quote nothing.
+    if crate::shown::never_quoted(bytes) {
+        return Err(bad_line(
+            file,
+            1,
+            "holds a docker config or an \"auth\" (credentials?), not SRC=DST lines; nothing of it is shown",
+        ));
+    }
     let mut out = Vec::new();
     // Destination (with the tag it receives) → the line that first wrote it: oc refuses two writes to one tag.
     let mut written: HashMap<String, usize> = HashMap::new();
@@ -186,7 +212,10 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Vec<Mapping>, Error> {
                 return Err(bad_line(
                     file,
                     line,
-                    format!("SRC {src:?}: you must specify a tag or digest for SRC"),
+                    format!(
+                        "SRC {:?}: you must specify a tag or digest for SRC",
+                        cut(src)
+                    ),
                 ));
             }
             let mut destination = parse_image(dst, "DST").map_err(|m| bad_line(file, line, m))?;

@@ -14,6 +14,7 @@ use crate::writer::NodeFile;
 use policy_json::openshift::{PolicyLists, TEMPLATE as POLICY_TEMPLATE};
 
 pub mod paths;
+pub mod read;
 mod runtime_check;
 
 /// Whether the node file at `path` (relative to the root) holds credentials: never print its content.

@@ -16,6 +16,7 @@ use registry_probe::{Credentials, MAX_CERT_FILE_BYTES, Outcome, Prober, Source, 
 use serde_json::{Value, json};
 
 use crate::Error;
+use crate::explain::{AuthUse, auth_use};
 use crate::node::paths;
 use crate::writer::NodeFile;
 
@@ -265,7 +266,7 @@ impl NodeConfig {
                             is_mirror: true,
                             insecure: mirror.insecure,
                             usage: Some(usage.as_str()),
-                            credentials: CredentialChoice::None,
+                            credentials: AuthUse::None,
                             certs_d: None,
                             plan: Plan::NotTried(why.to_owned()),
                         });
@@ -324,7 +325,7 @@ impl NodeConfig {
             (None, None) => registry_probe::Reference::tag("latest"),
         };
         let credentials = match &planned.credentials {
-            CredentialChoice::Invalid(why) => {
+            AuthUse::Invalid(why) => {
                 planned.plan = Plan::NotTried(format!("credentials: {why}"));
                 return planned;
             }
@@ -342,27 +343,12 @@ impl NodeConfig {
         planned
     }
 
-    /// Which config.json entry the node would use for `reference` (never a secret).
-    pub fn credentials_for(&self, reference: &str) -> CredentialChoice {
-        let config = match &self.auth {
-            Ok(Some(config)) => config,
-            Ok(None) => return CredentialChoice::NoFile,
-            Err(why) => return CredentialChoice::Invalid(why.clone()),
-        };
-        match config.lookup(reference) {
-            Ok(lookup) => {
-                let key = lookup.matched.map(|(k, _)| k).unwrap_or_default();
-                match lookup.outcome {
-                    LookupOutcome::Credentials(c) => CredentialChoice::Entry {
-                        key,
-                        user: c.username().to_owned(),
-                    },
-                    LookupOutcome::CredentialHelper(helper) => CredentialChoice::Helper(helper),
-                    LookupOutcome::NotFound => CredentialChoice::None,
-                    _ => CredentialChoice::Empty { key },
-                }
-            }
-            Err(e) => CredentialChoice::Invalid(e.to_string()),
+    /// Which config.json entry the node would use for `reference` (never a secret), as `resolve` reports it.
+    pub fn credentials_for(&self, reference: &str) -> AuthUse {
+        match &self.auth {
+            Ok(Some(config)) => auth_use(config, reference),
+            Ok(None) => AuthUse::NoFile,
+            Err(why) => AuthUse::Invalid(why.clone()),
         }
     }
 
@@ -422,44 +408,6 @@ fn certs_trust(reader: &mut Reader<'_>, relative: &str) -> Result<Trust, String>
     .map_err(|e| e.to_string())
 }
 
-/// The config.json entry a source would use. Never holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialChoice {
-    /// The entry under `key` sends credentials for `user`.
-    Entry {
-        /// The key of `auths` that matched (the most specific).
-        key: String,
-        /// The user name.
-        user: String,
-    },
-    /// The entry under `key` holds no usable `auth`: anonymous.
-    Empty {
-        /// The key that matched.
-        key: String,
-    },
-    /// `credHelpers` names `docker-credential-<helper>` (not run by the probe: anonymous here).
-    Helper(String),
-    /// No key matched: anonymous.
-    None,
-    /// The node has no `var/lib/kubelet/config.json`.
-    NoFile,
-    /// The file or its matching entry is unusable.
-    Invalid(String),
-}
-
-impl CredentialChoice {
-    /// As JSON: `{"key", "user"}`, `{"helper"}`, `{"error"}` or `null`.
-    pub fn to_json(&self) -> Value {
-        match self {
-            CredentialChoice::Entry { key, user } => json!({"key": key, "user": user}),
-            CredentialChoice::Empty { key } => json!({"key": key, "user": null}),
-            CredentialChoice::Helper(helper) => json!({"helper": helper}),
-            CredentialChoice::None | CredentialChoice::NoFile => Value::Null,
-            CredentialChoice::Invalid(why) => json!({"error": why}),
-        }
-    }
-}
-
 /// What to do with one source.
 #[derive(Debug, Clone)]
 pub enum Plan {
@@ -481,7 +429,7 @@ pub struct PlannedSource {
     /// `digest-only` or `tag-only` for a restricted mirror.
     pub usage: Option<&'static str>,
     /// The config.json entry it would use.
-    pub credentials: CredentialChoice,
+    pub credentials: AuthUse,
     /// The certs.d folder it would use (a node path), if any.
     pub certs_d: Option<String>,
     /// Probe it, or why not.
@@ -842,15 +790,15 @@ location = "tags.example.com/ocp/release"
             .unwrap();
         assert_eq!(
             sources[0].credentials,
-            CredentialChoice::Entry {
+            AuthUse::Entry {
                 key: "mirror.example.com:5000/ocp".into(),
                 user: "narrow".into()
             }
         );
-        assert_eq!(sources[1].credentials, CredentialChoice::None);
+        assert_eq!(sources[1].credentials, AuthUse::None);
         assert_eq!(
             sources[2].credentials,
-            CredentialChoice::Entry {
+            AuthUse::Entry {
                 key: "quay.io".into(),
                 user: "quay".into()
             }
@@ -953,7 +901,7 @@ location = "tags.example.com/ocp/release"
             }
             Plan::Probe(_) => panic!("followed a link"),
         }
-        assert_eq!(sources[0].credentials, CredentialChoice::NoFile);
+        assert_eq!(sources[0].credentials, AuthUse::NoFile);
     }
 
     #[test]

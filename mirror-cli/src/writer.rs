@@ -1,9 +1,19 @@
-//! Writing node files under a root folder: all or nothing, atomically, never outside the root.
+//! Writing files: a node's root through node-root ([`write_node`]), output files in the admin's own folders
+//! ([`write_all`]).
 //!
-//! Every file is first written in full to a temporary file in its own folder and fsynced; only when all of them are
-//! ready are they renamed over their targets (each rename is atomic), and the folders fsynced. A failure before the
-//! renames removes the temporary files and leaves the root as it was. A path component that is a symbolic link is
-//! refused, so nothing is ever written outside the root.
+//! [`write_node`] is how `render` writes a node: one writer at a time (node-root's lock on the root, waited for up
+//! to a timeout), every file and every removal of one render as one journalled generation, nothing beneath the root
+//! followed, files and folders owned by root when run as root. An interrupted generation is completed (or
+//! discarded) by the next writer and reported by `verify` meanwhile.
+//!
+//! [`write_all`] writes `-o FILE` / `--dest-dir` outputs: all or nothing, atomically. Every file is first written in
+//! full to a temporary file in its own folder and fsynced; only when all of them are ready are they renamed over
+//! their targets (each rename is atomic), and the folders fsynced. A failure before the renames removes the
+//! temporary files. A path component that is a symbolic link is refused.
+
+use std::time::Duration;
+
+use node_root::{Outcome, Owner, Plan, Root, Step};
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -255,6 +265,70 @@ pub fn write_all(root: &Path, files: &[NodeFile]) -> Result<Vec<WriteOutcome>, W
             .map_err(|e| err(dir, e))?;
     }
     Ok(outcomes)
+}
+
+/// What [`write_node`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeWrite {
+    /// What happened to each file, in order.
+    pub outcomes: Vec<WriteOutcome>,
+    /// The folder trees removed (certs.d folders of hosts the objects no longer trust).
+    pub removed: Vec<std::path::PathBuf>,
+    /// What the lock found of an interrupted earlier write and did about it, one line.
+    pub recovery: Option<String>,
+}
+
+/// Writes `files` under the node root `root` and removes the folder trees `removals`, as one generation: waits up
+/// to `lock_timeout` for another writer, completes an interrupted generation first, never follows a link beneath
+/// the root; files and folders are owned by root when this runs as root. On error, the message says which files
+/// were already replaced, if any (the journal keeps the rest for the next writer).
+pub fn write_node(
+    root: &Path,
+    files: &[NodeFile],
+    removals: &[PathBuf],
+    lock_timeout: Duration,
+) -> Result<NodeWrite, crate::Error> {
+    write_node_with_progress(root, files, removals, lock_timeout, &mut |_| {})
+}
+
+/// [`write_node`], calling `progress` at each step of the write (staged, committed, each rename and removal).
+pub fn write_node_with_progress(
+    root: &Path,
+    files: &[NodeFile],
+    removals: &[PathBuf],
+    lock_timeout: Duration,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<NodeWrite, crate::Error> {
+    let root = Root::open(root).map_err(crate::Error::NodeWrite)?;
+    let mut plan = Plan::new();
+    plan.folders(crate::node::paths::DIR_MODE, Owner::ROOT);
+    for file in files {
+        plan.file(&file.path, &file.bytes, file.mode, Owner::ROOT);
+    }
+    for removal in removals {
+        plan.remove_tree(removal);
+    }
+    let mut writer = root.lock(lock_timeout).map_err(crate::Error::NodeWrite)?;
+    let recovery = writer.recovery().map(ToString::to_string);
+    let report = writer
+        .write_with_progress(&plan, progress)
+        .map_err(crate::Error::NodeWrite)?;
+    let mut outcomes = Vec::with_capacity(files.len());
+    let mut removed = Vec::new();
+    for (path, outcome) in report.outcomes {
+        match outcome {
+            Outcome::Created => outcomes.push(WriteOutcome::Created),
+            Outcome::Unchanged => outcomes.push(WriteOutcome::Unchanged),
+            Outcome::Removed => removed.push(path),
+            Outcome::Absent => {}
+            _ => outcomes.push(WriteOutcome::Replaced),
+        }
+    }
+    Ok(NodeWrite {
+        outcomes,
+        removed,
+        recovery,
+    })
 }
 
 #[cfg(test)]

@@ -72,5 +72,6 @@ pub use journal::{ChangeState, Pending, PendingChange};
 pub use kind::{FileKind, Meta, Owner};
 pub use read::{Budget, Found, Lines, RegularFile, read_limited, read_path, read_stdin};
 pub use root::{Entry, Folder, Listing, Root};
+pub use shown::escaped;
 pub use walk::Resolver;
 pub use write::{Difference, Outcome, Plan, Recovery, Report, Step, Writer};

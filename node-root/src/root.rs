@@ -14,6 +14,16 @@ use crate::path::{join, names};
 use crate::read::{Budget, Found, read_open};
 use crate::walk::{self, DIR_FLAGS, Resolver, Walked};
 
+/// Where a reader's walk to a folder ended.
+enum ToRead {
+    /// The folder, opened for reading.
+    Folder(OwnedFd),
+    /// A name on the way does not exist.
+    Missing,
+    /// `at` (the first name on the way that is not a folder) is a `kind`.
+    Blocked { at: PathBuf, kind: FileKind },
+}
+
 /// A node's root folder (`/`, a debug pod's `/host`, an unpacked tarball), opened once.
 ///
 /// The path given to [`Root::open`] is the admin's own and may hold symbolic links; everything beneath it is
@@ -112,6 +122,18 @@ impl Root {
         walk::walk(self.fd(), names, self.resolver)
     }
 
+    /// A walk for a reader, who needs no handle where the walk stopped short, only the name that stopped it.
+    fn walk_to_read(&self, names: &[&OsStr]) -> io::Result<ToRead> {
+        Ok(match self.walk(names)? {
+            Walked::Folder(dir) => ToRead::Folder(dir),
+            Walked::Missing { .. } => ToRead::Missing,
+            Walked::Blocked { at, kind } => ToRead::Blocked {
+                at: join(&names[..=at]),
+                kind,
+            },
+        })
+    }
+
     /// Reads the file `relative` (e.g. `etc/containers/registries.conf`) under the root: at most `limit` bytes and
     /// what `budget` has left, never through a symbolic link (anywhere on the way), never blocking, never a device
     /// or a FIFO. What was there is the answer: [`Found::Missing`], [`Found::File`], or [`Found::NotRegular`] with
@@ -126,15 +148,10 @@ impl Root {
         let names = names(Op::Read, relative, false)?;
         let (name, parents) = names.split_last().expect("at least one name");
         let io = |e: io::Error| Error::io(Op::Read, relative, e);
-        let dir = match self.walk(parents).map_err(io)? {
-            Walked::Folder(dir) => dir,
-            Walked::Missing { .. } => return Ok(Found::Missing),
-            Walked::Blocked { at, kind } => {
-                return Ok(Found::NotRegular {
-                    at: join(&names[..=at]),
-                    kind,
-                });
-            }
+        let dir = match self.walk_to_read(parents).map_err(io)? {
+            ToRead::Folder(dir) => dir,
+            ToRead::Missing => return Ok(Found::Missing),
+            ToRead::Blocked { at, kind } => return Ok(Found::NotRegular { at, kind }),
         };
         let Some(stat) = walk::stat_nofollow(dir.as_fd(), name).map_err(io)? else {
             return Ok(Found::Missing);
@@ -169,15 +186,10 @@ impl Root {
         let relative = relative.as_ref();
         let names = names(Op::List, relative, true)?;
         let io = |e: io::Error| Error::io(Op::List, relative, e);
-        let dir = match self.walk(&names).map_err(io)? {
-            Walked::Folder(dir) => dir,
-            Walked::Missing { .. } => return Ok(Listing::Missing),
-            Walked::Blocked { at, kind } => {
-                return Ok(Listing::NotAFolder {
-                    at: join(&names[..=at]),
-                    kind,
-                });
-            }
+        let dir = match self.walk_to_read(&names).map_err(io)? {
+            ToRead::Folder(dir) => dir,
+            ToRead::Missing => return Ok(Listing::Missing),
+            ToRead::Blocked { at, kind } => return Ok(Listing::NotAFolder { at, kind }),
         };
         match walk::list(dir.as_fd(), max_entries).map_err(io)? {
             Ok(entries) => Ok(Listing::Entries(

@@ -41,8 +41,10 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
-/// Escapes and cuts free text read from a file this crate does not trust (the lock file's holder record).
-pub(crate) fn escaped(text: &[u8], max: usize) -> String {
+/// Escapes and cuts free text read from a file one does not trust (the lock file's holder record here; names,
+/// values and lines of inputs in the programs that use this crate): control characters, `\\` and bytes that are
+/// not UTF-8 are shown escaped, and at most `max` bytes of `text` are shown, followed by `…` when cut.
+pub fn escaped(text: &[u8], max: usize) -> String {
     let cut = &text[..text.len().min(max)];
     let mut out = Shown(Path::new(std::ffi::OsStr::from_bytes(cut))).to_string();
     if text.len() > max {

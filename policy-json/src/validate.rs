@@ -98,6 +98,20 @@ fn each_member(
     Ok(())
 }
 
+/// Which members the layout counts as present: those the encoder writes for the typed value.
+fn written_by(encoded: serde_json::Value) -> impl Fn(&str) -> bool {
+    move |name| encoded.get(name).is_some()
+}
+
+/// `check` on a member's value, when the member is there.
+fn optional<T: ?Sized>(
+    value: Option<&T>,
+    path: &Path<'_>,
+    check: impl FnOnce(&T, &Path<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    value.map_or(Ok(()), |v| check(v, path))
+}
+
 fn check_base64(data: &Base64Data, path: &Path<'_>) -> Result<(), Error> {
     data.decode()
         .map(drop)
@@ -154,13 +168,11 @@ fn check_requirement(r: &Requirement, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
-    let written = crate::encode::signed_by(s);
-    let present = |name: &str| written.get(name).is_some();
     // While reading the members: keyType's value, keyData's base64.
     each_member(
         &s.extra,
         &SIGNED_BY_MEMBERS,
-        present,
+        written_by(crate::encode::signed_by(s)),
         path,
         |name, at| match name {
             "keyType" => match &s.key_type {
@@ -173,7 +185,7 @@ fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
                 )),
                 _ => Ok(()),
             },
-            "keyData" => s.key_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
+            "keyData" => optional(s.key_data.as_ref(), at, check_base64),
             _ => Ok(()),
         },
     )?;
@@ -220,30 +232,21 @@ fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_sigstore_signed(s: &SigstoreSigned, path: &Path<'_>) -> Result<(), Error> {
-    let written = crate::encode::sigstore_signed(s);
-    let present = |name: &str| written.get(name).is_some();
     // While reading the members: base64, and the fulcio and pki objects with their own checks.
     each_member(
         &s.extra,
         &SIGSTORE_SIGNED_MEMBERS,
-        present,
+        written_by(crate::encode::sigstore_signed(s)),
         path,
         |name, at| match name {
-            "keyData" => s.key_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
-            "keyDatas" => s
-                .key_datas
-                .as_deref()
-                .map_or(Ok(()), |l| check_base64_list(l, at)),
-            "rekorPublicKeyData" => s
-                .rekor_public_key_data
-                .as_ref()
-                .map_or(Ok(()), |d| check_base64(d, at)),
-            "rekorPublicKeyDatas" => s
-                .rekor_public_key_datas
-                .as_deref()
-                .map_or(Ok(()), |l| check_base64_list(l, at)),
-            "fulcio" => s.fulcio.as_ref().map_or(Ok(()), |f| check_fulcio(f, at)),
-            "pki" => s.pki.as_ref().map_or(Ok(()), |p| check_pki(p, at)),
+            "keyData" => optional(s.key_data.as_ref(), at, check_base64),
+            "keyDatas" => optional(s.key_datas.as_deref(), at, check_base64_list),
+            "rekorPublicKeyData" => optional(s.rekor_public_key_data.as_ref(), at, check_base64),
+            "rekorPublicKeyDatas" => {
+                optional(s.rekor_public_key_datas.as_deref(), at, check_base64_list)
+            }
+            "fulcio" => optional(s.fulcio.as_ref(), at, check_fulcio),
+            "pki" => optional(s.pki.as_ref(), at, check_pki),
             _ => Ok(()),
         },
     )?;
@@ -337,15 +340,13 @@ fn path_or_data(
 }
 
 fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
-    let written = crate::encode::fulcio(f);
-    let present = |name: &str| written.get(name).is_some();
     each_member(
         &f.extra,
         &FULCIO_MEMBERS,
-        present,
+        written_by(crate::encode::fulcio(f)),
         path,
         |name, at| match name {
-            "caData" => f.ca_data.as_ref().map_or(Ok(()), |d| check_base64(d, at)),
+            "caData" => optional(f.ca_data.as_ref(), at, check_base64),
             _ => Ok(()),
         },
     )?;
@@ -366,22 +367,14 @@ fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_pki(p: &Pki, path: &Path<'_>) -> Result<(), Error> {
-    let written = crate::encode::pki(p);
-    let present = |name: &str| written.get(name).is_some();
     each_member(
         &p.extra,
         &PKI_MEMBERS,
-        present,
+        written_by(crate::encode::pki(p)),
         path,
         |name, at| match name {
-            "caRootsData" => p
-                .ca_roots_data
-                .as_ref()
-                .map_or(Ok(()), |d| check_base64(d, at)),
-            "caIntermediatesData" => p
-                .ca_intermediates_data
-                .as_ref()
-                .map_or(Ok(()), |d| check_base64(d, at)),
+            "caRootsData" => optional(p.ca_roots_data.as_ref(), at, check_base64),
+            "caIntermediatesData" => optional(p.ca_intermediates_data.as_ref(), at, check_base64),
             _ => Ok(()),
         },
     )?;

@@ -314,11 +314,11 @@ impl Credentials {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Self {
-        Credentials {
-            label: label.into(),
-            username: username.into(),
-            kind: CredentialKind::Password(Secret::new(password)),
-        }
+        Self::of_kind(
+            label,
+            username,
+            CredentialKind::Password(Secret::new(password)),
+        )
     }
 
     /// An `identitytoken` (OAuth2 refresh token): containers/image then asks the realm for a token by `POST` with
@@ -328,10 +328,19 @@ impl Credentials {
         username: impl Into<String>,
         token: impl Into<String>,
     ) -> Self {
+        let token = Secret::new(token);
+        Self::of_kind(label, username, CredentialKind::IdentityToken(token, None))
+    }
+
+    fn of_kind(
+        label: impl Into<String>,
+        username: impl Into<String>,
+        kind: CredentialKind,
+    ) -> Self {
         Credentials {
             label: label.into(),
             username: username.into(),
-            kind: CredentialKind::IdentityToken(Secret::new(token), None),
+            kind,
         }
     }
 

@@ -446,14 +446,13 @@ pub fn check_bundle_with(bundle: &Bundle, policy: CheckPolicy) -> Result<BundleR
     }
 
     if certificates.is_empty() {
+        // Every block is a certificate by now (any other was refused above), so there is no block at all.
         let what = if bundle.bytes.iter().all(u8::is_ascii_whitespace) {
-            "the bundle is empty".to_owned()
-        } else if blocks.is_empty() {
-            "no PEM block at all".to_owned()
+            "the bundle is empty"
         } else {
-            let labels: Vec<&str> = blocks.iter().map(|b| b.label.as_str()).collect();
-            format!("only {labels:?} blocks")
-        };
+            "no PEM block at all"
+        }
+        .to_owned();
         return Err(Error::NoCertificates {
             key: key(),
             origin: origin(),

@@ -134,7 +134,7 @@ pub enum Error {
         key: String,
         /// Where the bundle came from.
         origin: Origin,
-        /// What was found instead (empty, text, other blocks).
+        /// What was found instead (an empty bundle, or text without any PEM block).
         what: String,
     },
 

@@ -12,7 +12,9 @@ pub mod resolve;
 pub mod trust;
 pub mod verify;
 
-pub use crate::input::{MAX_INPUT_BYTES, read_file, read_inputs, read_one};
+pub use crate::input::{
+    MAX_INPUT_BYTES, command_budget, read_file, read_inputs, read_one, read_stdin,
+};
 pub(crate) use crate::output::print_json;
 pub use crate::output::{
     CLOSED_OUTPUT_EXIT, Format, ObjectFormat, Style, finish_output, is_closed_output, output_error,

@@ -1,5 +1,21 @@
 //! `mirror-cli probe`: does the node's configuration really pull `REF`, source by source; with `--release`, does
 //! every component of a release image pull. Reads only; writes nothing anywhere.
+//!
+//! `-o json` prints one document:
+//!
+//! ```text
+//! {"reference": REF, "config": [files read], "would_pull": bool, "served_by": REFERENCE | null,
+//!  "sources": [{"reference", "role": "mirror"|"source", "insecure", "usage": "all"|"digest-only"|"tag-only",
+//!               "auth": {"key","user"} | {"helper"} | {"error"} | null, "certs_d": PATH | null,
+//!               "outcome": registry_probe::Outcome::to_json()}]}
+//! ```
+//!
+//! With `--release` it is `{"release": <that document>, "image_references": {"version", "layer", "bytes_read",
+//! "components"}, "components": [{"name", "image", "state": "ok"|"only_on_source"|"missing_on_mirrors"|"missing"|
+//! "error", "from", "error": {"source","line"} | null, "sources": [as above, the ones tried]}], "errors": [{"line",
+//! "components": [names]}], "summary": {"components", "ok", "only_on_source", "missing_on_mirrors", "missing",
+//! "errors"}, "would_pull": bool}`, or `{"release": ..., "error": why, "would_pull": false}` when the release image
+//! itself cannot be read.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -142,12 +158,14 @@ fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
         })?;
         return Ok(NodeFiles::Root(root));
     }
-    let inputs = super::read_inputs(&args.files)?;
+    // One budget across the objects and the pull secret (crate::bounds::COMMAND_INPUT_BYTES).
+    let mut budget = super::command_budget();
+    let inputs = super::read_inputs(&args.files, &mut budget)?;
     let options = RenderOptions {
         pull_secret: args
             .pull_secret
             .as_deref()
-            .map(super::read_file)
+            .map(|file| super::read_file(file, &mut budget))
             .transpose()?,
         ..Default::default()
     };
@@ -282,22 +300,34 @@ fn release(
         writeln!(out, "{header}").map_err(output_error)?;
     }
 
+    // A progress line on a terminal only, redrawn in place by this thread: `err` is the locked stderr, so the
+    // workers only count.
     let progress = std::io::stderr().is_terminal();
     let done = AtomicUsize::new(0);
     let total = components.len();
-    let reports: Vec<ComponentReport> =
-        registry_probe::for_each_bounded(&components, args.concurrency.into(), |component| {
-            let report = probe_component(config, prober, component);
-            let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-            if progress {
-                // A progress line on a terminal only, redrawn in place.
-                let _ = write!(std::io::stderr(), "\rprobing components: {n}/{total}");
-            }
-            report
+    let reports: Vec<ComponentReport> = std::thread::scope(|scope| {
+        let work = scope.spawn(|| {
+            registry_probe::for_each_bounded(&components, args.concurrency.into(), |component| {
+                let report = probe_component(config, prober, component);
+                done.fetch_add(1, Ordering::SeqCst);
+                report
+            })
         });
-    if progress && total > 0 {
-        let _ = write!(std::io::stderr(), "\r\x1b[K");
-    }
+        while progress && !work.is_finished() {
+            let _ = write!(
+                err,
+                "\rprobing components: {}/{total}",
+                done.load(Ordering::SeqCst)
+            );
+            let _ = err.flush();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        if progress {
+            let _ = write!(err, "\r\x1b[K");
+        }
+        work.join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    });
 
     let mut counts: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut errors: BTreeMap<String, Vec<&str>> = BTreeMap::new();

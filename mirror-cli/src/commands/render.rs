@@ -1,15 +1,17 @@
 //! `mirror-cli render`: the node files from the cluster objects, written all or nothing under a root.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::{Exit, Format, Style};
 use crate::Error;
 use crate::cluster::Input;
-use crate::node::{RenderOptions, holds_credentials};
-use crate::writer::{WriteOutcome, write_all};
+use crate::node::read::untrusted_ca_folders;
+use crate::node::{RenderOptions, Target, holds_credentials, paths};
+use crate::writer::{WriteOutcome, write_node};
 
 /// What `render` was asked.
 #[derive(Debug, Default)]
@@ -24,6 +26,8 @@ pub struct RenderRequest {
     pub show: bool,
     /// How to render.
     pub options: RenderOptions,
+    /// How long to wait for another writer of the root (`None`: [`crate::bounds::LOCK_TIMEOUT`]).
+    pub lock_timeout: Option<Duration>,
     /// Lines, or the plan as one JSON document.
     pub format: Format,
 }
@@ -48,13 +52,30 @@ pub fn run(
 
     let outcomes = match &request.root {
         Some(root) => {
-            // The root itself may be new (`--root ./node`); everything under it is written all or nothing.
+            // The root itself may be new (`--root ./node`); everything under it is written as one generation.
             std::fs::create_dir_all(root).map_err(|e| Error::io(root.display().to_string(), e))?;
-            Some(write_all(root, &plan.files)?)
+            // Trust removed from the objects is removed from the node, as the machine-config daemon does.
+            let removals: Vec<PathBuf> = match request.options.target {
+                Target::OpenShift => {
+                    let node = node_root::Root::open(root)?;
+                    untrusted_ca_folders(&node, &plan.files)?
+                        .into_iter()
+                        .map(|folder| Path::new(paths::CERTS_D).join(folder))
+                        .collect()
+                }
+                // No machine-config daemon there: the host's own CA folders are its own.
+                Target::MicroShift => Vec::new(),
+            };
+            let timeout = request.lock_timeout.unwrap_or(crate::bounds::LOCK_TIMEOUT);
+            let written = write_node(root, &plan.files, &removals, timeout)?;
+            if let Some(recovery) = &written.recovery {
+                writeln!(err, "{} {recovery}", style.note()).map_err(io)?;
+            }
+            Some(written)
         }
         None => None,
     };
-    let change = |i: usize| match outcomes.as_ref().map(|o| o[i]) {
+    let change = |i: usize| match outcomes.as_ref().map(|o| o.outcomes[i]) {
         None => "would write",
         Some(WriteOutcome::Created) => "created",
         Some(WriteOutcome::Replaced) => "replaced",
@@ -83,12 +104,17 @@ pub fn run(
                 entry
             })
             .collect();
-        let document = json!({
+        let mut document = json!({
             "root": request.root,
             "files": files,
             "warnings": plan.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "notes": plan.notes,
         });
+        if let Some(written) = &outcomes {
+            // With a root: the certs.d folders of hosts the objects no longer trust, removed as the
+            // machine-config daemon removes them.
+            document["removed"] = json!(written.removed);
+        }
         super::print_json(out, &document)?;
         return Ok(Exit::Ok);
     }
@@ -118,6 +144,17 @@ pub fn run(
                     writeln!(out, "    {line}").map_err(io)?;
                 }
             }
+        }
+    }
+    if let (Some(root), Some(written)) = (&request.root, &outcomes) {
+        for removed in &written.removed {
+            writeln!(
+                out,
+                "{:<11} {} (the cluster objects no longer trust a CA for it)",
+                "removed",
+                crate::shown::shown(root.join(removed).as_os_str().as_encoded_bytes())
+            )
+            .map_err(io)?;
         }
     }
     Ok(Exit::Ok)

@@ -7,6 +7,7 @@
 
 use std::io::{BufRead, BufWriter, Write};
 
+use node_root::{Budget, Lines};
 use serde_json::json;
 
 use serde_json::Value;
@@ -48,7 +49,9 @@ pub fn run_with_input(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let explainer = Explainer::load(&request.config)?;
+    // One budget for the configuration files and every batch line.
+    let mut budget = crate::input::command_budget();
+    let explainer = Explainer::load(&request.config, &mut budget)?;
     report(err, style, &explainer.warnings, &[]).map_err(super::output_error)?;
     if request.batch {
         if request.reference.is_some() {
@@ -57,7 +60,7 @@ pub fn run_with_input(
             });
         }
         let mut out = BufWriter::with_capacity(64 * 1024, out);
-        let exit = run_batch(&explainer, input, &mut out, request.json)?;
+        let exit = run_batch(&explainer, input, &mut out, request.json, &mut budget)?;
         out.flush().map_err(super::output_error)?;
         return Ok(exit);
     }
@@ -123,23 +126,19 @@ pub fn run_with_input(
 
 /// One line per reference: `REF<TAB>SOURCE SOURCE ...` (a blocked source ends in `[blocked]`), or
 /// `REF<TAB>error: <reason>`. Blank lines and lines starting with `#` are skipped. Exit 1 when any reference had an
-/// error or a blocked source.
+/// error or a blocked source. Each line is at most [`crate::bounds::BATCH_LINE_BYTES`], all of them charged to
+/// `budget`: a stream without newlines (`/dev/zero`) stops there.
 pub fn run_batch(
     explainer: &Explainer,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     json: bool,
+    budget: &mut Budget,
 ) -> Result<Exit, Error> {
     let mut exit = Exit::Ok;
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let read = input
-            .read_line(&mut line)
-            .map_err(|e| Error::io("<stdin>", e))?;
-        if read == 0 {
-            break;
-        }
+    let max_line = usize::try_from(crate::bounds::BATCH_LINE_BYTES).unwrap_or(usize::MAX);
+    let mut lines = Lines::new(input, "<stdin>", max_line, budget);
+    while let Some(line) = lines.next_line()? {
         let reference = line.trim();
         if reference.is_empty() || reference.starts_with('#') {
             continue;

@@ -132,6 +132,7 @@ fn config_map(
         });
     }
     let mut files = Vec::with_capacity(request.pairs.len());
+    let mut budget = crate::input::command_budget();
     for pair in &request.pairs {
         if !pair.contains('=') {
             return Err(Error::Usage {
@@ -139,7 +140,7 @@ fn config_map(
             });
         }
         let parsed = trust_bundle::parse_from_file_arg(pair)?;
-        let input = read_file(Path::new(&parsed.path))?;
+        let input = read_file(Path::new(&parsed.path), &mut budget)?;
         files.push((parsed.host, parsed.path, input.bytes));
     }
     let config_map = crate::cluster::ca_config_map(&request.name, &request.namespace, &files)?;
@@ -204,10 +205,11 @@ fn check(request: &CheckRequest, out: &mut dyn Write) -> Result<Exit, Error> {
         });
     }
     let mut exit = Exit::Ok;
+    let mut budget = crate::input::command_budget();
     let mut text = String::new();
     let mut bundles = Vec::with_capacity(request.files.len());
     for path in &request.files {
-        let input = read_file(path)?;
+        let input = read_file(path, &mut budget)?;
         let bundle = Bundle {
             key: input.name.clone(),
             origin: Origin::File(input.name.clone()),

@@ -12,8 +12,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::{ErrorKind, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use dockerconfig::{Decoded, DockerConfig};
@@ -27,10 +26,14 @@ use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::explain::{AuthUse, auth_use, certs_d_folder};
-use crate::node::{NodePlan, RenderOptions, paths};
+use crate::node::{NodePlan, RenderOptions, holds_credentials, paths};
 use crate::text_diff::unified_diff;
 use crate::writer::NodeFile;
 use go_compat::quote as go_quote;
+use node_root::{Budget, FileKind, Owner};
+
+use crate::node::read::{NodeRoot, untrusted_ca_folders};
+use crate::shown::{never_quoted, shown};
 
 /// What `verify` was asked.
 #[derive(Debug, Default)]
@@ -171,61 +174,122 @@ pub fn json_report(root: &Path, checks: &[Check]) -> Value {
     })
 }
 
-/// A node file as found: bytes and mode.
+/// A node file as found: bytes, mode and owner.
 struct Found {
     bytes: Vec<u8>,
     mode: u32,
+    owner: Owner,
 }
 
-fn read_node_file(root: &Path, relative: &str) -> Result<Option<Found>, Error> {
-    let path = root.join(relative);
-    let io = |e: std::io::Error| Error::io(path.display().to_string(), e);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.is_file() => Ok(Some(Found {
-            // Bounded like every other input (commands::MAX_INPUT_BYTES).
-            bytes: super::read_file(&path)?.bytes,
-            mode: meta.permissions().mode() & 0o7777,
-        })),
+/// What verify found where a node file should be: the file, nothing, or a check saying what is there instead (a
+/// symbolic link, a FIFO, a device: never followed, never read).
+enum OnNode {
+    Missing,
+    File(Found),
+    NotRegular(Check),
+}
+
+impl OnNode {
+    fn file(&self) -> Option<&Found> {
+        match self {
+            OnNode::File(found) => Some(found),
+            _ => None,
+        }
+    }
+}
+
+fn read_node_file(
+    node: &mut NodeRoot<'_>,
+    kind: &'static str,
+    relative: &str,
+) -> Result<OnNode, Error> {
+    Ok(match node.read(relative)? {
+        node_root::Found::Missing => OnNode::Missing,
         // A folder where a file should be: nothing a client could read.
-        Ok(_) => Ok(None),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io(e)),
-    }
+        node_root::Found::NotRegular {
+            kind: FileKind::Folder,
+            at,
+        } if at == Path::new(relative) => OnNode::Missing,
+        node_root::Found::NotRegular { at, kind: what } => {
+            OnNode::NotRegular(not_regular_check(kind, relative, &at, what))
+        }
+        node_root::Found::File(file) => OnNode::File(Found {
+            bytes: file.bytes,
+            mode: file.meta.mode,
+            owner: file.meta.owner,
+        }),
+    })
 }
 
-/// The node's `registries.conf.d/*.conf` files, by name.
-fn node_drop_ins(root: &Path) -> Result<Vec<(String, Found)>, Error> {
-    let dir = root.join(paths::REGISTRIES_CONF_D);
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => {
-            return Err(Error::io(dir.display().to_string(), e));
-        }
+/// A symbolic link, FIFO or device where a node file (or a folder on the way to it) should be.
+fn not_regular_check(kind: &'static str, relative: &str, at: &Path, what: FileKind) -> Check {
+    let at = shown(at.as_os_str().as_encoded_bytes());
+    let reason = if at == relative {
+        format!("is {what}; not followed, not read (a node file must be a regular file)")
+    } else {
+        format!("{at} is {what}; not followed, not read (it must be a folder)")
     };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".conf"))
-        .collect();
-    names.sort();
+    check(kind, relative, Status::Drift, reason)
+}
+
+/// Node files by their path under the root.
+type NodeFiles = Vec<(String, Found)>;
+
+/// The node's `registries.conf.d/*.conf` files, by name, and checks for what is there that is not one.
+fn node_drop_ins(node: &mut NodeRoot<'_>) -> Result<(NodeFiles, Vec<Check>), Error> {
+    let listed = node.drop_ins()?;
     let mut found = Vec::new();
-    for name in names {
-        let relative = format!("{}/{name}", paths::REGISTRIES_CONF_D);
-        if let Some(file) = read_node_file(root, &relative)? {
-            found.push((relative, file));
+    let mut checks = Vec::new();
+    if let Some((at, kind)) = listed.blocked {
+        checks.push(not_regular_check(
+            "meaning",
+            paths::REGISTRIES_CONF_D,
+            &at,
+            kind,
+        ));
+    }
+    for (relative, entry) in listed.files {
+        match entry {
+            node_root::Found::File(file) => found.push((
+                relative,
+                Found {
+                    bytes: file.bytes,
+                    mode: file.meta.mode,
+                    owner: file.meta.owner,
+                },
+            )),
+            node_root::Found::Missing => {}
+            node_root::Found::NotRegular { at, kind } => {
+                checks.push(not_regular_check("meaning", &relative, &at, kind));
+            }
         }
     }
-    Ok(found)
+    Ok((found, checks))
 }
 
 fn is_drop_in(path: &Path) -> bool {
     path.parent() == Some(Path::new(paths::REGISTRIES_CONF_D))
 }
 
-/// Compares the node under `root` with `plan`. Reads the root; never writes.
+/// Compares the node under `root` with `plan`. Reads the root (bounded, never following anything beneath it);
+/// never writes.
 pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
+    verify_within(root, plan, &mut crate::input::command_budget())
+}
+
+/// [`verify`], every read charged to `budget` (one budget across the roots of a fleet).
+pub fn verify_within(
+    root: &Path,
+    plan: &NodePlan,
+    budget: &mut Budget,
+) -> Result<Vec<Check>, Error> {
+    let mut node = NodeRoot::open(root, budget, "give the node's root, e.g. /host")?;
     let mut checks = Vec::new();
+
+    // An interrupted (or running) write of several files: the node may hold two generations at once.
+    if let Some(pending) = node.root().pending()? {
+        checks.push(check("generation", ".", Status::Drift, pending.to_string()));
+    }
 
     // registries.conf and its drop-ins, by meaning.
     let expected_main = plan
@@ -242,11 +306,11 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
             .collect::<Vec<_>>(),
     )
     .map_err(Error::RenderedConfig)?;
-    let node_main = read_node_file(root, paths::REGISTRIES_CONF)?;
-    let node_drop_ins = node_drop_ins(root)?;
+    let node_main = read_node_file(&mut node, "meaning", paths::REGISTRIES_CONF)?;
+    let (node_drop_ins, drop_in_findings) = node_drop_ins(&mut node)?;
     // A node holding exactly the rendered files (same paths, same bytes) loads as the rendered ones did: the 20 MB
     // of a 100 000-source registries.conf are then read once, not twice.
-    let as_rendered = node_main.as_ref().map(|f| f.bytes.as_slice())
+    let as_rendered = node_main.file().map(|f| f.bytes.as_slice())
         == expected_main.map(|f| f.bytes.as_slice())
         && node_drop_ins.len() == expected_drop_ins.len()
         && node_drop_ins
@@ -258,7 +322,7 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
         Ok(&expected_config)
     } else {
         node_loaded = merged(
-            node_main.as_ref().map(|f| f.bytes.as_slice()),
+            node_main.file().map(|f| f.bytes.as_slice()),
             &node_drop_ins
                 .iter()
                 .map(|(p, f)| (p.clone(), f.bytes.as_slice()))
@@ -266,39 +330,111 @@ pub fn verify(root: &Path, plan: &NodePlan) -> Result<Vec<Check>, Error> {
         );
         node_loaded.as_ref()
     };
-    checks.push(registries_conf_check(
-        &expected_config,
-        node_main.as_ref(),
-        &node_drop_ins,
-        node_config,
-    ));
+    match &node_main {
+        OnNode::NotRegular(finding) => checks.push(finding.clone()),
+        _ => checks.push(registries_conf_check(
+            &expected_config,
+            node_main.file(),
+            &node_drop_ins,
+            node_config,
+        )),
+    }
+    let mut reported: Vec<String> = drop_in_findings.iter().map(|c| c.path.clone()).collect();
     for file in &expected_drop_ins {
         let relative = file.path.display().to_string();
+        if reported.contains(&relative) {
+            continue;
+        }
         let found = node_drop_ins
             .iter()
             .find(|(p, _)| *p == relative)
             .map(|(_, f)| f);
         checks.push(drop_in_check(file, found));
     }
+    checks.extend(drop_in_findings);
 
     // Every other file, exactly.
+    let mut node_auth = None;
     for file in plan
         .files
         .iter()
         .filter(|f| f.path != Path::new(paths::REGISTRIES_CONF) && !is_drop_in(&f.path))
     {
         let relative = file.path.display().to_string();
-        let found = read_node_file(root, &relative)?;
-        checks.push(exact_check(file, found.as_ref()));
+        match read_node_file(&mut node, "file", &relative)? {
+            OnNode::NotRegular(finding) => {
+                reported.push(relative.clone());
+                checks.push(finding);
+            }
+            found => {
+                checks.push(exact_check(file, found.file()));
+                if relative == paths::KUBELET_CONFIG_JSON {
+                    node_auth = Some(found);
+                }
+            }
+        }
     }
 
     // What the procedure's step 4 has a person check.
     let node_config = node_config.ok();
     checks.extend(registry_checks(plan, node_config));
-    let node_auth = read_node_file(root, paths::KUBELET_CONFIG_JSON)?;
+    let node_auth = match node_auth {
+        Some(found) => found,
+        None => read_node_file(&mut node, "credentials", paths::KUBELET_CONFIG_JSON)?,
+    };
     let locations = mirror_locations(&expected_config);
-    checks.extend(credentials_checks(&locations, node_auth.as_ref()));
+    match node_auth {
+        OnNode::NotRegular(finding)
+            if !reported.iter().any(|p| p == paths::KUBELET_CONFIG_JSON) =>
+        {
+            checks.push(finding)
+        }
+        OnNode::NotRegular(_) => {}
+        found => checks.extend(credentials_checks(&locations, found.file())),
+    }
     checks.extend(certs_d_checks(root, plan, &locations));
+    let untrusted = untrusted_ca_checks(&node, plan, &checks)?;
+    checks.extend(untrusted);
+    checks.extend(folder_checks(&node, plan)?);
+    Ok(checks)
+}
+
+/// The folders on the way to each node file that others may write (anyone could replace the file), or that root
+/// does not own when this runs as root; each folder once.
+fn folder_checks(node: &NodeRoot<'_>, plan: &NodePlan) -> Result<Vec<Check>, Error> {
+    let as_root = rustix::process::geteuid().is_root();
+    let mut seen = Vec::new();
+    let mut checks = Vec::new();
+    for file in &plan.files {
+        for folder in node.root().folders_on_the_way(&file.path)? {
+            if seen.contains(&folder.path) {
+                continue;
+            }
+            seen.push(folder.path.clone());
+            let mut reasons = Vec::new();
+            if folder.meta.world_writable() {
+                reasons.push(format!(
+                    "writable by anyone ({:04o}): anyone may replace the node files under it",
+                    folder.meta.mode
+                ));
+            }
+            if as_root && folder.meta.owner != Owner::ROOT {
+                reasons.push(format!(
+                    "owned by {}, expected {} (root:root): its owner may replace the node files under it",
+                    folder.meta.owner,
+                    Owner::ROOT
+                ));
+            }
+            if !reasons.is_empty() {
+                let path = if folder.path.as_os_str().is_empty() {
+                    ".".to_owned()
+                } else {
+                    shown(folder.path.as_os_str().as_encoded_bytes())
+                };
+                checks.push(check("folder", &path, Status::Drift, reasons.join("; ")));
+            }
+        }
+    }
     Ok(checks)
 }
 
@@ -348,8 +484,21 @@ fn summarize(reasons: &[String]) -> String {
     text
 }
 
-fn mode_reason(found: u32, expected: u32) -> Option<String> {
-    (found != expected).then(|| format!("mode {found:04o}, expected {expected:04o}"))
+/// The mode's difference, and the owner's when this runs as root (copies of a node's files made by a user are
+/// that user's; on the node itself, machine-config-operator writes every file as root).
+fn mode_reason(found: &Found, expected: u32) -> Vec<String> {
+    let mut reasons = Vec::new();
+    if found.mode != expected {
+        reasons.push(format!("mode {:04o}, expected {expected:04o}", found.mode));
+    }
+    if rustix::process::geteuid().is_root() && found.owner != Owner::ROOT {
+        reasons.push(format!(
+            "owned by {}, expected {} (root:root)",
+            found.owner,
+            Owner::ROOT
+        ));
+    }
+    reasons
 }
 
 fn registries_conf_check(
@@ -368,7 +517,7 @@ fn registries_conf_check(
     };
     let (expected_meaning, node_meaning) = (expected.meaning(), node.meaning());
     let mut reasons = reasons(&expected_meaning, &node_meaning);
-    reasons.extend(mode_reason(main.mode, 0o644));
+    reasons.extend(mode_reason(main, 0o644));
     let merged_with = if node_drop_ins.is_empty() {
         String::new()
     } else {
@@ -428,7 +577,7 @@ fn drop_in_check(expected: &NodeFile, found: Option<&Found>) -> Check {
         Err(e) => return refused(&path, &e),
     };
     let mut reasons = reasons(&expected_meaning, &node_meaning);
-    reasons.extend(mode_reason(found.mode, expected.mode));
+    reasons.extend(mode_reason(found, expected.mode));
     if reasons.is_empty() {
         return check("meaning", &path, Status::Ok, "same settings");
     }
@@ -476,7 +625,7 @@ fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     if !same_bytes {
         reasons.push("content differs".to_owned());
     }
-    reasons.extend(mode_reason(found.mode, expected.mode));
+    reasons.extend(mode_reason(found, expected.mode));
     if reasons.is_empty() {
         return check(
             "file",
@@ -487,18 +636,35 @@ fn exact_check(expected: &NodeFile, found: Option<&Found>) -> Check {
     }
     let mut c = check("file", &path, Status::Drift, reasons.join("; "));
     if !same_bytes {
-        c.diff = Some(if path == paths::KUBELET_CONFIG_JSON {
+        c.diff = Some(if holds_credentials(&expected.path) {
             auth_diff(&path, &expected.bytes, &found.bytes)
+        } else if never_quoted(&expected.bytes) || never_quoted(&found.bytes) {
+            format!(
+                "--- rendered/{path}\n+++ node/{path}\n! differs (holds credentials; not shown)\n"
+            )
         } else {
             unified_diff(
                 &format!("rendered/{path}"),
                 &format!("node/{path}"),
-                &String::from_utf8_lossy(&expected.bytes),
-                &String::from_utf8_lossy(&found.bytes),
+                &shown_lines(&expected.bytes),
+                &shown_lines(&found.bytes),
             )
         });
     }
     c
+}
+
+/// Each line escaped and cut ([`shown`]): a node file's bytes never reach the terminal raw.
+fn shown_lines(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for line in bytes.split(|&b| b == b'\n') {
+        text.push_str(&shown(line));
+        text.push('\n');
+    }
+    if bytes.ends_with(b"\n") {
+        text.pop();
+    }
+    text
 }
 
 /// Which registries of two docker config files differ, without any secret: user names only.
@@ -813,6 +979,16 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check
                     paths::CERTS_D
                 ),
             ));
+        } else if let Some(used) = certs_d_folder(root, host) {
+            // Trust removed from the objects is not removed from this node: pulls still trust the old CA.
+            checks.push(check(
+                "certs.d",
+                &folder,
+                Status::Drift,
+                format!(
+                    "mirror host {host}: pulls trust the CA in {used}, which the cluster objects no longer hold"
+                ),
+            ));
         } else {
             checks.push(check(
                 "certs.d",
@@ -823,6 +999,33 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check
         }
     }
     checks
+}
+
+/// The folders of `etc/docker/certs.d` the objects hold no CA for (and no mirror check above named): the
+/// machine-config daemon removes them, so a node that still has one trusts what the cluster no longer does.
+fn untrusted_ca_checks(
+    node: &NodeRoot<'_>,
+    plan: &NodePlan,
+    reported: &[Check],
+) -> Result<Vec<Check>, Error> {
+    Ok(untrusted_ca_folders(node.root(), &plan.files)?
+        .into_iter()
+        .map(|name| format!("{}/{name}", paths::CERTS_D))
+        // A folder a mirror check already names is not reported twice.
+        .filter(|folder| !reported.iter().any(|c| c.kind == "certs.d" && c.path == *folder))
+        .map(|folder| {
+            let host = shown(folder.rsplit('/').next().unwrap_or_default());
+            check(
+                "certs.d",
+                &shown(&folder),
+                Status::Drift,
+                format!(
+                    "a CA for {host}, which the cluster objects no longer trust (machine-config-operator removes this \
+                     folder; render does too)"
+                ),
+            )
+        })
+        .collect())
 }
 
 /// What `verify` was asked for several nodes at once (one root per node).

@@ -30,7 +30,8 @@ pub enum Command {
         oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster,clusterversion/version -o yaml \\\n    \
         | mirror-cli render -f - --root ./node\n  \
         mirror-cli render -f idms.yaml -f image.yaml --pull-secret pull-secret.json --root /mnt/node-root\n  \
-        mirror-cli render -f manifests/ --show\n\n\
+        mirror-cli render -f manifests/ --show\n  \
+        mirror-cli render -f objects.yaml -o json | jq -r '.files[] | \"\\(.path) \\(.sha256)\"'\n\n\
         Writes etc/containers/registries.conf, etc/containers/registries.conf.d/01-image-searchRegistries.conf,\n\
         etc/containers/policy.json, var/lib/kubelet/config.json (0600) and etc/docker/certs.d/<host:port>/ca.crt\n\
         under the root: all or nothing, each file atomically.\n\n\
@@ -54,7 +55,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml > current.yaml\n  \
         mirror-cli diff --from current.yaml --to current.yaml --to new-idms.yaml\n  \
-        mirror-cli diff --from old/ --to new/\n\n\
+        mirror-cli diff --from old/ --to new/\n  \
+        mirror-cli diff --from current.yaml --to new/ -o json | jq -r .action\n\n\
         Prints the registries.conf change as a unified diff, then each node file that changes and what the\n\
         machine-config daemon does about it: registries.conf and policy.json reload CRI-O; a registries.conf change\n\
         also drains the nodes unless it only adds mirrors pulled by digest (pull-from-mirror = \"digest-only\");\n\
@@ -153,7 +155,7 @@ pub struct CompletionArgs {
 
 #[derive(Args)]
 pub struct ManArgs {
-    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output
+    /// Write the pages into this folder (created if missing) instead of mirror-cli(1) to standard output (`-`)
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
@@ -265,6 +267,9 @@ pub struct RenderArgs {
     /// The kind of host the files are for
     #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
     pub target: TargetArg,
+    /// How long to wait for another writer of the same root (another render, a second debug pod)
+    #[arg(long, value_name = "SECONDS", default_value_t = mirror_cli::bounds::LOCK_TIMEOUT.as_secs())]
+    pub lock_timeout: u64,
     /// Output format: text, or the plan (path, mode, size, sha256, change per file) as JSON (shape in the README)
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,
@@ -423,7 +428,8 @@ pub enum PullSecretCommand {
     /// Which entry containers/image would use for an image, and why (redacted: user name and ***)
     #[command(after_help = "Examples:\n  \
         mirror-cli pull-secret get pull-secret.yaml mirror.registry.com:443/ocp/release@sha256:<digest>\n  \
-        mirror-cli pull-secret get /var/lib/kubelet/config.json busybox\n\n\
+        mirror-cli pull-secret get /var/lib/kubelet/config.json busybox\n  \
+        mirror-cli pull-secret get pull-secret.yaml quay.io/ns/image:tag -o json | jq -r .sends.username\n\n\
         Exit codes: 0 credentials (or a credential helper) found, 1 none (an anonymous pull), 2 bad input.")]
     Get {
         /// The pull secret to look in
@@ -473,7 +479,8 @@ pub enum TrustCommand {
     },
     /// Check CA bundle files as containers/image will read them (report only)
     #[command(after_help = "Examples:\n  \
-        mirror-cli trust check ca.crt\n\n\
+        mirror-cli trust check ca.crt\n  \
+        mirror-cli trust check ca.crt -o json | jq '.bundles[].certificates[].not_after'\n\n\
         Exit codes: 0 every bundle usable, 1 one is refused, 2 a file cannot be read.")]
     Check {
         /// The CA bundle files
@@ -517,7 +524,7 @@ pub enum IcspCommand {
         /// ICSP files (`-` for stdin)
         #[arg(value_name = "FILE", required = true)]
         files: Vec<String>,
-        /// Write oc-style files here instead of printing the YAML
+        /// Write oc-style files here instead of printing the YAML (`-`: print it)
         #[arg(long, value_name = "DIR")]
         dest_dir: Option<PathBuf>,
         /// A random file name suffix, as oc uses
@@ -530,7 +537,8 @@ pub enum IcspCommand {
     /// Check mirror objects as the API server and machine-config-operator would
     #[command(after_help = "Examples:\n  \
         mirror-cli icsp validate icsp.yaml idms.yaml image.yaml\n  \
-        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml | mirror-cli icsp validate -\n\n\
+        oc get imagedigestmirrorset,imagetagmirrorset,imagecontentsourcepolicy,image.config/cluster -o yaml | mirror-cli icsp validate -\n  \
+        mirror-cli icsp validate objects.yaml -o json | jq -r '.problems[]'\n\n\
         Every openshift/api finding per object, then the cross-object checks (conflicting mirrorSourcePolicy,\n\
         NeverContactSource with the source as a mirror, insecure/blocked entries, the release payload) with\n\
         OpenShift's messages. Exit codes: 0 clean, 1 a problem found, 2 unreadable input.")]

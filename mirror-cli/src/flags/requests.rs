@@ -20,6 +20,7 @@ use mirror_cli::commands::{
 };
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
+use node_root::Budget;
 use registries_conf::Layout;
 use trust_bundle::UnixTime;
 
@@ -53,46 +54,49 @@ pub enum Request {
 impl Request {
     /// Reads what the arguments name and builds the request.
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
+        // One budget across every file and stream this command reads.
+        let budget = &mut commands::command_budget();
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.objects.files)?,
+                inputs: read_inputs(&args.objects.files, budget)?,
                 example: args.objects.example,
                 root: args.root,
                 show: args.show,
+                lock_timeout: Some(std::time::Duration::from_secs(args.lock_timeout)),
                 format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..render_options(args.render)?
+                    ..render_options(args.render, budget)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.objects.files)?,
+                inputs: read_inputs(&args.objects.files, budget)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
-                output: output_file(args.output),
-                options: render_options(args.render)?,
+                output: stdout_if_dash(args.output),
+                options: render_options(args.render, budget)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
-                from: read_inputs(&args.from)?,
-                to: read_inputs(&args.to)?,
-                options: node_options(args.layout, args.release_image, None)?,
+                from: read_inputs(&args.from, budget)?,
+                to: read_inputs(&args.to, budget)?,
+                options: node_options(args.layout, args.release_image, None, budget)?,
                 format: args.output.into(),
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
                 let rules = match &args.mapping {
-                    Some(file) => Rules::Mapping(read_file(file)?),
+                    Some(file) => Rules::Mapping(read_file(file, budget)?),
                     None => Rules::Maps(args.maps),
                 };
                 Request::Manifests(ManifestsRequest {
                     registry: args.registry,
-                    ca: read_file(&args.ca)?,
-                    pull_secret: read_file(&args.pull_secret)?,
+                    ca: read_file(&args.ca, budget)?,
+                    pull_secret: read_file(&args.pull_secret, budget)?,
                     username: args.username,
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
                     tags: args.tags,
-                    output: output_file(args.output_file),
+                    output: stdout_if_dash(args.output_file),
                     now: UnixTime::now(),
                     format: args.output.into(),
                 })
@@ -113,12 +117,13 @@ impl Request {
             Command::Verify(args) => {
                 let fleet = FleetRequest {
                     roots: args.roots,
-                    inputs: read_inputs(&args.objects.files)?,
+                    inputs: read_inputs(&args.objects.files, budget)?,
                     example: args.objects.example,
                     options: node_options(
                         args.layout,
                         args.release_image,
                         args.pull_secret.as_deref(),
+                        budget,
                     )?,
                     json: args.output == OutputArg::Json,
                 };
@@ -135,11 +140,14 @@ impl Request {
                 }
             }
             Command::Probe(args) => Request::Probe(args),
-            Command::PullSecret(args) => Request::PullSecret(pull_secret_request(args.command)?),
+            Command::PullSecret(args) => {
+                Request::PullSecret(pull_secret_request(args.command, budget)?)
+            }
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
-            Command::Icsp(args) => Request::Icsp(icsp_request(args.command)?),
+            Command::Icsp(args) => Request::Icsp(icsp_request(args.command, budget)?),
             Command::Completion(args) => Request::Completion(args.shell),
-            Command::Man(args) => Request::Man(args.dir),
+            // `--dir -`: standard output, as wherever a place to write is expected.
+            Command::Man(args) => Request::Man(stdout_if_dash(args.dir)),
         })
     }
 
@@ -168,8 +176,9 @@ impl Request {
     }
 }
 
-/// `--output-file FILE`, where `-` is standard output (as wherever this CLI expects a file).
-fn output_file(path: Option<PathBuf>) -> Option<PathBuf> {
+/// A place to write (`--output-file FILE`, `--dest-dir DIR`, `man --dir DIR`), where `-` is standard output:
+/// `None`, as without the option.
+fn stdout_if_dash(path: Option<PathBuf>) -> Option<PathBuf> {
     path.filter(|p| p.as_os_str() != "-")
 }
 
@@ -210,11 +219,12 @@ impl From<LayoutArg> for Layout {
 }
 
 /// Render options from `render`'s and `ignition`'s flags.
-fn render_options(flags: RenderFlags) -> Result<RenderOptions, Error> {
+fn render_options(flags: RenderFlags, budget: &mut Budget) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
         flags.release_image,
         flags.pull_secret.as_deref(),
+        budget,
     )
 }
 
@@ -223,16 +233,20 @@ fn node_options(
     layout: LayoutArg,
     release_image: Option<String>,
     pull_secret: Option<&Path>,
+    budget: &mut Budget,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
         layout: layout.into(),
         release_image,
-        pull_secret: pull_secret.map(read_file).transpose()?,
+        pull_secret: pull_secret.map(|f| read_file(f, budget)).transpose()?,
         ..Default::default()
     })
 }
 
-fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, Error> {
+fn pull_secret_request(
+    command: PullSecretCommand,
+    budget: &mut Budget,
+) -> Result<PullSecretRequest, Error> {
     Ok(match command {
         PullSecretCommand::Merge {
             files,
@@ -241,11 +255,11 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
         } => PullSecretRequest::Merge(pull_secret::MergeRequest {
             inputs: files
                 .iter()
-                .map(|f| read_one(f))
+                .map(|f| read_one(f, budget))
                 .collect::<Result<_, _>>()?,
             output: OutputOptions {
                 compact,
-                output: output_file(output),
+                output: stdout_if_dash(output),
             },
         }),
         PullSecretCommand::Add {
@@ -262,7 +276,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                         .into(),
                 });
             }
-            let input = read_one(&file)?;
+            let input = read_one(&file, budget)?;
             let password = mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?;
             PullSecretRequest::Add(pull_secret::AddRequest {
                 input,
@@ -271,7 +285,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
                 password,
                 output: OutputOptions {
                     compact,
-                    output: output_file(output),
+                    output: stdout_if_dash(output),
                 },
             })
         }
@@ -282,12 +296,12 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             compact,
             output,
         } => PullSecretRequest::Remove(pull_secret::RemoveRequest {
-            input: read_one(&file)?,
+            input: read_one(&file, budget)?,
             registry,
             ignore_not_found,
             output: OutputOptions {
                 compact,
-                output: output_file(output),
+                output: stdout_if_dash(output),
             },
         }),
         PullSecretCommand::Get {
@@ -295,7 +309,7 @@ fn pull_secret_request(command: PullSecretCommand) -> Result<PullSecretRequest, 
             reference,
             output,
         } => PullSecretRequest::Get(pull_secret::GetRequest {
-            input: read_one(&file)?,
+            input: read_one(&file, budget)?,
             reference,
             format: output.into(),
         }),
@@ -315,7 +329,7 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
             name,
             namespace,
             pairs,
-            output: output_file(file),
+            output: stdout_if_dash(file),
             now,
             format: output.into(),
         }),
@@ -329,7 +343,7 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
     }
 }
 
-fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
+fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest, Error> {
     Ok(match command {
         IcspCommand::Migrate {
             files,
@@ -338,8 +352,9 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
             output,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             format: output.into(),
-            inputs: read_inputs(&files)?,
-            dest_dir,
+            inputs: read_inputs(&files, budget)?,
+            // `--dest-dir -`: the YAML on standard output, as without the option.
+            dest_dir: stdout_if_dash(dest_dir),
             suffix: if random_suffix {
                 Suffix::Random
             } else {
@@ -348,7 +363,7 @@ fn icsp_request(command: IcspCommand) -> Result<IcspRequest, Error> {
         }),
         IcspCommand::Validate { files, output } => {
             IcspRequest::Validate(icsp_cmd::ValidateRequest {
-                inputs: read_inputs(&files)?,
+                inputs: read_inputs(&files, budget)?,
                 format: output.into(),
             })
         }

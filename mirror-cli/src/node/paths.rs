@@ -21,6 +21,11 @@ pub const CONTAINERS_CERTS_D: &str = "etc/containers/certs.d";
 /// The per-host certificate folders containers/image looks in on a node, in order: the first existing
 /// `<folder>/<host[:port]>` wins (the user's `~/.config/containers/certs.d`, which comes first, is not on a node).
 pub const CERTS_D_SEARCH_ORDER: [&str; 2] = [CONTAINERS_CERTS_D, CERTS_D];
+/// The certs.d folders of the cluster's own image registry (`image-registry.openshift-image-registry.svc:5000`,
+/// `...svc.cluster.local:5000`) start with this: the machine-config daemon keeps them from its
+/// `ImageRegistryBundleData` (the `openshift-config-managed/image-registry-ca` ConfigMap, which is not among the
+/// objects mirror-cli reads), so render never removes them and verify does not report them.
+pub const INTERNAL_REGISTRY_CA_PREFIX: &str = "image-registry.openshift-image-registry.svc";
 /// The file name of a registry's CA bundle inside its certs.d folder.
 pub const CA_FILE: &str = "ca.crt";
 /// MicroShift: the mirrors, as a drop-in beside the host's own registries.conf.

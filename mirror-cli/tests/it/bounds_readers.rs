@@ -143,14 +143,17 @@ fn cli_file_reader() {
     // The reader stops one byte past the limit: at most that much memory.
     let limit_kb = mirror_cli::commands::MAX_INPUT_BYTES / 1024 + MEMORY_LIMIT_KB;
     let e = bounded("CLI file reader, 100 MB file", limit_kb, || {
-        mirror_cli::commands::read_file(&path)
+        mirror_cli::commands::read_file(&path, &mut mirror_cli::commands::command_budget())
     });
     assert!(
         e.contains("big.yaml") && e.contains("larger than 67108864 bytes"),
         "{e}"
     );
     let e = bounded("CLI -f reader, 100 MB file", limit_kb, || {
-        mirror_cli::commands::read_inputs(&[path.display().to_string()])
+        mirror_cli::commands::read_inputs(
+            &[path.display().to_string()],
+            &mut mirror_cli::commands::command_budget(),
+        )
     });
     assert!(e.contains("larger than 67108864 bytes"), "{e}");
 }

@@ -92,6 +92,7 @@ pub fn example_root(options: RenderOptions) -> tempfile::TempDir {
 }
 
 /// Every file under `root`, sorted: `== path (mode)` and its text, or `(credentials)` where `holds_credentials`.
+/// node-root's own lock file at the top (`.node-root.lock`, a record of the last writer) is not a node file.
 pub fn tree(root: &Path, holds_credentials: impl Fn(&Path) -> bool) -> String {
     let mut rows = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -104,6 +105,9 @@ pub fn tree(root: &Path, holds_credentials: impl Fn(&Path) -> bool) -> String {
                 continue;
             }
             let rel = path.strip_prefix(root).unwrap();
+            if rel == Path::new(".node-root.lock") {
+                continue;
+            }
             let content = if holds_credentials(rel) {
                 "(credentials)".to_owned()
             } else {

@@ -9,27 +9,40 @@ use mirror_cli::commands::Style;
 
 use crate::common::run_binary;
 
-/// Every subcommand path of the binary, from its top-level help (`render`, `pull-secret merge`, ...).
-const COMMANDS: &[&str] = &[
-    "render",
-    "ignition",
-    "diff",
-    "manifests",
-    "resolve",
-    "verify",
-    "pull-secret merge",
-    "pull-secret add",
-    "pull-secret remove",
-    "pull-secret get",
-    "trust configmap",
-    "trust check",
-    "trust folder",
-    "trust key",
-    "icsp migrate",
-    "icsp validate",
-    "completion",
-    "man",
-];
+/// The subcommands a `--help` lists under `Commands:` (less `help`).
+fn listed_commands(args: &[&str]) -> Vec<String> {
+    let mut with_help = args.to_vec();
+    with_help.push("--help");
+    let help = String::from_utf8(run_binary(&with_help, "").stdout).unwrap();
+    help.lines()
+        .skip_while(|line| *line != "Commands:")
+        .skip(1)
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every command path of the binary, as its help lists them (`render`, `pull-secret merge`, ...): a group
+/// (`trust`) stands for its subcommands. The hidden `man` is added by hand.
+fn commands() -> Vec<String> {
+    let mut all = Vec::new();
+    for command in listed_commands(&[]) {
+        let subcommands = listed_commands(&[&command]);
+        if subcommands.is_empty() {
+            all.push(command);
+        } else {
+            all.extend(subcommands.iter().map(|sub| format!("{command} {sub}")));
+        }
+    }
+    assert!(
+        all.len() > 15 && all.contains(&"pull-secret get".to_owned()),
+        "{all:?}"
+    );
+    all.push("man".to_owned());
+    all
+}
 
 #[test]
 fn completion_scripts_know_every_command() {
@@ -90,19 +103,17 @@ fn man_pages_one_per_command() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    let mut expected: Vec<String> = COMMANDS
+    // A page per command, per group (`mirror-cli-trust.1`) and the top one.
+    let groups: Vec<String> = listed_commands(&[])
+        .into_iter()
+        .filter(|c| !listed_commands(&[c]).is_empty())
+        .collect();
+    let mut expected: Vec<String> = commands()
         .iter()
-        .filter(|c| **c != "man")
+        .filter(|c| *c != "man")
+        .chain(&groups)
         .map(|c| format!("mirror-cli-{}.1", c.replace(' ', "-")))
-        .chain(
-            [
-                "mirror-cli",
-                "mirror-cli-pull-secret",
-                "mirror-cli-trust",
-                "mirror-cli-icsp",
-            ]
-            .map(|n| format!("{n}.1")),
-        )
+        .chain(["mirror-cli.1".to_owned()])
         .collect();
     expected.sort();
     assert_eq!(names, expected);
@@ -126,6 +137,13 @@ fn man_pages_one_per_command() {
     let top = String::from_utf8(top.stdout).unwrap();
     assert!(top.contains(".TH mirror-cli 1"), "{top}");
     assert_eq!(top, fs::read_to_string(man.join("mirror-cli.1")).unwrap());
+    let dash = run_binary(&["man", "--dir", "-"], "");
+    assert_eq!(
+        String::from_utf8(dash.stdout).unwrap(),
+        top,
+        "--dir - is stdout"
+    );
+    assert!(!std::path::Path::new("-").exists());
 }
 
 #[test]
@@ -140,7 +158,7 @@ fn man_into_a_file_is_refused() {
 
 #[test]
 fn every_command_help_shows_examples() {
-    for command in COMMANDS {
+    for command in &commands() {
         let mut args: Vec<&str> = command.split(' ').collect();
         args.push("--help");
         let output = run_binary(&args, "");

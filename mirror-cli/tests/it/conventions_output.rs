@@ -581,6 +581,8 @@ spec:
         "yaml is the default, as oc writes it"
     );
 
+    let dash = run_binary(&["icsp", "migrate", &icsp, "--dest-dir", "-"], "");
+    assert_eq!(dash.stdout, default.stdout, "--dest-dir - is stdout");
     let dest = dir.path().join("idms").display().to_string();
     let refused = run_binary(
         &["icsp", "migrate", &icsp, "--dest-dir", &dest, "-o", "json"],
@@ -588,4 +590,41 @@ spec:
     );
     assert_eq!(refused.status.code(), Some(2), "{refused:?}");
     assert!(!dir.path().join("idms").exists());
+}
+
+#[test]
+fn diff_json_of_a_pull_secret_change_holds_no_secret() {
+    let other = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        r#"{"auths":{"quay.io":{"auth":"b3RoZXI6c2VjcmV0"}}}"#,
+    );
+    let start = EXAMPLE.find(".dockerconfigjson: ").unwrap() + ".dockerconfigjson: ".len();
+    let end = start + EXAMPLE[start..].find('\n').unwrap();
+    let changed = format!("{}{other}{}", &EXAMPLE[..start], &EXAMPLE[end..]);
+    let request = DiffRequest {
+        from: vec![input("current.yaml", EXAMPLE)],
+        to: vec![input("proposed.yaml", &changed)],
+        format: Format::Json,
+        ..Default::default()
+    };
+    let (exit, out, err) =
+        capture(|out, err, style| mirror_cli::commands::diff::run(&request, out, err, style));
+    assert_eq!(
+        exit.unwrap(),
+        Exit::Failed,
+        "the kubelet's config.json changes"
+    );
+    let mut secrets = example_auths();
+    secrets.extend([
+        other,
+        "b3RoZXI6c2VjcmV0".to_owned(),
+        "other:secret".to_owned(),
+    ]);
+    assert_no_secret("diff -o json", "on stdout", &out, &secrets);
+    assert_no_secret("diff -o json", "on stderr", &err, &secrets);
+    let document = json(&out);
+    assert_eq!(document["action"], "nothing");
+    assert_eq!(document["files"][0]["path"], "/var/lib/kubelet/config.json");
+    assert_eq!(document["files"][0]["holds_credentials"], true);
+    assert_eq!(document["registries_conf_diff"], Value::Null);
 }

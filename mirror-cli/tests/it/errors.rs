@@ -25,7 +25,7 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
 fn an_unreadable_file_keeps_the_io_error() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.yaml");
-    let e = read_file(&missing).unwrap_err();
+    let e = read_file(&missing, &mut mirror_cli::commands::command_budget()).unwrap_err();
     assert!(matches!(&e, Error::Io { action: None, .. }), "{e:?}");
     let io = e
         .source()

@@ -304,7 +304,11 @@ fn batch_throughput_100k_references_10k_entries() {
         json: false,
     };
     let load_start = Instant::now();
-    let explainer = mirror_cli::explain::Explainer::load(&request.config).unwrap();
+    let explainer = mirror_cli::explain::Explainer::load(
+        &request.config,
+        &mut mirror_cli::commands::command_budget(),
+    )
+    .unwrap();
     let load = load_start.elapsed();
     assert!(
         explainer

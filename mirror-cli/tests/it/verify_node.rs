@@ -291,7 +291,9 @@ fn a_ca_under_the_wrong_folder_name_is_reported() {
         missing,
         [
             ("file", "etc/docker/certs.d/mirror.registry.com:443/ca.crt"),
-            ("certs.d", "etc/docker/certs.d/mirror.registry.com:443")
+            ("certs.d", "etc/docker/certs.d/mirror.registry.com:443"),
+            // The renamed folder holds a CA for a host the objects do not trust (issue 14 row 8).
+            ("certs.d", "etc/docker/certs.d/mirror.registry.com")
         ]
     );
     // A folder under /etc/containers/certs.d is read first and shadows /etc/docker/certs.d.

@@ -65,6 +65,16 @@ impl Ground {
         self.dir.path().join("outside")
     }
 
+    /// Writes `contents` to the file `at` in the root.
+    pub fn write(&self, at: &str, contents: impl AsRef<[u8]>) {
+        fs::write(self.root().join(at), contents).unwrap();
+    }
+
+    /// Sets the mode of `at` in the root.
+    pub fn chmod(&self, at: &str, mode: u32) {
+        fs::set_permissions(self.root().join(at), fs::Permissions::from_mode(mode)).unwrap();
+    }
+
     /// Plants a symbolic link at `at` in the root, pointing to `target` (as a hostile image would).
     pub fn link(&self, target: impl AsRef<Path>, at: &str) {
         std::os::unix::fs::symlink(target, self.root().join(at)).unwrap();

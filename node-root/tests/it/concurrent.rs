@@ -95,11 +95,8 @@ fn two_writers_never_mix_a_generation() {
             "{path}"
         );
     }
-    assert!(
-        leftovers(&ground.root()).is_empty(),
-        "{:?}",
-        leftovers(&ground.root())
-    );
+    let left = leftovers(&ground.root());
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

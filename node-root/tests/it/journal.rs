@@ -3,7 +3,6 @@
 //! temporary files are removed under the lock whatever process made them; the lock wait times out with its holder.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -22,6 +21,13 @@ fn three_files_plan(bytes: &'static [u8]) -> Plan<'static> {
     let mut plan = Plan::new();
     three_files(&mut plan, bytes);
     plan
+}
+
+/// The root's writer, after it wrote the three files with `bytes`.
+fn locked_with_three_files<'r>(root: &'r Root, bytes: &'static [u8]) -> Writer<'r> {
+    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
+    writer.write(&three_files_plan(bytes)).unwrap();
+    writer
 }
 
 /// Writes the three files with `bytes`, but once `replaced` is in place, the temporary file `next_temp` (the next
@@ -48,8 +54,7 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
     let ground = Ground::new();
     let root_path = ground.root();
     let root = Root::open(&root_path).unwrap();
-    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
-    writer.write(&three_files_plan(b"old\n")).unwrap();
+    let mut writer = locked_with_three_files(&root, b"old\n");
 
     // After the first rename, b's temporary file becomes a folder: its rename fails.
     let temp_b = root_path.join("etc/.b.conf.node-root.tmp");
@@ -115,11 +120,8 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
     );
     assert_eq!(fs::read(root_path.join("etc/b.conf")).unwrap(), b"old\n");
     assert!(root.pending().unwrap().is_none());
-    assert!(
-        leftovers(&root_path).is_empty(),
-        "{:?}",
-        leftovers(&root_path)
-    );
+    let left = leftovers(&root_path);
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
@@ -173,7 +175,7 @@ fn a_stale_temporary_file_is_removed_under_the_lock() {
     let ground = Ground::with_folders(&["etc"]);
     let root_path = ground.root();
     // Left by a writer killed in another PID namespace: no pid check could tell it apart from a live one.
-    fs::write(root_path.join("etc/.a.conf.node-root.tmp"), "half").unwrap();
+    ground.write("etc/.a.conf.node-root.tmp", "half");
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
     let mut plan = Plan::new();
@@ -218,34 +220,25 @@ fn the_lock_wait_times_out_naming_its_holder() {
 fn an_untrusted_journal_or_lock_file_stops_the_writer_with_a_reason() {
     let ground = Ground::new();
     let root_path = ground.root();
-    fs::write(
-        root_path.join(".node-root.journal"),
+    ground.write(
+        ".node-root.journal",
         "node-root journal 1\ngeneration 3\nstate committed\nend\n",
-    )
-    .unwrap();
-    fs::set_permissions(
-        root_path.join(".node-root.journal"),
-        fs::Permissions::from_mode(0o666),
-    )
-    .unwrap();
+    );
+    ground.chmod(".node-root.journal", 0o666);
     let root = Root::open(&root_path).unwrap();
     let e = root.lock(Duration::from_secs(1)).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Journal(_)), "{e}");
     assert!(e.to_string().contains("mode 0666"), "{e}");
     fs::remove_file(root_path.join(".node-root.journal")).unwrap();
-    fs::write(root_path.join(".node-root.journal"), "garbage").unwrap();
-    fs::set_permissions(
-        root_path.join(".node-root.journal"),
-        fs::Permissions::from_mode(0o600),
-    )
-    .unwrap();
+    ground.write(".node-root.journal", "garbage");
+    ground.chmod(".node-root.journal", 0o600);
     assert!(matches!(
         root.pending().unwrap_err().kind(),
         ErrorKind::Journal(_)
     ));
     fs::remove_file(root_path.join(".node-root.journal")).unwrap();
     if is_root() {
-        fs::write(root_path.join(".node-root.lock"), "").unwrap();
+        ground.write(".node-root.lock", "");
         std::os::unix::fs::chown(root_path.join(".node-root.lock"), Some(1000), Some(1000))
             .unwrap();
         let e = root.lock(Duration::from_secs(1)).unwrap_err();
@@ -263,11 +256,7 @@ fn removing_a_tree_goes_through_handles_and_leaves_links_targets_alone() {
     fs::write(host.join("ca.crt"), "old CA").unwrap();
     std::os::unix::fs::symlink(ground.outside().join("dir"), host.join("deeper/link")).unwrap();
     crate::common::mkfifo(&host.join("fifo"));
-    fs::write(
-        root_path.join("etc/docker/certs.d/.create"),
-        "Initial Creation",
-    )
-    .unwrap();
+    ground.write("etc/docker/certs.d/.create", "Initial Creation");
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
@@ -326,8 +315,7 @@ fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
     let ground = Ground::new();
     let root_path = ground.root();
     let root = Root::open(&root_path).unwrap();
-    let mut writer = root.lock(Duration::from_secs(5)).unwrap();
-    writer.write(&three_files_plan(b"v1\n")).unwrap();
+    let mut writer = locked_with_three_files(&root, b"v1\n");
     let temp_c = root_path.join("etc/sub/.c.conf.node-root.tmp");
     let failed = writer.next_generation();
     let e = write_failing_after(&mut writer, b"v2\n", "etc/b.conf", &temp_c);
@@ -341,9 +329,6 @@ fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
     for file in ["etc/a.conf", "etc/b.conf", "etc/sub/c.conf"] {
         assert_eq!(fs::read(root_path.join(file)).unwrap(), b"v3\n", "{file}");
     }
-    assert!(
-        leftovers(&root_path).is_empty(),
-        "{:?}",
-        leftovers(&root_path)
-    );
+    let left = leftovers(&root_path);
+    assert!(left.is_empty(), "{left:?}");
 }

@@ -119,11 +119,7 @@ fn another_owner_with_the_right_bytes_is_replaced_and_reported() {
 fn folders_on_the_way_show_owners_and_world_writable_modes() {
     let ground = Ground::with_folders(&["etc/docker/certs.d/h:5000"]);
     let root_path = ground.root();
-    fs::set_permissions(
-        root_path.join("etc/docker"),
-        fs::Permissions::from_mode(0o777),
-    )
-    .unwrap();
+    ground.chmod("etc/docker", 0o777);
     if is_root() {
         std::os::unix::fs::chown(root_path.join("etc/docker/certs.d"), Some(1000), Some(1000))
             .unwrap();

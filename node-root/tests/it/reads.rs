@@ -121,19 +121,11 @@ fn lines_are_bounded_one_by_one() {
 fn a_read_says_what_was_there() {
     let ground = Ground::with_folders(&["etc/containers/registries.conf.d/folder.conf"]);
     let root_path = ground.root();
-    fs::write(
-        root_path.join("etc/containers/registries.conf.d/00.conf"),
-        "a",
-    )
-    .unwrap();
-    fs::write(
-        root_path.join("etc/containers/registries.conf.d/\x1b[2J.conf"),
-        "b",
-    )
-    .unwrap();
+    ground.write("etc/containers/registries.conf.d/00.conf", "a");
+    ground.write("etc/containers/registries.conf.d/\x1b[2J.conf", "b");
     ground.link("00.conf", "etc/containers/registries.conf.d/01.conf");
     mkfifo(&root_path.join("etc/containers/registries.conf.d/02.conf"));
-    fs::write(root_path.join("etc/file-not-folder"), "c").unwrap();
+    ground.write("etc/file-not-folder", "c");
     let root = Root::open(&root_path).unwrap();
     let mut budget = Budget::unlimited();
     assert_eq!(

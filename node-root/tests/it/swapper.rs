@@ -125,6 +125,14 @@ fn run(resolver: Resolver, generations: usize) {
                     kind: FileKind::Symlink,
                     ..
                 } => refused += 1,
+                // The swapper won every one of the walk's retries (the folder changed while it was opened, again and
+                // again): a refusal too, before anything was written.
+                ErrorKind::Io
+                    if e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted) =>
+                {
+                    refused += 1
+                }
                 // The folder was swapped away between two steps of one write: refused as well, by the fd walk.
                 _ => panic!("generation {g}: {e}"),
             },

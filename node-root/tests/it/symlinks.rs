@@ -195,7 +195,7 @@ fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
 fn planted_temporary_files_and_trash_are_removed_never_followed() {
     let ground = Ground::with_folders(&["etc/docker/certs.d/old:5000"]);
     let root_path = ground.root();
-    fs::write(root_path.join("etc/docker/certs.d/old:5000/ca.crt"), "old").unwrap();
+    ground.write("etc/docker/certs.d/old:5000/ca.crt", "old");
     // Someone who owns etc plants links where this crate puts its temporary file and its trash.
     ground.link(ground.outside().join("shadow"), "etc/.a.conf.node-root.tmp");
     ground.link(

@@ -70,11 +70,13 @@ impl Tls {
             .with_trust(self.trust())
     }
 
-    /// Puts the one-layer image `ocp/release:4.16`; returns its digest and the source that names it by digest.
-    pub fn put_release(&self) -> (registry_probe::Digest, Source) {
-        let digest = put_image(&self.fake, "ocp/release", "4.16");
-        let by_digest = self.source("ocp/release", &digest.to_string());
-        (digest, by_digest)
+    /// A fake without authentication holding the one-layer image `ocp/release:4.16`, with its digest and the
+    /// source that names it by digest.
+    pub fn with_release() -> (Tls, registry_probe::Digest, Source) {
+        let t = Tls::start(Auth::None);
+        let digest = put_image(&t.fake, "ocp/release", "4.16");
+        let by_digest = t.source("ocp/release", &digest.to_string());
+        (t, digest, by_digest)
     }
 
     pub fn prober(&self) -> Prober {

@@ -8,8 +8,7 @@ use crate::{Tls, options_for, put_image};
 
 #[test]
 fn good_pull_by_digest() {
-    let t = Tls::start(Auth::None);
-    let (d, by_digest) = t.put_release();
+    let (t, d, by_digest) = Tls::with_release();
     let o = t.prober().manifest(&by_digest);
     assert!(o.is_ok(), "{o}\n{o:?}");
     let m = o.result.as_ref().unwrap();

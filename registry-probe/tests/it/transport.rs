@@ -4,14 +4,12 @@ use std::time::{Duration, Instant};
 
 use registry_probe::{Options, Prober, Reference, ResolveOverride, Source, Stage, StopReason};
 
-use crate::fake::Auth;
 use crate::server::Server;
 use crate::{Tls, options_for};
 
 #[test]
 fn resolve_override_reaches_a_name_no_resolver_knows() {
-    let t = Tls::start(Auth::None);
-    let (_, by_digest) = t.put_release();
+    let (t, _, by_digest) = Tls::with_release();
     // mirror.test resolves nowhere but through the override; TLS still checks the name mirror.test.
     let o = t.prober().manifest(&by_digest);
     assert!(o.is_ok(), "{o}");

@@ -1,0 +1,69 @@
+//! Issue 14, rows 5 and 11: input text in messages. A pull secret given as a mapping file is never quoted (not its
+//! first line, not its `auth`); tokens of a mapping line and object names reach the terminal escaped and cut.
+
+use mirror_cli::cluster::Cluster;
+use mirror_cli::mapping;
+
+use crate::common::input;
+
+const AUTH: &str = "dXNlcjpzM2NyZXQtcGFzc3dvcmQ="; // user:s3cret-password
+
+#[test]
+fn a_pull_secret_given_as_the_mapping_is_never_quoted() {
+    let secrets = [
+        // Compact, as `oc get secret ... | base64 -d` prints it.
+        format!("{{\"auths\":{{\"quay.io\":{{\"auth\":\"{AUTH}\",\"email\":\"a@b.c\"}}}}}}\n"),
+        // Spaced and with `=` in the base64: tokens that look like SRC=DST.
+        format!("{{\"auths\": {{\"quay.io\": {{\"auth\": \"{AUTH}\"}}, \"x=y\": {{}}}}}}\n"),
+        // Pretty-printed: the auth on its own line.
+        format!(
+            "{{\n  \"auths\": {{\n    \"quay.io\": {{\n      \"auth\": \"{AUTH}\"\n    }}\n  }}\n}}\n"
+        ),
+        // Not JSON at all, but naming an auth.
+        format!("quay.io/a:1=mirror.example.com/a:1 \"auth\": {AUTH}\n"),
+    ];
+    for secret in secrets {
+        let e = mapping::parse("pull-secret.json", secret.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("file pull-secret.json, line 1: "), "{e}");
+        assert!(e.contains("nothing of it is shown"), "{e}");
+        for needle in [AUTH, "s3cret", "quay.io", "auths"] {
+            assert!(!e.contains(needle), "{needle} in {e}");
+        }
+    }
+}
+
+#[test]
+fn mapping_tokens_are_escaped_and_cut() {
+    let long = "a".repeat(5_000);
+    for (line, forbidden) in [
+        ("quay.io/a\u{1b}[2J:1=mirror.example.com/a:1\n", '\u{1b}'),
+        ("quay.io/a\u{7}:1 mirror.example.com/a:1\n", '\u{7}'),
+    ] {
+        let e = mapping::parse("mapping.txt", line.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains(forbidden), "{e:?}");
+        assert!(e.contains("\\u{1b}") || e.contains("\\u{7}"), "{e}");
+    }
+    let e = mapping::parse(
+        "mapping.txt",
+        format!("quay.io/{long}:1={long}\n").as_bytes(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.len() < 2_000, "{} bytes: the token is not cut", e.len());
+}
+
+#[test]
+fn object_names_in_messages_are_escaped() {
+    let stream = "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\nspec:\n  \
+                  additionalTrustedCA:\n    name: \"ca\\e[2J\\a\"\n";
+    let e = Cluster::read(&[input("objects.yaml", stream)], &icsp::Limits::default())
+        .and_then(|cluster| cluster.trusted_ca_config_map().map(|_| ()))
+        .unwrap_err()
+        .to_string();
+    assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
+    assert!(e.contains("ca\\u{1b}[2J\\u{7}"), "{e}");
+}
