@@ -37,6 +37,19 @@ fn read(bencher: divan::Bencher, n: usize) {
         .bench_local_refs(|inputs| Cluster::read(inputs, &icsp::Limits::default()).expect("reads"));
 }
 
+/// The same objects as one `kind: List` (what `oc get idms -o yaml` prints).
+#[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
+fn read_list(bencher: divan::Bencher, n: usize) {
+    bencher
+        .with_inputs(|| {
+            vec![Input {
+                name: "idms-list.yaml".into(),
+                bytes: idms_yaml(n, Packing::List { per_object: 100 }).into_bytes(),
+            }]
+        })
+        .bench_local_refs(|inputs| Cluster::read(inputs, &icsp::Limits::default()).expect("reads"));
+}
+
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
 fn plan_node(bencher: divan::Bencher, n: usize) {
     bencher
