@@ -278,17 +278,36 @@ pub fn plan_from_inputs(
             message: nothing.to_owned(),
         });
     }
-    let cluster = Cluster::read_with(example.iter().chain(inputs), &read_options(options))?;
+    let mut cluster = Cluster::read_with(example.iter().chain(inputs), &read_options(options))?;
     // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
     // must include one that shapes the node.
     if !inputs.is_empty() || example.is_some() {
         cluster.require_shaping()?;
     }
-    plan(&cluster, options)
+    // The cluster is ours: its objects are checked in place, not copied. Its rules are copied, not moved out: an
+    // error in them is placed by the objects' lists (`rules_field_place`).
+    let findings = validation_findings_in_place(&mut cluster);
+    let rules = mirror_rules(&cluster);
+    plan_with(&cluster, findings, rules, options)
 }
 
 /// Renders every node file from `cluster`, all or nothing.
 pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Error> {
+    plan_with(
+        cluster,
+        validation_findings(cluster),
+        mirror_rules(cluster),
+        options,
+    )
+}
+
+/// [`plan`], given the objects' findings and their mirror rules.
+fn plan_with(
+    cluster: &Cluster,
+    findings: Vec<(String, icsp::Finding)>,
+    rules: MirrorRules,
+    options: &RenderOptions,
+) -> Result<NodePlan, Error> {
     let mut warnings = Vec::new();
     let mut notes = cluster.ignored.clone();
     let mut files = Vec::new();
@@ -296,7 +315,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
     // Objects the API server would refuse: OpenShift never sees them, so say so, but render what the controller
     // would do with them (its own checks, with its own messages, come next).
     warnings.extend(cluster.read_warnings.iter().cloned().map(Warning::Objects));
-    for (located, finding) in validation_findings(cluster) {
+    for (located, finding) in findings {
         warnings.push(Warning::ApiWouldRefuse { located, finding });
     }
 
@@ -305,7 +324,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
         .release_image
         .as_deref()
         .unwrap_or(cluster.release_image());
-    let (payload, policy_lists) = image_config_lists(cluster, release_image)?;
+    let (payload, policy_lists) = image_config_lists_of(cluster, release_image, rules)?;
     warnings.extend(payload.warnings.iter().cloned().map(Warning::Payload));
     let rules = payload.rules;
 
@@ -440,14 +459,22 @@ pub fn image_config_lists(
     cluster: &Cluster,
     release_image: &str,
 ) -> Result<(registries_conf::PayloadCheck, PolicyLists), Error> {
+    image_config_lists_of(cluster, release_image, mirror_rules(cluster))
+}
+
+/// [`image_config_lists`] with the cluster's mirror rules given.
+fn image_config_lists_of(
+    cluster: &Cluster,
+    release_image: &str,
+    rules: MirrorRules,
+) -> Result<(registries_conf::PayloadCheck, PolicyLists), Error> {
     let sources = cluster
         .image
         .as_ref()
         .and_then(|i| i.value.spec.registry_sources.as_ref());
     let blocked = sources.and_then(|s| s.blocked_registries.as_deref());
-    let payload =
-        registries_conf::check_blocked_registries(release_image, blocked, mirror_rules(cluster))
-            .map_err(|e| rules_error(cluster, e))?;
+    let payload = registries_conf::check_blocked_registries(release_image, blocked, rules)
+        .map_err(|e| rules_error(cluster, e))?;
     let lists = if payload.abandoned {
         PolicyLists::default()
     } else {
@@ -510,6 +537,66 @@ pub fn validation_findings(cluster: &Cluster) -> Vec<(String, icsp::Finding)> {
     if let Some(o) = &cluster.image {
         push(icsp::Object::Image(o.value.clone()), o.file.clone());
     }
+    out
+}
+
+/// [`validation_findings`] without copying the objects: each is lent to the checks as an [`icsp::Object`] and put
+/// back.
+fn validation_findings_in_place(cluster: &mut Cluster) -> Vec<(String, icsp::Finding)> {
+    use icsp::Object;
+    fn check<T: Default>(
+        out: &mut Vec<(String, icsp::Finding)>,
+        objects: &mut [icsp::Located<T>],
+        wrap: fn(T) -> Object,
+        unwrap: fn(Object) -> Option<T>,
+    ) {
+        for o in objects {
+            let object = wrap(std::mem::take(&mut o.value));
+            out.extend(
+                icsp::validate(&object)
+                    .into_iter()
+                    .map(|f| (o.file.clone(), f)),
+            );
+            o.value = unwrap(object).expect("the same kind back");
+        }
+    }
+    let mut out = Vec::new();
+    check(
+        &mut out,
+        &mut cluster.icsps,
+        Object::ImageContentSourcePolicy,
+        |o| match o {
+            Object::ImageContentSourcePolicy(v) => Some(v),
+            _ => None,
+        },
+    );
+    check(
+        &mut out,
+        &mut cluster.idms,
+        Object::ImageDigestMirrorSet,
+        |o| match o {
+            Object::ImageDigestMirrorSet(v) => Some(v),
+            _ => None,
+        },
+    );
+    check(
+        &mut out,
+        &mut cluster.itms,
+        Object::ImageTagMirrorSet,
+        |o| match o {
+            Object::ImageTagMirrorSet(v) => Some(v),
+            _ => None,
+        },
+    );
+    check(
+        &mut out,
+        cluster.image.as_mut_slice(),
+        Object::Image,
+        |o| match o {
+            Object::Image(v) => Some(v),
+            _ => None,
+        },
+    );
     out
 }
 

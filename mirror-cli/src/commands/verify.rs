@@ -395,18 +395,15 @@ pub fn verify_within(
         Some(found) if plan.target == Target::OpenShift => found,
         _ => read_node_file(&mut node, "credentials", auth_path)?,
     };
+    let locations = mirror_locations(&expected_config);
     match node_auth {
         OnNode::NotRegular(finding) if !reported.iter().any(|p| p == auth_path) => {
             checks.push(finding)
         }
         OnNode::NotRegular(_) => {}
-        found => checks.extend(credentials_checks(
-            auth_path,
-            &expected_config,
-            found.file(),
-        )),
+        found => checks.extend(credentials_checks(auth_path, &locations, found.file())),
     }
-    checks.extend(certs_d_checks(root, plan, &expected_config));
+    checks.extend(certs_d_checks(root, plan, &locations));
     let untrusted = untrusted_ca_checks(&node, plan, &checks)?;
     checks.extend(untrusted);
     checks.extend(folder_checks(&node, plan)?);
@@ -989,12 +986,9 @@ fn mirror_locations(config: &RegistriesConf) -> Vec<&str> {
     locations
 }
 
-fn credentials_checks(
-    path: &str,
-    expected: &RegistriesConf,
-    node_auth: Option<&Found>,
-) -> Vec<Check> {
-    let locations = mirror_locations(expected);
+/// One check per mirror location (`locations`, from [`mirror_locations`]) of the rendered configuration, against the
+/// node's credentials file at `path`.
+fn credentials_checks(path: &str, locations: &[&str], node_auth: Option<&Found>) -> Vec<Check> {
     if locations.is_empty() {
         return Vec::new();
     }
@@ -1065,7 +1059,7 @@ fn location_host(location: &str) -> &str {
     location.split('/').next().unwrap_or(location)
 }
 
-fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Vec<Check> {
+fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check> {
     let ca_folders: Vec<String> = plan
         .files
         .iter()
@@ -1075,7 +1069,7 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, expected: &RegistriesConf) -> Ve
         .collect();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut hosts: Vec<&str> = Vec::new();
-    for location in mirror_locations(expected) {
+    for location in locations {
         let host = location_host(location);
         if seen.insert(host) {
             hosts.push(host);

@@ -26,6 +26,8 @@ mod manifests_stream;
 mod mapping_files;
 mod microshift_render;
 mod pipeline_golden;
+mod pipeline_input;
+mod pipeline_memory;
 mod probe;
 mod pull_secret_cmd;
 mod pull_secret_no_leak;
