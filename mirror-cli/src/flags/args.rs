@@ -581,6 +581,10 @@ pub enum IcspCommand {
         /// Output format on standard output (not with --dest-dir): a YAML stream, or JSON (one object, or a v1 List)
         #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
         output: ObjectOutputArg,
+        /// How the API server's rules apply to the ICSPs (unknown fields, apiVersion, names, duplicates), as
+        /// kubectl's --validate: strict refuses, warn warns, ignore says nothing
+        #[arg(long, value_enum, value_name = "MODE", default_value_t = ValidateArg::Strict)]
+        validate: ValidateArg,
     },
     /// Check mirror objects as the API server and machine-config-operator would
     #[command(after_help = "Examples:\n  \

@@ -399,8 +399,10 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
             dest_dir,
             random_suffix,
             output,
+            validate,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             format: output.into(),
+            strictness: validate.into(),
             inputs: read_inputs(&files, false, budget)?,
             // `--dest-dir -`: the YAML on standard output, as without the option.
             dest_dir: stdout_if_dash(dest_dir),

@@ -114,3 +114,51 @@ fn the_credentials_line_names_the_first_mirrors_and_the_json_names_them_all() {
     }
     assert!(!reason.contains("more"), "{reason}");
 }
+
+const ICSP_WITH_UNKNOWN_FIELD: &str = "apiVersion: operator.openshift.io/v1alpha1
+kind: ImageContentSourcePolicy
+metadata:
+  name: mirrors
+spec:
+  repositoryDigestMirror:
+  - mirrors:
+    - mirror.example.com/ubi
+    source: registry.example.com/ubi
+  repositoryDigestMirrors:
+  - mirrors:
+    - mirror.example.com/ubi
+    source: registry.example.com/ubi
+";
+
+#[test]
+fn icsp_migrate_takes_validate_strict_by_default_warn_and_ignore_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("icsp.yaml");
+    fs::write(&file, ICSP_WITH_UNKNOWN_FIELD).unwrap();
+    let file = file.to_str().unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["icsp", "migrate", file];
+        args.extend_from_slice(extra);
+        let output = crate::common::run_binary(&args, "");
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, out, err) = run(&[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("repositoryDigestMirror"), "{err}");
+    assert!(out.is_empty(), "{out}");
+
+    let (code, out, err) = run(&["--validate=warn"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("repositoryDigestMirror\""), "{err}");
+    assert!(out.contains("kind: ImageDigestMirrorSet"), "{out}");
+    assert!(out.contains("mirror.example.com/ubi"), "{out}");
+
+    let (code, out, err) = run(&["--validate=ignore"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("repositoryDigestMirror"), "{err}");
+    assert!(out.contains("kind: ImageDigestMirrorSet"), "{out}");
+}

@@ -48,6 +48,7 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
         inputs,
         dest_dir,
         suffix,
+        strictness: Default::default(),
     })
 }
 
