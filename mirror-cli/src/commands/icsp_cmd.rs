@@ -46,6 +46,8 @@ pub struct MigrateRequest {
     pub format: ObjectFormat,
     /// How the API server's rules apply to the ICSPs (kubectl's `--validate`; oc's migrate is lenient).
     pub strictness: icsp::Strictness,
+    /// The reader's bounds (`--max-input-bytes` raises `max_bytes`).
+    pub limits: icsp::Limits,
 }
 
 /// `icsp validate`.
@@ -101,7 +103,7 @@ fn migrate(
         });
     }
     let options = icsp::ReadOptions {
-        limits: icsp::Limits::default(),
+        limits: request.limits.clone(),
         strictness: request.strictness,
     };
     let mut migrated = Vec::with_capacity(request.inputs.len());

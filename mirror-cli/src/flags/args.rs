@@ -20,6 +20,10 @@ use mirror_cli::commands;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The most one input file may hold, and (if larger) what all of a command's inputs may hold together; for
+    /// the rare input over the defaults (64 MiB a file, 512 MiB a command)
+    #[arg(long, global = true, value_name = "BYTES")]
+    pub max_input_bytes: Option<u64>,
 }
 
 #[derive(Subcommand)]

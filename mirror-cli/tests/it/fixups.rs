@@ -162,3 +162,39 @@ fn icsp_migrate_takes_validate_strict_by_default_warn_and_ignore_on_request() {
     assert!(!err.contains("repositoryDigestMirror"), "{err}");
     assert!(out.contains("kind: ImageDigestMirrorSet"), "{out}");
 }
+
+#[test]
+fn max_input_bytes_raises_the_bound_a_file_just_over_the_default_meets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("icsp.yaml");
+    // A valid ICSP, padded with a comment to one byte over the default per-file bound.
+    let icsp = ICSP_WITH_UNKNOWN_FIELD.replace("  repositoryDigestMirror:\n  - mirrors:\n    - mirror.example.com/ubi\n    source: registry.example.com/ubi\n", "");
+    let over = usize::try_from(mirror_cli::commands::MAX_INPUT_BYTES).unwrap() + 1;
+    let mut bytes = icsp.into_bytes();
+    bytes.extend_from_slice(b"# ");
+    bytes.resize(over - 1, b'x');
+    bytes.push(b'\n');
+    assert_eq!(bytes.len(), over);
+    fs::write(&path, &bytes).unwrap();
+    let file = path.to_str().unwrap();
+
+    let output = crate::common::run_binary(&["icsp", "migrate", file], "");
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "larger than {} bytes (--max-input-bytes BYTES raises the bound)",
+            mirror_cli::commands::MAX_INPUT_BYTES
+        )),
+        "{err}"
+    );
+
+    let raised = (over + 1).to_string();
+    let output =
+        crate::common::run_binary(&["icsp", "migrate", "--max-input-bytes", &raised, file], "");
+    let err = String::from_utf8(output.stderr).unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(out.contains("kind: ImageDigestMirrorSet"), "{out}");
+    assert!(out.contains("mirror.example.com/ubi"), "{out}");
+}

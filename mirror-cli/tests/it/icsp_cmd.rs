@@ -49,6 +49,7 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
         dest_dir,
         suffix,
         strictness: Default::default(),
+        limits: Default::default(),
     })
 }
 
