@@ -409,7 +409,7 @@ fn validate(
                     warnings.push(crate::Warning::Objects(issue.clone()));
                 }
             }
-            if cluster.summary.objects == 0 {
+            if cluster.summary.read.objects == 0 {
                 return Err(Error::NothingShapesNodes(cluster.summary));
             }
             // Nothing to validate is not "clean": the stream was meant to hold mirror objects.
