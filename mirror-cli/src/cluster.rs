@@ -211,29 +211,13 @@ pub struct Cluster {
 pub struct ReadSummary {
     /// The inputs' names, in order.
     pub inputs: Vec<String>,
-    /// Objects read (List items one by one).
-    pub objects: usize,
-    /// `Kind/name` of the first [`ReadSummary::NAMES_SHOWN`] objects.
-    pub first: Vec<String>,
-    /// Objects that shape a node's files.
-    pub shaping: usize,
+    /// What they held: objects, kinds, the first names, how many shape node files (icsp's rule).
+    pub read: icsp::Summary,
 }
 
 impl ReadSummary {
-    /// How many object names a message lists.
-    pub const NAMES_SHOWN: usize = 5;
     /// How many input names a message lists.
     const INPUTS_SHOWN: usize = 3;
-
-    fn count(&mut self, label: &str, shapes: bool) {
-        self.objects += 1;
-        if self.first.len() < Self::NAMES_SHOWN {
-            self.first.push(label.to_owned());
-        }
-        if shapes {
-            self.shaping += 1;
-        }
-    }
 
     /// The inputs, as the start of a message: `a.yaml`, `a.yaml, b.yaml`, `a.yaml, b.yaml, c.yaml and 2 more`.
     pub fn inputs_text(&self) -> String {
@@ -258,26 +242,9 @@ impl ReadSummary {
 }
 
 impl fmt::Display for ReadSummary {
-    /// `no objects passed`, or `read 2 objects: Pod/p, Service/s; none shapes node files` (kubectl's words for an
-    /// empty apply, then what was read).
+    /// icsp's words: `no objects passed`, or `read 2 objects: Pod/p, Service/s; none shapes node files`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.objects == 0 {
-            return f.write_str("no objects passed");
-        }
-        let plural = if self.objects == 1 { "" } else { "s" };
-        write!(
-            f,
-            "read {} object{plural}: {}",
-            self.objects,
-            self.first.join(", ")
-        )?;
-        if self.objects > self.first.len() {
-            write!(f, " and {} more", self.objects - self.first.len())?;
-        }
-        if self.shaping == 0 {
-            f.write_str("; none shapes node files")?;
-        }
-        Ok(())
+        self.read.fmt(f)
     }
 }
 
@@ -394,7 +361,7 @@ impl Cluster {
     /// Refuses objects of which none shapes a node's files (and no object at all): rendering from them would
     /// replace the node's files with the templates, dropping every mirror, credential and CA.
     pub fn require_shaping(&self) -> Result<(), Error> {
-        if self.summary.shaping == 0 {
+        if self.summary.read.shaping == 0 {
             return Err(Error::NothingShapesNodes(self.summary.clone()));
         }
         Ok(())
@@ -416,14 +383,13 @@ impl Cluster {
             line,
             value: (),
         };
+        self.summary.read.add(&value);
         let label = value.display_name();
-        let shapes = self.add_object(meta, value, &label)?;
-        self.summary.count(&label, shapes);
-        Ok(())
+        self.add_object(meta, value, &label)
     }
 
-    /// Sorts one object in; `false` when it plays no part (it is then listed in `ignored`).
-    fn add_object(&mut self, meta: Located<()>, value: Object, label: &str) -> Result<bool, Error> {
+    /// Sorts one object in; one that plays no part is listed in `ignored`.
+    fn add_object(&mut self, meta: Located<()>, value: Object, label: &str) -> Result<(), Error> {
         match value {
             Object::ImageContentSourcePolicy(o) => self.icsps.push(relocate(&meta, o)),
             Object::ImageDigestMirrorSet(o) => self.idms.push(relocate(&meta, o)),
@@ -476,10 +442,9 @@ impl Cluster {
                     "{}: ignored: {why}",
                     describe(&meta, &other.display_name())
                 ));
-                return Ok(false);
             }
         }
-        Ok(true)
+        Ok(())
     }
 
     /// The release payload reference: the ClusterVersion's `status.desired.image`, else [`DEFAULT_RELEASE_IMAGE`].

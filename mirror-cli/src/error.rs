@@ -27,6 +27,14 @@ pub enum Error {
         /// The limit in bytes.
         limit: u64,
     },
+    /// A file the command line names (or stdin) is over the input bound, or over what the command's budget has
+    /// left; `--max-input-bytes` raises both.
+    InputTooLarge {
+        /// The file, or `<stdin>`.
+        path: String,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// A path that must be a folder (a node's root) is not one.
     NotAFolder {
         /// The path as given.
@@ -205,6 +213,10 @@ impl fmt::Display for Error {
                 source,
             } => write!(f, "{path}: {action}: {source}"),
             Error::TooLarge { path, limit } => write!(f, "{path}: larger than {limit} bytes"),
+            Error::InputTooLarge { path, limit } => write!(
+                f,
+                "{path}: larger than {limit} bytes (--max-input-bytes BYTES raises the bound)"
+            ),
             Error::NotAFolder { path, hint } => write!(f, "{path}: not a folder ({hint})"),
             Error::PasswordTooLong { limit } => {
                 write!(f, "<stdin>: the password line is longer than {limit} bytes")

@@ -21,6 +21,54 @@ pub fn command_budget() -> Budget {
     Budget::new(crate::bounds::COMMAND_INPUT_BYTES)
 }
 
+/// How one command reads its inputs: the per-file bound and the command's budget, both raised by
+/// `--max-input-bytes` for the rare input larger than the defaults.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The most one input file (or standard input) may hold.
+    pub file_bytes: u64,
+    /// What all of the command's reads may hold together.
+    pub budget: Budget,
+}
+
+impl Reading {
+    /// The bounds for `--max-input-bytes` (`None`: the defaults, [`MAX_INPUT_BYTES`] and
+    /// [`crate::bounds::COMMAND_INPUT_BYTES`]); the budget is never below the default.
+    pub fn new(max_input_bytes: Option<u64>) -> Reading {
+        let file_bytes = max_input_bytes.unwrap_or(MAX_INPUT_BYTES);
+        Reading {
+            file_bytes,
+            budget: Budget::new(file_bytes.max(crate::bounds::COMMAND_INPUT_BYTES)),
+        }
+    }
+
+    /// icsp's reader bounds, its per-stream `max_bytes` raised to the per-file bound when that is larger.
+    pub fn object_limits(&self) -> icsp::Limits {
+        let defaults = icsp::Limits::default();
+        icsp::Limits {
+            max_bytes: usize::try_from(self.file_bytes)
+                .unwrap_or(usize::MAX)
+                .max(defaults.max_bytes),
+            ..defaults
+        }
+    }
+
+    /// [`read_inputs`] within these bounds.
+    pub fn inputs(&mut self, args: &[String], recursive: bool) -> Result<Vec<Input>, Error> {
+        read_inputs_within(args, recursive, self.file_bytes, &mut self.budget)
+    }
+
+    /// [`read_file`] within these bounds.
+    pub fn file(&mut self, path: &Path) -> Result<Input, Error> {
+        read_file_within(path, self.file_bytes, &mut self.budget)
+    }
+
+    /// [`read_one`] within these bounds.
+    pub fn one(&mut self, file: &str) -> Result<Input, Error> {
+        read_one_within(file, self.file_bytes, &mut self.budget)
+    }
+}
+
 /// Reads `-f` arguments: a file, `-` for standard input, or a folder, as `kubectl apply -f` reads them: a folder's
 /// own `*.yaml`, `*.yml` and `*.json` files in name order, and with `recursive` (`-R`) its subfolders' too, depth
 /// first in name order (links to folders are not followed), each charged to `budget`. A file named on the command
@@ -30,10 +78,20 @@ pub fn read_inputs(
     recursive: bool,
     budget: &mut Budget,
 ) -> Result<Vec<Input>, Error> {
+    read_inputs_within(args, recursive, MAX_INPUT_BYTES, budget)
+}
+
+/// [`read_inputs`], each file at most `file_bytes`.
+fn read_inputs_within(
+    args: &[String],
+    recursive: bool,
+    file_bytes: u64,
+    budget: &mut Budget,
+) -> Result<Vec<Input>, Error> {
     let mut inputs = Vec::new();
     for arg in args {
         if arg == "-" {
-            inputs.push(read_stdin(budget)?);
+            inputs.push(read_stdin_within(file_bytes, budget)?);
             continue;
         }
         let path = Path::new(arg);
@@ -47,10 +105,10 @@ pub fn read_inputs(
                 });
             }
             for file in files {
-                inputs.push(read_file(&file, budget)?);
+                inputs.push(read_file_within(&file, file_bytes, budget)?);
             }
         } else {
-            inputs.push(read_file(path, budget)?);
+            inputs.push(read_file_within(path, file_bytes, budget)?);
         }
     }
     Ok(inputs)
@@ -89,19 +147,27 @@ fn object_files(folder: &Path, recursive: bool, out: &mut Vec<PathBuf>) -> Resul
 
 /// Reads one FILE argument (a file or `-`), refusing a folder.
 pub fn read_one(file: &str, budget: &mut Budget) -> Result<Input, Error> {
+    read_one_within(file, MAX_INPUT_BYTES, budget)
+}
+
+fn read_one_within(file: &str, file_bytes: u64, budget: &mut Budget) -> Result<Input, Error> {
     if file != "-" && Path::new(file).is_dir() {
         return Err(Error::Usage {
             message: format!("{file}: is a folder; give one file"),
         });
     }
-    let mut inputs = read_inputs(&[file.to_owned()], false, budget)?;
+    let mut inputs = read_inputs_within(&[file.to_owned()], false, file_bytes, budget)?;
     Ok(inputs.remove(0))
 }
 
 /// Reads standard input whole: at most [`MAX_INPUT_BYTES`] and what `budget` has left.
 pub fn read_stdin(budget: &mut Budget) -> Result<Input, Error> {
+    read_stdin_within(MAX_INPUT_BYTES, budget)
+}
+
+fn read_stdin_within(file_bytes: u64, budget: &mut Budget) -> Result<Input, Error> {
     let name = "<stdin>";
-    let bytes = node_root::read_stdin(MAX_INPUT_BYTES, budget).map_err(|e| input_error(name, e))?;
+    let bytes = node_root::read_stdin(file_bytes, budget).map_err(|e| cli_input_error(name, e))?;
     Ok(Input {
         name: name.into(),
         bytes,
@@ -111,12 +177,16 @@ pub fn read_stdin(budget: &mut Budget) -> Result<Input, Error> {
 /// Reads one file whole, refusing one larger than [`MAX_INPUT_BYTES`] (or than what `budget` has left) and
 /// anything but a regular file (a FIFO would block, a device may never end).
 pub fn read_file(path: &Path, budget: &mut Budget) -> Result<Input, Error> {
+    read_file_within(path, MAX_INPUT_BYTES, budget)
+}
+
+fn read_file_within(path: &Path, file_bytes: u64, budget: &mut Budget) -> Result<Input, Error> {
     let name = path.display().to_string();
     // The admin's own link (a dotfiles checkout, `/etc/alternatives`) is theirs to follow: resolve it once, then
     // read the target without following anything more.
     let target = std::fs::canonicalize(path).map_err(|e| Error::io(name.clone(), e))?;
-    match node_root::read_path(&target, MAX_INPUT_BYTES, budget)
-        .map_err(|e| input_error(&name, e))?
+    match node_root::read_path(&target, file_bytes, budget)
+        .map_err(|e| cli_input_error(&name, e))?
     {
         Found::File(file) => Ok(Input {
             name,
@@ -143,5 +213,13 @@ pub(crate) fn input_error(name: &str, e: node_root::Error) -> Error {
             limit: *limit,
         },
         _ => Error::Node(e),
+    }
+}
+
+/// [`input_error`] for a file the command line names: over a bound, the message names `--max-input-bytes`.
+fn cli_input_error(name: &str, e: node_root::Error) -> Error {
+    match input_error(name, e) {
+        Error::TooLarge { path, limit } => Error::InputTooLarge { path, limit },
+        other => other,
     }
 }

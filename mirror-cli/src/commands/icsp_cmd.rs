@@ -44,6 +44,10 @@ pub struct MigrateRequest {
     pub suffix: Suffix,
     /// Without `dest_dir`: oc's YAML, or JSON (the IDMS, or a `List` of them).
     pub format: ObjectFormat,
+    /// How the API server's rules apply to the ICSPs (kubectl's `--validate`; oc's migrate is lenient).
+    pub strictness: icsp::Strictness,
+    /// The reader's bounds (`--max-input-bytes` raises `max_bytes`).
+    pub limits: icsp::Limits,
 }
 
 /// `icsp validate`.
@@ -82,26 +86,39 @@ pub fn run(
     style: &Style,
 ) -> Result<Exit, Error> {
     match request {
-        IcspRequest::Migrate(r) => migrate(r, out),
+        IcspRequest::Migrate(r) => migrate(r, out, err, style),
         IcspRequest::Validate(r) => validate(r, out, err, style),
     }
 }
 
-fn migrate(request: &MigrateRequest, out: &mut dyn Write) -> Result<Exit, Error> {
+fn migrate(
+    request: &MigrateRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
     if request.inputs.is_empty() {
         return Err(Error::Usage {
             message: "icsp migrate expects at least one argument, path to an imagecontentsourcepolicy file".into(),
         });
     }
+    let options = icsp::ReadOptions {
+        limits: request.limits.clone(),
+        strictness: request.strictness,
+    };
     let mut migrated = Vec::with_capacity(request.inputs.len());
+    let mut warnings = Vec::new();
     for input in &request.inputs {
-        let objects = icsp::read_objects(&input.name, &input.bytes, &icsp::Limits::default())?;
+        let stream = icsp::read_stream(&input.name, &input.bytes, &options)?;
+        warnings.extend(stream.warnings.into_iter().map(crate::Warning::Objects));
+        let objects = stream.objects;
         let suffix = match request.suffix {
             Suffix::Deterministic => deterministic_suffix(&input.bytes),
             Suffix::Random => random_suffix(&input.bytes),
         };
         migrated.push(icsp::migrate_icsp(&input.name, &objects, Some(suffix))?);
     }
+    report(err, style, &warnings, &[]).map_err(super::output_error)?;
     if request.format == ObjectFormat::Json {
         if request.dest_dir.is_some() {
             return Err(Error::Usage {
@@ -392,7 +409,7 @@ fn validate(
                     warnings.push(crate::Warning::Objects(issue.clone()));
                 }
             }
-            if cluster.summary.objects == 0 {
+            if cluster.summary.read.objects == 0 {
                 return Err(Error::NothingShapesNodes(cluster.summary));
             }
             // Nothing to validate is not "clean": the stream was meant to hold mirror objects.

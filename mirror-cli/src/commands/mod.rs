@@ -13,7 +13,7 @@ pub mod trust;
 pub mod verify;
 
 pub use crate::input::{
-    MAX_INPUT_BYTES, command_budget, read_file, read_inputs, read_one, read_stdin,
+    MAX_INPUT_BYTES, Reading, command_budget, read_file, read_inputs, read_one, read_stdin,
 };
 pub(crate) use crate::output::print_json;
 pub use crate::output::{

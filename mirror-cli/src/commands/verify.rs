@@ -25,12 +25,12 @@ use serde_json::{Value, json};
 use super::{Exit, Style};
 use crate::Error;
 use crate::cluster::Input;
-use crate::explain::{AuthUse, auth_use, certs_d_folder};
+use crate::explain::{AuthUse, auth_use};
 use crate::node::{NodePlan, RenderOptions, Target, holds_credentials, paths};
 use crate::text_diff::unified_diff;
 use crate::writer::NodeFile;
 use go_compat::quote as go_quote;
-use node_root::{Budget, FileKind, Owner};
+use node_root::{Budget, FileKind, Listing, Owner, Root};
 
 use crate::node::read::{NodeRoot, untrusted_ca_folders};
 use crate::shown::{never_quoted, shown};
@@ -89,6 +89,26 @@ pub struct Check {
     /// A unified diff (rendered → node), or for the kubelet's config.json a redacted list of registries that
     /// differ.
     pub diff: Option<String>,
+    /// The reason with every item it lists, where [`Check::reason`] names only the first
+    /// [`LISTED_IN_A_LINE`] (the JSON report's `reason`; the checklist keeps one line short).
+    pub complete_reason: Option<String>,
+}
+
+/// How many items (mirrors) one checklist line names before "and N more".
+pub const LISTED_IN_A_LINE: usize = 5;
+
+/// `items` joined by ", ": the first [`LISTED_IN_A_LINE`] and "and N more", and all of them when some were left
+/// off.
+fn listed(items: &[&str]) -> (String, Option<String>) {
+    let all = items.join(", ");
+    if items.len() <= LISTED_IN_A_LINE {
+        return (all, None);
+    }
+    let first = items[..LISTED_IN_A_LINE].join(", ");
+    (
+        format!("{first} and {} more", items.len() - LISTED_IN_A_LINE),
+        Some(all),
+    )
 }
 
 fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<String>) -> Check {
@@ -98,6 +118,7 @@ fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<Strin
         status,
         reason: reason.into(),
         diff: None,
+        complete_reason: None,
     }
 }
 
@@ -175,7 +196,7 @@ pub fn json_report(root: &Path, checks: &[Check]) -> Value {
             "kind": c.kind,
             "path": c.path,
             "status": c.status.label().to_lowercase(),
-            "reason": c.reason,
+            "reason": c.complete_reason.as_ref().unwrap_or(&c.reason),
             "diff": c.diff,
         })).collect::<Vec<_>>(),
     })
@@ -403,11 +424,11 @@ pub fn verify_within(
         OnNode::NotRegular(_) => {}
         found => checks.extend(credentials_checks(auth_path, &locations, found.file())),
     }
-    checks.extend(certs_d_checks(root, plan, &locations));
+    checks.extend(certs_d_checks(node.root(), plan, &locations)?);
     let untrusted = untrusted_ca_checks(&node, plan, &checks)?;
     checks.extend(untrusted);
     checks.extend(folder_checks(&node, plan)?);
-    checks.extend(node_ca_checks(&mut node, root, plan)?);
+    checks.extend(node_ca_checks(&mut node, plan)?);
     Ok(checks)
 }
 
@@ -454,16 +475,16 @@ fn folder_checks(node: &NodeRoot<'_>, plan: &NodePlan) -> Result<Vec<Check>, Err
 /// a file its certificate pool cannot use (garbage, a key, an expired certificate) is skipped silently there, and
 /// pulls from that host then fail with "x509: certificate signed by unknown authority", so it fails verify; a
 /// usable one no object asks for is listed as extra (the image registry operator adds some), not failed.
-fn node_ca_checks(
-    node: &mut NodeRoot<'_>,
-    root: &Path,
-    plan: &NodePlan,
-) -> Result<Vec<Check>, Error> {
+fn node_ca_checks(node: &mut NodeRoot<'_>, plan: &NodePlan) -> Result<Vec<Check>, Error> {
     let mut checks = Vec::new();
     for base in paths::CERTS_D_SEARCH_ORDER {
-        for folder in node_folder_names(root, base)? {
+        let (folders, links) = node_folder_names(node.root(), base)?;
+        checks.extend(links);
+        for folder in folders {
             let relative_folder = format!("{base}/{folder}");
-            for name in node_folder_names(root, &relative_folder)? {
+            let (names, links) = node_folder_names(node.root(), &relative_folder)?;
+            checks.extend(links);
+            for name in names {
                 if !name.ends_with(".crt") {
                     continue;
                 }
@@ -529,36 +550,81 @@ fn classify_ca_file(
     trust_bundle::classify_ca_file(&bundle, now)
 }
 
-/// The names in a node folder, sorted (none when it is absent or not a folder).
-fn node_folder_names(root: &Path, relative: &str) -> Result<Vec<String>, Error> {
-    let path = root.join(relative);
-    let entries = match std::fs::read_dir(&path) {
-        Ok(entries) => entries,
-        Err(e)
-            if matches!(
-                e.kind(),
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-            ) =>
-        {
-            return Ok(Vec::new());
-        }
-        Err(e) => {
-            return Err(Error::Io {
-                path: path.display().to_string(),
-                action: Some("listing the node's folder"),
-                source: e,
-            });
-        }
+/// The names in a node folder, sorted (none when it is absent or not a folder), listed through node-root so that
+/// nothing outside `--root` is listed; with a finding for each symbolic link where a folder is expected (the listed
+/// folder itself, or a folder entry in it), never followed.
+fn node_folder_names(root: &Root, relative: &str) -> Result<(Vec<String>, Vec<Check>), Error> {
+    let link = |path: &str| {
+        check(
+            "certs.d",
+            &shown(path),
+            Status::Drift,
+            "is a symbolic link; not followed (a certs.d folder must be a folder)",
+        )
     };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    Ok(names)
+    Ok(
+        match root.read_dir(relative, crate::bounds::NODE_FOLDER_ENTRIES)? {
+            Listing::Missing => (Vec::new(), Vec::new()),
+            Listing::NotAFolder { at, kind } => {
+                let findings = if kind == FileKind::Symlink && at == Path::new(relative) {
+                    vec![link(relative)]
+                } else {
+                    Vec::new()
+                };
+                (Vec::new(), findings)
+            }
+            Listing::Entries(entries) => {
+                let mut names = Vec::new();
+                let mut findings = Vec::new();
+                for entry in entries {
+                    let name = entry.name.to_string_lossy().into_owned();
+                    // A link in a folder of CA folders stands for a folder; a link to a file is reported by its read.
+                    if entry.kind == FileKind::Symlink && !name.ends_with(".crt") {
+                        findings.push(link(&format!("{relative}/{name}")));
+                    } else {
+                        names.push(name);
+                    }
+                }
+                (names, findings)
+            }
+        },
+    )
 }
 
-/// Loads a main file and drop-ins as containers/image merges them; paths named as on the node.
+/// The folders of each certs.d folder, in containers/image's search order, listed under the root: a folder reached
+/// through a symbolic link is not one (its link is reported by [`node_ca_checks`]).
+struct CertsDFolders(Vec<(&'static str, Vec<std::ffi::OsString>)>);
+
+impl CertsDFolders {
+    fn list(root: &Root) -> Result<CertsDFolders, Error> {
+        let mut bases = Vec::new();
+        for base in paths::CERTS_D_SEARCH_ORDER {
+            let folders = match root.read_dir(base, crate::bounds::NODE_FOLDER_ENTRIES)? {
+                Listing::Entries(entries) => entries
+                    .into_iter()
+                    .filter(|e| e.kind == FileKind::Folder)
+                    .map(|e| e.name)
+                    .collect(),
+                Listing::Missing | Listing::NotAFolder { .. } => Vec::new(),
+            };
+            bases.push((base, folders));
+        }
+        Ok(CertsDFolders(bases))
+    }
+
+    /// The first folder for `host`, as `/<path>`.
+    fn of(&self, host: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(_, folders)| {
+                folders
+                    .iter()
+                    .any(|f| f.as_encoded_bytes() == host.as_bytes())
+            })
+            .map(|(base, _)| format!("/{base}/{host}"))
+    }
+}
+
 fn merged(
     main: Option<&[u8]>,
     drop_ins: &[(String, &[u8])],
@@ -994,15 +1060,13 @@ fn credentials_checks(path: &str, locations: &[&str], node_auth: Option<&Found>)
     }
     let config = match node_auth.map(|f| DockerConfig::parse(&f.bytes, &format!("node/{path}"))) {
         None => {
-            return vec![check(
-                "credentials",
-                path,
-                Status::Missing,
-                format!(
-                    "not on the node: no credentials for the mirror(s) {}",
-                    locations.join(", ")
-                ),
-            )];
+            let reason = |mirrors: &str| {
+                format!("not on the node: no credentials for the mirror(s) {mirrors}")
+            };
+            let (shown_mirrors, all_mirrors) = listed(locations);
+            let mut missing = check("credentials", path, Status::Missing, reason(&shown_mirrors));
+            missing.complete_reason = all_mirrors.as_deref().map(reason);
+            return vec![missing];
         }
         Some(Err(e)) => {
             return vec![check(
@@ -1059,7 +1123,7 @@ fn location_host(location: &str) -> &str {
     location.split('/').next().unwrap_or(location)
 }
 
-fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check> {
+fn certs_d_checks(root: &Root, plan: &NodePlan, locations: &[&str]) -> Result<Vec<Check>, Error> {
     let ca_folders: Vec<String> = plan
         .files
         .iter()
@@ -1075,13 +1139,14 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check
             hosts.push(host);
         }
     }
+    let node_folders = CertsDFolders::list(root)?;
     let mut checks = Vec::new();
     for host in &hosts {
         let folder = format!("{}/{host}", paths::CERTS_D);
         let bare = host.split(':').next().unwrap_or(host);
         if ca_folders.iter().any(|f| f == host) {
             let expected_path = format!("/{folder}");
-            checks.push(match certs_d_folder(root, host) {
+            checks.push(match node_folders.of(host) {
                 Some(used) if used == expected_path => check(
                     "certs.d",
                     &folder,
@@ -1116,7 +1181,7 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check
                     paths::CERTS_D
                 ),
             ));
-        } else if let Some(used) = certs_d_folder(root, host) {
+        } else if let Some(used) = node_folders.of(host) {
             // Trust removed from the objects is not removed from this node: pulls still trust the old CA.
             checks.push(check(
                 "certs.d",
@@ -1135,7 +1200,7 @@ fn certs_d_checks(root: &Path, plan: &NodePlan, locations: &[&str]) -> Vec<Check
             ));
         }
     }
-    checks
+    Ok(checks)
 }
 
 /// The folders of `etc/docker/certs.d` the objects hold no CA for (and no mirror check above named): the

@@ -20,6 +20,10 @@ use mirror_cli::commands;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The most one input file may hold, and (if larger) what all of a command's inputs may hold together; for
+    /// the rare input over the defaults (64 MiB a file, 512 MiB a command)
+    #[arg(long, global = true, value_name = "BYTES")]
+    pub max_input_bytes: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -581,6 +585,10 @@ pub enum IcspCommand {
         /// Output format on standard output (not with --dest-dir): a YAML stream, or JSON (one object, or a v1 List)
         #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = ObjectOutputArg::Yaml)]
         output: ObjectOutputArg,
+        /// How the API server's rules apply to the ICSPs (unknown fields, apiVersion, names, duplicates), as
+        /// kubectl's --validate: strict refuses, warn warns, ignore says nothing
+        #[arg(long, value_enum, value_name = "MODE", default_value_t = ValidateArg::Strict)]
+        validate: ValidateArg,
     },
     /// Check mirror objects as the API server and machine-config-operator would
     #[command(after_help = "Examples:\n  \

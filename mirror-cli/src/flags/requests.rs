@@ -15,12 +15,9 @@ use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
 use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
-use mirror_cli::commands::{
-    self, Exit, Format, ObjectFormat, Style, read_file, read_inputs, read_one,
-};
+use mirror_cli::commands::{self, Exit, Format, ObjectFormat, Style};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
-use node_root::Budget;
 use registries_conf::Layout;
 use trust_bundle::{OutOfValidity, UnixTime};
 
@@ -55,10 +52,10 @@ impl Request {
     /// Reads what the arguments name and builds the request.
     pub fn from_args(cli: Cli) -> Result<Request, Error> {
         // One budget across every file and stream this command reads.
-        let budget = &mut commands::command_budget();
+        let reading = &mut commands::Reading::new(cli.max_input_bytes);
         Ok(match cli.command {
             Command::Render(args) => Request::Render(RenderRequest {
-                inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
+                inputs: reading.inputs(&args.objects.files, args.objects.read.recursive)?,
                 example: args.objects.example,
                 root: args.root,
                 show: args.show,
@@ -66,39 +63,39 @@ impl Request {
                 format: args.output.into(),
                 options: RenderOptions {
                     target: args.target.into(),
-                    ..render_options(args.render, &args.objects, budget)?
+                    ..render_options(args.render, &args.objects, reading)?
                 },
             }),
             Command::Ignition(args) => Request::Ignition(IgnitionRequest {
-                inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
+                inputs: reading.inputs(&args.objects.files, args.objects.read.recursive)?,
                 example: args.objects.example,
                 spec_version: args.spec_version,
                 output: stdout_if_dash(args.output),
-                options: render_options(args.render, &args.objects, budget)?,
+                options: render_options(args.render, &args.objects, reading)?,
             }),
             Command::Diff(args) => Request::Diff(DiffRequest {
-                from: read_inputs(&args.from, args.read.recursive, budget)?,
-                to: read_inputs(&args.to, args.read.recursive, budget)?,
+                from: reading.inputs(&args.from, args.read.recursive)?,
+                to: reading.inputs(&args.to, args.read.recursive)?,
                 options: node_options(
                     args.layout,
                     args.release_image,
                     None,
                     &args.ca,
                     &args.read,
-                    budget,
+                    reading,
                 )?,
                 format: args.output.into(),
             }),
             Command::Manifests(args) => {
                 let _ = args.password_stdin;
                 let rules = match &args.mapping {
-                    Some(file) => Rules::Mapping(read_file(file, budget)?),
+                    Some(file) => Rules::Mapping(reading.file(file)?),
                     None => Rules::Maps(args.maps),
                 };
                 Request::Manifests(ManifestsRequest {
                     registry: args.registry,
-                    ca: read_file(&args.ca, budget)?,
-                    pull_secret: read_file(&args.pull_secret, budget)?,
+                    ca: reading.file(&args.ca)?,
+                    pull_secret: reading.file(&args.pull_secret)?,
                     username: args.username,
                     password: mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?,
                     rules,
@@ -125,7 +122,7 @@ impl Request {
             Command::Verify(args) => {
                 let fleet = FleetRequest {
                     roots: args.roots,
-                    inputs: read_inputs(&args.objects.files, args.objects.read.recursive, budget)?,
+                    inputs: reading.inputs(&args.objects.files, args.objects.read.recursive)?,
                     example: args.objects.example,
                     options: RenderOptions {
                         target: args.target.into(),
@@ -135,12 +132,12 @@ impl Request {
                             args.pull_secret.as_deref(),
                             &args.objects.ca,
                             &args.objects.read,
-                            budget,
+                            reading,
                         )?
                     },
                     json: args.output == OutputArg::Json,
                     // The node's files share what the inputs left of the command's budget.
-                    budget: Some(budget.clone()),
+                    budget: Some(reading.budget.clone()),
                 };
                 match <[_; 1]>::try_from(fleet.roots) {
                     // One root: the single-node checklist.
@@ -157,10 +154,10 @@ impl Request {
             }
             Command::Probe(args) => Request::Probe(args),
             Command::PullSecret(args) => {
-                Request::PullSecret(pull_secret_request(args.command, budget)?)
+                Request::PullSecret(pull_secret_request(args.command, reading)?)
             }
             Command::Trust(args) => Request::Trust(trust_request(args.command)),
-            Command::Icsp(args) => Request::Icsp(icsp_request(args.command, budget)?),
+            Command::Icsp(args) => Request::Icsp(icsp_request(args.command, reading)?),
             Command::Completion(args) => Request::Completion(args.shell),
             // `--dir -`: standard output, as wherever a place to write is expected.
             Command::Man(args) => Request::Man(stdout_if_dash(args.dir)),
@@ -259,7 +256,7 @@ impl From<LayoutArg> for Layout {
 fn render_options(
     flags: RenderFlags,
     objects: &ObjectsArgs,
-    budget: &mut Budget,
+    reading: &mut commands::Reading,
 ) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
@@ -267,7 +264,7 @@ fn render_options(
         flags.pull_secret.as_deref(),
         &objects.ca,
         &objects.read,
-        budget,
+        reading,
     )
 }
 
@@ -278,13 +275,13 @@ fn node_options(
     pull_secret: Option<&Path>,
     ca: &CaArgs,
     read: &ReadArgs,
-    budget: &mut Budget,
+    reading: &mut commands::Reading,
 ) -> Result<RenderOptions, Error> {
     Ok(RenderOptions {
         strictness: read.validate.into(),
         layout: layout.into(),
         release_image,
-        pull_secret: pull_secret.map(|f| read_file(f, budget)).transpose()?,
+        pull_secret: pull_secret.map(|f| reading.file(f)).transpose()?,
         ca_out_of_validity: ca.out_of_validity(),
         ..Default::default()
     })
@@ -292,7 +289,7 @@ fn node_options(
 
 fn pull_secret_request(
     command: PullSecretCommand,
-    budget: &mut Budget,
+    reading: &mut commands::Reading,
 ) -> Result<PullSecretRequest, Error> {
     Ok(match command {
         PullSecretCommand::Merge {
@@ -302,7 +299,7 @@ fn pull_secret_request(
         } => PullSecretRequest::Merge(pull_secret::MergeRequest {
             inputs: files
                 .iter()
-                .map(|f| read_one(f, budget))
+                .map(|f| reading.one(f))
                 .collect::<Result<_, _>>()?,
             output: OutputOptions {
                 compact,
@@ -323,7 +320,7 @@ fn pull_secret_request(
                         .into(),
                 });
             }
-            let input = read_one(&file, budget)?;
+            let input = reading.one(&file)?;
             let password = mirror_cli::pull_secret::read_password(&mut std::io::stdin().lock())?;
             PullSecretRequest::Add(pull_secret::AddRequest {
                 input,
@@ -343,7 +340,7 @@ fn pull_secret_request(
             compact,
             output,
         } => PullSecretRequest::Remove(pull_secret::RemoveRequest {
-            input: read_one(&file, budget)?,
+            input: reading.one(&file)?,
             registry,
             ignore_not_found,
             output: OutputOptions {
@@ -356,7 +353,7 @@ fn pull_secret_request(
             reference,
             output,
         } => PullSecretRequest::Get(pull_secret::GetRequest {
-            input: read_one(&file, budget)?,
+            input: reading.one(&file)?,
             reference,
             format: output.into(),
         }),
@@ -392,16 +389,22 @@ fn trust_request(command: TrustCommand) -> TrustRequest {
     }
 }
 
-fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest, Error> {
+fn icsp_request(
+    command: IcspCommand,
+    reading: &mut commands::Reading,
+) -> Result<IcspRequest, Error> {
     Ok(match command {
         IcspCommand::Migrate {
             files,
             dest_dir,
             random_suffix,
             output,
+            validate,
         } => IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             format: output.into(),
-            inputs: read_inputs(&files, false, budget)?,
+            strictness: validate.into(),
+            limits: reading.object_limits(),
+            inputs: reading.inputs(&files, false)?,
             // `--dest-dir -`: the YAML on standard output, as without the option.
             dest_dir: stdout_if_dash(dest_dir),
             suffix: if random_suffix {
@@ -416,7 +419,7 @@ fn icsp_request(command: IcspCommand, budget: &mut Budget) -> Result<IcspRequest
             output,
         } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
             strictness: read.validate.into(),
-            inputs: read_inputs(&files, read.recursive, budget)?,
+            inputs: reading.inputs(&files, read.recursive)?,
             now: None,
             format: output.into(),
         }),

@@ -48,6 +48,8 @@ fn migrate(inputs: Vec<Input>, dest_dir: Option<PathBuf>, suffix: Suffix) -> Ics
         inputs,
         dest_dir,
         suffix,
+        strictness: Default::default(),
+        limits: Default::default(),
     })
 }
 

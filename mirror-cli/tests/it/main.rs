@@ -15,6 +15,7 @@ mod edge_size;
 mod edge_validate;
 mod edge_verify;
 mod errors;
+mod fixups;
 mod fleet_verify;
 mod hostile_inputs;
 mod hostile_reads;
