@@ -11,5 +11,7 @@ mod owners;
 mod random_roots;
 mod reads;
 mod special_files;
+#[path = "../../../test-support/strategies.rs"]
+mod strategies;
 mod swapper;
 mod symlinks;

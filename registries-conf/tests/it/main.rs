@@ -15,3 +15,5 @@ mod resolve_cases;
 mod resolve_golden;
 mod resolve_rules;
 mod short_names;
+#[path = "../../../test-support/strategies.rs"]
+mod strategies;
