@@ -8,6 +8,8 @@ mod concurrent;
 mod journal;
 mod kill;
 mod owners;
+#[path = "../../../test-support/proc_status.rs"]
+mod proc_status;
 mod random_roots;
 mod reads;
 mod special_files;

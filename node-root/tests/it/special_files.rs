@@ -166,9 +166,7 @@ fn a_file_over_its_limit_is_refused_at_the_limit() {
 
 /// Peak resident memory of this process, from `/proc/self/status`.
 fn vm_hwm_kib() -> u64 {
-    let status = fs::read_to_string("/proc/self/status").unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    crate::proc_status::status_kib("VmHWM:")
 }
 
 #[test]

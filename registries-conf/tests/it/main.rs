@@ -7,6 +7,8 @@ mod parse_dropin;
 mod parse_fast;
 mod parse_properties;
 mod parse_validate;
+#[path = "../../../test-support/proc_status.rs"]
+mod proc_status;
 mod render_golden;
 mod render_memory;
 mod render_properties;
