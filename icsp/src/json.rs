@@ -85,22 +85,45 @@ impl<'a> JsonParser<'a, '_> {
         }
     }
 
+    /// Steps into the `{` or `[` at the cursor, counted as a node at `depth`; true when `close` follows at once
+    /// (an empty container, stepped over).
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, NotSure> {
+        self.count_node()?;
+        if depth > self.limits.max_depth {
+            return Err(NotSure);
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        let empty = self.bytes.get(self.pos) == Some(&close);
+        if empty {
+            self.pos += 1;
+        }
+        Ok(empty)
+    }
+
+    /// After a container's item: steps over `,` (false: more items) or `close` (true: the container ended).
+    fn closed_after_item(&mut self, close: u8) -> Result<bool, NotSure> {
+        self.skip_whitespace();
+        match self.bytes.get(self.pos) {
+            Some(b',') => self.pos += 1,
+            Some(&b) if b == close => {
+                self.pos += 1;
+                return Ok(true);
+            }
+            _ => return Err(NotSure),
+        }
+        Ok(false)
+    }
+
     fn value(&mut self, depth: usize) -> Result<Node<'a>, NotSure> {
         self.skip_whitespace();
         let line = self.line;
         match *self.bytes.get(self.pos).ok_or(NotSure)? {
             b'{' => {
-                self.count_node()?;
-                if depth > self.limits.max_depth {
-                    return Err(NotSure);
-                }
-                self.pos += 1;
-                let start = self.entries.len();
-                self.skip_whitespace();
-                if self.bytes.get(self.pos) == Some(&b'}') {
-                    self.pos += 1;
+                if self.open(depth, b'}')? {
                     return Ok(self.node(Tree::Map(Vec::new()), line));
                 }
+                let start = self.entries.len();
                 loop {
                     self.skip_whitespace();
                     let key_line = self.line;
@@ -129,14 +152,8 @@ impl<'a> JsonParser<'a, '_> {
                         },
                         value,
                     ));
-                    self.skip_whitespace();
-                    match self.bytes.get(self.pos) {
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return Err(NotSure),
+                    if self.closed_after_item(b'}')? {
+                        break;
                     }
                 }
                 let entries: Vec<(Key<'a>, Node<'a>)> = self.entries.drain(start..).collect();
@@ -146,28 +163,15 @@ impl<'a> JsonParser<'a, '_> {
                 Ok(self.node(Tree::Map(entries), line))
             }
             b'[' => {
-                self.count_node()?;
-                if depth > self.limits.max_depth {
-                    return Err(NotSure);
-                }
-                self.pos += 1;
-                let start = self.items.len();
-                self.skip_whitespace();
-                if self.bytes.get(self.pos) == Some(&b']') {
-                    self.pos += 1;
+                if self.open(depth, b']')? {
                     return Ok(self.node(Tree::Seq(Vec::new()), line));
                 }
+                let start = self.items.len();
                 loop {
                     let item = self.value(depth + 1)?;
                     self.items.push(item);
-                    self.skip_whitespace();
-                    match self.bytes.get(self.pos) {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return Err(NotSure),
+                    if self.closed_after_item(b']')? {
+                        break;
                     }
                 }
                 let items = self.items.drain(start..).collect();
