@@ -311,6 +311,11 @@ fn check_printable(s: &str) -> Result<(), NotSure> {
     if bad { Err(NotSure) } else { Ok(()) }
 }
 
+/// The index after the run of ASCII digits that starts at `from`.
+fn digits_end(b: &[u8], from: usize) -> usize {
+    from + b[from..].iter().take_while(|d| d.is_ascii_digit()).count()
+}
+
 /// `true`, `false`, `null` or a JSON number.
 fn is_json_literal(word: &str) -> bool {
     if matches!(word, "true" | "false" | "null") {
@@ -319,19 +324,14 @@ fn is_json_literal(word: &str) -> bool {
     let b = word.as_bytes();
     let mut i = usize::from(b.first() == Some(&b'-'));
     let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
+    i = digits_end(b, i);
     let int_len = i - int_start;
     if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
         return false;
     }
     if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        let frac_start = i + 1;
+        i = digits_end(b, frac_start);
         if i == frac_start {
             return false;
         }
@@ -342,9 +342,7 @@ fn is_json_literal(word: &str) -> bool {
             i += 1;
         }
         let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        i = digits_end(b, exp_start);
         if i == exp_start {
             return false;
         }
