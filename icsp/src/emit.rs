@@ -456,6 +456,19 @@ pub(crate) fn go_yaml_key_order(a: &str, b: &str) -> Ordering {
     }
 }
 
+/// go-yaml's `keyList.Less` number reading: the digits of `r` from `from` on, accumulated onto `n` with Go's
+/// wrapping `int` arithmetic; the number and the index after its digits.
+fn go_yaml_digits(r: &[char], from: usize, mut n: i64) -> (i64, usize) {
+    let mut i = from;
+    while i < r.len() && r[i].is_ascii_digit() {
+        n = n
+            .wrapping_mul(10)
+            .wrapping_add(i64::from(r[i] as u8 - b'0'));
+        i += 1;
+    }
+    (n, i)
+}
+
 fn go_yaml_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
@@ -488,20 +501,8 @@ fn go_yaml_less(a: &str, b: &str) -> bool {
                 }
             }
         }
-        let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
-            ai += 1;
-        }
-        let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn
-                .wrapping_mul(10)
-                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
-            bi += 1;
-        }
+        let (an, ai) = go_yaml_digits(&ar, i, an);
+        let (bn, bi) = go_yaml_digits(&br, i, bn);
         if an != bn {
             return an < bn;
         }

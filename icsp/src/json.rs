@@ -85,22 +85,45 @@ impl<'a> JsonParser<'a, '_> {
         }
     }
 
+    /// Steps into the `{` or `[` at the cursor, counted as a node at `depth`; true when `close` follows at once
+    /// (an empty container, stepped over).
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, NotSure> {
+        self.count_node()?;
+        if depth > self.limits.max_depth {
+            return Err(NotSure);
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        let empty = self.bytes.get(self.pos) == Some(&close);
+        if empty {
+            self.pos += 1;
+        }
+        Ok(empty)
+    }
+
+    /// After a container's item: steps over `,` (false: more items) or `close` (true: the container ended).
+    fn closed_after_item(&mut self, close: u8) -> Result<bool, NotSure> {
+        self.skip_whitespace();
+        match self.bytes.get(self.pos) {
+            Some(b',') => self.pos += 1,
+            Some(&b) if b == close => {
+                self.pos += 1;
+                return Ok(true);
+            }
+            _ => return Err(NotSure),
+        }
+        Ok(false)
+    }
+
     fn value(&mut self, depth: usize) -> Result<Node<'a>, NotSure> {
         self.skip_whitespace();
         let line = self.line;
         match *self.bytes.get(self.pos).ok_or(NotSure)? {
             b'{' => {
-                self.count_node()?;
-                if depth > self.limits.max_depth {
-                    return Err(NotSure);
-                }
-                self.pos += 1;
-                let start = self.entries.len();
-                self.skip_whitespace();
-                if self.bytes.get(self.pos) == Some(&b'}') {
-                    self.pos += 1;
+                if self.open(depth, b'}')? {
                     return Ok(self.node(Tree::Map(Vec::new()), line));
                 }
+                let start = self.entries.len();
                 loop {
                     self.skip_whitespace();
                     let key_line = self.line;
@@ -129,14 +152,8 @@ impl<'a> JsonParser<'a, '_> {
                         },
                         value,
                     ));
-                    self.skip_whitespace();
-                    match self.bytes.get(self.pos) {
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return Err(NotSure),
+                    if self.closed_after_item(b'}')? {
+                        break;
                     }
                 }
                 let entries: Vec<(Key<'a>, Node<'a>)> = self.entries.drain(start..).collect();
@@ -146,28 +163,15 @@ impl<'a> JsonParser<'a, '_> {
                 Ok(self.node(Tree::Map(entries), line))
             }
             b'[' => {
-                self.count_node()?;
-                if depth > self.limits.max_depth {
-                    return Err(NotSure);
-                }
-                self.pos += 1;
-                let start = self.items.len();
-                self.skip_whitespace();
-                if self.bytes.get(self.pos) == Some(&b']') {
-                    self.pos += 1;
+                if self.open(depth, b']')? {
                     return Ok(self.node(Tree::Seq(Vec::new()), line));
                 }
+                let start = self.items.len();
                 loop {
                     let item = self.value(depth + 1)?;
                     self.items.push(item);
-                    self.skip_whitespace();
-                    match self.bytes.get(self.pos) {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return Err(NotSure),
+                    if self.closed_after_item(b']')? {
+                        break;
                     }
                 }
                 let items = self.items.drain(start..).collect();
@@ -307,6 +311,11 @@ fn check_printable(s: &str) -> Result<(), NotSure> {
     if bad { Err(NotSure) } else { Ok(()) }
 }
 
+/// The index after the run of ASCII digits that starts at `from`.
+fn digits_end(b: &[u8], from: usize) -> usize {
+    from + b[from..].iter().take_while(|d| d.is_ascii_digit()).count()
+}
+
 /// `true`, `false`, `null` or a JSON number.
 fn is_json_literal(word: &str) -> bool {
     if matches!(word, "true" | "false" | "null") {
@@ -315,19 +324,14 @@ fn is_json_literal(word: &str) -> bool {
     let b = word.as_bytes();
     let mut i = usize::from(b.first() == Some(&b'-'));
     let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
+    i = digits_end(b, i);
     let int_len = i - int_start;
     if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
         return false;
     }
     if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        let frac_start = i + 1;
+        i = digits_end(b, frac_start);
         if i == frac_start {
             return false;
         }
@@ -338,9 +342,7 @@ fn is_json_literal(word: &str) -> bool {
             i += 1;
         }
         let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
+        i = digits_end(b, exp_start);
         if i == exp_start {
             return false;
         }

@@ -619,39 +619,35 @@ impl Object {
                 })
             }
             (CONFIG_V1, "ImageDigestMirrorSet") => {
-                let spec = f
-                    .read(&at, "spec", |a| {
-                        let mut g = a.fields()?;
-                        Ok(ImageDigestMirrorSetSpec {
-                            image_digest_mirrors: g
-                                .read(&a, "imageDigestMirrors", |l| l.list(read_image_mirrors))?
-                                .unwrap_or_default(),
-                            extra: g.rest(&a)?,
-                        })
-                    })?
-                    .unwrap_or_default();
+                let spec = f.read(&at, "spec", |a| {
+                    let (image_digest_mirrors, extra) =
+                        read_mirror_set_spec(a, "imageDigestMirrors")?;
+                    Ok(ImageDigestMirrorSetSpec {
+                        image_digest_mirrors,
+                        extra,
+                    })
+                })?;
+                let extra = f.rest(&at)?;
+                let spec = spec.unwrap_or_default();
                 Object::ImageDigestMirrorSet(ImageDigestMirrorSet {
                     metadata,
                     spec,
-                    extra: f.rest(&at)?,
+                    extra,
                 })
             }
             (CONFIG_V1, "ImageTagMirrorSet") => {
-                let spec = f
-                    .read(&at, "spec", |a| {
-                        let mut g = a.fields()?;
-                        Ok(ImageTagMirrorSetSpec {
-                            image_tag_mirrors: g
-                                .read(&a, "imageTagMirrors", |l| l.list(read_image_mirrors))?
-                                .unwrap_or_default(),
-                            extra: g.rest(&a)?,
-                        })
-                    })?
-                    .unwrap_or_default();
+                let spec = f.read(&at, "spec", |a| {
+                    let (image_tag_mirrors, extra) = read_mirror_set_spec(a, "imageTagMirrors")?;
+                    Ok(ImageTagMirrorSetSpec {
+                        image_tag_mirrors,
+                        extra,
+                    })
+                })?;
+                let (spec, extra) = (spec.unwrap_or_default(), f.rest(&at)?);
                 Object::ImageTagMirrorSet(ImageTagMirrorSet {
                     metadata,
                     spec,
-                    extra: f.rest(&at)?,
+                    extra,
                 })
             }
             (CONFIG_V1, "Image") => {
@@ -746,6 +742,16 @@ fn read_icsp_spec(at: At<'_>) -> Result<IcspSpec, Error> {
             .unwrap_or_default(),
         extra: f.rest(&at)?,
     })
+}
+
+/// The `spec` of an ImageDigestMirrorSet or ImageTagMirrorSet: its one mirror list (named `list`) and the rest.
+fn read_mirror_set_spec(
+    at: At<'_>,
+    list: &str,
+) -> Result<(Vec<ImageMirrors>, Map<String, Value>), Error> {
+    let mut g = at.fields()?;
+    let mirrors = g.read(&at, list, |l| l.list(read_image_mirrors))?;
+    Ok((mirrors.unwrap_or_default(), g.rest(&at)?))
 }
 
 fn read_image_mirrors(item: At<'_>) -> Result<ImageMirrors, Error> {

@@ -214,9 +214,7 @@ impl<'a> Documents<'a> {
                     )
                 }
                 Event::SequenceStart(_, anchor, tag) => {
-                    self.count_node(at)?;
-                    self.check_depth(at, stack.len() + 1)?;
-                    self.collection_tag(at, tag.as_deref(), "seq")?;
+                    self.open_collection(at, stack.len() + 1, tag.as_deref(), "seq")?;
                     stack.push(Frame::Seq {
                         start: items.len(),
                         line: at.0,
@@ -227,9 +225,7 @@ impl<'a> Documents<'a> {
                     continue;
                 }
                 Event::MappingStart(_, anchor, tag) => {
-                    self.count_node(at)?;
-                    self.check_depth(at, stack.len() + 1)?;
-                    self.collection_tag(at, tag.as_deref(), "map")?;
+                    self.open_collection(at, stack.len() + 1, tag.as_deref(), "map")?;
                     stack.push(Frame::Map {
                         start: entries.len(),
                         merges: Vec::new(),
@@ -332,6 +328,20 @@ impl<'a> Documents<'a> {
             return Err(self.budget(at, format!("budget breached: Depth {{ depth: {depth} }}")));
         }
         Ok(())
+    }
+
+    /// The checks of a sequence or mapping that opens at `at`: one node more, `depth` within the limit, and a tag
+    /// (if any) that is the `core` one.
+    fn open_collection(
+        &mut self,
+        at: (u32, u32),
+        depth: usize,
+        tag: Option<&Tag>,
+        core: &str,
+    ) -> Result<(), Error> {
+        self.count_node(at)?;
+        self.check_depth(at, depth)?;
+        self.collection_tag(at, tag, core)
     }
 
     fn collection_tag(&self, at: (u32, u32), tag: Option<&Tag>, core: &str) -> Result<(), Error> {

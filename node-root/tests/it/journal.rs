@@ -194,10 +194,9 @@ fn the_lock_wait_times_out_naming_its_holder() {
     let start = Instant::now();
     let e = other.lock(Duration::from_millis(300)).unwrap_err();
     let waited = start.elapsed();
-    assert!(
-        waited >= Duration::from_millis(300) && waited < Duration::from_secs(2),
-        "{waited:?}"
-    );
+    // The holder keeps the lock until the end of the test, so returning at all means the wait gave up on its own;
+    // only the lower bound is a fact of the code (an upper bound would measure the machine).
+    assert!(waited >= Duration::from_millis(300), "{waited:?}");
     let ErrorKind::LockTimeout {
         holder: Some(holder),
         ..

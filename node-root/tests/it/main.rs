@@ -8,8 +8,12 @@ mod concurrent;
 mod journal;
 mod kill;
 mod owners;
+#[path = "../../../test-support/proc_status.rs"]
+mod proc_status;
 mod random_roots;
 mod reads;
 mod special_files;
+#[path = "../../../test-support/strategies.rs"]
+mod strategies;
 mod swapper;
 mod symlinks;

@@ -11,6 +11,7 @@ use node_root::{Budget, Found, Owner, Plan, Resolver, Root};
 use proptest::prelude::*;
 
 use crate::common::{Ground, SECRET, mkfifo, within};
+use crate::strategies::one_of;
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -32,7 +33,7 @@ enum Action {
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![
+    one_of(&[
         "etc",
         "containers",
         "a",
@@ -42,7 +43,6 @@ fn name() -> impl Strategy<Value = String> {
         "x y",
         ".hidden",
     ])
-    .prop_map(String::from)
 }
 
 fn rel_path() -> impl Strategy<Value = String> {

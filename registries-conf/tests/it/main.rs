@@ -7,6 +7,8 @@ mod parse_dropin;
 mod parse_fast;
 mod parse_properties;
 mod parse_validate;
+#[path = "../../../test-support/proc_status.rs"]
+mod proc_status;
 mod render_golden;
 mod render_memory;
 mod render_properties;
@@ -15,3 +17,5 @@ mod resolve_cases;
 mod resolve_golden;
 mod resolve_rules;
 mod short_names;
+#[path = "../../../test-support/strategies.rs"]
+mod strategies;

@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::strategies::one_of;
 use proptest::prelude::*;
 use registries_conf::WarningKind;
 use registries_conf::parse;
@@ -93,7 +94,7 @@ fn model() -> impl Strategy<Value = RegistriesConf> {
 }
 
 fn scope() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![
+    one_of(&[
         "quay.io",
         "quay.io/openshift-release-dev",
         "quay.io/openshift-release-dev/ocp-release",
@@ -104,7 +105,6 @@ fn scope() -> impl Strategy<Value = String> {
         "mirror.example.net/m",
         "localhost:5000/x",
     ])
-    .prop_map(str::to_owned)
 }
 
 fn mirror_set() -> impl Strategy<Value = MirrorSet> {
@@ -132,8 +132,7 @@ fn rules() -> impl Strategy<Value = MirrorRules> {
         prop::option::of(prop::collection::vec(scope(), 0..3)),
         prop::option::of(prop::collection::vec(scope(), 0..3)),
         prop::option::of(prop::collection::vec(
-            prop::sample::select(vec!["quay.io", "docker.io", "registry.example.com:5000"])
-                .prop_map(str::to_owned),
+            one_of(&["quay.io", "docker.io", "registry.example.com:5000"]),
             0..3,
         )),
     )

@@ -8,19 +8,7 @@ use std::fs;
 use registries_conf::{Layout, MirrorRules, render};
 
 use crate::common::realistic_rules;
-
-fn status_kib(field: &str) -> u64 {
-    let status = fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .expect("field");
-    line.split_whitespace()
-        .nth(1)
-        .expect("value")
-        .parse()
-        .expect("number")
-}
+use crate::proc_status::status_kib;
 
 /// User + system CPU time of this process, in clock ticks (usually 10 ms).
 fn cpu_ticks() -> u64 {

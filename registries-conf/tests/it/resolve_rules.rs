@@ -1,5 +1,6 @@
 //! Resolve: error messages (insta), blocked messages, and the indexed lookup against a plain linear scan.
 
+use crate::strategies::one_of;
 use proptest::prelude::*;
 use registries_conf::parse;
 use registries_conf::validate;
@@ -186,7 +187,7 @@ fn go_find_registry<'a>(registries: &'a [Registry], name: &str) -> Option<&'a st
 }
 
 fn host() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![
+    one_of(&[
         "example.com",
         "a.example.com",
         "b.a.example.com",
@@ -199,11 +200,10 @@ fn host() -> impl Strategy<Value = String> {
         "my_host.example.com",
         "x.com",
     ])
-    .prop_map(str::to_owned)
 }
 
 fn port() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["", ":5000", ":443"]).prop_map(str::to_owned)
+    one_of(&["", ":5000", ":443"])
 }
 
 fn path() -> impl Strategy<Value = String> {
@@ -217,7 +217,7 @@ fn path() -> impl Strategy<Value = String> {
 fn prefix() -> impl Strategy<Value = String> {
     prop_oneof![
         (host(), port(), path()).prop_map(|(h, p, s)| format!("{h}{p}{s}")),
-        prop::sample::select(vec![
+        one_of(&[
             "*.example.com",
             "*.a.example.com",
             "*.com",
@@ -227,8 +227,7 @@ fn prefix() -> impl Strategy<Value = String> {
             "*example.com",
             "example.*.com",
             "*.",
-        ])
-        .prop_map(str::to_owned),
+        ]),
     ]
 }
 
