@@ -2,7 +2,7 @@
 //! node roots, directory trees, secret scans, and tests that must have the process to themselves.
 
 use std::fs;
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -153,23 +153,56 @@ pub fn assert_no_secret(what: &str, place: &str, text: &str, needles: &[String])
 
 const ALONE_VAR: &str = "MIRROR_CLI_IT_ALONE";
 
+/// How long a test run alone may take before it counts as hung. A hang guard, not a speed claim: the slowest of
+/// these tests takes seconds in a debug build on a loaded machine.
+const ALONE_HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// For tests that measure the whole process (peak memory): the first call runs `test` (its full path in this
 /// binary) again in a child process of this binary, alone, checks it passed, and returns `true` (the caller
-/// returns); in that child it returns `false` and the caller runs its body.
+/// returns); in that child it returns `false` and the caller runs its body. A child still running after
+/// [`ALONE_HANG_GUARD`] is killed and the test fails.
 pub fn rerun_alone(test: &str) -> bool {
     if std::env::var(ALONE_VAR).as_deref() == Ok(test) {
         return false;
     }
-    let output = Command::new(std::env::current_exe().unwrap())
+    let mut child = Command::new(std::env::current_exe().unwrap())
         .args([test, "--exact", "--test-threads=1", "--nocapture"])
         .env(ALONE_VAR, test)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > ALONE_HANG_GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let stdout = String::from_utf8_lossy(&stdout.join().unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&stderr.join().unwrap()).into_owned();
     eprint!("{stderr}");
+    let Some(status) = status else {
+        panic!(
+            "{test} alone: killed, still running after {ALONE_HANG_GUARD:?}:\n{stdout}\n{stderr}"
+        );
+    };
     assert!(
-        output.status.success() && stdout.contains("1 passed"),
+        status.success() && stdout.contains("1 passed"),
         "{test} alone failed:\n{stdout}\n{stderr}"
     );
     true

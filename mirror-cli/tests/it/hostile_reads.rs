@@ -9,7 +9,7 @@ use std::io::BufReader;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mirror_cli::commands::resolve::{ResolveRequest, run_with_input};
 use mirror_cli::commands::verify::VerifyRequest;
@@ -24,8 +24,8 @@ use crate::common;
 const SHADOW: &str = "root:$6$saltsalt$SECRETHASHSECRETHASH:19000:0:99999:7:::\nadmin:$6$x$ANOTHERSECRET:19000::::::\n";
 const AUTH: &str = "dXNlcjpzM2NyZXQtcGFzc3dvcmQ="; // user:s3cret-password
 
-/// Runs `f` on another thread and fails if it takes longer than a few seconds (a read that blocks on a FIFO or
-/// reads `/dev/zero` whole would never return).
+/// Runs `f` on another thread and fails if it has not returned after 20 s. A hang guard, not a speed claim: a read
+/// that blocks on a FIFO or reads `/dev/zero` whole would never return, and any bounded read returns far sooner.
 fn within_seconds<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (send, receive) = mpsc::channel();
     std::thread::spawn(move || {
@@ -220,14 +220,8 @@ fn resolve_refuses_links_fifos_and_huge_files_at_once() {
         }
         plant(root.path());
         let path = root.path().to_path_buf();
-        let started = Instant::now();
         let e = within_seconds(what, move || resolve_root(path));
         assert!(e.contains(expected), "{what}: {e}");
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{what}: {:?}",
-            started.elapsed()
-        );
     }
 }
 
