@@ -4,13 +4,16 @@
 use std::fs;
 use std::io::{Read as _, Write as _};
 use std::os::unix::fs::PermissionsExt as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use mirror_cli::cluster::Input;
 use mirror_cli::commands::render::{self, RenderRequest};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::RenderOptions;
+
+/// An ImageDigestMirrorSet that adds one mirror (registry.redhat.io/ubi9) to the example: the nodes change.
+pub const NEW_IDMS: &str = include_str!("fixtures/new-idms.yaml");
 
 /// An input file as a command reads it: its name (for messages) and its bytes.
 pub fn input(name: &str, bytes: impl AsRef<[u8]>) -> Input {
@@ -95,33 +98,54 @@ pub fn example_root(options: RenderOptions) -> tempfile::TempDir {
 /// node-root's own lock file at the top (`.node-root.lock`, a record of the last writer) is not a node file.
 pub fn tree(root: &Path, holds_credentials: impl Fn(&Path) -> bool) -> String {
     let mut rows = Vec::new();
+    for (rel, path, meta) in entries(root) {
+        if meta.is_dir() || rel == Path::new(".node-root.lock") {
+            continue;
+        }
+        let content = if holds_credentials(&rel) {
+            "(credentials)".to_owned()
+        } else {
+            fs::read_to_string(&path).unwrap()
+        };
+        rows.push(format!(
+            "== {} ({:o})\n{content}",
+            rel.display(),
+            meta.permissions().mode() & 0o7777
+        ));
+    }
+    rows.sort();
+    rows.join("\n")
+}
+
+/// Every entry under `root`, links not followed: its path relative to `root`, its full path, its metadata.
+pub fn entries(root: &Path) -> Vec<(PathBuf, PathBuf, fs::Metadata)> {
+    let mut found = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             let meta = fs::symlink_metadata(&path).unwrap();
             if meta.is_dir() {
-                stack.push(path);
-                continue;
+                stack.push(path.clone());
             }
-            let rel = path.strip_prefix(root).unwrap();
-            if rel == Path::new(".node-root.lock") {
-                continue;
-            }
-            let content = if holds_credentials(rel) {
-                "(credentials)".to_owned()
-            } else {
-                fs::read_to_string(&path).unwrap()
-            };
-            rows.push(format!(
-                "== {} ({:o})\n{content}",
-                rel.display(),
-                meta.permissions().mode() & 0o7777
-            ));
+            found.push((path.strip_prefix(root).unwrap().to_path_buf(), path, meta));
         }
     }
-    rows.sort();
-    rows.join("\n")
+    found
+}
+
+/// Runs `f` on another thread and fails if it has not returned after 30 s. A hang guard, not a speed claim: a read
+/// that blocks on a FIFO or reads `/dev/zero` whole would never return, and any bounded read returns far sooner.
+pub fn within_seconds<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = send.send(f());
+    });
+    receive
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .unwrap_or_else(|_| {
+            panic!("{what}: still running after 30 s (blocked or reading without bound)")
+        })
 }
 
 /// A file's permission bits, as a node would show them.

@@ -10,16 +10,7 @@ use mirror_cli::commands::CLOSED_OUTPUT_EXIT;
 
 use crate::common::{binary, run_binary};
 
-const NEW_IDMS: &str = "apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: more
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ubi
-    source: registry.redhat.io/ubi9
-";
+use crate::common::NEW_IDMS;
 
 fn objects() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();

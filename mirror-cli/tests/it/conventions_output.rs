@@ -28,16 +28,7 @@ fn needles() -> Vec<String> {
 
 const PULL_SECRET_JSON: &str = r#"{"auths":{"quay.io":{"auth":"cXVheS11c2VyOnF1YXktcGFzcw==","email":"demo@example.com"},"registry.redhat.io":{"auth":"cmg6cmhwYXNz"}}}"#;
 
-const NEW_IDMS: &str = "apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: more
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ubi
-    source: registry.redhat.io/ubi9
-";
+use crate::common::NEW_IDMS;
 
 /// Parses `out` as one JSON document (and nothing else on stdout).
 fn json(out: &str) -> Value {

@@ -8,8 +8,6 @@ use std::fs;
 use std::io::BufReader;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use mirror_cli::commands::resolve::{ResolveRequest, run_with_input};
 use mirror_cli::commands::verify::VerifyRequest;
@@ -18,25 +16,11 @@ use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::paths;
 use node_root::Budget;
 
-use crate::common;
+use crate::common::{self, within_seconds};
 
 /// What an attacker links to: lines that must never be printed.
 const SHADOW: &str = "root:$6$saltsalt$SECRETHASHSECRETHASH:19000:0:99999:7:::\nadmin:$6$x$ANOTHERSECRET:19000::::::\n";
 const AUTH: &str = "dXNlcjpzM2NyZXQtcGFzc3dvcmQ="; // user:s3cret-password
-
-/// Runs `f` on another thread and fails if it has not returned after 20 s. A hang guard, not a speed claim: a read
-/// that blocks on a FIFO or reads `/dev/zero` whole would never return, and any bounded read returns far sooner.
-fn within_seconds<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = send.send(f());
-    });
-    receive
-        .recv_timeout(Duration::from_secs(20))
-        .unwrap_or_else(|_| {
-            panic!("{what}: still running after 20 s (blocked or reading without bound)")
-        })
-}
 
 fn verify_output(root: &Path, json: bool) -> (Exit, String) {
     let request = VerifyRequest {

@@ -12,23 +12,7 @@ use mirror_cli::commands::icsp_cmd::{IcspRequest, MigrateRequest, Suffix, Valida
 
 const GOLDEN: &str = "tests/icsp_golden";
 
-const ICSP: &str = "\
-apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata:
-  name: mirror-ocp
-  creationTimestamp: \"2024-01-01T00:00:00Z\"
-  labels:
-    team: platform
-spec:
-  repositoryDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ocp/release
-    source: quay.io/openshift-release-dev/ocp-release
-  - mirrors:
-    - mirror.registry.com:443/ocp/release
-    source: quay.io/openshift-release-dev/ocp-v4.0-art-dev
-";
+const ICSP: &str = include_str!("fixtures/icsp.yaml");
 
 fn golden_input(case: &Path) -> Input {
     let path = case.join("input.yaml");

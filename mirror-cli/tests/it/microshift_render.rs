@@ -19,27 +19,7 @@ const HOST_REGISTRIES_CONF: &str = "unqualified-search-registries = [\"registry.
 short-name-mode = \"enforcing\"\n\n\
 [[registry]]\n  location = \"registry.example.org\"\n  insecure = true\n";
 
-const TAGS_AND_BLOCKED: &str = "apiVersion: config.openshift.io/v1
-kind: ImageTagMirrorSet
-metadata:
-  name: tags
-spec:
-  imageTagMirrors:
-  - mirrors:
-    - mirror.registry.com:443/tools
-    source: quay.io/tools
----
-apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: never
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/apps
-    source: registry.example.net/apps
-    mirrorSourcePolicy: NeverContactSource
-";
+const TAGS_AND_BLOCKED: &str = include_str!("fixtures/tags-and-blocked.yaml");
 
 fn options(target: Target) -> RenderOptions {
     RenderOptions {
