@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use mirror_cli::cluster::Input;
+use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 use mirror_cli::commands::render::{self, RenderRequest};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::RenderOptions;
@@ -36,6 +37,23 @@ pub fn capture<R>(
     )
 }
 
+/// `icsp validate` (strict, no clock) of `inputs`, captured as [`capture`] does.
+pub fn validate_strict(inputs: Vec<Input>) -> (Result<Exit, mirror_cli::Error>, String, String) {
+    capture(|out, err, style| {
+        icsp_cmd::run(
+            &IcspRequest::Validate(ValidateRequest {
+                inputs,
+                now: None,
+                strictness: icsp::Strictness::Strict,
+                format: Default::default(),
+            }),
+            out,
+            err,
+            style,
+        )
+    })
+}
+
 /// Everything a user sees of a command: the exit code (2 with the message for an error), stdout, stderr.
 pub fn show(
     run: impl FnOnce(&mut Vec<u8>, &mut Vec<u8>, &Style) -> Result<Exit, mirror_cli::Error>,
@@ -51,6 +69,13 @@ pub fn show(
 /// Each value's text (warnings are typed values; snapshots hold their lines).
 pub fn texts(values: &[impl std::fmt::Display]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()
+}
+
+/// Writes `text` to `dir/name` and returns that path as the binary takes it.
+pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap();
+    path.display().to_string()
 }
 
 /// The mirror-cli binary.

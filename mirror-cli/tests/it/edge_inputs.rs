@@ -6,7 +6,6 @@ use std::path::Path;
 
 use crate::common::{self, input, run_binary};
 use mirror_cli::commands::Exit;
-use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 
 const IMAGE_ONLY: &str =
     "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec: {}\n";
@@ -94,21 +93,8 @@ fn a_cluster_without_mirror_objects_renders_from_its_image_config() {
 
 #[test]
 fn icsp_validate_without_a_mirror_object_is_not_clean() {
-    let validate = |inputs| {
-        common::capture(|out, err, style| {
-            icsp_cmd::run(
-                &IcspRequest::Validate(ValidateRequest {
-                    inputs,
-                    now: None,
-                    strictness: icsp::Strictness::Strict,
-                    format: Default::default(),
-                }),
-                out,
-                err,
-                style,
-            )
-        })
-    };
+    let validate = common::validate_strict;
+
     let (result, out, _) = validate(vec![input("image.yaml", IMAGE_ONLY)]);
     assert_eq!(result.unwrap(), Exit::Failed, "{out}");
     assert!(

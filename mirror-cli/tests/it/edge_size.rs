@@ -5,7 +5,6 @@
 
 use crate::common::{self, input};
 use mirror_cli::commands::Exit;
-use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 use mirror_cli::commands::manifests::{self, ManifestsRequest, Rules};
 use mirror_cli::commands::render::{self, RenderRequest};
 
@@ -39,19 +38,7 @@ fn idms(sources: usize) -> String {
 }
 
 fn validate(text: &str) -> (Result<Exit, mirror_cli::Error>, String, String) {
-    common::capture(|out, err, style| {
-        icsp_cmd::run(
-            &IcspRequest::Validate(ValidateRequest {
-                inputs: vec![input("idms.yaml", text)],
-                now: None,
-                strictness: icsp::Strictness::Strict,
-                format: Default::default(),
-            }),
-            out,
-            err,
-            style,
-        )
-    })
+    common::validate_strict(vec![input("idms.yaml", text)])
 }
 
 #[test]
