@@ -11,7 +11,7 @@ use std::fs;
 
 use mirror_cli::cluster::{Cluster, Input};
 
-use crate::common;
+use crate::common::{self, assert_contains};
 
 const HUNDRED_MB: usize = 100 * 1024 * 1024;
 const DEPTH: usize = 100_000;
@@ -95,7 +95,7 @@ fn yaml_stream_checks() {
         icsp::read_objects("big.yaml", &input, &limits)
     });
     let limit = format!("more than the limit of {} bytes", icsp::DEFAULT_MAX_BYTES);
-    assert!(e.contains(&limit), "{e}");
+    assert_contains(&e, &limit);
 
     for (what, bytes) in [
         (
@@ -155,12 +155,12 @@ fn cli_file_reader() {
             &mut mirror_cli::commands::command_budget(),
         )
     });
-    assert!(
-        e.contains(&format!(
+    assert_contains(
+        &e,
+        &format!(
             "larger than {} bytes",
             mirror_cli::commands::MAX_INPUT_BYTES
-        )),
-        "{e}"
+        ),
     );
 }
 

@@ -78,6 +78,12 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
     path.display().to_string()
 }
 
+/// Fails, showing `text`, unless it holds `needle`.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "no {needle:?} in:\n{text}");
+}
+
 /// The mirror-cli binary.
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mirror-cli"))

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use mirror_cli::cluster::Input;
 
-use crate::common::{capture, input};
+use crate::common::{assert_contains, capture, input};
 use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::diff::{DiffRequest, drain_reasons, run};
 use mirror_cli::commands::{Exit, Style};
@@ -35,7 +35,7 @@ macro_rules! diff_case {
         #[test]
         fn $test() {
             let (out, _) = diff(vec![$($from),*], vec![$($to),*]);
-            assert!(out.contains($says), "{out}");
+            assert_contains(&out, $says);
             insta::assert_snapshot!($snapshot, out);
         }
     };

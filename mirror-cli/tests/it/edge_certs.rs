@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_binary};
 
 const EXPIRED: &str = "tests/trust_data/expired-ca.pem";
 
@@ -72,10 +72,7 @@ fn render_verify_and_ignition_refuse_an_expired_ca_in_the_config_map() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("warning:") && err.contains("expired"), "{err}");
-    assert!(
-        out.contains("certs.d/mirror.example.com:5000/ca.crt"),
-        "{out}"
-    );
+    assert_contains(&out, "certs.d/mirror.example.com:5000/ca.crt");
 }
 
 #[test]
@@ -91,7 +88,7 @@ fn icsp_validate_checks_the_config_maps_bundles() {
     let garbage = objects_with_ca("not a certificate at all");
     let (code, out, _) = cli(&["icsp", "validate", "-"], &garbage);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("ConfigMap/registry-config: data["), "{out}");
+    assert_contains(&out, "ConfigMap/registry-config: data[");
     let good = objects_with_ca(&fs::read_to_string("tests/trust_data/ca.pem").unwrap());
     let (code, out, err) = cli(&["icsp", "validate", "-"], &good);
     assert_eq!(code, 0, "{out}{err}");
@@ -103,10 +100,10 @@ fn trust_configmap_and_manifests_refuse_an_expired_ca_unless_allowed() {
     let (code, out, err) = cli(&["trust", "configmap", &pair], "");
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty(), "{out}");
-    assert!(err.contains("expired at"), "{err}");
+    assert_contains(&err, "expired at");
     let (code, out, err) = cli(&["trust", "configmap", "--allow-expired-ca", &pair], "");
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("kind: ConfigMap"), "{out}");
+    assert_contains(&out, "kind: ConfigMap");
 
     let dir = tempfile::tempdir().unwrap();
     let pull_secret = dir.path().join("ps.json");
@@ -148,5 +145,5 @@ fn trust_configmap_and_manifests_refuse_an_expired_ca_unless_allowed() {
 fn trust_check_exits_1_on_an_expired_ca() {
     let (code, out, _) = cli(&["trust", "check", EXPIRED], "");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("REFUSED"), "{out}");
+    assert_contains(&out, "REFUSED");
 }

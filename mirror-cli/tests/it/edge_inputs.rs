@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{self, input, run_binary};
+use crate::common::{self, assert_contains, input, run_binary};
 use mirror_cli::commands::Exit;
 
 const IMAGE_ONLY: &str =
@@ -53,9 +53,9 @@ fn objects_none_of_which_shape_node_files_are_refused() {
         pod,
     );
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("<stdin>: read 1 object: Pod/p; none shapes node files"),
-        "{err}"
+    assert_contains(
+        &err,
+        "<stdin>: read 1 object: Pod/p; none shapes node files",
     );
     assert!(is_empty_dir(root.path()));
     // The same for every command that renders from objects.
@@ -76,7 +76,7 @@ fn diff_refuses_an_empty_side() {
     fs::write(&idms, IDMS).unwrap();
     let (code, _, err) = cli(&["diff", "--from", "-", "--to", idms.to_str().unwrap()], "");
     assert!(code >= 2, "{err}");
-    assert!(err.contains("<stdin>: no objects passed"), "{err}");
+    assert_contains(&err, "<stdin>: no objects passed");
 }
 
 #[test]
@@ -87,7 +87,7 @@ fn a_cluster_without_mirror_objects_renders_from_its_image_config() {
         IMAGE_ONLY,
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("registries.conf"), "{out}");
+    assert_contains(&out, "registries.conf");
     assert!(root.path().join("etc/containers/registries.conf").is_file());
 }
 
@@ -97,9 +97,9 @@ fn icsp_validate_without_a_mirror_object_is_not_clean() {
 
     let (result, out, _) = validate(vec![input("image.yaml", IMAGE_ONLY)]);
     assert_eq!(result.unwrap(), Exit::Failed, "{out}");
-    assert!(
-        out.contains("image.yaml: read 1 object: Image/cluster; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet"),
-        "{out}"
+    assert_contains(
+        &out,
+        "image.yaml: read 1 object: Image/cluster; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet",
     );
     let (result, _, _) = validate(vec![input("empty.yaml", "---\n")]);
     assert_eq!(
@@ -134,13 +134,11 @@ kind: ImageContentSourcePolicy\n  metadata: {name: b}\n  spec:\n    repositoryDi
 - source: quay.io/b\n      mirrors: [mirror.example.com/b, \"Bad Mirror\"]\n";
     let (code, _, err) = cli(&["render", "-f", "-"], list);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(
-            "error: file <stdin>, document 0 item 1, ImageContentSourcePolicy/b, \
+    assert_contains(
+        &err,
+        "error: file <stdin>, document 0 item 1, ImageContentSourcePolicy/b, \
              spec.repositoryDigestMirrors[0].mirrors[1]: could not update registries config with new changes: \
-             invalid format for mirror \"Bad Mirror\""
-        ),
-        "{err}"
+             invalid format for mirror \"Bad Mirror\"",
     );
 }
 
@@ -168,12 +166,9 @@ fn root_at_a_file_is_named_with_what_was_being_done() {
         "",
     );
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
-            "{}: creating the node's root folder: ",
-            under.display()
-        )),
-        "{err}"
+    assert_contains(
+        &err,
+        &format!("{}: creating the node's root folder: ", under.display()),
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a folder");
 }
@@ -186,19 +181,17 @@ fn a_folder_without_object_files_says_so() {
     let folder = dir.path().to_str().unwrap();
     let (code, _, err) = cli(&["render", "-f", folder], "");
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
+    assert_contains(
+        &err,
+        &format!(
             "{folder}: no .yaml, .yml or .json file in the folder (-R reads its subfolders too)"
-        )),
-        "{err}"
+        ),
     );
     let (code, _, err) = cli(&["icsp", "validate", "-R", folder], "");
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
-            "{folder}: no .yaml, .yml or .json file in the folder or its subfolders"
-        )),
-        "{err}"
+    assert_contains(
+        &err,
+        &format!("{folder}: no .yaml, .yml or .json file in the folder or its subfolders"),
     );
 }
 
@@ -227,5 +220,5 @@ fn recursive_reads_subfolders_as_kubectl_does() {
     }
     let (code, out, err) = cli(&["icsp", "validate", "-R", folder], "");
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("2 object(s) checked"), "{out}");
+    assert_contains(&out, "2 object(s) checked");
 }

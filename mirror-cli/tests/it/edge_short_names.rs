@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_binary};
 
 const CONF: &str = r#"unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]
 short-name-mode = "enforcing"
@@ -92,10 +92,7 @@ fn an_alias_wins_alone_and_keeps_the_tag() {
         out.contains("1 candidate in order (an alias in registries.conf"),
         "{out}"
     );
-    assert!(
-        out.contains("candidate 1: registry.access.redhat.com/ubi9/ubi:9.4"),
-        "{out}"
-    );
+    assert_contains(&out, "candidate 1: registry.access.redhat.com/ubi9/ubi:9.4");
     assert!(!out.contains("docker.io"), "{out}");
 }
 
@@ -109,9 +106,9 @@ fn no_search_registry_is_containers_images_error_and_a_file_keeps_the_docker_tra
         root.path().to_str().unwrap(),
     ]);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("did not resolve to an alias and no unqualified-search registries"),
-        "{err}"
+    assert_contains(
+        &err,
+        "did not resolve to an alias and no unqualified-search registries",
     );
     // --registries-conf stands for skopeo's docker transport: docker.io, as before.
     let conf = root.path().join("etc/containers/registries.conf");

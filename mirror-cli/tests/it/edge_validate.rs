@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_binary};
 
 const IMAGE: &str =
     "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec: {}\n";
@@ -53,7 +53,7 @@ fn an_unknown_field_is_an_error_with_its_path_and_the_closest_name() {
     assert!(!err.contains("unknown field"), "{err}");
     let (code, out, err) = cli(&["icsp", "validate", "--validate=warn", "-"], TYPO);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(err.contains("unknown field"), "{err}");
+    assert_contains(&err, "unknown field");
 }
 
 #[test]
@@ -61,12 +61,12 @@ fn a_wrong_api_version_and_a_missing_name_are_errors() {
     let wrong = IMAGE.replace("config.openshift.io/v1", "config.openshift.io/v2");
     let (code, _, err) = cli(&["render", "-f", "-"], &wrong);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("config.openshift.io/v2"), "{err}");
+    assert_contains(&err, "config.openshift.io/v2");
     let unnamed =
         "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {}\nspec: {}\n";
     let (code, _, err) = cli(&["render", "-f", "-"], &format!("{IMAGE}---\n{unnamed}"));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("metadata.name"), "{err}");
+    assert_contains(&err, "metadata.name");
 }
 
 #[test]
@@ -80,10 +80,10 @@ spec:\n  imageDigestMirrors:\n  - source: quay.io/a\n    mirrors: [mirror.exampl
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
     let (code, _, err) = cli(&["render", "-f", a, "-f", b], "");
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("ImageDigestMirrorSet/same"), "{err}");
+    assert_contains(&err, "ImageDigestMirrorSet/same");
     let (code, out, _) = cli(&["icsp", "validate", a, b], "");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("ImageDigestMirrorSet/same"), "{out}");
+    assert_contains(&out, "ImageDigestMirrorSet/same");
     let (code, _, err) = cli(&["render", "-f", a, "-f", b, "--validate=warn"], "");
     assert_eq!(code, 0, "{err}");
     assert!(

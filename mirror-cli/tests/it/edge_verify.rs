@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_binary};
 
 fn cli(args: &[&str]) -> (i32, String, String) {
     let output = run_binary(args, "");
@@ -92,9 +92,9 @@ fn an_unusable_ca_no_object_asks_for_fails_verify() {
     );
     let (code, out) = verify(root.path(), "openshift");
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("etc/containers/certs.d/other.example.com/ca.crt: not a certificate"),
-        "{out}"
+    assert_contains(
+        &out,
+        "etc/containers/certs.d/other.example.com/ca.crt: not a certificate",
     );
 }
 
@@ -131,10 +131,7 @@ fn a_corrupt_ca_the_objects_ask_for_says_not_a_certificate() {
         .lines()
         .find(|l| l.contains(relative) && l.starts_with("DRIFT"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(
-        line.contains("content differs; not a certificate: "),
-        "{line}"
-    );
+    assert_contains(&line, "content differs; not a certificate: ");
 }
 
 #[test]
@@ -143,11 +140,8 @@ fn verify_checks_a_microshift_root() {
     let (code, out) = verify(root.path(), "microshift");
     assert_eq!(code, 0, "{out}");
     assert!(!out.lines().any(|l| l.starts_with("missing")), "{out}");
-    assert!(
-        out.contains("999-microshift-mirror.conf: same settings"),
-        "{out}"
-    );
-    assert!(out.contains("etc/crio/openshift-pull-secret"), "{out}");
+    assert_contains(&out, "999-microshift-mirror.conf: same settings");
+    assert_contains(&out, "etc/crio/openshift-pull-secret");
 
     // The host's own registries.conf is its own: it does not make the root drift.
     plant(
@@ -166,8 +160,8 @@ fn verify_checks_a_microshift_root() {
     .unwrap();
     let (code, out) = verify(root.path(), "microshift");
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("missing  etc/containers/registries.conf.d/999-microshift-mirror.conf"),
-        "{out}"
+    assert_contains(
+        &out,
+        "missing  etc/containers/registries.conf.d/999-microshift-mirror.conf",
     );
 }

@@ -4,7 +4,7 @@
 use mirror_cli::cluster::Cluster;
 use mirror_cli::mapping;
 
-use crate::common::input;
+use crate::common::{assert_contains, input};
 
 const AUTH: &str = "dXNlcjpzM2NyZXQtcGFzc3dvcmQ="; // user:s3cret-password
 
@@ -27,7 +27,7 @@ fn a_pull_secret_given_as_the_mapping_is_never_quoted() {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("file pull-secret.json, line 1: "), "{e}");
-        assert!(e.contains("nothing of it is shown"), "{e}");
+        assert_contains(&e, "nothing of it is shown");
         for needle in [AUTH, "s3cret", "quay.io", "auths"] {
             assert!(!e.contains(needle), "{needle} in {e}");
         }
@@ -65,7 +65,7 @@ fn object_names_in_messages_are_escaped() {
         .unwrap_err()
         .to_string();
     assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
-    assert!(e.contains("ca\\u{1b}[2J\\u{7}"), "{e}");
+    assert_contains(&e, "ca\\u{1b}[2J\\u{7}");
 }
 
 #[test]

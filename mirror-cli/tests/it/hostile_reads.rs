@@ -16,7 +16,7 @@ use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::paths;
 use node_root::Budget;
 
-use crate::common::{self, within_seconds};
+use crate::common::{self, assert_contains, within_seconds};
 
 /// What an attacker links to: lines that must never be printed.
 const SHADOW: &str = "root:$6$saltsalt$SECRETHASHSECRETHASH:19000:0:99999:7:::\nadmin:$6$x$ANOTHERSECRET:19000::::::\n";
@@ -96,7 +96,7 @@ fn verify_reports_a_link_on_the_way_and_special_files() {
     symlink(outside.path().join("containers"), &containers).unwrap();
     let (exit, out) = verify_output(root.path(), false);
     assert_eq!(exit, Exit::Failed);
-    assert!(out.contains("etc/containers is a symbolic link"), "{out}");
+    assert_contains(&out, "etc/containers is a symbolic link");
     assert!(!out.contains("SECRETHASH"), "{out}");
 
     // A FIFO and a link to /dev/zero where node files should be: reported at once, never read.
@@ -111,14 +111,8 @@ fn verify_reports_a_link_on_the_way_and_special_files() {
     let path = root.path().to_path_buf();
     let (exit, out) = within_seconds("verify over a FIFO", move || verify_output(&path, false));
     assert_eq!(exit, Exit::Failed);
-    assert!(
-        out.contains("policy.json: is a FIFO; not followed"),
-        "{out}"
-    );
-    assert!(
-        out.contains("config.json: is a symbolic link; not followed"),
-        "{out}"
-    );
+    assert_contains(&out, "policy.json: is a FIFO; not followed");
+    assert_contains(&out, "config.json: is a symbolic link; not followed");
 }
 
 #[test]
@@ -132,10 +126,7 @@ fn a_docker_config_is_never_quoted_in_a_diff() {
     for json in [false, true] {
         let (exit, out) = verify_output(root.path(), json);
         assert_eq!(exit, Exit::Failed);
-        assert!(
-            out.contains("differs (holds credentials; not shown)"),
-            "{out}"
-        );
+        assert_contains(&out, "differs (holds credentials; not shown)");
         assert!(!out.contains(AUTH), "{out}");
     }
 }
@@ -149,7 +140,7 @@ fn node_file_lines_in_a_diff_are_escaped() {
     fs::write(&policy, bytes).unwrap();
     let (_, out) = verify_output(root.path(), false);
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
-    assert!(out.contains("\\u{1b}[2J"), "{out}");
+    assert_contains(&out, "\\u{1b}[2J");
 }
 
 /// Resolves a reference on `root`: the error, or what stderr said (an unusable config.json is a warning per
@@ -288,10 +279,7 @@ fn verify_reports_owners_and_folders_others_may_write() {
     fs::set_permissions(&etc_containers, fs::Permissions::from_mode(0o777)).unwrap();
     let (exit, out) = verify_output(root.path(), false);
     assert_eq!(exit, Exit::Failed);
-    assert!(
-        out.contains("etc/containers: writable by anyone (0777)"),
-        "{out}"
-    );
+    assert_contains(&out, "etc/containers: writable by anyone (0777)");
     if !rustix::process::geteuid().is_root() {
         eprintln!("owners: not checked (not running as root)");
         return;
@@ -302,11 +290,11 @@ fn verify_reports_owners_and_folders_others_may_write() {
     std::os::unix::fs::chown(root.path().join("var/lib"), Some(1000), None).unwrap();
     let (exit, out) = verify_output(root.path(), false);
     assert_eq!(exit, Exit::Failed);
-    assert!(
-        out.contains("config.json: owned by 1000:1000, expected 0:0 (root:root)"),
-        "{out}"
+    assert_contains(
+        &out,
+        "config.json: owned by 1000:1000, expected 0:0 (root:root)",
     );
-    assert!(out.contains("var/lib: owned by 1000:0"), "{out}");
+    assert_contains(&out, "var/lib: owned by 1000:0");
 }
 
 #[test]
@@ -323,7 +311,7 @@ fn a_node_s_files_share_the_command_s_budget() {
         mirror_cli::commands::verify::run(&request, out, err, style)
     });
     let e = result.unwrap_err().to_string();
-    assert!(e.contains("exceed their budget of 100 bytes"), "{e}");
+    assert_contains(&e, "exceed their budget of 100 bytes");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `mirror-cli icsp`: migrate (stdout, oc-style files, deterministic and random suffixes, all or nothing) and validate
 //! (per-object openshift/api findings, cross-object checks held against OpenShift's golden errors and warnings).
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::path::{Path, PathBuf};
 
 use mirror_cli::cluster::Input;
@@ -110,10 +110,7 @@ fn migrate_to_files_deterministic_random_and_all_or_nothing() {
     insta::assert_snapshot!("migrate_dest_dir", first);
     // The same input gives the same file: a second run changes nothing.
     let again = show(&request).replace(&dest.display().to_string(), "<dest>");
-    assert!(
-        again.contains("ImageDigestMirrorSet unchanged in <dest>/"),
-        "{again}"
-    );
+    assert_contains(&again, "ImageDigestMirrorSet unchanged in <dest>/");
     let names: Vec<String> = std::fs::read_dir(&dest)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -1,7 +1,7 @@
 //! `render --target microshift`: a registries.conf.d drop-in that keeps the fallback to the source, the pull secret
 //! where CRI-O reads it on MicroShift, the CAs under certs.d, and nothing of the host's own files.
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::path::Path;
 
 use mirror_cli::cluster::all_inputs;
@@ -80,8 +80,8 @@ fn show_never_prints_the_pull_secret() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     run(&request, &mut out, &mut err, &Style::plain()).unwrap();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("/etc/crio/openshift-pull-secret"), "{out}");
-    assert!(out.contains("holds credentials: not shown"), "{out}");
+    assert_contains(&out, "/etc/crio/openshift-pull-secret");
+    assert_contains(&out, "holds credentials: not shown");
     assert!(!out.contains("\"auths\""), "{out}");
 }
 

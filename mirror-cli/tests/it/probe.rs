@@ -12,7 +12,9 @@ use base64::Engine as _;
 use mirror_cli::commands::probe::{ProbeArgs, ProbeOutput, run};
 use registry_probe::Digest;
 
-use crate::common::{assert_no_secret, capture, credential_needles, run_binary, show};
+use crate::common::{
+    assert_contains, assert_no_secret, capture, credential_needles, run_binary, show,
+};
 
 const USER: &str = "probeuser";
 const PASSWORD: &str = "Pr0be-Secret-PW!";
@@ -297,15 +299,12 @@ fn a_wrong_password_names_the_key_and_user_never_the_password() {
     let node = node_root(&registry, "not-the-password");
     let text = shown(&registry, &args(node.path(), &format!("{SOURCE}@{digest}")));
     assert!(text.starts_with("exit 1\n"), "{text}");
-    assert!(
-        text.contains(r#"auth: 401 with the credentials of "127.0.0.1:PORT" (user probeuser)"#),
-        "{text}"
+    assert_contains(
+        &text,
+        r#"auth: 401 with the credentials of "127.0.0.1:PORT" (user probeuser)"#,
     );
     assert!(!text.contains("not-the-password"), "{text}");
-    assert!(
-        text.contains("pull: would fail: no source serves the manifest"),
-        "{text}"
-    );
+    assert_contains(&text, "pull: would fail: no source serves the manifest");
 }
 
 #[test]
@@ -385,9 +384,9 @@ fn objects_rendered_in_memory_probe_as_the_root_does() {
     args.pull_secret = Some(pull_secret);
     let text = shown(&registry, &args);
     assert!(text.starts_with("exit 0\n"), "{text}");
-    assert!(
-        text.contains(&format!("pull: from 127.0.0.1:PORT/ocp/release@{digest}")),
-        "{text}"
+    assert_contains(
+        &text,
+        &format!("pull: from 127.0.0.1:PORT/ocp/release@{digest}"),
     );
 }
 
@@ -474,9 +473,9 @@ fn a_release_with_a_missing_component_fails_then_pulls_once_it_is_pushed() {
     args.output = ProbeOutput::Text;
     let text = redact(shown(&registry, &args));
     assert!(text.starts_with("exit 0\n"), "{text}");
-    assert!(
-        text.contains("summary: 2 components: 2 ok, 0 only on the source, 0 missing on the mirrors, 0 missing on every source, 0 errors"),
-        "{text}"
+    assert_contains(
+        &text,
+        "summary: 2 components: 2 ok, 0 only on the source, 0 missing on the mirrors, 0 missing on every source, 0 errors",
     );
 }
 
@@ -506,7 +505,7 @@ fn probe_never_prints_a_credential() {
             &format!(r#"","identitytoken":"{TOKEN}"}},"quay.io""#),
             1,
         );
-        assert!(with_token.contains(TOKEN), "{with_token}");
+        assert_contains(&with_token, TOKEN);
         std::fs::write(&config, with_token).unwrap();
         let root = node.path().to_str().unwrap();
         for reference in [format!("{SOURCE}@{digest}"), format!("{SOURCE}@{release}")] {
@@ -553,9 +552,9 @@ fn a_credential_helper_is_named_and_not_run() {
     .unwrap();
     let text = shown(&registry, &args(node.path(), &format!("{SOURCE}@{digest}")));
     assert!(text.starts_with("exit 1\n"), "{text}");
-    assert!(
-        text.contains("config.json sends this registry to docker-credential-secretservice, which probe does not run: tried without credentials"),
-        "{text}"
+    assert_contains(
+        &text,
+        "config.json sends this registry to docker-credential-secretservice, which probe does not run: tried without credentials",
     );
-    assert!(text.contains("auth: 401"), "{text}");
+    assert_contains(&text, "auth: 401");
 }

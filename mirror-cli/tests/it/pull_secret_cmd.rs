@@ -1,7 +1,7 @@
 //! `mirror-cli pull-secret`: every output and message, through the library functions with in-memory writers, and a
 //! few runs of the built binary (password on stdin, `--output-file FILE` written atomically with mode 0600, exit codes).
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::os::unix::fs::PermissionsExt as _;
 use std::process::Stdio;
 
@@ -147,7 +147,7 @@ fn add_round_trips_through_get() {
     });
     let shown = show(&get);
     assert!(shown.starts_with("exit 0"), "{shown}");
-    assert!(shown.contains("sends:   mirror:***"), "{shown}");
+    assert_contains(&shown, "sends:   mirror:***");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `mirror-cli render`: what it prints and writes, and that it writes nothing on error.
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::fs;
 
 use mirror_cli::cluster::Input;
@@ -34,7 +34,7 @@ fn example_writes_a_node_root() {
     };
     let (result, out, _) = render(&request);
     assert_eq!(result.unwrap(), Exit::Ok);
-    assert!(out.contains("created"), "{out}");
+    assert_contains(&out, "created");
     insta::assert_snapshot!(
         "example_root",
         common::tree(root.path(), |rel| rel
@@ -162,9 +162,6 @@ spec:\n  registrySources:\n    blockedRegistries: [\"/\"]\n"
         ..Default::default()
     });
     assert_eq!(result.unwrap(), Exit::Ok);
-    assert!(
-        err.contains("containers/image (CRI-O, podman) refuses it"),
-        "{err}"
-    );
+    assert_contains(&err, "containers/image (CRI-O, podman) refuses it");
     insta::assert_snapshot!("runtime_refuses_stderr", err);
 }

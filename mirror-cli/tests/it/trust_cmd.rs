@@ -1,7 +1,7 @@
 //! `mirror-cli trust`: the ConfigMap (YAML and certificate report), every refusal (exit 2, nothing written), `check`,
 //! the naming both ways, and the atomic `-o` write, through the library and the built binary.
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -45,7 +45,7 @@ fn config_map_yaml_and_report() {
     let expired = config_map(&[&format!("registry.local={DATA}/expired-ca.pem")]);
     let shown = show(&expired);
     assert!(shown.starts_with("exit 2, error: "), "{shown}");
-    assert!(shown.contains("expired"), "{shown}");
+    assert_contains(&shown, "expired");
     assert!(!shown.contains("kind: ConfigMap"), "{shown}");
     // With --allow-expired-ca it is written, with a warning: the user may be about to rotate it.
     let TrustRequest::ConfigMap(mut allowed) = expired else {
