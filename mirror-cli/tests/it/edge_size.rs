@@ -54,9 +54,9 @@ fn over_the_limit_is_refused_with_how_many_fit_and_the_way_out() {
             )
         })
         .unwrap_or_else(|| panic!("{out}"));
-    assert_contains(&line, "1572864-byte request limit");
-    assert_contains(&line, "of its 3000 sources fit");
-    assert_contains(&line, "mirror by namespace");
+    assert_contains(line, "1572864-byte request limit");
+    assert_contains(line, "of its 3000 sources fit");
+    assert_contains(line, "mirror by namespace");
     let fit: usize = line
         .split("; about ")
         .nth(1)

@@ -131,7 +131,7 @@ fn a_corrupt_ca_the_objects_ask_for_says_not_a_certificate() {
         .lines()
         .find(|l| l.contains(relative) && l.starts_with("DRIFT"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert_contains(&line, "content differs; not a certificate: ");
+    assert_contains(line, "content differs; not a certificate: ");
 }
 
 #[test]
