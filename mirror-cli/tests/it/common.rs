@@ -84,6 +84,22 @@ pub fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "no {needle:?} in:\n{text}");
 }
 
+/// Fails, showing `text`, unless it starts with `prefix`.
+#[track_caller]
+pub fn assert_starts_with(text: &str, prefix: &str) {
+    assert!(text.starts_with(prefix), "not {prefix:?} first in:\n{text}");
+}
+
+/// Fails, showing `text`, unless its line `index` (from 0) starts with `prefix`.
+#[track_caller]
+pub fn assert_line_starts_with(text: &str, index: usize, prefix: &str) {
+    let line = text.lines().nth(index).unwrap_or_default();
+    assert!(
+        line.starts_with(prefix),
+        "line {index} is not {prefix:?}… in:\n{text}"
+    );
+}
+
 /// The mirror-cli binary.
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mirror-cli"))

@@ -6,7 +6,7 @@
 
 use std::time::Instant;
 
-use crate::common::{self, input};
+use crate::common::{self, assert_starts_with, input};
 use mirror_cli::commands::Exit;
 use mirror_cli::commands::render::{self, RenderRequest};
 use mirror_cli::commands::resolve::{self, ResolveRequest};
@@ -97,11 +97,9 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
             )
         });
         assert_eq!(result.unwrap(), Exit::Ok, "{err}");
-        assert!(
-            out.starts_with(&format!(
-                "mirror.example.com:5000/team-99999/app-99999@{DIGEST} mirror"
-            )),
-            "{out}"
+        assert_starts_with(
+            &out,
+            &format!("mirror.example.com:5000/team-99999/app-99999@{DIGEST} mirror"),
         );
     }
 

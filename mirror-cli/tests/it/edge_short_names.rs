@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::{assert_contains, run_binary};
+use crate::common::{assert_contains, assert_line_starts_with, assert_starts_with, run_binary};
 
 const CONF: &str = r#"unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]
 short-name-mode = "enforcing"
@@ -43,31 +43,31 @@ fn each_search_registry_in_order_with_its_own_pull_sources() {
     let (code, out, err) = resolve(&["resolve", "busybox", "--root", dir]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert!(
-        lines[0].starts_with("busybox: a short name; CRI-O tries 2 candidates in order"),
-        "{out}"
+    assert_line_starts_with(
+        &out,
+        0,
+        "busybox: a short name; CRI-O tries 2 candidates in order",
     );
     assert!(lines[0].contains("short-name-mode disabled"), "{out}");
     assert_eq!(
         lines[1], "candidate 1: registry.access.redhat.com/busybox:latest",
         "{out}"
     );
-    assert!(
-        lines[2].starts_with("  registry.access.redhat.com/busybox:latest source"),
-        "{out}"
+    assert_line_starts_with(
+        &out,
+        2,
+        "  registry.access.redhat.com/busybox:latest source",
     );
     assert_eq!(
         lines[3], "candidate 2: docker.io/library/busybox:latest",
         "{out}"
     );
-    assert!(
-        lines[4].starts_with("  mirror.example.com:5000/library/busybox:latest mirror"),
-        "{out}"
+    assert_line_starts_with(
+        &out,
+        4,
+        "  mirror.example.com:5000/library/busybox:latest mirror",
     );
-    assert!(
-        lines[5].starts_with("  docker.io/library/busybox:latest source"),
-        "{out}"
-    );
+    assert_line_starts_with(&out, 5, "  docker.io/library/busybox:latest source");
 
     // JSON: the candidates with their sources.
     let (code, out, _) = resolve(&["resolve", "busybox", "--root", dir, "--output", "json"]);
@@ -120,8 +120,8 @@ fn no_search_registry_is_containers_images_error_and_a_file_keeps_the_docker_tra
         conf.to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    assert!(
-        out.starts_with("mirror.example.com:5000/library/busybox:latest mirror"),
-        "{out}"
+    assert_starts_with(
+        &out,
+        "mirror.example.com:5000/library/busybox:latest mirror",
     );
 }

@@ -1,7 +1,7 @@
 //! `mirror-cli icsp`: migrate (stdout, oc-style files, deterministic and random suffixes, all or nothing) and validate
 //! (per-object openshift/api findings, cross-object checks held against OpenShift's golden errors and warnings).
 
-use crate::common::{self, assert_contains};
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::path::{Path, PathBuf};
 
 use mirror_cli::cluster::Input;
@@ -166,10 +166,7 @@ fn migrate_to_files_deterministic_random_and_all_or_nothing() {
         Some(clash_dir.clone()),
         Suffix::Deterministic,
     ));
-    assert!(
-        clash.starts_with("exit 2, error: nothing was written:"),
-        "{clash}"
-    );
+    assert_starts_with(&clash, "exit 2, error: nothing was written:");
     assert_eq!(std::fs::read_dir(&clash_dir).unwrap().count(), 0);
     // A bad second input stops everything before any file is written.
     let partial_dir = dir.path().join("partial");
@@ -178,7 +175,7 @@ fn migrate_to_files_deterministic_random_and_all_or_nothing() {
         Some(partial_dir.clone()),
         Suffix::Deterministic,
     ));
-    assert!(partial.starts_with("exit 2"), "{partial}");
+    assert_starts_with(&partial, "exit 2");
     assert!(!partial_dir.exists());
 }
 

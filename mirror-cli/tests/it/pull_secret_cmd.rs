@@ -1,7 +1,7 @@
 //! `mirror-cli pull-secret`: every output and message, through the library functions with in-memory writers, and a
 //! few runs of the built binary (password on stdin, `--output-file FILE` written atomically with mode 0600, exit codes).
 
-use crate::common::{self, assert_contains};
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::os::unix::fs::PermissionsExt as _;
 use std::process::Stdio;
 
@@ -146,7 +146,7 @@ fn add_round_trips_through_get() {
         reference: "mirror.registry.com:443/ocp/release@sha256:0000000000000000000000000000000000000000000000000000000000000000".into(),
     });
     let shown = show(&get);
-    assert!(shown.starts_with("exit 0"), "{shown}");
+    assert_starts_with(&shown, "exit 0");
     assert_contains(&shown, "sends:   mirror:***");
 }
 
@@ -322,7 +322,7 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
         .collect();
     assert_eq!(names, [std::ffi::OsString::from("pull-secret.yaml")]);
     let written = std::fs::read_to_string(&file).unwrap();
-    assert!(written.starts_with("apiVersion: v1\n"), "{written}");
+    assert_starts_with(&written, "apiVersion: v1\n");
     insta::assert_snapshot!(
         stderr.replace(&dir.path().display().to_string(), "<dir>"),
         @r#"

@@ -1,6 +1,6 @@
 //! `mirror-cli render`: what it prints and writes, and that it writes nothing on error.
 
-use crate::common::{self, assert_contains};
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::fs;
 
 use mirror_cli::cluster::Input;
@@ -94,7 +94,7 @@ type: Opaque\ndata: {.dockerconfigjson: e30=}\n"
         err.ends_with("expected secret type kubernetes.io/dockerconfigjson found Opaque"),
         "{err}"
     );
-    assert!(err.starts_with("secret.yaml: document 0"), "{err}");
+    assert_starts_with(&err, "secret.yaml: document 0");
 }
 
 #[test]
