@@ -46,6 +46,13 @@ fn plant(root: &Path, relative: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
+/// Verifies the rendered OpenShift example after planting `bytes` at `relative`.
+fn verify_planted(relative: &str, bytes: &[u8]) -> (i32, String) {
+    let root = rendered("openshift");
+    plant(root.path(), relative, bytes);
+    verify(root.path(), "openshift")
+}
+
 #[test]
 fn an_unusable_ca_no_object_asks_for_fails_verify() {
     let key = fs::read_to_string("tests/trust_data/ca-with-key.pem").unwrap();
@@ -63,10 +70,8 @@ fn an_unusable_ca_no_object_asks_for_fails_verify() {
         ),
     ];
     for (what, bytes, summary) in cases {
-        let root = rendered("openshift");
         let relative = "etc/docker/certs.d/other.example.com:5000/ca.crt";
-        plant(root.path(), relative, &bytes);
-        let (code, out) = verify(root.path(), "openshift");
+        let (code, out) = verify_planted(relative, &bytes);
         assert_eq!(code, 1, "{what}: {out}");
         let line = out
             .lines()
@@ -84,13 +89,10 @@ fn an_unusable_ca_no_object_asks_for_fails_verify() {
         }
     }
     // The same under /etc/containers/certs.d, which containers/image reads first.
-    let root = rendered("openshift");
-    plant(
-        root.path(),
+    let (code, out) = verify_planted(
         "etc/containers/certs.d/other.example.com/ca.crt",
         b"garbage",
     );
-    let (code, out) = verify(root.path(), "openshift");
     assert_eq!(code, 1, "{out}");
     assert_contains(
         &out,
@@ -100,14 +102,8 @@ fn an_unusable_ca_no_object_asks_for_fails_verify() {
 
 #[test]
 fn a_valid_ca_no_object_asks_for_is_listed_as_extra() {
-    let root = rendered("openshift");
     let relative = "etc/docker/certs.d/image-registry.openshift-image-registry.svc:5000/ca.crt";
-    plant(
-        root.path(),
-        relative,
-        &fs::read("tests/trust_data/ca.pem").unwrap(),
-    );
-    let (code, out) = verify(root.path(), "openshift");
+    let (code, out) = verify_planted(relative, &fs::read("tests/trust_data/ca.pem").unwrap());
     assert_eq!(code, 0, "{out}");
     let line = out
         .lines()
@@ -118,14 +114,8 @@ fn a_valid_ca_no_object_asks_for_is_listed_as_extra() {
 
 #[test]
 fn a_corrupt_ca_the_objects_ask_for_says_not_a_certificate() {
-    let root = rendered("openshift");
     let relative = "etc/docker/certs.d/mirror.registry.com:443/ca.crt";
-    plant(
-        root.path(),
-        relative,
-        b"-----BEGIN CERTIFICATE-----\nbroken\n",
-    );
-    let (code, out) = verify(root.path(), "openshift");
+    let (code, out) = verify_planted(relative, b"-----BEGIN CERTIFICATE-----\nbroken\n");
     assert_eq!(code, 1, "{out}");
     let line = out
         .lines()
