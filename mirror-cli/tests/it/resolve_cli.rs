@@ -125,31 +125,8 @@ fn write_conf(dir: &Path, text: &str) -> std::path::PathBuf {
     path
 }
 
-const BLOCKING: &str = r#"
-[[registry]]
-location = "example.com"
-blocked = true
-
-[[registry.mirror]]
-location = "mirror.example.net"
-
-[[registry]]
-prefix = "docker.io/library"
-location = "docker.io/library"
-blocked = true
-
-[[registry]]
-location = "tags.example.com/app"
-
-[[registry.mirror]]
-location = "m1.example.net/app"
-pull-from-mirror = "tag-only"
-
-[[registry.mirror]]
-location = "m2.example.net:5000/app"
-pull-from-mirror = "digest-only"
-insecure = true
-"#;
+/// registries.conf with blocked entries and a tag-only and a digest-only mirror.
+const BLOCKING: &str = include_str!("fixtures/blocking.conf");
 
 #[test]
 fn blocked_sources_are_marked_and_exit_1() {
