@@ -19,12 +19,6 @@ const DEPTH: usize = 100_000;
 /// toml_edit's refusal of 100 000 nested inline tables peaks at about 31 MiB, the most of any reader.
 const MEMORY_LIMIT_KB: u64 = 64 * 1024;
 
-fn status_kb(field: &str) -> Option<u64> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 /// Runs `read`, checks it failed within the memory bound, and returns its error text.
 fn bounded<T, E: std::fmt::Display>(
     what: &str,
@@ -33,9 +27,9 @@ fn bounded<T, E: std::fmt::Display>(
 ) -> String {
     // Peak RSS back to the current RSS, where the kernel allows it.
     let reset = fs::write("/proc/self/clear_refs", "5").is_ok();
-    let before = status_kb("VmRSS:");
+    let before = common::status_kib("VmRSS:");
     let result = read();
-    let peak = status_kb("VmHWM:");
+    let peak = common::status_kib("VmHWM:");
     let message = match result {
         Ok(_) => panic!("{what}: accepted"),
         Err(e) => e.to_string(),

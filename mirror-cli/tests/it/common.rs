@@ -100,6 +100,13 @@ pub fn assert_line_starts_with(text: &str, index: usize, prefix: &str) {
     );
 }
 
+/// A `KiB` field of `/proc/self/status` (`"VmRSS:"`, `"VmHWM:"`), where the kernel has it.
+pub fn status_kib(field: &str) -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// The mirror-cli binary.
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mirror-cli"))
