@@ -117,6 +117,16 @@ pub fn run_binary(args: &[&str], stdin: &str) -> Output {
     output_with_stdin(binary().args(args), stdin.as_bytes())
 }
 
+/// Runs the binary with `args` and `stdin`: its exit code (-1 when killed by a signal), stdout and stderr.
+pub fn run_cli(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let output = run_binary(args, stdin);
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// Runs `command` with `stdin` written to it, and collects its output.
 pub fn output_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
     let mut child = command

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{self, assert_contains, input, run_binary};
+use crate::common::{self, assert_contains, input, run_cli};
 use mirror_cli::commands::Exit;
 
 const IMAGE_ONLY: &str =
@@ -13,15 +13,6 @@ const IDMS: &str = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorS
 spec:\n  imageDigestMirrors:\n  - source: quay.io/a\n    mirrors: [mirror.example.com/a]\n";
 
 /// Runs the binary; returns the exit code, stdout and stderr.
-fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let output = run_binary(args, stdin);
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 fn is_empty_dir(path: &Path) -> bool {
     !path.exists() || fs::read_dir(path).unwrap().next().is_none()
 }
@@ -31,7 +22,7 @@ fn render_from_an_empty_stream_is_refused_and_writes_nothing() {
     for stdin in ["", "# only a comment\n", "---\n---\n# c\n---\n", "\n\n"] {
         let root = tempfile::tempdir().unwrap();
         let node = root.path().join("node");
-        let (code, _, err) = cli(
+        let (code, _, err) = run_cli(
             &["render", "-f", "-", "--root", node.to_str().unwrap()],
             stdin,
         );
@@ -48,7 +39,7 @@ fn render_from_an_empty_stream_is_refused_and_writes_nothing() {
 fn objects_none_of_which_shape_node_files_are_refused() {
     let root = tempfile::tempdir().unwrap();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "-f", "-", "--root", root.path().to_str().unwrap()],
         pod,
     );
@@ -63,7 +54,7 @@ fn objects_none_of_which_shape_node_files_are_refused() {
         vec!["ignition", "-f", "-"],
         vec!["verify", "-f", "-", "--root", root.path().to_str().unwrap()],
     ] {
-        let (code, _, err) = cli(&args, pod);
+        let (code, _, err) = run_cli(&args, pod);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("none shapes node files"), "{args:?}: {err}");
     }
@@ -74,7 +65,7 @@ fn diff_refuses_an_empty_side() {
     let dir = tempfile::tempdir().unwrap();
     let idms = dir.path().join("idms.yaml");
     fs::write(&idms, IDMS).unwrap();
-    let (code, _, err) = cli(&["diff", "--from", "-", "--to", idms.to_str().unwrap()], "");
+    let (code, _, err) = run_cli(&["diff", "--from", "-", "--to", idms.to_str().unwrap()], "");
     assert!(code >= 2, "{err}");
     assert_contains(&err, "<stdin>: no objects passed");
 }
@@ -82,7 +73,7 @@ fn diff_refuses_an_empty_side() {
 #[test]
 fn a_cluster_without_mirror_objects_renders_from_its_image_config() {
     let root = tempfile::tempdir().unwrap();
-    let (code, out, err) = cli(
+    let (code, out, err) = run_cli(
         &["render", "-f", "-", "--root", root.path().to_str().unwrap()],
         IMAGE_ONLY,
     );
@@ -117,7 +108,7 @@ fn a_refused_rule_says_where_it_is_in_openshifts_words() {
     let empty_source = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: foo}\n\
 spec:\n  imageDigestMirrors:\n  - source: \"\"\n    mirrors: [mirror.example.com/b]\n";
     fs::write(&file, format!("{IMAGE_ONLY}---\n{IDMS}---\n{empty_source}")).unwrap();
-    let (code, out, err) = cli(&["render", "-f", file.to_str().unwrap()], "");
+    let (code, out, err) = run_cli(&["render", "-f", file.to_str().unwrap()], "");
     assert_eq!(code, 2, "{out}{err}");
     let expected = format!(
         "error: file {}, document 2, ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source: could not \
@@ -132,7 +123,7 @@ kind: ImageContentSourcePolicy\n  metadata: {name: a}\n  spec:\n    repositoryDi
 - source: quay.io/a\n      mirrors: [mirror.example.com/a]\n- apiVersion: operator.openshift.io/v1alpha1\n  \
 kind: ImageContentSourcePolicy\n  metadata: {name: b}\n  spec:\n    repositoryDigestMirrors:\n    \
 - source: quay.io/b\n      mirrors: [mirror.example.com/b, \"Bad Mirror\"]\n";
-    let (code, _, err) = cli(&["render", "-f", "-"], list);
+    let (code, _, err) = run_cli(&["render", "-f", "-"], list);
     assert_eq!(code, 2, "{err}");
     assert_contains(
         &err,
@@ -147,7 +138,7 @@ fn root_at_a_file_is_named_with_what_was_being_done() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("node");
     fs::write(&file, "not a folder").unwrap();
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "--example", "--root", file.to_str().unwrap()],
         "",
     );
@@ -161,7 +152,7 @@ fn root_at_a_file_is_named_with_what_was_being_done() {
     );
     assert!(!err.contains("os error 17"), "{err}");
     let under = file.join("sub");
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "--example", "--root", under.to_str().unwrap()],
         "",
     );
@@ -179,7 +170,7 @@ fn a_folder_without_object_files_says_so() {
     fs::write(dir.path().join("README.md"), "# not objects\n").unwrap();
     fs::create_dir(dir.path().join("sub")).unwrap();
     let folder = dir.path().to_str().unwrap();
-    let (code, _, err) = cli(&["render", "-f", folder], "");
+    let (code, _, err) = run_cli(&["render", "-f", folder], "");
     assert_eq!(code, 2, "{err}");
     assert_contains(
         &err,
@@ -187,7 +178,7 @@ fn a_folder_without_object_files_says_so() {
             "{folder}: no .yaml, .yml or .json file in the folder (-R reads its subfolders too)"
         ),
     );
-    let (code, _, err) = cli(&["icsp", "validate", "-R", folder], "");
+    let (code, _, err) = run_cli(&["icsp", "validate", "-R", folder], "");
     assert_eq!(code, 2, "{err}");
     assert_contains(
         &err,
@@ -206,19 +197,19 @@ fn recursive_reads_subfolders_as_kubectl_does() {
     let folder = dir.path().to_str().unwrap();
 
     // Without -R only the folder's own files: the IDMS below is not read.
-    let (code, out, err) = cli(&["render", "-f", folder, "--show"], "");
+    let (code, out, err) = run_cli(&["render", "-f", folder, "--show"], "");
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("mirror.example.com/a"), "{out}");
 
     for flag in ["-R", "--recursive"] {
-        let (code, out, err) = cli(&["render", flag, "-f", folder, "--show"], "");
+        let (code, out, err) = run_cli(&["render", flag, "-f", folder, "--show"], "");
         assert_eq!(code, 0, "{err}");
         assert!(
             out.contains("location = \"mirror.example.com/a\""),
             "{flag}: {out}"
         );
     }
-    let (code, out, err) = cli(&["icsp", "validate", "-R", folder], "");
+    let (code, out, err) = run_cli(&["icsp", "validate", "-R", folder], "");
     assert_eq!(code, 0, "{out}{err}");
     assert_contains(&out, "2 object(s) checked");
 }

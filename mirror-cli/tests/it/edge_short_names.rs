@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::{assert_contains, assert_line_starts_with, assert_starts_with, run_binary};
+use crate::common::{assert_contains, assert_line_starts_with, assert_starts_with, run_cli};
 
 const CONF: &str = r#"unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]
 short-name-mode = "enforcing"
@@ -27,13 +27,12 @@ fn root_with(conf: &str) -> tempfile::TempDir {
     root
 }
 
+fn root_dir(root: &tempfile::TempDir) -> String {
+    root.path().display().to_string()
+}
+
 fn resolve(args: &[&str]) -> (i32, String, String) {
-    let output = run_binary(args, "");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    run_cli(args, "")
 }
 
 #[test]
@@ -81,12 +80,7 @@ fn each_search_registry_in_order_with_its_own_pull_sources() {
 #[test]
 fn an_alias_wins_alone_and_keeps_the_tag() {
     let root = root_with(CONF);
-    let (code, out, err) = resolve(&[
-        "resolve",
-        "ubi9/ubi:9.4",
-        "--root",
-        root.path().to_str().unwrap(),
-    ]);
+    let (code, out, err) = resolve(&["resolve", "ubi9/ubi:9.4", "--root", &root_dir(&root)]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("1 candidate in order (an alias in registries.conf"),
@@ -99,12 +93,7 @@ fn an_alias_wins_alone_and_keeps_the_tag() {
 #[test]
 fn no_search_registry_is_containers_images_error_and_a_file_keeps_the_docker_transport() {
     let root = root_with("");
-    let (code, _, err) = resolve(&[
-        "resolve",
-        "busybox",
-        "--root",
-        root.path().to_str().unwrap(),
-    ]);
+    let (code, _, err) = resolve(&["resolve", "busybox", "--root", &root_dir(&root)]);
     assert_eq!(code, 2, "{err}");
     assert_contains(
         &err,

@@ -3,15 +3,10 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{assert_contains, run_binary};
+use crate::common::{assert_contains, run_cli};
 
 fn cli(args: &[&str]) -> (i32, String, String) {
-    let output = run_binary(args, "");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    run_cli(args, "")
 }
 
 fn rendered(target: &str) -> tempfile::TempDir {
