@@ -66,6 +66,17 @@ pub fn show(
     format!("{status}\n--- stdout\n{out}--- stderr\n{err}")
 }
 
+/// One text for a snapshot of several cases: `# {what}` and the case as `show` shows it, for each.
+pub fn cases_shown<R>(
+    cases: impl IntoIterator<Item = (impl std::fmt::Display, R)>,
+    show: impl Fn(&R) -> String,
+) -> String {
+    cases
+        .into_iter()
+        .map(|(what, case)| format!("# {what}\n{}\n", show(&case)))
+        .collect()
+}
+
 /// Each value's text (warnings are typed values; snapshots hold their lines).
 pub fn texts(values: &[impl std::fmt::Display]) -> Vec<String> {
     values.iter().map(ToString::to_string).collect()

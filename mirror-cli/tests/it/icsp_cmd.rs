@@ -72,8 +72,7 @@ fn migrate_to_stdout() {
 #[test]
 fn migrate_refusals() {
     let idms = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: x\nspec: {}\n";
-    let mut all = String::new();
-    for (what, request) in [
+    let cases = [
         (
             "not an ICSP",
             migrate(vec![input("idms.yaml", idms)], None, Suffix::Deterministic),
@@ -91,9 +90,8 @@ fn migrate_refusals() {
             ),
         ),
         ("no file", migrate(vec![], None, Suffix::Deterministic)),
-    ] {
-        all.push_str(&format!("# {what}\n{}\n", show(&request)));
-    }
+    ];
+    let all = common::cases_shown(cases, show);
     insta::assert_snapshot!(all);
 }
 

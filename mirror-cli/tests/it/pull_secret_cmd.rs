@@ -159,16 +159,11 @@ fn add_refusals() {
         ("mirror.example.com:5000/ns:tag", "u", "tag"),
         ("mirror.example.com:5000", "us:er", "colon in user"),
     ];
-    let mut all = String::new();
-    for (registry, user, what) in cases {
-        let request = add_request(
-            input("pull-secret.json", PULL_SECRET_JSON),
-            registry,
-            user,
-            "s3cret",
-        );
-        all.push_str(&format!("# {what}\n{}\n", show(&request)));
-    }
+    let requests = cases.map(|(registry, user, what)| {
+        let pull_secret = input("pull-secret.json", PULL_SECRET_JSON);
+        (what, add_request(pull_secret, registry, user, "s3cret"))
+    });
+    let all = common::cases_shown(requests, show);
     insta::assert_snapshot!(all);
 }
 

@@ -163,10 +163,7 @@ fn naming_both_ways() {
             TrustRequest::Key { host: host.into() },
         )
     });
-    let mut all = String::new();
-    for (what, request) in folders.into_iter().chain(keys) {
-        all.push_str(&format!("# {what}\n{}\n", show(&request)));
-    }
+    let all = common::cases_shown(folders.into_iter().chain(keys), show);
     insta::assert_snapshot!(all);
 }
 
