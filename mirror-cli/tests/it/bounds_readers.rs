@@ -57,6 +57,26 @@ fn nested(prefix: &str, open: &str, close: &str, suffix: &str) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `what`'s two deep inputs, each named: `prefix`, 100 000 nested arrays or 100 000 nested `tables` (each opened
+/// by `open` and closed by `}`), and `suffix`.
+fn deep(
+    what: &str,
+    prefix: &str,
+    (tables, open): (&str, &str),
+    suffix: &str,
+) -> [(String, Vec<u8>); 2] {
+    [
+        (
+            format!("{what} 100 000-deep arrays"),
+            nested(prefix, "[", "]", suffix),
+        ),
+        (
+            format!("{what} 100 000-deep {tables}"),
+            nested(prefix, open, "}", suffix),
+        ),
+    ]
+}
+
 /// 100 MB of `unit` repeated: well-formed content, so only a size check stops it early.
 fn big(unit: &str) -> Vec<u8> {
     unit.repeat(HUNDRED_MB / unit.len() + 1).into_bytes()
@@ -176,16 +196,8 @@ fn json_pull_secret() {
         dockerconfig::compact(&input, "big.json")
     });
 
-    for (what, bytes) in [
-        (
-            "pull secret 100 000-deep arrays",
-            nested("{\"auths\":", "[", "]", "}"),
-        ),
-        (
-            "pull secret 100 000-deep objects",
-            nested("{\"auths\":", "{\"a\":", "}", "}"),
-        ),
-    ] {
+    for (what, bytes) in deep("pull secret", "{\"auths\":", ("objects", "{\"a\":"), "}") {
+        let what = what.as_str();
         let e = bounded(what, MEMORY_LIMIT_KB, || {
             dockerconfig::DockerConfig::parse(&bytes, "deep.json")
         });
@@ -221,16 +233,8 @@ fn registries_conf() {
         registries_conf::parse_drop_in("big.conf", &input)
     });
 
-    for (what, bytes) in [
-        (
-            "registries.conf 100 000-deep arrays",
-            nested("x = ", "[", "]", "\n"),
-        ),
-        (
-            "registries.conf 100 000-deep inline tables",
-            nested("x = ", "{a = ", "}", "\n"),
-        ),
-    ] {
+    for (what, bytes) in deep("registries.conf", "x = ", ("inline tables", "{a = "), "\n") {
+        let what = what.as_str();
         let e = bounded(what, MEMORY_LIMIT_KB, || {
             registries_conf::parse("deep.conf", &bytes)
         });
