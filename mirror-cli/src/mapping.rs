@@ -325,6 +325,24 @@ fn keep_nested_mappings(groups: &mut Grouped, other: &Grouped) {
     }
 }
 
+/// One object a category, named `{prefix}-{category}-0`, sorted by name (the BTreeMap order of categories is
+/// Release < Generic, not the names' order).
+fn objects<T>(
+    grouped: Grouped,
+    prefix: &str,
+    object: impl Fn(ObjectMeta, Vec<ImageMirrors>) -> T,
+) -> Vec<T> {
+    let mut named: Vec<(String, Vec<ImageMirrors>)> = grouped
+        .into_iter()
+        .map(|(category, sources)| (format!("{prefix}-{}-0", category.as_str()), items(sources)))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named
+        .into_iter()
+        .map(|(name, items)| object(ObjectMeta::named(name), items))
+        .collect()
+}
+
 /// Groups mappings into mirror set objects as oc-mirror does (see the module documentation), sorted.
 pub fn group(mappings: &[Mapping]) -> MirrorObjects {
     let mut digest = Grouped::new();
@@ -343,31 +361,22 @@ pub fn group(mappings: &[Mapping]) -> MirrorObjects {
     keep_nested_mappings(&mut digest, &tag);
     let digest_snapshot = digest.clone();
     keep_nested_mappings(&mut tag, &digest_snapshot);
-    // BTreeMap order of categories is Release < Generic; objects are sorted by name instead.
-    let mut idms: Vec<ImageDigestMirrorSet> = digest
-        .into_iter()
-        .map(|(category, sources)| ImageDigestMirrorSet {
-            metadata: ObjectMeta::named(format!("idms-{}-0", category.as_str())),
-            spec: ImageDigestMirrorSetSpec {
-                image_digest_mirrors: items(sources),
-                ..Default::default()
-            },
+    let idms = objects(digest, "idms", |metadata, items| ImageDigestMirrorSet {
+        metadata,
+        spec: ImageDigestMirrorSetSpec {
+            image_digest_mirrors: items,
             ..Default::default()
-        })
-        .collect();
-    idms.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
-    let mut itms: Vec<ImageTagMirrorSet> = tag
-        .into_iter()
-        .map(|(category, sources)| ImageTagMirrorSet {
-            metadata: ObjectMeta::named(format!("itms-{}-0", category.as_str())),
-            spec: ImageTagMirrorSetSpec {
-                image_tag_mirrors: items(sources),
-                ..Default::default()
-            },
+        },
+        ..Default::default()
+    });
+    let itms = objects(tag, "itms", |metadata, items| ImageTagMirrorSet {
+        metadata,
+        spec: ImageTagMirrorSetSpec {
+            image_tag_mirrors: items,
             ..Default::default()
-        })
-        .collect();
-    itms.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        },
+        ..Default::default()
+    });
     MirrorObjects { idms, itms }
 }
 

@@ -705,6 +705,11 @@ location = "tags.example.com/ocp/release"
 
     const DIGEST: &str = "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae";
 
+    /// The release the example's mirrors serve, by digest.
+    fn release_by_digest() -> String {
+        format!("quay.io/openshift-release-dev/ocp-release@{DIGEST}")
+    }
+
     fn config(extra: &[(&str, &str)]) -> NodeConfig {
         let auth = auth();
         let mut files = vec![
@@ -718,11 +723,7 @@ location = "tags.example.com/ocp/release"
     #[test]
     fn a_digest_uses_every_mirror_then_the_source() {
         let config = config(&[]);
-        let sources = config
-            .sources(&format!(
-                "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-            ))
-            .unwrap();
+        let sources = config.sources(&release_by_digest()).unwrap();
         let refs: Vec<_> = sources
             .iter()
             .map(|s| (s.role(), s.reference.as_str()))
@@ -774,11 +775,7 @@ location = "tags.example.com/ocp/release"
     #[test]
     fn the_most_specific_credentials_key_is_chosen_and_never_shown() {
         let config = config(&[]);
-        let sources = config
-            .sources(&format!(
-                "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-            ))
-            .unwrap();
+        let sources = config.sources(&release_by_digest()).unwrap();
         assert_eq!(
             sources[0].credentials,
             AuthUse::Entry {
@@ -822,11 +819,7 @@ location = "tags.example.com/ocp/release"
             (&docker, "docker CA"),
             (&other, "quay CA"),
         ]);
-        let sources = config
-            .sources(&format!(
-                "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-            ))
-            .unwrap();
+        let sources = config.sources(&release_by_digest()).unwrap();
         let trust = |i: usize| match &sources[i].plan {
             Plan::Probe(s) => s.trust().clone(),
             Plan::NotTried(why) => panic!("{why}"),
@@ -851,11 +844,7 @@ location = "tags.example.com/ocp/release"
     fn an_unpaired_client_key_stops_that_source_only() {
         let key = format!("{}/mirror.example.com:5000/client.key", paths::CERTS_D);
         let config = config(&[(&key, "key")]);
-        let sources = config
-            .sources(&format!(
-                "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-            ))
-            .unwrap();
+        let sources = config.sources(&release_by_digest()).unwrap();
         match &sources[0].plan {
             Plan::NotTried(why) => assert_eq!(
                 why,
@@ -881,11 +870,7 @@ location = "tags.example.com/ocp/release"
         )
         .unwrap();
         let config = NodeConfig::load(&NodeFiles::Root(Root::open(root).unwrap())).unwrap();
-        let sources = config
-            .sources(&format!(
-                "quay.io/openshift-release-dev/ocp-release@{DIGEST}"
-            ))
-            .unwrap();
+        let sources = config.sources(&release_by_digest()).unwrap();
         match &sources[0].plan {
             Plan::NotTried(why) => {
                 assert!(why.contains("is a symbolic link: not followed"), "{why}")

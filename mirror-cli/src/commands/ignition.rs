@@ -124,18 +124,17 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = super::plan_and_report(
-        &request.inputs,
-        request.example,
-        &request.options,
-        "nothing to render: give -f FILE (or --example)",
-        err,
-        style,
-        true,
-    )?;
+    let IgnitionRequest {
+        inputs,
+        example,
+        spec_version,
+        output,
+        options,
+    } = request;
+    let plan = super::plan_to_render(inputs, *example, options, err, style)?;
     let io = super::output_error;
-    let text = to_text(&config(&plan.files, &request.spec_version)?);
-    match &request.output {
+    let text = to_text(&config(&plan.files, spec_version)?);
+    match output {
         Some(path) => {
             write_output(path, text.into_bytes(), 0o600)?;
             writeln!(
@@ -144,7 +143,7 @@ pub fn run(
                 style.note(),
                 path.display(),
                 plan.files.len(),
-                request.spec_version
+                spec_version
             )
             .map_err(io)?;
         }

@@ -39,6 +39,18 @@ pub(crate) fn plan_and_report(
     Ok(plan)
 }
 
+/// The first step of `render` and `ignition`: [`plan_and_report`] with their usage message and the notes.
+pub(crate) fn plan_to_render(
+    inputs: &[crate::cluster::Input],
+    example: bool,
+    options: &crate::node::RenderOptions,
+    err: &mut dyn std::io::Write,
+    style: &Style,
+) -> Result<crate::node::NodePlan, crate::Error> {
+    let nothing = "nothing to render: give -f FILE (or --example)";
+    plan_and_report(inputs, example, options, nothing, err, style, true)
+}
+
 /// The process exit codes every command shares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

@@ -167,8 +167,14 @@ pub fn run(
 ) -> Result<Exit, Error> {
     match request {
         PullSecretRequest::Merge(r) => merge(r, out, err, style),
-        PullSecretRequest::Add(r) => add(r, out, err, style),
-        PullSecretRequest::Remove(r) => remove(r, out, err, style),
+        PullSecretRequest::Add(r) => {
+            let file = add(r, read_for_edit(&r.registry, &r.input)?, err, style)?;
+            write_result(&file.config, &file.shape, &r.output, out, err, style)
+        }
+        PullSecretRequest::Remove(r) => {
+            let file = remove(r, read_for_edit(&r.registry, &r.input)?, err, style)?;
+            write_result(&file.config, &file.shape, &r.output, out, err, style)
+        }
         PullSecretRequest::Get(r) => get(r, out, err, style),
     }
 }
@@ -251,16 +257,15 @@ fn write_result(
     Ok(Exit::Ok)
 }
 
+/// Sets `--registry`'s credentials in `file`, saying so on `err`.
 fn add(
     request: &AddRequest,
-    out: &mut dyn Write,
+    mut file: PullSecretFile,
     err: &mut dyn Write,
     style: &Style,
-) -> Result<Exit, Error> {
-    let file = read_for_edit(&request.registry, &request.input)?;
-    let mut config = file.config;
+) -> Result<PullSecretFile, Error> {
     let outcome = set_credentials(
-        &mut config,
+        &mut file.config,
         &request.registry,
         &request.username,
         &request.password,
@@ -280,20 +285,19 @@ fn add(
         _ => "changed".to_owned(),
     };
     writeln!(err, "{said} in {}", file.label).map_err(super::output_error)?;
-    let warnings = problems(&config);
+    let warnings = problems(&file.config);
     report(err, style, &warnings, &[]).map_err(super::output_error)?;
-    write_result(&config, &file.shape, &request.output, out, err, style)
+    Ok(file)
 }
 
+/// Removes `--registry`'s entries from `file`, saying so on `err` (none is an error unless `--ignore-not-found`).
 fn remove(
     request: &RemoveRequest,
-    out: &mut dyn Write,
+    mut file: PullSecretFile,
     err: &mut dyn Write,
     style: &Style,
-) -> Result<Exit, Error> {
-    let file = read_for_edit(&request.registry, &request.input)?;
-    let mut config = file.config;
-    let removed = config.remove(&request.registry);
+) -> Result<PullSecretFile, Error> {
+    let removed = file.config.remove(&request.registry);
     if removed.is_empty() {
         let message = format!(
             "{}: no entry for {:?} (nothing to remove)",
@@ -308,7 +312,7 @@ fn remove(
     } else {
         writeln!(err, "removed {removed:?} from {}", file.label).map_err(super::output_error)?;
     }
-    write_result(&config, &file.shape, &request.output, out, err, style)
+    Ok(file)
 }
 
 fn get(

@@ -39,14 +39,12 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = super::plan_and_report(
+    let plan = super::plan_to_render(
         &request.inputs,
         request.example,
         &request.options,
-        "nothing to render: give -f FILE (or --example)",
         err,
         style,
-        true,
     )?;
     let io = super::output_error;
 

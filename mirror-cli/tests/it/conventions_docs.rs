@@ -7,7 +7,7 @@ use std::process::Command;
 
 use mirror_cli::commands::Style;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_binary};
 
 /// The subcommands a `--help` lists under `Commands:` (less `help`).
 fn listed_commands(args: &[&str]) -> Vec<String> {
@@ -122,7 +122,7 @@ fn man_pages_one_per_command() {
         render.starts_with(".ie \\n(.g .ds Aq") || render.contains(".TH"),
         "{render}"
     );
-    assert!(render.contains(".TH mirror-cli-render 1"), "{render}");
+    assert_contains(&render, ".TH mirror-cli-render 1");
     assert!(
         render.contains("Examples:"),
         "the examples of --help are in the page"
@@ -135,7 +135,7 @@ fn man_pages_one_per_command() {
     // Without --dir, the top page on stdout.
     let top = run_binary(&["man"], "");
     let top = String::from_utf8(top.stdout).unwrap();
-    assert!(top.contains(".TH mirror-cli 1"), "{top}");
+    assert_contains(&top, ".TH mirror-cli 1");
     assert_eq!(top, fs::read_to_string(man.join("mirror-cli.1")).unwrap());
     let dash = run_binary(&["man", "--dir", "-"], "");
     assert_eq!(

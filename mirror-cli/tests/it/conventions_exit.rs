@@ -8,18 +8,9 @@ use std::process::{Command, Output, Stdio};
 use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::CLOSED_OUTPUT_EXIT;
 
-use crate::common::{binary, run_binary};
+use crate::common::{assert_contains, binary, run_binary};
 
-const NEW_IDMS: &str = "apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: more
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ubi
-    source: registry.redhat.io/ubi9
-";
+use crate::common::NEW_IDMS;
 
 fn objects() -> (tempfile::TempDir, String, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -43,7 +34,7 @@ fn diff_exits_1_when_nodes_would_change_0_when_not_2_on_error() {
     );
     assert_eq!(changed.status.code(), Some(1), "{changed:?}");
     let out = String::from_utf8(changed.stdout).unwrap();
-    assert!(out.contains("In plain words"), "{out}");
+    assert_contains(&out, "In plain words");
 
     let missing = run_binary(
         &["diff", "--from", &current, "--to", "/nonexistent/x.yaml"],

@@ -16,7 +16,7 @@ use mirror_cli::commands::{Exit, Format};
 use serde_json::Value;
 use trust_bundle::UnixTime;
 
-use crate::common::{assert_no_secret, capture, credential_needles, input, run_binary};
+use crate::common::{assert_no_secret, capture, credential_needles, input, run_binary, write_file};
 
 /// The password and token in the example's pull secret and in [`PULL_SECRET_JSON`]: never in any JSON.
 fn needles() -> Vec<String> {
@@ -28,16 +28,28 @@ fn needles() -> Vec<String> {
 
 const PULL_SECRET_JSON: &str = r#"{"auths":{"quay.io":{"auth":"cXVheS11c2VyOnF1YXktcGFzcw==","email":"demo@example.com"},"registry.redhat.io":{"auth":"cmg6cmhwYXNz"}}}"#;
 
-const NEW_IDMS: &str = "apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: more
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ubi
-    source: registry.redhat.io/ubi9
-";
+use crate::common::NEW_IDMS;
+
+/// `manifests` for the mirror with the test CA, the pull secret at `pull_secret` plus a password on stdin, and the
+/// release mapped; then `output`.
+fn manifests_args<'a>(pull_secret: &'a str, output: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "manifests",
+        "--registry",
+        "mirror.example.com:5000",
+        "--ca",
+        "tests/trust_data/ca.pem",
+        "--pull-secret",
+        pull_secret,
+        "--username",
+        "u",
+        "--password-stdin",
+        "--map",
+        "quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release",
+    ];
+    args.extend_from_slice(output);
+    args
+}
 
 /// Parses `out` as one JSON document (and nothing else on stdout).
 fn json(out: &str) -> Value {
@@ -284,11 +296,7 @@ fn pull_secret_get_json_never_holds_a_secret() {
 #[test]
 fn every_reporting_command_takes_o_json() {
     let dir = tempfile::tempdir().unwrap();
-    let path = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let path = |name: &str, text: &str| write_file(dir.path(), name, text);
     let (example, idms, ps) = (
         path("example.yaml", EXAMPLE),
         path("idms.yaml", NEW_IDMS),
@@ -386,11 +394,7 @@ fn o_is_a_format_never_a_file() {
 #[test]
 fn output_file_dash_is_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let write = |name: &str, text: &str| write_file(dir.path(), name, text);
     let (example, ps) = (
         write("example.yaml", EXAMPLE),
         write("ps.json", PULL_SECRET_JSON),
@@ -453,22 +457,7 @@ fn output_file_dash_is_stdout() {
         ),
         (
             "manifests",
-            vec![
-                "manifests",
-                "--registry",
-                "mirror.example.com:5000",
-                "--ca",
-                "tests/trust_data/ca.pem",
-                "--pull-secret",
-                &ps,
-                "--username",
-                "u",
-                "--password-stdin",
-                "--map",
-                "quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release",
-                "--output-file",
-                "-",
-            ],
+            manifests_args(&ps, &["--output-file", "-"]),
             "pw\n",
             "kind: ImageDigestMirrorSet",
         ),
@@ -494,11 +483,7 @@ fn output_file_dash_is_stdout() {
 #[test]
 fn object_commands_take_o_yaml_or_json() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        fs::write(&path, text).unwrap();
-        path.display().to_string()
-    };
+    let write = |name: &str, text: &str| write_file(dir.path(), name, text);
     let ps = write("ps.json", PULL_SECRET_JSON);
     let icsp = write(
         "icsp.yaml",
@@ -513,27 +498,7 @@ spec:
     source: quay.io/openshift-release-dev/ocp-release
 ",
     );
-    let manifests = |format: &str| {
-        run_binary(
-            &[
-                "manifests",
-                "--registry",
-                "mirror.example.com:5000",
-                "--ca",
-                "tests/trust_data/ca.pem",
-                "--pull-secret",
-                &ps,
-                "--username",
-                "u",
-                "--password-stdin",
-                "--map",
-                "quay.io/openshift-release-dev/ocp-release=mirror.example.com:5000/ocp/release",
-                "-o",
-                format,
-            ],
-            "pw\n",
-        )
-    };
+    let manifests = |format: &str| run_binary(&manifests_args(&ps, &["-o", format]), "pw\n");
     let yaml = manifests("yaml");
     assert_eq!(yaml.status.code(), Some(0), "{yaml:?}");
     assert!(String::from_utf8_lossy(&yaml.stdout).contains("---\n"));

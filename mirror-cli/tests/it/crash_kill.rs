@@ -12,7 +12,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::common;
 use mirror_cli::writer::{NodeFile, write_node, write_node_with_progress};
@@ -264,7 +264,6 @@ fn killed_writers_leave_whole_files() {
     let mut seen = [0usize; 2];
     let mut mixed = 0;
     let mut pending = 0;
-    let started = Instant::now();
     for kill_number in 0..KILLS {
         let mut child = start_writer(root.path(), 0, false);
         // The child needs a few milliseconds to start; one write of these files takes a few more.
@@ -316,11 +315,9 @@ fn killed_writers_leave_whole_files() {
     }
     let stale = leftovers(root.path()).len();
     eprintln!(
-        "{KILLS} kills in {:?} (seed {seed}): files seen {} times old, {} times new; {mixed} kills between two \
+        "{KILLS} kills (seed {seed}): files seen {} times old, {} times new; {mixed} kills between two \
          files' renames; {pending} interrupted generations pending; {stale} temporary files left",
-        started.elapsed(),
-        seen[0],
-        seen[1]
+        seen[0], seen[1]
     );
     // The kills must have landed in the middle of the loop, not only before the first write.
     assert!(
@@ -359,7 +356,6 @@ fn concurrent_writers_take_turns_across_pid_namespaces() {
     ];
     let mut seen = vec![0usize; generations.len()];
     let mut kills = 0;
-    let started = Instant::now();
     for round in 0..ROUNDS {
         std::thread::sleep(Duration::from_micros(1_000 + rng.next() % 20_000));
         let context = format!("round {round} (KILL_TEST_SEED={seed})");
@@ -378,9 +374,8 @@ fn concurrent_writers_take_turns_across_pid_namespaces() {
     }
     let last = one_generation_under_the_lock(root.path(), &generations, "after the writers");
     eprintln!(
-        "{ROUNDS} rounds in {:?} (seed {seed}, second writer {}): generations seen under the lock {seen:?}, {kills} \
+        "{ROUNDS} rounds (seed {seed}, second writer {}): generations seen under the lock {seen:?}, {kills} \
          kills, last {last}",
-        started.elapsed(),
         if namespaced {
             "in its own PID namespace"
         } else {

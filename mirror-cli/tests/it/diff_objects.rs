@@ -3,33 +3,15 @@
 use base64::Engine as _;
 use mirror_cli::cluster::Input;
 
-use crate::common::{capture, input};
+use crate::common::{assert_contains, capture, input};
 use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::diff::{DiffRequest, drain_reasons, run};
 use mirror_cli::commands::{Exit, Style};
 use registries_conf::{Mirror, PullFromMirror, RegistriesConf, Registry};
 
-const NEW_IDMS: &str = "apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: more
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ubi
-    source: registry.redhat.io/ubi9
-";
+use crate::common::NEW_IDMS;
 
-const NEW_ITMS: &str = "apiVersion: config.openshift.io/v1
-kind: ImageTagMirrorSet
-metadata:
-  name: tags
-spec:
-  imageTagMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ocp/release
-    source: quay.io/openshift-release-dev/ocp-release
-";
+const NEW_ITMS: &str = include_str!("fixtures/new-itms.yaml");
 
 /// Runs `diff` on objects that change the nodes: exit 1, as `kubectl diff` when there are differences.
 fn diff(from: Vec<Input>, to: Vec<Input>) -> (String, String) {
@@ -53,7 +35,7 @@ macro_rules! diff_case {
         #[test]
         fn $test() {
             let (out, _) = diff(vec![$($from),*], vec![$($to),*]);
-            assert!(out.contains($says), "{out}");
+            assert_contains(&out, $says);
             insta::assert_snapshot!($snapshot, out);
         }
     };

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_cli};
 
 const EXPIRED: &str = "tests/trust_data/expired-ca.pem";
 
@@ -21,21 +21,12 @@ spec:\n  imageDigestMirrors:\n  - source: quay.io/a\n    mirrors: [mirror.exampl
     )
 }
 
-fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let output = run_binary(args, stdin);
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn render_verify_and_ignition_refuse_an_expired_ca_in_the_config_map() {
     let objects = objects_with_ca(&fs::read_to_string(EXPIRED).unwrap());
     let root = tempfile::tempdir().unwrap();
     let node = root.path().join("node");
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "-f", "-", "--root", node.to_str().unwrap()],
         &objects,
     );
@@ -53,13 +44,13 @@ fn render_verify_and_ignition_refuse_an_expired_ca_in_the_config_map() {
         vec!["ignition", "-f", "-"],
         vec!["verify", "-f", "-", "--root", root.path().to_str().unwrap()],
     ] {
-        let (code, _, err) = cli(&args, &objects);
+        let (code, _, err) = run_cli(&args, &objects);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("expired at"), "{args:?}: {err}");
     }
 
     // Allowed explicitly: written, with a warning.
-    let (code, out, err) = cli(
+    let (code, out, err) = run_cli(
         &[
             "render",
             "-f",
@@ -72,16 +63,13 @@ fn render_verify_and_ignition_refuse_an_expired_ca_in_the_config_map() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("warning:") && err.contains("expired"), "{err}");
-    assert!(
-        out.contains("certs.d/mirror.example.com:5000/ca.crt"),
-        "{out}"
-    );
+    assert_contains(&out, "certs.d/mirror.example.com:5000/ca.crt");
 }
 
 #[test]
 fn icsp_validate_checks_the_config_maps_bundles() {
     let objects = objects_with_ca(&fs::read_to_string(EXPIRED).unwrap());
-    let (code, out, err) = cli(&["icsp", "validate", "-"], &objects);
+    let (code, out, err) = run_cli(&["icsp", "validate", "-"], &objects);
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         out.contains("file <stdin>, document 1, ConfigMap/registry-config: data[\"mirror.example.com..5000\"]:")
@@ -89,24 +77,24 @@ fn icsp_validate_checks_the_config_maps_bundles() {
         "{out}"
     );
     let garbage = objects_with_ca("not a certificate at all");
-    let (code, out, _) = cli(&["icsp", "validate", "-"], &garbage);
+    let (code, out, _) = run_cli(&["icsp", "validate", "-"], &garbage);
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("ConfigMap/registry-config: data["), "{out}");
+    assert_contains(&out, "ConfigMap/registry-config: data[");
     let good = objects_with_ca(&fs::read_to_string("tests/trust_data/ca.pem").unwrap());
-    let (code, out, err) = cli(&["icsp", "validate", "-"], &good);
+    let (code, out, err) = run_cli(&["icsp", "validate", "-"], &good);
     assert_eq!(code, 0, "{out}{err}");
 }
 
 #[test]
 fn trust_configmap_and_manifests_refuse_an_expired_ca_unless_allowed() {
     let pair = format!("registry.local={EXPIRED}");
-    let (code, out, err) = cli(&["trust", "configmap", &pair], "");
+    let (code, out, err) = run_cli(&["trust", "configmap", &pair], "");
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty(), "{out}");
-    assert!(err.contains("expired at"), "{err}");
-    let (code, out, err) = cli(&["trust", "configmap", "--allow-expired-ca", &pair], "");
+    assert_contains(&err, "expired at");
+    let (code, out, err) = run_cli(&["trust", "configmap", "--allow-expired-ca", &pair], "");
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("kind: ConfigMap"), "{out}");
+    assert_contains(&out, "kind: ConfigMap");
 
     let dir = tempfile::tempdir().unwrap();
     let pull_secret = dir.path().join("ps.json");
@@ -131,12 +119,12 @@ fn trust_configmap_and_manifests_refuse_an_expired_ca_unless_allowed() {
     };
     let refused = args(&[]);
     let refused: Vec<&str> = refused.iter().map(String::as_str).collect();
-    let (code, out, err) = cli(&refused, "pw\n");
+    let (code, out, err) = run_cli(&refused, "pw\n");
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty() && err.contains("expired at"), "{err}");
     let allowed = args(&["--allow-expired-ca"]);
     let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
-    let (code, out, err) = cli(&allowed, "pw\n");
+    let (code, out, err) = run_cli(&allowed, "pw\n");
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning:") && out.contains("kind: ImageDigestMirrorSet"),
@@ -146,7 +134,7 @@ fn trust_configmap_and_manifests_refuse_an_expired_ca_unless_allowed() {
 
 #[test]
 fn trust_check_exits_1_on_an_expired_ca() {
-    let (code, out, _) = cli(&["trust", "check", EXPIRED], "");
+    let (code, out, _) = run_cli(&["trust", "check", EXPIRED], "");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("REFUSED"), "{out}");
+    assert_contains(&out, "REFUSED");
 }

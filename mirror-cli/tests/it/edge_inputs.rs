@@ -4,9 +4,8 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::{self, input, run_binary};
+use crate::common::{self, assert_contains, input, run_cli};
 use mirror_cli::commands::Exit;
-use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 
 const IMAGE_ONLY: &str =
     "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec: {}\n";
@@ -14,15 +13,6 @@ const IDMS: &str = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorS
 spec:\n  imageDigestMirrors:\n  - source: quay.io/a\n    mirrors: [mirror.example.com/a]\n";
 
 /// Runs the binary; returns the exit code, stdout and stderr.
-fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let output = run_binary(args, stdin);
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 fn is_empty_dir(path: &Path) -> bool {
     !path.exists() || fs::read_dir(path).unwrap().next().is_none()
 }
@@ -32,7 +22,7 @@ fn render_from_an_empty_stream_is_refused_and_writes_nothing() {
     for stdin in ["", "# only a comment\n", "---\n---\n# c\n---\n", "\n\n"] {
         let root = tempfile::tempdir().unwrap();
         let node = root.path().join("node");
-        let (code, _, err) = cli(
+        let (code, _, err) = run_cli(
             &["render", "-f", "-", "--root", node.to_str().unwrap()],
             stdin,
         );
@@ -49,14 +39,14 @@ fn render_from_an_empty_stream_is_refused_and_writes_nothing() {
 fn objects_none_of_which_shape_node_files_are_refused() {
     let root = tempfile::tempdir().unwrap();
     let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n";
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "-f", "-", "--root", root.path().to_str().unwrap()],
         pod,
     );
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("<stdin>: read 1 object: Pod/p; none shapes node files"),
-        "{err}"
+    assert_contains(
+        &err,
+        "<stdin>: read 1 object: Pod/p; none shapes node files",
     );
     assert!(is_empty_dir(root.path()));
     // The same for every command that renders from objects.
@@ -64,7 +54,7 @@ fn objects_none_of_which_shape_node_files_are_refused() {
         vec!["ignition", "-f", "-"],
         vec!["verify", "-f", "-", "--root", root.path().to_str().unwrap()],
     ] {
-        let (code, _, err) = cli(&args, pod);
+        let (code, _, err) = run_cli(&args, pod);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains("none shapes node files"), "{args:?}: {err}");
     }
@@ -75,45 +65,32 @@ fn diff_refuses_an_empty_side() {
     let dir = tempfile::tempdir().unwrap();
     let idms = dir.path().join("idms.yaml");
     fs::write(&idms, IDMS).unwrap();
-    let (code, _, err) = cli(&["diff", "--from", "-", "--to", idms.to_str().unwrap()], "");
+    let (code, _, err) = run_cli(&["diff", "--from", "-", "--to", idms.to_str().unwrap()], "");
     assert!(code >= 2, "{err}");
-    assert!(err.contains("<stdin>: no objects passed"), "{err}");
+    assert_contains(&err, "<stdin>: no objects passed");
 }
 
 #[test]
 fn a_cluster_without_mirror_objects_renders_from_its_image_config() {
     let root = tempfile::tempdir().unwrap();
-    let (code, out, err) = cli(
+    let (code, out, err) = run_cli(
         &["render", "-f", "-", "--root", root.path().to_str().unwrap()],
         IMAGE_ONLY,
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("registries.conf"), "{out}");
+    assert_contains(&out, "registries.conf");
     assert!(root.path().join("etc/containers/registries.conf").is_file());
 }
 
 #[test]
 fn icsp_validate_without_a_mirror_object_is_not_clean() {
-    let validate = |inputs| {
-        common::capture(|out, err, style| {
-            icsp_cmd::run(
-                &IcspRequest::Validate(ValidateRequest {
-                    inputs,
-                    now: None,
-                    strictness: icsp::Strictness::Strict,
-                    format: Default::default(),
-                }),
-                out,
-                err,
-                style,
-            )
-        })
-    };
+    let validate = common::validate_strict;
+
     let (result, out, _) = validate(vec![input("image.yaml", IMAGE_ONLY)]);
     assert_eq!(result.unwrap(), Exit::Failed, "{out}");
-    assert!(
-        out.contains("image.yaml: read 1 object: Image/cluster; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet"),
-        "{out}"
+    assert_contains(
+        &out,
+        "image.yaml: read 1 object: Image/cluster; no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet",
     );
     let (result, _, _) = validate(vec![input("empty.yaml", "---\n")]);
     assert_eq!(
@@ -131,7 +108,7 @@ fn a_refused_rule_says_where_it_is_in_openshifts_words() {
     let empty_source = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {name: foo}\n\
 spec:\n  imageDigestMirrors:\n  - source: \"\"\n    mirrors: [mirror.example.com/b]\n";
     fs::write(&file, format!("{IMAGE_ONLY}---\n{IDMS}---\n{empty_source}")).unwrap();
-    let (code, out, err) = cli(&["render", "-f", file.to_str().unwrap()], "");
+    let (code, out, err) = run_cli(&["render", "-f", file.to_str().unwrap()], "");
     assert_eq!(code, 2, "{out}{err}");
     let expected = format!(
         "error: file {}, document 2, ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source: could not \
@@ -146,15 +123,13 @@ kind: ImageContentSourcePolicy\n  metadata: {name: a}\n  spec:\n    repositoryDi
 - source: quay.io/a\n      mirrors: [mirror.example.com/a]\n- apiVersion: operator.openshift.io/v1alpha1\n  \
 kind: ImageContentSourcePolicy\n  metadata: {name: b}\n  spec:\n    repositoryDigestMirrors:\n    \
 - source: quay.io/b\n      mirrors: [mirror.example.com/b, \"Bad Mirror\"]\n";
-    let (code, _, err) = cli(&["render", "-f", "-"], list);
+    let (code, _, err) = run_cli(&["render", "-f", "-"], list);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(
-            "error: file <stdin>, document 0 item 1, ImageContentSourcePolicy/b, \
+    assert_contains(
+        &err,
+        "error: file <stdin>, document 0 item 1, ImageContentSourcePolicy/b, \
              spec.repositoryDigestMirrors[0].mirrors[1]: could not update registries config with new changes: \
-             invalid format for mirror \"Bad Mirror\""
-        ),
-        "{err}"
+             invalid format for mirror \"Bad Mirror\"",
     );
 }
 
@@ -163,7 +138,7 @@ fn root_at_a_file_is_named_with_what_was_being_done() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("node");
     fs::write(&file, "not a folder").unwrap();
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "--example", "--root", file.to_str().unwrap()],
         "",
     );
@@ -177,17 +152,14 @@ fn root_at_a_file_is_named_with_what_was_being_done() {
     );
     assert!(!err.contains("os error 17"), "{err}");
     let under = file.join("sub");
-    let (code, _, err) = cli(
+    let (code, _, err) = run_cli(
         &["render", "--example", "--root", under.to_str().unwrap()],
         "",
     );
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
-            "{}: creating the node's root folder: ",
-            under.display()
-        )),
-        "{err}"
+    assert_contains(
+        &err,
+        &format!("{}: creating the node's root folder: ", under.display()),
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), "not a folder");
 }
@@ -198,21 +170,19 @@ fn a_folder_without_object_files_says_so() {
     fs::write(dir.path().join("README.md"), "# not objects\n").unwrap();
     fs::create_dir(dir.path().join("sub")).unwrap();
     let folder = dir.path().to_str().unwrap();
-    let (code, _, err) = cli(&["render", "-f", folder], "");
+    let (code, _, err) = run_cli(&["render", "-f", folder], "");
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
+    assert_contains(
+        &err,
+        &format!(
             "{folder}: no .yaml, .yml or .json file in the folder (-R reads its subfolders too)"
-        )),
-        "{err}"
+        ),
     );
-    let (code, _, err) = cli(&["icsp", "validate", "-R", folder], "");
+    let (code, _, err) = run_cli(&["icsp", "validate", "-R", folder], "");
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains(&format!(
-            "{folder}: no .yaml, .yml or .json file in the folder or its subfolders"
-        )),
-        "{err}"
+    assert_contains(
+        &err,
+        &format!("{folder}: no .yaml, .yml or .json file in the folder or its subfolders"),
     );
 }
 
@@ -227,19 +197,19 @@ fn recursive_reads_subfolders_as_kubectl_does() {
     let folder = dir.path().to_str().unwrap();
 
     // Without -R only the folder's own files: the IDMS below is not read.
-    let (code, out, err) = cli(&["render", "-f", folder, "--show"], "");
+    let (code, out, err) = run_cli(&["render", "-f", folder, "--show"], "");
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("mirror.example.com/a"), "{out}");
 
     for flag in ["-R", "--recursive"] {
-        let (code, out, err) = cli(&["render", flag, "-f", folder, "--show"], "");
+        let (code, out, err) = run_cli(&["render", flag, "-f", folder, "--show"], "");
         assert_eq!(code, 0, "{err}");
         assert!(
             out.contains("location = \"mirror.example.com/a\""),
             "{flag}: {out}"
         );
     }
-    let (code, out, err) = cli(&["icsp", "validate", "-R", folder], "");
+    let (code, out, err) = run_cli(&["icsp", "validate", "-R", folder], "");
     assert_eq!(code, 0, "{out}{err}");
-    assert!(out.contains("2 object(s) checked"), "{out}");
+    assert_contains(&out, "2 object(s) checked");
 }

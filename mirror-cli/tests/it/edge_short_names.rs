@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, assert_line_starts_with, assert_starts_with, run_cli};
 
 const CONF: &str = r#"unqualified-search-registries = ["registry.access.redhat.com", "docker.io"]
 short-name-mode = "enforcing"
@@ -27,13 +27,12 @@ fn root_with(conf: &str) -> tempfile::TempDir {
     root
 }
 
+fn root_dir(root: &tempfile::TempDir) -> String {
+    root.path().display().to_string()
+}
+
 fn resolve(args: &[&str]) -> (i32, String, String) {
-    let output = run_binary(args, "");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    run_cli(args, "")
 }
 
 #[test]
@@ -43,31 +42,31 @@ fn each_search_registry_in_order_with_its_own_pull_sources() {
     let (code, out, err) = resolve(&["resolve", "busybox", "--root", dir]);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
-    assert!(
-        lines[0].starts_with("busybox: a short name; CRI-O tries 2 candidates in order"),
-        "{out}"
+    assert_line_starts_with(
+        &out,
+        0,
+        "busybox: a short name; CRI-O tries 2 candidates in order",
     );
     assert!(lines[0].contains("short-name-mode disabled"), "{out}");
     assert_eq!(
         lines[1], "candidate 1: registry.access.redhat.com/busybox:latest",
         "{out}"
     );
-    assert!(
-        lines[2].starts_with("  registry.access.redhat.com/busybox:latest source"),
-        "{out}"
+    assert_line_starts_with(
+        &out,
+        2,
+        "  registry.access.redhat.com/busybox:latest source",
     );
     assert_eq!(
         lines[3], "candidate 2: docker.io/library/busybox:latest",
         "{out}"
     );
-    assert!(
-        lines[4].starts_with("  mirror.example.com:5000/library/busybox:latest mirror"),
-        "{out}"
+    assert_line_starts_with(
+        &out,
+        4,
+        "  mirror.example.com:5000/library/busybox:latest mirror",
     );
-    assert!(
-        lines[5].starts_with("  docker.io/library/busybox:latest source"),
-        "{out}"
-    );
+    assert_line_starts_with(&out, 5, "  docker.io/library/busybox:latest source");
 
     // JSON: the candidates with their sources.
     let (code, out, _) = resolve(&["resolve", "busybox", "--root", dir, "--output", "json"]);
@@ -81,37 +80,24 @@ fn each_search_registry_in_order_with_its_own_pull_sources() {
 #[test]
 fn an_alias_wins_alone_and_keeps_the_tag() {
     let root = root_with(CONF);
-    let (code, out, err) = resolve(&[
-        "resolve",
-        "ubi9/ubi:9.4",
-        "--root",
-        root.path().to_str().unwrap(),
-    ]);
+    let (code, out, err) = resolve(&["resolve", "ubi9/ubi:9.4", "--root", &root_dir(&root)]);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("1 candidate in order (an alias in registries.conf"),
         "{out}"
     );
-    assert!(
-        out.contains("candidate 1: registry.access.redhat.com/ubi9/ubi:9.4"),
-        "{out}"
-    );
+    assert_contains(&out, "candidate 1: registry.access.redhat.com/ubi9/ubi:9.4");
     assert!(!out.contains("docker.io"), "{out}");
 }
 
 #[test]
 fn no_search_registry_is_containers_images_error_and_a_file_keeps_the_docker_transport() {
     let root = root_with("");
-    let (code, _, err) = resolve(&[
-        "resolve",
-        "busybox",
-        "--root",
-        root.path().to_str().unwrap(),
-    ]);
+    let (code, _, err) = resolve(&["resolve", "busybox", "--root", &root_dir(&root)]);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("did not resolve to an alias and no unqualified-search registries"),
-        "{err}"
+    assert_contains(
+        &err,
+        "did not resolve to an alias and no unqualified-search registries",
     );
     // --registries-conf stands for skopeo's docker transport: docker.io, as before.
     let conf = root.path().join("etc/containers/registries.conf");
@@ -123,8 +109,8 @@ fn no_search_registry_is_containers_images_error_and_a_file_keeps_the_docker_tra
         conf.to_str().unwrap(),
     ]);
     assert_eq!(code, 0);
-    assert!(
-        out.starts_with("mirror.example.com:5000/library/busybox:latest mirror"),
-        "{out}"
+    assert_starts_with(
+        &out,
+        "mirror.example.com:5000/library/busybox:latest mirror",
     );
 }

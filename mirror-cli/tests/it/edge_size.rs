@@ -3,9 +3,8 @@
 //! and never reach a node), a warning for render (the files still go to a host), and a warning near the limit; each
 //! says how many sources fit and the way out.
 
-use crate::common::{self, input};
+use crate::common::{self, assert_contains, input};
 use mirror_cli::commands::Exit;
-use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 use mirror_cli::commands::manifests::{self, ManifestsRequest, Rules};
 use mirror_cli::commands::render::{self, RenderRequest};
 
@@ -39,19 +38,7 @@ fn idms(sources: usize) -> String {
 }
 
 fn validate(text: &str) -> (Result<Exit, mirror_cli::Error>, String, String) {
-    common::capture(|out, err, style| {
-        icsp_cmd::run(
-            &IcspRequest::Validate(ValidateRequest {
-                inputs: vec![input("idms.yaml", text)],
-                now: None,
-                strictness: icsp::Strictness::Strict,
-                format: Default::default(),
-            }),
-            out,
-            err,
-            style,
-        )
-    })
+    common::validate_strict(vec![input("idms.yaml", text)])
 }
 
 #[test]
@@ -67,9 +54,9 @@ fn over_the_limit_is_refused_with_how_many_fit_and_the_way_out() {
             )
         })
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(line.contains("1572864-byte request limit"), "{line}");
-    assert!(line.contains("of its 3000 sources fit"), "{line}");
-    assert!(line.contains("mirror by namespace"), "{line}");
+    assert_contains(line, "1572864-byte request limit");
+    assert_contains(line, "of its 3000 sources fit");
+    assert_contains(line, "mirror by namespace");
     let fit: usize = line
         .split("; about ")
         .nth(1)
@@ -91,10 +78,7 @@ fn over_the_limit_is_refused_with_how_many_fit_and_the_way_out() {
         )
     });
     assert_eq!(result.unwrap(), Exit::Ok);
-    assert!(
-        err.contains("warning: too large for the cluster: "),
-        "{err}"
-    );
+    assert_contains(&err, "warning: too large for the cluster: ");
 }
 
 #[test]
@@ -102,7 +86,7 @@ fn near_the_limit_is_a_warning_and_small_is_silent() {
     // ≈ 600 bytes of base64 per source: 2 300 sources are ≈ 90 % of 1.5 MiB.
     let (result, out, err) = validate(&idms(2_300));
     assert_eq!(result.unwrap(), Exit::Ok, "{out}");
-    assert!(err.contains("warning: near the cluster's limit: "), "{err}");
+    assert_contains(&err, "warning: near the cluster's limit: ");
     let (result, out, err) = validate(&idms(100));
     assert_eq!(result.unwrap(), Exit::Ok, "{out}");
     assert!(!err.contains("limit"), "{err}");

@@ -3,19 +3,10 @@
 
 use std::fs;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_cli};
 
 const IMAGE: &str =
     "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata: {name: cluster}\nspec: {}\n";
-
-fn cli(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let output = run_binary(args, stdin);
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 const TYPO: &str = "apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\n\
 metadata: {name: typo}\nspec:\n  repositoryDigestMirror:\n  - source: quay.io/a\n    mirrors: [mirror.example.com/a]\n";
@@ -29,7 +20,7 @@ fn an_unknown_field_is_an_error_with_its_path_and_the_closest_name() {
         vec!["render", "-f", "-", "--validate", "strict"],
         vec!["render", "-f", "-", "--validate=true"],
     ] {
-        let (code, out, err) = cli(&args, TYPO);
+        let (code, out, err) = run_cli(&args, TYPO);
         assert_eq!(code, 2, "{args:?}: {out}{err}");
         assert!(
             err.contains("unknown field \"spec.repositoryDigestMirror\"")
@@ -42,31 +33,31 @@ fn an_unknown_field_is_an_error_with_its_path_and_the_closest_name() {
         );
     }
     // warn: a warning, and the command goes on; ignore: nothing.
-    let (code, _, err) = cli(&["render", "-f", "-", "--validate", "warn"], TYPO);
+    let (code, _, err) = run_cli(&["render", "-f", "-", "--validate", "warn"], TYPO);
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning:") && err.contains("unknown field"),
         "{err}"
     );
-    let (code, _, err) = cli(&["render", "-f", "-", "--validate=ignore"], TYPO);
+    let (code, _, err) = run_cli(&["render", "-f", "-", "--validate=ignore"], TYPO);
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("unknown field"), "{err}");
-    let (code, out, err) = cli(&["icsp", "validate", "--validate=warn", "-"], TYPO);
+    let (code, out, err) = run_cli(&["icsp", "validate", "--validate=warn", "-"], TYPO);
     assert_eq!(code, 0, "{out}{err}");
-    assert!(err.contains("unknown field"), "{err}");
+    assert_contains(&err, "unknown field");
 }
 
 #[test]
 fn a_wrong_api_version_and_a_missing_name_are_errors() {
     let wrong = IMAGE.replace("config.openshift.io/v1", "config.openshift.io/v2");
-    let (code, _, err) = cli(&["render", "-f", "-"], &wrong);
+    let (code, _, err) = run_cli(&["render", "-f", "-"], &wrong);
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("config.openshift.io/v2"), "{err}");
+    assert_contains(&err, "config.openshift.io/v2");
     let unnamed =
         "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata: {}\nspec: {}\n";
-    let (code, _, err) = cli(&["render", "-f", "-"], &format!("{IMAGE}---\n{unnamed}"));
+    let (code, _, err) = run_cli(&["render", "-f", "-"], &format!("{IMAGE}---\n{unnamed}"));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("metadata.name"), "{err}");
+    assert_contains(&err, "metadata.name");
 }
 
 #[test]
@@ -78,20 +69,20 @@ spec:\n  imageDigestMirrors:\n  - source: quay.io/a\n    mirrors: [mirror.exampl
     fs::write(&a, idms).unwrap();
     fs::write(&b, idms.replace("quay.io/a", "quay.io/b")).unwrap();
     let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
-    let (code, _, err) = cli(&["render", "-f", a, "-f", b], "");
+    let (code, _, err) = run_cli(&["render", "-f", a, "-f", b], "");
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("ImageDigestMirrorSet/same"), "{err}");
-    let (code, out, _) = cli(&["icsp", "validate", a, b], "");
+    assert_contains(&err, "ImageDigestMirrorSet/same");
+    let (code, out, _) = run_cli(&["icsp", "validate", a, b], "");
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("ImageDigestMirrorSet/same"), "{out}");
-    let (code, _, err) = cli(&["render", "-f", a, "-f", b, "--validate=warn"], "");
+    assert_contains(&out, "ImageDigestMirrorSet/same");
+    let (code, _, err) = run_cli(&["render", "-f", a, "-f", b, "--validate=warn"], "");
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning:") && err.contains("ImageDigestMirrorSet/same"),
         "{err}"
     );
     // Within one stream too.
-    let (code, _, err) = cli(&["render", "-f", "-"], &format!("{idms}---\n{idms}"));
+    let (code, _, err) = run_cli(&["render", "-f", "-"], &format!("{idms}---\n{idms}"));
     assert_eq!(code, 2, "{err}");
 }
 
@@ -106,7 +97,7 @@ fn an_object_too_large_for_client_side_apply_is_shown() {
             "  - source: quay.io/team-{i}/app-{i}\n    mirrors: [mirror.example.com:5000/team-{i}/app-{i}]\n"
         ));
     }
-    let (code, out, _) = cli(&["icsp", "validate", "-"], &idms);
+    let (code, out, _) = run_cli(&["icsp", "validate", "-"], &idms);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("ImageDigestMirrorSet/big") && out.contains("must have at most 262144 bytes"),

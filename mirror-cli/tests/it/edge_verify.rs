@@ -3,15 +3,10 @@
 use std::fs;
 use std::path::Path;
 
-use crate::common::run_binary;
+use crate::common::{assert_contains, run_cli};
 
 fn cli(args: &[&str]) -> (i32, String, String) {
-    let output = run_binary(args, "");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    run_cli(args, "")
 }
 
 fn rendered(target: &str) -> tempfile::TempDir {
@@ -46,6 +41,13 @@ fn plant(root: &Path, relative: &str, bytes: &[u8]) {
     fs::write(path, bytes).unwrap();
 }
 
+/// Verifies the rendered OpenShift example after planting `bytes` at `relative`.
+fn verify_planted(relative: &str, bytes: &[u8]) -> (i32, String) {
+    let root = rendered("openshift");
+    plant(root.path(), relative, bytes);
+    verify(root.path(), "openshift")
+}
+
 #[test]
 fn an_unusable_ca_no_object_asks_for_fails_verify() {
     let key = fs::read_to_string("tests/trust_data/ca-with-key.pem").unwrap();
@@ -63,10 +65,8 @@ fn an_unusable_ca_no_object_asks_for_fails_verify() {
         ),
     ];
     for (what, bytes, summary) in cases {
-        let root = rendered("openshift");
         let relative = "etc/docker/certs.d/other.example.com:5000/ca.crt";
-        plant(root.path(), relative, &bytes);
-        let (code, out) = verify(root.path(), "openshift");
+        let (code, out) = verify_planted(relative, &bytes);
         assert_eq!(code, 1, "{what}: {out}");
         let line = out
             .lines()
@@ -84,30 +84,21 @@ fn an_unusable_ca_no_object_asks_for_fails_verify() {
         }
     }
     // The same under /etc/containers/certs.d, which containers/image reads first.
-    let root = rendered("openshift");
-    plant(
-        root.path(),
+    let (code, out) = verify_planted(
         "etc/containers/certs.d/other.example.com/ca.crt",
         b"garbage",
     );
-    let (code, out) = verify(root.path(), "openshift");
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("etc/containers/certs.d/other.example.com/ca.crt: not a certificate"),
-        "{out}"
+    assert_contains(
+        &out,
+        "etc/containers/certs.d/other.example.com/ca.crt: not a certificate",
     );
 }
 
 #[test]
 fn a_valid_ca_no_object_asks_for_is_listed_as_extra() {
-    let root = rendered("openshift");
     let relative = "etc/docker/certs.d/image-registry.openshift-image-registry.svc:5000/ca.crt";
-    plant(
-        root.path(),
-        relative,
-        &fs::read("tests/trust_data/ca.pem").unwrap(),
-    );
-    let (code, out) = verify(root.path(), "openshift");
+    let (code, out) = verify_planted(relative, &fs::read("tests/trust_data/ca.pem").unwrap());
     assert_eq!(code, 0, "{out}");
     let line = out
         .lines()
@@ -118,23 +109,14 @@ fn a_valid_ca_no_object_asks_for_is_listed_as_extra() {
 
 #[test]
 fn a_corrupt_ca_the_objects_ask_for_says_not_a_certificate() {
-    let root = rendered("openshift");
     let relative = "etc/docker/certs.d/mirror.registry.com:443/ca.crt";
-    plant(
-        root.path(),
-        relative,
-        b"-----BEGIN CERTIFICATE-----\nbroken\n",
-    );
-    let (code, out) = verify(root.path(), "openshift");
+    let (code, out) = verify_planted(relative, b"-----BEGIN CERTIFICATE-----\nbroken\n");
     assert_eq!(code, 1, "{out}");
     let line = out
         .lines()
         .find(|l| l.contains(relative) && l.starts_with("DRIFT"))
         .unwrap_or_else(|| panic!("{out}"));
-    assert!(
-        line.contains("content differs; not a certificate: "),
-        "{line}"
-    );
+    assert_contains(line, "content differs; not a certificate: ");
 }
 
 #[test]
@@ -143,11 +125,8 @@ fn verify_checks_a_microshift_root() {
     let (code, out) = verify(root.path(), "microshift");
     assert_eq!(code, 0, "{out}");
     assert!(!out.lines().any(|l| l.starts_with("missing")), "{out}");
-    assert!(
-        out.contains("999-microshift-mirror.conf: same settings"),
-        "{out}"
-    );
-    assert!(out.contains("etc/crio/openshift-pull-secret"), "{out}");
+    assert_contains(&out, "999-microshift-mirror.conf: same settings");
+    assert_contains(&out, "etc/crio/openshift-pull-secret");
 
     // The host's own registries.conf is its own: it does not make the root drift.
     plant(
@@ -166,8 +145,8 @@ fn verify_checks_a_microshift_root() {
     .unwrap();
     let (code, out) = verify(root.path(), "microshift");
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("missing  etc/containers/registries.conf.d/999-microshift-mirror.conf"),
-        "{out}"
+    assert_contains(
+        &out,
+        "missing  etc/containers/registries.conf.d/999-microshift-mirror.conf",
     );
 }

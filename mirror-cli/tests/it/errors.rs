@@ -8,7 +8,7 @@ use mirror_cli::commands::read_file;
 use mirror_cli::pull_secret::read_pull_secret;
 use mirror_cli::{Error, NotAPullSecret};
 
-use crate::common::input;
+use crate::common::{assert_starts_with, input};
 
 /// Every error in the chain from `e` down, as text.
 fn chain(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
@@ -69,9 +69,9 @@ fn broken_pull_secret_json_keeps_the_dockerconfig_error() {
     assert!(std::ptr::eq(cause, json.as_ref()));
     // The origin is said once: the cause's own `auth.json: ` prefix is not repeated.
     let text = e.to_string();
-    assert!(
-        text.starts_with("auth.json: neither a docker config JSON nor a Secret manifest: "),
-        "{text}"
+    assert_starts_with(
+        &text,
+        "auth.json: neither a docker config JSON nor a Secret manifest: ",
     );
     assert_eq!(text.matches("auth.json").count(), 1, "{text}");
 }

@@ -1,7 +1,7 @@
 //! `mirror-cli verify --root A --root B ...`: several nodes at once, a table of node × check, exit 1 when any
 //! node drifts, and the JSON report.
 
-use crate::common;
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -49,7 +49,7 @@ fn table_of_nodes_and_checks() {
     // The same table, but every node as rendered: exit 0.
     let (exit, out) = verify(vec![roots[0].clone(), roots[0].clone()], false);
     assert_eq!(exit, Exit::Ok);
-    assert!(out.contains("2 nodes: 2 as rendered, 0 drifting"), "{out}");
+    assert_contains(&out, "2 nodes: 2 as rendered, 0 drifting");
 }
 
 #[test]
@@ -96,8 +96,8 @@ fn binary_takes_repeated_roots() {
     let output = command.output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let out = String::from_utf8(output.stdout).unwrap();
-    assert!(out.starts_with("node "), "{out}");
-    assert!(out.contains("3 nodes: 1 as rendered, 2 drifting"), "{out}");
+    assert_starts_with(&out, "node ");
+    assert_contains(&out, "3 nodes: 1 as rendered, 2 drifting");
     // One root keeps the single-node checklist.
     let output = common::binary()
         .current_dir(dir.path())

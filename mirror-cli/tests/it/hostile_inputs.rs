@@ -4,7 +4,7 @@
 use mirror_cli::cluster::Cluster;
 use mirror_cli::mapping;
 
-use crate::common::input;
+use crate::common::{assert_contains, assert_starts_with, input};
 
 const AUTH: &str = "dXNlcjpzM2NyZXQtcGFzc3dvcmQ="; // user:s3cret-password
 
@@ -26,8 +26,8 @@ fn a_pull_secret_given_as_the_mapping_is_never_quoted() {
         let e = mapping::parse("pull-secret.json", secret.as_bytes())
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("file pull-secret.json, line 1: "), "{e}");
-        assert!(e.contains("nothing of it is shown"), "{e}");
+        assert_starts_with(&e, "file pull-secret.json, line 1: ");
+        assert_contains(&e, "nothing of it is shown");
         for needle in [AUTH, "s3cret", "quay.io", "auths"] {
             assert!(!e.contains(needle), "{needle} in {e}");
         }
@@ -65,7 +65,7 @@ fn object_names_in_messages_are_escaped() {
         .unwrap_err()
         .to_string();
     assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
-    assert!(e.contains("ca\\u{1b}[2J\\u{7}"), "{e}");
+    assert_contains(&e, "ca\\u{1b}[2J\\u{7}");
 }
 
 #[test]
@@ -85,9 +85,6 @@ fn batch_lines_that_are_no_reference_are_echoed_escaped() {
     });
     result.unwrap();
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
-    assert!(
-        out.starts_with("quay.io/a\\u{1b}]0;title\\u{7}:1\terror: "),
-        "{out}"
-    );
+    assert_starts_with(&out, "quay.io/a\\u{1b}]0;title\\u{7}:1\terror: ");
     assert!(out.lines().all(|l| l.len() < 1_500), "a line is not cut");
 }

@@ -7,13 +7,14 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use mirror_cli::commands::Style;
 use mirror_cli::commands::render::{self, RenderRequest};
 use mirror_cli::commands::verify::{self, VerifyRequest};
 use proptest::prelude::*;
+
+use crate::common::{self, within_seconds};
 
 /// Where the node files and their folders go, parents first.
 const PLACES: [&str; 12] = [
@@ -65,21 +66,14 @@ fn plant() -> impl Strategy<Value = Plant> {
 /// Everything under `dir`: path → (kind, mode, bytes), links not followed.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (String, u32, Vec<u8>)> {
     let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in fs::read_dir(&current).unwrap() {
-            let path = entry.unwrap().path();
-            let meta = fs::symlink_metadata(&path).unwrap();
-            let mode = meta.permissions().mode() & 0o7777;
-            let rel = path.strip_prefix(dir).unwrap().to_path_buf();
-            if meta.is_dir() {
-                out.insert(rel, ("folder".into(), mode, Vec::new()));
-                stack.push(path);
-            } else if meta.is_file() {
-                out.insert(rel, ("file".into(), mode, fs::read(&path).unwrap()));
-            } else {
-                out.insert(rel, (format!("{:?}", meta.file_type()), mode, Vec::new()));
-            }
+    for (rel, path, meta) in common::entries(dir) {
+        let mode = meta.permissions().mode() & 0o7777;
+        if meta.is_dir() {
+            out.insert(rel, ("folder".into(), mode, Vec::new()));
+        } else if meta.is_file() {
+            out.insert(rel, ("file".into(), mode, fs::read(&path).unwrap()));
+        } else {
+            out.insert(rel, (format!("{:?}", meta.file_type()), mode, Vec::new()));
         }
     }
     out
@@ -120,16 +114,6 @@ fn build(root: &Path, outside: &Path, plants: &[Plant]) {
             }
         }
     }
-}
-
-fn within_seconds<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (send, receive) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = send.send(f());
-    });
-    receive
-        .recv_timeout(Duration::from_secs(30))
-        .unwrap_or_else(|_| panic!("{what}: blocked"))
 }
 
 proptest! {

@@ -16,7 +16,7 @@ use mirror_cli::commands::verify::{self, VerifyRequest};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::paths;
 
-use crate::common;
+use crate::common::{self, assert_contains};
 
 /// The example without its CA ConfigMap and the Image that points at it: the cluster no longer trusts the mirror's
 /// CA.
@@ -62,9 +62,9 @@ fn trust_removed_from_the_objects_is_removed_from_the_node() {
 
     let (exit, out) = verify_with(root.path(), example_without_ca(), false);
     assert_eq!(exit, Exit::Failed, "{out}");
-    assert!(
-        out.contains("pulls trust the CA in /etc/docker/certs.d/mirror.registry.com:443, which the cluster objects no longer hold"),
-        "{out}"
+    assert_contains(
+        &out,
+        "pulls trust the CA in /etc/docker/certs.d/mirror.registry.com:443, which the cluster objects no longer hold",
     );
     assert!(!out.contains("system trust store is used"), "{out}");
 
@@ -78,7 +78,7 @@ fn trust_removed_from_the_objects_is_removed_from_the_node() {
     assert!(!root.path().join(MIRROR_CA).exists());
     let (exit, out) = verify_with(root.path(), example_without_ca(), false);
     assert_eq!(exit, Exit::Ok, "{out}");
-    assert!(out.contains("system trust store is used"), "{out}");
+    assert_contains(&out, "system trust store is used");
 }
 
 #[test]
@@ -100,9 +100,9 @@ fn render_removes_the_folders_the_machine_config_daemon_removes_and_no_more() {
 
     let (exit, out) = verify_with(root.path(), Vec::new(), true);
     assert_eq!(exit, Exit::Failed);
-    assert!(
-        out.contains("etc/docker/certs.d/gone.example.com:5000: a CA for gone.example.com:5000, which the cluster objects no longer trust"),
-        "{out}"
+    assert_contains(
+        &out,
+        "etc/docker/certs.d/gone.example.com:5000: a CA for gone.example.com:5000, which the cluster objects no longer trust",
     );
     assert!(
         !out.contains("image-registry.openshift-image-registry.svc:5000: a CA"),
@@ -229,7 +229,7 @@ fn render_writes_root_owned_files_and_verify_reports_other_owners() {
     std::os::unix::fs::chown(&auth, Some(1000), Some(1000)).unwrap();
     let (exit, out) = verify_with(root.path(), Vec::new(), true);
     assert_eq!(exit, Exit::Failed);
-    assert!(out.contains("owned by 1000:1000, expected 0:0"), "{out}");
+    assert_contains(&out, "owned by 1000:1000, expected 0:0");
     let (result, out) = render_with(root.path(), Vec::new(), true);
     assert_eq!(result, Ok(Exit::Ok));
     assert!(

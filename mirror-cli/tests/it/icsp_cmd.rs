@@ -1,7 +1,7 @@
 //! `mirror-cli icsp`: migrate (stdout, oc-style files, deterministic and random suffixes, all or nothing) and validate
 //! (per-object openshift/api findings, cross-object checks held against OpenShift's golden errors and warnings).
 
-use crate::common;
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::path::{Path, PathBuf};
 
 use mirror_cli::cluster::Input;
@@ -12,23 +12,7 @@ use mirror_cli::commands::icsp_cmd::{IcspRequest, MigrateRequest, Suffix, Valida
 
 const GOLDEN: &str = "tests/icsp_golden";
 
-const ICSP: &str = "\
-apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata:
-  name: mirror-ocp
-  creationTimestamp: \"2024-01-01T00:00:00Z\"
-  labels:
-    team: platform
-spec:
-  repositoryDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/ocp/release
-    source: quay.io/openshift-release-dev/ocp-release
-  - mirrors:
-    - mirror.registry.com:443/ocp/release
-    source: quay.io/openshift-release-dev/ocp-v4.0-art-dev
-";
+const ICSP: &str = include_str!("fixtures/icsp.yaml");
 
 fn golden_input(case: &Path) -> Input {
     let path = case.join("input.yaml");
@@ -90,8 +74,7 @@ fn migrate_to_stdout() {
 #[test]
 fn migrate_refusals() {
     let idms = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: x\nspec: {}\n";
-    let mut all = String::new();
-    for (what, request) in [
+    let cases = [
         (
             "not an ICSP",
             migrate(vec![input("idms.yaml", idms)], None, Suffix::Deterministic),
@@ -109,9 +92,8 @@ fn migrate_refusals() {
             ),
         ),
         ("no file", migrate(vec![], None, Suffix::Deterministic)),
-    ] {
-        all.push_str(&format!("# {what}\n{}\n", show(&request)));
-    }
+    ];
+    let all = common::cases_shown(cases, show);
     insta::assert_snapshot!(all);
 }
 
@@ -128,10 +110,7 @@ fn migrate_to_files_deterministic_random_and_all_or_nothing() {
     insta::assert_snapshot!("migrate_dest_dir", first);
     // The same input gives the same file: a second run changes nothing.
     let again = show(&request).replace(&dest.display().to_string(), "<dest>");
-    assert!(
-        again.contains("ImageDigestMirrorSet unchanged in <dest>/"),
-        "{again}"
-    );
+    assert_contains(&again, "ImageDigestMirrorSet unchanged in <dest>/");
     let names: Vec<String> = std::fs::read_dir(&dest)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -187,10 +166,7 @@ fn migrate_to_files_deterministic_random_and_all_or_nothing() {
         Some(clash_dir.clone()),
         Suffix::Deterministic,
     ));
-    assert!(
-        clash.starts_with("exit 2, error: nothing was written:"),
-        "{clash}"
-    );
+    assert_starts_with(&clash, "exit 2, error: nothing was written:");
     assert_eq!(std::fs::read_dir(&clash_dir).unwrap().count(), 0);
     // A bad second input stops everything before any file is written.
     let partial_dir = dir.path().join("partial");
@@ -199,7 +175,7 @@ fn migrate_to_files_deterministic_random_and_all_or_nothing() {
         Some(partial_dir.clone()),
         Suffix::Deterministic,
     ));
-    assert!(partial.starts_with("exit 2"), "{partial}");
+    assert_starts_with(&partial, "exit 2");
     assert!(!partial_dir.exists());
 }
 

@@ -1,6 +1,6 @@
 //! `mirror-cli ignition`: the config's shape, and that its data URLs decode to exactly the bytes render writes.
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use base64::Engine as _;
 use std::path::PathBuf;
 
@@ -124,7 +124,7 @@ fn output_file_is_private_and_complete() {
     let (result, out, err) = ignition(&request);
     assert_eq!(result.unwrap(), Exit::Ok);
     assert!(out.is_empty());
-    assert!(err.contains("mirror.ign"), "{err}");
+    assert_contains(&err, "mirror.ign");
     assert_eq!(common::mode(&path), 0o600);
     let config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(config["ignition"]["version"], "3.4.0");

@@ -1,7 +1,7 @@
 //! `render --target microshift`: a registries.conf.d drop-in that keeps the fallback to the source, the pull secret
 //! where CRI-O reads it on MicroShift, the CAs under certs.d, and nothing of the host's own files.
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::path::Path;
 
 use mirror_cli::cluster::all_inputs;
@@ -19,27 +19,7 @@ const HOST_REGISTRIES_CONF: &str = "unqualified-search-registries = [\"registry.
 short-name-mode = \"enforcing\"\n\n\
 [[registry]]\n  location = \"registry.example.org\"\n  insecure = true\n";
 
-const TAGS_AND_BLOCKED: &str = "apiVersion: config.openshift.io/v1
-kind: ImageTagMirrorSet
-metadata:
-  name: tags
-spec:
-  imageTagMirrors:
-  - mirrors:
-    - mirror.registry.com:443/tools
-    source: quay.io/tools
----
-apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata:
-  name: never
-spec:
-  imageDigestMirrors:
-  - mirrors:
-    - mirror.registry.com:443/apps
-    source: registry.example.net/apps
-    mirrorSourcePolicy: NeverContactSource
-";
+const TAGS_AND_BLOCKED: &str = include_str!("fixtures/tags-and-blocked.yaml");
 
 fn options(target: Target) -> RenderOptions {
     RenderOptions {
@@ -100,8 +80,8 @@ fn show_never_prints_the_pull_secret() {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     run(&request, &mut out, &mut err, &Style::plain()).unwrap();
     let out = String::from_utf8(out).unwrap();
-    assert!(out.contains("/etc/crio/openshift-pull-secret"), "{out}");
-    assert!(out.contains("holds credentials: not shown"), "{out}");
+    assert_contains(&out, "/etc/crio/openshift-pull-secret");
+    assert_contains(&out, "holds credentials: not shown");
     assert!(!out.contains("\"auths\""), "{out}");
 }
 

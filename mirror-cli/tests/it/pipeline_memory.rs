@@ -13,20 +13,8 @@ use std::process::Command;
 use mirror_cli::cluster::{Cluster, Input};
 use mirror_cli::node::{RenderOptions, plan};
 
+use crate::common;
 use crate::pipeline_input::{Packing, idms_yaml};
-
-fn status_kib(field: &str) -> u64 {
-    let status = fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let line = status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .expect("field");
-    line.split_whitespace()
-        .nth(1)
-        .expect("value")
-        .parse()
-        .expect("number")
-}
 
 /// Peak RSS (KiB) above the start while reading and planning `yaml`, and the plan's registries.conf size.
 fn peak_extra_kib(yaml: String) -> (u64, usize) {
@@ -35,10 +23,10 @@ fn peak_extra_kib(yaml: String) -> (u64, usize) {
         bytes: yaml.into_bytes(),
     }];
     fs::write("/proc/self/clear_refs", "5").expect("reset the peak RSS");
-    let baseline = status_kib("VmRSS:");
+    let baseline = common::status_kib("VmRSS:").expect("VmRSS");
     let cluster = Cluster::read(&inputs, &icsp::Limits::default()).expect("reads");
     let node = plan(&cluster, &RenderOptions::default()).expect("plans");
-    let peak = status_kib("VmHWM:");
+    let peak = common::status_kib("VmHWM:").expect("VmHWM");
     let output = node.files.iter().map(|f| f.bytes.len()).sum();
     drop((node, cluster));
     (peak.saturating_sub(baseline), output)

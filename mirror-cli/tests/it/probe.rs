@@ -12,7 +12,10 @@ use base64::Engine as _;
 use mirror_cli::commands::probe::{ProbeArgs, ProbeOutput, run};
 use registry_probe::Digest;
 
-use crate::common::{assert_no_secret, capture, credential_needles, run_binary, show};
+use crate::common::{
+    assert_contains, assert_no_secret, assert_starts_with, capture, credential_needles, run_binary,
+    show,
+};
 
 const USER: &str = "probeuser";
 const PASSWORD: &str = "Pr0be-Secret-PW!";
@@ -296,16 +299,13 @@ fn a_wrong_password_names_the_key_and_user_never_the_password() {
     let digest = registry.put_image("ocp/release", "4.16.0", &[("hello.txt", b"hello\n")]);
     let node = node_root(&registry, "not-the-password");
     let text = shown(&registry, &args(node.path(), &format!("{SOURCE}@{digest}")));
-    assert!(text.starts_with("exit 1\n"), "{text}");
-    assert!(
-        text.contains(r#"auth: 401 with the credentials of "127.0.0.1:PORT" (user probeuser)"#),
-        "{text}"
+    assert_starts_with(&text, "exit 1\n");
+    assert_contains(
+        &text,
+        r#"auth: 401 with the credentials of "127.0.0.1:PORT" (user probeuser)"#,
     );
     assert!(!text.contains("not-the-password"), "{text}");
-    assert!(
-        text.contains("pull: would fail: no source serves the manifest"),
-        "{text}"
-    );
+    assert_contains(&text, "pull: would fail: no source serves the manifest");
 }
 
 #[test]
@@ -384,10 +384,10 @@ fn objects_rendered_in_memory_probe_as_the_root_does() {
     args.files = vec![objects.display().to_string()];
     args.pull_secret = Some(pull_secret);
     let text = shown(&registry, &args);
-    assert!(text.starts_with("exit 0\n"), "{text}");
-    assert!(
-        text.contains(&format!("pull: from 127.0.0.1:PORT/ocp/release@{digest}")),
-        "{text}"
+    assert_starts_with(&text, "exit 0\n");
+    assert_contains(
+        &text,
+        &format!("pull: from 127.0.0.1:PORT/ocp/release@{digest}"),
     );
 }
 
@@ -398,10 +398,7 @@ fn a_bad_resolve_entry_is_bad_input() {
     let mut args = args(node.path(), &format!("{SOURCE}:4.16.0"));
     args.resolve = vec!["no-port-here".into()];
     let text = shown(&registry, &args);
-    assert!(
-        text.starts_with("exit 2, error: invalid resolve entry"),
-        "{text}"
-    );
+    assert_starts_with(&text, "exit 2, error: invalid resolve entry");
 }
 
 #[test]
@@ -473,10 +470,10 @@ fn a_release_with_a_missing_component_fails_then_pulls_once_it_is_pushed() {
     registry.put_image("ocp/release", "second", &[("second.txt", b"second\n")]);
     args.output = ProbeOutput::Text;
     let text = redact(shown(&registry, &args));
-    assert!(text.starts_with("exit 0\n"), "{text}");
-    assert!(
-        text.contains("summary: 2 components: 2 ok, 0 only on the source, 0 missing on the mirrors, 0 missing on every source, 0 errors"),
-        "{text}"
+    assert_starts_with(&text, "exit 0\n");
+    assert_contains(
+        &text,
+        "summary: 2 components: 2 ok, 0 only on the source, 0 missing on the mirrors, 0 missing on every source, 0 errors",
     );
 }
 
@@ -506,7 +503,7 @@ fn probe_never_prints_a_credential() {
             &format!(r#"","identitytoken":"{TOKEN}"}},"quay.io""#),
             1,
         );
-        assert!(with_token.contains(TOKEN), "{with_token}");
+        assert_contains(&with_token, TOKEN);
         std::fs::write(&config, with_token).unwrap();
         let root = node.path().to_str().unwrap();
         for reference in [format!("{SOURCE}@{digest}"), format!("{SOURCE}@{release}")] {
@@ -552,10 +549,10 @@ fn a_credential_helper_is_named_and_not_run() {
     )
     .unwrap();
     let text = shown(&registry, &args(node.path(), &format!("{SOURCE}@{digest}")));
-    assert!(text.starts_with("exit 1\n"), "{text}");
-    assert!(
-        text.contains("config.json sends this registry to docker-credential-secretservice, which probe does not run: tried without credentials"),
-        "{text}"
+    assert_starts_with(&text, "exit 1\n");
+    assert_contains(
+        &text,
+        "config.json sends this registry to docker-credential-secretservice, which probe does not run: tried without credentials",
     );
-    assert!(text.contains("auth: 401"), "{text}");
+    assert_contains(&text, "auth: 401");
 }

@@ -1,7 +1,7 @@
 //! `mirror-cli pull-secret`: every output and message, through the library functions with in-memory writers, and a
 //! few runs of the built binary (password on stdin, `--output-file FILE` written atomically with mode 0600, exit codes).
 
-use crate::common;
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::os::unix::fs::PermissionsExt as _;
 use std::process::Stdio;
 
@@ -146,8 +146,8 @@ fn add_round_trips_through_get() {
         reference: "mirror.registry.com:443/ocp/release@sha256:0000000000000000000000000000000000000000000000000000000000000000".into(),
     });
     let shown = show(&get);
-    assert!(shown.starts_with("exit 0"), "{shown}");
-    assert!(shown.contains("sends:   mirror:***"), "{shown}");
+    assert_starts_with(&shown, "exit 0");
+    assert_contains(&shown, "sends:   mirror:***");
 }
 
 #[test]
@@ -159,16 +159,11 @@ fn add_refusals() {
         ("mirror.example.com:5000/ns:tag", "u", "tag"),
         ("mirror.example.com:5000", "us:er", "colon in user"),
     ];
-    let mut all = String::new();
-    for (registry, user, what) in cases {
-        let request = add_request(
-            input("pull-secret.json", PULL_SECRET_JSON),
-            registry,
-            user,
-            "s3cret",
-        );
-        all.push_str(&format!("# {what}\n{}\n", show(&request)));
-    }
+    let requests = cases.map(|(registry, user, what)| {
+        let pull_secret = input("pull-secret.json", PULL_SECRET_JSON);
+        (what, add_request(pull_secret, registry, user, "s3cret"))
+    });
+    let all = common::cases_shown(requests, show);
     insta::assert_snapshot!(all);
 }
 
@@ -322,7 +317,7 @@ fn binary_add_with_password_stdin_writes_atomically_0600() {
         .collect();
     assert_eq!(names, [std::ffi::OsString::from("pull-secret.yaml")]);
     let written = std::fs::read_to_string(&file).unwrap();
-    assert!(written.starts_with("apiVersion: v1\n"), "{written}");
+    assert_starts_with(&written, "apiVersion: v1\n");
     insta::assert_snapshot!(
         stderr.replace(&dir.path().display().to_string(), "<dir>"),
         @r#"

@@ -1,6 +1,6 @@
 //! `mirror-cli render`: what it prints and writes, and that it writes nothing on error.
 
-use crate::common;
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::fs;
 
 use mirror_cli::cluster::Input;
@@ -34,7 +34,7 @@ fn example_writes_a_node_root() {
     };
     let (result, out, _) = render(&request);
     assert_eq!(result.unwrap(), Exit::Ok);
-    assert!(out.contains("created"), "{out}");
+    assert_contains(&out, "created");
     insta::assert_snapshot!(
         "example_root",
         common::tree(root.path(), |rel| rel
@@ -94,7 +94,7 @@ type: Opaque\ndata: {.dockerconfigjson: e30=}\n"
         err.ends_with("expected secret type kubernetes.io/dockerconfigjson found Opaque"),
         "{err}"
     );
-    assert!(err.starts_with("secret.yaml: document 0"), "{err}");
+    assert_starts_with(&err, "secret.yaml: document 0");
 }
 
 #[test]
@@ -162,9 +162,6 @@ spec:\n  registrySources:\n    blockedRegistries: [\"/\"]\n"
         ..Default::default()
     });
     assert_eq!(result.unwrap(), Exit::Ok);
-    assert!(
-        err.contains("containers/image (CRI-O, podman) refuses it"),
-        "{err}"
-    );
+    assert_contains(&err, "containers/image (CRI-O, podman) refuses it");
     insta::assert_snapshot!("runtime_refuses_stderr", err);
 }

@@ -1,7 +1,7 @@
 //! `mirror-cli trust`: the ConfigMap (YAML and certificate report), every refusal (exit 2, nothing written), `check`,
 //! the naming both ways, and the atomic `-o` write, through the library and the built binary.
 
-use crate::common;
+use crate::common::{self, assert_contains, assert_starts_with};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -44,8 +44,8 @@ fn config_map_yaml_and_report() {
     // An expired CA is refused: every pull through the registry would fail on the nodes.
     let expired = config_map(&[&format!("registry.local={DATA}/expired-ca.pem")]);
     let shown = show(&expired);
-    assert!(shown.starts_with("exit 2, error: "), "{shown}");
-    assert!(shown.contains("expired"), "{shown}");
+    assert_starts_with(&shown, "exit 2, error: ");
+    assert_contains(&shown, "expired");
     assert!(!shown.contains("kind: ConfigMap"), "{shown}");
     // With --allow-expired-ca it is written, with a warning: the user may be about to rotate it.
     let TrustRequest::ConfigMap(mut allowed) = expired else {
@@ -163,10 +163,7 @@ fn naming_both_ways() {
             TrustRequest::Key { host: host.into() },
         )
     });
-    let mut all = String::new();
-    for (what, request) in folders.into_iter().chain(keys) {
-        all.push_str(&format!("# {what}\n{}\n", show(&request)));
-    }
+    let all = common::cases_shown(folders.into_iter().chain(keys), show);
     insta::assert_snapshot!(all);
 }
 
@@ -195,9 +192,9 @@ fn output_file_is_atomic_and_untouched_on_refusal() {
     .unwrap();
     assert!(out.is_empty());
     let written = std::fs::read_to_string(&target).unwrap();
-    assert!(
-        written.starts_with("apiVersion: v1\ndata:\n  mirror.registry.com..443: |\n"),
-        "{written}"
+    assert_starts_with(
+        &written,
+        "apiVersion: v1\ndata:\n  mirror.registry.com..443: |\n",
     );
     assert_eq!(common::mode(&target), 0o644);
     // A refused bundle leaves the earlier file exactly as it was, and no temporary file behind.

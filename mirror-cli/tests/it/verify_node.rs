@@ -2,7 +2,7 @@
 //! byte of any file or a missing file is found and named, a legacy-layout root verifies against today's render, and
 //! snapshots of the checklist, the diffs and the JSON report.
 
-use crate::common;
+use crate::common::{self, assert_contains};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -424,8 +424,8 @@ fn the_search_registries_drop_in_is_verified_by_meaning() {
     fs::remove_file(&drop_in).unwrap();
     let (exit, out) = run();
     assert_eq!(exit, Exit::Failed);
-    assert!(
-        out.contains("missing  etc/containers/registries.conf.d/01-image-searchRegistries.conf: not on the node"),
-        "{out}"
+    assert_contains(
+        &out,
+        "missing  etc/containers/registries.conf.d/01-image-searchRegistries.conf: not on the node",
     );
 }
