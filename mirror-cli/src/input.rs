@@ -29,6 +29,8 @@ pub struct Reading {
     pub file_bytes: u64,
     /// What all of the command's reads may hold together.
     pub budget: Budget,
+    /// Whether `--max-input-bytes` was given: only then does an object stream get past icsp's own bound.
+    raised: bool,
 }
 
 impl Reading {
@@ -39,12 +41,17 @@ impl Reading {
         Reading {
             file_bytes,
             budget: Budget::new(file_bytes.max(crate::bounds::COMMAND_INPUT_BYTES)),
+            raised: max_input_bytes.is_some(),
         }
     }
 
-    /// icsp's reader bounds, its per-stream `max_bytes` raised to the per-file bound when that is larger.
+    /// icsp's reader bounds: its defaults, and with `--max-input-bytes` its per-stream `max_bytes` raised to the
+    /// per-file bound when that is larger (the same bound for every command that reads objects).
     pub fn object_limits(&self) -> icsp::Limits {
         let defaults = icsp::Limits::default();
+        if !self.raised {
+            return defaults;
+        }
         icsp::Limits {
             max_bytes: usize::try_from(self.file_bytes)
                 .unwrap_or(usize::MAX)

@@ -53,6 +53,8 @@ pub struct RenderOptions {
     pub target: Target,
     /// How the API server's rules apply to the objects read (kubectl's `--validate`).
     pub strictness: icsp::Strictness,
+    /// The object reader's bounds (`--max-input-bytes` raises the bytes of one stream).
+    pub limits: icsp::Limits,
 }
 
 impl Default for RenderOptions {
@@ -65,6 +67,7 @@ impl Default for RenderOptions {
             ca_out_of_validity: OutOfValidity::Refuse,
             target: Target::OpenShift,
             strictness: icsp::Strictness::Strict,
+            limits: icsp::Limits::default(),
         }
     }
 }
@@ -258,7 +261,7 @@ fn file(path: &str, bytes: impl Into<Vec<u8>>, mode: u32) -> NodeFile {
 /// How the objects are read for `options`.
 pub fn read_options(options: &RenderOptions) -> icsp::ReadOptions {
     icsp::ReadOptions {
-        limits: icsp::Limits::default(),
+        limits: options.limits.clone(),
         strictness: options.strictness,
     }
 }

@@ -59,6 +59,8 @@ pub struct ValidateRequest {
     pub now: Option<trust_bundle::UnixTime>,
     /// How the API server's rules apply (kubectl's `--validate`).
     pub strictness: icsp::Strictness,
+    /// The reader's bounds (`--max-input-bytes` raises `max_bytes`).
+    pub limits: icsp::Limits,
     /// Lines, or the problems as one JSON document.
     pub format: Format,
 }
@@ -378,7 +380,7 @@ fn validate(
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
     let options = icsp::ReadOptions {
-        limits: icsp::Limits::default(),
+        limits: request.limits.clone(),
         strictness: request.strictness,
     };
     let mut streams = Vec::with_capacity(request.inputs.len());

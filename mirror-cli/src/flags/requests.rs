@@ -283,6 +283,7 @@ fn node_options(
         release_image,
         pull_secret: pull_secret.map(|f| reading.file(f)).transpose()?,
         ca_out_of_validity: ca.out_of_validity(),
+        limits: reading.object_limits(),
         ..Default::default()
     })
 }
@@ -420,6 +421,7 @@ fn icsp_request(
         } => IcspRequest::Validate(icsp_cmd::ValidateRequest {
             strictness: read.validate.into(),
             inputs: reading.inputs(&files, read.recursive)?,
+            limits: reading.object_limits(),
             now: None,
             format: output.into(),
         }),

@@ -186,6 +186,7 @@ fn icsp_validate_json() {
             format: Format::Json,
             now: None,
             strictness: icsp::Strictness::Strict,
+            limits: icsp::Limits::default(),
         });
         capture(|out, err, style| icsp_cmd::run(&request, out, err, style))
     };

@@ -198,3 +198,44 @@ fn max_input_bytes_raises_the_bound_a_file_just_over_the_default_meets() {
     assert!(out.contains("kind: ImageDigestMirrorSet"), "{out}");
     assert!(out.contains("mirror.example.com/ubi"), "{out}");
 }
+
+#[test]
+fn max_input_bytes_raises_the_object_stream_bound_for_render_and_icsp_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idms.yaml");
+    // Over icsp's per-stream bound (32 MiB), under the per-file one (64 MiB): only the stream bound refuses it.
+    let idms = "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\nmetadata:\n  name: big\nspec:\n  \
+                imageDigestMirrors:\n  - mirrors:\n    - mirror.example.com/ubi\n    source: registry.example.com/ubi\n";
+    let size = icsp::DEFAULT_MAX_BYTES + 1024;
+    let mut bytes = idms.as_bytes().to_vec();
+    bytes.extend_from_slice(b"# ");
+    bytes.resize(size - 1, b'x');
+    bytes.push(b'\n');
+    fs::write(&path, &bytes).unwrap();
+    let file = path.to_str().unwrap();
+    let raised = (size * 2).to_string();
+
+    let output = crate::common::run_binary(&["render", "-f", file], "");
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains(&icsp::DEFAULT_MAX_BYTES.to_string()), "{err}");
+
+    let output =
+        crate::common::run_binary(&["render", "--max-input-bytes", &raised, "-f", file], "");
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .contains("etc/containers/registries.conf")
+    );
+
+    let output = crate::common::run_binary(&["icsp", "validate", file], "");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let output = crate::common::run_binary(
+        &["icsp", "validate", "--max-input-bytes", &raised, file],
+        "",
+    );
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+}

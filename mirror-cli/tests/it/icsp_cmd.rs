@@ -42,6 +42,7 @@ fn validate(inputs: Vec<Input>) -> IcspRequest {
         inputs,
         now: None,
         strictness: icsp::Strictness::Strict,
+        limits: icsp::Limits::default(),
         format: Default::default(),
     })
 }

@@ -334,6 +334,7 @@ fn icsp_commands_never_print_a_secret() {
             inputs: vec![input("cluster.yaml", &stream)],
             now: None,
             strictness: icsp::Strictness::Strict,
+            limits: icsp::Limits::default(),
         }),
         IcspRequest::Migrate(icsp_cmd::MigrateRequest {
             inputs: vec![input("cluster.yaml", &stream)],
@@ -347,6 +348,7 @@ fn icsp_commands_never_print_a_secret() {
             )],
             now: None,
             strictness: icsp::Strictness::Strict,
+            limits: icsp::Limits::default(),
         }),
     ];
     for request in &requests {
