@@ -312,15 +312,23 @@ pub fn auth_use(config: &DockerConfig, reference: &str) -> AuthUse {
 }
 
 /// The certs.d folder containers/image would read for `host` (`host[:port]` exactly as in the reference; Docker
-/// Hub stays `docker.io`) under a node root, as a node path; `None` when no such folder exists.
+/// Hub stays `docker.io`) under a node root, as a node path; `None` when no such folder exists. Beneath the root
+/// nothing is followed: a link anywhere on the way (`etc`, `certs.d`, the host's folder) is not a folder here.
 pub fn certs_d_folder(root: &Path, host: &str) -> Option<String> {
     if host.is_empty() || host.contains('/') || host == "." || host == ".." {
         return None;
     }
+    let plain_folder = |relative: &str| {
+        let mut at = root.to_path_buf();
+        relative.split('/').all(|name| {
+            at.push(name);
+            std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_dir())
+        })
+    };
     paths::CERTS_D_SEARCH_ORDER
         .iter()
         .map(|folder| format!("{folder}/{host}"))
-        .find(|relative| root.join(relative).is_dir())
+        .find(|relative| plain_folder(relative))
         .map(|relative| format!("/{relative}"))
 }
 

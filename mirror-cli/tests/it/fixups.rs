@@ -239,3 +239,34 @@ fn max_input_bytes_raises_the_object_stream_bound_for_render_and_icsp_validate()
     let err = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn resolve_names_a_certs_d_folder_only_when_nothing_on_the_way_is_a_link() {
+    use mirror_cli::explain::certs_d_folder;
+    let outside = tempfile::tempdir().unwrap();
+    fs::create_dir_all(outside.path().join("h.example.com:5000")).unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let certs_d = root.path().join("etc/docker/certs.d");
+    fs::create_dir_all(&certs_d).unwrap();
+    // The host's folder a link to a folder outside the root: not the node's folder.
+    std::os::unix::fs::symlink(
+        outside.path().join("h.example.com:5000"),
+        certs_d.join("h.example.com:5000"),
+    )
+    .unwrap();
+    assert_eq!(certs_d_folder(root.path(), "h.example.com:5000"), None);
+    // A real folder is named.
+    fs::create_dir_all(certs_d.join("real.example.com")).unwrap();
+    assert_eq!(
+        certs_d_folder(root.path(), "real.example.com").as_deref(),
+        Some("/etc/docker/certs.d/real.example.com")
+    );
+    // A link higher up (etc/docker) hides every folder below it.
+    let other = tempfile::tempdir().unwrap();
+    fs::create_dir_all(other.path().join("docker/certs.d/real.example.com")).unwrap();
+    let root2 = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root2.path().join("etc")).unwrap();
+    std::os::unix::fs::symlink(other.path().join("docker"), root2.path().join("etc/docker"))
+        .unwrap();
+    assert_eq!(certs_d_folder(root2.path(), "real.example.com"), None);
+}
