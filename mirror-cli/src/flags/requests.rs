@@ -128,8 +128,8 @@ impl Request {
                         target: args.target.into(),
                         ..node_options(
                             args.layout,
-                            args.release_image,
-                            args.pull_secret.as_deref(),
+                            args.payload.release_image,
+                            args.payload.pull_secret.as_deref(),
                             &args.objects.ca,
                             &args.objects.read,
                             reading,
@@ -237,8 +237,8 @@ fn render_options(
 ) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
-        flags.release_image,
-        flags.pull_secret.as_deref(),
+        flags.payload.release_image,
+        flags.payload.pull_secret.as_deref(),
         &objects.ca,
         &objects.read,
         reading,
