@@ -93,17 +93,26 @@ pub fn run(
     }
 }
 
+/// Refuses a subcommand given no file, with its own usage message.
+fn require_inputs(inputs: &[Input], message: &str) -> Result<(), Error> {
+    if inputs.is_empty() {
+        return Err(Error::Usage {
+            message: message.into(),
+        });
+    }
+    Ok(())
+}
+
 fn migrate(
     request: &MigrateRequest,
     out: &mut dyn Write,
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    if request.inputs.is_empty() {
-        return Err(Error::Usage {
-            message: "icsp migrate expects at least one argument, path to an imagecontentsourcepolicy file".into(),
-        });
-    }
+    require_inputs(
+        &request.inputs,
+        "icsp migrate expects at least one argument, path to an imagecontentsourcepolicy file",
+    )?;
     let options = icsp::ReadOptions {
         limits: request.limits.clone(),
         strictness: request.strictness,
@@ -371,11 +380,7 @@ fn validate(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    if request.inputs.is_empty() {
-        return Err(Error::Usage {
-            message: "icsp validate needs at least one FILE".into(),
-        });
-    }
+    require_inputs(&request.inputs, "icsp validate needs at least one FILE")?;
     let mut findings = Vec::new();
     let mut warnings = Vec::new();
     let mut notes = Vec::new();

@@ -122,6 +122,29 @@ fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<Strin
     }
 }
 
+/// Plans what to verify (reporting its warnings) and takes the budget left for the node's files: one step
+/// for one root and for a fleet of roots.
+fn plan_and_budget(
+    inputs: &[Input],
+    example: bool,
+    options: &RenderOptions,
+    budget: Option<&Budget>,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<(crate::node::NodePlan, Budget), Error> {
+    let plan = super::plan_and_report(
+        inputs,
+        example,
+        options,
+        NOTHING_TO_VERIFY,
+        err,
+        style,
+        false,
+    )?;
+    let budget = budget.cloned().unwrap_or_else(crate::input::command_budget);
+    Ok((plan, budget))
+}
+
 /// Runs `verify`: renders, compares, prints the checklist (or JSON), exit 0 all good, 1 drift.
 pub fn run(
     request: &VerifyRequest,
@@ -135,20 +158,15 @@ pub fn run(
             hint: "give the node's root, e.g. /host",
         });
     }
-    let plan = super::plan_and_report(
+    let (plan, mut budget) = plan_and_budget(
         &request.inputs,
         request.example,
         &request.options,
-        NOTHING_TO_VERIFY,
+        request.budget.as_ref(),
         err,
         style,
-        false,
     )?;
     let io = super::output_error;
-    let mut budget = request
-        .budget
-        .clone()
-        .unwrap_or_else(crate::input::command_budget);
     let checks = verify_within(&request.root, &plan, &mut budget)?;
     if request.json {
         super::print_json(out, &json_report(&request.root, &checks))?;
@@ -1408,21 +1426,16 @@ pub fn run_fleet(
             });
         }
     }
-    let plan = super::plan_and_report(
+    // One budget across every root's files.
+    let (plan, mut budget) = plan_and_budget(
         &request.inputs,
         request.example,
         &request.options,
-        NOTHING_TO_VERIFY,
+        request.budget.as_ref(),
         err,
         style,
-        false,
     )?;
     let io = super::output_error;
-    // One budget across every root's files.
-    let mut budget = request
-        .budget
-        .clone()
-        .unwrap_or_else(crate::input::command_budget);
     let nodes = request
         .roots
         .iter()

@@ -239,17 +239,25 @@ pub struct ObjectsArgs {
     pub example: bool,
 }
 
+// The pull secret and release payload flags of `render`, `ignition` and `verify` (a `//` comment: a doc
+// comment on a flattened struct would become the command's about text).
 #[derive(Args)]
-pub struct RenderFlags {
-    /// registries.conf layout: today's, or the original procedure's (ICSP era)
-    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
-    pub layout: LayoutArg,
+pub struct PayloadFlags {
     /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
     #[arg(long, value_name = "FILE")]
     pub pull_secret: Option<PathBuf>,
     /// The release payload, when no ClusterVersion is given (matters to blocked registries)
     #[arg(long, value_name = "REF")]
     pub release_image: Option<String>,
+}
+
+#[derive(Args)]
+pub struct RenderFlags {
+    /// registries.conf layout: today's, or the original procedure's (ICSP era)
+    #[arg(long, value_enum, default_value_t = LayoutArg::Current)]
+    pub layout: LayoutArg,
+    #[command(flatten)]
+    pub payload: PayloadFlags,
 }
 
 #[derive(Args)]
@@ -330,12 +338,8 @@ pub struct VerifyArgs {
     /// The kind of host the root is (a MicroShift host keeps its own registries.conf and policy.json)
     #[arg(long, value_enum, default_value_t = TargetArg::Openshift)]
     pub target: TargetArg,
-    /// A bare .dockerconfigjson to use as the pull secret (replaces the Secret)
-    #[arg(long, value_name = "FILE")]
-    pub pull_secret: Option<PathBuf>,
-    /// The release payload, when no ClusterVersion is given (matters to blocked registries)
-    #[arg(long, value_name = "REF")]
-    pub release_image: Option<String>,
+    #[command(flatten)]
+    pub payload: PayloadFlags,
     /// Output format
     #[arg(short = 'o', long, value_enum, value_name = "FORMAT", default_value_t = OutputArg::Text)]
     pub output: OutputArg,

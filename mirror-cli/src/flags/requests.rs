@@ -128,8 +128,8 @@ impl Request {
                         target: args.target.into(),
                         ..node_options(
                             args.layout,
-                            args.release_image,
-                            args.pull_secret.as_deref(),
+                            args.payload.release_image,
+                            args.payload.pull_secret.as_deref(),
                             &args.objects.ca,
                             &args.objects.read,
                             reading,
@@ -195,33 +195,24 @@ fn stdout_if_dash(path: Option<PathBuf>) -> Option<PathBuf> {
     path.filter(|p| p.as_os_str() != "-")
 }
 
-impl From<OutputArg> for Format {
-    fn from(output: OutputArg) -> Self {
-        match output {
-            OutputArg::Text => Format::Text,
-            OutputArg::Json => Format::Json,
+/// A flag's value enum into the library's enum of the same choices, variant by variant.
+macro_rules! arg_into {
+    ($arg:ident => $target:ty: $($variant:ident => $value:ident),+) => {
+        impl From<$arg> for $target {
+            fn from(arg: $arg) -> Self {
+                match arg {
+                    $($arg::$variant => Self::$value,)+
+                }
+            }
         }
-    }
+    };
 }
 
-impl From<ObjectOutputArg> for ObjectFormat {
-    fn from(output: ObjectOutputArg) -> Self {
-        match output {
-            ObjectOutputArg::Yaml => ObjectFormat::Yaml,
-            ObjectOutputArg::Json => ObjectFormat::Json,
-        }
-    }
-}
+arg_into!(OutputArg => Format: Text => Text, Json => Json);
 
-impl From<ValidateArg> for icsp::Strictness {
-    fn from(validate: ValidateArg) -> Self {
-        match validate {
-            ValidateArg::Strict => icsp::Strictness::Strict,
-            ValidateArg::Warn => icsp::Strictness::Warn,
-            ValidateArg::Ignore => icsp::Strictness::Ignore,
-        }
-    }
-}
+arg_into!(ObjectOutputArg => ObjectFormat: Yaml => Yaml, Json => Json);
+
+arg_into!(ValidateArg => icsp::Strictness: Strict => Strict, Warn => Warn, Ignore => Ignore);
 
 impl CaArgs {
     /// What the flag says of certificates outside their validity.
@@ -234,23 +225,9 @@ impl CaArgs {
     }
 }
 
-impl From<TargetArg> for Target {
-    fn from(target: TargetArg) -> Self {
-        match target {
-            TargetArg::Openshift => Target::OpenShift,
-            TargetArg::Microshift => Target::MicroShift,
-        }
-    }
-}
+arg_into!(TargetArg => Target: Openshift => OpenShift, Microshift => MicroShift);
 
-impl From<LayoutArg> for Layout {
-    fn from(layout: LayoutArg) -> Self {
-        match layout {
-            LayoutArg::Current => Layout::Current,
-            LayoutArg::Legacy => Layout::Legacy,
-        }
-    }
-}
+arg_into!(LayoutArg => Layout: Current => Current, Legacy => Legacy);
 
 /// Render options from `render`'s and `ignition`'s flags.
 fn render_options(
@@ -260,8 +237,8 @@ fn render_options(
 ) -> Result<RenderOptions, Error> {
     node_options(
         flags.layout,
-        flags.release_image,
-        flags.pull_secret.as_deref(),
+        flags.payload.release_image,
+        flags.payload.pull_secret.as_deref(),
         &objects.ca,
         &objects.read,
         reading,
