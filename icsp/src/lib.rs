@@ -51,12 +51,6 @@ pub fn read_stream_complete(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<Stream, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|_| Error::Syntax {
-        at: Box::new(Where {
-            file: name.to_owned(),
-            ..Where::default()
-        }),
-        message: "the input is not UTF-8 text".into(),
-    })?;
+    let text = read::checked_text(name, bytes, &options.limits)?;
     read::read_complete(name, text, options)
 }

@@ -248,15 +248,7 @@ pub fn read_objects(
 /// a known kind under a wrong apiVersion, a missing or invalid `metadata.name`, two objects of one kind with one
 /// name in the stream. Across several streams, call [`crate::cross_object_issues`] on all their objects.
 pub fn read_stream(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Stream, Error> {
-    let limits = &options.limits;
-    if bytes.len() > limits.max_bytes {
-        return Err(Error::InputTooLarge {
-            file: name.to_owned(),
-            size: bytes.len(),
-            limit: limits.max_bytes,
-        });
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| not_utf8(name, bytes, &e))?;
+    let text = checked_text(name, bytes, &options.limits)?;
     if json::looks_like_json(text)
         && let Some(stream) = read_json_fast(name, text, options)
     {
@@ -310,6 +302,22 @@ pub(crate) fn read_complete(
     out.warnings
         .extend(checks::icsp_beside_mirror_sets(&out.objects));
     Ok(out)
+}
+
+/// The input as text, within the byte bound: the checks every reader makes first.
+pub(crate) fn checked_text<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    limits: &Limits,
+) -> Result<&'a str, Error> {
+    if bytes.len() > limits.max_bytes {
+        return Err(Error::InputTooLarge {
+            file: name.to_owned(),
+            size: bytes.len(),
+            limit: limits.max_bytes,
+        });
+    }
+    std::str::from_utf8(bytes).map_err(|e| not_utf8(name, bytes, &e))
 }
 
 fn not_utf8(name: &str, bytes: &[u8], e: &std::str::Utf8Error) -> Error {

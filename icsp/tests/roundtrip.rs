@@ -310,3 +310,33 @@ fn same_as_complete(text: &str, strictness: Strictness) -> Result<(), TestCaseEr
     prop_assert_eq!(fast, complete, "{}", text);
     Ok(())
 }
+
+/// Found by the `yaml_objects` fuzz target: the complete reader said where the input stops being UTF-8 only on the
+/// fast path's side; both check the input's bytes the same way now (the bound, then UTF-8 with its position).
+#[test]
+fn both_readers_refuse_non_utf8_and_oversized_input_alike() {
+    let options = icsp::ReadOptions::default();
+    let mut bytes = b"kind: ImageContentSourcePolicy\nmetadata:\n  name: a\n".to_vec();
+    bytes.extend_from_slice(&[0x97, 0x8b, b'\n']);
+    let fast = icsp::read_stream("in.yaml", &bytes, &options).map_err(|e| e.to_string());
+    let complete =
+        icsp::read_stream_complete("in.yaml", &bytes, &options).map_err(|e| e.to_string());
+    assert_eq!(fast, complete);
+    assert_eq!(
+        fast.unwrap_err(),
+        "in.yaml:4:1: invalid YAML: the input is not UTF-8 text"
+    );
+
+    let small = icsp::ReadOptions {
+        limits: icsp::Limits {
+            max_bytes: 8,
+            ..icsp::Limits::default()
+        },
+        ..icsp::ReadOptions::default()
+    };
+    let fast = icsp::read_stream("in.yaml", b"kind: List\n", &small).map_err(|e| e.to_string());
+    let complete =
+        icsp::read_stream_complete("in.yaml", b"kind: List\n", &small).map_err(|e| e.to_string());
+    assert_eq!(fast, complete);
+    assert!(fast.is_err());
+}
