@@ -9,6 +9,7 @@
 //! `writer::write_node` (what `render --root` uses) in a loop, alternating two generations of several files, until
 //! it is killed.
 
+use mirror_cli::node::paths;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -24,16 +25,16 @@ const KILLS: usize = 200;
 const ROUNDS: usize = 60;
 const LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The files and their modes, as a node holds them.
+/// The files and their modes, as a node holds them: mirror-cli's one table of node paths and modes.
 const FILES: [(&str, u32); 5] = [
-    ("etc/containers/registries.conf", 0o644),
+    (paths::REGISTRIES_CONF, paths::FILE_MODE),
+    (paths::SEARCH_REGISTRIES_DROP_IN, paths::FILE_MODE),
+    (paths::POLICY_JSON, paths::FILE_MODE),
+    (paths::KUBELET_CONFIG_JSON, paths::CREDENTIALS_MODE),
     (
-        "etc/containers/registries.conf.d/01-image-searchRegistries.conf",
-        0o644,
+        "etc/docker/certs.d/mirror.example.com:5000/ca.crt",
+        paths::FILE_MODE,
     ),
-    ("etc/containers/policy.json", 0o644),
-    ("var/lib/kubelet/config.json", 0o600),
-    ("etc/docker/certs.d/mirror.example.com:5000/ca.crt", 0o644),
 ];
 
 /// Generation `which` of every file: even ones 64 KiB, odd ones 24 KiB, so a torn write shows; no content is a
