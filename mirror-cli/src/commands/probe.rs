@@ -28,9 +28,8 @@ use serde_json::{Value, json};
 
 use super::{Exit, Style, output_error, report};
 use crate::Error;
-use crate::cluster::Cluster;
 use crate::explain::AuthUse;
-use crate::node::{RenderOptions, plan};
+use crate::node::RenderOptions;
 use crate::probe::{
     ComponentReport, ComponentState, IMAGE_REFERENCES, NodeConfig, NodeFiles, Plan, PlannedSource,
     parse_image_references, probe_all, probe_component, serving,
@@ -166,8 +165,14 @@ fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
             .transpose()?,
         ..Default::default()
     };
-    let cluster = Cluster::read(&inputs, &icsp::Limits::default())?;
-    Ok(NodeFiles::Rendered(plan(&cluster, &options)?.files))
+    // The same first steps as render: strict reading, and objects none of which shape a node refused.
+    let plan = crate::node::plan_from_inputs(
+        &inputs,
+        false,
+        &options,
+        "probe needs -f FILE or --root DIR",
+    )?;
+    Ok(NodeFiles::Rendered(plan.files))
 }
 
 fn pretty(value: &Value) -> String {

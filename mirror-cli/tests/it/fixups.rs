@@ -270,3 +270,18 @@ fn resolve_names_a_certs_d_folder_only_when_nothing_on_the_way_is_a_link() {
         .unwrap();
     assert_eq!(certs_d_folder(root2.path(), "real.example.com"), None);
 }
+
+#[test]
+fn probe_from_an_empty_stream_is_bad_input_and_tries_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    fs::write(&empty, "# nothing\n---\n").unwrap();
+    let output = crate::common::run_binary(
+        &["probe", "quay.io/a/b:1", "-f", empty.to_str().unwrap()],
+        "",
+    );
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("no objects passed"), "{err}");
+    assert!(output.stdout.is_empty(), "nothing was tried");
+}
