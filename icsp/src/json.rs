@@ -298,7 +298,7 @@ impl<'a> JsonParser<'a, '_> {
 }
 
 /// YAML only takes printable characters unescaped: no C1 controls, byte-order marks or non-characters.
-fn check_printable(s: &str) -> Result<(), NotSure> {
+pub(crate) fn check_printable(s: &str) -> Result<(), NotSure> {
     if s.is_ascii() {
         return Ok(());
     }
@@ -350,7 +350,7 @@ fn is_json_literal(word: &str) -> bool {
     i == b.len()
 }
 
-fn unique(entries: &[(Key<'_>, Node<'_>)]) -> bool {
+pub(crate) fn unique(entries: &[(Key<'_>, Node<'_>)]) -> bool {
     if entries.len() <= 16 {
         return entries
             .iter()

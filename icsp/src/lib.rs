@@ -28,6 +28,7 @@ mod schema;
 mod tree;
 mod validate;
 mod yaml;
+mod yaml_block;
 
 pub use checks::{
     TOTAL_ANNOTATION_SIZE_LIMIT, cross_object_issues, duplicates, icsp_beside_mirror_sets,
@@ -53,4 +54,12 @@ pub fn read_stream_complete(
 ) -> Result<Stream, Error> {
     let text = read::checked_text(name, bytes, &options.limits)?;
     read::read_complete(name, text, options)
+}
+
+/// For tests and fuzzing: the fast paths alone (JSON, or block YAML): `None` where they step aside for the
+/// complete reader. Tests use it to see that what kubectl and oc print takes the fast path.
+#[doc(hidden)]
+pub fn read_stream_fast(name: &str, bytes: &[u8], options: &ReadOptions) -> Option<Stream> {
+    let text = read::checked_text(name, bytes, &options.limits).ok()?;
+    read::read_fast(name, text, options)
 }

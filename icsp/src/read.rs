@@ -10,6 +10,7 @@ use crate::model::Object;
 use crate::schema;
 use crate::tree::{At, Ctx, Node, Path, Tree};
 use crate::yaml::Documents;
+use crate::yaml_block::BlockDocuments;
 
 /// Budgets for one input stream. Inputs come from users and clusters: an alias bomb or a huge file must fail fast
 /// with a clear error instead of eating the machine, and the largest real input must still read. Each default is
@@ -249,12 +250,19 @@ pub fn read_objects(
 /// name in the stream. Across several streams, call [`crate::cross_object_issues`] on all their objects.
 pub fn read_stream(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Stream, Error> {
     let text = checked_text(name, bytes, &options.limits)?;
-    if json::looks_like_json(text)
-        && let Some(stream) = read_json_fast(name, text, options)
-    {
-        return Ok(stream);
+    match read_fast(name, text, options) {
+        Some(stream) => Ok(stream),
+        None => read_complete(name, text, options),
     }
-    read_complete(name, text, options)
+}
+
+/// The fast path for the input's shape: JSON, else block YAML. `None` when it steps aside.
+pub(crate) fn read_fast(name: &str, text: &str, options: &ReadOptions) -> Option<Stream> {
+    if json::looks_like_json(text) {
+        read_json_fast(name, text, options)
+    } else {
+        read_block_fast(name, text, options)
+    }
 }
 
 /// The JSON fast path ([`crate::json`]): `None` when it is not sure, and for anything worth an error or a
@@ -271,6 +279,28 @@ fn read_json_fast(name: &str, text: &str, options: &ReadOptions) -> Option<Strea
         ..Stream::default()
     };
     read_document(root, ctx, options, &mut out).ok()?;
+    clean(out)
+}
+
+/// The block-YAML fast path ([`crate::yaml_block`]), on the same terms as the JSON one.
+fn read_block_fast(name: &str, text: &str, options: &ReadOptions) -> Option<Stream> {
+    let mut documents = BlockDocuments::new(text, &options.limits).ok()?;
+    let mut out = Stream::default();
+    while let Some(root) = documents.next_document().ok()? {
+        let ctx = Ctx {
+            file: name.to_owned(),
+            document: Some(out.documents),
+            ..Ctx::default()
+        };
+        out.documents += 1;
+        read_document(root, ctx, options, &mut out).ok()?;
+    }
+    clean(out)
+}
+
+/// A fast path's stream, when it holds nothing worth a warning or an error across its objects: those are the
+/// complete reader's to report, with its positions.
+fn clean(out: Stream) -> Option<Stream> {
     let clean = out.warnings.is_empty()
         && checks::duplicates(&out.objects).is_empty()
         && checks::icsp_beside_mirror_sets(&out.objects).is_empty();
