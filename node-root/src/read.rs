@@ -233,8 +233,9 @@ fn read_bounded(
         }
     }
     let allowed = limit.min(budget.remaining());
-    // Reserve what the file claims (already checked against the limit), never more than 1 MiB up front.
-    let reserve = claimed.unwrap_or(0).min(allowed).min(1 << 20);
+    // Reserve what the file claims: checked above against the limit and the budget, so what all reads reserve
+    // stays within the budget, and the buffer is not grown by doubling (a 40 MB file would hold 64 MiB).
+    let reserve = claimed.unwrap_or(0).min(allowed);
     let mut bytes = Vec::with_capacity(usize::try_from(reserve).unwrap_or(0));
     reader
         .take(allowed.saturating_add(1))

@@ -288,6 +288,14 @@ impl<S: Sink> Encoder<S> {
     /// characters and DEL as `\u00XX`; everything else (non-ASCII included) as is. Escaping is per character, so
     /// two pieces escaped one after the other are the escape of their concatenation.
     fn escaped(&mut self, value: &str) {
+        // Almost every string (hosts, paths) needs no escape: one pass over the bytes, then one copy.
+        if !value
+            .bytes()
+            .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x7f)
+        {
+            self.sink.put(value);
+            return;
+        }
         let mut plain_from = 0;
         for (i, c) in value.char_indices() {
             let escaped = match c {

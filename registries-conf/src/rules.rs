@@ -160,7 +160,10 @@ fn validate(rules: &MirrorRules) -> Result<(), Error> {
     check_registry_scopes("blocked", rules.blocked.as_deref().unwrap_or_default())
         .map_err(|(f, m)| invalid(f, m))?;
 
-    let mut policies: HashMap<&str, SourcePolicy> = HashMap::new();
+    let sets = rules.digest_mirror_sets.len()
+        + rules.legacy_digest_mirror_sets.len()
+        + rules.tag_mirror_sets.len();
+    let mut policies: HashMap<&str, SourcePolicy> = HashMap::with_capacity(sets);
     let tag_sets = rules
         .tag_mirror_sets
         .iter()
