@@ -70,6 +70,20 @@ pub struct Lookup {
 }
 
 impl DockerConfig {
+    /// Whether [`DockerConfig::lookup`]'s answer for a reference depends only on the reference's registry, as in
+    /// every pull secret OpenShift writes: no key names a repository (`host/ns`), so only the host key, the keys that
+    /// normalise to the host and `credHelpers` can match. A legacy file is looked up by host only. A caller looking
+    /// up many references may then reuse one answer per registry.
+    pub fn answers_by_registry(&self) -> bool {
+        // Exact keys are tried as `host/ns/repo`, `host/ns`, `host`: a key with a `/` can match beyond the host,
+        // unless it has a scheme (`https://host/v1/`), which no tried key has.
+        self.format == Format::Legacy
+            || self.entries.iter().all(|e| {
+                let key = e.key.text.as_str();
+                !key.contains('/') || key.contains("://")
+            })
+    }
+
     /// The entry containers/image would use for `reference` (parsed with docker's normalisation, so `busybox`
     /// means `docker.io/library/busybox`), following containers-auth.json(5) and `findCredentialsInFile`:
     /// 1. a `credHelpers` entry for the registry host wins;

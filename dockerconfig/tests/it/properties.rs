@@ -262,6 +262,37 @@ proptest! {
     }
 
     #[test]
+    fn answers_by_registry_means_one_answer_per_registry(
+        keys in prop::collection::vec(prop_oneof![
+            Just("quay.io".to_owned()),
+            Just("https://quay.io/v1/".to_owned()),
+            Just("docker.io".to_owned()),
+            Just("https://index.docker.io/v1/".to_owned()),
+            "[a-z]{1,3}\\.io(:5000)?",
+            "[a-z]{1,3}\\.io(:5000)?/[a-z]{1,3}",
+        ], 0..5),
+        paths in prop::collection::vec("[a-z]{1,3}(/[a-z]{1,3}){0,2}", 2..5),
+        host in prop_oneof![Just("quay.io"), Just("docker.io"), Just("ab.io"), Just("ab.io:5000")],
+    ) {
+        let mut config = DockerConfig::new();
+        for (i, key) in keys.iter().enumerate() {
+            config.set(key, AuthEntry::from_user_password(&format!("user{i}"), "pw").unwrap()).unwrap();
+        }
+        let answers: Vec<_> = paths
+            .iter()
+            .map(|p| config.lookup(&format!("{host}/{p}")).unwrap())
+            .map(|l| (l.registry, l.matched, l.outcome))
+            .collect();
+        if config.answers_by_registry() {
+            for a in &answers[1..] {
+                prop_assert_eq!(a, &answers[0]);
+            }
+        }
+        let repository_key = keys.iter().any(|k| k.contains('/') && !k.contains("://"));
+        prop_assert_eq!(config.answers_by_registry(), !repository_key);
+    }
+
+    #[test]
     fn credentials_round_trip_through_auth(user in "[^:\\x00]{0,12}", password in "[^\\x00]{0,24}") {
         let entry = AuthEntry::from_user_password(&user, &password).unwrap();
         match entry.decode().unwrap() {
