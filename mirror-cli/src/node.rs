@@ -113,32 +113,68 @@ fn mirror_set(item: &ImageMirrors) -> MirrorSet {
 
 /// The plain mirror rules the objects say, before the payload check (`blocked` unset).
 pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
-    let sources = cluster
-        .image
-        .as_ref()
-        .and_then(|i| i.value.spec.registry_sources.as_ref());
-    MirrorRules {
-        digest_mirror_sets: cluster
+    rules_of(
+        cluster
             .idms
             .iter()
-            .flat_map(|o| o.value.spec.image_digest_mirrors.iter().map(mirror_set))
-            .collect(),
-        legacy_digest_mirror_sets: cluster
-            .icsps
-            .iter()
-            .flat_map(|o| {
-                o.value
-                    .spec
-                    .repository_digest_mirrors
-                    .iter()
-                    .map(|m| MirrorSet::new(&m.source, &m.mirrors))
-            })
-            .collect(),
-        tag_mirror_sets: cluster
+            .flat_map(|o| o.value.spec.image_digest_mirrors.iter().map(mirror_set)),
+        cluster.icsps.iter().flat_map(|o| {
+            o.value
+                .spec
+                .repository_digest_mirrors
+                .iter()
+                .map(|m| MirrorSet::new(&m.source, &m.mirrors))
+        }),
+        cluster
             .itms
             .iter()
-            .flat_map(|o| o.value.spec.image_tag_mirrors.iter().map(mirror_set))
-            .collect(),
+            .flat_map(|o| o.value.spec.image_tag_mirrors.iter().map(mirror_set)),
+        cluster.image.as_ref().map(|i| &i.value),
+    )
+}
+
+/// [`mirror_rules`], moving each source and mirror out of the objects instead of copying it: the objects keep
+/// their lists (and so their lengths, all [`rules_field_place`] reads), with empty strings. At 100 000 sources the
+/// copies were a fifth of render's peak memory.
+fn mirror_rules_moving(cluster: &mut Cluster) -> MirrorRules {
+    let take = |item: &mut ImageMirrors| MirrorSet {
+        source: std::mem::take(&mut item.source),
+        mirrors: std::mem::take(&mut item.mirrors),
+        policy: source_policy(&item.mirror_source_policy),
+    };
+    rules_of(
+        cluster
+            .idms
+            .iter_mut()
+            .flat_map(|o| o.value.spec.image_digest_mirrors.iter_mut().map(take)),
+        cluster.icsps.iter_mut().flat_map(|o| {
+            o.value.spec.repository_digest_mirrors.iter_mut().map(|m| {
+                MirrorSet::new(
+                    std::mem::take(&mut m.source),
+                    std::mem::take(&mut m.mirrors),
+                )
+            })
+        }),
+        cluster
+            .itms
+            .iter_mut()
+            .flat_map(|o| o.value.spec.image_tag_mirrors.iter_mut().map(take)),
+        cluster.image.as_ref().map(|i| &i.value),
+    )
+}
+
+/// The rules of the mirror sets in input order, with the Image config's lists.
+fn rules_of(
+    digest: impl Iterator<Item = MirrorSet>,
+    legacy: impl Iterator<Item = MirrorSet>,
+    tag: impl Iterator<Item = MirrorSet>,
+    image: Option<&icsp::Image>,
+) -> MirrorRules {
+    let sources = image.and_then(|i| i.spec.registry_sources.as_ref());
+    MirrorRules {
+        digest_mirror_sets: digest.collect(),
+        legacy_digest_mirror_sets: legacy.collect(),
+        tag_mirror_sets: tag.collect(),
         insecure: sources.and_then(|s| s.insecure_registries.clone()),
         blocked: None,
         search_registries: sources.and_then(|s| s.container_runtime_search_registries.clone()),
@@ -287,10 +323,10 @@ pub fn plan_from_inputs(
     if !inputs.is_empty() || example.is_some() {
         cluster.require_shaping()?;
     }
-    // The cluster is ours: its objects are checked in place, not copied. Its rules are copied, not moved out: an
-    // error in them is placed by the objects' lists (`rules_field_place`).
+    // The cluster is ours: its objects are checked in place, not copied, and their sources and mirrors then move
+    // into the rules (an error in the rules is placed by the lists' lengths, which stay: `rules_field_place`).
     let findings = validation_findings_in_place(&mut cluster);
-    let rules = mirror_rules(&cluster);
+    let rules = mirror_rules_moving(&mut cluster);
     plan_with(&cluster, findings, rules, options)
 }
 
