@@ -254,29 +254,8 @@ impl<'a> JsonParser<'a, '_> {
                     return Ok(std::borrow::Cow::Owned(out));
                 }
                 b'\\' => {
-                    let escape = *self.bytes.get(self.pos + 1).ok_or(NotSure)?;
-                    self.pos += 2;
-                    let c = match escape {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hex = self.text.get(self.pos..self.pos + 4).ok_or(NotSure)?;
-                            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
-                                return Err(NotSure);
-                            }
-                            let code = u32::from_str_radix(hex, 16).map_err(|_| NotSure)?;
-                            self.pos += 4;
-                            // Surrogate pairs are JSON's, not YAML's: let the YAML reader decide.
-                            char::from_u32(code).ok_or(NotSure)?
-                        }
-                        _ => return Err(NotSure),
-                    };
+                    let (c, len) = escape(&self.text[self.pos..])?;
+                    self.pos += len;
                     out.push(c);
                 }
                 0..=0x1f | 0x7f => return Err(NotSure),
@@ -295,6 +274,31 @@ impl<'a> JsonParser<'a, '_> {
             }
         }
     }
+}
+
+/// The escape at the start of `text` (on its `\\`) that JSON and YAML's double quotes both read alike: the
+/// character and the escape's length. Others, and surrogates (JSON pairs them, YAML does not), are `NotSure`.
+pub(crate) fn escape(text: &str) -> Result<(char, usize), NotSure> {
+    let c = match *text.as_bytes().get(1).ok_or(NotSure)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let hex = text.get(2..6).ok_or(NotSure)?;
+            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                return Err(NotSure);
+            }
+            let code = u32::from_str_radix(hex, 16).map_err(|_| NotSure)?;
+            return Ok((char::from_u32(code).ok_or(NotSure)?, 6));
+        }
+        _ => return Err(NotSure),
+    };
+    Ok((c, 2))
 }
 
 /// YAML only takes printable characters unescaped: no C1 controls, byte-order marks or non-characters.

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use crate::json::{NotSure, check_printable, unique};
+use crate::json::{NotSure, check_printable, escape, unique};
 use crate::read::Limits;
 use crate::scalar::{Plain, resolve_plain};
 use crate::tree::{Key, Node, Tree};
@@ -442,40 +442,13 @@ impl<'a, 'l> BlockDocuments<'a, 'l> {
         while i < self.end {
             match self.bytes[i] {
                 b'"' => {
-                    let text = match owned {
-                        None => Cow::Borrowed(&self.text[run..i]),
-                        Some(mut s) => {
-                            s.push_str(&self.text[run..i]);
-                            Cow::Owned(s)
-                        }
-                    };
-                    return Ok((text, i + 1));
+                    return Ok((joined(owned, &self.text[run..i]), i + 1));
                 }
                 b'\\' => {
                     let s = owned.get_or_insert_with(String::new);
                     s.push_str(&self.text[run..i]);
-                    let escape = self.byte(i + 1).ok_or(NotSure)?;
-                    i += 2;
-                    let c = match escape {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hex = self.text.get(i..i + 4).ok_or(NotSure)?;
-                            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
-                                return Err(NotSure);
-                            }
-                            i += 4;
-                            let code = u32::from_str_radix(hex, 16).map_err(|_| NotSure)?;
-                            char::from_u32(code).ok_or(NotSure)?
-                        }
-                        _ => return Err(NotSure),
-                    };
+                    let (c, len) = escape(&self.text[i..self.end])?;
+                    i += len;
                     s.push(c);
                     run = i;
                 }
@@ -499,14 +472,7 @@ impl<'a, 'l> BlockDocuments<'a, 'l> {
                     run = i;
                     continue;
                 }
-                let text = match owned {
-                    None => Cow::Borrowed(&self.text[run..i]),
-                    Some(mut s) => {
-                        s.push_str(&self.text[run..i]);
-                        Cow::Owned(s)
-                    }
-                };
-                return Ok((text, i + 1));
+                return Ok((joined(owned, &self.text[run..i]), i + 1));
             }
             i += 1;
         }
@@ -624,5 +590,17 @@ impl<'a, 'l> BlockDocuments<'a, 'l> {
             line,
             column,
         })
+    }
+}
+
+/// A quoted scalar's text: borrowed from the input when nothing was unescaped (`owned` unset), else what was
+/// unescaped followed by the last run.
+fn joined<'a>(owned: Option<String>, last_run: &'a str) -> Cow<'a, str> {
+    match owned {
+        None => Cow::Borrowed(last_run),
+        Some(mut s) => {
+            s.push_str(last_run);
+            Cow::Owned(s)
+        }
     }
 }
