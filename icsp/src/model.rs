@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::tree::At;
+use crate::tree::{At, Fields};
 
 /// `apiVersion` of ImageContentSourcePolicy.
 pub const OPERATOR_V1ALPHA1: &str = "operator.openshift.io/v1alpha1";
@@ -157,51 +157,63 @@ pub struct ImageMirrors {
     pub extra: Map<String, Value>,
 }
 
-/// ImageDigestMirrorSet (`config.openshift.io/v1`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ImageDigestMirrorSet {
-    /// Object metadata.
-    pub metadata: ObjectMeta,
-    /// `spec`.
-    pub spec: ImageDigestMirrorSetSpec,
-    /// Other top-level fields (`status`, ...).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
+/// The two mirror-set kinds of `config.openshift.io/v1`: the same shape, a list of [`ImageMirrors`] under their own
+/// name in `spec` (what each mirrors by, digest or tag, is the renderer's business).
+macro_rules! mirror_set_kind {
+    ($kind:ident, $spec:ident, $field:ident, $json:literal) => {
+        #[doc = concat!(stringify!($kind), " (`config.openshift.io/v1`).")]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+        pub struct $kind {
+            /// Object metadata.
+            pub metadata: ObjectMeta,
+            /// `spec`.
+            pub spec: $spec,
+            /// Other top-level fields (`status`, ...).
+            #[serde(flatten)]
+            pub extra: Map<String, Value>,
+        }
+
+        #[doc = concat!("`spec` of an ", stringify!($kind), ".")]
+        #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+        pub struct $spec {
+            #[doc = concat!("`spec.", $json, "`.")]
+            #[serde(rename = $json, skip_serializing_if = "Vec::is_empty")]
+            pub $field: Vec<ImageMirrors>,
+            /// Unknown spec fields.
+            #[serde(flatten)]
+            pub extra: Map<String, Value>,
+        }
+
+        impl $kind {
+            /// Reads the object's `spec` and other fields after its metadata.
+            fn read(mut f: Fields<'_>, at: &At<'_>, metadata: ObjectMeta) -> Result<Self, Error> {
+                let spec = f.read(at, "spec", |a| {
+                    let ($field, extra) = read_mirror_set_spec(a, $json)?;
+                    Ok($spec { $field, extra })
+                })?;
+                let (spec, extra) = (spec.unwrap_or_default(), f.rest(at)?);
+                Ok($kind {
+                    metadata,
+                    spec,
+                    extra,
+                })
+            }
+        }
+    };
 }
 
-/// `spec` of an ImageDigestMirrorSet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ImageDigestMirrorSetSpec {
-    /// `spec.imageDigestMirrors`.
-    #[serde(rename = "imageDigestMirrors", skip_serializing_if = "Vec::is_empty")]
-    pub image_digest_mirrors: Vec<ImageMirrors>,
-    /// Unknown spec fields.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// ImageTagMirrorSet (`config.openshift.io/v1`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ImageTagMirrorSet {
-    /// Object metadata.
-    pub metadata: ObjectMeta,
-    /// `spec`.
-    pub spec: ImageTagMirrorSetSpec,
-    /// Other top-level fields (`status`, ...).
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-/// `spec` of an ImageTagMirrorSet.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ImageTagMirrorSetSpec {
-    /// `spec.imageTagMirrors`.
-    #[serde(rename = "imageTagMirrors", skip_serializing_if = "Vec::is_empty")]
-    pub image_tag_mirrors: Vec<ImageMirrors>,
-    /// Unknown spec fields.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
+mirror_set_kind!(
+    ImageDigestMirrorSet,
+    ImageDigestMirrorSetSpec,
+    image_digest_mirrors,
+    "imageDigestMirrors"
+);
+mirror_set_kind!(
+    ImageTagMirrorSet,
+    ImageTagMirrorSetSpec,
+    image_tag_mirrors,
+    "imageTagMirrors"
+);
 
 /// Image `cluster` (`config.openshift.io/v1`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -619,36 +631,10 @@ impl Object {
                 })
             }
             (CONFIG_V1, "ImageDigestMirrorSet") => {
-                let spec = f.read(&at, "spec", |a| {
-                    let (image_digest_mirrors, extra) =
-                        read_mirror_set_spec(a, "imageDigestMirrors")?;
-                    Ok(ImageDigestMirrorSetSpec {
-                        image_digest_mirrors,
-                        extra,
-                    })
-                })?;
-                let extra = f.rest(&at)?;
-                let spec = spec.unwrap_or_default();
-                Object::ImageDigestMirrorSet(ImageDigestMirrorSet {
-                    metadata,
-                    spec,
-                    extra,
-                })
+                Object::ImageDigestMirrorSet(ImageDigestMirrorSet::read(f, &at, metadata)?)
             }
             (CONFIG_V1, "ImageTagMirrorSet") => {
-                let spec = f.read(&at, "spec", |a| {
-                    let (image_tag_mirrors, extra) = read_mirror_set_spec(a, "imageTagMirrors")?;
-                    Ok(ImageTagMirrorSetSpec {
-                        image_tag_mirrors,
-                        extra,
-                    })
-                })?;
-                let (spec, extra) = (spec.unwrap_or_default(), f.rest(&at)?);
-                Object::ImageTagMirrorSet(ImageTagMirrorSet {
-                    metadata,
-                    spec,
-                    extra,
-                })
+                Object::ImageTagMirrorSet(ImageTagMirrorSet::read(f, &at, metadata)?)
             }
             (CONFIG_V1, "Image") => {
                 let spec = f.read(&at, "spec", read_image_spec)?.unwrap_or_default();
