@@ -24,6 +24,28 @@ pub(crate) fn looks_like_json(text: &str) -> bool {
 
 /// Parses the whole input as one JSON value under the budgets.
 pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<Node<'a>, NotSure> {
+    parse_with(text, limits, None)
+}
+
+/// A `List`'s item, handed over as soon as it is read: its index and its tree.
+pub(crate) type OnItem<'c, 'a> = &'c mut dyn FnMut(usize, Node<'a>) -> Result<(), NotSure>;
+
+/// [`parse`], handing each item of the root object's `items` array to `on_item` as soon as it is read instead of
+/// keeping it (the root comes back with `items` empty): the 100 000 sources of an `oc get -o json` List are then
+/// never one tree, which held three times the input.
+pub(crate) fn parse_streaming_items<'a>(
+    text: &'a str,
+    limits: &Limits,
+    on_item: OnItem<'_, 'a>,
+) -> Result<Node<'a>, NotSure> {
+    parse_with(text, limits, Some(on_item))
+}
+
+fn parse_with<'a>(
+    text: &'a str,
+    limits: &Limits,
+    on_item: Option<OnItem<'_, 'a>>,
+) -> Result<Node<'a>, NotSure> {
     let mut parser = JsonParser {
         bytes: text.as_bytes(),
         text,
@@ -33,6 +55,8 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<Node<'a>, NotS
         limits,
         items: Vec::new(),
         entries: Vec::new(),
+        on_item,
+        items_next: false,
     };
     let root = parser.value(1)?;
     parser.skip_whitespace();
@@ -42,7 +66,7 @@ pub(crate) fn parse<'a>(text: &'a str, limits: &Limits) -> Result<Node<'a>, NotS
     Ok(root)
 }
 
-struct JsonParser<'a, 'l> {
+struct JsonParser<'a, 'l, 'c> {
     bytes: &'a [u8],
     text: &'a str,
     pos: usize,
@@ -53,9 +77,13 @@ struct JsonParser<'a, 'l> {
     /// closes (Vec's growth would leave up to half of each small collection unused).
     items: Vec<Node<'a>>,
     entries: Vec<(Key<'a>, Node<'a>)>,
+    /// Where the root's `items` go, when they are streamed.
+    on_item: Option<OnItem<'c, 'a>>,
+    /// The value about to be read is the root's `items`.
+    items_next: bool,
 }
 
-impl<'a> JsonParser<'a, '_> {
+impl<'a> JsonParser<'a, '_, '_> {
     fn skip_whitespace(&mut self) {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
@@ -118,6 +146,7 @@ impl<'a> JsonParser<'a, '_> {
     fn value(&mut self, depth: usize) -> Result<Node<'a>, NotSure> {
         self.skip_whitespace();
         let line = self.line;
+        let streamed = std::mem::take(&mut self.items_next) && self.on_item.is_some();
         match *self.bytes.get(self.pos).ok_or(NotSure)? {
             b'{' => {
                 if self.open(depth, b'}')? {
@@ -142,6 +171,7 @@ impl<'a> JsonParser<'a, '_> {
                         return Err(NotSure);
                     }
                     self.pos += 1;
+                    self.items_next = depth == 1 && name == "items";
                     let value = self.value(depth + 1)?;
                     self.entries.push((
                         Key {
@@ -167,9 +197,12 @@ impl<'a> JsonParser<'a, '_> {
                     return Ok(self.node(Tree::Seq(Vec::new()), line));
                 }
                 let start = self.items.len();
-                loop {
+                for index in 0.. {
                     let item = self.value(depth + 1)?;
-                    self.items.push(item);
+                    match (&mut self.on_item, streamed) {
+                        (Some(on_item), true) => on_item(index, item)?,
+                        _ => self.items.push(item),
+                    }
                     if self.closed_after_item(b']')? {
                         break;
                     }

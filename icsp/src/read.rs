@@ -268,7 +268,6 @@ pub(crate) fn read_fast(name: &str, text: &str, options: &ReadOptions) -> Option
 /// The JSON fast path ([`crate::json`]): `None` when it is not sure, and for anything worth an error or a
 /// warning, which the complete reader then reports with its positions.
 fn read_json_fast(name: &str, text: &str, options: &ReadOptions) -> Option<Stream> {
-    let root = json::parse(text, &options.limits).ok()?;
     let ctx = Ctx {
         file: name.to_owned(),
         document: Some(0),
@@ -277,6 +276,29 @@ fn read_json_fast(name: &str, text: &str, options: &ReadOptions) -> Option<Strea
     let mut out = Stream {
         documents: 1,
         ..Stream::default()
+    };
+    // The root's `items` are read into objects as they come, before the root's `kind` (which `oc` prints after
+    // them) says whether it is a List; for anything else the input is read again, whole. The List's own fields
+    // are checked after its items: any finding sends the whole input to the complete reader anyway.
+    let mut streamed = false;
+    let root = {
+        let mut item_ctx = ctx.clone();
+        let out = &mut out;
+        let mut on_item = |index: usize, item: Node<'_>| {
+            streamed = true;
+            read_item(&item, index, &mut item_ctx, options, out).map_err(|_| json::NotSure)
+        };
+        json::parse_streaming_items(text, &options.limits, &mut on_item).ok()?
+    };
+    // With items, `read_document` takes a root as a List exactly when its kind ends in "List".
+    let root = if streamed && !type_of(&root, &ctx).ok()?.1.ends_with("List") {
+        out = Stream {
+            documents: 1,
+            ..Stream::default()
+        };
+        json::parse(text, &options.limits).ok()?
+    } else {
+        root
     };
     read_document(root, ctx, options, &mut out).ok()?;
     clean(out)
@@ -431,20 +453,31 @@ fn read_document(
     };
     // Items are read and dropped one by one, so the tree and the objects are not both held whole.
     for (i, item) in items.into_iter().enumerate() {
-        ctx.item = Some(i);
-        ctx.object = None;
-        let (api_version, kind) = type_of(&item, &ctx)?;
-        if kind.ends_with("List") && item.value.get("items").is_some() {
-            let at = At {
-                node: &item,
-                path: &Path::Root,
-                ctx: &ctx,
-            };
-            return Err(at.error("a List inside a List is not supported"));
-        }
-        read_object(&item, &api_version, &kind, &ctx, options, out)?;
+        read_item(&item, i, &mut ctx, options, out)?;
     }
     Ok(())
+}
+
+/// Item `index` of a `List`'s `items`.
+fn read_item(
+    item: &Node,
+    index: usize,
+    ctx: &mut Ctx,
+    options: &ReadOptions,
+    out: &mut Stream,
+) -> Result<(), Error> {
+    ctx.item = Some(index);
+    ctx.object = None;
+    let (api_version, kind) = type_of(item, ctx)?;
+    if kind.ends_with("List") && item.value.get("items").is_some() {
+        let at = At {
+            node: item,
+            path: &Path::Root,
+            ctx,
+        };
+        return Err(at.error("a List inside a List is not supported"));
+    }
+    read_object(item, &api_version, &kind, ctx, options, out)
 }
 
 /// `apiVersion` and `kind` of a document, both required strings.

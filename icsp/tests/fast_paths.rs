@@ -166,6 +166,38 @@ same_as_complete_cases! {
     trailing_spaces (Fast): "status:  \n  a: b   \n  c: 'd'  \n",
 }
 
+/// JSON roots with `items`, which the JSON fast path reads item by item before it knows the root's kind: what
+/// it reads is what the complete reader reads, whatever the root turns out to be.
+macro_rules! json_items_cases {
+    ($($name:ident ($path:ident): $text:expr,)*) => {$(
+        #[test]
+        fn $name() {
+            let text = $text.replace("IDMS", IDMS_JSON);
+            readers_agree(&text).unwrap();
+            assert_eq!(takes_fast_path(&text), Path::$path == Path::Fast, "{text}");
+        }
+    )*};
+}
+
+const IDMS_JSON: &str = r#"{"apiVersion": "config.openshift.io/v1", "kind": "ImageDigestMirrorSet",
+    "metadata": {"name": "a"},
+    "spec": {"imageDigestMirrors": [{"source": "quay.io/a", "mirrors": ["m.io/a"]}]}}"#;
+
+json_items_cases! {
+    json_list_kind_after_items (Fast): r#"{"apiVersion": "v1", "items": [IDMS], "kind": "List", "metadata": {"resourceVersion": ""}}"#,
+    json_list_same_object_twice (Complete): r#"{"apiVersion": "v1", "items": [IDMS, IDMS], "kind": "List"}"#,
+    json_list_kind_first (Fast): r#"{"apiVersion": "v1", "kind": "List", "items": [IDMS]}"#,
+    json_typed_list (Fast): r#"{"apiVersion": "config.openshift.io/v1", "items": [IDMS], "kind": "ImageDigestMirrorSetList"}"#,
+    json_empty_list (Fast): r#"{"apiVersion": "v1", "items": [], "kind": "List"}"#,
+    json_object_with_items_field (Complete): r#"{"apiVersion": "config.openshift.io/v1", "items": [IDMS], "kind": "ImageDigestMirrorSet", "metadata": {"name": "b"}, "spec": {}}"#,
+    json_list_unknown_field_after_items (Complete): r#"{"apiVersion": "v1", "items": [IDMS], "kind": "List", "extra": 1}"#,
+    json_list_duplicate_items (Complete): r#"{"apiVersion": "v1", "items": [IDMS], "items": [IDMS], "kind": "List"}"#,
+    json_list_bad_item (Complete): r#"{"apiVersion": "v1", "items": [IDMS, {"kind": "ImageDigestMirrorSet"}], "kind": "List"}"#,
+    json_list_inside_list (Complete): r#"{"apiVersion": "v1", "items": [{"apiVersion": "v1", "kind": "List", "items": [IDMS]}], "kind": "List"}"#,
+    json_nested_items_not_streamed (Complete): r#"{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "items": [IDMS]}}"#,
+    json_list_without_kind (Complete): r#"{"apiVersion": "v1", "items": [IDMS]}"#,
+}
+
 /// A small grammar of block YAML over the shapes the fast path reads and the ones it must refuse.
 fn yamlish_line() -> impl Strategy<Value = String> {
     (
