@@ -1,6 +1,7 @@
 //! From the cluster objects to the files a node holds: the render plan shared by `render`, `verify` and
 //! `ignition`. Pure: it returns bytes and modes; only [`crate::writer`] touches a disk.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use icsp::{ImageMirrors, Located, MirrorSourcePolicy};
@@ -305,22 +306,26 @@ pub fn read_options(options: &RenderOptions) -> icsp::ReadOptions {
 /// Reads the inputs (the built-in example first when asked) and renders the node plan: the first steps of render,
 /// ignition and verify. `nothing` is the usage message when there is no input at all.
 pub fn plan_from_inputs(
-    inputs: &[Input],
+    inputs: Cow<'_, [Input]>,
     example: bool,
     options: &RenderOptions,
     nothing: &str,
 ) -> Result<NodePlan, Error> {
-    // The inputs are borrowed, not gathered into a new list: that would copy every input's bytes.
+    // The inputs are not gathered into a new list: that would copy every input's bytes.
     let example = example_input(example);
     if inputs.is_empty() && example.is_none() && options.pull_secret.is_none() {
         return Err(Error::Usage {
             message: nothing.to_owned(),
         });
     }
-    let mut cluster = Cluster::read_with(example.iter().chain(inputs), &read_options(options))?;
+    let mut cluster =
+        Cluster::read_with(example.iter().chain(inputs.iter()), &read_options(options))?;
+    let objects_given = !inputs.is_empty() || example.is_some();
+    // Owned inputs are not needed once read: their bytes go before the node's files are rendered.
+    drop(inputs);
     // `--pull-secret` alone (no -f) renders the templates and the pull secret on purpose; objects that were given
     // must include one that shapes the node.
-    if !inputs.is_empty() || example.is_some() {
+    if objects_given {
         cluster.require_shaping()?;
     }
     // The cluster is ours: its objects are checked in place, not copied, and their sources and mirrors then move

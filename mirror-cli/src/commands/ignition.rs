@@ -131,7 +131,13 @@ pub fn run(
         output,
         options,
     } = request;
-    let plan = super::plan_to_render(inputs, *example, options, err, style)?;
+    let plan = super::plan_to_render(
+        std::borrow::Cow::Borrowed(inputs),
+        *example,
+        options,
+        err,
+        style,
+    )?;
     let io = super::output_error;
     let text = to_text(&config(&plan.files, spec_version)?);
     match output {

@@ -25,7 +25,7 @@ pub use crate::output::{
 /// [`crate::node::plan_from_inputs`]; `nothing` is the usage message for no input), its warnings printed, and its
 /// notes when `with_notes`.
 pub(crate) fn plan_and_report(
-    inputs: &[crate::cluster::Input],
+    inputs: std::borrow::Cow<'_, [crate::cluster::Input]>,
     example: bool,
     options: &crate::node::RenderOptions,
     nothing: &str,
@@ -41,7 +41,7 @@ pub(crate) fn plan_and_report(
 
 /// The first step of `render` and `ignition`: [`plan_and_report`] with their usage message and the notes.
 pub(crate) fn plan_to_render(
-    inputs: &[crate::cluster::Input],
+    inputs: std::borrow::Cow<'_, [crate::cluster::Input]>,
     example: bool,
     options: &crate::node::RenderOptions,
     err: &mut dyn std::io::Write,

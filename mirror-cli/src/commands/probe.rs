@@ -167,7 +167,7 @@ fn node_files(args: &ProbeArgs) -> Result<NodeFiles, Error> {
     };
     // The same first steps as render: strict reading, and objects none of which shape a node refused.
     let plan = crate::node::plan_from_inputs(
-        &inputs,
+        std::borrow::Cow::Owned(inputs),
         false,
         &options,
         "probe needs -f FILE or --root DIR",

@@ -1,5 +1,6 @@
 //! `mirror-cli render`: the node files from the cluster objects, written all or nothing under a root.
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -39,13 +40,30 @@ pub fn run(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = super::plan_to_render(
-        &request.inputs,
-        request.example,
-        &request.options,
-        err,
-        style,
-    )?;
+    run_with(Cow::Borrowed(&request.inputs), request, out, err, style)
+}
+
+/// Runs `render`, dropping the inputs' bytes once the objects are read: the command line's way, which keeps
+/// them out of the peak memory while the node's files are rendered.
+pub fn run_owned(
+    mut request: RenderRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let inputs = std::mem::take(&mut request.inputs);
+    run_with(Cow::Owned(inputs), &request, out, err, style)
+}
+
+/// Runs `render` on `inputs`; the rest of `request` says how.
+fn run_with(
+    inputs: Cow<'_, [Input]>,
+    request: &RenderRequest,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    style: &Style,
+) -> Result<Exit, Error> {
+    let plan = super::plan_to_render(inputs, request.example, &request.options, err, style)?;
     let io = super::output_error;
 
     let outcomes = match &request.root {

@@ -133,7 +133,7 @@ fn plan_and_budget(
     style: &Style,
 ) -> Result<(crate::node::NodePlan, Budget), Error> {
     let plan = super::plan_and_report(
-        inputs,
+        std::borrow::Cow::Borrowed(inputs),
         example,
         options,
         NOTHING_TO_VERIFY,

@@ -166,24 +166,24 @@ impl Request {
 
     /// Runs the command, writing to `out` and `err`.
     pub fn run(
-        &self,
+        self,
         out: &mut dyn Write,
         err: &mut dyn Write,
         style: &Style,
     ) -> Result<Exit, Error> {
         match self {
-            Request::Render(request) => commands::render::run(request, out, err, style),
-            Request::Ignition(request) => commands::ignition::run(request, out, err, style),
-            Request::Diff(request) => commands::diff::run(request, out, err, style),
-            Request::Manifests(request) => commands::manifests::run(request, out, err, style),
-            Request::Resolve(request) => commands::resolve::run(request, out, err, style),
-            Request::Verify(request) => commands::verify::run(request, out, err, style),
-            Request::Fleet(request) => commands::verify::run_fleet(request, out, err, style),
-            Request::Probe(args) => commands::probe::run(args, out, err, style),
-            Request::PullSecret(request) => pull_secret::run(request, out, err, style),
-            Request::Trust(request) => trust::run(request, out, err, style),
-            Request::Icsp(request) => icsp_cmd::run(request, out, err, style),
-            Request::Completion(shell) => super::docs::completion(*shell, out),
+            Request::Render(request) => commands::render::run_owned(request, out, err, style),
+            Request::Ignition(request) => commands::ignition::run(&request, out, err, style),
+            Request::Diff(request) => commands::diff::run(&request, out, err, style),
+            Request::Manifests(request) => commands::manifests::run(&request, out, err, style),
+            Request::Resolve(request) => commands::resolve::run(&request, out, err, style),
+            Request::Verify(request) => commands::verify::run(&request, out, err, style),
+            Request::Fleet(request) => commands::verify::run_fleet(&request, out, err, style),
+            Request::Probe(args) => commands::probe::run(&args, out, err, style),
+            Request::PullSecret(request) => pull_secret::run(&request, out, err, style),
+            Request::Trust(request) => trust::run(&request, out, err, style),
+            Request::Icsp(request) => icsp_cmd::run(&request, out, err, style),
+            Request::Completion(shell) => super::docs::completion(shell, out),
             Request::Man(dir) => super::docs::man(dir.as_deref(), out),
         }
     }

@@ -261,7 +261,8 @@ fn killed_writers_leave_whole_files() {
     let seed = seed();
     let mut rng = Rng(seed);
     let example_plan =
-        mirror_cli::node::plan_from_inputs(&[], true, &Default::default(), "").unwrap();
+        mirror_cli::node::plan_from_inputs(Vec::new().into(), true, &Default::default(), "")
+            .unwrap();
     let mut seen = [0usize; 2];
     let mut mixed = 0;
     let mut pending = 0;
