@@ -66,7 +66,7 @@ fn domain_and_port(s: &[u8]) -> Result<(), usize> {
 }
 
 /// The end of the longest `domain-name` at the start of `s`, or `None` when there is none.
-fn domain_name_end(s: &[u8]) -> Option<usize> {
+pub(crate) fn domain_name_end(s: &[u8]) -> Option<usize> {
     let mut pos = 0;
     loop {
         // One component: alphanumerics and inner hyphens, not ending in a hyphen.
@@ -237,9 +237,9 @@ pub(crate) fn is_identifier(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-/// Whether `s` matches `path-component ( "/" path-component )*` exactly.
-pub(crate) fn is_remote_name(s: &str) -> bool {
-    remote_name_end(s.as_bytes(), 0) == Ok(s.len())
+/// Whether `s[start..]` matches `path-component ( "/" path-component )*` exactly.
+pub(crate) fn is_remote_name_from(s: &[u8], start: usize) -> bool {
+    remote_name_end(s, start) == Ok(s.len())
 }
 
 /// Whether `s` matches `domain-name` exactly (no port, no IPv6 literal).

@@ -72,17 +72,26 @@ pub fn is_valid_mirror_scope(scope: &str, allow_wildcard: bool) -> bool {
     if let Some(domain) = scope.strip_prefix("*.") {
         return allow_wildcard && grammar::is_domain_name(domain);
     }
-    let (authority, path) = match scope.split_once('/') {
-        Some((authority, path)) => (authority, Some(path)),
-        None => (scope, None),
+    // One pass: a domain name can hold neither `:` nor `/`, so it ends where the first of them stands.
+    let s = scope.as_bytes();
+    let Some(mut pos) = grammar::domain_name_end(s) else {
+        return false;
     };
-    let (host, port) = match authority.split_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (authority, None),
-    };
-    grammar::is_domain_name(host)
-        && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && path.is_none_or(grammar::is_remote_name)
+    if s.get(pos) == Some(&b':') {
+        let digits = s[pos + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            return false;
+        }
+        pos += 1 + digits;
+    }
+    match s.get(pos) {
+        None => true,
+        Some(b'/') => grammar::is_remote_name_from(s, pos + 1),
+        Some(_) => false,
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! The file is text, one record a line, paths percent-encoded:
 //!
 //! ```text
-//! node-root journal 1
+//! node-root journal 2
 //! generation 42
 //! state committed
 //! mkdir etc/docker/certs.d/mirror.example.com:5000
@@ -12,6 +12,9 @@
 //! remove etc/docker/certs.d/old.example.com
 //! end
 //! ```
+//!
+//! Journal 2 hashes a file's bytes with [`fnv1a_words`], journal 1 (older writers) with [`fnv1a`]; both are read,
+//! so a write cut short by an older version is still recovered.
 //!
 //! `staged` means temporary files may exist and nothing was replaced yet; `committed` means every temporary file
 //! is complete and synced and the renames may have begun.
@@ -27,7 +30,7 @@ use rustix::io::Errno;
 
 use crate::error::{Error, ErrorKind, Op, Result};
 use crate::kind::FileKind;
-use crate::path::{JOURNAL_NAME, LOCK_NAME, fnv1a, names, temp_name};
+use crate::path::{JOURNAL_NAME, LOCK_NAME, fnv1a, fnv1a_words, names, temp_name};
 use crate::read::{Budget, Found};
 use crate::root::Root;
 use crate::shown::Shown;
@@ -35,13 +38,48 @@ use crate::walk::{self, Walked};
 
 /// The largest journal read back.
 const MAX_JOURNAL_BYTES: u64 = 16 << 20;
-const HEADER: &str = "node-root journal 1";
+/// The first line, before the version.
+const HEADER: &str = "node-root journal ";
+
+/// A file's content hash as a journal records it: which hash depends on the journal's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContentHash {
+    /// Journal 1: [`fnv1a`].
+    Bytes(u64),
+    /// Journal 2: [`fnv1a_words`].
+    Words(u64),
+}
+
+impl ContentHash {
+    /// The hash new journals record for `bytes`.
+    pub(crate) fn of(bytes: &[u8]) -> ContentHash {
+        ContentHash::Words(fnv1a_words(bytes))
+    }
+
+    /// Whether `bytes` hash to this value.
+    pub(crate) fn matches(self, bytes: &[u8]) -> bool {
+        match self {
+            ContentHash::Bytes(hash) => fnv1a(bytes) == hash,
+            ContentHash::Words(hash) => fnv1a_words(bytes) == hash,
+        }
+    }
+
+    fn value(self) -> u64 {
+        match self {
+            ContentHash::Bytes(hash) | ContentHash::Words(hash) => hash,
+        }
+    }
+}
 
 /// One change of a generation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change {
     /// A file replaced (or created) through its temporary file, holding `size` bytes hashing to `hash`.
-    File { path: PathBuf, size: u64, hash: u64 },
+    File {
+        path: PathBuf,
+        size: u64,
+        hash: ContentHash,
+    },
     /// A folder tree removed.
     Remove { path: PathBuf },
 }
@@ -95,8 +133,21 @@ fn decode_path(text: &str) -> std::result::Result<PathBuf, String> {
 
 impl Journal {
     pub(crate) fn encode(&self) -> Vec<u8> {
+        // One version per journal: a journal 1 is only ever read (recovered), never written again.
+        let version = match self.changes.iter().any(|c| {
+            matches!(
+                c,
+                Change::File {
+                    hash: ContentHash::Bytes(_),
+                    ..
+                }
+            )
+        }) {
+            true => 1,
+            false => 2,
+        };
         let mut out = format!(
-            "{HEADER}\ngeneration {}\nstate {}\n",
+            "{HEADER}{version}\ngeneration {}\nstate {}\n",
             self.generation,
             if self.committed {
                 "committed"
@@ -114,7 +165,7 @@ impl Journal {
                 Change::File { path, size, hash } => {
                     out.push_str("file ");
                     encode_path(&mut out, path);
-                    out.push_str(&format!(" {size} {hash:016x}\n"));
+                    out.push_str(&format!(" {size} {:016x}\n", hash.value()));
                 }
                 Change::Remove { path } => {
                     out.push_str("remove ");
@@ -130,9 +181,12 @@ impl Journal {
     pub(crate) fn parse(bytes: &[u8]) -> std::result::Result<Journal, String> {
         let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?;
         let mut lines = text.lines();
-        if lines.next() != Some(HEADER) {
-            return Err(format!("the first line is not {HEADER:?}"));
-        }
+        let hash_of_version: fn(u64) -> ContentHash =
+            match lines.next().and_then(|l| l.strip_prefix(HEADER)) {
+                Some("2") => ContentHash::Words,
+                Some("1") => ContentHash::Bytes,
+                _ => return Err(format!("the first line is not \"{HEADER}2\" (or 1)")),
+            };
         let generation = lines
             .next()
             .and_then(|l| l.strip_prefix("generation "))
@@ -170,7 +224,9 @@ impl Journal {
                     journal.changes.push(Change::File {
                         path: decode_path(path).map_err(|e| bad(&e))?,
                         size: size.parse().map_err(|_| bad("a bad size"))?,
-                        hash: u64::from_str_radix(hash, 16).map_err(|_| bad("a bad hash"))?,
+                        hash: hash_of_version(
+                            u64::from_str_radix(hash, 16).map_err(|_| bad("a bad hash"))?,
+                        ),
                     })
                 }
                 (Some("remove"), Some(path), None, None, None) => {
@@ -334,7 +390,7 @@ pub(crate) fn change_state(root: &Root, change: &Change) -> Result<ChangeState> 
                 return Ok(ChangeState::NotYet);
             }
             Ok(match root.read(path, *size, &mut Budget::unlimited()) {
-                Ok(Found::File(file)) if fnv1a(&file.bytes) == *hash => ChangeState::Done,
+                Ok(Found::File(file)) if hash.matches(&file.bytes) => ChangeState::Done,
                 _ => ChangeState::Unknown,
             })
         }
@@ -388,6 +444,27 @@ impl Root {
 mod tests {
     use super::*;
 
+    fn text_of(bytes: &[u8]) -> String {
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn content_hashes_tell_bytes_apart() {
+        let bytes = b"registries.conf, twenty bytes or so";
+        for hash in [ContentHash::of(bytes), ContentHash::Bytes(fnv1a(bytes))] {
+            assert!(hash.matches(bytes));
+            assert!(!hash.matches(&bytes[..bytes.len() - 1]));
+            let mut flipped = bytes.to_vec();
+            flipped[3] ^= 0x80;
+            assert!(!hash.matches(&flipped));
+        }
+        // Two flips of the same high bit in different words: caught by the fold.
+        let mut twice = bytes.to_vec();
+        twice[7] ^= 0x80;
+        twice[15] ^= 0x80;
+        assert!(!ContentHash::of(bytes).matches(&twice));
+    }
+
     #[test]
     fn round_trip_and_refusals() {
         let journal = Journal {
@@ -398,7 +475,7 @@ mod tests {
                 Change::File {
                     path: "etc/docker/certs.d/h:5000/ca.crt".into(),
                     size: 12,
-                    hash: 0xfeed,
+                    hash: ContentHash::Words(0xfeed),
                 },
                 Change::Remove {
                     path: "etc/docker/certs.d/odd name\n%".into(),
@@ -407,6 +484,19 @@ mod tests {
         };
         let bytes = journal.encode();
         assert_eq!(Journal::parse(&bytes).unwrap(), journal);
+        // An older writer's journal reads back with its own hash.
+        let old_text = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("journal 2", "journal 1");
+        let old = Journal::parse(old_text.as_bytes()).unwrap();
+        let Change::File { hash, .. } = old.changes[0] else {
+            panic!("{old:?}")
+        };
+        assert_eq!(hash, ContentHash::Bytes(0xfeed));
+        assert_eq!(old.encode(), old_text.as_bytes());
+        assert!(
+            Journal::parse(text_of(&bytes).replace("journal 2", "journal 3").as_bytes()).is_err()
+        );
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert!(text.contains("odd%20name%0A%25"), "{text}");
         assert!(

@@ -93,14 +93,35 @@ fn beside(name: &OsStr, suffix: &str) -> OsString {
     OsString::from_vec(out)
 }
 
-/// FNV-1a, 64 bits: a cheap check that a temporary file still holds the bytes the journal recorded.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// FNV-1a, 64 bits, a byte at a time: the hash that keeps a cut long name unique, and journal 1's content hash.
 pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = FNV_OFFSET;
     for &b in bytes {
         hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        hash = hash.wrapping_mul(FNV_PRIME);
     }
     hash
+}
+
+/// FNV-1a over 8-byte little-endian words, each product folded (`^ >> 29`) so that high bits reach the low ones,
+/// the tail a byte at a time and the length last: journal 2's content hash, a cheap check that a temporary file
+/// still holds the bytes the journal recorded. A byte at a time, hashing a 20 MB registries.conf took a twentieth
+/// of a whole render; a word at a time it takes a sixth of that.
+pub(crate) fn fnv1a_words(bytes: &[u8]) -> u64 {
+    let mut hash = FNV_OFFSET;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().expect("chunks of 8"));
+        hash = (hash ^ word).wrapping_mul(FNV_PRIME);
+        hash ^= hash >> 29;
+    }
+    for &b in words.remainder() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+    }
+    (hash ^ bytes.len() as u64).wrapping_mul(FNV_PRIME)
 }
 
 #[cfg(test)]

@@ -13,11 +13,11 @@ use rustix::io::Errno;
 use rustix::process::{Gid, Uid};
 
 use crate::error::{Error, ErrorKind, Op, Partial, Result};
-use crate::journal::{Change, ChangeState, Journal, change_state, read_journal};
+use crate::journal::{Change, ChangeState, ContentHash, Journal, change_state, read_journal};
 use crate::kind::{FileKind, Meta, Owner};
 use crate::lock::Lock;
 use crate::path::{
-    JOURNAL_NAME, JOURNAL_TEMP_NAME, check_not_reserved, fnv1a, join, names, temp_name, trash_name,
+    JOURNAL_NAME, JOURNAL_TEMP_NAME, check_not_reserved, join, names, temp_name, trash_name,
 };
 use crate::read::{Budget, Found, read_open};
 use crate::root::Root;
@@ -389,7 +389,7 @@ impl<'r> Writer<'r> {
                 .map(|s| Change::File {
                     path: s.file.path.clone(),
                     size: s.file.bytes.len() as u64,
-                    hash: fnv1a(s.file.bytes),
+                    hash: ContentHash::of(s.file.bytes),
                 })
                 .chain(removals.iter().map(|(path, _)| Change::Remove {
                     path: path.to_path_buf(),
@@ -648,7 +648,7 @@ impl<'r> Writer<'r> {
                             let shown = join(parents).join(&temp);
                             match read_open(fd, &shown, &shown, *size, &mut Budget::unlimited()) {
                                 Ok(Found::File(file)) => Some(
-                                    file.bytes.len() as u64 == *size && fnv1a(&file.bytes) == *hash,
+                                    file.bytes.len() as u64 == *size && hash.matches(&file.bytes),
                                 ),
                                 _ => Some(false),
                             }

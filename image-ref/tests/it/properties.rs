@@ -47,8 +47,82 @@ fn suffix() -> impl Strategy<Value = String> {
     })
 }
 
+/// `is_valid_mirror_scope` as openshift/api states the pattern: the text split at the first `/`, then at the first
+/// `:`, and each part checked on its own.
+fn mirror_scope_by_parts(scope: &str, allow_wildcard: bool) -> bool {
+    let domain = |s: &str| {
+        !s.is_empty()
+            && s.split('.').all(|label| {
+                label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    && label.starts_with(|c: char| c.is_ascii_alphanumeric())
+                    && label.ends_with(|c: char| c.is_ascii_alphanumeric())
+            })
+    };
+    let component = |c: &str| {
+        let bytes = c.as_bytes();
+        let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+        let (mut i, mut last_alnum) = (0, false);
+        while i < bytes.len() {
+            if alnum(bytes[i]) {
+                (i, last_alnum) = (i + 1, true);
+                continue;
+            }
+            if !last_alnum {
+                return false;
+            }
+            let run = bytes[i..].iter().take_while(|&&b| b == bytes[i]).count();
+            let ok = match bytes[i] {
+                b'.' => run == 1,
+                b'_' => run <= 2,
+                b'-' => true,
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+            (i, last_alnum) = (i + run, false);
+        }
+        last_alnum
+    };
+    if let Some(rest) = scope.strip_prefix("*.") {
+        return allow_wildcard && domain(rest);
+    }
+    let (authority, path) = match scope.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (scope, None),
+    };
+    let (host, port) = match authority.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (authority, None),
+    };
+    domain(host)
+        && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && path.is_none_or(|p| p.split('/').all(component))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn mirror_scope_check_is_the_pattern_part_by_part(
+        scope in prop_oneof![
+            (domain(), prop::option::of(path())).prop_map(|(d, p)| match p {
+                Some(p) => format!("{d}/{p}"),
+                None => d,
+            }),
+            "[a-zA-Z0-9.*:/_-]{0,24}",
+            "\\*\\.[a-z0-9.-]{0,12}",
+        ],
+        allow_wildcard in any::<bool>(),
+    ) {
+        prop_assert_eq!(
+            scope::is_valid_mirror_scope(&scope, allow_wildcard),
+            mirror_scope_by_parts(&scope, allow_wildcard),
+            "{}", scope
+        );
+    }
 
     #[test]
     fn never_panics(s in "\\PC{0,80}") {

@@ -221,7 +221,7 @@ fn an_untrusted_journal_or_lock_file_stops_the_writer_with_a_reason() {
     let root_path = ground.root();
     ground.write(
         ".node-root.journal",
-        "node-root journal 1\ngeneration 3\nstate committed\nend\n",
+        "node-root journal 2\ngeneration 3\nstate committed\nend\n",
     );
     ground.chmod(".node-root.journal", 0o666);
     let root = Root::open(&root_path).unwrap();
@@ -330,4 +330,34 @@ fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
     }
     let left = leftovers(&root_path);
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// FNV-1a, 64 bits, a byte at a time: what journal 1 recorded for each file.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[test]
+fn a_write_an_older_version_left_committed_is_completed() {
+    let ground = Ground::with_folders(&["etc"]);
+    let root_path = ground.root();
+    let bytes = b"whole, as the older writer staged it\n";
+    ground.write("etc/.a.conf.node-root.tmp", bytes);
+    ground.chmod("etc/.a.conf.node-root.tmp", 0o644);
+    let journal = format!(
+        "node-root journal 1\ngeneration 5\nstate committed\nfile etc/a.conf {} {:016x}\nend\n",
+        bytes.len(),
+        fnv1a(bytes)
+    );
+    ground.write(".node-root.journal", journal);
+    ground.chmod(".node-root.journal", 0o600);
+    let root = Root::open(&root_path).unwrap();
+    let writer = root.lock(Duration::from_secs(5)).unwrap();
+    let recovery = writer.recovery().expect("recovered");
+    assert_eq!(recovery.generation, 5);
+    assert_eq!(recovery.done_now, [Path::new("etc/a.conf")], "{recovery}");
+    assert!(recovery.failed.is_empty(), "{recovery}");
+    assert_eq!(fs::read(root_path.join("etc/a.conf")).unwrap(), bytes);
 }
