@@ -31,12 +31,46 @@ fn outcome(rules: &MirrorRules, layout: Layout) -> String {
     }
 }
 
+/// The rules of a case, one field a call; the fields not named keep their defaults.
+trait Build {
+    fn digest(self, sets: impl IntoIterator<Item = MirrorSet>) -> Self;
+    fn legacy(self, sets: impl IntoIterator<Item = MirrorSet>) -> Self;
+    fn tags(self, sets: impl IntoIterator<Item = MirrorSet>) -> Self;
+    fn insecure(self, scopes: &[&str]) -> Self;
+    fn blocked(self, scopes: &[&str]) -> Self;
+    fn search(self, registries: &[&str]) -> Self;
+}
+
+impl Build for MirrorRules {
+    fn digest(mut self, sets: impl IntoIterator<Item = MirrorSet>) -> Self {
+        self.digest_mirror_sets = sets.into_iter().collect();
+        self
+    }
+    fn legacy(mut self, sets: impl IntoIterator<Item = MirrorSet>) -> Self {
+        self.legacy_digest_mirror_sets = sets.into_iter().collect();
+        self
+    }
+    fn tags(mut self, sets: impl IntoIterator<Item = MirrorSet>) -> Self {
+        self.tag_mirror_sets = sets.into_iter().collect();
+        self
+    }
+    fn insecure(mut self, scopes: &[&str]) -> Self {
+        self.insecure = Some(strings(scopes));
+        self
+    }
+    fn blocked(mut self, scopes: &[&str]) -> Self {
+        self.blocked = Some(strings(scopes));
+        self
+    }
+    fn search(mut self, registries: &[&str]) -> Self {
+        self.search_registries = Some(strings(registries));
+        self
+    }
+}
+
 #[test]
 fn template_kept_when_nothing_regenerates() {
-    let rules = MirrorRules {
-        search_registries: Some(vec![]),
-        ..MirrorRules::default()
-    };
+    let rules = MirrorRules::default().search(&[]);
     let rendered = render(&rules, Layout::Current).unwrap();
     assert!(!rendered.regenerated);
     insta::assert_snapshot!(
@@ -46,159 +80,81 @@ fn template_kept_when_nothing_regenerates() {
 }
 
 #[test]
-fn explicit_empty_insecure_regenerates() {
-    let rules = MirrorRules {
-        insecure: Some(vec![]),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("explicit_empty_insecure", outcome(&rules, Layout::Current));
-}
-
-#[test]
-fn nested_scope_inherits_outermost_parent() {
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![
-            set("quay.io", &["m1.example.net/quay"]),
-            set("quay.io/a", &["m2.example.net/a"]),
-        ],
-        insecure: Some(strings(&["quay.io/a/b/c", "quay.io/z"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("nested_scope", outcome(&rules, Layout::Current));
-}
-
-#[test]
-fn nested_copies_keep_flags_as_computed() {
-    // The copy of `insecure.example.com/m` into `src.example.com/ns` keeps insecure = true, and the copied
-    // `plain.example.com/m/ns` is not re-checked against the insecure scope `plain.example.com/m/ns`.
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![set(
-            "src.example.com",
-            &["insecure.example.com/m", "plain.example.com/m"],
-        )],
-        insecure: Some(strings(&["insecure.example.com", "plain.example.com/m/ns"])),
-        blocked: Some(strings(&["src.example.com/ns"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!(
-        "nested_flags_not_recomputed",
-        outcome(&rules, Layout::Current)
-    );
-}
-
-#[test]
-fn wildcard_source_and_wildcard_insecure() {
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![set("*.example.com", &["mirror.local/example"])],
-        insecure: Some(strings(&["*.local"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("wildcard", outcome(&rules, Layout::Current));
-}
-
-#[test]
-fn wildcard_parent_of_a_mirrorless_scope_is_an_error() {
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![set("*.example.com", &["mirror.local/example"])],
-        blocked: Some(strings(&["a.example.com/ns"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("wildcard_parent_error", outcome(&rules, Layout::Current));
-}
-
-#[test]
 fn never_contact_source_blocks_the_source() {
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![
-            set("registry.example.com/ns", &["mirror.example.net/ns"])
-                .with_policy(SourcePolicy::NeverContactSource),
-            set("registry.example.com/ns", &["mirror2.example.net/ns"]),
-        ],
-        ..MirrorRules::default()
-    };
+    let rules = MirrorRules::default().digest([
+        set("registry.example.com/ns", &["mirror.example.net/ns"])
+            .with_policy(SourcePolicy::NeverContactSource),
+        set("registry.example.com/ns", &["mirror2.example.net/ns"]),
+    ]);
     insta::assert_snapshot!("never_contact_conflict", outcome(&rules, Layout::Current));
-    let consistent = MirrorRules {
-        digest_mirror_sets: vec![
-            set("registry.example.com/ns", &["mirror.example.net/ns"])
-                .with_policy(SourcePolicy::NeverContactSource),
-        ],
-        tag_mirror_sets: vec![
-            set("registry.example.com/ns", &["tags.example.net/ns"])
-                .with_policy(SourcePolicy::NeverContactSource),
-        ],
-        ..MirrorRules::default()
-    };
+    let consistent = MirrorRules::default()
+        .digest([set("registry.example.com/ns", &["mirror.example.net/ns"])
+            .with_policy(SourcePolicy::NeverContactSource)])
+        .tags([set("registry.example.com/ns", &["tags.example.net/ns"])
+            .with_policy(SourcePolicy::NeverContactSource)]);
     insta::assert_snapshot!("never_contact", outcome(&consistent, Layout::Current));
 }
 
-#[test]
-fn cycle_is_broken_in_byte_order() {
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![
-            set(
-                "src.example.com/r",
-                &["c.example.net/r", "b.example.net/r", "a.example.net/r"],
-            ),
-            set("src.example.com/r", &["a.example.net/r", "c.example.net/r"]),
-        ],
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("cycle", outcome(&rules, Layout::Current));
+/// One test a case: the rules rendered in the current layout, against the snapshot named in parentheses.
+macro_rules! render_cases {
+    ($($name:ident ($snapshot:literal): $rules:expr,)*) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!($snapshot, outcome(&$rules, Layout::Current));
+        }
+    )*};
 }
 
-#[test]
-fn insecure_propagates_to_registries_and_mirrors() {
-    let rules = MirrorRules {
-        legacy_digest_mirror_sets: vec![
-            set(
-                "quay.io/ns/app",
-                &["lab.example.com:5000/ns/app", "lab.example.com/ns/app"],
-            ),
+render_cases! {
+    explicit_empty_insecure_regenerates ("explicit_empty_insecure"): MirrorRules::default().insecure(&[]),
+    nested_scope_inherits_outermost_parent ("nested_scope"): MirrorRules::default()
+        .digest([
+            set("quay.io", &["m1.example.net/quay"]),
+            set("quay.io/a", &["m2.example.net/a"]),
+        ])
+        .insecure(&["quay.io/a/b/c", "quay.io/z"]),
+    // The copy of `insecure.example.com/m` into `src.example.com/ns` keeps insecure = true, and the copied
+    // `plain.example.com/m/ns` is not re-checked against the insecure scope `plain.example.com/m/ns`.
+    nested_copies_keep_flags_as_computed ("nested_flags_not_recomputed"): MirrorRules::default()
+        .digest([set("src.example.com", &["insecure.example.com/m", "plain.example.com/m"])])
+        .insecure(&["insecure.example.com", "plain.example.com/m/ns"])
+        .blocked(&["src.example.com/ns"]),
+    wildcard_source_and_wildcard_insecure ("wildcard"): MirrorRules::default()
+        .digest([set("*.example.com", &["mirror.local/example"])])
+        .insecure(&["*.local"]),
+    wildcard_parent_of_a_mirrorless_scope_is_an_error ("wildcard_parent_error"): MirrorRules::default()
+        .digest([set("*.example.com", &["mirror.local/example"])])
+        .blocked(&["a.example.com/ns"]),
+    cycle_is_broken_in_byte_order ("cycle"): MirrorRules::default().digest([
+        set("src.example.com/r", &["c.example.net/r", "b.example.net/r", "a.example.net/r"]),
+        set("src.example.com/r", &["a.example.net/r", "c.example.net/r"]),
+    ]),
+    insecure_propagates_to_registries_and_mirrors ("insecure_propagation"): MirrorRules::default()
+        .legacy([
+            set("quay.io/ns/app", &["lab.example.com:5000/ns/app", "lab.example.com/ns/app"]),
             set("docker.io/library", &["lab.example.com:5000/library"]),
-        ],
-        insecure: Some(strings(&["lab.example.com:5000", "quay.io/ns"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("insecure_propagation", outcome(&rules, Layout::Current));
-}
-
-#[test]
-fn blocked_propagates_to_registries_only() {
-    let rules = MirrorRules {
-        legacy_digest_mirror_sets: vec![set("quay.io/ns/app", &["quay.io/mirror/app"])],
-        blocked: Some(strings(&["quay.io", "*.evil.com"])),
-        insecure: Some(strings(&["a.evil.com"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("blocked_propagation", outcome(&rules, Layout::Current));
-}
-
-#[test]
-fn digest_and_tag_mirrors_on_one_source() {
-    let rules = MirrorRules {
-        digest_mirror_sets: vec![set("registry.example.com", &["d.example.net"])],
-        tag_mirror_sets: vec![
+        ])
+        .insecure(&["lab.example.com:5000", "quay.io/ns"]),
+    blocked_propagates_to_registries_only ("blocked_propagation"): MirrorRules::default()
+        .legacy([set("quay.io/ns/app", &["quay.io/mirror/app"])])
+        .blocked(&["quay.io", "*.evil.com"])
+        .insecure(&["a.evil.com"]),
+    digest_and_tag_mirrors_on_one_source ("digest_and_tag_mirrors"): MirrorRules::default()
+        .digest([set("registry.example.com", &["d.example.net"])])
+        .tags([
             set("registry.example.com", &["t.example.net"]),
             set("registry.example.com/sub/x", &["t2.example.net/x"]),
-        ],
-        insecure: Some(strings(&["registry.example.com/sub"])),
-        ..MirrorRules::default()
-    };
-    insta::assert_snapshot!("digest_and_tag_mirrors", outcome(&rules, Layout::Current));
+        ])
+        .insecure(&["registry.example.com/sub"]),
 }
 
 #[test]
 fn legacy_layout() {
-    let rules = MirrorRules {
-        legacy_digest_mirror_sets: vec![set("quay.io", &["mirror.example.com/quay"])],
-        insecure: Some(strings(&["quay.io/ns"])),
-        ..MirrorRules::default()
-    };
+    let rules = MirrorRules::default()
+        .legacy([set("quay.io", &["mirror.example.com/quay"])])
+        .insecure(&["quay.io/ns"]);
     insta::assert_snapshot!("legacy_layout", outcome(&rules, Layout::Legacy));
-    let with_tags = MirrorRules {
-        tag_mirror_sets: vec![set("quay.io", &["tags.example.com"])],
-        ..rules
-    };
+    let with_tags = rules.tags([set("quay.io", &["tags.example.com"])]);
     insta::assert_snapshot!(
         "legacy_layout_refuses_tags",
         outcome(&with_tags, Layout::Legacy)
@@ -210,75 +166,48 @@ fn validation_messages_in_openshift_order() {
     let cases: Vec<(&str, MirrorRules)> = vec![
         (
             "bad insecure",
-            MirrorRules {
-                insecure: Some(strings(&["ok.io", "*.a/b"])),
-                ..MirrorRules::default()
-            },
+            MirrorRules::default().insecure(&["ok.io", "*.a/b"]),
         ),
-        (
-            "bad blocked",
-            MirrorRules {
-                blocked: Some(strings(&[""])),
-                ..MirrorRules::default()
-            },
-        ),
+        ("bad blocked", MirrorRules::default().blocked(&[""])),
         (
             "insecure before mirrors",
-            MirrorRules {
-                insecure: Some(strings(&["a*"])),
-                digest_mirror_sets: vec![set("Bad_Source", &["m.io"])],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default()
+                .insecure(&["a*"])
+                .digest([set("Bad_Source", &["m.io"])]),
         ),
         (
             "bad source",
-            MirrorRules {
-                digest_mirror_sets: vec![set("quay.io/Upper", &["m.io"])],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default().digest([set("quay.io/Upper", &["m.io"])]),
         ),
         (
             "wildcard mirror",
-            MirrorRules {
-                tag_mirror_sets: vec![set("quay.io", &["*.m.io"])],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default().tags([set("quay.io", &["*.m.io"])]),
         ),
         (
             "quoted source",
-            MirrorRules {
-                legacy_digest_mirror_sets: vec![set("quay.io/\"x\"\n", &["m.io"])],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default().legacy([set("quay.io/\"x\"\n", &["m.io"])]),
         ),
         (
             "conflicting policy across IDMS and ICSP",
-            MirrorRules {
-                digest_mirror_sets: vec![
-                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::NeverContactSource),
-                ],
-                legacy_digest_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default()
+                .digest([
+                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::NeverContactSource)
+                ])
+                .legacy([set("quay.io/a", &["n.io/a"])]),
         ),
         (
             "unset equals allow",
-            MirrorRules {
-                digest_mirror_sets: vec![
-                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::AllowContactingSource),
-                ],
-                tag_mirror_sets: vec![set("quay.io/a", &["n.io/a"])],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default()
+                .digest([
+                    set("quay.io/a", &["m.io/a"]).with_policy(SourcePolicy::AllowContactingSource)
+                ])
+                .tags([set("quay.io/a", &["n.io/a"])]),
         ),
         (
             "never contact with the source as a mirror",
-            MirrorRules {
-                tag_mirror_sets: vec![
-                    set("quay.io/a", &["quay.io/a"]).with_policy(SourcePolicy::NeverContactSource),
-                ],
-                ..MirrorRules::default()
-            },
+            MirrorRules::default().tags([
+                set("quay.io/a", &["quay.io/a"]).with_policy(SourcePolicy::NeverContactSource)
+            ]),
         ),
     ];
     let text: String = cases
@@ -335,13 +264,10 @@ const PAYLOAD: &str = "quay.io/openshift-release-dev/ocp-release@sha256:4207ba56
 
 #[test]
 fn payload_check() {
-    let mirrored = MirrorRules {
-        legacy_digest_mirror_sets: vec![set(
-            "quay.io/openshift-release-dev",
-            &["mirror.example.com/ocp"],
-        )],
-        ..MirrorRules::default()
-    };
+    let mirrored = MirrorRules::default().legacy([set(
+        "quay.io/openshift-release-dev",
+        &["mirror.example.com/ocp"],
+    )]);
     let cases = [
         (
             "no mirror: dropped with the warning",
