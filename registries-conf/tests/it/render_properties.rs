@@ -126,28 +126,33 @@ fn naive_registries(rules: &MirrorRules) -> Result<Vec<Registry>, String> {
     for b in &blocked {
         get(&mut regs, b, &scope_of);
     }
-    for s in &insecure {
-        let i = get(&mut regs, s, &scope_of);
-        regs[i].insecure = true;
+    /// The insecure or blocked pass for one scope: its entry (made if missing) and every entry nested in it get the
+    /// flag.
+    fn flag_nested(
+        regs: &mut Vec<Registry>,
+        scope: &str,
+        scope_of: &dyn Fn(&Registry) -> String,
+        flag: fn(&mut Registry) -> &mut bool,
+    ) {
+        let i = get(regs, scope, scope_of);
+        *flag(&mut regs[i]) = true;
         for r in regs.iter_mut() {
-            if is_nested(&scope_of(r), s) {
-                r.insecure = true;
+            if is_nested(&scope_of(r), scope) {
+                *flag(r) = true;
             }
-            for m in r.mirrors.iter_mut() {
-                if is_nested(&m.location, s) {
-                    m.insecure = true;
-                }
+        }
+    }
+    for s in &insecure {
+        flag_nested(&mut regs, s, &scope_of, |r| &mut r.insecure);
+        // Only insecure reaches the mirrors too.
+        for m in regs.iter_mut().flat_map(|r| r.mirrors.iter_mut()) {
+            if is_nested(&m.location, s) {
+                m.insecure = true;
             }
         }
     }
     for b in &blocked {
-        let i = get(&mut regs, b, &scope_of);
-        regs[i].blocked = true;
-        for r in regs.iter_mut() {
-            if is_nested(&scope_of(r), b) {
-                r.blocked = true;
-            }
-        }
+        flag_nested(&mut regs, b, &scope_of, |r| &mut r.blocked);
     }
     for set in digest.iter().chain(tag.iter()) {
         let parent = get(&mut regs, &set.source, &scope_of);
