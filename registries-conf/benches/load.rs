@@ -20,45 +20,39 @@ fn rendered(n: usize) -> String {
         .registries_conf
 }
 
-#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
-fn parse_fast(bencher: Bencher, n: usize) {
+const PATH: &str = "/etc/containers/registries.conf";
+
+/// Times `load` on the file rendered for `n` sources, counting the file's bytes.
+fn bench_loading(bencher: Bencher, n: usize, load: impl Fn(&[u8]) -> bool) {
     let text = rendered(n);
     bencher
         .counter(BytesCount::new(text.len()))
-        .bench_local(|| {
-            black_box(parse("/etc/containers/registries.conf", text.as_bytes())).is_ok()
-        });
+        .bench_local(|| load(text.as_bytes()));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
+fn parse_fast(bencher: Bencher, n: usize) {
+    bench_loading(bencher, n, |text| black_box(parse(PATH, text)).is_ok());
 }
 
 #[divan::bench(args = SIZES, sample_count = 5, sample_size = 1)]
 fn parse_toml_edit(bencher: Bencher, n: usize) {
-    let text = rendered(n);
-    bencher
-        .counter(BytesCount::new(text.len()))
-        .bench_local(|| {
-            black_box(parse_lossless(
-                "/etc/containers/registries.conf",
-                text.as_bytes(),
-                false,
-            ))
-            .is_ok()
-        });
+    bench_loading(bencher, n, |text| {
+        black_box(parse_lossless(PATH, text, false)).is_ok()
+    });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn validate_parsed(bencher: Bencher, n: usize) {
     let text = rendered(n);
-    let parsed = parse("/etc/containers/registries.conf", text.as_bytes()).expect("parses");
+    let parsed = parse(PATH, text.as_bytes()).expect("parses");
     bencher.bench_local(|| black_box(validate(&parsed)).is_ok());
 }
 
 #[divan::bench(args = SIZES, sample_count = 10, sample_size = 1)]
 fn parse_and_validate(bencher: Bencher, n: usize) {
-    let text = rendered(n);
-    bencher
-        .counter(BytesCount::new(text.len()))
-        .bench_local(|| {
-            let parsed = parse("/etc/containers/registries.conf", text.as_bytes()).expect("parses");
-            black_box(validate(&parsed)).is_ok()
-        });
+    bench_loading(bencher, n, |text| {
+        let parsed = parse(PATH, text).expect("parses");
+        black_box(validate(&parsed)).is_ok()
+    });
 }
