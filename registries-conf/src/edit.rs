@@ -94,27 +94,25 @@ fn set_fields<const N: usize>(table: &mut Table, fields: [(&str, Value, bool); N
     }
 }
 
+/// A string field for [`set_fields`]: empty is its default.
+fn text_field<'a>(name: &'a str, value: &str) -> (&'a str, Value, bool) {
+    (name, value.into(), value.is_empty())
+}
+
+/// A boolean field for [`set_fields`]: false is its default.
+fn flag_field(name: &str, value: bool) -> (&str, Value, bool) {
+    (name, value.into(), !value)
+}
+
 fn write_registry_fields(table: &mut Table, registry: &Registry) {
     set_fields(
         table,
         [
-            (
-                "prefix",
-                registry.prefix.as_str().into(),
-                registry.prefix.is_empty(),
-            ),
-            (
-                "location",
-                registry.location.as_str().into(),
-                registry.location.is_empty(),
-            ),
-            ("insecure", registry.insecure.into(), !registry.insecure),
-            ("blocked", registry.blocked.into(), !registry.blocked),
-            (
-                "mirror-by-digest-only",
-                registry.mirror_by_digest_only.into(),
-                !registry.mirror_by_digest_only,
-            ),
+            text_field("prefix", &registry.prefix),
+            text_field("location", &registry.location),
+            flag_field("insecure", registry.insecure),
+            flag_field("blocked", registry.blocked),
+            flag_field("mirror-by-digest-only", registry.mirror_by_digest_only),
         ],
     );
 }
@@ -123,12 +121,8 @@ fn write_mirror_fields(table: &mut Table, mirror: &Mirror) {
     set_fields(
         table,
         [
-            (
-                "location",
-                mirror.location.as_str().into(),
-                mirror.location.is_empty(),
-            ),
-            ("insecure", mirror.insecure.into(), !mirror.insecure),
+            text_field("location", &mirror.location),
+            flag_field("insecure", mirror.insecure),
             (
                 "pull-from-mirror",
                 mirror.pull_from_mirror.as_str().into(),
