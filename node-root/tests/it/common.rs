@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use node_root::Root;
+
 /// A scratch folder on tmpfs when there is one (fsync costs milliseconds on a disk, and some tests write
 /// thousands of generations), else in the usual temporary folder.
 pub fn scratch() -> tempfile::TempDir {
@@ -55,6 +57,14 @@ impl Ground {
             fs::create_dir_all(ground.root().join(folder)).unwrap();
         }
         ground
+    }
+
+    /// A fresh ground, its root's path and the root opened (keep the ground: dropping it deletes the folders).
+    pub fn opened() -> (Ground, PathBuf, Root) {
+        let ground = Ground::new();
+        let root_path = ground.root();
+        let root = Root::open(&root_path).unwrap();
+        (ground, root_path, root)
     }
 
     pub fn root(&self) -> PathBuf {

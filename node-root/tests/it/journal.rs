@@ -51,9 +51,7 @@ fn write_failing_after(
 
 #[test]
 fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_completes_it() {
-    let ground = Ground::new();
-    let root_path = ground.root();
-    let root = Root::open(&root_path).unwrap();
+    let (_ground, root_path, root) = Ground::opened();
     let mut writer = locked_with_three_files(&root, b"old\n");
 
     // After the first rename, b's temporary file becomes a folder: its rename fails.
@@ -126,9 +124,7 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
 
 #[test]
 fn an_uncommitted_write_is_discarded_with_its_folders() {
-    let ground = Ground::new();
-    let root_path = ground.root();
-    let root = Root::open(&root_path).unwrap();
+    let (ground, root_path, root) = Ground::opened();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
     let mut plan = Plan::new();
     three_files(&mut plan, b"v1\n");
@@ -311,9 +307,7 @@ fn generations_on_a_real_disk() {
 
 #[test]
 fn a_writer_completes_its_own_failed_generation_before_writing_the_next() {
-    let ground = Ground::new();
-    let root_path = ground.root();
-    let root = Root::open(&root_path).unwrap();
+    let (_ground, root_path, root) = Ground::opened();
     let mut writer = locked_with_three_files(&root, b"v1\n");
     let temp_c = root_path.join("etc/sub/.c.conf.node-root.tmp");
     let failed = writer.next_generation();
