@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use node_root::{ChangeState, ErrorKind, Outcome, Owner, Plan, Root, Step, Writer};
+use node_root::{ChangeState, ErrorKind, Outcome, Owner, Pending, Plan, Root, Step, Writer};
 
 use crate::common::{Ground, is_root, leftovers};
 
@@ -49,6 +49,20 @@ fn write_failing_after(
         .unwrap_err()
 }
 
+/// The pending write once no writer holds the lock. A `flock` belongs to the open file, and a test thread that
+/// starts a child process (other tests do) gives the child a copy of every descriptor until its `exec` closes them:
+/// for that moment the dropped writer's lock is still held.
+fn pending_once_released(root: &Root) -> Pending {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let pending = root.pending().unwrap().expect("the journal shows it");
+        if !pending.writer_active || Instant::now() > deadline {
+            return pending;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_completes_it() {
     let (_ground, root_path, root) = Ground::opened();
@@ -74,7 +88,7 @@ fn a_failure_between_renames_says_what_was_replaced_and_the_next_writer_complete
     );
     drop(writer);
 
-    let pending = root.pending().unwrap().expect("the journal shows it");
+    let pending = pending_once_released(&root);
     assert!(pending.committed && !pending.writer_active);
     let states: Vec<_> = pending
         .changes
