@@ -34,16 +34,12 @@ fn main() {
             };
             match icsp::read_stream(file, &bytes, &icsp::ReadOptions::default()) {
                 Ok(stream) => {
-                    let sources: usize = stream
-                        .objects
-                        .iter()
-                        .map(|o| o.value.mirror_entries())
-                        .sum();
                     println!(
-                        "{} bytes, {} documents, {} objects, {sources} sources, {} warnings",
+                        "{} bytes, {} documents, {} objects, {} sources, {} warnings",
                         bytes.len(),
                         stream.documents,
                         stream.objects.len(),
+                        stream.mirror_entries(),
                         stream.warnings.len()
                     );
                 }

@@ -138,6 +138,11 @@ impl Stream {
         summary.documents = self.documents;
         summary
     }
+
+    /// How many mirror entries (sources) the stream's ICSPs, IDMSs and ITMSs hold together.
+    pub fn mirror_entries(&self) -> usize {
+        self.objects.iter().map(|o| o.value.mirror_entries()).sum()
+    }
 }
 
 /// How many documents and objects were read, of which kinds: what a command says when nothing it can use

@@ -83,14 +83,10 @@ fn child() -> bool {
     let before = status_kb("VmRSS:").unwrap();
     let stream = icsp::read_stream("in", &bytes, &icsp::ReadOptions::default()).unwrap();
     let peak = status_kb("VmHWM:").unwrap();
-    let sources: usize = stream
-        .objects
-        .iter()
-        .map(|o| o.value.mirror_entries())
-        .sum();
     println!(
-        "ADDED {} SOURCES {sources}",
-        peak.saturating_sub(before) * 1024
+        "ADDED {} SOURCES {}",
+        peak.saturating_sub(before) * 1024,
+        stream.mirror_entries()
     );
     true
 }
