@@ -230,14 +230,8 @@ impl<'a> JsonParser<'a, '_, '_> {
                     return Err(NotSure);
                 }
                 // The same resolution as a plain YAML scalar: the YAML reader sees `1e3` or `true` as one.
-                let value = match resolve_plain(word) {
-                    crate::scalar::Plain::Null => Tree::Null,
-                    crate::scalar::Plain::Bool { value, word } => Tree::Bool { value, word },
-                    crate::scalar::Plain::Int(i) => Tree::Int(i),
-                    crate::scalar::Plain::UInt(u) => Tree::UInt(u),
-                    crate::scalar::Plain::Float(f) => Tree::Float(f),
-                    crate::scalar::Plain::Str => Tree::Str(std::borrow::Cow::Borrowed(word)),
-                };
+                let value =
+                    resolve_plain(word).unwrap_or(Tree::Str(std::borrow::Cow::Borrowed(word)));
                 Ok(self.node(value, line))
             }
             _ => Err(NotSure),

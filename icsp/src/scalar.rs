@@ -2,62 +2,46 @@
 //! into JSON with sigs.k8s.io/yaml, which reads YAML 1.1 through go-yaml v2 (`yes`, `on`, `y` are booleans,
 //! `0777` is octal, `1_000` is a thousand; timestamps and base-60 numbers stay strings).
 
-/// What a plain scalar is after YAML 1.1 resolution.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) enum Plain {
-    Null,
-    /// `word` is set for the YAML 1.1 spellings a YAML 1.2 reader would take as strings (`yes`, `on`, `y`...).
-    Bool {
-        value: bool,
-        word: bool,
-    },
-    Int(i64),
-    UInt(u64),
-    Float(f64),
-    Str,
-}
+use crate::tree::Tree;
 
-/// Resolves a plain (unquoted, untagged) scalar as go-yaml v2's `resolve` does.
-pub(crate) fn resolve_plain(text: &str) -> Plain {
+/// Resolves a plain (unquoted, untagged) scalar as go-yaml v2's `resolve` does: the null, boolean or number it
+/// is, or `None` for a string (the caller makes the [`Tree::Str`] from the text as it holds it, borrowed or owned).
+pub(crate) fn resolve_plain(text: &str) -> Option<Tree<'static>> {
     let Some(&first) = text.as_bytes().first() else {
-        return Plain::Null;
+        return Some(Tree::Null);
     };
     match first {
-        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => {
-            word(text).unwrap_or(Plain::Str)
-        }
-        b'.' => word(text).unwrap_or_else(|| {
+        b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' | b'~' => word(text),
+        b'.' => word(text).or_else(|| {
             if is_dot_float(text) {
-                text.parse::<f64>().map_or(Plain::Str, Plain::Float)
+                text.parse::<f64>().ok().map(Tree::Float)
             } else {
-                Plain::Str
+                None
             }
         }),
-        b'0'..=b'9' | b'+' | b'-' => {
-            number(text).unwrap_or_else(|| word(text).unwrap_or(Plain::Str))
-        }
-        _ => Plain::Str,
+        b'0'..=b'9' | b'+' | b'-' => number(text).or_else(|| word(text)),
+        _ => None,
     }
 }
 
 /// go-yaml v2's table of words (booleans, nulls, infinities and not-a-number).
-fn word(text: &str) -> Option<Plain> {
-    let bool_word = |value: bool| Plain::Bool { value, word: true };
+fn word(text: &str) -> Option<Tree<'static>> {
+    let bool_word = |value: bool| Tree::Bool { value, word: true };
     Some(match text {
         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => bool_word(true),
         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => bool_word(false),
-        "true" | "True" | "TRUE" => Plain::Bool {
+        "true" | "True" | "TRUE" => Tree::Bool {
             value: true,
             word: text != "true",
         },
-        "false" | "False" | "FALSE" => Plain::Bool {
+        "false" | "False" | "FALSE" => Tree::Bool {
             value: false,
             word: text != "false",
         },
-        "~" | "null" | "Null" | "NULL" => Plain::Null,
-        ".nan" | ".NaN" | ".NAN" => Plain::Float(f64::NAN),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Plain::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => Plain::Float(f64::NEG_INFINITY),
+        "~" | "null" | "Null" | "NULL" => Tree::Null,
+        ".nan" | ".NaN" | ".NAN" => Tree::Float(f64::NAN),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Tree::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Tree::Float(f64::NEG_INFINITY),
         _ => return None,
     })
 }
@@ -81,7 +65,7 @@ fn is_exponent_digits(e: &str) -> bool {
 
 /// Integers as `strconv.ParseInt(s, 0, 64)` then `ParseUint` read them once underscores are removed, then
 /// floats matching go-yaml v2's `yamlStyleFloat`.
-fn number(text: &str) -> Option<Plain> {
+fn number(text: &str) -> Option<Tree<'static>> {
     let plain: std::borrow::Cow<'_, str> = if text.contains('_') {
         text.replace('_', "").into()
     } else {
@@ -93,7 +77,7 @@ fn number(text: &str) -> Option<Plain> {
     if is_yaml_style_float(&plain) {
         // Go's ParseFloat fails on out-of-range values, and go-yaml v2 then keeps the text as a string.
         return match plain.parse::<f64>() {
-            Ok(v) if v.is_finite() => Some(Plain::Float(v)),
+            Ok(v) if v.is_finite() => Some(Tree::Float(v)),
             _ => None,
         };
     }
@@ -101,7 +85,7 @@ fn number(text: &str) -> Option<Plain> {
 }
 
 /// `strconv.ParseInt(s, 0, 64)`, falling back to `ParseUint(s, 0, 64)` for values above `i64::MAX`.
-fn parse_go_int(s: &str) -> Option<Plain> {
+fn parse_go_int(s: &str) -> Option<Tree<'static>> {
     let (negative, unsigned) = match s.as_bytes().first()? {
         b'-' => (true, &s[1..]),
         b'+' => (false, &s[1..]),
@@ -133,19 +117,19 @@ fn parse_go_int(s: &str) -> Option<Plain> {
     let magnitude = u64::from_str_radix(digits, radix).ok()?;
     if negative {
         if magnitude <= i64::MAX as u64 {
-            Some(Plain::Int(-(magnitude as i64)))
+            Some(Tree::Int(-(magnitude as i64)))
         } else if magnitude == i64::MAX as u64 + 1 {
-            Some(Plain::Int(i64::MIN))
+            Some(Tree::Int(i64::MIN))
         } else {
             None
         }
     } else if let Ok(v) = i64::try_from(magnitude) {
-        Some(Plain::Int(v))
+        Some(Tree::Int(v))
     } else if s.starts_with('+') {
         // ParseUint takes no sign.
         None
     } else {
-        Some(Plain::UInt(magnitude))
+        Some(Tree::UInt(magnitude))
     }
 }
 
@@ -174,7 +158,7 @@ mod tests {
 
     #[test]
     fn yaml_1_1_words_and_numbers() {
-        let b = |value, word| Plain::Bool { value, word };
+        let b = |value, word| Some(Tree::Bool { value, word });
         for (text, want) in [
             ("yes", b(true, true)),
             ("On", b(true, true)),
@@ -183,36 +167,36 @@ mod tests {
             ("off", b(false, true)),
             ("true", b(true, false)),
             ("TRUE", b(true, true)),
-            ("~", Plain::Null),
-            ("", Plain::Null),
-            ("Null", Plain::Null),
-            ("0777", Plain::Int(511)),
-            ("0o17", Plain::Int(15)),
-            ("0x1F", Plain::Int(31)),
-            ("0b101", Plain::Int(5)),
-            ("-0b101", Plain::Int(-5)),
-            ("1_000", Plain::Int(1000)),
-            ("+12", Plain::Int(12)),
-            ("08", Plain::Float(8.0)),
-            ("1e3", Plain::Float(1000.0)),
-            (".5", Plain::Float(0.5)),
-            ("1.", Plain::Float(1.0)),
-            ("18446744073709551615", Plain::UInt(u64::MAX)),
-            ("1:30", Plain::Str),
-            ("2001-12-14", Plain::Str),
-            ("1e400", Plain::Str),
-            ("yes please", Plain::Str),
-            ("nan", Plain::Str),
-            (".", Plain::Str),
-            ("-", Plain::Str),
-            ("0x", Plain::Str),
-            ("quay.io", Plain::Str),
+            ("~", Some(Tree::Null)),
+            ("", Some(Tree::Null)),
+            ("Null", Some(Tree::Null)),
+            ("0777", Some(Tree::Int(511))),
+            ("0o17", Some(Tree::Int(15))),
+            ("0x1F", Some(Tree::Int(31))),
+            ("0b101", Some(Tree::Int(5))),
+            ("-0b101", Some(Tree::Int(-5))),
+            ("1_000", Some(Tree::Int(1000))),
+            ("+12", Some(Tree::Int(12))),
+            ("08", Some(Tree::Float(8.0))),
+            ("1e3", Some(Tree::Float(1000.0))),
+            (".5", Some(Tree::Float(0.5))),
+            ("1.", Some(Tree::Float(1.0))),
+            ("18446744073709551615", Some(Tree::UInt(u64::MAX))),
+            ("1:30", None),
+            ("2001-12-14", None),
+            ("1e400", None),
+            ("yes please", None),
+            ("nan", None),
+            (".", None),
+            ("-", None),
+            ("0x", None),
+            ("quay.io", None),
         ] {
             match (resolve_plain(text), &want) {
-                (Plain::Float(a), Plain::Float(b)) => assert_eq!(a, *b, "{text}"),
+                (Some(Tree::Float(a)), Some(Tree::Float(b))) => assert_eq!(a, *b, "{text}"),
                 (got, _) => assert_eq!(got, want, "{text}"),
             }
         }
-        assert!(matches!(resolve_plain(".nan"), Plain::Float(v) if v.is_nan()));
+        assert!(matches!(resolve_plain(".nan"), Some(Tree::Float(v)) if v.is_nan()));
     }
 }

@@ -10,7 +10,7 @@ use serde_saphyr::granit_parser::{
 
 use crate::error::{Error, Where, quote};
 use crate::read::Limits;
-use crate::scalar::{Plain, resolve_plain};
+use crate::scalar::resolve_plain;
 use crate::tree::{Key, Node, Tree};
 
 /// The non-empty documents of a stream, in order.
@@ -198,7 +198,7 @@ impl<'a> Documents<'a> {
                     // A key spelled as a YAML 1.1 boolean (`on`, `n`) keeps its text; only then is it copied.
                     let bool_word = is_key
                         && text.len() <= 5
-                        && matches!(resolve_plain(&text), Plain::Bool { word: true, .. });
+                        && matches!(resolve_plain(&text), Some(Tree::Bool { word: true, .. }));
                     if bool_word {
                         last_plain_word = Some(text.to_string());
                     }
@@ -361,25 +361,26 @@ impl<'a> Documents<'a> {
         style: ScalarStyle,
         tag: Option<&Tag>,
     ) -> Result<Tree<'a>, Error> {
+        // `None` where the scalar is a string.
         let resolved = || match style {
             ScalarStyle::Plain => resolve_plain(&text),
-            _ => Plain::Str,
+            _ => None,
         };
-        let plain = match tag {
+        let scalar = match tag {
             None => resolved(),
             Some(t) => match t.core_suffix() {
-                Some("str") => Plain::Str,
+                Some("str") => None,
                 Some(core @ ("null" | "bool" | "int" | "float")) => {
                     let value = resolve_plain(&text);
                     match (core, value) {
-                        ("null", Plain::Null) => Plain::Null,
-                        ("bool", b @ Plain::Bool { .. }) => b,
-                        ("int", i @ (Plain::Int(_) | Plain::UInt(_))) => i,
-                        ("float", f @ Plain::Float(_)) => f,
+                        ("null", Some(Tree::Null)) => Some(Tree::Null),
+                        ("bool", b @ Some(Tree::Bool { .. })) => b,
+                        ("int", i @ Some(Tree::Int(_) | Tree::UInt(_))) => i,
+                        ("float", f @ Some(Tree::Float(_))) => f,
                         #[allow(clippy::cast_precision_loss)]
-                        ("float", Plain::Int(i)) => Plain::Float(i as f64),
+                        ("float", Some(Tree::Int(i))) => Some(Tree::Float(i as f64)),
                         #[allow(clippy::cast_precision_loss)]
-                        ("float", Plain::UInt(u)) => Plain::Float(u as f64),
+                        ("float", Some(Tree::UInt(u))) => Some(Tree::Float(u as f64)),
                         _ => {
                             return Err(
                                 self.syntax(at, format!("cannot decode this value as a !!{core}"))
@@ -390,14 +391,7 @@ impl<'a> Documents<'a> {
                 _ => return Err(self.syntax(at, refused_tag(t))),
             },
         };
-        Ok(match plain {
-            Plain::Null => Tree::Null,
-            Plain::Bool { value, word } => Tree::Bool { value, word },
-            Plain::Int(i) => Tree::Int(i),
-            Plain::UInt(u) => Tree::UInt(u),
-            Plain::Float(f) => Tree::Float(f),
-            Plain::Str => Tree::Str(text),
-        })
+        Ok(scalar.unwrap_or(Tree::Str(text)))
     }
 
     /// A mapping key: sigs.k8s.io/yaml writes integer and boolean keys as strings (`1`, `true`); a plain `on` or

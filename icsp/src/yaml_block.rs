@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use crate::json::{NotSure, check_printable, escape, unique};
 use crate::read::Limits;
-use crate::scalar::{Plain, resolve_plain};
+use crate::scalar::resolve_plain;
 use crate::tree::{Key, Node, Tree};
 
 /// YAML's implicit keys stay under 1024 characters; a longer one is the complete reader's to refuse.
@@ -247,7 +247,7 @@ impl<'a, 'l> BlockDocuments<'a, 'l> {
                 };
                 let name = &self.text[start..colon];
                 // `a : b`, `<<`, and keys go-yaml v2 resolves to booleans, numbers or null (`y`, `1`, `~`).
-                if name.ends_with(' ') || name == "<<" || resolve_plain(name) != Plain::Str {
+                if name.ends_with(' ') || name == "<<" || resolve_plain(name).is_some() {
                     return Err(NotSure);
                 }
                 (Cow::Borrowed(name), colon)
@@ -423,14 +423,7 @@ impl<'a, 'l> BlockDocuments<'a, 'l> {
             }
         }
         let text = self.text[start..stop].trim_end_matches(' ');
-        Ok(match resolve_plain(text) {
-            Plain::Null => Tree::Null,
-            Plain::Bool { value, word } => Tree::Bool { value, word },
-            Plain::Int(i) => Tree::Int(i),
-            Plain::UInt(u) => Tree::UInt(u),
-            Plain::Float(f) => Tree::Float(f),
-            Plain::Str => Tree::Str(Cow::Borrowed(text)),
-        })
+        Ok(resolve_plain(text).unwrap_or(Tree::Str(Cow::Borrowed(text))))
     }
 
     /// A double-quoted scalar that opens at `start` and closes on the same line: its text and the index after its
