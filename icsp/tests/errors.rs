@@ -13,23 +13,21 @@ fn err_with(input: &str, limits: &Limits) -> String {
     }
 }
 
-#[test]
-fn bad_yaml_has_line_and_column() {
-    insta::assert_snapshot!(err(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   bad: [\n"
-    ));
+/// One named test per case: the error of reading the input with the default limits, snapshotted under the
+/// test's name.
+macro_rules! error_cases {
+    ($($name:ident: $input:expr,)*) => {$(
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(err($input));
+        }
+    )*};
 }
 
-#[test]
-fn bad_yaml_in_a_later_document_names_the_document() {
-    insta::assert_snapshot!(err(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\ndata: {a: \"unterminated\n"
-    ));
-}
-
-#[test]
-fn wrong_type_names_the_field_path() {
-    insta::assert_snapshot!(err(r#"apiVersion: config.openshift.io/v1
+error_cases! {
+    bad_yaml_has_line_and_column: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   bad: [\n",
+    bad_yaml_in_a_later_document_names_the_document: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\ndata: {a: \"unterminated\n",
+    wrong_type_names_the_field_path: r#"apiVersion: config.openshift.io/v1
 kind: ImageDigestMirrorSet
 metadata:
   name: idms
@@ -41,24 +39,16 @@ spec:
   - source: c.example.com
     mirrors:
     - {location: m.example.com}
-"#));
-}
-
-#[test]
-fn wrong_type_for_a_list() {
-    insta::assert_snapshot!(err(r#"apiVersion: config.openshift.io/v1
+"#,
+    wrong_type_for_a_list: r#"apiVersion: config.openshift.io/v1
 kind: Image
 metadata:
   name: cluster
 spec:
   registrySources:
     insecureRegistries: quay.io
-"#));
-}
-
-#[test]
-fn wrong_type_in_a_list_item_names_the_item() {
-    insta::assert_snapshot!(err(r#"apiVersion: v1
+"#,
+    wrong_type_in_a_list_item_names_the_item: r#"apiVersion: v1
 kind: List
 items:
 - apiVersion: v1
@@ -69,14 +59,14 @@ items:
   metadata: {name: broken}
   spec:
     repositoryDigestMirrors: {source: x}
-"#));
-}
-
-#[test]
-fn label_values_must_be_strings() {
-    insta::assert_snapshot!(err(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    n: 1\n"
-    ));
+"#,
+    label_values_must_be_strings: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels:\n    n: 1\n",
+    missing_kind: "apiVersion: v1\nmetadata: {name: x}\n",
+    missing_api_version: "kind: ConfigMap\nmetadata: {name: x}\n",
+    document_that_is_not_a_mapping: "- a\n- b\n",
+    duplicate_keys_are_refused: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: one\n  a: two\n",
+    nested_lists_are_refused: "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n",
+    json_errors_have_positions_too: r#"{"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": 1}}"#,
 }
 
 #[test]
@@ -86,79 +76,36 @@ fn secret_data_must_be_base64_and_the_value_is_not_echoed() {
     insta::assert_snapshot!(e);
 }
 
-#[test]
-fn missing_kind() {
-    insta::assert_snapshot!(err("apiVersion: v1\nmetadata: {name: x}\n"));
+/// One named test per case: the error of reading the input with one limit lowered, snapshotted under the test's
+/// name.
+macro_rules! limit_cases {
+    ($($name:ident ($limit:ident = $value:expr): $input:expr,)*) => {$(
+        #[test]
+        fn $name() {
+            let limits = Limits {
+                $limit: $value,
+                ..Limits::default()
+            };
+            insta::assert_snapshot!(err_with(&$input, &limits));
+        }
+    )*};
 }
 
-#[test]
-fn missing_api_version() {
-    insta::assert_snapshot!(err("kind: ConfigMap\nmetadata: {name: x}\n"));
-}
-
-#[test]
-fn document_that_is_not_a_mapping() {
-    insta::assert_snapshot!(err("- a\n- b\n"));
-}
-
-#[test]
-fn duplicate_keys_are_refused() {
-    insta::assert_snapshot!(err(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: one\n  a: two\n"
-    ));
-}
-
-#[test]
-fn nested_lists_are_refused() {
-    insta::assert_snapshot!(err(
-        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: List\n  items: []\n"
-    ));
-}
-
-#[test]
-fn input_too_large_fails_before_parsing() {
-    let limits = Limits {
-        max_bytes: 64,
-        ..Limits::default()
-    };
-    insta::assert_snapshot!(err_with(&"# padding\n".repeat(10), &limits));
-}
-
-#[test]
-fn too_many_documents() {
-    let limits = Limits {
-        max_documents: 2,
-        ..Limits::default()
-    };
-    let doc = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n";
-    insta::assert_snapshot!(err_with(&doc.repeat(3), &limits));
-}
-
-#[test]
-fn too_deep() {
-    let limits = Limits {
-        max_depth: 8,
-        ..Limits::default()
-    };
-    let deep = format!(
+limit_cases! {
+    input_too_large_fails_before_parsing (max_bytes = 64): "# padding\n".repeat(10),
+    too_many_documents (max_documents = 2):
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n".repeat(3),
+    too_deep (max_depth = 8): format!(
         "apiVersion: v1\nkind: ConfigMap\nx: {}{}\n",
         "[".repeat(20),
         "]".repeat(20)
-    );
-    insta::assert_snapshot!(err_with(&deep, &limits));
-}
-
-#[test]
-fn too_many_nodes() {
-    let limits = Limits {
-        max_nodes: 100,
-        ..Limits::default()
-    };
-    let big = format!(
+    ),
+    too_many_nodes (max_nodes = 100): format!(
         "apiVersion: v1\nkind: ConfigMap\ndata:\n{}",
         (0..200).map(|i| format!("  k{i}: v\n")).collect::<String>()
-    );
-    insta::assert_snapshot!(err_with(&big, &limits));
+    ),
+    too_many_aliases (max_aliases = 3):
+        "apiVersion: v1\nkind: ConfigMap\nx: &x a\ndata: {a: *x, b: *x, c: *x, d: *x}\n",
 }
 
 #[test]
@@ -180,21 +127,4 @@ fn alias_bomb_fails_fast() {
         "{e}"
     );
     insta::assert_snapshot!(e);
-}
-
-#[test]
-fn too_many_aliases() {
-    let limits = Limits {
-        max_aliases: 3,
-        ..Limits::default()
-    };
-    let input = "apiVersion: v1\nkind: ConfigMap\nx: &x a\ndata: {a: *x, b: *x, c: *x, d: *x}\n";
-    insta::assert_snapshot!(err_with(input, &limits));
-}
-
-#[test]
-fn json_errors_have_positions_too() {
-    insta::assert_snapshot!(err(
-        r#"{"apiVersion": "v1", "kind": "ConfigMap", "data": {"a": 1}}"#
-    ));
 }
