@@ -23,24 +23,21 @@ fn read(bencher: divan::Bencher, text: String) {
         .bench(|| read_objects("bench", text.as_bytes(), &limits).expect("the input reads"));
 }
 
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
-fn yaml_documents(bencher: divan::Bencher, n: usize) {
-    read(bencher, yaml(n, false));
+/// One benchmark per shape (`yaml` or `json` text, as documents or as one List), each over the same sizes.
+macro_rules! read_benches {
+    ($($name:ident: $shape:ident(list = $list:literal),)*) => {$(
+        #[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
+        fn $name(bencher: divan::Bencher, n: usize) {
+            read(bencher, $shape(n, $list));
+        }
+    )*};
 }
 
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
-fn yaml_list(bencher: divan::Bencher, n: usize) {
-    read(bencher, yaml(n, true));
-}
-
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
-fn json_documents(bencher: divan::Bencher, n: usize) {
-    read(bencher, json(n, false));
-}
-
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 5, sample_size = 1)]
-fn json_list(bencher: divan::Bencher, n: usize) {
-    read(bencher, json(n, true));
+read_benches! {
+    yaml_documents: yaml(list = false),
+    yaml_list: yaml(list = true),
+    json_documents: json(list = false),
+    json_list: json(list = true),
 }
 
 /// The floor under the YAML reader: the YAML parser's events alone, nothing built.
