@@ -102,6 +102,22 @@ fn opt_list() -> impl Strategy<Value = Option<Vec<String>>> {
     proptest::option::of(strings())
 }
 
+/// An ImageDigestMirrorSet or ImageTagMirrorSet: the same shape, its mirror list under its own name.
+macro_rules! mirror_set {
+    ($kind:ident, $spec:ident, $list:ident) => {
+        (meta(), mirrors(), extra()).prop_map(|(metadata, m, extra)| {
+            Object::$kind($kind {
+                metadata,
+                spec: $spec {
+                    $list: m,
+                    extra: Map::new(),
+                },
+                extra,
+            })
+        })
+    };
+}
+
 fn object() -> impl Strategy<Value = Object> {
     prop_oneof![
         (
@@ -127,26 +143,12 @@ fn object() -> impl Strategy<Value = Object> {
                     extra,
                 })
             }),
-        (meta(), mirrors(), extra()).prop_map(|(metadata, m, extra)| Object::ImageDigestMirrorSet(
-            ImageDigestMirrorSet {
-                metadata,
-                spec: ImageDigestMirrorSetSpec {
-                    image_digest_mirrors: m,
-                    extra: Map::new()
-                },
-                extra,
-            }
-        )),
-        (meta(), mirrors(), extra()).prop_map(|(metadata, m, extra)| Object::ImageTagMirrorSet(
-            ImageTagMirrorSet {
-                metadata,
-                spec: ImageTagMirrorSetSpec {
-                    image_tag_mirrors: m,
-                    extra: Map::new()
-                },
-                extra,
-            }
-        )),
+        mirror_set!(
+            ImageDigestMirrorSet,
+            ImageDigestMirrorSetSpec,
+            image_digest_mirrors
+        ),
+        mirror_set!(ImageTagMirrorSet, ImageTagMirrorSetSpec, image_tag_mirrors),
         (
             meta(),
             proptest::option::of((opt_list(), opt_list(), opt_list(), opt_list(), extra())),
