@@ -2,12 +2,24 @@
 //! and the bounds: the largest realistic input times ten reads with the default budgets.
 
 use icsp::{
-    IssueKind, Limits, Located, Object, ReadOptions, Strictness, Summary, cross_object_issues,
-    no_mirror_object, read_objects, read_stream, shapes_node_files,
+    CONFIG_V1, CORE_V1, IssueKind, Limits, Located, OPERATOR_V1ALPHA1, Object, ReadOptions,
+    Strictness, Summary, cross_object_issues, no_mirror_object, read_objects, read_stream,
+    shapes_node_files,
 };
 
 fn stream(input: &str) -> icsp::Stream {
     read_stream("in.yaml", input.as_bytes(), &ReadOptions::default()).unwrap()
+}
+
+/// One document per `(apiVersion, kind, metadata)`, the metadata in flow style, with `---` between them.
+fn documents(objects: &[(&str, &str, &str)]) -> String {
+    objects
+        .iter()
+        .map(|(api_version, kind, metadata)| {
+            format!("apiVersion: {api_version}\nkind: {kind}\nmetadata: {metadata}\n")
+        })
+        .collect::<Vec<_>>()
+        .join("---\n")
 }
 
 #[test]
@@ -42,34 +54,23 @@ fn nothing_read_is_told_apart_from_objects_that_shape_nothing() {
 
 #[test]
 fn which_objects_shape_node_files() {
-    let input = "apiVersion: config.openshift.io/v1
-kind: Image
-metadata: {name: cluster}
----
-apiVersion: config.openshift.io/v1
-kind: Image
-metadata: {name: other}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: pull-secret, namespace: openshift-config}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: pull-secret, namespace: default}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: registry-cas, namespace: openshift-config}
----
-apiVersion: config.openshift.io/v1
-kind: ClusterVersion
-metadata: {name: version}
----
-apiVersion: config.openshift.io/v1
-kind: ImageTagMirrorSet
-metadata: {name: t}
-";
+    let input = &documents(&[
+        (CONFIG_V1, "Image", "{name: cluster}"),
+        (CONFIG_V1, "Image", "{name: other}"),
+        (
+            CORE_V1,
+            "Secret",
+            "{name: pull-secret, namespace: openshift-config}",
+        ),
+        (CORE_V1, "Secret", "{name: pull-secret, namespace: default}"),
+        (
+            CORE_V1,
+            "ConfigMap",
+            "{name: registry-cas, namespace: openshift-config}",
+        ),
+        (CONFIG_V1, "ClusterVersion", "{name: version}"),
+        (CONFIG_V1, "ImageTagMirrorSet", "{name: t}"),
+    ]);
     let shaping: Vec<bool> = stream(input)
         .objects
         .iter()
@@ -145,15 +146,10 @@ fn objects_too_large_for_client_side_apply() {
 
 #[test]
 fn icsp_beside_idms_is_a_warning_in_the_admission_plugins_words() {
-    let input = "apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata: {name: old}
----
-apiVersion: config.openshift.io/v1
-kind: ImageDigestMirrorSet
-metadata: {name: new}
-";
-    let read = stream(input);
+    let read = stream(&documents(&[
+        (OPERATOR_V1ALPHA1, "ImageContentSourcePolicy", "{name: old}"),
+        (CONFIG_V1, "ImageDigestMirrorSet", "{name: new}"),
+    ]));
     assert_eq!(read.objects.len(), 2);
     assert_eq!(read.warnings.len(), 1);
     assert_eq!(read.warnings[0].kind, IssueKind::IcspBesideMirrorSets);
