@@ -15,16 +15,21 @@ fn migrate(input: &str) -> icsp::MigratedIdms {
     migrate_icsp("icsp.yaml", &objects, None).unwrap()
 }
 
+/// An ImageContentSourcePolicy document named `name`; `rest` is what follows `metadata.name`, as written.
+fn icsp(name: &str, rest: &str) -> String {
+    format!(
+        "apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata:\n  name: {name}\n{rest}"
+    )
+}
+
 /// oc's own test case (openshift/oc pkg/cli/admin/migrate/icsp/icsp_test.go), byte for byte.
 #[test]
 fn matches_oc_unit_test_output() {
     let one = |n: &str, i: &str| {
-        format!(
-            "apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata:
-  name: {n}
-  labels: {{icspIdx: \"{i}\"}}
+        icsp(
+            n,
+            &format!(
+                "  labels: {{icspIdx: \"{i}\"}}
   annotations: {{icspCon: idms}}
 spec:
   repositoryDigestMirrors:
@@ -33,6 +38,7 @@ spec:
   - source: source.example.net
     mirrors: [z1.example.net, y2.example.net, x3.example.net]
 "
+            ),
         )
     };
     let expected_one = |n: &str, i: &str| {
@@ -114,36 +120,29 @@ fn two_icsps_same_source_no_dedupe() {
 
 #[test]
 fn empty_mirror_lists_are_omitted_and_empty_spec_kept() {
-    let m = migrate(
-        "apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata:
-  name: empty
-spec:
+    let m = migrate(&format!(
+        "{}---\n{}",
+        icsp(
+            "empty",
+            "spec:
   repositoryDigestMirrors:
   - source: quay.io/nothing
   - source: quay.io/dupes
     mirrors: [m.example.com, m.example.com]
   - source: quay.io/empty-list
     mirrors: []
----
-apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata:
-  name: no-spec
-",
-    );
+"
+        ),
+        icsp("no-spec", "")
+    ));
     insta::assert_snapshot!(m.yaml);
 }
 
 #[test]
 fn metadata_is_copied_less_creation_timestamp_and_status_dropped() {
-    let m = migrate(
-        "apiVersion: operator.openshift.io/v1alpha1
-kind: ImageContentSourcePolicy
-metadata:
-  name: from-cluster
-  creationTimestamp: \"2023-01-02T03:04:05Z\"
+    let m = migrate(&icsp(
+        "from-cluster",
+        "  creationTimestamp: \"2023-01-02T03:04:05Z\"
   uid: 0b1c2d3e-0000-4000-8000-000000000000
   resourceVersion: \"12345\"
   generation: 3
@@ -166,7 +165,7 @@ spec:
 status:
   anything: dropped
 ",
-    );
+    ));
     insta::assert_snapshot!(m.yaml);
 }
 
