@@ -21,7 +21,7 @@ pub(crate) struct KindSchema {
     pub kind: &'static str,
     pub api_version: &'static str,
     pub levels: &'static [Level],
-    /// Fields whose values are maps (`map[string]string`): their keys are data, not fields.
+    /// Fields whose values are maps (`map[string]string`) besides [`META_MAPS`]: their keys are data, not fields.
     pub maps: &'static [&'static str],
 }
 
@@ -47,6 +47,7 @@ const OBJECT_META: Level = Level {
     ],
 };
 
+/// The maps of every object's metadata (`ObjectMeta`), not repeated in each kind's `maps`.
 const META_MAPS: &[&str] = &["metadata.labels", "metadata.annotations"];
 
 /// Every kind this crate models.
@@ -72,7 +73,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
                 fields: &["source", "mirrors"],
             },
         ],
-        maps: META_MAPS,
+        maps: &[],
     },
     KindSchema {
         kind: "ImageDigestMirrorSet",
@@ -95,7 +96,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
                 fields: &["source", "mirrors", "mirrorSourcePolicy"],
             },
         ],
-        maps: META_MAPS,
+        maps: &[],
     },
     KindSchema {
         kind: "ImageTagMirrorSet",
@@ -118,7 +119,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
                 fields: &["source", "mirrors", "mirrorSourcePolicy"],
             },
         ],
-        maps: META_MAPS,
+        maps: &[],
     },
     KindSchema {
         kind: "Image",
@@ -157,7 +158,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
                 fields: &["name"],
             },
         ],
-        maps: META_MAPS,
+        maps: &[],
     },
     KindSchema {
         kind: "ClusterVersion",
@@ -170,7 +171,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
             },
             OBJECT_META,
         ],
-        maps: META_MAPS,
+        maps: &[],
     },
     KindSchema {
         kind: "Secret",
@@ -191,12 +192,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
             },
             OBJECT_META,
         ],
-        maps: &[
-            "metadata.labels",
-            "metadata.annotations",
-            "data",
-            "stringData",
-        ],
+        maps: &["data", "stringData"],
     },
     KindSchema {
         kind: "ConfigMap",
@@ -216,12 +212,7 @@ pub(crate) const KINDS: &[KindSchema] = &[
             },
             OBJECT_META,
         ],
-        maps: &[
-            "metadata.labels",
-            "metadata.annotations",
-            "data",
-            "binaryData",
-        ],
+        maps: &["data", "binaryData"],
     },
 ];
 
@@ -299,7 +290,7 @@ pub(crate) fn go_field(schema: &KindSchema, keys: &[&str]) -> Option<(&'static s
     let mut field_keys = keys;
     if let Some((_, parent)) = keys.split_last()
         && !parent.is_empty()
-        && schema.maps.contains(&parent.join(".").as_str())
+        && is_map(schema, &parent.join("."))
     {
         // A map value: Go names the map field, not the key.
         field_keys = parent;
@@ -311,6 +302,12 @@ pub(crate) fn go_field(schema: &KindSchema, keys: &[&str]) -> Option<(&'static s
         .fields
         .contains(field)
         .then(|| (level.go, field_keys.join(".")))
+}
+
+/// Whether the field at `path` (indices removed) is a map. A List's metadata has no labels or annotations, so
+/// [`META_MAPS`] changes nothing there: `go_field` finds no such field at that level.
+fn is_map(schema: &KindSchema, path: &str) -> bool {
+    META_MAPS.contains(&path) || schema.maps.contains(&path)
 }
 
 /// The known name closest to `unknown`: same letters in another case, or at most a third of it edited.
