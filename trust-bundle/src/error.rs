@@ -255,10 +255,8 @@ pub enum Error {
     /// A certificate whose validity ended before the time of the check: nodes would refuse every TLS
     /// connection it should secure.
     #[error(
-        "{origin}[{key:?}]: certificate #{} (line {}, {}) expired at {} (valid from {} to {}, \
-         checked at {}); renew it, or allow it explicitly",
-        certificate.index, certificate.line, certificate.subject, certificate.not_after,
-        certificate.not_before, certificate.not_after, certificate.now
+        "{origin}[{key:?}]: {}; renew it, or allow it explicitly",
+        certificate.described("expired at", &certificate.not_after)
     )]
     Expired {
         /// The ConfigMap key (or host) of the bundle.
@@ -271,10 +269,8 @@ pub enum Error {
 
     /// A certificate whose validity begins after the time of the check.
     #[error(
-        "{origin}[{key:?}]: certificate #{} (line {}, {}) is not valid before {} (valid from {} to {}, \
-         checked at {}); check the clocks, or allow it explicitly",
-        certificate.index, certificate.line, certificate.subject, certificate.not_before,
-        certificate.not_before, certificate.not_after, certificate.now
+        "{origin}[{key:?}]: {}; check the clocks, or allow it explicitly",
+        certificate.described("is not valid before", &certificate.not_before)
     )]
     NotYetValid {
         /// The ConfigMap key (or host) of the bundle.
@@ -301,6 +297,17 @@ pub struct OutOfValidityCertificate {
     pub not_after: String,
     /// The time of the check (UTC, RFC 3339).
     pub now: String,
+}
+
+impl OutOfValidityCertificate {
+    /// Which certificate, what it `is` at `date`, and its dates against the time of the check: the part of the
+    /// expired and not-yet-valid messages they share.
+    fn described(&self, is: &str, date: &str) -> String {
+        format!(
+            "certificate #{} (line {}, {}) {is} {date} (valid from {} to {}, checked at {})",
+            self.index, self.line, self.subject, self.not_before, self.not_after, self.now
+        )
+    }
 }
 
 /// x509-parser's refusal of a certificate's DER: `Display` is its message, `source()` its error value.
