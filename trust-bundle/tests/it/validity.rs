@@ -2,8 +2,8 @@
 //! "now", unless explicitly allowed (then a warning); and what a `ca.crt` found on a node is (issue 13.9).
 
 use trust_bundle::{
-    Bundle, CaFile, CheckPolicy, Error, Origin, OutOfValidity, UnixTime, Warning,
-    check_bundle_with, check_bundles_with, classify_ca_file, plan_folders_with,
+    Bundle, CaFile, CheckPolicy, Error, Origin, OutOfValidity, OutOfValidityCertificate, UnixTime,
+    Warning, check_bundle_with, check_bundles_with, classify_ca_file, plan_folders_with,
 };
 
 use crate::common::{self, bundle};
@@ -12,33 +12,38 @@ fn at(secs: u64) -> UnixTime {
     UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs))
 }
 
-#[test]
-fn strict_refuses_expired_with_subject_and_dates() {
-    let expired = bundle("r..5000", common::expired_ca().pem);
-    let err = check_bundle_with(&expired, CheckPolicy::strict(common::now())).expect_err("expired");
-    assert!(
-        matches!(&err, Error::Expired { certificate: c, .. }
-            if c.index == 1 && c.line == 1 && c.subject == "O=Example Mirror, CN=Expired Root CA"
-                && c.not_before == "2000-01-01T00:00:00Z"
-                && c.not_after == "2010-01-01T00:00:00Z"
-                && c.now == "2025-06-01T00:00:00Z"),
-        "{err:?}"
-    );
-    insta::assert_snapshot!("expired_error", err.to_string());
+/// One test a case: a strict check at [`common::now`] refuses a bundle of the test CA `ca` with the error
+/// `variant`, which describes its one certificate (`subject`, valid from `not_before` to `not_after`), with the
+/// message of snapshot `snapshot`.
+macro_rules! strict_refusal_cases {
+    ($($name:ident: $ca:ident, $variant:ident, $subject:literal, $not_before:literal .. $not_after:literal,
+        $snapshot:literal;)*) => {$(
+        #[test]
+        fn $name() {
+            let bundle = bundle("r..5000", common::$ca().pem);
+            let err = check_bundle_with(&bundle, CheckPolicy::strict(common::now())).expect_err("refused");
+            let expected = OutOfValidityCertificate {
+                index: 1,
+                line: 1,
+                subject: $subject.to_owned(),
+                not_before: $not_before.to_owned(),
+                not_after: $not_after.to_owned(),
+                now: "2025-06-01T00:00:00Z".to_owned(),
+            };
+            assert!(
+                matches!(&err, Error::$variant { certificate, .. } if **certificate == expected),
+                "{err:?}"
+            );
+            insta::assert_snapshot!($snapshot, err.to_string());
+        }
+    )*};
 }
 
-#[test]
-fn strict_refuses_not_yet_valid_with_subject_and_dates() {
-    let future = bundle("r..5000", common::future_ca().pem);
-    let err = check_bundle_with(&future, CheckPolicy::strict(common::now())).expect_err("future");
-    assert!(
-        matches!(&err, Error::NotYetValid { certificate: c, .. }
-            if c.subject == "O=Example Mirror, CN=Future Root CA"
-                && c.not_before == "2090-01-01T00:00:00Z"
-                && c.not_after == "2100-01-01T00:00:00Z"),
-        "{err:?}"
-    );
-    insta::assert_snapshot!("not_yet_valid_error", err.to_string());
+strict_refusal_cases! {
+    strict_refuses_expired_with_subject_and_dates: expired_ca, Expired,
+        "O=Example Mirror, CN=Expired Root CA", "2000-01-01T00:00:00Z".."2010-01-01T00:00:00Z", "expired_error";
+    strict_refuses_not_yet_valid_with_subject_and_dates: future_ca, NotYetValid,
+        "O=Example Mirror, CN=Future Root CA", "2090-01-01T00:00:00Z".."2100-01-01T00:00:00Z", "not_yet_valid_error";
 }
 
 #[test]
