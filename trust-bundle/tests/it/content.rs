@@ -78,30 +78,6 @@ fn non_certificate_content_is_refused_with_its_line() {
             |e| matches!(e, Error::HeaderlessBase64 { .. }),
         ),
         (
-            "RSA PRIVATE KEY block",
-            format!("{}{}", ca.pem, pem_block("RSA PRIVATE KEY", &key_der)).into_bytes(),
-            after,
-            |e| matches!(e, Error::PrivateKey { label, .. } if label == "RSA PRIVATE KEY"),
-        ),
-        (
-            "EC PRIVATE KEY block",
-            format!("{}{}", ca.pem, pem_block("EC PRIVATE KEY", &key_der)).into_bytes(),
-            after,
-            |e| matches!(e, Error::PrivateKey { label, .. } if label == "EC PRIVATE KEY"),
-        ),
-        (
-            "TRUSTED CERTIFICATE after the certificate",
-            format!("{}{}", ca.pem, pem_block("TRUSTED CERTIFICATE", &ca.der)).into_bytes(),
-            after,
-            |e| matches!(e, Error::NotCertificateBlock { label, .. } if label == "TRUSTED CERTIFICATE"),
-        ),
-        (
-            "relabelled key block",
-            format!("{}{}", ca.pem, pem_block("KEY MATERIAL", &key_der)).into_bytes(),
-            after,
-            |e| matches!(e, Error::NotCertificateBlock { label, .. } if label == "KEY MATERIAL"),
-        ),
-        (
             "X509 CRL before the certificate",
             format!("{}{}", pem_block("X509 CRL", &[0x30, 0]), ca.pem).into_bytes(),
             1,
@@ -109,25 +85,66 @@ fn non_certificate_content_is_refused_with_its_line() {
         ),
     ];
     for (name, bytes, line, is_expected) in cases {
-        let err = check_bundle(&bundle("r..5000", bytes), common::now()).expect_err(name);
-        assert!(is_expected(&err), "{name}: {err:?}");
+        refused_with_line_unshown(name, bytes, line, is_expected, &key_der);
+    }
+    // A block of another label after the certificate: refused, naming that label.
+    let labelled: [(&str, &[u8], LabelOf); 4] = [
+        ("RSA PRIVATE KEY", &key_der, private_key_label),
+        ("EC PRIVATE KEY", &key_der, private_key_label),
+        ("TRUSTED CERTIFICATE", &ca.der, not_certificate_label),
+        ("KEY MATERIAL", &key_der, not_certificate_label),
+    ];
+    for (label, der, label_of) in labelled {
+        let name = &format!("{label} block after the certificate");
+        let bytes = format!("{}{}", ca.pem, pem_block(label, der)).into_bytes();
+        let is_expected = |e: &Error| label_of(e) == Some(label);
+        refused_with_line_unshown(name, bytes, after, is_expected, &key_der);
+    }
+}
+
+/// The label an error names, when it is the error of the kind expected.
+type LabelOf = fn(&Error) -> Option<&str>;
+
+fn private_key_label(e: &Error) -> Option<&str> {
+    match e {
+        Error::PrivateKey { label, .. } => Some(label),
+        _ => None,
+    }
+}
+
+fn not_certificate_label(e: &Error) -> Option<&str> {
+    match e {
+        Error::NotCertificateBlock { label, .. } => Some(label),
+        _ => None,
+    }
+}
+
+/// A bundle of `bytes` is refused with the error `is_expected` knows, naming `line`, and none of `key_der` is shown.
+fn refused_with_line_unshown(
+    name: &str,
+    bytes: Vec<u8>,
+    line: usize,
+    is_expected: impl Fn(&Error) -> bool,
+    key_der: &[u8],
+) {
+    let err = check_bundle(&bundle("r..5000", bytes), common::now()).expect_err(name);
+    assert!(is_expected(&err), "{name}: {err:?}");
+    assert!(
+        err.to_string().contains(&format!("line {line}:")),
+        "{name}: {err}"
+    );
+    let shown = everything_shown(&err);
+    let b64 = go_compat::encode_std_base64(key_der);
+    for body_line in headerless(key_der).lines() {
         assert!(
-            err.to_string().contains(&format!("line {line}:")),
-            "{name}: {err}"
-        );
-        let shown = everything_shown(&err);
-        let b64 = go_compat::encode_std_base64(&key_der);
-        for body_line in headerless(&key_der).lines() {
-            assert!(
-                !shown.contains(body_line),
-                "{name}: key material shown: {shown}"
-            );
-        }
-        assert!(
-            !shown.contains(&b64[..24]),
+            !shown.contains(body_line),
             "{name}: key material shown: {shown}"
         );
     }
+    assert!(
+        !shown.contains(&b64[..24]),
+        "{name}: key material shown: {shown}"
+    );
 }
 
 #[test]
