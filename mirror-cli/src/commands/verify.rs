@@ -122,16 +122,34 @@ fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<Strin
     }
 }
 
+/// What one-root and fleet `verify` requests are both asked, to plan alike.
+trait Planned {
+    /// The object streams, whether the built-in example is added, how to render, and what is left of the
+    /// command's input budget (`None`: a fresh one).
+    fn planning(&self) -> (&[Input], bool, &RenderOptions, Option<&Budget>);
+}
+
+/// One-root and fleet requests hold the same fields for planning.
+macro_rules! planned_from_fields {
+    ($($request:ty),+) => {$(
+        impl Planned for $request {
+            fn planning(&self) -> (&[Input], bool, &RenderOptions, Option<&Budget>) {
+                (&self.inputs, self.example, &self.options, self.budget.as_ref())
+            }
+        }
+    )+};
+}
+
+planned_from_fields!(VerifyRequest, FleetRequest);
+
 /// Plans what to verify (reporting its warnings) and takes the budget left for the node's files: one step
 /// for one root and for a fleet of roots.
 fn plan_and_budget(
-    inputs: &[Input],
-    example: bool,
-    options: &RenderOptions,
-    budget: Option<&Budget>,
+    request: &impl Planned,
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<(crate::node::NodePlan, Budget), Error> {
+    let (inputs, example, options, budget) = request.planning();
     let plan = super::plan_and_report(
         std::borrow::Cow::Borrowed(inputs),
         example,
@@ -143,6 +161,24 @@ fn plan_and_budget(
     )?;
     let budget = budget.cloned().unwrap_or_else(crate::input::command_budget);
     Ok((plan, budget))
+}
+
+/// Prints what `verify` found, the JSON `report` or the `text`, and exits 0 when every check passed (`ok`), 1
+/// otherwise: one step for one root and for a fleet of roots.
+fn print_outcome(
+    out: &mut dyn Write,
+    json: bool,
+    report: impl FnOnce() -> Value,
+    text: impl FnOnce() -> String,
+    ok: bool,
+) -> Result<Exit, Error> {
+    if json {
+        super::print_json(out, &report())?;
+    } else {
+        out.write_all(text().as_bytes())
+            .map_err(super::output_error)?;
+    }
+    Ok(if ok { Exit::Ok } else { Exit::Failed })
 }
 
 /// Runs `verify`: renders, compares, prints the checklist (or JSON), exit 0 all good, 1 drift.
@@ -158,26 +194,15 @@ pub fn run(
             hint: "give the node's root, e.g. /host",
         });
     }
-    let (plan, mut budget) = plan_and_budget(
-        &request.inputs,
-        request.example,
-        &request.options,
-        request.budget.as_ref(),
-        err,
-        style,
-    )?;
-    let io = super::output_error;
+    let (plan, mut budget) = plan_and_budget(request, err, style)?;
     let checks = verify_within(&request.root, &plan, &mut budget)?;
-    if request.json {
-        super::print_json(out, &json_report(&request.root, &checks))?;
-    } else {
-        out.write_all(checklist(&checks).as_bytes()).map_err(io)?;
-    }
-    Ok(if checks.iter().all(|c| c.status == Status::Ok) {
-        Exit::Ok
-    } else {
-        Exit::Failed
-    })
+    print_outcome(
+        out,
+        request.json,
+        || json_report(&request.root, &checks),
+        || checklist(&checks),
+        checks.iter().all(|c| c.status == Status::Ok),
+    )
 }
 
 /// The checklist: one line per check, a summary, then each diff.
@@ -1073,37 +1098,26 @@ fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check>
                 .copied()
                 .filter(|m| !node_mirrors.contains(m))
                 .collect();
-            if absent.is_empty() {
-                check(
-                    "registry",
-                    paths::REGISTRIES_CONF,
-                    Status::Ok,
-                    format!(
-                        "[[registry]] {} has [[registry.mirror]] {}",
-                        go_quote(source),
-                        mirrors
-                            .iter()
-                            .map(|m| go_quote(m))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
+            // All there: the mirrors are named; else the ones the node lacks.
+            let (status, verb, named) = if absent.is_empty() {
+                (Status::Ok, "has", &mirrors[..])
             } else {
-                check(
-                    "registry",
-                    paths::REGISTRIES_CONF,
-                    Status::Missing,
-                    format!(
-                        "[[registry]] {} lacks [[registry.mirror]] {}",
-                        go_quote(source),
-                        absent
-                            .iter()
-                            .map(|m| go_quote(m))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            }
+                (Status::Missing, "lacks", &absent[..])
+            };
+            check(
+                "registry",
+                paths::REGISTRIES_CONF,
+                status,
+                format!(
+                    "[[registry]] {} {verb} [[registry.mirror]] {}",
+                    go_quote(source),
+                    named
+                        .iter()
+                        .map(|m| go_quote(m))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
         })
         .collect()
 }
@@ -1495,15 +1509,7 @@ pub fn run_fleet(
         }
     }
     // One budget across every root's files.
-    let (plan, mut budget) = plan_and_budget(
-        &request.inputs,
-        request.example,
-        &request.options,
-        request.budget.as_ref(),
-        err,
-        style,
-    )?;
-    let io = super::output_error;
+    let (plan, mut budget) = plan_and_budget(request, err, style)?;
     let nodes = request
         .roots
         .iter()
@@ -1514,14 +1520,11 @@ pub fn run_fleet(
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    if request.json {
-        super::print_json(out, &fleet_json(&nodes))?;
-    } else {
-        out.write_all(fleet_table(&nodes).as_bytes()).map_err(io)?;
-    }
-    Ok(if nodes.iter().all(NodeChecks::ok) {
-        Exit::Ok
-    } else {
-        Exit::Failed
-    })
+    print_outcome(
+        out,
+        request.json,
+        || fleet_json(&nodes),
+        || fleet_table(&nodes),
+        nodes.iter().all(NodeChecks::ok),
+    )
 }
