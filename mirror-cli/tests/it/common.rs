@@ -151,14 +151,19 @@ pub fn output_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// Renders the built-in example into `root` with the render command itself.
-pub fn render_example(root: &Path, options: RenderOptions) {
-    let request = RenderRequest {
+/// A `render` request for the built-in example into `root`.
+pub fn example_request(root: &Path, options: RenderOptions) -> RenderRequest {
+    RenderRequest {
         example: true,
         root: Some(root.to_path_buf()),
         options,
         ..Default::default()
-    };
+    }
+}
+
+/// Renders the built-in example into `root` with the render command itself.
+pub fn render_example(root: &Path, options: RenderOptions) {
+    let request = example_request(root, options);
     let exit = render::run(&request, &mut Vec::new(), &mut Vec::new(), &Style::plain()).unwrap();
     assert_eq!(exit, Exit::Ok);
 }

@@ -44,12 +44,7 @@ fn files(extra: &[&str], target: Target) -> mirror_cli::node::NodePlan {
 #[test]
 fn writes_the_drop_in_secret_and_cas_only() {
     let root = tempfile::tempdir().unwrap();
-    let request = RenderRequest {
-        example: true,
-        root: Some(root.path().to_path_buf()),
-        options: options(Target::MicroShift),
-        ..Default::default()
-    };
+    let request = common::example_request(root.path(), options(Target::MicroShift));
     let (mut out, mut err) = (Vec::new(), Vec::new());
     assert_eq!(
         run(&request, &mut out, &mut err, &Style::plain()).unwrap(),

@@ -27,11 +27,7 @@ fn example_lists_what_it_would_write() {
 #[test]
 fn example_writes_a_node_root() {
     let root = tempfile::tempdir().unwrap();
-    let request = RenderRequest {
-        example: true,
-        root: Some(root.path().to_path_buf()),
-        ..Default::default()
-    };
+    let request = common::example_request(root.path(), Default::default());
     let (result, out, _) = render(&request);
     assert_eq!(result.unwrap(), Exit::Ok);
     assert_contains(&out, "created");
