@@ -363,9 +363,7 @@ fn every_reporting_command_takes_o_json() {
 #[test]
 fn o_is_a_format_never_a_file() {
     let dir = tempfile::tempdir().unwrap();
-    let example = dir.path().join("example.yaml");
-    fs::write(&example, EXAMPLE).unwrap();
-    let example = example.display().to_string();
+    let example = write_file(dir.path(), "example.yaml", EXAMPLE);
     for args in [
         &["render", "-f", &example, "-o", "-"][..],
         &["render", "-f", &example, "-o", "out.json"],

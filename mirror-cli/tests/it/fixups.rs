@@ -7,7 +7,7 @@ use mirror_cli::commands::Style;
 use mirror_cli::commands::verify::{self, VerifyRequest};
 use mirror_cli::node::RenderOptions;
 
-use crate::common::example_root;
+use crate::common::{example_root, write_file};
 
 /// Runs verify over `root` against the built-in example: the checklist.
 fn verify_text(root: &std::path::Path) -> String {
@@ -133,9 +133,7 @@ spec:
 #[test]
 fn icsp_migrate_takes_validate_strict_by_default_warn_and_ignore_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("icsp.yaml");
-    fs::write(&file, ICSP_WITH_UNKNOWN_FIELD).unwrap();
-    let file = file.to_str().unwrap();
+    let file = &write_file(dir.path(), "icsp.yaml", ICSP_WITH_UNKNOWN_FIELD);
     let run = |extra: &[&str]| {
         let mut args = vec!["icsp", "migrate", file];
         args.extend_from_slice(extra);
