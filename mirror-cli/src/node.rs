@@ -134,34 +134,66 @@ pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
     )
 }
 
-/// [`mirror_rules`], moving each source and mirror out of the objects instead of copying it: the objects keep
-/// their lists (and so their lengths, all [`rules_field_place`] reads), with empty strings. At 100 000 sources the
-/// copies were a fifth of render's peak memory.
-fn mirror_rules_moving(cluster: &mut Cluster) -> MirrorRules {
-    let take = |item: &mut ImageMirrors| MirrorSet {
-        source: std::mem::take(&mut item.source),
-        mirrors: std::mem::take(&mut item.mirrors),
+/// [`mirror_rules`], moving each object's items into the rules instead of copying them: only their counts stay
+/// behind, which is all [`rules_field_place`] reads. At 100 000 sources the copies were a fifth of render's peak
+/// memory, and the emptied items another sixth.
+fn mirror_rules_moving(cluster: &mut Cluster) -> (MirrorRules, ItemCounts) {
+    let counts = ItemCounts::of(cluster);
+    let take = |item: ImageMirrors| MirrorSet {
         policy: source_policy(&item.mirror_source_policy),
+        source: item.source,
+        mirrors: item.mirrors,
     };
-    rules_of(
-        cluster
-            .idms
-            .iter_mut()
-            .flat_map(|o| o.value.spec.image_digest_mirrors.iter_mut().map(take)),
-        cluster.icsps.iter_mut().flat_map(|o| {
-            o.value.spec.repository_digest_mirrors.iter_mut().map(|m| {
-                MirrorSet::new(
-                    std::mem::take(&mut m.source),
-                    std::mem::take(&mut m.mirrors),
-                )
-            })
+    let rules = rules_of(
+        cluster.idms.iter_mut().flat_map(|o| {
+            std::mem::take(&mut o.value.spec.image_digest_mirrors)
+                .into_iter()
+                .map(take)
         }),
-        cluster
-            .itms
-            .iter_mut()
-            .flat_map(|o| o.value.spec.image_tag_mirrors.iter_mut().map(take)),
+        cluster.icsps.iter_mut().flat_map(|o| {
+            std::mem::take(&mut o.value.spec.repository_digest_mirrors)
+                .into_iter()
+                .map(|m| MirrorSet::new(m.source, m.mirrors))
+        }),
+        cluster.itms.iter_mut().flat_map(|o| {
+            std::mem::take(&mut o.value.spec.image_tag_mirrors)
+                .into_iter()
+                .map(take)
+        }),
         cluster.image.as_ref().map(|i| &i.value),
-    )
+    );
+    (rules, counts)
+}
+
+/// How many items each ICSP, IDMS and ITMS holds, in input order: what turns an index into the rules' flat lists
+/// back into an object and an item, also once the items have moved into the rules.
+#[derive(Debug, Default)]
+struct ItemCounts {
+    digest: Vec<usize>,
+    legacy: Vec<usize>,
+    tag: Vec<usize>,
+}
+
+impl ItemCounts {
+    fn of(cluster: &Cluster) -> ItemCounts {
+        ItemCounts {
+            digest: cluster
+                .idms
+                .iter()
+                .map(|o| o.value.spec.image_digest_mirrors.len())
+                .collect(),
+            legacy: cluster
+                .icsps
+                .iter()
+                .map(|o| o.value.spec.repository_digest_mirrors.len())
+                .collect(),
+            tag: cluster
+                .itms
+                .iter()
+                .map(|o| o.value.spec.image_tag_mirrors.len())
+                .collect(),
+        }
+    }
 }
 
 /// The rules of the mirror sets in input order, with the Image config's lists.
@@ -186,6 +218,11 @@ fn rules_of(
 /// ImageDigestMirrorSet/foo, spec.imageDigestMirrors[0].source` for `digest_mirror_sets[3].source` (the rules
 /// flatten every object's items in input order; this undoes it). `None` for a field it does not know.
 pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
+    field_place(cluster, &ItemCounts::of(cluster), field)
+}
+
+/// [`rules_field_place`], with the objects' item counts given (the items may have moved into the rules).
+fn field_place(cluster: &Cluster, counts: &ItemCounts, field: &str) -> Option<String> {
     let (list, rest) = field.split_once('[')?;
     let (index, rest) = rest.split_once(']')?;
     let index: usize = index.parse().ok()?;
@@ -194,14 +231,13 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
         ".policy" => ".mirrorSourcePolicy",
         other => other,
     };
-    fn nth<T>(
-        objects: &[Located<T>],
+    fn nth<'c, T>(
+        objects: &'c [Located<T>],
+        counts: &[usize],
         index: usize,
-        items: impl Fn(&T) -> usize,
-    ) -> Option<(&Located<T>, usize)> {
+    ) -> Option<(&'c Located<T>, usize)> {
         let mut first = 0;
-        for object in objects {
-            let count = items(&object.value);
+        for (object, &count) in objects.iter().zip(counts) {
             if index < first + count {
                 return Some((object, index - first));
             }
@@ -216,7 +252,7 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
     };
     match list {
         "digest_mirror_sets" => {
-            let (o, i) = nth(&cluster.idms, index, |o| o.spec.image_digest_mirrors.len())?;
+            let (o, i) = nth(&cluster.idms, &counts.digest, index)?;
             let object = named("ImageDigestMirrorSet", &o.value.metadata.name);
             Some(field_at(
                 place(o, &object),
@@ -224,9 +260,7 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
             ))
         }
         "legacy_digest_mirror_sets" => {
-            let (o, i) = nth(&cluster.icsps, index, |o| {
-                o.spec.repository_digest_mirrors.len()
-            })?;
+            let (o, i) = nth(&cluster.icsps, &counts.legacy, index)?;
             let object = named("ImageContentSourcePolicy", &o.value.metadata.name);
             Some(field_at(
                 place(o, &object),
@@ -234,7 +268,7 @@ pub fn rules_field_place(cluster: &Cluster, field: &str) -> Option<String> {
             ))
         }
         "tag_mirror_sets" => {
-            let (o, i) = nth(&cluster.itms, index, |o| o.spec.image_tag_mirrors.len())?;
+            let (o, i) = nth(&cluster.itms, &counts.tag, index)?;
             let object = named("ImageTagMirrorSet", &o.value.metadata.name);
             Some(field_at(
                 place(o, &object),
@@ -274,8 +308,19 @@ pub fn place<T>(located: &Located<T>, object: &str) -> String {
 
 /// A registries-conf refusal of the rules, with the place in the inputs when its field names one.
 pub fn rules_error(cluster: &Cluster, error: registries_conf::Error) -> Error {
+    rules_error_with(cluster, &ItemCounts::of(cluster), error)
+}
+
+/// [`rules_error`], with the objects' item counts given (the items may have moved into the rules).
+fn rules_error_with(
+    cluster: &Cluster,
+    counts: &ItemCounts,
+    error: registries_conf::Error,
+) -> Error {
     let place = match error.kind() {
-        registries_conf::ErrorKind::InvalidRules { field, .. } => rules_field_place(cluster, field),
+        registries_conf::ErrorKind::InvalidRules { field, .. } => {
+            field_place(cluster, counts, field)
+        }
         _ => None,
     };
     match place {
@@ -328,17 +373,18 @@ pub fn plan_from_inputs(
     if objects_given {
         cluster.require_shaping()?;
     }
-    // The cluster is ours: its objects are checked in place, not copied, and their sources and mirrors then move
-    // into the rules (an error in the rules is placed by the lists' lengths, which stay: `rules_field_place`).
+    // The cluster is ours: its objects are checked in place, not copied, and their items then move into the rules
+    // (an error in the rules is placed by the objects' item counts, kept aside: `field_place`).
     let findings = validation_findings_in_place(&mut cluster);
-    let rules = mirror_rules_moving(&mut cluster);
-    plan_with(&cluster, findings, rules, options)
+    let (rules, counts) = mirror_rules_moving(&mut cluster);
+    plan_with(&cluster, &counts, findings, rules, options)
 }
 
 /// Renders every node file from `cluster`, all or nothing.
 pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Error> {
     plan_with(
         cluster,
+        &ItemCounts::of(cluster),
         validation_findings(cluster),
         mirror_rules(cluster),
         options,
@@ -348,6 +394,7 @@ pub fn plan(cluster: &Cluster, options: &RenderOptions) -> Result<NodePlan, Erro
 /// [`plan`], given the objects' findings and their mirror rules.
 fn plan_with(
     cluster: &Cluster,
+    counts: &ItemCounts,
     findings: Vec<(String, icsp::Finding)>,
     rules: MirrorRules,
     options: &RenderOptions,
@@ -368,12 +415,12 @@ fn plan_with(
         .release_image
         .as_deref()
         .unwrap_or(cluster.release_image());
-    let (payload, policy_lists) = image_config_lists_of(cluster, release_image, rules)?;
+    let (payload, policy_lists) = image_config_lists_of(cluster, counts, release_image, rules)?;
     warnings.extend(payload.warnings.iter().cloned().map(Warning::Payload));
     let rules = payload.rules;
 
-    let mut rendered =
-        registries_conf::render(&rules, options.layout).map_err(|e| rules_error(cluster, e))?;
+    let mut rendered = registries_conf::render(&rules, options.layout)
+        .map_err(|e| rules_error_with(cluster, counts, e))?;
     warnings.extend(rendered.warnings.iter().cloned().map(Warning::Render));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
@@ -503,12 +550,18 @@ pub fn image_config_lists(
     cluster: &Cluster,
     release_image: &str,
 ) -> Result<(registries_conf::PayloadCheck, PolicyLists), Error> {
-    image_config_lists_of(cluster, release_image, mirror_rules(cluster))
+    image_config_lists_of(
+        cluster,
+        &ItemCounts::of(cluster),
+        release_image,
+        mirror_rules(cluster),
+    )
 }
 
 /// [`image_config_lists`] with the cluster's mirror rules given.
 fn image_config_lists_of(
     cluster: &Cluster,
+    counts: &ItemCounts,
     release_image: &str,
     rules: MirrorRules,
 ) -> Result<(registries_conf::PayloadCheck, PolicyLists), Error> {
@@ -518,7 +571,7 @@ fn image_config_lists_of(
         .and_then(|i| i.value.spec.registry_sources.as_ref());
     let blocked = sources.and_then(|s| s.blocked_registries.as_deref());
     let payload = registries_conf::check_blocked_registries(release_image, blocked, rules)
-        .map_err(|e| rules_error(cluster, e))?;
+        .map_err(|e| rules_error_with(cluster, counts, e))?;
     let lists = if payload.abandoned {
         PolicyLists::default()
     } else {
