@@ -135,8 +135,8 @@ pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
 }
 
 /// [`mirror_rules`], moving each object's items into the rules instead of copying them: only their counts stay
-/// behind, which is all [`rules_field_place`] reads. At 100 000 sources the copies were a fifth of render's peak
-/// memory, and the emptied items another sixth.
+/// behind, which is all [`field_place`] needs. At 100 000 sources the copies were a fifth of render's peak
+/// memory, and the emptied items left behind another sixth of its heap.
 fn mirror_rules_moving(cluster: &mut Cluster) -> (MirrorRules, ItemCounts) {
     let counts = ItemCounts::of(cluster);
     let take = |item: ImageMirrors| MirrorSet {
