@@ -122,34 +122,16 @@ fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<Strin
     }
 }
 
-/// What one-root and fleet `verify` requests are both asked, to plan alike.
-trait Planned {
-    /// The object streams, whether the built-in example is added, how to render, and what is left of the
-    /// command's input budget (`None`: a fresh one).
-    fn planning(&self) -> (&[Input], bool, &RenderOptions, Option<&Budget>);
-}
-
-/// One-root and fleet requests hold the same fields for planning.
-macro_rules! planned_from_fields {
-    ($($request:ty),+) => {$(
-        impl Planned for $request {
-            fn planning(&self) -> (&[Input], bool, &RenderOptions, Option<&Budget>) {
-                (&self.inputs, self.example, &self.options, self.budget.as_ref())
-            }
-        }
-    )+};
-}
-
-planned_from_fields!(VerifyRequest, FleetRequest);
-
 /// Plans what to verify (reporting its warnings) and takes the budget left for the node's files: one step
 /// for one root and for a fleet of roots.
 fn plan_and_budget(
-    request: &impl Planned,
+    inputs: &[Input],
+    example: bool,
+    options: &RenderOptions,
+    budget: Option<&Budget>,
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<(crate::node::NodePlan, Budget), Error> {
-    let (inputs, example, options, budget) = request.planning();
     let plan = super::plan_and_report(
         std::borrow::Cow::Borrowed(inputs),
         example,
@@ -194,7 +176,14 @@ pub fn run(
             hint: "give the node's root, e.g. /host",
         });
     }
-    let (plan, mut budget) = plan_and_budget(request, err, style)?;
+    let (plan, mut budget) = plan_and_budget(
+        &request.inputs,
+        request.example,
+        &request.options,
+        request.budget.as_ref(),
+        err,
+        style,
+    )?;
     let checks = verify_within(&request.root, &plan, &mut budget)?;
     print_outcome(
         out,
@@ -1509,7 +1498,14 @@ pub fn run_fleet(
         }
     }
     // One budget across every root's files.
-    let (plan, mut budget) = plan_and_budget(request, err, style)?;
+    let (plan, mut budget) = plan_and_budget(
+        &request.inputs,
+        request.example,
+        &request.options,
+        request.budget.as_ref(),
+        err,
+        style,
+    )?;
     let nodes = request
         .roots
         .iter()
