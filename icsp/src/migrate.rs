@@ -5,8 +5,7 @@ use serde_json::{Map, Value};
 use crate::emit::{YamlStyle, value_to_yaml};
 use crate::error::{Error, Where};
 use crate::model::{
-    CONFIG_V1, ImageContentSourcePolicy, ImageDigestMirrorSet, ImageDigestMirrorSetSpec,
-    ImageMirrors, Object, ObjectMeta,
+    CONFIG_V1, ImageContentSourcePolicy, ImageDigestMirrorSet, ImageMirrors, Object, ObjectMeta,
 };
 use crate::read::Located;
 
@@ -42,30 +41,25 @@ pub struct MigratedIdms {
 pub fn icsp_to_idms(icsp: &ImageContentSourcePolicy) -> ImageDigestMirrorSet {
     let mut extra = icsp.metadata.extra.clone();
     extra.retain(|k, v| OBJECT_META_FIELDS.contains(&k.as_str()) && !is_go_empty(v));
-    ImageDigestMirrorSet {
-        metadata: ObjectMeta {
-            name: icsp.metadata.name.clone().filter(|s| !s.is_empty()),
-            namespace: icsp.metadata.namespace.clone().filter(|s| !s.is_empty()),
-            labels: icsp.metadata.labels.clone(),
-            annotations: icsp.metadata.annotations.clone(),
-            extra,
-        },
-        spec: ImageDigestMirrorSetSpec {
-            image_digest_mirrors: icsp
-                .spec
-                .repository_digest_mirrors
-                .iter()
-                .map(|r| ImageMirrors {
-                    source: r.source.clone(),
-                    mirrors: r.mirrors.clone(),
-                    mirror_source_policy: None,
-                    extra: Map::new(),
-                })
-                .collect(),
+    let metadata = ObjectMeta {
+        name: icsp.metadata.name.clone().filter(|s| !s.is_empty()),
+        namespace: icsp.metadata.namespace.clone().filter(|s| !s.is_empty()),
+        labels: icsp.metadata.labels.clone(),
+        annotations: icsp.metadata.annotations.clone(),
+        extra,
+    };
+    let items = icsp
+        .spec
+        .repository_digest_mirrors
+        .iter()
+        .map(|r| ImageMirrors {
+            source: r.source.clone(),
+            mirrors: r.mirrors.clone(),
+            mirror_source_policy: None,
             extra: Map::new(),
-        },
-        extra: Map::new(),
-    }
+        })
+        .collect();
+    ImageDigestMirrorSet::new(metadata, items)
 }
 
 /// What Go's `omitempty` drops: empty strings, zero numbers, false, empty maps and lists, null.

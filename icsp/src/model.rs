@@ -185,6 +185,18 @@ macro_rules! mirror_set_kind {
         }
 
         impl $kind {
+            #[doc = concat!("An ", stringify!($kind), " with `metadata` and these `spec.", $json, "`, nothing else.")]
+            pub fn new(metadata: ObjectMeta, items: Vec<ImageMirrors>) -> Self {
+                $kind {
+                    metadata,
+                    spec: $spec {
+                        $field: items,
+                        extra: Map::new(),
+                    },
+                    extra: Map::new(),
+                }
+            }
+
             /// Reads the object's `spec` and other fields after its metadata.
             fn read(mut f: Fields<'_>, at: &At<'_>, metadata: ObjectMeta) -> Result<Self, Error> {
                 let spec = f.read(at, "spec", |a| {

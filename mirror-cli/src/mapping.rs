@@ -21,10 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use icsp::{
-    ImageDigestMirrorSet, ImageDigestMirrorSetSpec, ImageMirrors, ImageTagMirrorSet,
-    ImageTagMirrorSetSpec, ObjectMeta,
-};
+use icsp::{ImageDigestMirrorSet, ImageMirrors, ImageTagMirrorSet, ObjectMeta};
 use image_ref::Reference;
 
 use crate::Error;
@@ -361,22 +358,8 @@ pub fn group(mappings: &[Mapping]) -> MirrorObjects {
     keep_nested_mappings(&mut digest, &tag);
     let digest_snapshot = digest.clone();
     keep_nested_mappings(&mut tag, &digest_snapshot);
-    let idms = objects(digest, "idms", |metadata, items| ImageDigestMirrorSet {
-        metadata,
-        spec: ImageDigestMirrorSetSpec {
-            image_digest_mirrors: items,
-            ..Default::default()
-        },
-        ..Default::default()
-    });
-    let itms = objects(tag, "itms", |metadata, items| ImageTagMirrorSet {
-        metadata,
-        spec: ImageTagMirrorSetSpec {
-            image_tag_mirrors: items,
-            ..Default::default()
-        },
-        ..Default::default()
-    });
+    let idms = objects(digest, "idms", ImageDigestMirrorSet::new);
+    let itms = objects(tag, "itms", ImageTagMirrorSet::new);
     MirrorObjects { idms, itms }
 }
 
@@ -416,23 +399,10 @@ pub fn objects_from_pairs(pairs: &[(String, String)], tags: bool) -> MirrorObjec
             mirrors.push(mirror.clone());
         }
     }
-    let idms = vec![ImageDigestMirrorSet {
-        metadata: ObjectMeta::named("mirror-cli"),
-        spec: ImageDigestMirrorSetSpec {
-            image_digest_mirrors: items(sources.clone()),
-            ..Default::default()
-        },
-        ..Default::default()
-    }];
+    let name = || ObjectMeta::named("mirror-cli");
+    let idms = vec![ImageDigestMirrorSet::new(name(), items(sources.clone()))];
     let itms = if tags {
-        vec![ImageTagMirrorSet {
-            metadata: ObjectMeta::named("mirror-cli"),
-            spec: ImageTagMirrorSetSpec {
-                image_tag_mirrors: items(sources),
-                ..Default::default()
-            },
-            ..Default::default()
-        }]
+        vec![ImageTagMirrorSet::new(name(), items(sources))]
     } else {
         Vec::new()
     };

@@ -104,32 +104,17 @@ fn source_policy(policy: &Option<MirrorSourcePolicy>) -> SourcePolicy {
     }
 }
 
-fn mirror_set(item: &ImageMirrors) -> MirrorSet {
-    MirrorSet {
-        source: item.source.clone(),
-        mirrors: item.mirrors.clone(),
-        policy: source_policy(&item.mirror_source_policy),
-    }
-}
-
 /// The plain mirror rules the objects say, before the payload check (`blocked` unset).
 pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
+    fn copied<T: MirrorSetObject>(objects: &[Located<T>]) -> impl Iterator<Item = MirrorSet> {
+        objects
+            .iter()
+            .flat_map(|o| o.value.items().iter().cloned().map(T::rule))
+    }
     rules_of(
-        cluster
-            .idms
-            .iter()
-            .flat_map(|o| o.value.spec.image_digest_mirrors.iter().map(mirror_set)),
-        cluster.icsps.iter().flat_map(|o| {
-            o.value
-                .spec
-                .repository_digest_mirrors
-                .iter()
-                .map(|m| MirrorSet::new(&m.source, &m.mirrors))
-        }),
-        cluster
-            .itms
-            .iter()
-            .flat_map(|o| o.value.spec.image_tag_mirrors.iter().map(mirror_set)),
+        copied(&cluster.idms),
+        copied(&cluster.icsps),
+        copied(&cluster.itms),
         cluster.image.as_ref().map(|i| &i.value),
     )
 }
@@ -138,28 +123,16 @@ pub fn mirror_rules(cluster: &Cluster) -> MirrorRules {
 /// behind, which is all [`field_place`] needs. At 100 000 sources the copies were a fifth of render's peak
 /// memory, and the emptied items left behind another sixth of its heap.
 fn mirror_rules_moving(cluster: &mut Cluster) -> (MirrorRules, ItemCounts) {
+    fn moved<T: MirrorSetObject>(objects: &mut [Located<T>]) -> impl Iterator<Item = MirrorSet> {
+        objects
+            .iter_mut()
+            .flat_map(|o| std::mem::take(o.value.items_mut()).into_iter().map(T::rule))
+    }
     let counts = ItemCounts::of(cluster);
-    let take = |item: ImageMirrors| MirrorSet {
-        policy: source_policy(&item.mirror_source_policy),
-        source: item.source,
-        mirrors: item.mirrors,
-    };
     let rules = rules_of(
-        cluster.idms.iter_mut().flat_map(|o| {
-            std::mem::take(&mut o.value.spec.image_digest_mirrors)
-                .into_iter()
-                .map(take)
-        }),
-        cluster.icsps.iter_mut().flat_map(|o| {
-            std::mem::take(&mut o.value.spec.repository_digest_mirrors)
-                .into_iter()
-                .map(|m| MirrorSet::new(m.source, m.mirrors))
-        }),
-        cluster.itms.iter_mut().flat_map(|o| {
-            std::mem::take(&mut o.value.spec.image_tag_mirrors)
-                .into_iter()
-                .map(take)
-        }),
+        moved(&mut cluster.idms),
+        moved(&mut cluster.icsps),
+        moved(&mut cluster.itms),
         cluster.image.as_ref().map(|i| &i.value),
     );
     (rules, counts)
@@ -176,25 +149,90 @@ struct ItemCounts {
 
 impl ItemCounts {
     fn of(cluster: &Cluster) -> ItemCounts {
+        fn counts<T: MirrorSetObject>(objects: &[Located<T>]) -> Vec<usize> {
+            objects.iter().map(|o| o.value.items().len()).collect()
+        }
         ItemCounts {
-            digest: cluster
-                .idms
-                .iter()
-                .map(|o| o.value.spec.image_digest_mirrors.len())
-                .collect(),
-            legacy: cluster
-                .icsps
-                .iter()
-                .map(|o| o.value.spec.repository_digest_mirrors.len())
-                .collect(),
-            tag: cluster
-                .itms
-                .iter()
-                .map(|o| o.value.spec.image_tag_mirrors.len())
-                .collect(),
+            digest: counts(&cluster.idms),
+            legacy: counts(&cluster.icsps),
+            tag: counts(&cluster.itms),
         }
     }
 }
+
+/// A kind of mirror-set object: its items, the rule each item makes, and how a refusal names them.
+trait MirrorSetObject {
+    /// The kind (`ImageDigestMirrorSet`).
+    const KIND: &'static str;
+    /// Its list of items under `spec`.
+    const ITEMS: &'static str;
+    /// One item of the list.
+    type Item: Clone;
+    /// `metadata.name`.
+    fn name(&self) -> Option<&str>;
+    /// The items.
+    fn items(&self) -> &Vec<Self::Item>;
+    /// The items, to move them out.
+    fn items_mut(&mut self) -> &mut Vec<Self::Item>;
+    /// The rule one item makes.
+    fn rule(item: Self::Item) -> MirrorSet;
+}
+
+macro_rules! mirror_set_object {
+    ($type:ty, $item:ty, $kind:literal, $items:ident, $json:literal, $rule:expr) => {
+        impl MirrorSetObject for $type {
+            const KIND: &'static str = $kind;
+            const ITEMS: &'static str = $json;
+            type Item = $item;
+            fn name(&self) -> Option<&str> {
+                self.metadata.name.as_deref()
+            }
+            fn items(&self) -> &Vec<$item> {
+                &self.spec.$items
+            }
+            fn items_mut(&mut self) -> &mut Vec<$item> {
+                &mut self.spec.$items
+            }
+            fn rule(item: $item) -> MirrorSet {
+                $rule(item)
+            }
+        }
+    };
+}
+
+/// The rule of an IDMS or ITMS item.
+fn mirror_set(item: ImageMirrors) -> MirrorSet {
+    MirrorSet {
+        policy: source_policy(&item.mirror_source_policy),
+        source: item.source,
+        mirrors: item.mirrors,
+    }
+}
+
+mirror_set_object!(
+    icsp::ImageDigestMirrorSet,
+    ImageMirrors,
+    "ImageDigestMirrorSet",
+    image_digest_mirrors,
+    "imageDigestMirrors",
+    mirror_set
+);
+mirror_set_object!(
+    icsp::ImageContentSourcePolicy,
+    icsp::RepositoryDigestMirrors,
+    "ImageContentSourcePolicy",
+    repository_digest_mirrors,
+    "repositoryDigestMirrors",
+    |m: icsp::RepositoryDigestMirrors| MirrorSet::new(m.source, m.mirrors)
+);
+mirror_set_object!(
+    icsp::ImageTagMirrorSet,
+    ImageMirrors,
+    "ImageTagMirrorSet",
+    image_tag_mirrors,
+    "imageTagMirrors",
+    mirror_set
+);
 
 /// The rules of the mirror sets in input order, with the Image config's lists.
 fn rules_of(
@@ -231,50 +269,10 @@ fn field_place(cluster: &Cluster, counts: &ItemCounts, field: &str) -> Option<St
         ".policy" => ".mirrorSourcePolicy",
         other => other,
     };
-    fn nth<'c, T>(
-        objects: &'c [Located<T>],
-        counts: &[usize],
-        index: usize,
-    ) -> Option<(&'c Located<T>, usize)> {
-        let mut first = 0;
-        for (object, &count) in objects.iter().zip(counts) {
-            if index < first + count {
-                return Some((object, index - first));
-            }
-            first += count;
-        }
-        None
-    }
-    let field_at = |object: String, field: String| format!("{object}, {field}");
-    let named = |kind: &str, name: &Option<String>| match name {
-        Some(name) => format!("{kind}/{name}"),
-        None => kind.to_owned(),
-    };
     match list {
-        "digest_mirror_sets" => {
-            let (o, i) = nth(&cluster.idms, &counts.digest, index)?;
-            let object = named("ImageDigestMirrorSet", &o.value.metadata.name);
-            Some(field_at(
-                place(o, &object),
-                format!("spec.imageDigestMirrors[{i}]{rest}"),
-            ))
-        }
-        "legacy_digest_mirror_sets" => {
-            let (o, i) = nth(&cluster.icsps, &counts.legacy, index)?;
-            let object = named("ImageContentSourcePolicy", &o.value.metadata.name);
-            Some(field_at(
-                place(o, &object),
-                format!("spec.repositoryDigestMirrors[{i}]{rest}"),
-            ))
-        }
-        "tag_mirror_sets" => {
-            let (o, i) = nth(&cluster.itms, &counts.tag, index)?;
-            let object = named("ImageTagMirrorSet", &o.value.metadata.name);
-            Some(field_at(
-                place(o, &object),
-                format!("spec.imageTagMirrors[{i}]{rest}"),
-            ))
-        }
+        "digest_mirror_sets" => item_place(&cluster.idms, &counts.digest, index, rest),
+        "legacy_digest_mirror_sets" => item_place(&cluster.icsps, &counts.legacy, index, rest),
+        "tag_mirror_sets" => item_place(&cluster.itms, &counts.tag, index, rest),
         "insecure" | "blocked" | "allowed" => {
             let image = cluster.image.as_ref()?;
             let key = match list {
@@ -282,13 +280,40 @@ fn field_place(cluster: &Cluster, counts: &ItemCounts, field: &str) -> Option<St
                 "blocked" => "blockedRegistries",
                 _ => "allowedRegistries",
             };
-            Some(field_at(
-                place(image, "Image/cluster"),
-                format!("spec.registrySources.{key}[{index}]{rest}"),
+            Some(format!(
+                "{}, spec.registrySources.{key}[{index}]{rest}",
+                place(image, "Image/cluster")
             ))
         }
         _ => None,
     }
+}
+
+/// Where the `index`th item of one of the rules' mirror-set lists was written: the objects of its kind, each holding
+/// `counts[i]` of the list's items in input order. `rest` is the field within the item.
+fn item_place<T: MirrorSetObject>(
+    objects: &[Located<T>],
+    counts: &[usize],
+    index: usize,
+    rest: &str,
+) -> Option<String> {
+    let mut first = 0;
+    for (object, &count) in objects.iter().zip(counts) {
+        if index < first + count {
+            let named = match object.value.name() {
+                Some(name) => format!("{}/{name}", T::KIND),
+                None => T::KIND.to_owned(),
+            };
+            let item = index - first;
+            return Some(format!(
+                "{}, spec.{}[{item}]{rest}",
+                place(object, &named),
+                T::ITEMS
+            ));
+        }
+        first += count;
+    }
+    None
 }
 
 /// `file x.yaml, document 1, ConfigMap/registry-config`: where the trusted-CA ConfigMap was read.

@@ -178,6 +178,35 @@ pub(crate) fn read_open(
     Ok(Found::File(RegularFile { bytes, meta }))
 }
 
+/// Whether the opened file is a regular file holding exactly `expected`, compared one block at a time: a node's
+/// registries.conf can be tens of megabytes, and a whole read to compare it would hold a second copy of it. At most
+/// one byte past `expected` is read.
+pub(crate) fn holds_exactly(fd: OwnedFd, expected: &[u8]) -> io::Result<bool> {
+    const BLOCK: usize = 64 * 1024;
+    let stat = rustix::fs::fstat(fd.as_fd())?;
+    if FileKind::of(&stat) != FileKind::File {
+        return Ok(false);
+    }
+    let mut file = std::fs::File::from(fd);
+    let mut block = vec![0u8; BLOCK.min(expected.len() + 1)];
+    let mut rest = expected;
+    loop {
+        let want = block.len().min(rest.len() + 1);
+        let read = match file.read(&mut block[..want]) {
+            Ok(read) => read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if read == 0 {
+            return Ok(rest.is_empty());
+        }
+        match rest.split_at_checked(read) {
+            Some((head, tail)) if head == &block[..read] => rest = tail,
+            _ => return Ok(false),
+        }
+    }
+}
+
 /// Reads standard input (a pipe, a terminal, a file, a socket) up to `limit` bytes and what the budget has left;
 /// a folder is refused. Reading stops one byte past the limit, so `/dev/zero` fails at once.
 pub fn read_stdin(limit: u64, budget: &mut Budget) -> Result<Vec<u8>> {
@@ -354,5 +383,51 @@ impl<'b, R: BufRead> Lines<'b, R> {
                 ErrorKind::NotUtf8 { line: self.number },
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `holds_exactly` on a file holding `found`, opened as the writer opens it.
+    fn holds(found: &[u8], expected: &[u8]) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("registries.conf");
+        std::fs::write(&path, found).unwrap();
+        let fd = OwnedFd::from(std::fs::File::open(&path).unwrap());
+        holds_exactly(fd, expected).unwrap()
+    }
+
+    #[test]
+    fn holds_exactly_compares_every_block_and_the_end() {
+        // Three blocks and a bit: a difference in any block, or one byte more or less, is seen.
+        let expected: Vec<u8> = (0..3 * 64 * 1024 + 7).map(|i| (i % 251) as u8).collect();
+        assert!(holds(&expected, &expected));
+        for at in [
+            0,
+            64 * 1024 - 1,
+            64 * 1024,
+            2 * 64 * 1024 + 5,
+            expected.len() - 1,
+        ] {
+            let mut other = expected.clone();
+            other[at] ^= 1;
+            assert!(!holds(&other, &expected), "a byte changed at {at}");
+        }
+        assert!(!holds(&expected[..expected.len() - 1], &expected));
+        let mut longer = expected.clone();
+        longer.push(0);
+        assert!(!holds(&longer, &expected));
+        assert!(holds(b"", b""));
+        assert!(!holds(b"x", b""));
+        assert!(!holds(b"", b"x"));
+    }
+
+    #[test]
+    fn holds_exactly_is_false_for_a_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let fd = OwnedFd::from(std::fs::File::open(dir.path()).unwrap());
+        assert!(!holds_exactly(fd, b"").unwrap());
     }
 }

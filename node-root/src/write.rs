@@ -19,7 +19,7 @@ use crate::lock::Lock;
 use crate::path::{
     JOURNAL_NAME, JOURNAL_TEMP_NAME, check_not_reserved, join, names, temp_name, trash_name,
 };
-use crate::read::{Budget, Found, read_open};
+use crate::read::{Budget, Found, holds_exactly, read_open};
 use crate::root::Root;
 use crate::shown::Shown;
 use crate::walk::{self, DIR_FLAGS, RemoveError, Walked};
@@ -795,18 +795,7 @@ fn compare(
     let meta = Meta::of(&stat);
     let same_bytes = meta.size == file.bytes.len() as u64 && {
         let fd = walk::open_for_reading(dir, name).map_err(io)?;
-        match read_open(
-            fd,
-            path,
-            path,
-            file.bytes.len() as u64,
-            &mut Budget::unlimited(),
-        ) {
-            Ok(Found::File(found)) => found.bytes == file.bytes,
-            Ok(_) => false,
-            Err(e) if matches!(e.kind(), ErrorKind::TooLarge { .. }) => false,
-            Err(e) => return Err(e),
-        }
+        holds_exactly(fd, file.bytes).map_err(io)?
     };
     let difference = Difference {
         bytes: !same_bytes,
