@@ -11,9 +11,9 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, ErrorKind, Path};
+use crate::members::Object;
 use crate::model::{
-    Base64Data, Extra, Fulcio, KeyType, OrderedMap, Pki, Policy, Requirement, Scopes,
-    SignedBaseLayer, SignedBy, SignedIdentity, SigstoreSigned, Transports,
+    Base64Data, Extra, Fulcio, KeyType, OrderedMap, Pki, Policy, Requirement, SignedIdentity,
 };
 
 /// The largest policy.json [`Policy::parse`] reads.
@@ -30,7 +30,7 @@ impl Policy {
             return Err(Error::new(ErrorKind::TooLarge { size: bytes.len() }));
         }
         let value = read_json(bytes)?;
-        policy(&value, &Path::Root)
+        read_object(strict_object(&value, &Path::Root)?, &Path::Root)
     }
 }
 
@@ -203,40 +203,86 @@ fn go_float(n: &serde_json::Number) -> String {
     }
 }
 
-fn string(value: &Value, path: &Path<'_>) -> Result<String, Error> {
+/// The value of a typed member, read from its JSON as containers/image reads it into its Go type; refused when the
+/// model cannot hold it (`null`, the wrong JSON type).
+pub(crate) trait Decode: Sized {
+    /// Reads `value`, found at `path`.
+    fn decode(value: &Value, path: &Path<'_>) -> Result<Self, Error>;
+}
+
+/// A member whose JSON is a string, made into the value by `make`; `go_type` names it in the wrong-type message.
+fn from_string<T>(
+    value: &Value,
+    go_type: &'static str,
+    path: &Path<'_>,
+    make: impl FnOnce(&str) -> T,
+) -> Result<T, Error> {
     value
         .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| wrong_type(value, "string", path))
+        .map(make)
+        .ok_or_else(|| wrong_type(value, go_type, path))
 }
 
-fn strings(value: &Value, path: &Path<'_>) -> Result<Vec<String>, Error> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| wrong_type(value, "[]string", path))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| string(item, &path.index(i)))
-        .collect()
+impl Decode for String {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<String, Error> {
+        from_string(value, "string", path, str::to_owned)
+    }
 }
 
-fn bytes(value: &Value, path: &Path<'_>) -> Result<Base64Data, Error> {
-    value
-        .as_str()
-        .map(Base64Data::from_text)
-        .ok_or_else(|| wrong_type(value, "[]uint8", path))
+/// The base64 text, decoded only when checked.
+impl Decode for Base64Data {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<Base64Data, Error> {
+        from_string(value, "[]uint8", path, |text| Base64Data::from_text(text))
+    }
 }
 
-fn bytes_list(value: &Value, path: &Path<'_>) -> Result<Vec<Base64Data>, Error> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| wrong_type(value, "[][]uint8", path))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| bytes(item, &path.index(i)))
-        .collect()
+/// Any string ([`Policy::validate`] refuses the unknown ones).
+impl Decode for KeyType {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<KeyType, Error> {
+        from_string(value, "string", path, KeyType::from_value)
+    }
+}
+
+/// A value that stands in a JSON array member, and the Go type containers/image reads the array into (named by
+/// the message for an array of the wrong JSON type).
+pub(crate) trait ListItem: Decode {
+    /// The Go type of the array.
+    const GO_LIST_TYPE: &'static str;
+}
+
+impl ListItem for String {
+    const GO_LIST_TYPE: &'static str = "[]string";
+}
+
+impl ListItem for Base64Data {
+    const GO_LIST_TYPE: &'static str = "[][]uint8";
+}
+
+impl ListItem for Requirement {
+    const GO_LIST_TYPE: &'static str = "[]json.RawMessage";
+}
+
+impl<V: ListItem> Decode for Vec<V> {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<Vec<V>, Error> {
+        let items = value
+            .as_array()
+            .ok_or_else(|| wrong_type(value, V::GO_LIST_TYPE, path))?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| V::decode(item, &path.index(i)))
+            .collect()
+    }
+}
+
+/// `transports` and each transport's scopes: objects whose member names are data.
+impl<V: Decode> Decode for OrderedMap<V> {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<OrderedMap<V>, Error> {
+        strict_object(value, path)?
+            .iter()
+            .map(|(name, value)| Ok((name.clone(), V::decode(value, &path.member(name))?)))
+            .collect()
+    }
 }
 
 /// Walks an object's members: `known` decodes a member this crate types (returning `false` when the name is not
@@ -257,44 +303,51 @@ fn members(
     Ok(extra)
 }
 
-fn policy(value: &Value, path: &Path<'_>) -> Result<Policy, Error> {
-    let object = strict_object(value, path)?;
-    let mut policy = Policy::default();
-    policy.extra = members(object, path, |name, value, at| {
-        match name {
-            "default" => policy.default = Some(requirements(value, at)?),
-            "transports" => policy.transports = Some(transports(value, at)?),
-            _ => return Ok(false),
+/// An object typed as the struct `T`, its members read by `T`'s table.
+fn read_object<T: Object>(object: &Map<String, Value>, path: &Path<'_>) -> Result<T, Error> {
+    let mut read = T::default();
+    *read.extra_mut() = members(object, path, |name, value, at| {
+        match T::MEMBERS.iter().find(|member| member.name == name) {
+            Some(member) => (member.decode)(&mut read, value, at).map(|()| true),
+            None => Ok(false),
+        }
+    })?;
+    Ok(read)
+}
+
+/// Objects read by containers/image's strict reader.
+impl Decode for Fulcio {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<Fulcio, Error> {
+        read_object(strict_object(value, path)?, path)
+    }
+}
+
+/// Read as [`Fulcio`] is.
+impl Decode for Pki {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<Pki, Error> {
+        read_object(strict_object(value, path)?, path)
+    }
+}
+
+/// An object that has, besides `type`, only the string members `names` (an identity; with none, a requirement or
+/// identity that has only its `type`): their values in `names`' order, and the other members.
+fn string_members<const N: usize>(
+    object: &Map<String, Value>,
+    path: &Path<'_>,
+    names: [&'static str; N],
+) -> Result<([Option<String>; N], Extra), Error> {
+    let mut values = [const { None }; N];
+    let extra = members(object, path, |name, value, at| {
+        if name == "type" {
+            return Ok(true);
+        }
+        match names.iter().position(|n| *n == name) {
+            Some(i) => values[i] = Some(String::decode(value, at)?),
+            None => return Ok(false),
         }
         Ok(true)
     })?;
-    Ok(policy)
-}
-
-fn transports(value: &Value, path: &Path<'_>) -> Result<Transports, Error> {
-    let object = strict_object(value, path)?;
-    let mut out = OrderedMap::new();
-    for (transport, scopes) in object {
-        let at = path.member(transport);
-        let scopes_object = strict_object(scopes, &at)?;
-        let mut parsed: Scopes = OrderedMap::new();
-        for (scope, list) in scopes_object {
-            parsed.insert(scope.clone(), requirements(list, &at.member(scope))?);
-        }
-        out.insert(transport.clone(), parsed);
-    }
-    Ok(out)
-}
-
-fn requirements(value: &Value, path: &Path<'_>) -> Result<Vec<Requirement>, Error> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| wrong_type(value, "[]json.RawMessage", path))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| requirement(item, &path.index(i)))
-        .collect()
+    Ok((values, extra))
 }
 
 /// The `type` of a requirement or identity, read as containers/image reads it into `prCommon` / `prmCommon`.
@@ -322,175 +375,77 @@ fn type_of<'v>(
     }
 }
 
-fn requirement(value: &Value, path: &Path<'_>) -> Result<Requirement, Error> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| wrong_type(value, "signature.prCommon", path))?;
-    let kind = type_of(object, path, "prCommon.type", "signature.prTypeIdentifier")?;
-    let only_type = |name: &str, _: &Value, _: &Path<'_>| Ok(name == "type");
-    Ok(match kind {
-        Some("insecureAcceptAnything") => {
-            Requirement::InsecureAcceptAnything(members(object, path, only_type)?)
-        }
-        Some("reject") => Requirement::Reject(members(object, path, only_type)?),
-        Some("signedBy") => {
-            let mut r = SignedBy::default();
-            r.extra = members(object, path, |name, value, at| {
-                match name {
-                    "type" => {}
-                    "keyType" => r.key_type = Some(KeyType::from_value(&string(value, at)?)),
-                    "keyPath" => r.key_path = Some(string(value, at)?),
-                    "keyPaths" => r.key_paths = Some(strings(value, at)?),
-                    "keyData" => r.key_data = Some(bytes(value, at)?),
-                    "signedIdentity" => r.signed_identity = Some(identity(value, at)?),
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            })?;
-            Requirement::SignedBy(r)
-        }
-        Some("signedBaseLayer") => {
-            let mut r = SignedBaseLayer::default();
-            r.extra = members(object, path, |name, value, at| {
-                match name {
-                    "type" => {}
-                    "baseLayerIdentity" => r.base_layer_identity = Some(identity(value, at)?),
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            })?;
-            Requirement::SignedBaseLayer(r)
-        }
-        Some("sigstoreSigned") => {
-            let mut r = SigstoreSigned::default();
-            r.extra = members(object, path, |name, value, at| {
-                match name {
-                    "type" => {}
-                    "keyPath" => r.key_path = Some(string(value, at)?),
-                    "keyPaths" => r.key_paths = Some(strings(value, at)?),
-                    "keyData" => r.key_data = Some(bytes(value, at)?),
-                    "keyDatas" => r.key_datas = Some(bytes_list(value, at)?),
-                    "fulcio" => r.fulcio = Some(fulcio(value, at)?),
-                    "rekorPublicKeyPath" => r.rekor_public_key_path = Some(string(value, at)?),
-                    "rekorPublicKeyPaths" => r.rekor_public_key_paths = Some(strings(value, at)?),
-                    "rekorPublicKeyData" => r.rekor_public_key_data = Some(bytes(value, at)?),
-                    "rekorPublicKeyDatas" => {
-                        r.rekor_public_key_datas = Some(bytes_list(value, at)?)
-                    }
-                    "pki" => r.pki = Some(pki(value, at)?),
-                    "signedIdentity" => r.signed_identity = Some(identity(value, at)?),
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            })?;
-            Requirement::SigstoreSigned(Box::new(r))
-        }
-        _ => Requirement::Unknown(object.clone()),
-    })
+/// The unknown members of an object whose only typed member is `type`.
+fn only_type(object: &Map<String, Value>, path: &Path<'_>) -> Result<Extra, Error> {
+    string_members(object, path, []).map(|([], extra)| extra)
 }
 
-fn fulcio(value: &Value, path: &Path<'_>) -> Result<Fulcio, Error> {
-    let object = strict_object(value, path)?;
-    let mut f = Fulcio::default();
-    f.extra = members(object, path, |name, value, at| {
-        match name {
-            "caPath" => f.ca_path = Some(string(value, at)?),
-            "caData" => f.ca_data = Some(bytes(value, at)?),
-            "oidcIssuer" => f.oidc_issuer = Some(string(value, at)?),
-            "subjectEmail" => f.subject_email = Some(string(value, at)?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    Ok(f)
+impl Decode for Requirement {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<Requirement, Error> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| wrong_type(value, "signature.prCommon", path))?;
+        let kind = type_of(object, path, "prCommon.type", "signature.prTypeIdentifier")?;
+        Ok(match kind {
+            Some("insecureAcceptAnything") => {
+                Requirement::InsecureAcceptAnything(only_type(object, path)?)
+            }
+            Some("reject") => Requirement::Reject(only_type(object, path)?),
+            Some("signedBy") => Requirement::SignedBy(read_object(object, path)?),
+            Some("signedBaseLayer") => Requirement::SignedBaseLayer(read_object(object, path)?),
+            Some("sigstoreSigned") => {
+                Requirement::SigstoreSigned(Box::new(read_object(object, path)?))
+            }
+            _ => Requirement::Unknown(object.clone()),
+        })
+    }
 }
 
-fn pki(value: &Value, path: &Path<'_>) -> Result<Pki, Error> {
-    let object = strict_object(value, path)?;
-    let mut p = Pki::default();
-    p.extra = members(object, path, |name, value, at| {
-        match name {
-            "caRootsPath" => p.ca_roots_path = Some(string(value, at)?),
-            "caRootsData" => p.ca_roots_data = Some(bytes(value, at)?),
-            "caIntermediatesPath" => p.ca_intermediates_path = Some(string(value, at)?),
-            "caIntermediatesData" => p.ca_intermediates_data = Some(bytes(value, at)?),
-            "subjectEmail" => p.subject_email = Some(string(value, at)?),
-            "subjectHostname" => p.subject_hostname = Some(string(value, at)?),
-            _ => return Ok(false),
-        }
-        Ok(true)
-    })?;
-    Ok(p)
-}
-
-fn identity(value: &Value, path: &Path<'_>) -> Result<SignedIdentity, Error> {
-    let object = value
-        .as_object()
-        .ok_or_else(|| wrong_type(value, "signature.prmCommon", path))?;
-    let kind = type_of(
-        object,
-        path,
-        "prmCommon.type",
-        "signature.prmTypeIdentifier",
-    )?;
-    let only_type = |name: &str, _: &Value, _: &Path<'_>| Ok(name == "type");
-    Ok(match kind {
-        Some("matchExact") => SignedIdentity::MatchExact(members(object, path, only_type)?),
-        Some("matchRepoDigestOrExact") => {
-            SignedIdentity::MatchRepoDigestOrExact(members(object, path, only_type)?)
-        }
-        Some("matchRepository") => {
-            SignedIdentity::MatchRepository(members(object, path, only_type)?)
-        }
-        Some("exactReference") => {
-            let mut docker_reference = None;
-            let extra = members(object, path, |name, value, at| {
-                match name {
-                    "type" => {}
-                    "dockerReference" => docker_reference = Some(string(value, at)?),
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            })?;
-            SignedIdentity::ExactReference {
-                docker_reference,
-                extra,
+impl Decode for SignedIdentity {
+    fn decode(value: &Value, path: &Path<'_>) -> Result<SignedIdentity, Error> {
+        let object = value
+            .as_object()
+            .ok_or_else(|| wrong_type(value, "signature.prmCommon", path))?;
+        let kind = type_of(
+            object,
+            path,
+            "prmCommon.type",
+            "signature.prmTypeIdentifier",
+        )?;
+        Ok(match kind {
+            Some("matchExact") => SignedIdentity::MatchExact(only_type(object, path)?),
+            Some("matchRepoDigestOrExact") => {
+                SignedIdentity::MatchRepoDigestOrExact(only_type(object, path)?)
             }
-        }
-        Some("exactRepository") => {
-            let mut docker_repository = None;
-            let extra = members(object, path, |name, value, at| {
-                match name {
-                    "type" => {}
-                    "dockerRepository" => docker_repository = Some(string(value, at)?),
-                    _ => return Ok(false),
+            Some("matchRepository") => SignedIdentity::MatchRepository(only_type(object, path)?),
+            Some("exactReference") => {
+                let ([docker_reference], extra) =
+                    string_members(object, path, ["dockerReference"])?;
+                SignedIdentity::ExactReference {
+                    docker_reference,
+                    extra,
                 }
-                Ok(true)
-            })?;
-            SignedIdentity::ExactRepository {
-                docker_repository,
-                extra,
             }
-        }
-        Some("remapIdentity") => {
-            let (mut prefix, mut signed_prefix) = (None, None);
-            let extra = members(object, path, |name, value, at| {
-                match name {
-                    "type" => {}
-                    "prefix" => prefix = Some(string(value, at)?),
-                    "signedPrefix" => signed_prefix = Some(string(value, at)?),
-                    _ => return Ok(false),
+            Some("exactRepository") => {
+                let ([docker_repository], extra) =
+                    string_members(object, path, ["dockerRepository"])?;
+                SignedIdentity::ExactRepository {
+                    docker_repository,
+                    extra,
                 }
-                Ok(true)
-            })?;
-            SignedIdentity::RemapIdentity {
-                prefix,
-                signed_prefix,
-                extra,
             }
-        }
-        _ => SignedIdentity::Unknown(object.clone()),
-    })
+            Some("remapIdentity") => {
+                let ([prefix, signed_prefix], extra) =
+                    string_members(object, path, ["prefix", "signedPrefix"])?;
+                SignedIdentity::RemapIdentity {
+                    prefix,
+                    signed_prefix,
+                    extra,
+                }
+            }
+            _ => SignedIdentity::Unknown(object.clone()),
+        })
+    }
 }
 
 #[cfg(test)]

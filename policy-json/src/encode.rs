@@ -3,10 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::members::Object;
 use crate::model::{
-    Base64Data, Extra, FULCIO_MEMBERS, Fulcio, PKI_MEMBERS, POLICY_MEMBERS, Pki, Policy,
-    Requirement, SIGNED_BY_MEMBERS, SIGSTORE_SIGNED_MEMBERS, Scopes, SignedBy, SignedIdentity,
-    SigstoreSigned, Slot,
+    Base64Data, Extra, Fulcio, KeyType, OrderedMap, Pki, Policy, Requirement, SignedIdentity, Slot,
 };
 
 impl Policy {
@@ -23,41 +22,19 @@ impl Policy {
 
     /// The document as a JSON tree (the same members, in the same order, as [`Policy::to_json`]).
     pub fn to_value(&self) -> Value {
-        object(&self.extra, &POLICY_MEMBERS, |name| match name {
-            "default" => self.default.as_deref().map(requirements),
-            _ => self.transports.as_ref().map(|transports| {
-                Value::Object(
-                    transports
-                        .iter()
-                        .map(|(name, scopes)| (name.to_owned(), scopes_value(scopes)))
-                        .collect(),
-                )
-            }),
-        })
+        write_object(self)
     }
 }
 
-/// The object of `extra`'s layout: a typed member's value from `value_of` (`None`: absent), the unknown ones
-/// where they stood.
-fn object(
-    extra: &Extra,
-    known: &[&'static str],
-    value_of: impl Fn(&str) -> Option<Value>,
-) -> Value {
+/// The object of `extra`'s layout: each typed member of `members` that has a value (taken from there), the
+/// unknown ones where they stood.
+fn object(extra: &Extra, members: &mut [(&'static str, Option<Value>)]) -> Value {
     let mut object = Map::new();
-    let values: Vec<Option<Value>> = known.iter().map(|k| value_of(k)).collect();
-    let present = |name: &str| {
-        known
-            .iter()
-            .position(|k| *k == name)
-            .is_some_and(|i| values[i].is_some())
-    };
-    for slot in extra.layout(known, present) {
+    for slot in extra.layout(members, |(name, _)| name, |(_, value)| value.is_some()) {
         match slot {
-            Slot::Known(name) => {
-                let i = known.iter().position(|k| *k == name).unwrap_or_default();
-                if let Some(value) = &values[i] {
-                    object.insert(name.to_owned(), value.clone());
+            Slot::Known(i, name) => {
+                if let Some(value) = members[i].1.take() {
+                    object.insert(name.to_owned(), value);
                 }
             }
             Slot::Unknown(name, value) => {
@@ -68,172 +45,126 @@ fn object(
     Value::Object(object)
 }
 
-fn scopes_value(scopes: &Scopes) -> Value {
-    Value::Object(
-        scopes
-            .iter()
-            .map(|(scope, list)| (scope.to_owned(), requirements(list)))
-            .collect(),
-    )
+/// [`object`] of a struct, its members from its table.
+fn write_object<T: Object>(o: &T) -> Value {
+    let mut members: Vec<(&'static str, Option<Value>)> = T::MEMBERS
+        .iter()
+        .map(|member| (member.name, (member.encode)(o)))
+        .collect();
+    object(o.extra(), &mut members)
 }
 
-fn requirements(list: &[Requirement]) -> Value {
-    Value::Array(list.iter().map(requirement).collect())
+/// The value of a typed member, as written.
+pub(crate) trait Encode {
+    /// The JSON of the value.
+    fn encode(&self) -> Value;
 }
 
-fn text(s: &Option<String>) -> Option<Value> {
-    s.as_ref().map(|s| Value::String(s.clone()))
-}
-
-fn texts(list: &Option<Vec<String>>) -> Option<Value> {
-    list.as_ref()
-        .map(|l| Value::Array(l.iter().cloned().map(Value::String).collect()))
-}
-
-fn data(d: &Option<Base64Data>) -> Option<Value> {
-    d.as_ref().map(|d| Value::String(d.as_text().to_owned()))
-}
-
-fn data_list(list: &Option<Vec<Base64Data>>) -> Option<Value> {
-    list.as_ref().map(|l| {
-        Value::Array(
-            l.iter()
-                .map(|d| Value::String(d.as_text().to_owned()))
-                .collect(),
-        )
-    })
-}
-
-/// [`object`] of an object with a `type` member.
-fn typed(
-    type_name: &str,
-    extra: &Extra,
-    known: &[&'static str],
-    value_of: impl Fn(&str) -> Option<Value>,
-) -> Value {
-    object(extra, known, |name| {
-        if name == "type" {
-            Some(Value::String(type_name.to_owned()))
-        } else {
-            value_of(name)
-        }
-    })
-}
-
-fn requirement(r: &Requirement) -> Value {
-    match r {
-        Requirement::InsecureAcceptAnything(extra) | Requirement::Reject(extra) => {
-            typed(r.type_name(), extra, &["type"], |_| None)
-        }
-        Requirement::SignedBy(s) => signed_by(s),
-        Requirement::SignedBaseLayer(s) => typed(
-            r.type_name(),
-            &s.extra,
-            &["type", "baseLayerIdentity"],
-            |_| s.base_layer_identity.as_ref().map(identity),
-        ),
-        Requirement::SigstoreSigned(s) => sigstore_signed(s),
-        Requirement::Unknown(members) => Value::Object(members.clone()),
+impl Encode for String {
+    fn encode(&self) -> Value {
+        Value::String(self.clone())
     }
 }
 
-/// A `signedBy` requirement as written (the validator reads which members it has from it too).
-pub(crate) fn signed_by(s: &SignedBy) -> Value {
-    typed(
-        "signedBy",
-        &s.extra,
-        &SIGNED_BY_MEMBERS,
-        |name| match name {
-            "keyType" => s
-                .key_type
-                .as_ref()
-                .map(|k| Value::String(k.as_str().to_owned())),
-            "keyPath" => text(&s.key_path),
-            "keyPaths" => texts(&s.key_paths),
-            "keyData" => data(&s.key_data),
-            _ => s.signed_identity.as_ref().map(identity),
-        },
-    )
+/// The base64 text as it was read (or made by [`Base64Data::encode`]).
+impl Encode for Base64Data {
+    fn encode(&self) -> Value {
+        Value::String(self.as_text().to_owned())
+    }
 }
 
-/// A `sigstoreSigned` requirement as written.
-pub(crate) fn sigstore_signed(s: &SigstoreSigned) -> Value {
-    typed(
-        "sigstoreSigned",
-        &s.extra,
-        &SIGSTORE_SIGNED_MEMBERS,
-        |name| match name {
-            "keyPath" => text(&s.key_path),
-            "keyPaths" => texts(&s.key_paths),
-            "keyData" => data(&s.key_data),
-            "keyDatas" => data_list(&s.key_datas),
-            "fulcio" => s.fulcio.as_ref().map(fulcio),
-            "rekorPublicKeyPath" => text(&s.rekor_public_key_path),
-            "rekorPublicKeyPaths" => texts(&s.rekor_public_key_paths),
-            "rekorPublicKeyData" => data(&s.rekor_public_key_data),
-            "rekorPublicKeyDatas" => data_list(&s.rekor_public_key_datas),
-            "pki" => s.pki.as_ref().map(pki),
-            _ => s.signed_identity.as_ref().map(identity),
-        },
-    )
+impl Encode for KeyType {
+    fn encode(&self) -> Value {
+        Value::String(self.as_str().to_owned())
+    }
 }
 
-/// A `fulcio` object as written.
-pub(crate) fn fulcio(f: &Fulcio) -> Value {
-    object(&f.extra, &FULCIO_MEMBERS, |name| match name {
-        "caPath" => text(&f.ca_path),
-        "caData" => data(&f.ca_data),
-        "oidcIssuer" => text(&f.oidc_issuer),
-        _ => text(&f.subject_email),
-    })
+impl<V: Encode> Encode for Vec<V> {
+    fn encode(&self) -> Value {
+        Value::Array(self.iter().map(Encode::encode).collect())
+    }
 }
 
-/// A `pki` object as written.
-pub(crate) fn pki(p: &Pki) -> Value {
-    object(&p.extra, &PKI_MEMBERS, |name| match name {
-        "caRootsPath" => text(&p.ca_roots_path),
-        "caRootsData" => data(&p.ca_roots_data),
-        "caIntermediatesPath" => text(&p.ca_intermediates_path),
-        "caIntermediatesData" => data(&p.ca_intermediates_data),
-        "subjectEmail" => text(&p.subject_email),
-        _ => text(&p.subject_hostname),
-    })
+/// `transports` and each transport's scopes, in their order.
+impl<V: Encode> Encode for OrderedMap<V> {
+    fn encode(&self) -> Value {
+        Value::Object(
+            self.iter()
+                .map(|(name, value)| (name.to_owned(), value.encode()))
+                .collect(),
+        )
+    }
 }
 
-/// A signed identity as written.
-pub(crate) fn identity(i: &SignedIdentity) -> Value {
-    match i {
-        SignedIdentity::MatchExact(extra)
-        | SignedIdentity::MatchRepoDigestOrExact(extra)
-        | SignedIdentity::MatchRepository(extra) => {
-            typed(i.type_name(), extra, &["type"], |_| None)
+impl Encode for Fulcio {
+    fn encode(&self) -> Value {
+        write_object(self)
+    }
+}
+
+impl Encode for Pki {
+    fn encode(&self) -> Value {
+        write_object(self)
+    }
+}
+
+/// An object whose typed members besides `type` are the strings `members` (an identity, or with none an object
+/// that has only its `type`).
+fn string_object<const N: usize>(
+    type_name: &str,
+    extra: &Extra,
+    members: [(&'static str, &Option<String>); N],
+) -> Value {
+    let mut all: Vec<(&'static str, Option<Value>)> =
+        vec![("type", Some(Value::String(type_name.to_owned())))];
+    all.extend(
+        members
+            .iter()
+            .map(|(name, value)| (*name, value.as_ref().map(Encode::encode))),
+    );
+    object(extra, &mut all)
+}
+
+impl Encode for Requirement {
+    fn encode(&self) -> Value {
+        match self {
+            Requirement::InsecureAcceptAnything(extra) | Requirement::Reject(extra) => {
+                string_object(self.type_name(), extra, [])
+            }
+            Requirement::SignedBy(s) => write_object(s),
+            Requirement::SignedBaseLayer(s) => write_object(s),
+            Requirement::SigstoreSigned(s) => write_object(s.as_ref()),
+            Requirement::Unknown(members) => Value::Object(members.clone()),
         }
-        SignedIdentity::ExactReference {
-            docker_reference,
-            extra,
-        } => typed(i.type_name(), extra, &["type", "dockerReference"], |_| {
-            text(docker_reference)
-        }),
-        SignedIdentity::ExactRepository {
-            docker_repository,
-            extra,
-        } => typed(i.type_name(), extra, &["type", "dockerRepository"], |_| {
-            text(docker_repository)
-        }),
-        SignedIdentity::RemapIdentity {
-            prefix,
-            signed_prefix,
-            extra,
-        } => typed(
-            i.type_name(),
-            extra,
-            &["type", "prefix", "signedPrefix"],
-            |name| match name {
-                "prefix" => text(prefix),
-                _ => text(signed_prefix),
-            },
-        ),
-        SignedIdentity::Unknown(members) => Value::Object(members.clone()),
+    }
+}
+
+impl Encode for SignedIdentity {
+    fn encode(&self) -> Value {
+        let type_name = self.type_name();
+        match self {
+            SignedIdentity::MatchExact(extra)
+            | SignedIdentity::MatchRepoDigestOrExact(extra)
+            | SignedIdentity::MatchRepository(extra) => string_object(type_name, extra, []),
+            SignedIdentity::ExactReference {
+                docker_reference,
+                extra,
+            } => string_object(type_name, extra, [("dockerReference", docker_reference)]),
+            SignedIdentity::ExactRepository {
+                docker_repository,
+                extra,
+            } => string_object(type_name, extra, [("dockerRepository", docker_repository)]),
+            SignedIdentity::RemapIdentity {
+                prefix,
+                signed_prefix,
+                extra,
+            } => string_object(
+                type_name,
+                extra,
+                [("prefix", prefix), ("signedPrefix", signed_prefix)],
+            ),
+            SignedIdentity::Unknown(members) => Value::Object(members.clone()),
+        }
     }
 }
 

@@ -55,6 +55,7 @@
 mod decode;
 mod encode;
 mod error;
+mod members;
 mod model;
 pub mod openshift;
 mod transport;

@@ -189,31 +189,34 @@ impl Extra {
     /// The members in the order they are written and checked: those in `self` in their order (a typed one only if
     /// `present` says it is), then the typed members `present` names that `self` does not place, in `known`'s
     /// order. An unknown member spelled like a typed one is left out.
-    pub(crate) fn layout<'a>(
+    ///
+    /// `known` is an object's table of typed members (or just their names), `name` reads a row's name.
+    pub(crate) fn layout<'a, K>(
         &'a self,
-        known: &[&'static str],
-        present: impl Fn(&str) -> bool,
+        known: &[K],
+        name: impl Fn(&K) -> &'static str,
+        present: impl Fn(&K) -> bool,
     ) -> Vec<Slot<'a>> {
         let mut slots = Vec::with_capacity(self.members.len() + known.len());
-        let mut placed: Vec<&'static str> = Vec::new();
-        for (name, value) in &self.members {
-            match known.iter().find(|k| **k == name) {
-                Some(k) => {
-                    if present(k) && !placed.contains(k) {
-                        placed.push(k);
-                        slots.push(Slot::Known(k));
+        let mut placed = vec![false; known.len()];
+        for (member, value) in &self.members {
+            match known.iter().position(|k| name(k) == member) {
+                Some(i) => {
+                    if present(&known[i]) && !placed[i] {
+                        placed[i] = true;
+                        slots.push(Slot::Known(i, name(&known[i])));
                     }
                 }
                 None => {
                     if let Some(value) = value {
-                        slots.push(Slot::Unknown(name, value));
+                        slots.push(Slot::Unknown(member, value));
                     }
                 }
             }
         }
-        for k in known {
-            if present(k) && !placed.contains(k) {
-                slots.push(Slot::Known(k));
+        for (i, k) in known.iter().enumerate() {
+            if present(k) && !placed[i] {
+                slots.push(Slot::Known(i, name(k)));
             }
         }
         slots
@@ -223,47 +226,10 @@ impl Extra {
 /// One member of an object, in [`Extra::layout`]'s order.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Slot<'a> {
-    Known(&'static str),
+    /// A typed member: its row in the `known` table, and its name.
+    Known(usize, &'static str),
     Unknown(&'a str, &'a Value),
 }
-
-/// The members containers/image knows, in its (Go struct) order: the order objects built in code are written in.
-pub(crate) const POLICY_MEMBERS: [&str; 2] = ["default", "transports"];
-/// See [`POLICY_MEMBERS`].
-pub(crate) const SIGNED_BY_MEMBERS: [&str; 6] = [
-    "type",
-    "keyType",
-    "keyPath",
-    "keyPaths",
-    "keyData",
-    "signedIdentity",
-];
-/// See [`POLICY_MEMBERS`].
-pub(crate) const SIGSTORE_SIGNED_MEMBERS: [&str; 12] = [
-    "type",
-    "keyPath",
-    "keyPaths",
-    "keyData",
-    "keyDatas",
-    "fulcio",
-    "rekorPublicKeyPath",
-    "rekorPublicKeyPaths",
-    "rekorPublicKeyData",
-    "rekorPublicKeyDatas",
-    "pki",
-    "signedIdentity",
-];
-/// See [`POLICY_MEMBERS`].
-pub(crate) const FULCIO_MEMBERS: [&str; 4] = ["caPath", "caData", "oidcIssuer", "subjectEmail"];
-/// See [`POLICY_MEMBERS`].
-pub(crate) const PKI_MEMBERS: [&str; 6] = [
-    "caRootsPath",
-    "caRootsData",
-    "caIntermediatesPath",
-    "caIntermediatesData",
-    "subjectEmail",
-    "subjectHostname",
-];
 
 /// One policy requirement (an element of `default` or of a scope's list). All must accept an image for it to be
 /// accepted.
@@ -304,12 +270,17 @@ impl Requirement {
             Requirement::SignedBy(_) => "signedBy",
             Requirement::SignedBaseLayer(_) => "signedBaseLayer",
             Requirement::SigstoreSigned(_) => "sigstoreSigned",
-            Requirement::Unknown(members) => members
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
+            Requirement::Unknown(members) => type_of_unknown(members),
         }
     }
+}
+
+/// The `type` of an object kept whole: its `type` string, or empty (absent, or not a string).
+fn type_of_unknown(members: &serde_json::Map<String, Value>) -> &str {
+    members
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
 }
 
 /// `keyType` of a `signedBy` requirement.
@@ -516,10 +487,7 @@ impl SignedIdentity {
             SignedIdentity::ExactReference { .. } => "exactReference",
             SignedIdentity::ExactRepository { .. } => "exactRepository",
             SignedIdentity::RemapIdentity { .. } => "remapIdentity",
-            SignedIdentity::Unknown(members) => members
-                .get("type")
-                .and_then(Value::as_str)
-                .unwrap_or_default(),
+            SignedIdentity::Unknown(members) => type_of_unknown(members),
         }
     }
 }

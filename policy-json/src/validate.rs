@@ -4,10 +4,10 @@
 use image_ref::Reference;
 
 use crate::error::{Error, ErrorKind, Path};
+use crate::members::Object;
 use crate::model::{
-    Base64Data, Extra, FULCIO_MEMBERS, Fulcio, KeyType, PKI_MEMBERS, POLICY_MEMBERS, Pki, Policy,
-    Requirement, SIGNED_BY_MEMBERS, SIGSTORE_SIGNED_MEMBERS, SignedBy, SignedIdentity,
-    SigstoreSigned, Slot,
+    Base64Data, Extra, Fulcio, KeyType, Pki, Policy, Requirement, SignedBy, SignedIdentity,
+    SigstoreSigned, Slot, Transports,
 };
 use crate::transport::scope_refusal;
 
@@ -20,43 +20,7 @@ impl Policy {
     /// a bad `dockerReference`, ...; a missing `default` last. Nothing is verified cryptographically, and no
     /// key file is opened.
     pub fn validate(&self) -> Result<(), Error> {
-        let root = Path::Root;
-        for slot in self.extra.layout(&POLICY_MEMBERS, |name| match name {
-            "default" => self.default.is_some(),
-            _ => self.transports.is_some(),
-        }) {
-            match slot {
-                Slot::Known("default") => {
-                    check_requirements(
-                        self.default.as_deref().unwrap_or_default(),
-                        &root.member("default"),
-                    )?;
-                }
-                Slot::Known(_) => {
-                    let at = root.member("transports");
-                    for (transport, scopes) in self.transports.iter().flat_map(|t| t.iter()) {
-                        let at = at.member(transport);
-                        for (scope, list) in scopes.iter() {
-                            let at = at.member(scope);
-                            if !scope.is_empty()
-                                && let Some(reason) = scope_refusal(transport, scope)
-                            {
-                                return Err(Error::at(
-                                    ErrorKind::InvalidScope {
-                                        transport: transport.to_owned(),
-                                        scope: scope.to_owned(),
-                                        reason,
-                                    },
-                                    &at,
-                                ));
-                            }
-                            check_requirements(list, &at)?;
-                        }
-                    }
-                }
-                Slot::Unknown(name, _) => return Err(unknown(name, &root)),
-            }
-        }
+        check_members(self, &Path::Root)?;
         if self.default.is_none() {
             return Err(Error::new(ErrorKind::MissingDefault));
         }
@@ -81,72 +45,160 @@ fn conflict(message: &'static str, path: &Path<'_>) -> Error {
     fail(ErrorKind::Conflict { message }, path)
 }
 
-/// The members of `extra`'s layout in order: an unknown one is an error, a typed one goes to `check`.
-fn each_member(
+/// The members of `extra`'s layout in order: an unknown one is an error, a typed one (a row of `known`) goes to
+/// `check`.
+fn each_member<K>(
     extra: &Extra,
-    known: &[&'static str],
-    present: impl Fn(&str) -> bool,
+    known: &[K],
+    name: impl Fn(&K) -> &'static str,
+    present: impl Fn(&K) -> bool,
     path: &Path<'_>,
-    mut check: impl FnMut(&'static str, &Path<'_>) -> Result<(), Error>,
+    mut check: impl FnMut(&K, &Path<'_>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    for slot in extra.layout(known, present) {
+    for slot in extra.layout(known, name, present) {
         match slot {
-            Slot::Known(name) => check(name, &path.member(name))?,
+            Slot::Known(i, name) => check(&known[i], &path.member(name))?,
             Slot::Unknown(name, _) => return Err(unknown(name, path)),
         }
     }
     Ok(())
 }
 
-/// Which members the layout counts as present: those the encoder writes for the typed value.
-fn written_by(encoded: serde_json::Value) -> impl Fn(&str) -> bool {
-    move |name| encoded.get(name).is_some()
+/// A struct's members in order, each checked by its table: the checks containers/image makes while reading them.
+fn check_members<T: Object>(object: &T, path: &Path<'_>) -> Result<(), Error> {
+    each_member(
+        object.extra(),
+        T::MEMBERS,
+        |member| member.name,
+        |member| (member.present)(object),
+        path,
+        |member, at| (member.check)(object, at),
+    )
 }
 
-/// `check` on a member's value, when the member is there.
-fn optional<T: ?Sized>(
-    value: Option<&T>,
+/// The members of an object whose typed members besides `type` are the strings `members` (an identity, or with
+/// none an object that has only its `type`): only an unknown one is an error.
+fn check_string_members<const N: usize>(
+    extra: &Extra,
+    members: [(&'static str, &Option<String>); N],
     path: &Path<'_>,
-    check: impl FnOnce(&T, &Path<'_>) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    value.map_or(Ok(()), |v| check(v, path))
+    let mut known = vec![("type", true)];
+    known.extend(members.iter().map(|(name, value)| (*name, value.is_some())));
+    each_member(
+        extra,
+        &known,
+        |(name, _)| name,
+        |(_, present)| *present,
+        path,
+        |_, _| Ok(()),
+    )
 }
 
-fn check_base64(data: &Base64Data, path: &Path<'_>) -> Result<(), Error> {
-    data.decode()
-        .map(drop)
-        .map_err(|source| fail(ErrorKind::InvalidBase64 { source }, path))
-}
-
-fn check_base64_list(list: &[Base64Data], path: &Path<'_>) -> Result<(), Error> {
-    list.iter()
-        .enumerate()
-        .try_for_each(|(i, d)| check_base64(d, &path.index(i)))
-}
-
-fn check_requirements(list: &[Requirement], path: &Path<'_>) -> Result<(), Error> {
-    if list.is_empty() {
-        return Err(fail(ErrorKind::EmptyRequirements, path));
+/// What containers/image checks in a member's value while it reads the member; by default nothing.
+pub(crate) trait Check {
+    /// Checks the value, found at `path`.
+    fn check(&self, _path: &Path<'_>) -> Result<(), Error> {
+        Ok(())
     }
-    list.iter()
-        .enumerate()
-        .try_for_each(|(i, r)| check_requirement(r, &path.index(i)))
+}
+
+impl Check for String {}
+
+impl Check for Vec<String> {}
+
+/// Checked after the members of the requirement that holds it, as containers/image reads it then.
+impl Check for SignedIdentity {}
+
+impl Check for KeyType {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        match self {
+            KeyType::Other(value) => Err(fail(
+                ErrorKind::InvalidKeyType {
+                    key_type: value.clone(),
+                    present: true,
+                },
+                path,
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Check for Base64Data {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        self.decode()
+            .map(drop)
+            .map_err(|source| fail(ErrorKind::InvalidBase64 { source }, path))
+    }
+}
+
+impl Check for Vec<Base64Data> {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        self.iter()
+            .enumerate()
+            .try_for_each(|(i, d)| d.check(&path.index(i)))
+    }
+}
+
+/// `default`, or a scope's list.
+impl Check for Vec<Requirement> {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        if self.is_empty() {
+            return Err(fail(ErrorKind::EmptyRequirements, path));
+        }
+        self.iter()
+            .enumerate()
+            .try_for_each(|(i, r)| check_requirement(r, &path.index(i)))
+    }
+}
+
+/// Each scope as its transport checks it, then its list.
+impl Check for Transports {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        for (transport, scopes) in self.iter() {
+            let at = path.member(transport);
+            for (scope, list) in scopes.iter() {
+                let at = at.member(scope);
+                if !scope.is_empty()
+                    && let Some(reason) = scope_refusal(transport, scope)
+                {
+                    return Err(Error::at(
+                        ErrorKind::InvalidScope {
+                            transport: transport.to_owned(),
+                            scope: scope.to_owned(),
+                            reason,
+                        },
+                        &at,
+                    ));
+                }
+                list.check(&at)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Check for Fulcio {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        check_fulcio(self, path)
+    }
+}
+
+impl Check for Pki {
+    fn check(&self, path: &Path<'_>) -> Result<(), Error> {
+        check_pki(self, path)
+    }
 }
 
 fn check_requirement(r: &Requirement, path: &Path<'_>) -> Result<(), Error> {
     match r {
         Requirement::InsecureAcceptAnything(extra) | Requirement::Reject(extra) => {
-            each_member(extra, &["type"], |_| true, path, |_, _| Ok(()))
+            check_string_members(extra, [], path)
         }
         Requirement::SignedBy(s) => check_signed_by(s, path),
         Requirement::SignedBaseLayer(s) => {
-            each_member(
-                &s.extra,
-                &["type", "baseLayerIdentity"],
-                |name| name == "type" || s.base_layer_identity.is_some(),
-                path,
-                |_, _| Ok(()),
-            )?;
+            check_members(s, path)?;
             let identity = s.base_layer_identity.as_ref().ok_or_else(|| {
                 fail(
                     ErrorKind::MissingKey {
@@ -169,26 +221,7 @@ fn check_requirement(r: &Requirement, path: &Path<'_>) -> Result<(), Error> {
 
 fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
     // While reading the members: keyType's value, keyData's base64.
-    each_member(
-        &s.extra,
-        &SIGNED_BY_MEMBERS,
-        written_by(crate::encode::signed_by(s)),
-        path,
-        |name, at| match name {
-            "keyType" => match &s.key_type {
-                Some(KeyType::Other(value)) => Err(fail(
-                    ErrorKind::InvalidKeyType {
-                        key_type: value.clone(),
-                        present: true,
-                    },
-                    at,
-                )),
-                _ => Ok(()),
-            },
-            "keyData" => optional(s.key_data.as_ref(), at, check_base64),
-            _ => Ok(()),
-        },
-    )?;
+    check_members(s, path)?;
     if let Some(identity) = &s.signed_identity {
         check_identity(identity, &path.member("signedIdentity"))?;
     }
@@ -233,23 +266,7 @@ fn check_signed_by(s: &SignedBy, path: &Path<'_>) -> Result<(), Error> {
 
 fn check_sigstore_signed(s: &SigstoreSigned, path: &Path<'_>) -> Result<(), Error> {
     // While reading the members: base64, and the fulcio and pki objects with their own checks.
-    each_member(
-        &s.extra,
-        &SIGSTORE_SIGNED_MEMBERS,
-        written_by(crate::encode::sigstore_signed(s)),
-        path,
-        |name, at| match name {
-            "keyData" => optional(s.key_data.as_ref(), at, check_base64),
-            "keyDatas" => optional(s.key_datas.as_deref(), at, check_base64_list),
-            "rekorPublicKeyData" => optional(s.rekor_public_key_data.as_ref(), at, check_base64),
-            "rekorPublicKeyDatas" => {
-                optional(s.rekor_public_key_datas.as_deref(), at, check_base64_list)
-            }
-            "fulcio" => optional(s.fulcio.as_ref(), at, check_fulcio),
-            "pki" => optional(s.pki.as_ref(), at, check_pki),
-            _ => Ok(()),
-        },
-    )?;
+    check_members(s, path)?;
     if let Some(identity) = &s.signed_identity {
         check_identity(identity, &path.member("signedIdentity"))?;
     }
@@ -340,16 +357,7 @@ fn path_or_data(
 }
 
 fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
-    each_member(
-        &f.extra,
-        &FULCIO_MEMBERS,
-        written_by(crate::encode::fulcio(f)),
-        path,
-        |name, at| match name {
-            "caData" => optional(f.ca_data.as_ref(), at, check_base64),
-            _ => Ok(()),
-        },
-    )?;
+    check_members(f, path)?;
     path_or_data(
         &f.ca_path,
         f.ca_data.is_some(),
@@ -367,17 +375,7 @@ fn check_fulcio(f: &Fulcio, path: &Path<'_>) -> Result<(), Error> {
 }
 
 fn check_pki(p: &Pki, path: &Path<'_>) -> Result<(), Error> {
-    each_member(
-        &p.extra,
-        &PKI_MEMBERS,
-        written_by(crate::encode::pki(p)),
-        path,
-        |name, at| match name {
-            "caRootsData" => optional(p.ca_roots_data.as_ref(), at, check_base64),
-            "caIntermediatesData" => optional(p.ca_intermediates_data.as_ref(), at, check_base64),
-            _ => Ok(()),
-        },
-    )?;
+    check_members(p, path)?;
     path_or_data(
         &p.ca_roots_path,
         p.ca_roots_data.is_some(),
@@ -401,40 +399,40 @@ fn check_pki(p: &Pki, path: &Path<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The value of a string member an identity requires.
+fn required(value: &Option<String>, key: &'static str, path: &Path<'_>) -> Result<String, Error> {
+    value
+        .clone()
+        .ok_or_else(|| fail(ErrorKind::MissingKey { key }, path))
+}
+
+/// The image reference an identity requires in its member `key`.
+fn required_reference(
+    value: &Option<String>,
+    key: &'static str,
+    path: &Path<'_>,
+) -> Result<(String, Reference), Error> {
+    let value = required(value, key, path)?;
+    match Reference::parse_normalized(&value) {
+        Ok(reference) => Ok((value, reference)),
+        Err(source) => Err(fail(
+            ErrorKind::InvalidReference { key, value, source },
+            path,
+        )),
+    }
+}
+
 fn check_identity(identity: &SignedIdentity, path: &Path<'_>) -> Result<(), Error> {
-    let required = |value: &Option<String>, key: &'static str| -> Result<String, Error> {
-        value
-            .clone()
-            .ok_or_else(|| fail(ErrorKind::MissingKey { key }, path))
-    };
     match identity {
         SignedIdentity::MatchExact(extra)
         | SignedIdentity::MatchRepoDigestOrExact(extra)
-        | SignedIdentity::MatchRepository(extra) => {
-            each_member(extra, &["type"], |_| true, path, |_, _| Ok(()))
-        }
+        | SignedIdentity::MatchRepository(extra) => check_string_members(extra, [], path),
         SignedIdentity::ExactReference {
             docker_reference,
             extra,
         } => {
-            each_member(
-                extra,
-                &["type", "dockerReference"],
-                |name| name == "type" || docker_reference.is_some(),
-                path,
-                |_, _| Ok(()),
-            )?;
-            let value = required(docker_reference, "dockerReference")?;
-            let reference = Reference::parse_normalized(&value).map_err(|source| {
-                fail(
-                    ErrorKind::InvalidReference {
-                        key: "dockerReference",
-                        value: value.clone(),
-                        source,
-                    },
-                    path,
-                )
-            })?;
+            check_string_members(extra, [("dockerReference", docker_reference)], path)?;
+            let (value, reference) = required_reference(docker_reference, "dockerReference", path)?;
             if reference.tag().is_none() && reference.digest().is_none() {
                 return Err(fail(ErrorKind::NameOnlyReference { value }, path));
             }
@@ -444,45 +442,22 @@ fn check_identity(identity: &SignedIdentity, path: &Path<'_>) -> Result<(), Erro
             docker_repository,
             extra,
         } => {
-            each_member(
-                extra,
-                &["type", "dockerRepository"],
-                |name| name == "type" || docker_repository.is_some(),
-                path,
-                |_, _| Ok(()),
-            )?;
-            let value = required(docker_repository, "dockerRepository")?;
-            Reference::parse_normalized(&value).map_err(|source| {
-                fail(
-                    ErrorKind::InvalidReference {
-                        key: "dockerRepository",
-                        value: value.clone(),
-                        source,
-                    },
-                    path,
-                )
-            })?;
-            Ok(())
+            check_string_members(extra, [("dockerRepository", docker_repository)], path)?;
+            required_reference(docker_repository, "dockerRepository", path).map(drop)
         }
         SignedIdentity::RemapIdentity {
             prefix,
             signed_prefix,
             extra,
         } => {
-            each_member(
+            check_string_members(
                 extra,
-                &["type", "prefix", "signedPrefix"],
-                |name| match name {
-                    "prefix" => prefix.is_some(),
-                    "signedPrefix" => signed_prefix.is_some(),
-                    _ => true,
-                },
+                [("prefix", prefix), ("signedPrefix", signed_prefix)],
                 path,
-                |_, _| Ok(()),
             )?;
             // containers/image checks the missing keys in map order (random); prefix first here.
-            let prefix = required(prefix, "prefix")?;
-            let signed_prefix = required(signed_prefix, "signedPrefix")?;
+            let prefix = required(prefix, "prefix", path)?;
+            let signed_prefix = required(signed_prefix, "signedPrefix", path)?;
             for value in [prefix, signed_prefix] {
                 if !is_remap_prefix(&value) {
                     return Err(fail(ErrorKind::InvalidRemapPrefix { prefix: value }, path));
