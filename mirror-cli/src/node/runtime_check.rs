@@ -69,7 +69,15 @@ fn full_check(rendered: &Rendered) -> Result<(), registries_conf::Error> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use registries_conf::{Layout, MirrorSet, SourcePolicy};
+    use registries_conf::{Layout, MirrorSet};
+
+    /// The `MirrorRules` strategies registries-conf's tests share. `include!`, not `#[path]`: a `#[path]` in this
+    /// inline module is taken from `src/node/runtime_check/tests/`, a folder that does not exist, and the file
+    /// is not found.
+    mod mirror_rules {
+        include!("../../../test-support/mirror_rules.rs");
+    }
+    use mirror_rules::{mirror_set, rules_of, source_policy};
 
     /// Scopes mostly valid for OpenShift (so rendering goes through), with the edge cases of `parseLocation` and
     /// the wildcard check mixed in.
@@ -106,34 +114,9 @@ mod tests {
         (host, tail).prop_map(|(h, t)| format!("{h}{t}"))
     }
 
-    fn mirror_set() -> impl Strategy<Value = MirrorSet> {
-        let policy = prop_oneof![
-            Just(SourcePolicy::Unset),
-            Just(SourcePolicy::AllowContactingSource),
-            Just(SourcePolicy::NeverContactSource),
-        ];
-        (scope(), proptest::collection::vec(scope(), 1..3), policy).prop_map(
-            |(source, mirrors, policy)| MirrorSet {
-                source,
-                mirrors,
-                policy,
-            },
-        )
-    }
-
     fn rules() -> impl Strategy<Value = MirrorRules> {
-        let sets = || proptest::collection::vec(mirror_set(), 0..3);
-        let list = || proptest::option::of(proptest::collection::vec(scope(), 0..3));
-        (sets(), sets(), sets(), list(), list()).prop_map(
-            |(digest, legacy, tag, insecure, blocked)| MirrorRules {
-                digest_mirror_sets: digest,
-                legacy_digest_mirror_sets: legacy,
-                tag_mirror_sets: tag,
-                insecure,
-                blocked,
-                search_registries: None,
-            },
-        )
+        let set = || mirror_set(scope(), (scope(), 1..3), source_policy([1, 1, 1]));
+        rules_of(set, scope, [0..3, 0..3, 0..3, 0..3, 0..3])
     }
 
     proptest! {

@@ -10,6 +10,7 @@ use std::process::{Command, Output, Stdio};
 use mirror_cli::cluster::Input;
 use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 use mirror_cli::commands::render::{self, RenderRequest};
+use mirror_cli::commands::verify::{self, VerifyRequest};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::RenderOptions;
 
@@ -35,6 +36,39 @@ pub fn capture<R>(
         String::from_utf8(out).unwrap(),
         String::from_utf8(err).unwrap(),
     )
+}
+
+/// Runs a command told to write its output to the file `name` in a fresh folder (`run` is given the file's path).
+/// It must succeed, print nothing on stdout, and leave that file alone in the folder (no temporary file behind),
+/// with the permission bits `file_mode`. Returns the folder (dropping it deletes the file), the file and stderr.
+pub fn run_to_file(
+    name: &str,
+    file_mode: u32,
+    run: impl FnOnce(PathBuf, &mut Vec<u8>, &mut Vec<u8>, &Style) -> Result<Exit, mirror_cli::Error>,
+) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let (result, out, err) = capture(|out, err, style| run(path.clone(), out, err, style));
+    assert_eq!(result.unwrap(), Exit::Ok, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(mode(&path), file_mode, "{}", path.display());
+    let entries = fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(entries, 1, "no temporary file left behind");
+    (dir, path, err)
+}
+
+/// `render` of `request`, captured as [`capture`] does.
+pub fn render_captured(
+    request: &RenderRequest,
+) -> (Result<Exit, mirror_cli::Error>, String, String) {
+    capture(|out, err, style| render::run(request, out, err, style))
+}
+
+/// `verify` of `request`, captured as [`capture`] does.
+pub fn verify_captured(
+    request: &VerifyRequest,
+) -> (Result<Exit, mirror_cli::Error>, String, String) {
+    capture(|out, err, style| verify::run(request, out, err, style))
 }
 
 /// `icsp validate` (strict, no clock) of `inputs`, captured as [`capture`] does.

@@ -10,13 +10,15 @@ use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::diff::DiffRequest;
 use mirror_cli::commands::icsp_cmd::{self, IcspRequest, ValidateRequest};
 use mirror_cli::commands::pull_secret::{self, GetRequest, PullSecretRequest};
-use mirror_cli::commands::render::{self, RenderRequest};
+use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::trust::{self, CheckRequest, TrustRequest};
 use mirror_cli::commands::{Exit, Format};
 use serde_json::Value;
 use trust_bundle::UnixTime;
 
-use crate::common::{assert_no_secret, capture, credential_needles, input, run_binary, write_file};
+use crate::common::{
+    assert_no_secret, capture, credential_needles, input, render_captured, run_binary, write_file,
+};
 
 /// The password and token in the example's pull secret and in [`PULL_SECRET_JSON`]: never in any JSON.
 fn needles() -> Vec<String> {
@@ -86,7 +88,7 @@ fn render_json_is_the_plan() {
         format: Format::Json,
         ..Default::default()
     };
-    let (exit, out, _) = capture(|out, err, style| render::run(&request, out, err, style));
+    let (exit, out, _) = render_captured(&request);
     assert_eq!(exit.unwrap(), Exit::Ok);
     let document = json(&out);
     assert_no_secret("render -o json", "on stdout", &out, &example_auths());
@@ -119,8 +121,8 @@ fn render_json_with_root_and_show() {
         format: Format::Json,
         ..Default::default()
     };
-    let (_, first, _) = capture(|out, err, style| render::run(&request(false), out, err, style));
-    let (_, again, _) = capture(|out, err, style| render::run(&request(true), out, err, style));
+    let (_, first, _) = render_captured(&request(false));
+    let (_, again, _) = render_captured(&request(true));
     let (first, again) = (json(&first), json(&again));
     assert_eq!(first["root"], root.display().to_string());
     for (before, after) in first["files"]

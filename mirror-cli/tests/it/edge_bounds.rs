@@ -6,9 +6,9 @@
 
 use crate::common::{self, assert_starts_with, input};
 use mirror_cli::commands::Exit;
-use mirror_cli::commands::render::{self, RenderRequest};
+use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::{self, ResolveRequest};
-use mirror_cli::commands::verify::{self, VerifyRequest};
+use mirror_cli::commands::verify::VerifyRequest;
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::RenderOptions;
 
@@ -52,18 +52,11 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
     let text = objects();
     assert!(text.len() > 10_000_000, "{}", text.len());
     let root = tempfile::tempdir().unwrap();
-    let (result, _, err) = common::capture(|out, err, style| {
-        render::run(
-            &RenderRequest {
-                inputs: vec![input("mirrors.yaml", &text)],
-                root: Some(root.path().to_path_buf()),
-                options: options(),
-                ..Default::default()
-            },
-            out,
-            err,
-            style,
-        )
+    let (result, _, err) = common::render_captured(&RenderRequest {
+        inputs: vec![input("mirrors.yaml", &text)],
+        root: Some(root.path().to_path_buf()),
+        options: options(),
+        ..Default::default()
     });
     assert_eq!(result.unwrap(), Exit::Ok, "{err}");
     let written = std::fs::metadata(root.path().join("etc/containers/registries.conf"))
@@ -101,18 +94,11 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
     }
 
     // verify reads it back and finds the node as rendered.
-    let (result, out, err) = common::capture(|out, err, style| {
-        verify::run(
-            &VerifyRequest {
-                root: root.path().to_path_buf(),
-                inputs: vec![input("mirrors.yaml", &text)],
-                options: options(),
-                ..Default::default()
-            },
-            out,
-            err,
-            style,
-        )
+    let (result, out, err) = common::verify_captured(&VerifyRequest {
+        root: root.path().to_path_buf(),
+        inputs: vec![input("mirrors.yaml", &text)],
+        options: options(),
+        ..Default::default()
     });
     assert_eq!(result.unwrap(), Exit::Ok, "{out}{err}");
 }

@@ -6,7 +6,7 @@
 use crate::common::{self, assert_contains, input};
 use mirror_cli::commands::Exit;
 use mirror_cli::commands::manifests::{self, ManifestsRequest, Rules};
-use mirror_cli::commands::render::{self, RenderRequest};
+use mirror_cli::commands::render::RenderRequest;
 
 /// A long repository name (≈ 600 bytes of base64 a source in registries.conf), so that few sources reach the
 /// limit and the test stays quick.
@@ -66,16 +66,9 @@ fn over_the_limit_is_refused_with_how_many_fit_and_the_way_out() {
     assert!((1_000..3_000).contains(&fit), "{line}");
 
     // render still writes the files (a host no operator manages takes them), with the warning.
-    let (result, _, err) = common::capture(|out, err, style| {
-        render::run(
-            &RenderRequest {
-                inputs: vec![input("idms.yaml", &text)],
-                ..Default::default()
-            },
-            out,
-            err,
-            style,
-        )
+    let (result, _, err) = common::render_captured(&RenderRequest {
+        inputs: vec![input("idms.yaml", &text)],
+        ..Default::default()
     });
     assert_eq!(result.unwrap(), Exit::Ok);
     assert_contains(&err, "warning: too large for the cluster: ");

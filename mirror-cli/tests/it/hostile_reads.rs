@@ -29,9 +29,7 @@ fn verify_output(root: &Path, json: bool) -> (Exit, String) {
         json,
         ..Default::default()
     };
-    let (result, out, err) = common::capture(|out, err, style| {
-        mirror_cli::commands::verify::run(&request, out, err, style)
-    });
+    let (result, out, err) = common::verify_captured(&request);
     (result.unwrap(), format!("{out}{err}"))
 }
 
@@ -307,9 +305,7 @@ fn a_node_s_files_share_the_command_s_budget() {
         budget: Some(Budget::new(100)),
         ..Default::default()
     };
-    let (result, _, _) = common::capture(|out, err, style| {
-        mirror_cli::commands::verify::run(&request, out, err, style)
-    });
+    let (result, _, _) = common::verify_captured(&request);
     let e = result.unwrap_err().to_string();
     assert_contains(&e, "exceed their budget of 100 bytes");
 }

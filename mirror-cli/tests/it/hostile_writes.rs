@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use mirror_cli::cluster::{EXAMPLE, Input};
 use mirror_cli::commands::render::{self, RenderRequest};
-use mirror_cli::commands::verify::{self, VerifyRequest};
+use mirror_cli::commands::verify::VerifyRequest;
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::paths;
 
@@ -36,8 +36,7 @@ fn render_with(root: &Path, inputs: Vec<Input>, example: bool) -> (Result<Exit, 
         lock_timeout: Some(Duration::from_millis(300)),
         ..Default::default()
     };
-    let (result, out, err) =
-        common::capture(|out, err, style| render::run(&request, out, err, style));
+    let (result, out, err) = common::render_captured(&request);
     (result.map_err(|e| e.to_string()), format!("{out}{err}"))
 }
 
@@ -48,8 +47,7 @@ fn verify_with(root: &Path, inputs: Vec<Input>, example: bool) -> (Exit, String)
         example,
         ..Default::default()
     };
-    let (result, out, err) =
-        common::capture(|out, err, style| verify::run(&request, out, err, style));
+    let (result, out, err) = common::verify_captured(&request);
     (result.unwrap(), format!("{out}{err}"))
 }
 

@@ -114,22 +114,17 @@ fn duplicate_paths_are_refused() {
 
 #[test]
 fn output_file_is_private_and_complete() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("mirror.ign");
-    let request = IgnitionRequest {
-        output: Some(path.clone()),
-        spec_version: "3.4.0".into(),
-        ..example_request()
-    };
-    let (result, out, err) = ignition(&request);
-    assert_eq!(result.unwrap(), Exit::Ok);
-    assert!(out.is_empty());
+    let (_dir, path, err) = common::run_to_file("mirror.ign", 0o600, |path, out, err, style| {
+        let request = IgnitionRequest {
+            output: Some(path),
+            spec_version: "3.4.0".into(),
+            ..example_request()
+        };
+        run(&request, out, err, style)
+    });
     assert_contains(&err, "mirror.ign");
-    assert_eq!(common::mode(&path), 0o600);
     let config: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(config["ignition"]["version"], "3.4.0");
-    let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
-    assert_eq!(leftovers, 1, "no temporary file left behind");
 }
 
 #[test]

@@ -21,6 +21,8 @@ mod hostile_inputs;
 mod hostile_reads;
 mod hostile_roots;
 mod hostile_writes;
+#[path = "../../../test-support/http_server.rs"]
+mod http_server;
 mod icsp_cmd;
 mod ignition_config;
 mod manifests_stream;

@@ -8,7 +8,6 @@ use mirror_cli::cluster::Cluster;
 
 use mirror_cli::cluster::EXAMPLE;
 use mirror_cli::commands::manifests::{ManifestsRequest, Rules, build, run, to_stream};
-use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::{RenderOptions, paths, plan};
 
 const REGISTRY: &str = "mirror.example.com:5000";
@@ -232,20 +231,13 @@ fn mirrors_elsewhere_are_warned_about() {
 
 #[test]
 fn output_file_is_private() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("manifests.yaml");
-    let request = ManifestsRequest {
-        output: Some(path.clone()),
-        ..request(release_maps(), false)
-    };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    assert_eq!(
-        run(&request, &mut out, &mut err, &Style::plain()).unwrap(),
-        Exit::Ok
-    );
-    assert!(out.is_empty());
-    assert_eq!(common::mode(&path), 0o600);
-    let err = String::from_utf8(err).unwrap();
+    let (dir, _, err) = common::run_to_file("manifests.yaml", 0o600, |path, out, err, style| {
+        let request = ManifestsRequest {
+            output: Some(path),
+            ..request(release_maps(), false)
+        };
+        run(&request, out, err, style)
+    });
     assert!(!err.contains("s3cret-Pass"), "{err}");
     insta::assert_snapshot!(
         "run_stderr",

@@ -3,10 +3,7 @@
 //! release whose image-references lists a missing component, and no secret in anything it prints.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use base64::Engine as _;
 use mirror_cli::commands::probe::{ProbeArgs, ProbeOutput, run};
@@ -16,6 +13,7 @@ use crate::common::{
     assert_contains, assert_no_secret, assert_starts_with, capture, credential_needles, run_binary,
     show,
 };
+use crate::http_server::{Req, Resp, Server};
 
 const USER: &str = "probeuser";
 const PASSWORD: &str = "Pr0be-Secret-PW!";
@@ -36,27 +34,20 @@ struct Content {
 
 /// A registry answering as docker/distribution with htpasswd does, on plain HTTP.
 struct Registry {
-    port: u16,
+    server: Server,
     content: Arc<Mutex<Content>>,
 }
 
 impl Registry {
     fn start() -> Registry {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
         let content = Arc::new(Mutex::new(Content::default()));
         let shared = content.clone();
-        std::thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                let content = shared.clone();
-                std::thread::spawn(move || serve(conn, &content));
-            }
-        });
-        Registry { port, content }
+        let server = Server::http("127.0.0.1", move |req| answer(req, &shared));
+        Registry { server, content }
     }
 
     fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
+        format!("127.0.0.1:{}", self.server.port())
     }
 
     /// Stores an image (one layer holding `files`) under `repo` and `tag`; returns its manifest digest.
@@ -107,114 +98,41 @@ fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
     out
 }
 
-fn serve(conn: TcpStream, content: &Mutex<Content>) {
-    let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(conn);
-    // A TLS hello (the insecure registry's first, unverified TLS attempt) gets the plain HTTP answer Go gives it.
-    if reader
-        .fill_buf()
-        .map(|b| b.first() == Some(&0x16))
-        .unwrap_or(true)
-    {
-        let _ = reader.get_mut().write_all(
-            b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n",
-        );
-        return;
-    }
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut parts = line.split_whitespace();
-        let (method, path) = (
-            parts.next().unwrap_or("").to_owned(),
-            parts.next().unwrap_or("").to_owned(),
-        );
-        let mut authorization = None;
-        let mut length = 0usize;
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h).unwrap_or(0) == 0 {
-                return;
-            }
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = h.split_once(':') {
-                match k.to_ascii_lowercase().as_str() {
-                    "authorization" => authorization = Some(v.trim().to_owned()),
-                    "content-length" => length = v.trim().parse().unwrap_or(0),
-                    _ => {}
-                }
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let authorized = authorization.as_deref()
-            == Some(&format!("Basic {}", b64(&format!("{USER}:{PASSWORD}"))));
-        let (status, headers, body) = answer(&path, authorized, content);
-        let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", body.len());
-        for (k, v) in headers {
-            head.push_str(&format!("{k}: {v}\r\n"));
-        }
-        head.push_str("\r\n");
-        let stream = reader.get_mut();
-        if stream.write_all(head.as_bytes()).is_err() {
-            return;
-        }
-        if method != "HEAD" && stream.write_all(&body).is_err() {
-            return;
-        }
-    }
-}
-
-fn answer(
-    path: &str,
-    authorized: bool,
-    content: &Mutex<Content>,
-) -> (u16, Vec<(String, String)>, Vec<u8>) {
-    let challenge = vec![(
-        "WWW-Authenticate".to_owned(),
-        r#"Basic realm="Registry Realm""#.to_owned(),
-    )];
-    let unauthorized =
-        br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}"#.to_vec();
+/// The answer to `req`: 401 with a Basic challenge unless it carries the user's password, else the content.
+fn answer(req: &Req, content: &Mutex<Content>) -> Resp {
+    let authorized = req.header("authorization")
+        == Some(&format!("Basic {}", b64(&format!("{USER}:{PASSWORD}"))));
     if !authorized {
-        return (401, challenge, unauthorized);
+        return Resp::new(401)
+            .header("WWW-Authenticate", r#"Basic realm="Registry Realm""#)
+            .body(
+                &br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}"#[..],
+            );
     }
+    let path = req.path();
     if path == "/v2/" {
-        return (200, Vec::new(), b"{}".to_vec());
+        return Resp::new(200).body(&b"{}"[..]);
     }
     let c = content.lock().unwrap();
     let rest = path.strip_prefix("/v2/").unwrap_or("");
     if let Some((repo, reference)) = rest.split_once("/manifests/") {
         return match c.manifests.get(&(repo.to_owned(), reference.to_owned())) {
-            Some(bytes) => (
-                200,
-                vec![
-                    ("Content-Type".into(), OCI.into()),
-                    ("Docker-Content-Digest".into(), Digest::sha256(bytes).to_string()),
-                ],
-                bytes.clone(),
-            ),
+            Some(bytes) => Resp::new(200)
+                .header("Content-Type", OCI)
+                .header("Docker-Content-Digest", &Digest::sha256(bytes).to_string())
+                .body(bytes.clone()),
             // docker-registry 2.8 says MANIFEST_UNKNOWN for an unknown repository too.
-            None => (
-                404,
-                vec![("Content-Type".into(), "application/json".into())],
-                br#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{}}]}"#.to_vec(),
+            None => Resp::new(404).json(
+                r#"{"errors":[{"code":"MANIFEST_UNKNOWN","message":"manifest unknown","detail":{}}]}"#,
             ),
         };
     }
     if let Some((_, digest)) = rest.split_once("/blobs/")
         && let Some(bytes) = c.blobs.get(digest)
     {
-        return (200, Vec::new(), bytes.clone());
+        return Resp::new(200).body(bytes.clone());
     }
-    (404, Vec::new(), b"404 page not found\n".to_vec())
+    Resp::new(404).body(&b"404 page not found\n"[..])
 }
 
 /// A node root whose registries.conf sends both release repositories to the registry as an insecure mirror, and

@@ -169,37 +169,33 @@ fn naming_both_ways() {
 
 #[test]
 fn output_file_is_atomic_and_untouched_on_refusal() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("registry-config.yaml");
-    let with_output = |pair: String| {
+    let with_output = |target: PathBuf, pair: String| {
         TrustRequest::ConfigMap(ConfigMapRequest {
             format: Default::default(),
             name: "registry-config".into(),
             namespace: "openshift-config".into(),
             pairs: vec![pair],
-            output: Some(target.clone()),
+            output: Some(target),
             now: now(),
             out_of_validity: trust_bundle::OutOfValidity::Refuse,
         })
     };
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    run(
-        &with_output(format!("mirror.registry.com:443={DATA}/ca.pem")),
-        &mut out,
-        &mut err,
-        &Style::plain(),
-    )
-    .unwrap();
-    assert!(out.is_empty());
+    let (dir, target, _) =
+        common::run_to_file("registry-config.yaml", 0o644, |path, out, err, style| {
+            let pair = format!("mirror.registry.com:443={DATA}/ca.pem");
+            run(&with_output(path, pair), out, err, style)
+        });
     let written = std::fs::read_to_string(&target).unwrap();
     assert_starts_with(
         &written,
         "apiVersion: v1\ndata:\n  mirror.registry.com..443: |\n",
     );
-    assert_eq!(common::mode(&target), 0o644);
     // A refused bundle leaves the earlier file exactly as it was, and no temporary file behind.
     let refused = run(
-        &with_output(format!("mirror.registry.com:443={DATA}/ca-with-key.pem")),
+        &with_output(
+            target.clone(),
+            format!("mirror.registry.com:443={DATA}/ca-with-key.pem"),
+        ),
         &mut Vec::new(),
         &mut Vec::new(),
         &Style::plain(),

@@ -59,6 +59,16 @@ impl Ground {
         ground
     }
 
+    /// A ground whose root holds `folders` and, at each `(at, name)` of `links`, a link to the outside entry
+    /// `name` (`shadow`, the secret file; `dir`, a folder holding a copy of it), as a hostile image plants them.
+    pub fn with_links(folders: &[&str], links: &[(&str, &str)]) -> Ground {
+        let ground = Ground::with_folders(folders);
+        for (at, name) in links {
+            ground.link(ground.outside().join(name), at);
+        }
+        ground
+    }
+
     /// A fresh ground, its root's path and the root opened (keep the ground: dropping it deletes the folders).
     pub fn opened() -> (Ground, PathBuf, Root) {
         let ground = Ground::new();

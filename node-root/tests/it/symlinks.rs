@@ -37,12 +37,11 @@ fn blocked_at(e: &node_root::Error) -> (String, FileKind) {
 
 #[test]
 fn a_link_to_a_secret_is_never_read() {
-    let ground = Ground::with_folders(&["etc/containers"]);
-    let root_path = ground.root();
-    ground.link(
-        ground.outside().join("shadow"),
-        "etc/containers/policy.json",
+    let ground = Ground::with_links(
+        &["etc/containers"],
+        &[("etc/containers/policy.json", "shadow")],
     );
+    let root_path = ground.root();
     // An absolute link inside the root's own namespace, and a relative one climbing out.
     ground.link("../../../outside/shadow", "etc/containers/registries.conf");
     let before = ground.outside_snapshot();
@@ -66,9 +65,8 @@ fn a_link_to_a_secret_is_never_read() {
 
 #[test]
 fn a_linked_folder_on_the_way_is_refused_for_everything() {
-    let ground = Ground::with_folders(&["etc", "var/lib"]);
+    let ground = Ground::with_links(&["etc", "var/lib"], &[("etc/containers", "dir")]);
     let root_path = ground.root();
-    ground.link(ground.outside().join("dir"), "etc/containers");
     // A link to a folder inside the root is refused as well: no link is ever followed.
     fs::create_dir_all(root_path.join("real/kubelet")).unwrap();
     ground.link("../../real/kubelet", "var/lib/kubelet");
@@ -162,13 +160,14 @@ fn a_linked_folder_on_the_way_is_refused_for_everything() {
 
 #[test]
 fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
-    let ground = Ground::with_folders(&["etc/docker/certs.d"]);
-    let root_path = ground.root();
-    ground.link(ground.outside().join("shadow"), "etc/a.conf");
-    ground.link(
-        ground.outside().join("dir"),
-        "etc/docker/certs.d/gone.example.com",
+    let ground = Ground::with_links(
+        &["etc/docker/certs.d"],
+        &[
+            ("etc/a.conf", "shadow"),
+            ("etc/docker/certs.d/gone.example.com", "dir"),
+        ],
     );
+    let root_path = ground.root();
     let before = ground.outside_snapshot();
     for root in roots(&root_path) {
         let mut writer = root.lock(Duration::from_secs(5)).unwrap();
@@ -193,15 +192,16 @@ fn a_linked_file_is_not_replaced_and_its_target_is_untouched() {
 
 #[test]
 fn planted_temporary_files_and_trash_are_removed_never_followed() {
-    let ground = Ground::with_folders(&["etc/docker/certs.d/old:5000"]);
+    // Someone who owns etc plants links where this crate puts its temporary file and its trash.
+    let ground = Ground::with_links(
+        &["etc/docker/certs.d/old:5000"],
+        &[
+            ("etc/.a.conf.node-root.tmp", "shadow"),
+            ("etc/docker/certs.d/.old:5000.node-root.trash", "dir"),
+        ],
+    );
     let root_path = ground.root();
     ground.write("etc/docker/certs.d/old:5000/ca.crt", "old");
-    // Someone who owns etc plants links where this crate puts its temporary file and its trash.
-    ground.link(ground.outside().join("shadow"), "etc/.a.conf.node-root.tmp");
-    ground.link(
-        ground.outside().join("dir"),
-        "etc/docker/certs.d/.old:5000.node-root.trash",
-    );
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let mut writer = root.lock(Duration::from_secs(5)).unwrap();
@@ -218,10 +218,14 @@ fn planted_temporary_files_and_trash_are_removed_never_followed() {
 
 #[test]
 fn a_linked_lock_file_or_journal_is_refused() {
-    let ground = Ground::new();
+    let ground = Ground::with_links(
+        &[],
+        &[
+            (".node-root.lock", "shadow"),
+            (".node-root.journal", "shadow"),
+        ],
+    );
     let root_path = ground.root();
-    ground.link(ground.outside().join("shadow"), ".node-root.lock");
-    ground.link(ground.outside().join("shadow"), ".node-root.journal");
     let before = ground.outside_snapshot();
     let root = Root::open(&root_path).unwrap();
     let e = root.lock(Duration::from_secs(1)).unwrap_err();

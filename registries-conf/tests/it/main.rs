@@ -3,6 +3,8 @@
 mod bounds;
 mod common;
 mod edit_lossless;
+#[path = "../../../test-support/mirror_rules.rs"]
+mod mirror_rules;
 mod parse_dropin;
 mod parse_fast;
 mod parse_properties;

@@ -3,14 +3,15 @@
 use std::fs;
 use std::path::Path;
 
+use crate::mirror_rules::{mirror_set, rules_of, source_policy};
 use crate::strategies::one_of;
 use proptest::prelude::*;
 use registries_conf::WarningKind;
 use registries_conf::parse;
 use registries_conf::validate;
 use registries_conf::{
-    Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, RegistriesConf, Registry, SourcePolicy,
-    encode, render, render_model,
+    Layout, Mirror, MirrorRules, PullFromMirror, RegistriesConf, Registry, encode, render,
+    render_model,
 };
 
 const PATH: &str = "/etc/containers/registries.conf";
@@ -107,45 +108,18 @@ fn scope() -> impl Strategy<Value = String> {
     ])
 }
 
-fn mirror_set() -> impl Strategy<Value = MirrorSet> {
-    (
-        scope(),
-        prop::collection::vec(scope(), 0..3),
-        prop::sample::select(vec![
-            SourcePolicy::Unset,
-            SourcePolicy::AllowContactingSource,
-            SourcePolicy::NeverContactSource,
-        ]),
-    )
-        .prop_map(|(source, mirrors, policy)| MirrorSet {
-            source,
-            mirrors,
-            policy,
-        })
-}
-
 fn rules() -> impl Strategy<Value = MirrorRules> {
-    (
-        prop::collection::vec(mirror_set(), 0..4),
-        prop::collection::vec(mirror_set(), 0..3),
-        prop::collection::vec(mirror_set(), 0..3),
-        prop::option::of(prop::collection::vec(scope(), 0..3)),
-        prop::option::of(prop::collection::vec(scope(), 0..3)),
-        prop::option::of(prop::collection::vec(
-            one_of(&["quay.io", "docker.io", "registry.example.com:5000"]),
-            0..3,
-        )),
+    let set = || mirror_set(scope(), (scope(), 0..3), source_policy([1, 1, 1]));
+    let search = prop::option::of(prop::collection::vec(
+        one_of(&["quay.io", "docker.io", "registry.example.com:5000"]),
+        0..3,
+    ));
+    (rules_of(set, scope, [0..4, 0..3, 0..3, 0..3, 0..3]), search).prop_map(
+        |(rules, search_registries)| MirrorRules {
+            search_registries,
+            ..rules
+        },
     )
-        .prop_map(
-            |(digest, legacy, tag, insecure, blocked, search)| MirrorRules {
-                digest_mirror_sets: digest,
-                legacy_digest_mirror_sets: legacy,
-                tag_mirror_sets: tag,
-                insecure,
-                blocked,
-                search_registries: search,
-            },
-        )
 }
 
 proptest! {

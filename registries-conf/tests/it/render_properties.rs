@@ -3,6 +3,8 @@
 
 use image_ref::scope::is_nested;
 use proptest::prelude::*;
+
+use crate::mirror_rules::{mirror_rules, mirror_set, source_policy};
 use registries_conf::{
     Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, Registry, SourcePolicy, encode, render,
     render_model,
@@ -30,44 +32,27 @@ fn plain_scope() -> impl Strategy<Value = String> {
 }
 
 fn policy() -> impl Strategy<Value = SourcePolicy> {
-    prop_oneof![
-        3 => Just(SourcePolicy::Unset),
-        1 => Just(SourcePolicy::AllowContactingSource),
-        1 => Just(SourcePolicy::NeverContactSource),
-    ]
+    source_policy([3, 1, 1])
 }
 
-fn mirror_set(wildcard_source: bool) -> impl Strategy<Value = MirrorSet> {
+/// A set whose mirrors are plain scopes, and whose source may be a wildcard.
+fn set(wildcard_source: bool) -> impl Strategy<Value = MirrorSet> {
     let source = if wildcard_source {
         scope().boxed()
     } else {
         plain_scope().boxed()
     };
-    (source, prop::collection::vec(plain_scope(), 0..4), policy()).prop_map(
-        |(source, mirrors, policy)| MirrorSet {
-            source,
-            mirrors,
-            policy,
-        },
-    )
+    mirror_set(source, (plain_scope(), 0..4), policy())
 }
 
 fn rules() -> impl Strategy<Value = MirrorRules> {
-    (
-        prop::collection::vec(mirror_set(true), 0..6),
-        prop::collection::vec(mirror_set(false), 0..4),
-        prop::collection::vec(mirror_set(true), 0..4),
-        prop::option::of(prop::collection::vec(scope(), 0..4)),
-        prop::option::of(prop::collection::vec(scope(), 0..3)),
+    mirror_rules(
+        (set(true), 0..6),
+        (set(false), 0..4),
+        (set(true), 0..4),
+        (scope(), 0..4),
+        (scope(), 0..3),
     )
-        .prop_map(|(digest, legacy, tag, insecure, blocked)| MirrorRules {
-            digest_mirror_sets: digest,
-            legacy_digest_mirror_sets: legacy,
-            tag_mirror_sets: tag,
-            insecure,
-            blocked,
-            search_registries: None,
-        })
 }
 
 fn outcome(rules: &MirrorRules) -> Result<String, String> {

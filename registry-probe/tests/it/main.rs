@@ -5,6 +5,8 @@ mod auth;
 mod blob;
 mod certs;
 mod fake;
+#[path = "../../../test-support/http_server.rs"]
+mod http_server;
 mod manifest;
 mod props;
 mod secrets;

@@ -106,14 +106,14 @@ fn random_suffix_only_on_request() {
 
 #[test]
 fn golden_seed_icsp() {
-    let m = migrate(include_str!("data/registries-conf-01-icsp-seed.yaml"));
+    let m = migrate(include_str!("../data/registries-conf-01-icsp-seed.yaml"));
     insta::assert_snapshot!(m.yaml);
 }
 
 #[test]
 fn two_icsps_same_source_no_dedupe() {
     let m = migrate(include_str!(
-        "data/registries-conf-02-icsp-multi-same-source-merge.yaml"
+        "../data/registries-conf-02-icsp-multi-same-source-merge.yaml"
     ));
     insta::assert_snapshot!(m.yaml);
 }
@@ -173,7 +173,7 @@ status:
 fn other_kinds_are_refused() {
     let objects = read_objects(
         "mixed.yaml",
-        include_str!("data/policy-json-17-insecure-and-mirrors-only.yaml").as_bytes(),
+        include_str!("../data/policy-json-17-insecure-and-mirrors-only.yaml").as_bytes(),
         &Limits::default(),
     )
     .unwrap();

@@ -100,7 +100,7 @@ fn added_peak(text: &str, sources: usize) -> Option<u64> {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "reading_adds_at_most_three_times_the_input_whatever_the_packing",
+            "read_memory::reading_adds_at_most_three_times_the_input_whatever_the_packing",
             "--nocapture",
         ])
         .env("ICSP_READ_MEMORY_FILE", &path)
