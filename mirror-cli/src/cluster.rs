@@ -259,7 +259,6 @@ pub fn describe<T>(located: &Located<T>, kind_name: &str) -> String {
     s
 }
 
-/// The same location with another value.
 /// Fills `slot` with the one object OpenShift reads of its kind; a second is an error naming both.
 fn set_once<T>(
     slot: &mut Option<Located<T>>,
@@ -278,6 +277,7 @@ fn set_once<T>(
     Ok(())
 }
 
+/// The same location with another value.
 fn relocate<U>(meta: &Located<()>, value: U) -> Located<U> {
     Located {
         file: meta.file.clone(),

@@ -35,21 +35,22 @@ use node_root::{Budget, FileKind, Listing, Owner, Root};
 use crate::node::read::{NodeRoot, untrusted_ca_folders};
 use crate::shown::{never_quoted, shown};
 
-/// What `verify` was asked.
+/// What `verify` was asked: one node root (the checklist) or several (a table, the objects rendered once).
 #[derive(Debug, Default)]
 pub struct VerifyRequest {
-    /// The node's root (`/host` under `oc debug node/X`, or files copied off a node).
-    pub root: PathBuf,
+    /// The nodes' roots (`/host` under `oc debug node/X`, or files copied off nodes), in the order given; each is
+    /// named in the table as given.
+    pub roots: Vec<PathBuf>,
     /// The object streams.
     pub inputs: Vec<Input>,
     /// Use the built-in example as an extra input.
     pub example: bool,
     /// How to render (the layout does not matter to registries.conf, which is compared by meaning).
     pub options: RenderOptions,
-    /// Print a JSON report instead of the checklist.
+    /// Print a JSON report instead of the checklist or table.
     pub json: bool,
-    /// What is left of the command's input budget after reading the inputs, for the node's files (`None`: a
-    /// fresh [`crate::bounds::COMMAND_INPUT_BYTES`]).
+    /// What is left of the command's input budget after reading the inputs, for the node's files, shared by every
+    /// root's (`None`: a fresh [`crate::bounds::COMMAND_INPUT_BYTES`]).
     pub budget: Option<Budget>,
 }
 
@@ -122,26 +123,37 @@ fn check(kind: &'static str, path: &str, status: Status, reason: impl Into<Strin
     }
 }
 
-/// Plans what to verify (reporting its warnings) and takes the budget left for the node's files: one step
-/// for one root and for a fleet of roots.
+/// Checks that every root is a folder, then renders the objects once; the budget left for the nodes' files.
 fn plan_and_budget(
-    inputs: &[Input],
-    example: bool,
-    options: &RenderOptions,
-    budget: Option<&Budget>,
+    request: &VerifyRequest,
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<(crate::node::NodePlan, Budget), Error> {
+    let hint = match request.roots.len() {
+        0 => {
+            return Err(Error::Usage {
+                message: "give each node's root with --root DIR".into(),
+            });
+        }
+        1 => "give the node's root, e.g. /host",
+        _ => "give each node's root, e.g. files copied with oc debug",
+    };
+    if let Some(root) = request.roots.iter().find(|root| !root.is_dir()) {
+        return Err(Error::NotAFolder {
+            path: root.display().to_string(),
+            hint,
+        });
+    }
     let plan = super::plan_and_report(
-        std::borrow::Cow::Borrowed(inputs),
-        example,
-        options,
+        std::borrow::Cow::Borrowed(&request.inputs),
+        request.example,
+        &request.options,
         NOTHING_TO_VERIFY,
         err,
         style,
         false,
     )?;
-    let budget = budget.cloned().unwrap_or_else(crate::input::command_budget);
+    let budget = (request.budget.clone()).unwrap_or_else(crate::input::command_budget);
     Ok((plan, budget))
 }
 
@@ -163,35 +175,42 @@ fn print_outcome(
     Ok(if ok { Exit::Ok } else { Exit::Failed })
 }
 
-/// Runs `verify`: renders, compares, prints the checklist (or JSON), exit 0 all good, 1 drift.
+/// Runs `verify`: renders the objects once, compares each root with them, prints the checklist of one root or
+/// the table of several (or JSON); exit 0 when every node is as rendered, 1 when any drifts.
 pub fn run(
     request: &VerifyRequest,
     out: &mut dyn Write,
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    if !request.root.is_dir() {
-        return Err(Error::NotAFolder {
-            path: request.root.display().to_string(),
-            hint: "give the node's root, e.g. /host",
-        });
+    let (plan, mut budget) = plan_and_budget(request, err, style)?;
+    let nodes = request
+        .roots
+        .iter()
+        .map(|root| {
+            Ok(NodeChecks {
+                root: root.clone(),
+                checks: verify_within(root, &plan, &mut budget)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let ok = nodes.iter().all(NodeChecks::ok);
+    match nodes.as_slice() {
+        [node] => print_outcome(
+            out,
+            request.json,
+            || json_report(&node.root, &node.checks),
+            || checklist(&node.checks),
+            ok,
+        ),
+        _ => print_outcome(
+            out,
+            request.json,
+            || fleet_json(&nodes),
+            || fleet_table(&nodes),
+            ok,
+        ),
     }
-    let (plan, mut budget) = plan_and_budget(
-        &request.inputs,
-        request.example,
-        &request.options,
-        request.budget.as_ref(),
-        err,
-        style,
-    )?;
-    let checks = verify_within(&request.root, &plan, &mut budget)?;
-    print_outcome(
-        out,
-        request.json,
-        || json_report(&request.root, &checks),
-        || checklist(&checks),
-        checks.iter().all(|c| c.status == Status::Ok),
-    )
 }
 
 /// The checklist: one line per check, a summary, then each diff.
@@ -1319,23 +1338,6 @@ fn untrusted_ca_checks(
         .collect())
 }
 
-/// What `verify` was asked for several nodes at once (one root per node).
-#[derive(Debug, Default)]
-pub struct FleetRequest {
-    /// The nodes' roots, in the order given; each is named in the table as given.
-    pub roots: Vec<PathBuf>,
-    /// The object streams.
-    pub inputs: Vec<Input>,
-    /// Use the built-in example as an extra input.
-    pub example: bool,
-    /// How to render.
-    pub options: RenderOptions,
-    /// Print a JSON report instead of the table.
-    pub json: bool,
-    /// What is left of the command's input budget, shared by every root's files (`None`: a fresh one).
-    pub budget: Option<Budget>,
-}
-
 /// One node's checks.
 #[derive(Debug, Clone)]
 pub struct NodeChecks {
@@ -1475,52 +1477,3 @@ pub fn fleet_json(nodes: &[NodeChecks]) -> Value {
 
 const NOTHING_TO_VERIFY: &str =
     "nothing to verify against: give -f FILE (or --example) with the cluster objects";
-
-/// Runs `verify` over several roots: the objects are rendered once, each root is compared with the plan. Exit 0
-/// when every node is as rendered, 1 when any drifts.
-pub fn run_fleet(
-    request: &FleetRequest,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-    style: &Style,
-) -> Result<Exit, Error> {
-    if request.roots.is_empty() {
-        return Err(Error::Usage {
-            message: "give each node's root with --root DIR".into(),
-        });
-    }
-    for root in &request.roots {
-        if !root.is_dir() {
-            return Err(Error::NotAFolder {
-                path: root.display().to_string(),
-                hint: "give each node's root, e.g. files copied with oc debug",
-            });
-        }
-    }
-    // One budget across every root's files.
-    let (plan, mut budget) = plan_and_budget(
-        &request.inputs,
-        request.example,
-        &request.options,
-        request.budget.as_ref(),
-        err,
-        style,
-    )?;
-    let nodes = request
-        .roots
-        .iter()
-        .map(|root| {
-            Ok(NodeChecks {
-                root: root.clone(),
-                checks: verify_within(root, &plan, &mut budget)?,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    print_outcome(
-        out,
-        request.json,
-        || fleet_json(&nodes),
-        || fleet_table(&nodes),
-        nodes.iter().all(NodeChecks::ok),
-    )
-}

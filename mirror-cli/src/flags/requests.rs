@@ -14,7 +14,7 @@ use mirror_cli::commands::pull_secret::{self, OutputOptions, PullSecretRequest};
 use mirror_cli::commands::render::RenderRequest;
 use mirror_cli::commands::resolve::ResolveRequest;
 use mirror_cli::commands::trust::{self, TrustRequest};
-use mirror_cli::commands::verify::{FleetRequest, VerifyRequest};
+use mirror_cli::commands::verify::VerifyRequest;
 use mirror_cli::commands::{self, Exit, Format, ObjectFormat, Style};
 use mirror_cli::explain::ConfigSource;
 use mirror_cli::node::{RenderOptions, Target};
@@ -38,7 +38,6 @@ pub enum Request {
     Probe(commands::probe::ProbeArgs),
     Verify(VerifyRequest),
     /// `verify` with several `--root`.
-    Fleet(FleetRequest),
     PullSecret(PullSecretRequest),
     Trust(TrustRequest),
     Icsp(IcspRequest),
@@ -119,39 +118,25 @@ impl Request {
                     json: args.output == OutputArg::Json,
                 })
             }
-            Command::Verify(args) => {
-                let fleet = FleetRequest {
-                    roots: args.roots,
-                    inputs: reading.inputs(&args.objects.files, args.objects.read.recursive)?,
-                    example: args.objects.example,
-                    options: RenderOptions {
-                        target: args.target.into(),
-                        ..node_options(
-                            args.layout,
-                            args.payload.release_image,
-                            args.payload.pull_secret.as_deref(),
-                            &args.objects.ca,
-                            &args.objects.read,
-                            reading,
-                        )?
-                    },
-                    json: args.output == OutputArg::Json,
-                    // The node's files share what the inputs left of the command's budget.
-                    budget: Some(reading.budget.clone()),
-                };
-                match <[_; 1]>::try_from(fleet.roots) {
-                    // One root: the single-node checklist.
-                    Ok([root]) => Request::Verify(VerifyRequest {
-                        root,
-                        inputs: fleet.inputs,
-                        example: fleet.example,
-                        options: fleet.options,
-                        json: fleet.json,
-                        budget: fleet.budget,
-                    }),
-                    Err(roots) => Request::Fleet(FleetRequest { roots, ..fleet }),
-                }
-            }
+            Command::Verify(args) => Request::Verify(VerifyRequest {
+                roots: args.roots,
+                inputs: reading.inputs(&args.objects.files, args.objects.read.recursive)?,
+                example: args.objects.example,
+                options: RenderOptions {
+                    target: args.target.into(),
+                    ..node_options(
+                        args.layout,
+                        args.payload.release_image,
+                        args.payload.pull_secret.as_deref(),
+                        &args.objects.ca,
+                        &args.objects.read,
+                        reading,
+                    )?
+                },
+                json: args.output == OutputArg::Json,
+                // The node's files share what the inputs left of the command's budget.
+                budget: Some(reading.budget.clone()),
+            }),
             Command::Probe(args) => Request::Probe(args),
             Command::PullSecret(args) => {
                 Request::PullSecret(pull_secret_request(args.command, reading)?)
@@ -178,7 +163,6 @@ impl Request {
             Request::Manifests(request) => commands::manifests::run(&request, out, err, style),
             Request::Resolve(request) => commands::resolve::run(&request, out, err, style),
             Request::Verify(request) => commands::verify::run(&request, out, err, style),
-            Request::Fleet(request) => commands::verify::run_fleet(&request, out, err, style),
             Request::Probe(args) => commands::probe::run(&args, out, err, style),
             Request::PullSecret(request) => pull_secret::run(&request, out, err, style),
             Request::Trust(request) => trust::run(&request, out, err, style),

@@ -95,7 +95,7 @@ fn render_100_000_sources_then_resolve_and_verify_the_result() {
 
     // verify reads it back and finds the node as rendered.
     let (result, out, err) = common::verify_captured(&VerifyRequest {
-        root: root.path().to_path_buf(),
+        roots: vec![root.path().to_path_buf()],
         inputs: vec![input("mirrors.yaml", &text)],
         options: options(),
         ..Default::default()

@@ -12,7 +12,7 @@ use crate::common::{example_root, write_file};
 /// Runs verify over `root` against the built-in example: the checklist.
 fn verify_text(root: &std::path::Path) -> String {
     let request = VerifyRequest {
-        root: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
         example: true,
         ..Default::default()
     };
@@ -72,7 +72,7 @@ fn many_mirrors(count: usize) -> String {
 fn the_credentials_line_names_the_first_mirrors_and_the_json_names_them_all() {
     let root = tempfile::tempdir().unwrap();
     let request = VerifyRequest {
-        root: root.path().to_path_buf(),
+        roots: vec![root.path().to_path_buf()],
         inputs: vec![crate::common::input("many.yaml", many_mirrors(8))],
         ..Default::default()
     };

@@ -5,7 +5,7 @@ use crate::common::{self, assert_contains, assert_starts_with};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use mirror_cli::commands::verify::{FleetRequest, run_fleet};
+use mirror_cli::commands::verify::{VerifyRequest, run};
 use mirror_cli::commands::{Exit, Style};
 use mirror_cli::node::paths;
 
@@ -27,14 +27,14 @@ fn fleet(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn verify(roots: Vec<PathBuf>, json: bool) -> (Exit, String) {
-    let request = FleetRequest {
+    let request = VerifyRequest {
         roots,
         example: true,
         json,
         ..Default::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let exit = run_fleet(&request, &mut out, &mut err, &Style::plain()).unwrap();
+    let exit = run(&request, &mut out, &mut err, &Style::plain()).unwrap();
     (exit, String::from_utf8(out).unwrap())
 }
 
@@ -71,13 +71,13 @@ fn json_report() {
 #[test]
 fn a_missing_root_is_bad_input() {
     let dir = tempfile::tempdir().unwrap();
-    let request = FleetRequest {
+    let request = VerifyRequest {
         roots: vec![dir.path().to_path_buf(), dir.path().join("nowhere")],
         example: true,
         ..Default::default()
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let e = run_fleet(&request, &mut out, &mut err, &Style::plain()).unwrap_err();
+    let e = run(&request, &mut out, &mut err, &Style::plain()).unwrap_err();
     let prefix = format!("{}/", dir.path().display());
     insta::assert_snapshot!("missing_root", e.to_string().replace(&prefix, ""));
 }

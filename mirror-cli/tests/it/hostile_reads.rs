@@ -24,7 +24,7 @@ const AUTH: &str = "dXNlcjpzM2NyZXQtcGFzc3dvcmQ="; // user:s3cret-password
 
 fn verify_output(root: &Path, json: bool) -> (Exit, String) {
     let request = VerifyRequest {
-        root: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
         example: true,
         json,
         ..Default::default()
@@ -300,7 +300,7 @@ fn a_node_s_files_share_the_command_s_budget() {
     let root = common::example_root(Default::default());
     // What the -f inputs left: less than the node's registries.conf.
     let request = VerifyRequest {
-        root: root.path().to_path_buf(),
+        roots: vec![root.path().to_path_buf()],
         example: true,
         budget: Some(Budget::new(100)),
         ..Default::default()

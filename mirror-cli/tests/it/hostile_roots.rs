@@ -131,7 +131,7 @@ proptest! {
 
         let path = root.path().to_path_buf();
         let verified = within_seconds("verify", move || {
-            let request = VerifyRequest { root: path, example: true, ..Default::default() };
+            let request = VerifyRequest { roots: vec![path], example: true, ..Default::default() };
             let mut out = Vec::new();
             let result = verify::run(&request, &mut out, &mut Vec::new(), &Style::plain());
             (result.map_err(|e| e.to_string()), String::from_utf8_lossy(&out).into_owned())

@@ -42,7 +42,7 @@ fn render_with(root: &Path, inputs: Vec<Input>, example: bool) -> (Result<Exit, 
 
 fn verify_with(root: &Path, inputs: Vec<Input>, example: bool) -> (Exit, String) {
     let request = VerifyRequest {
-        root: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
         inputs,
         example,
         ..Default::default()

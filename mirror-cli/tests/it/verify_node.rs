@@ -43,7 +43,7 @@ fn rendered_root(layout: Layout) -> tempfile::TempDir {
 /// Runs the verify command; returns the exit, stdout with the root replaced by `[ROOT]`, and stderr.
 fn run_verify(root: &Path, json: bool) -> (Exit, String, String) {
     let request = VerifyRequest {
-        root: root.to_path_buf(),
+        roots: vec![root.to_path_buf()],
         example: true,
         json,
         ..Default::default()
@@ -390,7 +390,7 @@ fn the_search_registries_drop_in_is_verified_by_meaning() {
     let drop_in = root.path().join(paths::SEARCH_REGISTRIES_DROP_IN);
     assert!(drop_in.exists());
     let verify_request = VerifyRequest {
-        root: root.path().to_path_buf(),
+        roots: vec![root.path().to_path_buf()],
         inputs,
         options: options(),
         ..Default::default()
