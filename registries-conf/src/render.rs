@@ -277,7 +277,8 @@ impl<'a> Tables<'a> {
             Some(set) => set.source,
             None => tag.sets[rank - digest.sets.len()].source,
         };
-        let mut source_rank: ScopeIndex<&'a str, usize> = ScopeIndex::default();
+        let mut source_rank: ScopeIndex<&'a str, usize> =
+            ScopeIndex::with_capacity(digest.sets.len() + tag.sets.len());
         for (rank, set) in digest.sets.iter().chain(&tag.sets).enumerate() {
             source_rank.insert(set.source, rank);
         }
