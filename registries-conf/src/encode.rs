@@ -45,13 +45,83 @@ pub(crate) trait Document {
 /// Encodes `document` into a `String` of exactly its size: the text is counted first, so a large file never pays
 /// for the doubling growth (which would briefly hold 1.5x its size).
 pub(crate) fn encode_exact(document: &impl Document) -> String {
-    let mut counter = Encoder { sink: Counter(0) };
-    document.write_to(&mut counter);
+    encode_sized(document, encoded_len(document))
+}
+
+/// Encodes `document`, whose text is `len` bytes, into a `String` of that capacity.
+pub(crate) fn encode_sized(document: &impl Document, len: usize) -> String {
     let mut out = Encoder {
-        sink: String::with_capacity(counter.sink.0),
+        sink: String::with_capacity(len),
     };
     document.write_to(&mut out);
     out.sink
+}
+
+/// The size of `document`'s text, counted without writing it.
+pub(crate) fn encoded_len(document: &impl Document) -> usize {
+    let mut counter = Encoder { sink: Counter(0) };
+    document.write_to(&mut counter);
+    counter.sink.0
+}
+
+/// Encodes `document` into `out` through a buffer of [`WRITE_BUFFER`] bytes: the text is never held whole.
+pub(crate) fn encode_into(
+    document: &impl Document,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut encoder = Encoder {
+        sink: WriteSink {
+            out,
+            buffer: String::with_capacity(WRITE_BUFFER),
+            written: 0,
+            error: None,
+        },
+    };
+    document.write_to(&mut encoder);
+    let last = encoder.sink.flush();
+    match encoder.sink.error {
+        Some(error) => Err(error),
+        None => last,
+    }
+}
+
+/// How much [`encode_into`] gathers before each write.
+const WRITE_BUFFER: usize = 64 * 1024;
+
+/// A [`Sink`] over an `io::Write`: the encoder cannot fail, so the first error is kept and the rest is dropped.
+struct WriteSink<'w> {
+    out: &'w mut dyn std::io::Write,
+    buffer: String,
+    written: usize,
+    error: Option<std::io::Error>,
+}
+
+impl WriteSink<'_> {
+    /// Writes what is gathered (nothing more once a write failed); the buffer is emptied either way.
+    fn flush(&mut self) -> std::io::Result<()> {
+        let written = if self.error.is_none() && !self.buffer.is_empty() {
+            self.out.write_all(self.buffer.as_bytes())
+        } else {
+            Ok(())
+        };
+        self.buffer.clear();
+        written
+    }
+}
+
+impl Sink for WriteSink<'_> {
+    fn put(&mut self, text: &str) {
+        self.buffer.push_str(text);
+        self.written += text.len();
+        if self.buffer.len() >= WRITE_BUFFER
+            && let Err(error) = self.flush()
+        {
+            self.error.get_or_insert(error);
+        }
+    }
+    fn written(&self) -> usize {
+        self.written
+    }
 }
 
 /// The keys of one `[[registry]]` table before its mirrors.

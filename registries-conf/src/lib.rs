@@ -81,8 +81,9 @@ pub use parse::{
     parses_fast,
 };
 pub use render::{
-    REGISTRIES_CONF_PATH, RenderWarning, Rendered, SEARCH_REGISTRIES_DROP_IN_PATH, TEMPLATE,
-    TEMPLATE_SEARCH_REGISTRIES, render, render_model,
+    REGISTRIES_CONF_PATH, RegistriesConfText, RenderWarning, Rendered,
+    SEARCH_REGISTRIES_DROP_IN_PATH, TEMPLATE, TEMPLATE_SEARCH_REGISTRIES, render, render_model,
+    render_unencoded,
 };
 pub use render_payload::{PayloadCheck, PayloadWarning, check_blocked_registries};
 pub use resolve::{

@@ -14,8 +14,8 @@
 use std::collections::HashMap;
 
 use crate::encode::{
-    Document, Encoder, Layout, MirrorLine, Sink, TableHead, encode_exact,
-    encode_search_registries_drop_in,
+    Document, Encoder, Layout, MirrorLine, Sink, TableHead, encode_into,
+    encode_search_registries_drop_in, encode_sized, encoded_len,
 };
 use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
@@ -35,11 +35,12 @@ pub const TEMPLATE: &str =
 /// The search registries of [`TEMPLATE`].
 pub const TEMPLATE_SEARCH_REGISTRIES: [&str; 2] = ["registry.access.redhat.com", "docker.io"];
 
-/// What the renderer produced for a node.
+/// What the renderer produced for a node: registries.conf as its text ([`render`]), or as a
+/// [`RegistriesConfText`] that writes the same text on demand ([`render_unencoded`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
+pub struct Rendered<T = String> {
     /// The bytes of /etc/containers/registries.conf.
-    pub registries_conf: String,
+    pub registries_conf: T,
     /// False when the node keeps [`TEMPLATE`] verbatim (no insecure, blocked or mirror set was given).
     pub regenerated: bool,
     /// The bytes of [`SEARCH_REGISTRIES_DROP_IN_PATH`], when search registries are set.
@@ -87,21 +88,105 @@ impl Rendered {
 /// The output does not depend on the order of the mirror sets (only insecure/blocked order, which comes from one
 /// object, shows in the file). Errors display exactly as the controller reports them.
 pub fn render(rules: &MirrorRules, layout: Layout) -> Result<Rendered, Error> {
+    let unencoded = render_unencoded(rules, layout)?;
+    Ok(Rendered {
+        registries_conf: unencoded.registries_conf.to_text(),
+        regenerated: unencoded.regenerated,
+        search_registries_drop_in: unencoded.search_registries_drop_in,
+        warnings: unencoded.warnings,
+    })
+}
+
+/// [`render`], with registries.conf kept as the tables it is encoded from: its size is counted, and
+/// [`RegistriesConfText::write_to`] writes the text [`render`] returns, into a file or anything else, a block at a
+/// time. At 100 000 sources the text is 22 MB, twice the objects it comes from; this is how it is written without
+/// ever being held whole. Validates and fails exactly as [`render`] does.
+pub fn render_unencoded(
+    rules: &MirrorRules,
+    layout: Layout,
+) -> Result<Rendered<RegistriesConfText<'_>>, Error> {
     let planned = plan(rules, layout)?;
     let search_registries_drop_in = rules
         .search_registries
         .as_deref()
         .map(|registries| encode_search_registries_drop_in(registries, layout));
-    let (registries_conf, regenerated) = match &planned.tables {
-        None => (TEMPLATE.to_string(), false),
-        Some(tables) => (encode_exact(&TablesDocument { tables, layout }), true),
-    };
+    let regenerated = planned.tables.is_some();
+    let registries_conf = RegistriesConfText::new(planned.tables, layout);
     Ok(Rendered {
         registries_conf,
         regenerated,
         search_registries_drop_in,
         warnings: planned.warnings,
     })
+}
+
+/// registries.conf as [`render_unencoded`] plans it: the template, or `[[registry]]` tables borrowing the rules'
+/// strings, with the size of their text.
+pub struct RegistriesConfText<'r> {
+    tables: Option<Tables<'r>>,
+    layout: Layout,
+    len: usize,
+}
+
+impl<'r> RegistriesConfText<'r> {
+    fn new(tables: Option<Tables<'r>>, layout: Layout) -> Self {
+        let len = match &tables {
+            None => TEMPLATE.len(),
+            Some(tables) => encoded_len(&TablesDocument { tables, layout }),
+        };
+        RegistriesConfText {
+            tables,
+            layout,
+            len,
+        }
+    }
+
+    /// The size of the text, in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the text is empty (it never is: even the template has a line).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Writes the text into `out`, a block at a time; the same bytes every time.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match &self.tables {
+            None => out.write_all(TEMPLATE.as_bytes()),
+            Some(tables) => encode_into(
+                &TablesDocument {
+                    tables,
+                    layout: self.layout,
+                },
+                out,
+            ),
+        }
+    }
+
+    /// The whole text, as [`render`] returns it.
+    pub fn to_text(&self) -> String {
+        match &self.tables {
+            None => TEMPLATE.to_owned(),
+            Some(tables) => encode_sized(
+                &TablesDocument {
+                    tables,
+                    layout: self.layout,
+                },
+                self.len,
+            ),
+        }
+    }
+}
+
+impl std::fmt::Debug for RegistriesConfText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegistriesConfText")
+            .field("len", &self.len)
+            .field("regenerated", &self.tables.is_some())
+            .finish()
+    }
 }
 
 /// The model [`render`]'s `registries_conf` encodes (for the template: its search registries only), with every

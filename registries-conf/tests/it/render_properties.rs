@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use crate::mirror_rules::{mirror_rules, mirror_set, source_policy};
 use registries_conf::{
     Layout, Mirror, MirrorRules, MirrorSet, PullFromMirror, Registry, SourcePolicy, encode, render,
-    render_model,
+    render_model, render_unencoded,
 };
 
 const HOSTS: [&str; 6] = [
@@ -252,6 +252,26 @@ proptest! {
         }
     }
 
+    /// What is written a block at a time is the text, byte for byte, and its counted size.
+    #[test]
+    fn written_text_is_the_rendered_text(rules in rules(), legacy in any::<bool>()) {
+        let layout = if legacy { Layout::Legacy } else { Layout::Current };
+        match (render(&rules, layout), render_unencoded(&rules, layout)) {
+            (Ok(rendered), Ok(unencoded)) => {
+                let mut written = Vec::new();
+                unencoded.registries_conf.write_to(&mut written).unwrap();
+                prop_assert_eq!(unencoded.registries_conf.len(), rendered.registries_conf.len());
+                prop_assert_eq!(String::from_utf8(written).unwrap(), rendered.registries_conf.clone());
+                prop_assert_eq!(unencoded.registries_conf.to_text(), rendered.registries_conf.clone());
+                prop_assert_eq!(unencoded.regenerated, rendered.regenerated);
+                prop_assert_eq!(unencoded.search_registries_drop_in, rendered.search_registries_drop_in);
+                prop_assert_eq!(unencoded.warnings, rendered.warnings);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => prop_assert!(false, "render {:?} vs render_unencoded {:?}", a.map(|r| r.registries_conf), b.map(|r| r.registries_conf.len())),
+        }
+    }
+
     #[test]
     fn never_panics_on_arbitrary_rules(
         sets in prop::collection::vec((".{0,12}", prop::collection::vec(".{0,12}", 0..3), policy()), 0..6),
@@ -271,4 +291,77 @@ proptest! {
         let layout = if legacy { Layout::Legacy } else { Layout::Current };
         let _ = render(&rules, layout);
     }
+}
+
+/// Rules of `n` sources, each with two mirrors: about 150 bytes of text each.
+fn many_sources(n: usize) -> MirrorRules {
+    MirrorRules {
+        digest_mirror_sets: (0..n)
+            .map(|i| {
+                MirrorSet::new(
+                    format!("quay.io/org/repo-{i}"),
+                    vec![
+                        format!("mirror-a.example.com:5000/org/repo-{i}"),
+                        format!("mirror-b.example.com:5000/org/repo-{i}"),
+                    ],
+                )
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_text_of_many_blocks_is_written_whole() {
+    // Well over the writer's 64 KiB block: the text goes out in several writes, and comes out the same.
+    let rules = many_sources(3_000);
+    let text = render(&rules, Layout::Current).unwrap().registries_conf;
+    assert!(text.len() > 4 * 64 * 1024, "{} bytes", text.len());
+    let unencoded = render_unencoded(&rules, Layout::Current).unwrap();
+    struct Counted {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+    impl std::io::Write for Counted {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            // A short write each time: write_all must go on where it stopped.
+            let taken = buf.len().min(10_000);
+            self.bytes.extend_from_slice(&buf[..taken]);
+            Ok(taken)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut out = Counted {
+        bytes: Vec::new(),
+        writes: 0,
+    };
+    unencoded.registries_conf.write_to(&mut out).unwrap();
+    assert_eq!(unencoded.registries_conf.len(), text.len());
+    assert!(out.bytes == text.as_bytes(), "the written bytes differ from the text");
+    assert!(out.writes > text.len() / 10_000, "{} writes", out.writes);
+}
+
+#[test]
+fn a_failed_write_is_the_error_and_stops_the_writing() {
+    struct Failing {
+        writes: usize,
+    }
+    impl std::io::Write for Failing {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let rules = many_sources(3_000);
+    let unencoded = render_unencoded(&rules, Layout::Current).unwrap();
+    let mut out = Failing { writes: 0 };
+    let error = unencoded.registries_conf.write_to(&mut out).unwrap_err();
+    assert_eq!(error.to_string(), "disk full");
+    assert_eq!(out.writes, 1, "nothing more is written once a write failed");
 }
