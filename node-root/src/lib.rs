@@ -74,4 +74,4 @@ pub use read::{Budget, Found, Lines, RegularFile, read_limited, read_path, read_
 pub use root::{Entry, Folder, Listing, Root};
 pub use shown::escaped;
 pub use walk::Resolver;
-pub use write::{Difference, Outcome, Plan, Recovery, Report, Step, Writer};
+pub use write::{Contents, Difference, Outcome, Plan, Recovery, Report, Step, Writer};

@@ -10,6 +10,7 @@ use rustix::io::Errno;
 
 use crate::error::{Error, ErrorKind, Op, Result};
 use crate::kind::{FileKind, Meta};
+use crate::write::Body;
 
 /// How many bytes all the inputs of one command may hold together; every read charges what it read.
 ///
@@ -178,32 +179,64 @@ pub(crate) fn read_open(
     Ok(Found::File(RegularFile { bytes, meta }))
 }
 
-/// Whether the opened file is a regular file holding exactly `expected`, compared one block at a time: a node's
-/// registries.conf can be tens of megabytes, and a whole read to compare it would hold a second copy of it. At most
-/// one byte past `expected` is read.
-pub(crate) fn holds_exactly(fd: OwnedFd, expected: &[u8]) -> io::Result<bool> {
-    const BLOCK: usize = 64 * 1024;
+/// Whether the opened file is a regular file holding exactly the bytes of `expected`, compared one block at a time
+/// as they are written: a node's registries.conf can be tens of megabytes, and a whole read to compare it would
+/// hold a second copy. At most one byte past `expected` is read.
+pub(crate) fn holds_exactly(fd: OwnedFd, expected: Body<'_>) -> io::Result<bool> {
     let stat = rustix::fs::fstat(fd.as_fd())?;
     if FileKind::of(&stat) != FileKind::File {
         return Ok(false);
     }
-    let mut file = std::fs::File::from(fd);
-    let mut block = vec![0u8; BLOCK.min(expected.len() + 1)];
-    let mut rest = expected;
+    let mut comparing = Comparing {
+        file: std::fs::File::from(fd),
+        block: vec![0; COMPARE_BLOCK],
+        differs: false,
+    };
+    match expected.write_to(&mut comparing) {
+        Ok(()) => {}
+        Err(_) if comparing.differs => return Ok(false),
+        Err(e) => return Err(e),
+    }
+    // Everything matched so far: the file must end there too.
+    let mut one = [0u8; 1];
     loop {
-        let want = block.len().min(rest.len() + 1);
-        let read = match file.read(&mut block[..want]) {
-            Ok(read) => read,
+        match comparing.file.read(&mut one) {
+            Ok(read) => return Ok(read == 0),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
+        }
+    }
+}
+
+/// How much [`holds_exactly`] reads at once.
+const COMPARE_BLOCK: usize = 64 * 1024;
+
+/// A sink that reads as many bytes from `file` as are written to it and stops at the first difference (an error
+/// with `differs` set).
+struct Comparing {
+    file: std::fs::File,
+    block: Vec<u8>,
+    differs: bool,
+}
+
+impl io::Write for Comparing {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let taken = buf.len().min(self.block.len());
+        let block = &mut self.block[..taken];
+        let same = match self.file.read_exact(block) {
+            Ok(()) => block == &buf[..taken],
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => false,
+            Err(e) => return Err(e),
         };
-        if read == 0 {
-            return Ok(rest.is_empty());
+        if !same {
+            self.differs = true;
+            return Err(io::Error::other("the file differs"));
         }
-        match rest.split_at_checked(read) {
-            Some((head, tail)) if head == &block[..read] => rest = tail,
-            _ => return Ok(false),
-        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -396,7 +429,7 @@ mod tests {
         let path = dir.path().join("registries.conf");
         std::fs::write(&path, found).unwrap();
         let fd = OwnedFd::from(std::fs::File::open(&path).unwrap());
-        holds_exactly(fd, expected).unwrap()
+        holds_exactly(fd, Body::Bytes(expected)).unwrap()
     }
 
     #[test]
@@ -428,6 +461,6 @@ mod tests {
     fn holds_exactly_is_false_for_a_folder() {
         let dir = tempfile::tempdir().unwrap();
         let fd = OwnedFd::from(std::fs::File::open(dir.path()).unwrap());
-        assert!(!holds_exactly(fd, b"").unwrap());
+        assert!(!holds_exactly(fd, Body::Bytes(b"")).unwrap());
     }
 }

@@ -17,7 +17,8 @@ use crate::journal::{Change, ChangeState, ContentHash, Journal, change_state, re
 use crate::kind::{FileKind, Meta, Owner};
 use crate::lock::Lock;
 use crate::path::{
-    JOURNAL_NAME, JOURNAL_TEMP_NAME, check_not_reserved, join, names, temp_name, trash_name,
+    FnvWords, JOURNAL_NAME, JOURNAL_TEMP_NAME, check_not_reserved, join, names, temp_name,
+    trash_name,
 };
 use crate::read::{Budget, Found, holds_exactly, read_open};
 use crate::root::Root;
@@ -37,9 +38,88 @@ pub struct Plan<'a> {
 #[derive(Clone)]
 struct PlannedFile<'a> {
     path: PathBuf,
-    bytes: &'a [u8],
+    body: Body<'a>,
     mode: u32,
     owner: Owner,
+}
+
+/// A file's contents written on demand instead of held as bytes: for a file so large (a registries.conf of
+/// 100 000 sources is 22 MB) that holding it beside what it is made from would double a write's memory. The
+/// writer asks for the bytes up to three times (to compare them with the file there, to hash them into the
+/// journal, to write them), so they must be the same every time.
+pub trait Contents {
+    /// The size of the contents, in bytes.
+    fn size(&self) -> u64;
+    /// Writes the contents into `out`.
+    fn write_to(&self, out: &mut dyn io::Write) -> io::Result<()>;
+}
+
+/// How much of written contents goes to a file at once.
+const WRITE_BLOCK: usize = 64 * 1024;
+
+/// What a planned file holds.
+#[derive(Clone, Copy)]
+pub(crate) enum Body<'a> {
+    Bytes(&'a [u8]),
+    Written(&'a dyn Contents),
+}
+
+impl Body<'_> {
+    pub(crate) fn size(self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::Written(contents) => contents.size(),
+        }
+    }
+
+    /// Writes the bytes into `out`; contents that write another number of bytes than they said are an error.
+    pub(crate) fn write_to(self, out: &mut dyn io::Write) -> io::Result<()> {
+        match self {
+            Body::Bytes(bytes) => out.write_all(bytes),
+            Body::Written(contents) => {
+                let mut counted = Counted { out, written: 0 };
+                contents.write_to(&mut counted)?;
+                if counted.written != contents.size() {
+                    return Err(io::Error::other(format!(
+                        "the contents wrote {} bytes, not the {} they said",
+                        counted.written,
+                        contents.size()
+                    )));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// The hash a journal records for these bytes.
+    fn hash(self) -> io::Result<ContentHash> {
+        match self {
+            Body::Bytes(bytes) => Ok(ContentHash::of(bytes)),
+            Body::Written(_) => {
+                let mut hasher = FnvWords::default();
+                self.write_to(&mut hasher)?;
+                Ok(ContentHash::Words(hasher.finish()))
+            }
+        }
+    }
+}
+
+/// Counts what goes through to `out`.
+struct Counted<'w> {
+    out: &'w mut dyn io::Write,
+    written: u64,
+}
+
+impl io::Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf)?;
+        self.written += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 impl fmt::Debug for PlannedFile<'_> {
@@ -47,7 +127,7 @@ impl fmt::Debug for PlannedFile<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PlannedFile")
             .field("path", &self.path)
-            .field("len", &self.bytes.len())
+            .field("len", &self.body.size())
             .field("mode", &format_args!("{:04o}", self.mode))
             .field("owner", &self.owner)
             .finish()
@@ -82,7 +162,24 @@ impl<'a> Plan<'a> {
     ) -> &mut Self {
         self.files.push(PlannedFile {
             path: path.into(),
-            bytes,
+            body: Body::Bytes(bytes),
+            mode,
+            owner,
+        });
+        self
+    }
+
+    /// [`Plan::file`] for contents written on demand ([`Contents`]) rather than held as bytes.
+    pub fn file_written(
+        &mut self,
+        path: impl Into<PathBuf>,
+        contents: &'a dyn Contents,
+        mode: u32,
+        owner: Owner,
+    ) -> &mut Self {
+        self.files.push(PlannedFile {
+            path: path.into(),
+            body: Body::Written(contents),
             mode,
             owner,
         });
@@ -386,15 +483,20 @@ impl<'r> Writer<'r> {
             mkdirs: missing.iter().cloned().collect(),
             changes: staging
                 .iter()
-                .map(|s| Change::File {
-                    path: s.file.path.clone(),
-                    size: s.file.bytes.len() as u64,
-                    hash: ContentHash::of(s.file.bytes),
+                .map(|s| {
+                    Ok(Change::File {
+                        path: s.file.path.clone(),
+                        size: s.file.body.size(),
+                        hash: (s.file.body.hash())
+                            .map_err(|e| Error::io(Op::Plan, &s.file.path, e))?,
+                    })
                 })
-                .chain(removals.iter().map(|(path, _)| Change::Remove {
-                    path: path.to_path_buf(),
+                .chain(removals.iter().map(|(path, _)| {
+                    Ok(Change::Remove {
+                        path: path.to_path_buf(),
+                    })
                 }))
-                .collect(),
+                .collect::<Result<_>>()?,
         };
         write_journal(root, &journal)?;
 
@@ -793,9 +895,9 @@ fn compare(
         ));
     }
     let meta = Meta::of(&stat);
-    let same_bytes = meta.size == file.bytes.len() as u64 && {
+    let same_bytes = meta.size == file.body.size() && {
         let fd = walk::open_for_reading(dir, name).map_err(io)?;
-        holds_exactly(fd, file.bytes).map_err(io)?
+        holds_exactly(fd, file.body).map_err(io)?
     };
     let difference = Difference {
         bytes: !same_bytes,
@@ -828,9 +930,17 @@ fn write_temp(
         .map_err(|e| Error::io(Op::Write, path, e.into()))?;
     let result = (|| {
         let mut handle = std::fs::File::from(fd);
-        handle
-            .write_all(file.bytes)
-            .map_err(|e| Error::io(Op::Write, path, e))?;
+        let written = match file.body {
+            Body::Bytes(bytes) => handle.write_all(bytes),
+            // Written a block at a time: small writes would each be a system call.
+            Body::Written(_) => {
+                let mut buffered = io::BufWriter::with_capacity(WRITE_BLOCK, &mut handle);
+                file.body
+                    .write_to(&mut buffered)
+                    .and_then(|()| buffered.flush())
+            }
+        };
+        written.map_err(|e| Error::io(Op::Write, path, e))?;
         if privileged {
             let (uid, gid) = owner_ids(file.owner);
             rustix::fs::fchown(&handle, uid, gid)

@@ -17,3 +17,4 @@ mod special_files;
 mod strategies;
 mod swapper;
 mod symlinks;
+mod written;

@@ -340,7 +340,10 @@ fn a_text_of_many_blocks_is_written_whole() {
     };
     unencoded.registries_conf.write_to(&mut out).unwrap();
     assert_eq!(unencoded.registries_conf.len(), text.len());
-    assert!(out.bytes == text.as_bytes(), "the written bytes differ from the text");
+    assert!(
+        out.bytes == text.as_bytes(),
+        "the written bytes differ from the text"
+    );
     assert!(out.writes > text.len() / 10_000, "{} writes", out.writes);
 }
 
