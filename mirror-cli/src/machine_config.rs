@@ -7,9 +7,9 @@
 //! never reaches the nodes, and the machine-config pool degrades.
 
 use std::fmt;
+use std::path::Path;
 
 use crate::node::paths;
-use crate::writer::NodeFile;
 
 /// etcd's default `--max-request-bytes` (1.5 MiB), which OpenShift's etcd keeps. (The API server's own limit on a
 /// request body, 3 MiB, is larger: etcd's is the one a MachineConfig meets first.)
@@ -57,21 +57,26 @@ pub struct MachineConfigSize {
 }
 
 impl MachineConfigSize {
-    /// Measures the generated-registries MachineConfig that would hold `files` (`sources` mirror sources).
-    pub fn of(files: &[NodeFile], sources: usize) -> MachineConfigSize {
-        let in_machine_config = |file: &&NodeFile| {
-            GENERATED_REGISTRIES_FILES
+    /// Measures the generated-registries MachineConfig that would hold the node files of these paths and sizes
+    /// (`sources` mirror sources).
+    pub fn of<'p>(
+        files: impl IntoIterator<Item = (&'p Path, usize)>,
+        sources: usize,
+    ) -> MachineConfigSize {
+        let mut entries = 0;
+        let mut registries_conf = 0;
+        for (path, size) in files {
+            if GENERATED_REGISTRIES_FILES
                 .iter()
-                .any(|path| file.path == std::path::Path::new(path))
-        };
-        let entries: usize = (files.iter().filter(in_machine_config))
-            .map(|f| FILE_ENTRY_OVERHEAD + data_url_len(f.bytes.len()))
-            .sum();
+                .any(|p| path == Path::new(p))
+            {
+                entries += FILE_ENTRY_OVERHEAD + data_url_len(size);
+            }
+            if path == Path::new(paths::REGISTRIES_CONF) {
+                registries_conf = data_url_len(size);
+            }
+        }
         let bytes = MACHINE_CONFIG_OVERHEAD + entries;
-        let registries_conf = files
-            .iter()
-            .find(|f| f.path == std::path::Path::new(paths::REGISTRIES_CONF))
-            .map_or(0, |f| data_url_len(f.bytes.len()));
         let limit = ETCD_MAX_REQUEST_BYTES;
         // Everything but registries.conf stays; the room left is shared by sources of today's average size.
         let fixed = bytes - registries_conf;
@@ -135,26 +140,22 @@ mod tests {
         assert_eq!(url.len(), data_url_len(b"[[registry]]\n".len()));
     }
 
-    fn registries_conf(bytes: usize) -> NodeFile {
-        NodeFile {
-            path: paths::REGISTRIES_CONF.into(),
-            bytes: vec![b'x'; bytes],
-            mode: 0o644,
-        }
+    fn registries_conf(bytes: usize) -> [(&'static Path, usize); 1] {
+        [(Path::new(paths::REGISTRIES_CONF), bytes)]
     }
 
     #[test]
     fn sources_that_fit_scale_with_the_room_left() {
-        let small = MachineConfigSize::of(&[registries_conf(300_000)], 1000);
+        let small = MachineConfigSize::of(registries_conf(300_000), 1000);
         assert!(!small.is_near() && !small.is_over(), "{small:?}");
         // 400 000 base64 bytes for 1000 sources: ≈ 400 bytes a source; ≈ 1.57 MB of room.
         assert!(
             (3_900..=3_940).contains(&small.sources_that_fit),
             "{small:?}"
         );
-        let near = MachineConfigSize::of(&[registries_conf(1_000_000)], 1000);
+        let near = MachineConfigSize::of(registries_conf(1_000_000), 1000);
         assert!(near.is_near() && !near.is_over(), "{near:?}");
-        let over = MachineConfigSize::of(&[registries_conf(1_200_000)], 1000);
+        let over = MachineConfigSize::of(registries_conf(1_200_000), 1000);
         assert!(over.is_over(), "{over:?}");
         assert!(over.sources_that_fit < 1000, "{over:?}");
     }

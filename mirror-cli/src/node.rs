@@ -2,7 +2,7 @@
 //! `ignition`. Pure: it returns bytes and modes; only [`crate::writer`] touches a disk.
 
 use std::borrow::Cow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use icsp::{ImageMirrors, Located, MirrorSourcePolicy};
 use registries_conf::{Layout, MirrorRules, MirrorSet, SourcePolicy};
@@ -56,6 +56,10 @@ pub struct RenderOptions {
     pub strictness: icsp::Strictness,
     /// The object reader's bounds (`--max-input-bytes` raises the bytes of one stream).
     pub limits: icsp::Limits,
+    /// Leave registries.conf out of the plan's files, keeping only its size, for a caller that writes it from the
+    /// rules a block at a time ([`NodePlan::registries_conf`]): at 100 000 sources its text is 22 MB, twice the
+    /// objects it comes from. OpenShift's layout only (MicroShift gets a drop-in).
+    pub stream_registries_conf: bool,
 }
 
 impl Default for RenderOptions {
@@ -69,6 +73,7 @@ impl Default for RenderOptions {
             target: Target::OpenShift,
             strictness: icsp::Strictness::Strict,
             limits: icsp::Limits::default(),
+            stream_registries_conf: false,
         }
     }
 }
@@ -86,6 +91,11 @@ pub struct NodePlan {
     pub trust_reports: Vec<BundleReport>,
     /// The plain rules registries.conf was rendered from.
     pub rules: MirrorRules,
+    /// The layout registries.conf was rendered in.
+    pub layout: Layout,
+    /// registries.conf's size when it is left out of `files` ([`RenderOptions::stream_registries_conf`]); it is
+    /// then the first file, written by [`NodePlan::registries_conf`].
+    pub streamed_registries_conf: Option<usize>,
     /// The size of the MachineConfig machine-config-operator would store registries.conf in (OpenShift only).
     pub machine_config: Option<MachineConfigSize>,
     /// The kind of host the files are for.
@@ -454,14 +464,15 @@ fn plan_with(
     warnings.extend(payload.warnings.iter().cloned().map(Warning::Payload));
     let rules = payload.rules;
 
-    let mut rendered = registries_conf::render(&rules, options.layout)
+    let rendered = registries_conf::render_unencoded(&rules, options.layout)
         .map_err(|e| rules_error_with(cluster, counts, e))?;
     warnings.extend(rendered.warnings.iter().cloned().map(Warning::Render));
     // OpenShift's checks are looser than the runtime's: a blocked or insecure entry such as `/` passes them and
     // yields a file containers/image refuses, which stops every pull on the node. Say so before it ships.
-    if let Err(e) = runtime_check::check(&rules, &rendered) {
+    if let Err(e) = runtime_check::check(&rules, &rendered.registries_conf) {
         warnings.push(Warning::RuntimeRefuses(e));
     }
+    let mut streamed_registries_conf = None;
     match options.target {
         Target::OpenShift => {
             if !rendered.regenerated {
@@ -470,14 +481,17 @@ fn plan_with(
                     paths::REGISTRIES_CONF
                 ));
             }
-            // Moved, not copied: at 100 000 sources the text is 20 MB.
-            files.push(file(
-                paths::REGISTRIES_CONF,
-                std::mem::take(&mut rendered.registries_conf),
-                paths::FILE_MODE,
-            ));
+            if options.stream_registries_conf {
+                streamed_registries_conf = Some(rendered.registries_conf.len());
+            } else {
+                files.push(file(
+                    paths::REGISTRIES_CONF,
+                    rendered.registries_conf.to_text(),
+                    paths::FILE_MODE,
+                ));
+            }
         }
-        Target::MicroShift => match microshift_drop_in(&rendered) {
+        Target::MicroShift => match microshift_drop_in(&rendered.registries_conf.to_text()) {
             Some(drop_in) => files.push(file(paths::MICROSHIFT_MIRROR_DROP_IN, drop_in, paths::FILE_MODE)),
             None => notes.push(format!(
                 "{}: no mirror set, insecure or blocked registry: nothing to add to the host's registries.conf",
@@ -560,7 +574,10 @@ fn plan_with(
         let sources = rules.digest_mirror_sets.len()
             + rules.legacy_digest_mirror_sets.len()
             + rules.tag_mirror_sets.len();
-        MachineConfigSize::of(&files, sources)
+        let streamed =
+            streamed_registries_conf.map(|size| (Path::new(paths::REGISTRIES_CONF), size));
+        let held = files.iter().map(|f| (f.path.as_path(), f.bytes.len()));
+        MachineConfigSize::of(streamed.into_iter().chain(held), sources)
     });
     if let Some(size) = machine_config.as_ref().filter(|size| size.is_near()) {
         warnings.push(Warning::MachineConfigSize(size.clone()));
@@ -572,10 +589,62 @@ fn plan_with(
         notes,
         trust_reports,
         rules,
+        layout: options.layout,
+        streamed_registries_conf,
         machine_config,
         target: options.target,
         now: options.now,
     })
+}
+
+impl NodePlan {
+    /// registries.conf when the plan left it out of `files`: rendered again from the rules (they passed once, so
+    /// they pass again), to be written a block at a time. `None` when it is in `files`.
+    pub fn registries_conf(&self) -> Result<Option<RegistriesConfFile<'_>>, Error> {
+        let Some(size) = self.streamed_registries_conf else {
+            return Ok(None);
+        };
+        let rendered = registries_conf::render_unencoded(&self.rules, self.layout)
+            .map_err(Error::RegistriesConf)?;
+        Ok(Some(RegistriesConfFile {
+            text: rendered.registries_conf,
+            size,
+        }))
+    }
+}
+
+/// registries.conf as [`NodePlan::registries_conf`] renders it, for node-root's writer.
+pub struct RegistriesConfFile<'p> {
+    text: registries_conf::RegistriesConfText<'p>,
+    /// The size the plan counted (node-root checks that the text written is that long): not counted again.
+    size: usize,
+}
+
+impl RegistriesConfFile<'_> {
+    /// Where it goes, relative to the node's root.
+    pub fn path(&self) -> &'static Path {
+        Path::new(paths::REGISTRIES_CONF)
+    }
+
+    /// Its mode.
+    pub fn mode(&self) -> u32 {
+        paths::FILE_MODE
+    }
+
+    /// The whole text (for `--show`).
+    pub fn to_text(&self) -> String {
+        self.text.to_text()
+    }
+}
+
+impl node_root::Contents for RegistriesConfFile<'_> {
+    fn size(&self) -> u64 {
+        self.size as u64
+    }
+
+    fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        self.text.write_to(out)
+    }
 }
 
 /// The Image config's registry lists after OpenShift's payload check (`getValidBlockedAndAllowedRegistries`): the
@@ -623,8 +692,8 @@ fn image_config_lists_of(
 /// containers/image merges a drop-in's registries by prefix and takes `unqualified-search-registries`,
 /// `credential-helpers` (when present) and a non-empty `short-name-mode` from it; leaving every header key out
 /// keeps the host's own. `None` when there is no registry to add.
-pub fn microshift_drop_in(rendered: &registries_conf::Rendered) -> Option<String> {
-    rendered.registry_tables().map(str::to_owned)
+pub fn microshift_drop_in(registries_conf: &str) -> Option<String> {
+    registries_conf::registry_tables(registries_conf).map(str::to_owned)
 }
 
 /// The CA files for checked folders: `etc/docker/certs.d/<host[:port]>/ca.crt`, the bundle unchanged, mode 0644.

@@ -61,11 +61,36 @@ pub(crate) fn objects_text(objects: &[icsp::Object], format: ObjectFormat) -> St
 
 /// The lowercase hex SHA-256 of `bytes`.
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest as _;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hasher = Sha256Writer::default();
+    sha2::Digest::update(&mut hasher.0, bytes);
+    hasher.hex()
+}
+
+/// A SHA-256 that bytes are written into, for contents written a block at a time.
+#[derive(Default)]
+pub(crate) struct Sha256Writer(sha2::Sha256);
+
+impl Sha256Writer {
+    /// The lowercase hex digest of what was written.
+    pub(crate) fn hex(self) -> String {
+        use sha2::Digest as _;
+        self.0
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+impl std::io::Write for Sha256Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The name [`output_error`] gives the standard streams.

@@ -299,9 +299,25 @@ pub fn write_node_with_progress(
     lock_timeout: Duration,
     progress: &mut dyn FnMut(Step<'_>),
 ) -> Result<NodeWrite, crate::Error> {
+    write_node_streaming(root, None, files, removals, lock_timeout, progress)
+}
+
+/// [`write_node_with_progress`], with registries.conf rendered a block at a time into its temporary file first
+/// (`written`: the plan's, when [`crate::node::RenderOptions::stream_registries_conf`] left it out of its files).
+pub fn write_node_streaming(
+    root: &Path,
+    written: Option<&crate::node::RegistriesConfFile<'_>>,
+    files: &[NodeFile],
+    removals: &[PathBuf],
+    lock_timeout: Duration,
+    progress: &mut dyn FnMut(Step<'_>),
+) -> Result<NodeWrite, crate::Error> {
     let root = Root::open(root).map_err(crate::Error::NodeWrite)?;
     let mut plan = Plan::new();
     plan.folders(crate::node::paths::DIR_MODE, Owner::ROOT);
+    if let Some(file) = written {
+        plan.file_written(file.path(), file, file.mode(), Owner::ROOT);
+    }
     for file in files {
         plan.file(&file.path, &file.bytes, file.mode, Owner::ROOT);
     }
@@ -313,7 +329,7 @@ pub fn write_node_with_progress(
     let report = writer
         .write_with_progress(&plan, progress)
         .map_err(crate::Error::NodeWrite)?;
-    let mut outcomes = Vec::with_capacity(files.len());
+    let mut outcomes = Vec::with_capacity(files.len() + 1);
     let mut removed = Vec::new();
     for (path, outcome) in report.outcomes {
         match outcome {

@@ -82,8 +82,8 @@ pub use parse::{
 };
 pub use render::{
     REGISTRIES_CONF_PATH, RegistriesConfText, RenderWarning, Rendered,
-    SEARCH_REGISTRIES_DROP_IN_PATH, TEMPLATE, TEMPLATE_SEARCH_REGISTRIES, render, render_model,
-    render_unencoded,
+    SEARCH_REGISTRIES_DROP_IN_PATH, TEMPLATE, TEMPLATE_SEARCH_REGISTRIES, registry_tables, render,
+    render_model, render_unencoded,
 };
 pub use render_payload::{PayloadCheck, PayloadWarning, check_blocked_registries};
 pub use resolve::{

@@ -78,9 +78,14 @@ impl Rendered {
     /// file has no table (the template, or nothing to mirror, block or mark insecure). Before the first table the
     /// renderer writes only fixed header keys, so the first `[[registry]]` in the text is the first table.
     pub fn registry_tables(&self) -> Option<&str> {
-        let start = self.registries_conf.find("[[registry]]")?;
-        Some(&self.registries_conf[start..])
+        registry_tables(&self.registries_conf)
     }
+}
+
+/// The `[[registry]]` tables of a registries.conf the renderer wrote (as [`Rendered::registry_tables`]).
+pub fn registry_tables(registries_conf: &str) -> Option<&str> {
+    let start = registries_conf.find("[[registry]]")?;
+    Some(&registries_conf[start..])
 }
 
 /// Validates `rules` as OpenShift does, then renders the node files in `layout`.
@@ -125,30 +130,33 @@ pub fn render_unencoded(
 pub struct RegistriesConfText<'r> {
     tables: Option<Tables<'r>>,
     layout: Layout,
-    len: usize,
+    /// Counted when first asked: counting is a pass over the whole text.
+    len: std::cell::OnceCell<usize>,
 }
 
 impl<'r> RegistriesConfText<'r> {
     fn new(tables: Option<Tables<'r>>, layout: Layout) -> Self {
-        let len = match &tables {
-            None => TEMPLATE.len(),
-            Some(tables) => encoded_len(&TablesDocument { tables, layout }),
-        };
         RegistriesConfText {
             tables,
             layout,
-            len,
+            len: std::cell::OnceCell::new(),
         }
     }
 
-    /// The size of the text, in bytes.
+    /// The size of the text, in bytes (counted once, by a pass that writes nothing).
     pub fn len(&self) -> usize {
-        self.len
+        *self.len.get_or_init(|| match &self.tables {
+            None => TEMPLATE.len(),
+            Some(tables) => encoded_len(&TablesDocument {
+                tables,
+                layout: self.layout,
+            }),
+        })
     }
 
     /// Whether the text is empty (it never is: even the template has a line).
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
     }
 
     /// Writes the text into `out`, a block at a time; the same bytes every time.
@@ -174,7 +182,7 @@ impl<'r> RegistriesConfText<'r> {
                     tables,
                     layout: self.layout,
                 },
-                self.len,
+                self.len(),
             ),
         }
     }
@@ -183,7 +191,7 @@ impl<'r> RegistriesConfText<'r> {
 impl std::fmt::Debug for RegistriesConfText<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RegistriesConfText")
-            .field("len", &self.len)
+            .field("len", &self.len.get())
             .field("regenerated", &self.tables.is_some())
             .finish()
     }

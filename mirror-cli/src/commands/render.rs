@@ -11,8 +11,8 @@ use super::{Exit, Format, Style};
 use crate::Error;
 use crate::cluster::Input;
 use crate::node::read::untrusted_ca_folders;
-use crate::node::{RenderOptions, Target, holds_credentials, paths};
-use crate::writer::{WriteOutcome, write_node};
+use crate::node::{RegistriesConfFile, RenderOptions, Target, holds_credentials, paths};
+use crate::writer::{NodeFile, WriteOutcome, write_node_streaming};
 
 /// What `render` was asked.
 #[derive(Debug, Default)]
@@ -63,7 +63,17 @@ fn run_with(
     err: &mut dyn Write,
     style: &Style,
 ) -> Result<Exit, Error> {
-    let plan = super::plan_to_render(inputs, request.example, &request.options, err, style)?;
+    // registries.conf stays out of the plan's files: it is written (and hashed, and shown) from the rules a block
+    // at a time, so its text is never held whole (22 MB at 100 000 sources).
+    let options = RenderOptions {
+        stream_registries_conf: true,
+        ..request.options.clone()
+    };
+    let plan = super::plan_to_render(inputs, request.example, &options, err, style)?;
+    let registries_conf = plan.registries_conf()?;
+    let listed: Vec<Listed<'_>> = (registries_conf.as_ref().map(Listed::Written).into_iter())
+        .chain(plan.files.iter().map(Listed::Held))
+        .collect();
     let io = super::output_error;
 
     let outcomes = match &request.root {
@@ -93,7 +103,14 @@ fn run_with(
                 Target::MicroShift => Vec::new(),
             };
             let timeout = request.lock_timeout.unwrap_or(crate::bounds::LOCK_TIMEOUT);
-            let written = write_node(root, &plan.files, &removals, timeout)?;
+            let written = write_node_streaming(
+                root,
+                registries_conf.as_ref(),
+                &plan.files,
+                &removals,
+                timeout,
+                &mut |_| {},
+            )?;
             if let Some(recovery) = &written.recovery {
                 writeln!(err, "{} {recovery}", style.note()).map_err(io)?;
             }
@@ -108,24 +125,23 @@ fn run_with(
         Some(WriteOutcome::Unchanged) => "unchanged",
     };
     if request.format == Format::Json {
-        let files: Vec<Value> = plan
-            .files
+        let files: Vec<Value> = listed
             .iter()
             .enumerate()
             .map(|(i, file)| {
-                let credentials = holds_credentials(&file.path);
+                let credentials = holds_credentials(file.path());
                 let mut entry = json!({
-                    "path": PathBuf::from("/").join(&file.path),
-                    "mode": format!("{:04o}", file.mode),
-                    "size": file.bytes.len(),
+                    "path": PathBuf::from("/").join(file.path()),
+                    "mode": format!("{:04o}", file.mode()),
+                    "size": file.size(),
                     // A hash of a file of credentials would let anyone test guessed passwords offline.
-                    "sha256": (!credentials).then(|| crate::output::sha256_hex(&file.bytes)),
+                    "sha256": (!credentials).then(|| file.sha256_hex()),
                     "holds_credentials": credentials,
                     // One word, as the other JSON enumerations ("would write" in the text).
                     "change": change(i).replace(' ', "-"),
                 });
                 if request.show && !credentials {
-                    entry["content"] = String::from_utf8_lossy(&file.bytes).into();
+                    entry["content"] = file.text().into();
                 }
                 entry
             })
@@ -144,29 +160,29 @@ fn run_with(
         super::print_json(out, &document)?;
         return Ok(Exit::Ok);
     }
-    for (i, file) in plan.files.iter().enumerate() {
+    for (i, file) in listed.iter().enumerate() {
         let what = change(i);
         let shown = match &request.root {
-            Some(root) => root.join(&file.path),
-            None => PathBuf::from("/").join(&file.path),
+            Some(root) => root.join(file.path()),
+            None => PathBuf::from("/").join(file.path()),
         };
         writeln!(
             out,
             "{what:<11} {} ({:04o}, {} bytes)",
             shown.display(),
-            file.mode,
-            file.bytes.len()
+            file.mode(),
+            file.size()
         )
         .map_err(io)?;
         if request.show {
-            if holds_credentials(&file.path) {
+            if holds_credentials(file.path()) {
                 writeln!(
                     out,
                     "    (holds credentials: not shown; see `mirror-cli pull-secret get`)"
                 )
                 .map_err(io)?;
             } else {
-                for line in String::from_utf8_lossy(&file.bytes).lines() {
+                for line in file.text().lines() {
                     writeln!(out, "    {line}").map_err(io)?;
                 }
             }
@@ -184,4 +200,54 @@ fn run_with(
         }
     }
     Ok(Exit::Ok)
+}
+
+/// A file render lists: one of the plan's, or registries.conf written from the rules.
+enum Listed<'p> {
+    Held(&'p NodeFile),
+    Written(&'p RegistriesConfFile<'p>),
+}
+
+impl Listed<'_> {
+    fn path(&self) -> &Path {
+        match self {
+            Listed::Held(file) => &file.path,
+            Listed::Written(file) => file.path(),
+        }
+    }
+
+    fn mode(&self) -> u32 {
+        match self {
+            Listed::Held(file) => file.mode,
+            Listed::Written(file) => file.mode(),
+        }
+    }
+
+    fn size(&self) -> u64 {
+        match self {
+            Listed::Held(file) => file.bytes.len() as u64,
+            Listed::Written(file) => node_root::Contents::size(*file),
+        }
+    }
+
+    /// The SHA-256 of the bytes; registries.conf's is taken as it is written into the hash, a block at a time.
+    fn sha256_hex(&self) -> String {
+        match self {
+            Listed::Held(file) => crate::output::sha256_hex(&file.bytes),
+            Listed::Written(file) => {
+                let mut hasher = crate::output::Sha256Writer::default();
+                node_root::Contents::write_to(*file, &mut hasher)
+                    .expect("writing into a hash does not fail");
+                hasher.hex()
+            }
+        }
+    }
+
+    /// The text, whole (`--show`).
+    fn text(&self) -> String {
+        match self {
+            Listed::Held(file) => String::from_utf8_lossy(&file.bytes).into_owned(),
+            Listed::Written(file) => file.to_text(),
+        }
+    }
 }

@@ -9,7 +9,7 @@
 //! one, is the warning, word for word as before. A property test below compares this gate with the full reader on
 //! generated rules: whenever the gate lets a file through, the reader accepts it.
 
-use registries_conf::{MirrorRules, Rendered};
+use registries_conf::{MirrorRules, RegistriesConfText};
 
 use super::paths;
 
@@ -35,8 +35,8 @@ fn reads_back_as_written(scope: &str) -> bool {
 
 /// False when containers/image surely accepts `rendered` (rendered from `rules`); true when it may refuse it, and
 /// only the full reader can say.
-fn may_refuse(rules: &MirrorRules, rendered: &Rendered) -> bool {
-    if rendered.registries_conf.len() > registries_conf::MAX_INPUT_BYTES {
+fn may_refuse(rules: &MirrorRules, rendered: &RegistriesConfText<'_>) -> bool {
+    if rendered.len() > registries_conf::MAX_INPUT_BYTES {
         return true;
     }
     let lists = [rules.insecure.as_deref(), rules.blocked.as_deref()];
@@ -50,7 +50,7 @@ fn may_refuse(rules: &MirrorRules, rendered: &Rendered) -> bool {
 /// containers/image's verdict on `rendered`: `Err` with its reader's error when it refuses the file.
 pub(crate) fn check(
     rules: &MirrorRules,
-    rendered: &Rendered,
+    rendered: &RegistriesConfText<'_>,
 ) -> Result<(), registries_conf::Error> {
     if !may_refuse(rules, rendered) {
         return Ok(());
@@ -58,9 +58,10 @@ pub(crate) fn check(
     full_check(rendered)
 }
 
-/// The reader itself: parse the bytes and validate them.
-fn full_check(rendered: &Rendered) -> Result<(), registries_conf::Error> {
-    registries_conf::parse(paths::REGISTRIES_CONF, rendered.registries_conf.as_bytes())
+/// The reader itself: parse the bytes and validate them (the only place the text is made whole when it is
+/// written a block at a time).
+fn full_check(rendered: &RegistriesConfText<'_>) -> Result<(), registries_conf::Error> {
+    registries_conf::parse(paths::REGISTRIES_CONF, rendered.to_text().as_bytes())
         .and_then(|parsed| registries_conf::validate(&parsed))
         .map(drop)
 }
@@ -126,14 +127,15 @@ mod tests {
         #[test]
         fn the_gate_never_skips_a_refused_file(rules in rules(), legacy in any::<bool>()) {
             let layout = if legacy { Layout::Legacy } else { Layout::Current };
-            if let Ok(rendered) = registries_conf::render(&rules, layout) {
-                let full = full_check(&rendered);
-                if !may_refuse(&rules, &rendered) {
+            if let Ok(rendered) = registries_conf::render_unencoded(&rules, layout) {
+                let rendered = &rendered.registries_conf;
+                let full = full_check(rendered);
+                if !may_refuse(&rules, rendered) {
                     prop_assert!(full.is_ok(), "gate passed, reader refused: {:?}", full.err());
                 }
                 // Whatever the gate says, the answer given is the reader's.
                 prop_assert_eq!(
-                    check(&rules, &rendered).map_err(|e| e.to_string()),
+                    check(&rules, rendered).map_err(|e| e.to_string()),
                     full.map_err(|e| e.to_string())
                 );
             }
@@ -149,10 +151,11 @@ mod tests {
             blocked: Some(vec!["a.io/x/".to_owned()]),
             ..MirrorRules::default()
         };
-        let rendered = registries_conf::render(&rules, Layout::Current).unwrap();
-        assert!(may_refuse(&rules, &rendered));
-        let refusal = check(&rules, &rendered).unwrap_err().to_string();
-        assert_eq!(refusal, full_check(&rendered).unwrap_err().to_string());
+        let rendered = registries_conf::render_unencoded(&rules, Layout::Current).unwrap();
+        let rendered = &rendered.registries_conf;
+        assert!(may_refuse(&rules, rendered));
+        let refusal = check(&rules, rendered).unwrap_err().to_string();
+        assert_eq!(refusal, full_check(rendered).unwrap_err().to_string());
         assert!(
             refusal.contains("conflicting 'blocked' setting"),
             "{refusal}"
@@ -169,8 +172,9 @@ mod tests {
             insecure: Some(vec!["*.insecure.example.com".to_owned()]),
             ..MirrorRules::default()
         };
-        let rendered = registries_conf::render(&rules, Layout::Current).unwrap();
-        assert!(!may_refuse(&rules, &rendered));
-        assert!(full_check(&rendered).is_ok());
+        let rendered = registries_conf::render_unencoded(&rules, Layout::Current).unwrap();
+        let rendered = &rendered.registries_conf;
+        assert!(!may_refuse(&rules, rendered));
+        assert!(full_check(rendered).is_ok());
     }
 }

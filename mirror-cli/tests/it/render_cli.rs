@@ -161,3 +161,45 @@ spec:\n  registrySources:\n    blockedRegistries: [\"/\"]\n"
     assert_contains(&err, "containers/image (CRI-O, podman) refuses it");
     insta::assert_snapshot!("runtime_refuses_stderr", err);
 }
+
+#[test]
+fn a_large_registries_conf_is_written_as_the_plan_renders_it() {
+    // Thousands of sources: registries.conf is written from the rules a block at a time (never held whole), and
+    // must come out as the plan that holds it renders it; a second render finds it unchanged.
+    use crate::pipeline_input::{Packing, idms_yaml};
+    let input = Input {
+        name: "idms.yaml".into(),
+        bytes: idms_yaml(3_000, Packing::Documents { per_object: 100 }).into_bytes(),
+    };
+    let root = tempfile::tempdir().unwrap();
+    let request = RenderRequest {
+        inputs: vec![input.clone()],
+        root: Some(root.path().to_path_buf()),
+        ..Default::default()
+    };
+    let (result, out, _) = render(&request);
+    assert_eq!(result.unwrap(), Exit::Ok);
+    let cluster = mirror_cli::cluster::Cluster::read(&[input], &icsp::Limits::default()).unwrap();
+    let plan = mirror_cli::node::plan(&cluster, &Default::default()).unwrap();
+    let expected = plan
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("registries.conf"))
+        .unwrap();
+    assert!(
+        expected.bytes.len() > 4 * 64 * 1024,
+        "{}",
+        expected.bytes.len()
+    );
+    let written = fs::read(root.path().join("etc/containers/registries.conf")).unwrap();
+    assert!(
+        written == expected.bytes,
+        "the written registries.conf differs from the plan's"
+    );
+    assert_contains(
+        &out,
+        &format!("registries.conf (0644, {} bytes)", expected.bytes.len()),
+    );
+    let (_, again, _) = render(&request);
+    assert_starts_with(&again, "unchanged");
+}
