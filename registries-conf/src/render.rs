@@ -11,8 +11,6 @@
 //! view, so a render allocates about the output text plus a few words per entry and mirror. The owned
 //! [`RegistriesConf`] is built only on request ([`render_model`]).
 
-use std::collections::HashMap;
-
 use crate::encode::{
     Document, Encoder, Layout, MirrorLine, Sink, TableHead, encode_into,
     encode_search_registries_drop_in, encode_sized, encoded_len,
@@ -323,10 +321,11 @@ impl<'a> Tables<'a> {
         tag: MergedSets<'a>,
     ) -> Result<Self, String> {
         // At most one entry per source and per blocked/insecure scope: reserving up front avoids the doubling
-        // growth (and its transient copies) on large inputs.
+        // growth (and its transient copies) on large inputs. One index of every entry's scope serves both finding
+        // an entry by scope and, below, finding the sources that contain a scope (two would hold the sources twice).
         let capacity = digest.sets.len() + tag.sets.len() + blocked.len() + insecure.len();
         let mut entries: Vec<Entry<'a>> = Vec::with_capacity(capacity);
-        let mut index: HashMap<&'a str, u32> = HashMap::with_capacity(capacity);
+        let mut index: ScopeIndex<&'a str, u32> = ScopeIndex::with_capacity(capacity);
         for (set_index, set) in digest.sets.iter().enumerate() {
             let entry = entry_of(&mut entries, &mut index, set.source);
             entries[entry].digest = set_index as u32;
@@ -366,39 +365,32 @@ impl<'a> Tables<'a> {
         // Nested scopes: OpenShift walks digest then tag sources (each in byte order) and gives every mirror-less
         // registry nested in the source a copy of the source's mirrors. The first source in that walk that contains
         // a registry is the one it copies from; a source always has mirrors, so later ones see it filled.
-        let source_at = |rank: usize| match digest.sets.get(rank) {
-            Some(set) => set.source,
-            None => tag.sets[rank - digest.sets.len()].source,
-        };
-        let mut source_rank: ScopeIndex<&'a str, usize> =
-            ScopeIndex::with_capacity(digest.sets.len() + tag.sets.len());
-        for (rank, set) in digest.sets.iter().chain(&tag.sets).enumerate() {
-            source_rank.insert(set.source, rank);
-        }
-        let mut first_wildcard_failure: Option<usize> = None;
-        for entry in &mut entries {
-            if entry.has_own_mirrors() {
+        // The entries were made in that walk's order (digest sources, then the tag sources not already made), so
+        // the first source in the walk is the source entry with the smallest index; the other entries the index
+        // visits (the registry itself, blocked/insecure scopes) have no mirrors of their own.
+        let mut first_wildcard_failure: Option<u32> = None;
+        for e in 0..entries.len() {
+            if entries[e].has_own_mirrors() {
                 continue;
             }
-            let scope = entry.scope;
-            let mut first: Option<usize> = None;
-            source_rank.for_each_container(scope, |rank| {
-                if source_at(rank) != scope {
-                    first = Some(first.map_or(rank, |r| r.min(rank)));
+            let mut first: Option<u32> = None;
+            index.for_each_container(entries[e].scope, |container| {
+                if entries[container as usize].has_own_mirrors() {
+                    first = Some(first.map_or(container, |f| f.min(container)));
                 }
             });
-            let Some(rank) = first else { continue };
-            let source = source_at(rank);
-            if source.starts_with("*.") {
-                first_wildcard_failure = Some(first_wildcard_failure.map_or(rank, |r| r.min(rank)));
+            let Some(source) = first else { continue };
+            if entries[source as usize].scope.starts_with("*.") {
+                first_wildcard_failure =
+                    Some(first_wildcard_failure.map_or(source, |f| f.min(source)));
                 continue;
             }
-            entry.copies = index[source];
+            entries[e].copies = source;
         }
-        if let Some(rank) = first_wildcard_failure {
+        if let Some(source) = first_wildcard_failure {
             return Err(format!(
                 "internal error: mirrorsAdjustedForNestedScope for a wildcard scope {}",
-                go_quote(source_at(rank))
+                go_quote(entries[source as usize].scope)
             ));
         }
         Ok(Tables {
@@ -534,11 +526,11 @@ impl Document for TablesDocument<'_, '_> {
 /// The entry for `scope`, created if missing.
 fn entry_of<'a>(
     entries: &mut Vec<Entry<'a>>,
-    index: &mut HashMap<&'a str, u32>,
+    index: &mut ScopeIndex<&'a str, u32>,
     scope: &'a str,
 ) -> usize {
     let next = u32::try_from(entries.len()).expect("fewer than 2^32 entries");
-    let entry = *index.entry(scope).or_insert(next);
+    let entry = index.get_or_insert(scope, next);
     if entry == next {
         entries.push(Entry {
             scope,

@@ -81,9 +81,22 @@ impl<'a, K: ScopeKey<'a>, V: Copy> ScopeIndex<K, V> {
 
     /// Adds `scope` with `value`, keeping the first value of a scope added twice.
     pub(crate) fn insert(&mut self, scope: &'a str, value: V) {
-        self.exact.entry(K::key(scope)).or_insert(value);
-        if scope.starts_with("*.") {
-            self.wildcard.entry(K::key(&scope[1..])).or_insert(value);
+        self.get_or_insert(scope, value);
+    }
+
+    /// The value of `scope`: the one it was first added with, else `value`, with which it is added now.
+    pub(crate) fn get_or_insert(&mut self, scope: &'a str, value: V) -> V {
+        use std::collections::hash_map::Entry;
+        match self.exact.entry(K::key(scope)) {
+            Entry::Occupied(first) => *first.get(),
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+                // `.domain` comes from `*.domain` alone, so its first value is this scope's too.
+                if scope.starts_with("*.") {
+                    self.wildcard.insert(K::key(&scope[1..]), value);
+                }
+                value
+            }
         }
     }
 

@@ -2,7 +2,7 @@
 
 use registries_conf::{
     Layout, MirrorRules, MirrorSet, RegistriesConf, Registry, SourcePolicy,
-    check_blocked_registries, encode, render,
+    check_blocked_registries, encode, render, render_model,
 };
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -311,4 +311,78 @@ fn payload_check() {
         .map(|(name, out)| format!("## {name}\n{out}\n"))
         .collect();
     insta::assert_snapshot!("payload_check", text);
+}
+
+/// Each registry of `rules` as `scope: mirror, mirror`, or the error.
+fn mirror_lists(rules: &MirrorRules) -> Result<Vec<String>, String> {
+    let conf = render_model(rules, Layout::Current).map_err(|e| e.to_string())?;
+    Ok(conf
+        .registries
+        .iter()
+        .map(|r| {
+            let mirrors: Vec<&str> = r.mirrors.iter().map(|m| m.location.as_str()).collect();
+            format!("{}: {}", r.scope(), mirrors.join(", "))
+        })
+        .collect())
+}
+
+/// A mirror-less registry copies from the first source of OpenShift's walk (digest sources, then tag sources, each
+/// in byte order) that contains it: not the longest one, nor the first in byte order of all sources.
+#[test]
+fn nested_scope_copies_from_the_first_source_of_the_walk() {
+    let digest_outer = MirrorRules::default()
+        .digest([set("a.io", &["d.io"])])
+        .tags([set("a.io/n", &["t.io/n"])])
+        .blocked(&["a.io/n/r"]);
+    assert_eq!(
+        mirror_lists(&digest_outer).unwrap(),
+        ["a.io: d.io", "a.io/n: t.io/n", "a.io/n/r: d.io/n/r"]
+    );
+    let digest_inner = MirrorRules::default()
+        .digest([set("a.io/n", &["d.io/n"])])
+        .tags([set("a.io", &["t.io"])])
+        .blocked(&["a.io/n/r"]);
+    assert_eq!(
+        mirror_lists(&digest_inner).unwrap(),
+        ["a.io/n: d.io/n", "a.io: t.io", "a.io/n/r: d.io/n/r"]
+    );
+    // A tag source that is also a digest source is that entry, walked with the digest sources; a blocked scope
+    // that is a source is that source's entry.
+    let shared = MirrorRules::default()
+        .digest([set("b.io", &["d.io"])])
+        .tags([set("a.io", &["t.io"]), set("b.io", &["t.io/b"])])
+        .blocked(&["b.io", "b.io/n", "a.io/n"]);
+    assert_eq!(
+        mirror_lists(&shared).unwrap(),
+        [
+            "b.io: d.io, t.io/b",
+            "a.io: t.io",
+            "b.io/n: d.io/n, t.io/b/n",
+            "a.io/n: t.io/n",
+        ]
+    );
+}
+
+/// When several mirror-less registries sit in wildcard sources, the error names the first such source of the walk
+/// (here a digest source after a tag source in byte order, found through the later of two blocked scopes).
+#[test]
+fn wildcard_parent_error_names_the_first_source_of_the_walk() {
+    let rules = MirrorRules::default()
+        .digest([set("*.x.a.io", &["d.io"])])
+        .tags([set("*.a.io", &["t.io"])])
+        .blocked(&["b.a.io", "y.x.a.io"]);
+    assert_eq!(
+        mirror_lists(&rules).unwrap_err(),
+        "could not update registries config with new changes: internal error: mirrorsAdjustedForNestedScope for a \
+         wildcard scope \"*.x.a.io\""
+    );
+    // A wildcard source that is not the first container of any mirror-less registry is no error.
+    let shadowed = MirrorRules::default()
+        .digest([set("y.x.a.io", &["d.io"])])
+        .tags([set("*.a.io", &["t.io"])])
+        .blocked(&["y.x.a.io/n"]);
+    assert_eq!(
+        mirror_lists(&shadowed).unwrap(),
+        ["y.x.a.io: d.io", "*.a.io: t.io", "y.x.a.io/n: d.io/n"]
+    );
 }
