@@ -19,6 +19,7 @@
 mod checks;
 mod emit;
 mod error;
+mod extra;
 mod json;
 mod migrate;
 mod model;
@@ -36,6 +37,7 @@ pub use checks::{
 };
 pub use emit::{YamlStyle, to_yaml, to_yaml_stream, value_to_yaml};
 pub use error::{Error, Issue, IssueKind, MAX_QUOTED_CHARS, Where, quote};
+pub use extra::Extra;
 pub use migrate::{MigratedIdms, icsp_to_idms, idms_file_name, migrate_icsp};
 pub use model::*;
 pub use read::{

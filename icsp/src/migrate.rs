@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::emit::{YamlStyle, value_to_yaml};
 use crate::error::{Error, Where};
+use crate::extra::Extra;
 use crate::model::{
     CONFIG_V1, ImageContentSourcePolicy, ImageDigestMirrorSet, ImageMirrors, Object, ObjectMeta,
 };
@@ -39,8 +40,10 @@ pub struct MigratedIdms {
 /// `ObjectMeta` does not know), each `repositoryDigestMirrors` item as an `imageDigestMirrors`
 /// item with the same source and mirrors in order, no `mirrorSourcePolicy`, no dedupe, no status.
 pub fn icsp_to_idms(icsp: &ImageContentSourcePolicy) -> ImageDigestMirrorSet {
-    let mut extra = icsp.metadata.extra.clone();
-    extra.retain(|k, v| OBJECT_META_FIELDS.contains(&k.as_str()) && !is_go_empty(v));
+    let extra = (icsp.metadata.extra.iter())
+        .filter(|(k, v)| OBJECT_META_FIELDS.contains(&k.as_str()) && !is_go_empty(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let metadata = ObjectMeta {
         name: icsp.metadata.name.clone().filter(|s| !s.is_empty()),
         namespace: icsp.metadata.namespace.clone().filter(|s| !s.is_empty()),
@@ -56,7 +59,7 @@ pub fn icsp_to_idms(icsp: &ImageContentSourcePolicy) -> ImageDigestMirrorSet {
             source: r.source.clone(),
             mirrors: r.mirrors.clone(),
             mirror_source_policy: None,
-            extra: Map::new(),
+            extra: Extra::new(),
         })
         .collect();
     ImageDigestMirrorSet::new(metadata, items)

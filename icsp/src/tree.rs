@@ -9,6 +9,7 @@ use std::fmt;
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Error, Where};
+use crate::extra::Extra;
 use crate::schema::{self, KindSchema};
 
 /// One node and where it starts (1-based line and column; 0 when unknown).
@@ -364,7 +365,7 @@ impl<'a> Fields<'a> {
 
     /// The remaining fields as JSON, kept so that they survive a read and write. Fields the kind's schema does
     /// not know at this level are recorded for the strictness check.
-    pub(crate) fn rest(self, at: &At<'_>) -> Result<Map<String, Value>, Error> {
+    pub(crate) fn rest(self, at: &At<'_>) -> Result<Extra, Error> {
         let known = match (at.ctx.schema, self.entries.is_empty()) {
             (Some(schema), false) => schema::known_fields(schema, &at.path.field_names()),
             _ => None,
@@ -386,6 +387,6 @@ impl<'a> Fields<'a> {
             at.check_key(key)?;
             map.insert(key.name.to_string(), value);
         }
-        Ok(map)
+        Ok(map.into())
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use icsp::*;
 use proptest::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Strings that stress quoting: indicators, numbers, booleans, colons, quotes, spaces, newlines.
 fn text() -> impl Strategy<Value = String> {
@@ -35,7 +35,7 @@ fn string_map() -> impl Strategy<Value = BTreeMap<String, String>> {
     prop::collection::btree_map(text(), text(), 0..3)
 }
 
-fn extra() -> impl Strategy<Value = Map<String, Value>> {
+fn extra() -> impl Strategy<Value = Extra> {
     prop::collection::btree_map(
         "x[a-zA-Z]{1,6}",
         prop_oneof![
@@ -110,7 +110,7 @@ macro_rules! mirror_set {
                 metadata,
                 spec: $spec {
                     $list: m,
-                    extra: Map::new(),
+                    extra: Extra::new(),
                 },
                 extra,
             })
@@ -167,9 +167,9 @@ fn object() -> impl Strategy<Value = Object> {
                     }),
                     additional_trusted_ca: ca.map(|name| ConfigMapNameReference {
                         name,
-                        extra: Map::new()
+                        extra: Extra::new()
                     }),
-                    extra: Map::new(),
+                    extra: Extra::new(),
                 },
                 extra,
             })),
@@ -184,9 +184,9 @@ fn object() -> impl Strategy<Value = Object> {
                     status: image.map(|image| ClusterVersionStatus {
                         desired: Some(Release {
                             image,
-                            extra: Map::new()
+                            extra: Extra::new()
                         }),
-                        extra: Map::new(),
+                        extra: Extra::new(),
                     }),
                     extra,
                 })
