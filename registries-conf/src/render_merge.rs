@@ -53,8 +53,10 @@ pub(crate) fn merge_sets<'a>(
     // hash map of per-source lists. Ties go by input position, so a group keeps its sets in input order; an
     // unstable sort on that total order needs no scratch buffer (a stable one takes as much memory again as the
     // items, megabytes at 100 000 sources). Sized up front: growing by doubling leaves freed blocks behind.
+    // An item is the set, its input position and whether it never contacts its source: two words, not the four
+    // of a borrowed source and mirror list, since the items are the largest of the transient allocations.
     let sets = sets.into_iter();
-    let mut items: Vec<(&'a str, &'a [String], bool, u32)> =
+    let mut items: Vec<(&'a MirrorSet, u32, bool)> =
         Vec::with_capacity(sets.size_hint().1.unwrap_or(0));
     items.extend(
         sets.filter(|(set, _)| {
@@ -64,35 +66,36 @@ pub(crate) fn merge_sets<'a>(
         .enumerate()
         .map(|(position, (set, policy))| {
             (
-                set.source.as_str(),
-                set.mirrors.as_slice(),
-                policy == SourcePolicy::NeverContactSource,
+                set,
                 to_u32(position),
+                policy == SourcePolicy::NeverContactSource,
             )
         }),
     );
-    items.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.3.cmp(&b.3)));
+    items.sort_unstable_by(|a, b| a.0.source.cmp(&b.0.source).then(a.1.cmp(&b.1)));
 
-    let total: usize = items.iter().map(|item| item.1.len()).sum();
+    let total: usize = items.iter().map(|item| item.0.mirrors.len()).sum();
     let mut merged = MergedSets {
         // At most one set per item.
         sets: Vec::with_capacity(items.len()),
         mirrors: Vec::with_capacity(total),
     };
     let mut lists: Vec<&'a [String]> = Vec::new();
-    for group in items.chunk_by(|a, b| a.0 == b.0) {
-        let source = group[0].0;
+    for group in items.chunk_by(|a, b| a.0.source == b.0.source) {
+        let source = group[0].0.source.as_str();
         let start = merged.mirrors.len();
         let cycle_broken = match group {
-            [(_, list, _, _)] if is_plain_chain(source, list) => {
+            [(set, _, _)] if is_plain_chain(source, &set.mirrors) => {
                 // One list of distinct mirrors without the source: the graph is the path `m0 → … → source`, whose
                 // only order is the list itself.
-                merged.mirrors.extend(list.iter().map(String::as_str));
+                merged
+                    .mirrors
+                    .extend(set.mirrors.iter().map(String::as_str));
                 false
             }
             _ => {
                 lists.clear();
-                lists.extend(group.iter().map(|item| item.1));
+                lists.extend(group.iter().map(|item| item.0.mirrors.as_slice()));
                 merge_mirror_lists(source, &lists, &mut merged.mirrors)
             }
         };
