@@ -474,6 +474,23 @@ impl<'r> Writer<'r> {
             });
         }
 
+        // The changes first: hashing written contents can fail (contents that write another size than they
+        // said), and then no generation was begun.
+        let changes = staging
+            .iter()
+            .map(|s| {
+                Ok(Change::File {
+                    path: s.file.path.clone(),
+                    size: s.file.body.size(),
+                    hash: (s.file.body.hash()).map_err(|e| Error::io(Op::Plan, &s.file.path, e))?,
+                })
+            })
+            .chain(removals.iter().map(|(path, _)| {
+                Ok(Change::Remove {
+                    path: path.to_path_buf(),
+                })
+            }))
+            .collect::<Result<_>>()?;
         let generation = self.last_generation + 1;
         self.last_generation = generation;
         self.lock.record(generation, true);
@@ -481,22 +498,7 @@ impl<'r> Writer<'r> {
             generation,
             committed: false,
             mkdirs: missing.iter().cloned().collect(),
-            changes: staging
-                .iter()
-                .map(|s| {
-                    Ok(Change::File {
-                        path: s.file.path.clone(),
-                        size: s.file.body.size(),
-                        hash: (s.file.body.hash())
-                            .map_err(|e| Error::io(Op::Plan, &s.file.path, e))?,
-                    })
-                })
-                .chain(removals.iter().map(|(path, _)| {
-                    Ok(Change::Remove {
-                        path: path.to_path_buf(),
-                    })
-                }))
-                .collect::<Result<_>>()?,
+            changes,
         };
         write_journal(root, &journal)?;
 

@@ -107,5 +107,11 @@ fn contents_that_write_other_than_their_size_change_nothing() {
             "{:?}",
             leftovers(&ground.root())
         );
+        // Refused before a generation was begun.
+        let root = Root::open(ground.root()).unwrap();
+        assert_eq!(
+            root.lock(Duration::from_secs(5)).unwrap().next_generation(),
+            1
+        );
     }
 }
