@@ -330,37 +330,58 @@ fn mirror_lists(rules: &MirrorRules) -> Result<Vec<String>, String> {
 /// in byte order) that contains it: not the longest one, nor the first in byte order of all sources.
 #[test]
 fn nested_scope_copies_from_the_first_source_of_the_walk() {
-    let digest_outer = MirrorRules::default()
-        .digest([set("a.io", &["d.io"])])
-        .tags([set("a.io/n", &["t.io/n"])])
-        .blocked(&["a.io/n/r"]);
-    assert_eq!(
-        mirror_lists(&digest_outer).unwrap(),
-        ["a.io: d.io", "a.io/n: t.io/n", "a.io/n/r: d.io/n/r"]
+    // (digest sets, tag sets, blocked scopes) → each table's scope and mirrors.
+    type Case<'a> = (
+        &'a [(&'a str, &'a [&'a str])],
+        &'a [(&'a str, &'a [&'a str])],
+        &'a [&'a str],
+        &'a [&'a str],
     );
-    let digest_inner = MirrorRules::default()
-        .digest([set("a.io/n", &["d.io/n"])])
-        .tags([set("a.io", &["t.io"])])
-        .blocked(&["a.io/n/r"]);
-    assert_eq!(
-        mirror_lists(&digest_inner).unwrap(),
-        ["a.io/n: d.io/n", "a.io: t.io", "a.io/n/r: d.io/n/r"]
-    );
-    // A tag source that is also a digest source is that entry, walked with the digest sources; a blocked scope
-    // that is a source is that source's entry.
-    let shared = MirrorRules::default()
-        .digest([set("b.io", &["d.io"])])
-        .tags([set("a.io", &["t.io"]), set("b.io", &["t.io/b"])])
-        .blocked(&["b.io", "b.io/n", "a.io/n"]);
-    assert_eq!(
-        mirror_lists(&shared).unwrap(),
-        [
-            "b.io: d.io, t.io/b",
-            "a.io: t.io",
-            "b.io/n: d.io/n, t.io/b/n",
-            "a.io/n: t.io/n",
-        ]
-    );
+    let cases: [(&str, Case); 3] = [
+        (
+            "the digest source is the outer one",
+            (
+                &[("a.io", &["d.io"])],
+                &[("a.io/n", &["t.io/n"])],
+                &["a.io/n/r"],
+                &["a.io: d.io", "a.io/n: t.io/n", "a.io/n/r: d.io/n/r"],
+            ),
+        ),
+        (
+            "the digest source is the inner one",
+            (
+                &[("a.io/n", &["d.io/n"])],
+                &[("a.io", &["t.io"])],
+                &["a.io/n/r"],
+                &["a.io/n: d.io/n", "a.io: t.io", "a.io/n/r: d.io/n/r"],
+            ),
+        ),
+        (
+            // A tag source that is also a digest source is that entry, walked with the digest sources; a blocked
+            // scope that is a source is that source's entry.
+            "a tag source that is a digest source, a blocked scope that is a source",
+            (
+                &[("b.io", &["d.io"])],
+                &[("a.io", &["t.io"]), ("b.io", &["t.io/b"])],
+                &["b.io", "b.io/n", "a.io/n"],
+                &[
+                    "b.io: d.io, t.io/b",
+                    "a.io: t.io",
+                    "b.io/n: d.io/n, t.io/b/n",
+                    "a.io/n: t.io/n",
+                ],
+            ),
+        ),
+    ];
+    for (name, (digest, tags, blocked, expected)) in cases {
+        let sets =
+            |sets: &[(&str, &[&str])]| sets.iter().map(|(s, m)| set(s, m)).collect::<Vec<_>>();
+        let rules = MirrorRules::default()
+            .digest(sets(digest))
+            .tags(sets(tags))
+            .blocked(blocked);
+        assert_eq!(mirror_lists(&rules).unwrap(), expected, "{name}");
+    }
 }
 
 /// When several mirror-less registries sit in wildcard sources, the error names the first such source of the walk
