@@ -70,8 +70,18 @@ fn run_with(
         ..request.options.clone()
     };
     let plan = super::plan_to_render(inputs, request.example, &options, err, style)?;
-    let registries_conf = plan.registries_conf()?;
-    let listed: Vec<Listed<'_>> = (registries_conf.as_ref().map(Listed::Written).into_iter())
+    // Its text is made again only to be written, hashed or shown; a plain listing needs only the counted size.
+    let needs_text = request.root.is_some() || request.show || request.format == Format::Json;
+    let registries_conf = if needs_text {
+        plan.registries_conf()?
+    } else {
+        None
+    };
+    let counted = match &registries_conf {
+        Some(file) => Some(Listed::Written(file)),
+        None => plan.streamed_registries_conf.map(Listed::Counted),
+    };
+    let listed: Vec<Listed<'_>> = (counted.into_iter())
         .chain(plan.files.iter().map(Listed::Held))
         .collect();
     let io = super::output_error;
@@ -206,20 +216,22 @@ fn run_with(
 enum Listed<'p> {
     Held(&'p NodeFile),
     Written(&'p RegistriesConfFile<'p>),
+    /// registries.conf in a plain listing: its size only.
+    Counted(usize),
 }
 
 impl Listed<'_> {
     fn path(&self) -> &Path {
         match self {
             Listed::Held(file) => &file.path,
-            Listed::Written(file) => file.path(),
+            Listed::Written(_) | Listed::Counted(_) => Path::new(paths::REGISTRIES_CONF),
         }
     }
 
     fn mode(&self) -> u32 {
         match self {
             Listed::Held(file) => file.mode,
-            Listed::Written(file) => file.mode(),
+            Listed::Written(_) | Listed::Counted(_) => paths::FILE_MODE,
         }
     }
 
@@ -227,6 +239,7 @@ impl Listed<'_> {
         match self {
             Listed::Held(file) => file.bytes.len() as u64,
             Listed::Written(file) => node_root::Contents::size(*file),
+            Listed::Counted(size) => *size as u64,
         }
     }
 
@@ -240,6 +253,7 @@ impl Listed<'_> {
                     .expect("writing into a hash does not fail");
                 hasher.hex()
             }
+            Listed::Counted(_) => unreachable!("a listing that hashes makes the text"),
         }
     }
 
@@ -248,6 +262,7 @@ impl Listed<'_> {
         match self {
             Listed::Held(file) => String::from_utf8_lossy(&file.bytes).into_owned(),
             Listed::Written(file) => file.to_text(),
+            Listed::Counted(_) => unreachable!("a listing that shows makes the text"),
         }
     }
 }
