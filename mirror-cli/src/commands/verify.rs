@@ -1055,10 +1055,14 @@ fn auth_diff(path: &str, expected: &[u8], found: &[u8]) -> String {
 /// The source scopes of the mirror rules, in order, each with its mirrors (once each, in order). Hash lookups, not
 /// scans: at 100 000 sources a scan per source is 10^10 comparisons.
 fn rule_sources(plan: &NodePlan) -> Vec<(&str, Vec<&str>)> {
-    let mut sources: Vec<(&str, Vec<&str>)> = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut seen: HashSet<(usize, &str)> = HashSet::new();
     let rules = &plan.rules;
+    // Sized up front (at most one source per set, one entry per mirror): no rehashing while growing.
+    let (sets, mirrors) = rules.mirror_sets().fold((0, 0), |(sets, mirrors), set| {
+        (sets + 1, mirrors + set.mirrors.len())
+    });
+    let mut sources: Vec<(&str, Vec<&str>)> = Vec::with_capacity(sets);
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(sets);
+    let mut seen: HashSet<(usize, &str)> = HashSet::with_capacity(mirrors);
     for set in rules
         .digest_mirror_sets
         .iter()
@@ -1083,8 +1087,9 @@ fn rule_sources(plan: &NodePlan) -> Vec<(&str, Vec<&str>)> {
 
 fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check> {
     // The node's first entry of each prefix.
-    let mut by_prefix: HashMap<&str, &Registry> = HashMap::new();
-    for r in node.map_or(&[][..], |c| &c.registries) {
+    let node_registries = node.map_or(&[][..], |c| &c.registries);
+    let mut by_prefix: HashMap<&str, &Registry> = HashMap::with_capacity(node_registries.len());
+    for r in node_registries {
         by_prefix.entry(&r.prefix).or_insert(r);
     }
     rule_sources(plan)
@@ -1099,13 +1104,23 @@ fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check>
                     format!("no [[registry]] for source {}", go_quote(source)),
                 );
             };
-            let node_mirrors: HashSet<&str> =
-                entry.mirrors.iter().map(|m| m.location.as_str()).collect();
-            let absent: Vec<&str> = mirrors
-                .iter()
-                .copied()
-                .filter(|m| !node_mirrors.contains(m))
-                .collect();
+            // An entry has a few mirrors: a scan beats building a hash set per source (100 000 of them). A long
+            // list still gets one, so a source with many mirrors is not quadratic.
+            let absent: Vec<&str> = if entry.mirrors.len() <= 16 {
+                mirrors
+                    .iter()
+                    .copied()
+                    .filter(|m| !entry.mirrors.iter().any(|n| n.location == *m))
+                    .collect()
+            } else {
+                let node_mirrors: HashSet<&str> =
+                    entry.mirrors.iter().map(|m| m.location.as_str()).collect();
+                mirrors
+                    .iter()
+                    .copied()
+                    .filter(|m| !node_mirrors.contains(m))
+                    .collect()
+            };
             // All there: the mirrors are named; else the ones the node lacks.
             let (status, verb, named) = if absent.is_empty() {
                 (Status::Ok, "has", &mirrors[..])
@@ -1132,8 +1147,10 @@ fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check>
 
 /// Every mirror location of a configuration, once, in order.
 fn mirror_locations(config: &RegistriesConf) -> Vec<&str> {
-    let mut seen: HashSet<&str> = HashSet::new();
-    let mut locations: Vec<&str> = Vec::new();
+    // Sized up front: at 100 000 mirrors, rehashing while growing was a twentieth of verify's time.
+    let total: usize = config.registries.iter().map(|r| r.mirrors.len()).sum();
+    let mut seen: HashSet<&str> = HashSet::with_capacity(total);
+    let mut locations: Vec<&str> = Vec::with_capacity(total);
     for reg in &config.registries {
         for m in &reg.mirrors {
             if seen.insert(&m.location) {
