@@ -1063,12 +1063,7 @@ fn rule_sources(plan: &NodePlan) -> Vec<(&str, Vec<&str>)> {
     let mut sources: Vec<(&str, Vec<&str>)> = Vec::with_capacity(sets);
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(sets);
     let mut seen: HashSet<(usize, &str)> = HashSet::with_capacity(mirrors);
-    for set in rules
-        .digest_mirror_sets
-        .iter()
-        .chain(&rules.legacy_digest_mirror_sets)
-        .chain(&rules.tag_mirror_sets)
-    {
+    for set in rules.mirror_sets() {
         if set.mirrors.is_empty() {
             continue;
         }
@@ -1106,21 +1101,13 @@ fn registry_checks(plan: &NodePlan, node: Option<&RegistriesConf>) -> Vec<Check>
             };
             // An entry has a few mirrors: a scan beats building a hash set per source (100 000 of them). A long
             // list still gets one, so a source with many mirrors is not quadratic.
-            let absent: Vec<&str> = if entry.mirrors.len() <= 16 {
-                mirrors
-                    .iter()
-                    .copied()
-                    .filter(|m| !entry.mirrors.iter().any(|n| n.location == *m))
-                    .collect()
-            } else {
-                let node_mirrors: HashSet<&str> =
-                    entry.mirrors.iter().map(|m| m.location.as_str()).collect();
-                mirrors
-                    .iter()
-                    .copied()
-                    .filter(|m| !node_mirrors.contains(m))
-                    .collect()
+            let node_mirrors: Option<HashSet<&str>> = (entry.mirrors.len() > 16)
+                .then(|| entry.mirrors.iter().map(|m| m.location.as_str()).collect());
+            let on_node = |m: &str| match &node_mirrors {
+                Some(set) => set.contains(m),
+                None => entry.mirrors.iter().any(|n| n.location == m),
             };
+            let absent: Vec<&str> = mirrors.iter().copied().filter(|m| !on_node(m)).collect();
             // All there: the mirrors are named; else the ones the node lacks.
             let (status, verb, named) = if absent.is_empty() {
                 (Status::Ok, "has", &mirrors[..])

@@ -179,6 +179,6 @@ fn render_memory_is_bounded_by_the_input() {
 }
 
 /// The bound guarded for the whole command: what it measured when registries.conf came to be written a block at a
-/// time (3.3x to 4.35x over the packings and sizes), with a margin. Issue 15 asks for 4x; the gap is the allocator
-/// keeping the blocks the objects' items leave when they move into the rules.
+/// time (3.3x to 4.35x over the packings and sizes), with a margin. Issue 15 asks for 4x; the gap is most likely the
+/// allocator keeping the blocks the objects' items leave when they move into the rules.
 const RENDER_BOUND: f64 = 5.0;
