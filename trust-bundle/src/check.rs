@@ -357,6 +357,9 @@ pub fn check_bundle_with(bundle: &Bundle, policy: CheckPolicy) -> Result<BundleR
 
     let mut certificates = Vec::new();
     let mut warnings = Vec::new();
+    // The first certificate the policy refuses for its dates; held until every block is read, so a broken block
+    // after it is reported the same way under either policy (strict refuses more, never differently).
+    let mut out_of_validity: Option<Error> = None;
     for block in &blocks {
         let index = certificates.len() + 1;
         let der = CertificateDer::from_pem_slice(block.text).map_err(|e| Error::Pem {
@@ -403,17 +406,18 @@ pub fn check_bundle_with(bundle: &Bundle, policy: CheckPolicy) -> Result<BundleR
         };
         match (outside_validity, policy.out_of_validity) {
             (None, _) => {}
+            (Some(_), OutOfValidity::Refuse) if out_of_validity.is_some() => {}
             (Some(expired), OutOfValidity::Refuse) => {
                 let certificate = Box::new(OutOfValidityCertificate {
                     index,
                     line: block.line,
-                    subject: info.subject,
-                    not_before: info.not_before,
-                    not_after: info.not_after,
+                    subject: info.subject.clone(),
+                    not_before: info.not_before.clone(),
+                    not_after: info.not_after.clone(),
                     now: rfc3339(now_secs),
                 });
                 let (key, origin) = (key(), origin());
-                return Err(if expired {
+                out_of_validity = Some(if expired {
                     Error::Expired {
                         key,
                         origin,
@@ -443,6 +447,9 @@ pub fn check_bundle_with(bundle: &Bundle, policy: CheckPolicy) -> Result<BundleR
             }),
         }
         certificates.push(info);
+    }
+    if let Some(refusal) = out_of_validity {
+        return Err(refusal);
     }
 
     if certificates.is_empty() {

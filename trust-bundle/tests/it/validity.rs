@@ -79,6 +79,32 @@ fn an_allowance_turns_them_into_typed_warnings() {
     ));
 }
 
+/// Found by the `trust_bundle` fuzz target: a not-yet-valid certificate followed by a block that is not base64
+/// was refused for its dates when strict and for the broken block when lenient. Both now name the broken block,
+/// and a second certificate out of its dates does not replace the first one's refusal.
+#[test]
+fn a_broken_block_after_an_out_of_validity_certificate_is_refused_alike_by_both_policies() {
+    let broken = "-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n";
+    let text = format!("{}{broken}", common::future_ca().pem);
+    let raw = bundle("r..5000", text);
+    let strict = check_bundle_with(&raw, CheckPolicy::strict(common::now())).expect_err("refused");
+    let lenient = check_bundle_with(&raw, CheckPolicy::allowing_out_of_validity(common::now()))
+        .expect_err("refused");
+    assert!(
+        matches!(&strict, Error::Pem { line, .. } if *line > 1),
+        "{strict:?}"
+    );
+    assert_eq!(strict, lenient);
+
+    let two = format!("{}{}", common::future_ca().pem, common::expired_ca().pem);
+    let err = check_bundle_with(&bundle("r..5000", two), CheckPolicy::strict(common::now()))
+        .expect_err("refused");
+    assert!(
+        matches!(&err, Error::NotYetValid { certificate, .. } if certificate.index == 1),
+        "{err:?}"
+    );
+}
+
 #[test]
 fn one_expired_certificate_refuses_the_bundle_and_the_plan() {
     let mixed = format!("{}{}", common::ca().pem, common::expired_ca().pem);
