@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
 use crate::rules::MirrorRules;
-use crate::scope_index::ScopeIndex;
+use crate::scope_index::{ScopeIndex, Scopes};
 use go_compat::quote as go_quote;
 
 /// Where the node keeps registries.conf.
@@ -248,7 +248,7 @@ fn plan(rules: &MirrorRules, layout: Layout) -> Result<Plan<'_>, Error> {
         .chain(&tag.sets)
         .filter(|set| set.cycle_broken)
         .map(|set| RenderWarning::CycleBroken {
-            source: set.source.to_owned(),
+            source: set.source().to_owned(),
         })
         .collect();
 
@@ -325,14 +325,14 @@ impl<'a> Tables<'a> {
         // an entry by scope and, below, finding the sources that contain a scope (two would hold the sources twice).
         let capacity = digest.sets.len() + tag.sets.len() + blocked.len() + insecure.len();
         let mut entries: Vec<Entry<'a>> = Vec::with_capacity(capacity);
-        let mut index: ScopeIndex<&'a str, u32> = ScopeIndex::with_capacity(capacity);
+        let mut index = ScopeIndex::with_capacity(capacity);
         for (set_index, set) in digest.sets.iter().enumerate() {
-            let entry = entry_of(&mut entries, &mut index, set.source);
+            let entry = entry_of(&mut entries, &mut index, set.source());
             entries[entry].digest = set_index as u32;
             entries[entry].blocked |= set.never_contact_source;
         }
         for (set_index, set) in tag.sets.iter().enumerate() {
-            let entry = entry_of(&mut entries, &mut index, set.source);
+            let entry = entry_of(&mut entries, &mut index, set.source());
             entries[entry].tag = set_index as u32;
             entries[entry].blocked |= set.never_contact_source;
         }
@@ -347,16 +347,15 @@ impl<'a> Tables<'a> {
         let insecure_scopes = index_of(insecure);
         let blocked_scopes = index_of(blocked);
         for entry in &mut entries {
-            entry.insecure |= insecure_scopes.contains_nested(entry.scope);
-            entry.blocked |= blocked_scopes.contains_nested(entry.scope);
+            entry.insecure |= insecure_scopes.contains_nested(insecure, entry.scope);
+            entry.blocked |= blocked_scopes.contains_nested(blocked, entry.scope);
         }
         let insecure_mirrors = |sets: &MergedSets<'a>| -> Vec<bool> {
             if insecure_scopes.is_empty() {
                 return Vec::new();
             }
-            sets.mirrors
-                .iter()
-                .map(|location| insecure_scopes.contains_nested(location))
+            sets.all_mirrors()
+                .map(|location| insecure_scopes.contains_nested(insecure, location))
                 .collect()
         };
         let digest_insecure = insecure_mirrors(&digest);
@@ -374,7 +373,7 @@ impl<'a> Tables<'a> {
                 continue;
             }
             let mut first: Option<u32> = None;
-            index.for_each_container(entries[e].scope, |container| {
+            index.for_each_container(&entries[..], entries[e].scope, |container| {
                 if entries[container as usize].has_own_mirrors() {
                     first = Some(first.map_or(container, |f| f.min(container)));
                 }
@@ -463,16 +462,13 @@ impl<'a> Tables<'a> {
         insecure: &'t [bool],
         set: u32,
     ) -> impl Iterator<Item = (&'a str, bool)> + 't {
-        let range = sets
-            .sets
+        sets.sets
             .get(set as usize)
-            .map_or(0..0, MergedSets::range_of);
-        let start = range.start;
-        sets.mirrors[range]
-            .iter()
-            .enumerate()
-            .map(move |(i, &location)| {
-                (location, insecure.get(start + i).copied().unwrap_or(false))
+            .into_iter()
+            .flat_map(move |set| {
+                sets.mirrors_of(set)
+                    .zip(set.numbers())
+                    .map(move |(location, n)| (location, insecure.get(n).copied().unwrap_or(false)))
             })
     }
 
@@ -524,13 +520,9 @@ impl Document for TablesDocument<'_, '_> {
 }
 
 /// The entry for `scope`, created if missing.
-fn entry_of<'a>(
-    entries: &mut Vec<Entry<'a>>,
-    index: &mut ScopeIndex<&'a str, u32>,
-    scope: &'a str,
-) -> usize {
+fn entry_of<'a>(entries: &mut Vec<Entry<'a>>, index: &mut ScopeIndex, scope: &'a str) -> usize {
     let next = u32::try_from(entries.len()).expect("fewer than 2^32 entries");
-    let entry = index.get_or_insert(scope, next);
+    let entry = index.get_or_insert(&entries[..], scope, next);
     if entry == next {
         entries.push(Entry {
             scope,
@@ -544,10 +536,17 @@ fn entry_of<'a>(
     entry as usize
 }
 
-fn index_of(scopes: &[String]) -> ScopeIndex<&str, ()> {
+/// The index of a list of scopes (`insecure`, `blocked`), by their place in it.
+fn index_of(scopes: &[String]) -> ScopeIndex {
     let mut index = ScopeIndex::with_capacity(scopes.len());
-    for scope in scopes {
-        index.insert(scope.as_str(), ());
+    for (i, scope) in (0u32..).zip(scopes) {
+        index.insert(scopes, scope, i);
     }
     index
+}
+
+impl Scopes for [Entry<'_>] {
+    fn scope(&self, i: u32) -> &str {
+        self[i as usize].scope
+    }
 }

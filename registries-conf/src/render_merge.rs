@@ -5,107 +5,137 @@ use std::collections::VecDeque;
 
 use crate::rules::{MirrorSet, SourcePolicy};
 
-/// Every source's merged mirrors, sorted by source (byte order). The mirror lists live one after another in
-/// `mirrors` (one allocation instead of one per source: a large render holds them until it is encoded).
+/// No merged list (a set that is one plain list keeps its mirrors where they are).
+const OWN_LIST: u32 = u32::MAX;
+
+/// Every source's merged mirrors, sorted by source (byte order). A source with one plain list of mirrors (the
+/// common case) keeps it in its set; only merged lists are made, one after another in `merged` (one allocation
+/// instead of one per source: a large render holds them until it is encoded).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct MergedSets<'a> {
     /// One per distinct source.
     pub(crate) sets: Vec<MergedSet<'a>>,
-    /// The mirrors of every set, `sets[i].start..sets[i].end` being those of set `i`.
-    pub(crate) mirrors: Vec<&'a str>,
+    /// The mirrors of the sources whose lists were merged.
+    merged: Vec<&'a str>,
 }
 
 /// One source's merged mirrors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MergedSet<'a> {
-    /// The source scope.
-    pub(crate) source: &'a str,
-    /// Where its mirrors start in [`MergedSets::mirrors`] (in the order they are tried; the source itself only
-    /// when it is not last).
-    pub(crate) start: u32,
-    /// Where its mirrors end in [`MergedSets::mirrors`] (never equal to `start`: a set always has a mirror).
-    pub(crate) end: u32,
+    /// The source's first set (in input order): its source, and its mirrors when they need no merging.
+    first: &'a MirrorSet,
+    /// Numbering every set's mirrors one after another (what per-mirror flags are indexed by), this set's are
+    /// `start..end` (never empty: a set always has a mirror), in the order they are tried (the source itself
+    /// only when it is not last).
+    start: u32,
+    end: u32,
+    /// Where its mirrors start in [`MergedSets::merged`], or [`OWN_LIST`]: they are `first`'s.
+    merged_at: u32,
     /// Some set of this source said `NeverContactSource`.
     pub(crate) never_contact_source: bool,
     /// The order had a cycle that was broken by byte order.
     pub(crate) cycle_broken: bool,
 }
 
-impl<'a> MergedSets<'a> {
-    /// The mirrors of `set`.
-    #[cfg(test)]
-    pub(crate) fn mirrors_of(&self, set: &MergedSet<'a>) -> &[&'a str] {
-        &self.mirrors[set.start as usize..set.end as usize]
+impl<'a> MergedSet<'a> {
+    /// The source scope.
+    pub(crate) fn source(&self) -> &'a str {
+        &self.first.source
     }
 
-    /// The range of `set`'s mirrors in [`MergedSets::mirrors`].
-    pub(crate) fn range_of(set: &MergedSet<'a>) -> std::ops::Range<usize> {
-        set.start as usize..set.end as usize
+    /// The numbers of its mirrors among every set's (see [`MergedSet::start`]).
+    pub(crate) fn numbers(&self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl<'a> MergedSets<'a> {
+    /// The mirrors of `set`, in the order they are tried.
+    pub(crate) fn mirrors_of<'t>(
+        &'t self,
+        set: &MergedSet<'a>,
+    ) -> impl Iterator<Item = &'a str> + 't {
+        let (own, merged): (&'a [String], &'t [&'a str]) = match set.merged_at {
+            OWN_LIST => (&set.first.mirrors, &[]),
+            at => {
+                let at = at as usize;
+                (&[], &self.merged[at..at + set.numbers().len()])
+            }
+        };
+        own.iter().map(String::as_str).chain(merged.iter().copied())
+    }
+
+    /// Every set's mirrors one after another: mirror `n` is number `n` (see [`MergedSet::start`]).
+    pub(crate) fn all_mirrors(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.sets.iter().flat_map(|set| self.mirrors_of(set))
     }
 }
 
 /// Groups `sets` by exact source, skipping sets with no mirror other than their source, and merges each group;
 /// the result is sorted by source (byte order).
 pub(crate) fn merge_sets<'a>(
-    sets: impl Iterator<Item = (&'a MirrorSet, SourcePolicy)>,
+    sets: impl Iterator<Item = (&'a MirrorSet, SourcePolicy)> + Clone,
 ) -> MergedSets<'a> {
+    // Not really a mirror set; its policy is ignored too (as OpenShift does).
+    fn has_mirrors((set, _): &(&MirrorSet, SourcePolicy)) -> bool {
+        set.mirrors.iter().any(|m| *m != set.source)
+    }
+    // Sized up front (growing by doubling leaves freed blocks behind), and the result before the items: the items
+    // go last, so the space they leave on top of the heap is where the next large allocation (the tables) goes.
+    let count = sets.clone().filter(has_mirrors).count();
+    let mut merged = MergedSets {
+        // At most one set per item.
+        sets: Vec::with_capacity(count),
+        merged: Vec::new(),
+    };
     // Sorting (source, set) pairs groups them and yields the sources in the order the output needs, without a
     // hash map of per-source lists. Ties go by input position, so a group keeps its sets in input order; an
     // unstable sort on that total order needs no scratch buffer (a stable one takes as much memory again as the
-    // items, megabytes at 100 000 sources). Sized up front: growing by doubling leaves freed blocks behind.
+    // items, megabytes at 100 000 sources).
     // An item is the set, its input position and whether it never contacts its source: two words, not the four
     // of a borrowed source and mirror list, since the items are the largest of the transient allocations.
-    let sets = sets.into_iter();
-    let mut items: Vec<(&'a MirrorSet, u32, bool)> =
-        Vec::with_capacity(sets.size_hint().1.unwrap_or(0));
+    let mut items: Vec<(&'a MirrorSet, u32, bool)> = Vec::with_capacity(count);
     items.extend(
-        sets.filter(|(set, _)| {
-            // Not really a mirror set; its policy is ignored too (as OpenShift does).
-            set.mirrors.iter().any(|m| *m != set.source)
-        })
-        .enumerate()
-        .map(|(position, (set, policy))| {
-            (
-                set,
-                to_u32(position),
-                policy == SourcePolicy::NeverContactSource,
-            )
-        }),
+        sets.filter(has_mirrors)
+            .enumerate()
+            .map(|(position, (set, policy))| {
+                (
+                    set,
+                    to_u32(position),
+                    policy == SourcePolicy::NeverContactSource,
+                )
+            }),
     );
     items.sort_unstable_by(|a, b| a.0.source.cmp(&b.0.source).then(a.1.cmp(&b.1)));
 
-    let total: usize = items.iter().map(|item| item.0.mirrors.len()).sum();
-    let mut merged = MergedSets {
-        // At most one set per item.
-        sets: Vec::with_capacity(items.len()),
-        mirrors: Vec::with_capacity(total),
-    };
     let mut lists: Vec<&'a [String]> = Vec::new();
+    let mut numbered = 0;
     for group in items.chunk_by(|a, b| a.0.source == b.0.source) {
-        let source = group[0].0.source.as_str();
-        let start = merged.mirrors.len();
-        let cycle_broken = match group {
+        let first = group[0].0;
+        let source = first.source.as_str();
+        let (merged_at, len, cycle_broken) = match group {
+            // One list of distinct mirrors without the source: the graph is the path `m0 → … → source`, whose
+            // only order is the list itself.
             [(set, _, _)] if is_plain_chain(source, &set.mirrors) => {
-                // One list of distinct mirrors without the source: the graph is the path `m0 → … → source`, whose
-                // only order is the list itself.
-                merged
-                    .mirrors
-                    .extend(set.mirrors.iter().map(String::as_str));
-                false
+                (OWN_LIST, set.mirrors.len(), false)
             }
             _ => {
+                let at = merged.merged.len();
                 lists.clear();
                 lists.extend(group.iter().map(|item| item.0.mirrors.as_slice()));
-                merge_mirror_lists(source, &lists, &mut merged.mirrors)
+                let cycle_broken = merge_mirror_lists(source, &lists, &mut merged.merged);
+                (to_u32(at), merged.merged.len() - at, cycle_broken)
             }
         };
         merged.sets.push(MergedSet {
-            source,
-            start: to_u32(start),
-            end: to_u32(merged.mirrors.len()),
+            first,
+            start: to_u32(numbered),
+            end: to_u32(numbered + len),
+            merged_at,
             never_contact_source: group.iter().any(|item| item.2),
             cycle_broken,
         });
+        numbered += len;
     }
     merged
 }
@@ -235,13 +265,7 @@ mod tests {
         merged
             .sets
             .first()
-            .map(|set| {
-                merged
-                    .mirrors_of(set)
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect()
-            })
+            .map(|set| merged.mirrors_of(set).map(|s| s.to_string()).collect())
             .unwrap_or_default()
     }
 

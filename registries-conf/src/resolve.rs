@@ -18,7 +18,7 @@ use image_ref::Reference;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{RegistriesConf, Registry};
-use crate::scope_index::ScopeIndex;
+use crate::scope_index::{ScopeIndex, Scopes};
 use crate::validate::dedup_and_sort;
 
 /// Where containers/image says a blocked registry is configured, by default (skopeo run by a user with no
@@ -55,8 +55,8 @@ pub struct Blocked {
 pub struct Resolver {
     /// Deduplicated by prefix and sorted, as containers/image keeps them.
     registries: Vec<Registry>,
-    /// Every prefix → its index in `registries`.
-    index: ScopeIndex<Box<str>, usize>,
+    /// Every prefix's index in `registries`.
+    index: ScopeIndex,
     /// Whether any entry is blocked (else the per-source blocked lookup is skipped).
     any_blocked: bool,
     /// Wildcards with `:`, `/` or `@` (refused by the validator, matched by a scan if given anyway).
@@ -81,7 +81,9 @@ impl Resolver {
             if reg.prefix.starts_with("*.") && reg.prefix.contains([':', '/', '@']) {
                 odd_wildcards.push(i);
             } else {
-                index.insert(&reg.prefix, i);
+                let number = u32::try_from(i)
+                    .expect("fewer than 2^32 entries (files are bounded far below)");
+                index.insert(&registries[..], &reg.prefix, number);
             }
         }
         Resolver {
@@ -142,7 +144,8 @@ impl Resolver {
                 best = Some((len, index));
             }
         };
-        self.index.for_each_matching_prefix(name, &mut consider);
+        self.index
+            .for_each_matching_prefix(&self.registries[..], name, |i| consider(i as usize));
         for &i in &self.odd_wildcards {
             if matching_prefix_len(name, &self.registries[i].prefix).is_some() {
                 consider(i);
@@ -263,4 +266,10 @@ pub fn matching_prefix_len(reference: &str, prefix: &str) -> Option<usize> {
     // "example.com" matching "example.com:5000" is unintended upstream ("DON'T RELY ON THE CURRENT BEHAVIOR").
     (reference.len() == len || matches!(reference.as_bytes()[len], b':' | b'/' | b'@'))
         .then_some(len)
+}
+
+impl Scopes for [Registry] {
+    fn scope(&self, i: u32) -> &str {
+        &self[i as usize].prefix
+    }
 }

@@ -109,7 +109,7 @@ impl MirrorRules {
     /// they came from.
     pub(crate) fn digest_sets_in_order(
         &self,
-    ) -> impl Iterator<Item = (SetOrigin, usize, &MirrorSet, SourcePolicy)> {
+    ) -> impl Iterator<Item = (SetOrigin, usize, &MirrorSet, SourcePolicy)> + Clone {
         let idms = self
             .digest_mirror_sets
             .iter()
