@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{Mirror, PullFromMirror, RegistriesConf, Registry};
 use crate::render_merge::{MergedSets, merge_sets};
 use crate::rules::MirrorRules;
-use crate::scope_index::{ScopeIndex, Scopes};
+use crate::scope_index::{FnvBuild, ScopeIndex, Scopes};
 use go_compat::quote as go_quote;
 
 /// Where the node keeps registries.conf.
@@ -325,7 +325,7 @@ impl<'a> Tables<'a> {
         // an entry by scope and, below, finding the sources that contain a scope (two would hold the sources twice).
         let capacity = digest.sets.len() + tag.sets.len() + blocked.len() + insecure.len();
         let mut entries: Vec<Entry<'a>> = Vec::with_capacity(capacity);
-        let mut index = ScopeIndex::with_capacity(capacity);
+        let mut index = ScopeIndex::<FnvBuild>::with_capacity(capacity);
         for (set_index, set) in digest.sets.iter().enumerate() {
             let entry = entry_of(&mut entries, &mut index, set.source());
             entries[entry].digest = set_index as u32;
@@ -520,7 +520,11 @@ impl Document for TablesDocument<'_, '_> {
 }
 
 /// The entry for `scope`, created if missing.
-fn entry_of<'a>(entries: &mut Vec<Entry<'a>>, index: &mut ScopeIndex, scope: &'a str) -> usize {
+fn entry_of<'a>(
+    entries: &mut Vec<Entry<'a>>,
+    index: &mut ScopeIndex<FnvBuild>,
+    scope: &'a str,
+) -> usize {
     let next = u32::try_from(entries.len()).expect("fewer than 2^32 entries");
     let entry = index.get_or_insert(&entries[..], scope, next);
     if entry == next {
@@ -537,7 +541,7 @@ fn entry_of<'a>(entries: &mut Vec<Entry<'a>>, index: &mut ScopeIndex, scope: &'a
 }
 
 /// The index of a list of scopes (`insecure`, `blocked`), by their place in it.
-fn index_of(scopes: &[String]) -> ScopeIndex {
+fn index_of(scopes: &[String]) -> ScopeIndex<FnvBuild> {
     let mut index = ScopeIndex::with_capacity(scopes.len());
     for (i, scope) in (0u32..).zip(scopes) {
         index.insert(scopes, scope, i);

@@ -14,6 +14,8 @@
 //! scanning all entries: a name is looked up at each of its `:`, `/`, `@` boundaries and at each `.` of its host, so
 //! the cost is O(length of the reference), not O(number of entries).
 
+use std::hash::RandomState;
+
 use image_ref::Reference;
 
 use crate::error::{Error, ErrorKind};
@@ -55,8 +57,8 @@ pub struct Blocked {
 pub struct Resolver {
     /// Deduplicated by prefix and sorted, as containers/image keeps them.
     registries: Vec<Registry>,
-    /// Every prefix's index in `registries`.
-    index: ScopeIndex,
+    /// Every prefix's index in `registries`, hashed with a keyed hash: the file may come from a hostile node.
+    index: ScopeIndex<RandomState>,
     /// Whether any entry is blocked (else the per-source blocked lookup is skipped).
     any_blocked: bool,
     /// Wildcards with `:`, `/` or `@` (refused by the validator, matched by a scan if given anyway).

@@ -6,14 +6,35 @@
 //! Complexity: building is O(total length of the scopes); each query is O(len(X)) lookups (one per `/`, `:`, `@`
 //! boundary of X and one per `.` of its host), each hashing a slice of X.
 
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+
 use hashbrown::HashTable;
 
-/// FNV-1a: scopes are short and come from the configuration, so a simple hash beats SipHash here.
-fn hash(scope: &str) -> u64 {
-    scope.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+/// FNV-1a, for scopes that come from the cluster's own objects (render): short keys an admin wrote, where a simple
+/// hash beats SipHash. An index over a file read from a node (the resolver) hashes with std's keyed SipHash
+/// instead ([`std::hash::RandomState`]): a node's root is hostile ground, and FNV's collisions are easy to make.
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let start = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        self.0 = bytes.iter().fold(start, |hash, &b| {
+            (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        });
+    }
 }
+
+/// [`Fnv`] as a [`BuildHasher`].
+pub(crate) type FnvBuild = BuildHasherDefault<Fnv>;
 
 /// The list an index is built over: scope `i` is the `i`-th of the caller's entries (tables, registries, lines of
 /// a list). The index keeps only the numbers and asks the list for the text, so it holds no copy of the scopes
@@ -30,21 +51,23 @@ impl<S: AsRef<str>> Scopes for [S] {
     }
 }
 
-/// Scope numbers, each found by its scope (the first number given for a scope is kept).
+/// Scope numbers, each found by its scope (the first number given for a scope is kept), hashed by `S`.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct ScopeIndex {
+pub(crate) struct ScopeIndex<S> {
     /// Every scope, verbatim.
     exact: HashTable<u32>,
     /// `*.domain` scopes, by `.domain`.
     wildcard: HashTable<u32>,
+    hasher: S,
 }
 
-impl ScopeIndex {
+impl<S: BuildHasher + Default> ScopeIndex<S> {
     /// An empty index with room for `capacity` scopes.
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         ScopeIndex {
             exact: HashTable::with_capacity(capacity),
             wildcard: HashTable::new(),
+            hasher: S::default(),
         }
     }
 
@@ -62,10 +85,15 @@ impl ScopeIndex {
         i: u32,
     ) -> u32 {
         use hashbrown::hash_table::Entry;
-        let entry = self.exact.entry(
-            hash(scope),
+        let ScopeIndex {
+            exact,
+            wildcard,
+            hasher,
+        } = self;
+        let entry = exact.entry(
+            hasher.hash_one(scope),
             |&j| scopes.scope(j) == scope,
-            |&j| hash(scopes.scope(j)),
+            |&j| hasher.hash_one(scopes.scope(j)),
         );
         match entry {
             Entry::Occupied(first) => *first.get(),
@@ -73,8 +101,9 @@ impl ScopeIndex {
                 slot.insert(i);
                 // `.domain` comes from `*.domain` alone, and each scope is added once, so `.domain` is new too.
                 if scope.starts_with("*.") {
-                    self.wildcard
-                        .insert_unique(hash(&scope[1..]), i, |&j| hash(&scopes.scope(j)[1..]));
+                    wildcard.insert_unique(hasher.hash_one(&scope[1..]), i, |&j| {
+                        hasher.hash_one(&scopes.scope(j)[1..])
+                    });
                 }
                 i
             }
@@ -88,13 +117,15 @@ impl ScopeIndex {
 
     fn exact(&self, scopes: &(impl Scopes + ?Sized), scope: &str) -> Option<u32> {
         self.exact
-            .find(hash(scope), |&j| scopes.scope(j) == scope)
+            .find(self.hasher.hash_one(scope), |&j| scopes.scope(j) == scope)
             .copied()
     }
 
     fn wildcard(&self, scopes: &(impl Scopes + ?Sized), domain: &str) -> Option<u32> {
         self.wildcard
-            .find(hash(domain), |&j| &scopes.scope(j)[1..] == domain)
+            .find(self.hasher.hash_one(domain), |&j| {
+                &scopes.scope(j)[1..] == domain
+            })
             .copied()
     }
 
@@ -221,7 +252,7 @@ mod tests {
         "a.example.com.example.com/z",
     ];
 
-    fn index() -> ScopeIndex {
+    fn index() -> ScopeIndex<FnvBuild> {
         let mut index = ScopeIndex::default();
         for (i, scope) in SCOPES.iter().enumerate() {
             index.insert(&SCOPES[..], scope, i as u32);
@@ -231,7 +262,7 @@ mod tests {
 
     /// For each of `SUBS`: the scopes `query` visits equal those `pairwise` accepts, one by one.
     fn agree(
-        query: impl Fn(&ScopeIndex, &str, &mut dyn FnMut(u32)),
+        query: impl Fn(&ScopeIndex<FnvBuild>, &str, &mut dyn FnMut(u32)),
         pairwise: impl Fn(&str, &str) -> bool,
     ) {
         let index = index();
