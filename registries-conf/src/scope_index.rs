@@ -279,6 +279,19 @@ mod tests {
     }
 
     #[test]
+    fn a_scope_added_twice_keeps_its_first_number() {
+        let scopes = ["*.a.example.com", "quay.io", "*.a.example.com", "quay.io"];
+        let mut index = ScopeIndex::<std::hash::RandomState>::with_capacity(1);
+        let numbers: Vec<u32> = (0..scopes.len() as u32)
+            .map(|i| index.get_or_insert(&scopes[..], scopes[i as usize], i))
+            .collect();
+        assert_eq!(numbers, [0, 1, 0, 1]);
+        let mut found = Vec::new();
+        index.for_each_container(&scopes[..], "x.a.example.com/p", |i| found.push(i));
+        assert_eq!(found, [0], "the wildcard once, by its first number");
+    }
+
+    #[test]
     fn containers_agree_with_pairwise_nesting() {
         agree(
             |index, sub, visit| index.for_each_container(&SCOPES[..], sub, visit),

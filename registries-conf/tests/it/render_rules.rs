@@ -119,6 +119,21 @@ render_cases! {
         .digest([set("src.example.com", &["insecure.example.com/m", "plain.example.com/m"])])
         .insecure(&["insecure.example.com", "plain.example.com/m/ns"])
         .blocked(&["src.example.com/ns"]),
+    // Per-mirror flags are numbered across every set's mirrors, whether a set keeps its own list (a, c) or its
+    // lists were merged (b): only the `sec.example.com` mirrors are insecure, in the digest and the tag sets.
+    insecure_flags_follow_mirrors_of_merged_and_plain_sets ("insecure_merged_and_plain"): MirrorRules::default()
+        .digest([
+            set("c.example.com/z", &["sec.example.com/z"]),
+            set("b.example.com/y", &["sec.example.com/y", "m2.example.com/y"]),
+            set("a.example.com/x", &["m1.example.com/x"]),
+            set("b.example.com/y", &["m2.example.com/y", "m3.example.com/y"]),
+        ])
+        .tags([
+            set("b.example.com/y", &["m4.example.com/y"]),
+            set("b.example.com/y", &["sec.example.com/t", "m4.example.com/y"]),
+            set("a.example.com/x", &["sec.example.com/x"]),
+        ])
+        .insecure(&["sec.example.com"]),
     wildcard_source_and_wildcard_insecure ("wildcard"): MirrorRules::default()
         .digest([set("*.example.com", &["mirror.local/example"])])
         .insecure(&["*.local"]),
