@@ -95,3 +95,19 @@ fn openshift_blocked_registries() {
             .unwrap()
     );
 }
+
+/// Found by the `policy_json` fuzz target: a number with more digits than an f64 holds is written as its shortest
+/// round-tripping form, which must parse back to the same value (serde_json parses floats exactly only with its
+/// `float_roundtrip` feature), so a second trip writes the same bytes.
+#[test]
+fn a_long_number_in_an_unknown_member_survives_two_trips() {
+    let text = format!(
+        "{{\"default\": [{{\"type\": \"reject\"}}], \"x\": {{\"y\": [{}]}}}}",
+        "5".repeat(83)
+    );
+    let once = Policy::parse(text.as_bytes()).expect("parses").to_json();
+    let again = Policy::parse(once.as_bytes()).expect("parses back");
+    let twice = again.to_json();
+    assert_eq!(Policy::parse(twice.as_bytes()).expect("parses"), again);
+    assert_eq!(twice, once);
+}
