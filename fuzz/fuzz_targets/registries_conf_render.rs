@@ -161,7 +161,6 @@ fuzz_target!(|input: Input| {
         .unwrap_or_else(|e| panic!("rendered file does not parse: {e}\n{text}"));
     let model = render_model(&rules, layout).expect("render_model accepts what render accepts");
     assert_eq!(parsed.config, model, "parse(render) is the model\n{text}");
-    assert!(parsed.warnings.is_empty(), "{:?}\n{text}", parsed.warnings);
     if rendered.regenerated {
         assert_eq!(&encode(&parsed.config, layout), text, "render from the parsed model is idempotent");
     } else {
@@ -170,7 +169,8 @@ fuzz_target!(|input: Input| {
     }
     // OpenShift checks insecure and blocked entries only loosely (`IsValidRegistriesConfScope`): an entry such as
     // `/` or `http://x` passes, and the file it writes (faithfully reproduced here) is one containers/image
-    // refuses. Found by this target; the file must validate whenever every such entry is a well-formed scope.
+    // refuses. Found by this target; the file must validate, and parse without a warning, whenever every such
+    // entry is a well-formed scope.
     let loose = rules
         .insecure
         .iter()
@@ -180,6 +180,9 @@ fuzz_target!(|input: Input| {
     if let Err(e) = validate(&parsed) {
         assert!(loose, "rendered file fails validation: {e}\n{text}");
     }
+    // Such an entry also warns: a blocked `quay.io/` nested in the source `quay.io` gets its mirrors with `/`
+    // appended (`mirror.local/`), as OpenShift writes them (found by this target).
+    assert!(parsed.warnings.is_empty() || loose, "{:?}\n{text}", parsed.warnings);
     if let Some(drop_in) = &rendered.search_registries_drop_in {
         parse_drop_in("01-image-searchRegistries.conf", drop_in.as_bytes())
             .unwrap_or_else(|e| panic!("drop-in does not parse: {e}\n{drop_in}"));
